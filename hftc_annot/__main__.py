@@ -1,0 +1,5 @@
+"""Allow `python -m hftc_annot`."""
+
+from hftc_annot.cli import main
+
+main()

@@ -1,0 +1,132 @@
+"""Command line: parse options into a Config, call run(), map errors to exit codes. Nothing else."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+import click
+
+from hftc_annot import __version__
+from hftc_annot.errors import HftcError
+from hftc_annot.panel import DEFAULT_PADDING
+from hftc_annot.run import FORMATS, Config, Summary, run
+
+PROG = "hftc-annot"
+
+EXAMPLES = """\b
+Examples:
+  hftc-annot sample.vcf.gz > sample.hftc.tsv
+  hftc-annot sample.vcf.gz -o sample.hftc.vcf.gz          # annotated VCF (format from the name)
+  hftc-annot trio.bcf --genes GALNT3,FGF23,KL --samples child,mother
+  bcftools view -f PASS cohort.vcf.gz | hftc-annot - --build GRCh38 -o pass.tsv
+  hftc-annot exome_b37.vcf --build GRCh37 --padding 50
+  hftc-annot panel --build GRCh37                          # the genes and their transcripts
+\b
+Exit status: 0 done; 2 bad input or options (one line on stderr, no output file); 1 internal error.
+"""
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def _warn(quiet: bool):
+    def warn(message: str) -> None:
+        if not quiet:
+            click.echo(f"{PROG}: warning: {message}", err=True)
+    return warn
+
+
+def _summary_line(summary: Summary) -> str:
+    skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(summary.skipped.items())) or "none"
+    return (f"{PROG}: {summary.build}, {summary.route}: {summary.records_read:,} records read, "
+            f"{summary.panel_records:,} in panel regions, {summary.alleles:,} alleles annotated, "
+            f"{summary.rows:,} rows written; skipped alleles: {skipped}; {summary.seconds:.2f} s")
+
+
+@click.command(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.argument("vcf", metavar="VCF")
+@click.option("-o", "--output", default="-", show_default=True,
+              help="Output file ('-' = stdout). Written to a temporary name and renamed when complete.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="tsv (report) or vcf. Default: vcf when the output name ends .vcf/.vcf.gz/.bcf, else tsv.")
+@click.option("--build", type=click.Choice(["GRCh38", "GRCh37", "auto"]), default="auto", show_default=True,
+              help="Genome build. auto reads ##contig lengths / ##reference; a contradiction is an error.")
+@click.option("--genes", multiple=True, metavar="SYMBOLS",
+              help="Only these panel genes (comma-separated HGNC symbols; repeatable).")
+@click.option("--regions", "regions_bed", type=click.Path(dir_okay=False), metavar="BED",
+              help="Custom target regions instead of the panel's padded transcripts.")
+@click.option("--samples", multiple=True, metavar="NAMES",
+              help="Only these samples (comma-separated; repeatable).")
+@click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
+              help="bp kept on each side of every MANE transcript (splice regions, up/downstream).")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Decompression threads for compressed input.")
+@click.option("-q", "--quiet", is_flag=True, help="No warnings and no summary on stderr.")
+@click.version_option(__version__, prog_name=PROG)
+def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, threads, quiet) -> None:
+    """Keep the VCF/BCF records in the calcification gene panel and report them.
+
+    VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
+    index only the panel regions are read. Other commands: 'hftc-annot panel' lists the genes.
+    """
+    if genes and regions_bed:
+        raise click.UsageError("--genes and --regions cannot be combined: --regions replaces the gene list")
+    config = Config(
+        vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), regions_bed=regions_bed,
+        samples=_split(samples) or None, padding=padding, threads=threads,
+        command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
+    )
+    summary = run(config, _warn(quiet))
+    if not quiet:
+        click.echo(_summary_line(summary), err=True)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--build", type=click.Choice(["GRCh38", "GRCh37"]), default="GRCh38", show_default=True)
+def panel(build: str) -> None:
+    """Print the shipped gene panel as a TSV table, with MANE transcripts and coordinates on BUILD."""
+    from hftc_annot.panel import load_panel
+    from hftc_annot.resources import read_table
+
+    genes = {g.symbol: g for g in load_panel(build, padding=0).genes}
+    columns = ["gene", "group", "inheritance", "disorders", "omim_gene", "hgnc_id", "transcript",
+               "ensembl_transcript", "chrom", "start", "end", "strand"]
+    click.echo("\t".join(columns))
+    for fact in read_table("panel_facts.tsv"):
+        gene = genes.get(fact["symbol"])
+        place = [gene.chrom, str(gene.start), str(gene.end), gene.strand] if gene else [".", ".", ".", "."]
+        group = fact["group"] + (f"; {fact['secondary_group']}" if fact["secondary_group"] else "")
+        click.echo("\t".join([fact["symbol"], group, fact["inheritance"] or ".", fact["disorders"] or ".",
+                              fact["omim_gene"], fact["hgnc_id"], fact["mane_select_refseq"],
+                              fact["mane_select_ensembl"], *place]))
+
+
+SUBCOMMANDS = {"panel": panel}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: dispatch to a subcommand or the default annotate command; never a traceback."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command, name = annotate, PROG
+    if args and args[0] in SUBCOMMANDS:
+        command, name = SUBCOMMANDS[args[0]], f"{PROG} {args[0]}"
+        args = args[1:]
+    try:
+        code = command.main(args=args, prog_name=name, standalone_mode=False)
+    except click.ClickException as exc:
+        click.echo(f"{PROG}: error: {exc.format_message()}", err=True)
+        code = 2
+    except HftcError as exc:
+        click.echo(f"{PROG}: error: {exc}", err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        code = 0
+    except Exception as exc:  # a bug: still one line, never a traceback
+        click.echo(f"{PROG}: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,27 @@
+"""The error tree: every problem a user can fix is an HftcError carrying a one-line message."""
+
+from __future__ import annotations
+
+
+class HftcError(Exception):
+    """A problem with the user's input or options; the CLI prints it on one line and exits 2."""
+
+    exit_code = 2
+
+
+class InputError(HftcError):
+    """Bad content in an input file, located by file name and (where known) line or record."""
+
+    def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        where = f"{source}: line {line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+class UsageError(HftcError):
+    """Options that cannot work together or name something that does not exist."""
+
+
+class ResourceError(HftcError):
+    """A shipped data file is missing or damaged (a broken installation, not a user error)."""
+
+    exit_code = 1

@@ -1,0 +1,161 @@
+"""Panel stage: the shipped gene panel for a build, its padded target regions, and genes per record."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from hftc_annot.assembly import canonical_contig
+from hftc_annot.errors import InputError, UsageError
+from hftc_annot.reader.records import Record, skip_reason
+from hftc_annot.regions import Regions
+from hftc_annot.resources import genes_bed, read_table
+
+DEFAULT_PADDING = 5000
+"""bp added on each side of a transcript: covers splice regions and VEP's 5 kb up/downstream window."""
+
+
+@dataclass(frozen=True)
+class Gene:
+    """A panel gene with its MANE Select transcript span on one build (1-based, inclusive)."""
+
+    symbol: str
+    hgnc_id: str
+    group: str
+    secondary_group: str
+    inheritance: tuple[str, ...]
+    disorders: str
+    omim_gene: str
+    refseq: str
+    ensembl_transcript: str
+    chrom: str
+    contig: str
+    start: int
+    end: int
+    strand: str
+
+
+@dataclass(frozen=True)
+class PanelHit:
+    """A record, the panel genes (padded spans) it touches, and which ALT alleles can be annotated.
+
+    `alleles` holds 1-based ALT numbers; `skipped` the reason for each other ALT. `label` names the
+    custom region of a record that touches no panel gene.
+    """
+
+    record: Record
+    genes: tuple[Gene, ...]
+    alleles: tuple[int, ...]
+    skipped: tuple[str, ...]
+    label: str = "."
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The genes in play for one run, and the regions the reader keeps."""
+
+    build: str
+    genes: tuple[Gene, ...]
+    padding: int
+    without_model: tuple[str, ...]
+    custom_regions: tuple[tuple[str, int, int, str], ...] = ()
+
+    @functools.cached_property
+    def _by_contig(self) -> dict[str, tuple[Gene, ...]]:
+        by_contig: dict[str, list[Gene]] = {}
+        for gene in self.genes:
+            by_contig.setdefault(gene.contig, []).append(gene)
+        return {contig: tuple(genes) for contig, genes in by_contig.items()}
+
+    def regions(self) -> Regions:
+        if self.custom_regions:
+            return Regions((c, s, e) for c, s, e, _ in self.custom_regions)
+        return Regions((g.contig, g.start - self.padding, g.end + self.padding) for g in self.genes)
+
+    def hit(self, record: Record) -> PanelHit:
+        contig = canonical_contig(record.chrom)
+        end = record.end
+        genes = tuple(g for g in self._by_contig.get(contig, ())
+                      if g.start - self.padding <= end and record.pos <= g.end + self.padding)
+        label = "."
+        if self.custom_regions and not genes:
+            label = next((n for c, s, e, n in self.custom_regions if c == contig and s <= end and record.pos <= e), ".")
+        alleles, skipped = [], []
+        for number, alt in enumerate(record.alts, 1):
+            reason = skip_reason(record.ref, alt)
+            if reason is None:
+                alleles.append(number)
+            else:
+                skipped.append(reason)
+        return PanelHit(record, genes, tuple(alleles), tuple(skipped), label)
+
+
+def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFAULT_PADDING) -> Panel:
+    """The shipped panel on `build`, optionally cut down to `symbols` (case-insensitive)."""
+    facts = {row["symbol"]: row for row in read_table("panel_facts.tsv")}
+    spans = {}
+    with open(genes_bed(build)) as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                chrom, start0, end, name, _, strand = line.rstrip("\n").split("\t")
+                spans[name] = (chrom, int(start0) + 1, int(end), strand)
+    chosen = list(facts)
+    if symbols:
+        by_upper = {s.upper(): s for s in facts}
+        unknown = [s for s in symbols if s.upper() not in by_upper]
+        if unknown:
+            raise UsageError(f"--genes: '{unknown[0]}' is not a panel gene; 'hftc-annot panel' lists the "
+                             f"{len(facts)} genes")
+        chosen = list(dict.fromkeys(by_upper[s.upper()] for s in symbols))
+        lacking = [s for s in chosen if s not in spans]
+        if lacking:
+            raise UsageError(f"--genes: {', '.join(lacking)} has no transcript model on {build}; "
+                             "use GRCh38 input for it")
+    genes = []
+    for symbol in chosen:
+        if symbol not in spans:
+            continue
+        f = facts[symbol]
+        chrom, start, end, strand = spans[symbol]
+        genes.append(Gene(
+            symbol=symbol, hgnc_id=f["hgnc_id"], group=f["group"], secondary_group=f["secondary_group"],
+            inheritance=tuple(m for m in f["inheritance"].split(";") if m), disorders=f["disorders"],
+            omim_gene=f["omim_gene"], refseq=f["mane_select_refseq"], ensembl_transcript=f["mane_select_ensembl"],
+            chrom=chrom, contig=canonical_contig(chrom), start=start, end=end, strand=strand,
+        ))
+    without_model = tuple(s for s in chosen if s not in spans)
+    genes.sort(key=lambda g: (_contig_rank(g.contig), g.start))
+    return Panel(build=build, genes=tuple(genes), padding=padding, without_model=without_model)
+
+
+def _contig_rank(contig: str) -> tuple[int, str]:
+    return (int(contig), "") if contig.isdigit() else (100, contig)
+
+
+def read_bed(path: str) -> tuple[tuple[str, int, int, str], ...]:
+    """Regions from a BED file as (canonical contig, 1-based start, end, name or '.')."""
+    regions = []
+    try:
+        handle = open(path)
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror})") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip() or line.startswith(("#", "track", "browser")):
+                continue
+            fields = line.rstrip("\r\n").split("\t")
+            if len(fields) < 3:
+                raise InputError(path, "a BED line needs chrom, start and end separated by tabs", line=number)
+            try:
+                start0, end = int(fields[1]), int(fields[2])
+            except ValueError:
+                raise InputError(path, f"start '{fields[1]}' and end '{fields[2]}' must be whole numbers",
+                                 line=number) from None
+            if start0 < 0 or end <= start0:
+                raise InputError(path, f"empty or negative interval {start0}-{end} (BED is 0-based, end "
+                                 "exclusive)", line=number)
+            name = fields[3] if len(fields) > 3 and fields[3] else "."
+            regions.append((canonical_contig(fields[0]), start0 + 1, end, name))
+    if not regions:
+        raise InputError(path, "no regions in the BED file")
+    return tuple(regions)

@@ -1,0 +1,55 @@
+"""The VCF header: meta lines, sample names and declared contigs, validated once before any record."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hftc_annot.errors import InputError
+
+FIXED_COLUMNS = ("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO")
+_CONTIG = re.compile(r"^##contig=<(.*)>\s*$")
+_CONTIG_ID = re.compile(r"(?:^|,)ID=([^,>]+)")
+_CONTIG_LENGTH = re.compile(r"(?:^|,)length=(\d+)")
+
+
+@dataclass(frozen=True)
+class Header:
+    """A parsed VCF header; `lines` holds every line (the #CHROM line last) without newlines."""
+
+    lines: tuple[str, ...]
+    samples: tuple[str, ...]
+    contigs: dict[str, int | None]
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def parse_header(lines: list[str], source: str) -> Header:
+    """Validate header lines (meta lines then the #CHROM line) and pull out samples and contigs."""
+    if not lines or not lines[-1].startswith("#CHROM"):
+        raise InputError(source, "not a VCF: no '#CHROM' header line before the first record")
+    columns = lines[-1].rstrip("\r").split("\t")
+    if tuple(columns[:8]) != FIXED_COLUMNS:
+        raise InputError(source, "not a VCF: the #CHROM line must start with the 8 fixed tab-separated columns "
+                         + "\\t".join(FIXED_COLUMNS), line=len(lines))
+    samples = tuple(columns[9:])
+    if len(columns) > 8 and columns[8] != "FORMAT":
+        raise InputError(source, "column 9 of the #CHROM line must be FORMAT", line=len(lines))
+    seen: set[str] = set()
+    for name in samples:
+        if name in seen:
+            raise InputError(source, f"sample name '{name}' appears twice in the #CHROM line", line=len(lines))
+        seen.add(name)
+    contigs: dict[str, int | None] = {}
+    for number, line in enumerate(lines[:-1], 1):
+        if not line.startswith("##"):
+            raise InputError(source, "header lines before #CHROM must start with '##'", line=number)
+        match = _CONTIG.match(line)
+        if match:
+            ident = _CONTIG_ID.search(match.group(1))
+            if not ident:
+                raise InputError(source, "##contig line has no ID", line=number)
+            length = _CONTIG_LENGTH.search(match.group(1))
+            contigs[ident.group(1)] = int(length.group(1)) if length else None
+    return Header(lines=tuple(line.rstrip("\r") for line in lines), samples=samples, contigs=contigs)

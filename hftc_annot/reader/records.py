@@ -1,0 +1,93 @@
+"""Records as the later stages see them: fixed fields plus per-sample genotype arrays."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+_INT_MISSING = -2147483648  # htslib's bcf_int32_missing; vector_end is one more
+_PLAIN_ALLELE = re.compile(r"^[ACGTNacgtn]+$")
+
+ALLELE_MISSING = -1
+ALLELE_ABSENT = -2  # the unused second slot of a haploid call
+
+
+@dataclass(frozen=True)
+class Record:
+    """One VCF record. Per-sample arrays are None in a sites-only VCF.
+
+    genotypes: (samples, ploidy) allele indices, ALLELE_MISSING for '.', ALLELE_ABSENT past a
+    sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them: read them
+    through `format_value`, which turns htslib's missing-value codes into NaN.
+    """
+
+    chrom: str
+    pos: int
+    id: str
+    ref: str
+    alts: tuple[str, ...]
+    filters: tuple[str, ...]
+    genotypes: np.ndarray | None
+    phased: np.ndarray | None
+    gq: np.ndarray | None
+    dp: np.ndarray | None
+    ad: np.ndarray | None
+    line: int | None
+    variant: object
+
+    @property
+    def end(self) -> int:
+        """Last reference base covered by REF."""
+        return self.pos + len(self.ref) - 1
+
+    @property
+    def filter_text(self) -> str:
+        return ";".join(self.filters) if self.filters else "."
+
+
+def skip_reason(ref: str, alt: str) -> str | None:
+    """Why an ALT allele cannot be annotated as a sequence change, or None when it can."""
+    if alt in (".", ""):
+        return "no ALT allele"
+    if alt == "*":
+        return "spanning deletion (*)"
+    if alt in ("<NON_REF>", "<*>"):
+        return "reference block (<NON_REF>/<*>)"
+    if alt.startswith("<"):
+        return "symbolic allele (<...>)"
+    if "[" in alt or "]" in alt or alt.startswith(".") or alt.endswith("."):
+        return "breakend"
+    if not _PLAIN_ALLELE.match(alt) or not _PLAIN_ALLELE.match(ref):
+        return "allele with letters other than A, C, G, T, N"
+    if alt.upper() == ref.upper():
+        return "ALT equals REF"
+    return None
+
+
+def format_values(values: np.ndarray | None, sample: int) -> list[float]:
+    """One sample's values of a FORMAT field as floats, NaN where missing; [] when absent."""
+    if values is None:
+        return []
+    return [math.nan if (isinstance(v, int) and v <= _INT_MISSING + 1) else float(v) for v in values[sample].tolist()]
+
+
+def record_from_variant(variant, line: int | None) -> Record:
+    """Copy what later stages need out of a cyvcf2 Variant (bound to an open reader)."""
+    genotypes = phased = gq = dp = ad = None
+    fmt = variant.FORMAT
+    if fmt and "GT" in fmt:
+        array = variant.genotype.array()
+        genotypes = array[:, :-1].astype(np.int16)
+        phased = array[:, -1].astype(bool)
+    if fmt:
+        gq = variant.format("GQ") if "GQ" in fmt else None
+        dp = variant.format("DP") if "DP" in fmt else None
+        ad = variant.format("AD") if "AD" in fmt else None
+    return Record(
+        chrom=variant.CHROM, pos=variant.POS, id=variant.ID or ".", ref=variant.REF, alts=tuple(variant.ALT),
+        filters=tuple(variant.FILTERS), genotypes=genotypes, phased=phased, gq=gq, dp=dp, ad=ad,
+        line=line, variant=variant,
+    )

@@ -1,0 +1,74 @@
+"""Tell what an input is (plain VCF, bgzipped VCF, gzipped VCF, BCF) and whether it has a usable index."""
+
+from __future__ import annotations
+
+import enum
+import os
+import zlib
+from dataclasses import dataclass
+
+from hftc_annot.errors import InputError
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_BCF_MAGIC = b"BCF\x02"
+
+
+class Kind(enum.Enum):
+    VCF = "VCF"
+    BGZF = "bgzipped VCF"
+    GZIP = "gzipped VCF (not bgzip)"
+    BCF = "BCF"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """An input named by the user: `path` is None for standard input."""
+
+    source: str
+    path: str | None
+    kind: Kind
+    index: str | None
+    stale_index: str | None = None
+
+
+def kind_of(head: bytes, source: str) -> Kind:
+    """Classify from the first bytes (at least 64 KiB of a compressed file, when it has them)."""
+    if not head:
+        raise InputError(source, "file is empty (not a VCF)")
+    if head.startswith(_BCF_MAGIC):
+        return Kind.BCF
+    if not head.startswith(_GZIP_MAGIC):
+        return Kind.VCF
+    is_bgzf = len(head) >= 18 and head[3] & 4 and head[12:14] == b"BC"
+    try:
+        start = zlib.decompressobj(31).decompress(head, 8)
+    except zlib.error as exc:
+        raise InputError(source, f"corrupt gzip data ({exc})") from None
+    if start.startswith(_BCF_MAGIC):
+        return Kind.BCF
+    return Kind.BGZF if is_bgzf else Kind.GZIP
+
+
+def inspect_path(path: str) -> InputFile:
+    """Open-free checks of a file input: it exists, is readable, its kind and its index."""
+    if not os.path.exists(path):
+        raise InputError(path, "no such file")
+    if os.path.isdir(path):
+        raise InputError(path, "is a directory, not a VCF")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror})") from None
+    kind = kind_of(head, path)
+    index = stale = None
+    if kind in (Kind.BGZF, Kind.BCF):
+        for suffix in (".tbi", ".csi"):
+            candidate = path + suffix
+            if os.path.isfile(candidate):
+                if os.path.getmtime(candidate) < os.path.getmtime(path):
+                    stale = candidate
+                else:
+                    index = candidate
+                break
+    return InputFile(source=path, path=path, kind=kind, index=index, stale_index=stale)

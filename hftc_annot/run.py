@@ -1,0 +1,212 @@
+"""Wire the stages for one run: reader -> panel -> writers, with all-or-nothing output."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import io
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from hftc_annot import __version__
+from hftc_annot.assembly import canonical_contig, detect_build, resolve_build
+from hftc_annot.errors import UsageError
+from hftc_annot.panel import Panel, load_panel, read_bed
+from hftc_annot.reader import VcfInput, open_vcf
+from hftc_annot.reader.sniff import Kind
+from hftc_annot.writers.tsv import TsvWriter
+from hftc_annot.writers.vcf import VcfWriter, vcf_mode
+
+FORMATS = ("tsv", "vcf")
+_VCF_SUFFIXES = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything one annotation run needs; built by the CLI from its options."""
+
+    vcf: str
+    output: str = "-"
+    fmt: str | None = None
+    build: str = "auto"
+    genes: tuple[str, ...] = ()
+    regions_bed: str | None = None
+    samples: tuple[str, ...] | None = None
+    padding: int = 5000
+    threads: int = 1
+    command: str = "hftc-annot"
+
+
+@dataclass
+class Summary:
+    """What a run did, for the closing line on stderr."""
+
+    build: str = ""
+    route: str = ""
+    records_read: int = 0
+    panel_records: int = 0
+    alleles: int = 0
+    rows: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def output_format(config: Config) -> str:
+    """--format if given (checked against the output name), else inferred from the output name."""
+    looks_vcf = config.output.endswith(_VCF_SUFFIXES)
+    if config.fmt is None:
+        return "vcf" if looks_vcf else "tsv"
+    if config.fmt == "tsv" and looks_vcf:
+        raise UsageError(f"--format tsv contradicts the output name {config.output}; drop one of them")
+    return config.fmt
+
+
+def check_output(config: Config) -> None:
+    """Fail before reading anything when the output cannot be written or would replace the input."""
+    if config.output == "-":
+        return
+    directory = os.path.dirname(os.path.abspath(config.output))
+    if not os.path.isdir(directory):
+        raise UsageError(f"cannot write {config.output}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {config.output}: directory {directory} is not writable")
+    if os.path.isdir(config.output):
+        raise UsageError(f"cannot write {config.output}: it is a directory")
+    if config.vcf != "-" and os.path.exists(config.output) and os.path.samefile(config.vcf, config.output):
+        raise UsageError(f"the output {config.output} is the input; hftc-annot never overwrites its input")
+
+
+def run(config: Config, warn: Callable[[str], None]) -> Summary:
+    """Annotate config.vcf; the output appears only when the whole run succeeded."""
+    started = time.perf_counter()
+    fmt = output_format(config)
+    check_output(config)
+    regions_bed = read_bed(config.regions_bed) if config.regions_bed else ()
+    vcf = open_vcf(config.vcf, config.threads)
+    try:
+        summary = _annotate(config, fmt, vcf, regions_bed, warn)
+    finally:
+        vcf.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn: Callable[[str], None]) -> Summary:
+    header = vcf.header
+    evidence = detect_build(header.contigs, list(header.lines))
+    build = resolve_build(config.build, evidence, vcf.source)
+    panel = load_panel(build, list(config.genes) or None, config.padding)
+    if regions_bed:
+        panel = dataclasses.replace(panel, custom_regions=regions_bed)
+    _warn_about_input(config, vcf, panel, warn)
+    summary = Summary(build=build, route=_route(vcf))
+    samples = tuple(config.samples) if config.samples is not None else header.samples
+    source = vcf.source if config.vcf == "-" else config.vcf
+    preamble = [
+        f"hftc-annot {__version__}",
+        f"command: {config.command}",
+        f"input: {source}",
+        f"build: {build} ({'given with --build' if config.build != 'auto' else 'from ' + evidence.reason})",
+        _panel_line(panel, config),
+    ]
+    if panel.without_model:
+        preamble.append(f"not covered on {build} (no transcript model): {', '.join(panel.without_model)}")
+
+    directory = None if config.output == "-" else os.path.dirname(os.path.abspath(config.output))
+    handle, temp = tempfile.mkstemp(prefix=".hftc-annot-", suffix=".part", dir=directory)
+    os.close(handle)
+    try:
+        records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
+        if fmt == "tsv":
+            _write_tsv(temp, config.output, preamble, samples, panel, records, summary)
+        else:
+            _write_vcf(temp, config.output, vcf, preamble, panel, records, summary)
+        summary.records_read = vcf.records_read
+        _publish(temp, config.output)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    return summary
+
+
+def _route(vcf: VcfInput) -> str:
+    if vcf.indexed:
+        return f"indexed ({os.path.basename(vcf.info.index)})"
+    return "streamed"
+
+
+def _panel_line(panel: Panel, config: Config) -> str:
+    if panel.custom_regions:
+        return f"regions: {config.regions_bed} ({len(panel.custom_regions)} BED regions, genes from the shipped panel)"
+    chosen = "selected with --genes" if config.genes else "shipped panel"
+    return (f"panel: {len(panel.genes)} genes ({chosen}; MANE Select v1.5 models, GENCODE v44), "
+            f"padding {panel.padding} bp")
+
+
+def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callable[[str], None]) -> None:
+    if panel.without_model and not config.genes:
+        warn(f"{len(panel.without_model)} panel genes have no {panel.build} transcript model and are not covered: "
+             f"{', '.join(panel.without_model)}")
+    if vcf.info.stale_index:
+        warn(f"{vcf.info.stale_index} is older than {vcf.source}; not using it (streaming the whole file)")
+    declared = {canonical_contig(c) for c in vcf.header.contigs}
+    if vcf.header.contigs and not declared & {g.contig for g in panel.genes}:
+        warn(f"none of the panel's chromosomes is among the {len(declared)} contigs declared in {vcf.source}; "
+             "contig names other than 1/chr1 style are not recognised")
+    if config.threads > 1 and vcf.info.kind is Kind.VCF:
+        warn("--threads has no effect on an uncompressed VCF")
+
+
+def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], panel: Panel,
+               records, summary: Summary) -> None:
+    raw = gzip.GzipFile(temp, "wb", mtime=0) if output.endswith(".gz") else open(temp, "wb")
+    with raw, io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as handle:
+        writer = TsvWriter(handle, preamble, samples)
+        for record in records:
+            hit = panel.hit(record)
+            _count(hit, summary)
+            summary.rows += writer.write(hit)
+
+
+def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], panel: Panel, records,
+               summary: Summary) -> None:
+    writer = None
+    meta = {"version": __version__, "command": preamble[1].split(": ", 1)[1], "build": summary.build}
+    try:
+        for record in records:
+            if writer is None:
+                writer = VcfWriter(temp, vcf_mode(output), vcf.template, meta)
+            hit = panel.hit(record)
+            _count(hit, summary)
+            summary.rows += writer.write(hit)
+        if writer is None:  # no panel record: still write the header
+            writer = VcfWriter(temp, vcf_mode(output), vcf.template, meta)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _count(hit, summary: Summary) -> None:
+    summary.panel_records += 1
+    summary.alleles += len(hit.alleles)
+    summary.skipped.update(hit.skipped)
+
+
+def _publish(temp: str, output: str) -> None:
+    if output == "-":
+        with open(temp, "rb") as handle:
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        os.unlink(temp)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, output)

@@ -1,0 +1,1 @@
+"""Writer stage: the counselor's TSV report and the annotated VCF for pipelines."""

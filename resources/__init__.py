@@ -1,0 +1,1 @@
+"""Shipped data files (panel, transcript models, assemblies); see README.md beside this file."""

@@ -1,0 +1,196 @@
+"""Generate the shipped files under resources/ from the raw sources in ../shared/data/raw.
+
+Run from the repository root:  python scripts/build_resources.py [--raw ../shared/data/raw]
+The output is byte-identical for the same inputs (no timestamps); PROVENANCE.tsv records the
+sha256 of every input and output file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+MODELS_38 = "derived_hftc_models/mane_select_models_GRCh38.tsv"
+MODELS_37 = "derived_hftc_models/mane_select_models_GRCh37_derived.tsv"
+PANEL_FACTS = "panel_facts.tsv"
+GRCH37_USABLE = {"ok", "ok_per_exon"}
+
+# Chromosome lengths of the primary assemblies (GRC assembly reports; identical to the UCSC
+# hg38/hg19 chrom.sizes for 1-22, X, Y). The only hand-entered table here: no raw file holds it.
+# MT is listed for naming only; it is never used to tell the builds apart (hg19 chrM is 16571).
+ASSEMBLIES = {
+    "GRCh38": [248956422, 242193529, 198295559, 190214555, 181538259, 170805979, 159345973,
+               145138636, 138394717, 133797422, 135086622, 133275309, 114364328, 107043718,
+               101991189, 90338345, 83257441, 80373285, 58617616, 64444167, 46709983, 50818468,
+               156040895, 57227415, 16569],
+    "GRCh37": [249250621, 243199373, 198022430, 191154276, 180915260, 171115067, 159138663,
+               146364022, 141213431, 135534747, 135006516, 133851895, 115169878, 107349540,
+               102531392, 90354753, 81195210, 78077248, 59128983, 63025520, 48129895, 51304566,
+               155270560, 59373566, 16569],
+}
+ASSEMBLY_CONTIGS = [str(i) for i in range(1, 23)] + ["X", "Y", "MT"]
+
+FACT_COLUMNS = [
+    ("symbol", "hgnc_symbol"), ("hgnc_id", "hgnc_id"), ("ensembl_gene", "ensembl_gene_version_mane"),
+    ("ncbi_gene_id", "ncbi_gene_id"), ("omim_gene", "omim_gene_mim"), ("chromosome", "chromosome"),
+    ("band", "chromosome_band"), ("group", "tier"), ("secondary_group", "secondary_tier"),
+    ("inheritance", "inheritance"), ("disorders", "disorders_omim"),
+    ("mane_select_refseq", "mane_select_refseq"), ("mane_select_ensembl", "mane_select_ensembl"),
+    ("mane_select_protein", "mane_select_refseq_protein"), ("mane_plus_clinical", "mane_plus_clinical"),
+]
+
+
+@dataclass(frozen=True)
+class Model:
+    """One MANE Select transcript on one build (0-based half-open starts, inclusive ends)."""
+
+    gene: str
+    chrom: str
+    strand: str
+    tx_start0: int
+    tx_end: int
+    cds_start0: int
+    cds_end: int
+    exons: tuple[tuple[int, int], ...]
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="") as handle:
+        lines = [line for line in handle]
+    lines[0] = lines[0].lstrip("#")
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def parse_model(gene: str, row: dict[str, str]) -> Model:
+    starts = [int(x) for x in row["exon_starts0"].split(",")]
+    ends = [int(x) for x in row["exon_ends"].split(",")]
+    return Model(
+        gene=gene, chrom=row["chrom"], strand=row["strand"],
+        tx_start0=int(row["tx_start0"]), tx_end=int(row["tx_end"]),
+        cds_start0=int(row["cds_start0"]), cds_end=int(row["cds_end"]),
+        exons=tuple(zip(starts, ends, strict=True)),
+    )
+
+
+def check_model(m: Model, aa: int) -> None:
+    exons = sorted(m.exons)
+    if exons[0][0] != m.tx_start0 or exons[-1][1] != m.tx_end:
+        raise SystemExit(f"{m.gene}: exons do not span the transcript")
+    for (_, end), (start, _) in zip(exons, exons[1:], strict=False):
+        if start < end:
+            raise SystemExit(f"{m.gene}: overlapping exons")
+    cds_len = sum(max(0, min(e, m.cds_end) - max(s, m.cds_start0)) for s, e in exons)
+    if cds_len != (aa + 1) * 3:
+        raise SystemExit(f"{m.gene}: CDS length {cds_len} != ({aa} + 1) * 3")
+
+
+def gff_lines(m: Model, ids: dict[str, str], ensembl_gene: str) -> list[str]:
+    gene_id, gene_version = ensembl_gene.split(".")
+    tx_id, tx_version = ids["ensembl"].split(".")
+    prot_id = ids["ensembl_prot"].split(".")[0]
+    tx_name = ids["ideogram_tx"]
+    col = f"{m.chrom}\thftc-annot\t{{}}\t{{}}\t{{}}\t.\t{m.strand}\t{{}}\t{{}}"
+    out = [
+        col.format("gene", m.tx_start0 + 1, m.tx_end, ".",
+                   f"ID=gene:{gene_id};Name={m.gene};biotype=protein_coding;gene_id={gene_id};"
+                   f"version={gene_version};hgnc_id={ids['hgnc']}"),
+        col.format("mRNA", m.tx_start0 + 1, m.tx_end, ".",
+                   f"ID=transcript:{tx_id};Parent=gene:{gene_id};Name={tx_name};biotype=protein_coding;"
+                   f"tag=MANE_Select;transcript_id={tx_id};version={tx_version};"
+                   f"mane_select={ids['refseq']};protein_id={prot_id};refseq_protein={ids['refseq_prot']}"),
+    ]
+    ordered = sorted(m.exons, reverse=(m.strand == "-"))
+    five, three = ("five_prime_UTR", "three_prime_UTR") if m.strand == "+" else ("three_prime_UTR", "five_prime_UTR")
+    features: list[tuple[int, int, str, str, str]] = []
+    coding_done = 0
+    for rank, (start0, end) in enumerate(ordered, 1):
+        features.append((start0, end, "exon", ".", f"Parent=transcript:{tx_id};Name={tx_id}.exon{rank};rank={rank}"))
+        if start0 < m.cds_start0:
+            features.append((start0, min(end, m.cds_start0), five, ".", f"Parent=transcript:{tx_id}"))
+        if end > m.cds_end:
+            features.append((max(start0, m.cds_end), end, three, ".", f"Parent=transcript:{tx_id}"))
+        cds_s, cds_e = max(start0, m.cds_start0), min(end, m.cds_end)
+        if cds_s < cds_e:
+            phase = (3 - coding_done % 3) % 3
+            features.append((cds_s, cds_e, "CDS", str(phase),
+                             f"ID=CDS:{prot_id};Parent=transcript:{tx_id};protein_id={prot_id}"))
+            coding_done += cds_e - cds_s
+    for start0, end, kind, phase, attrs in sorted(features, key=lambda f: (f[0], f[1], f[2])):
+        out.append(col.format(kind, start0 + 1, end, phase, attrs))
+    return out
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--raw", type=Path, default=Path("../shared/data/raw"))
+    parser.add_argument("--out", type=Path, default=Path("resources"))
+    args = parser.parse_args()
+    raw, out = args.raw, args.out
+
+    facts = read_tsv(raw / PANEL_FACTS)
+    rows38 = {r["gene"]: r for r in read_tsv(raw / MODELS_38)}
+    rows37 = {r["gene"]: r for r in read_tsv(raw / MODELS_37)}
+    symbols = [f["hgnc_symbol"] for f in facts]
+    if set(symbols) != set(rows38):
+        raise SystemExit(f"panel facts and GRCh38 models disagree: {sorted(set(symbols) ^ set(rows38))}")
+
+    models = {"GRCh38": {}, "GRCh37": {}}
+    for gene in symbols:
+        r = rows38[gene]
+        models["GRCh38"][gene] = parse_model(gene, r)
+        check_model(models["GRCh38"][gene], int(r["aa"]))
+        if rows37.get(gene, {}).get("status") in GRCH37_USABLE:
+            m37 = parse_model(gene, {**rows37[gene], "strand": r["strand"]})
+            check_model(m37, int(r["aa"]))
+            models["GRCh37"][gene] = m37
+
+    outputs: list[Path] = []
+    for build, suffix in (("GRCh38", ""), ("GRCh37", ".GRCh37")):
+        by_pos = sorted(models[build].values(), key=lambda m: (ASSEMBLY_CONTIGS.index(m.chrom[3:]), m.tx_start0))
+        bed = ["#chrom\tstart\tend\tname\tscore\tstrand"]
+        bed += [f"{m.chrom}\t{m.tx_start0}\t{m.tx_end}\t{m.gene}\t0\t{m.strand}" for m in by_pos]
+        outputs.append(write(out / f"genes{suffix}.bed", "\n".join(bed) + "\n"))
+        gff = ["##gff-version 3", f"#!genome-build {build}"]
+        ensembl_gene = {f["hgnc_symbol"]: f["ensembl_gene_version_mane"] for f in facts}
+        for m in by_pos:
+            r = rows38[m.gene]
+            ids = {"ensembl": r["ensembl"], "ensembl_prot": r["ensembl_prot"], "refseq": r["refseq"],
+                   "refseq_prot": r["refseq_prot"], "hgnc": r["hgnc"], "ideogram_tx": r["ideogram_tx"]}
+            gff.append("###")
+            gff += gff_lines(m, ids, ensembl_gene[m.gene])
+        outputs.append(write(out / f"mane_select.{build}.gff3", "\n".join(gff) + "\n"))
+
+    fact_rows = ["\t".join(name for name, _ in FACT_COLUMNS) + "\tgrch37_model"]
+    for f in facts:
+        status = rows37.get(f["hgnc_symbol"], {}).get("status", "absent")
+        cells = [f[src].replace("\t", " ") for _, src in FACT_COLUMNS]
+        fact_rows.append("\t".join(cells) + f"\t{status}")
+    outputs.append(write(out / "panel_facts.tsv", "\n".join(fact_rows) + "\n"))
+
+    asm = ["build\tcontig\tlength"]
+    for build, lengths in ASSEMBLIES.items():
+        asm += [f"{build}\t{c}\t{n}" for c, n in zip(ASSEMBLY_CONTIGS, lengths, strict=True)]
+    outputs.append(write(out / "assemblies.tsv", "\n".join(asm) + "\n"))
+
+    prov = ["role\tfile\tsha256"]
+    prov += [f"input\t{p}\t{sha256(raw / p)}" for p in (PANEL_FACTS, MODELS_38, MODELS_37)]
+    prov += [f"output\t{p.name}\t{sha256(p)}" for p in outputs]
+    write(out / "PROVENANCE.tsv", "\n".join(prov) + "\n")
+    print(f"wrote {len(outputs) + 1} files to {out}: {len(models['GRCh38'])} genes on GRCh38, "
+          f"{len(models['GRCh37'])} on GRCh37")
+
+
+if __name__ == "__main__":
+    main()
