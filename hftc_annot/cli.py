@@ -78,7 +78,10 @@ def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, thre
         samples=_split(samples) or None, padding=padding, threads=threads,
         command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
     )
-    summary = run(config, _warn(quiet))
+    warn = _warn(quiet)
+    summary = run(config, warn)
+    for kind, count in sorted(summary.problems.items()):
+        warn(f"{count:,} record{'s' if count > 1 else ''}: {kind} (first at {summary.first_problem[kind]})")
     if not quiet:
         click.echo(_summary_line(summary), err=True)
 

@@ -54,7 +54,14 @@ class Summary:
     alleles: int = 0
     rows: int = 0
     skipped: Counter = field(default_factory=Counter)
+    problems: Counter = field(default_factory=Counter)
+    first_problem: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+
+    def note_problem(self, kind: str, where: str) -> None:
+        """Count a per-record problem; the first place of each kind is kept for the warning."""
+        self.problems[kind] += 1
+        self.first_problem.setdefault(kind, where)
 
 
 def output_format(config: Config) -> str:
@@ -197,6 +204,10 @@ def _count(hit, summary: Summary) -> None:
     summary.panel_records += 1
     summary.alleles += len(hit.alleles)
     summary.skipped.update(hit.skipped)
+    record = hit.record
+    if record.genotypes is not None and record.genotypes.size and record.genotypes.max() > len(record.alts):
+        where = f"line {record.line}" if record.line else f"{record.chrom}:{record.pos}"
+        summary.note_problem("genotype names an ALT allele the record does not have", where)
 
 
 def _publish(temp: str, output: str) -> None:

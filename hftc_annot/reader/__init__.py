@@ -142,7 +142,8 @@ class VcfInput:
 
     def _text_records(self, regions: Regions, samples: list[str] | None) -> Iterator[Record]:
         assert self._handle is not None
-        scanner = TextScanner(regions, set(self.header.contigs), self.source)
+        columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
+        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns)
         candidates = tempfile.NamedTemporaryFile(prefix="hftc-annot-", suffix=".vcf", delete=False)
         self._cleanup.append(candidates.name)
         first_line = len(self.header.lines) + 1
@@ -232,11 +233,12 @@ def _guarded(variants, source: str, lines: list[int] | None) -> Iterator[tuple[i
             variant = next(iterator)
         except StopIteration:
             return
-        except Exception as exc:
-            problem = f"htslib could not parse this record ({_describe(exc)})"
+        except Exception:  # cyvcf2 raises a plain Exception for htslib read errors
             if lines is None:
-                raise InputError(source, f"record {number + 1} after the header: {problem}") from None
-            raise InputError(source, problem, line=lines[number]) from None
+                raise InputError(source, f"htslib cannot read the record after the {number:,} it read "
+                                 "(malformed, truncated or corrupt file?)") from None
+            raise InputError(source, "malformed record: htslib cannot parse it (check its FORMAT and sample "
+                             "fields against the ##FORMAT types)", line=lines[number]) from None
         number += 1
         yield number, variant
 

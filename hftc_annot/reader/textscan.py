@@ -45,9 +45,13 @@ class ScanResult:
 
 
 class TextScanner:
-    """Finds the lines of a VCF body whose CHROM/POS/REF span overlaps the target regions."""
+    """Finds the lines of a VCF body whose CHROM/POS/REF span overlaps the target regions.
 
-    def __init__(self, regions: Regions, declared_contigs: set[str], source: str) -> None:
+    `columns` is the number of columns of the #CHROM line; every record must have exactly as many.
+    """
+
+    def __init__(self, regions: Regions, declared_contigs: set[str], source: str, columns: int) -> None:
+        self._columns = columns
         self._regions = regions
         self._source = source
         self._declared = declared_contigs
@@ -111,12 +115,11 @@ class TextScanner:
             self._fail(int(numbers[bad]), "header line ('#') after the first record")
         tabs = np.flatnonzero(buf == 9)
         k = np.searchsorted(tabs, starts)
-        last_tab = k + 7
-        ok_columns = last_tab < len(tabs)
-        ok_columns &= tabs[np.minimum(last_tab, len(tabs) - 1)] < ends
-        if not ok_columns.all():
-            bad = int(np.flatnonzero(~ok_columns)[0])
-            self._fail(int(numbers[bad]), "fewer than 8 tab-separated columns")
+        columns = np.searchsorted(tabs, ends) - k + 1
+        if (columns != self._columns).any():
+            bad = int(np.flatnonzero(columns != self._columns)[0])
+            self._fail(int(numbers[bad]), f"{columns[bad]} tab-separated columns where the #CHROM line has "
+                       f"{self._columns}")
         t_chrom, t_pos, t_id, t_ref = tabs[k], tabs[k + 1], tabs[k + 2], tabs[k + 3]
 
         name_len = t_chrom - starts

@@ -1,0 +1,176 @@
+"""Bad input: one line on stderr naming the problem, exit 2, no traceback, no output file, input untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import bgzip_index, data_rows, run_cli, vcf_text, write_vcf
+
+GOOD = "chr2 165750000 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"
+
+
+def expect_error(result, message: str) -> None:
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err, result.err
+    assert result.err.startswith("hftc-annot: error: ")
+    assert message in result.err, result.err
+
+
+def test_missing_file(tmp: Path) -> None:
+    result = run_cli(tmp / "nope.vcf", "-o", tmp / "out.tsv")
+    assert result.err == f"hftc-annot: error: {tmp / 'nope.vcf'}: no such file\n"
+    assert result.code == 2 and not (tmp / "out.tsv").exists()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"hello\nworld\n", "not a VCF: it does not start with"),
+    (bytes(range(256)) * 10, "not a VCF"),
+    (b"", "file is empty (not a VCF)"),
+    (b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\n", "line 2: not a VCF: the #CHROM line must start with"),
+    (b"##fileformat=VCFv4.2\nchr2\t1\t.\tA\tG\t.\t.\t.\n", "not a VCF: no '#CHROM' header line"),
+])
+def test_not_a_vcf(tmp: Path, content: bytes, message: str) -> None:
+    path = tmp / "in.vcf"
+    path.write_bytes(content)
+    expect_error(run_cli(path, "-o", tmp / "out.tsv"), message)
+    assert sorted(os.listdir(tmp)) == ["in.vcf"]
+
+
+def test_truncated_bgzip(tmp: Path) -> None:
+    plain = write_vcf(tmp / "in.vcf", [f"chr2 {165750000 + i} . A G 50 PASS . GT 0/1" for i in range(20000)])
+    whole = bgzip_index(plain, index=False).read_bytes()
+    cut = tmp / "cut.vcf.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    expect_error(run_cli(cut, "-o", tmp / "out.tsv"), "the compressed file ends early")
+    assert not (tmp / "out.tsv").exists()
+
+
+def test_corrupt_gzip_block(tmp: Path) -> None:
+    plain = write_vcf(tmp / "in.vcf", [f"chr2 {165750000 + i} . A G 50 PASS . GT 0/1" for i in range(20000)])
+    data = bytearray(bgzip_index(plain, index=False).read_bytes())
+    data[len(data) // 2: len(data) // 2 + 40] = bytes(40)
+    bad = tmp / "bad.vcf.gz"
+    bad.write_bytes(bytes(data))
+    result = run_cli(bad, "-o", tmp / "out.tsv")
+    expect_error(result, f"{bad}: cannot read: ")
+
+
+def test_header_only_vcf_gives_empty_report(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", [])
+    result = run_cli(path)
+    assert result.code == 0, result.err
+    assert data_rows(result.out) == []
+    assert result.out.splitlines()[-1].startswith("chrom\tpos\tid\tref\talt\tgene")
+    vcf = run_cli(path, "--format", "vcf")
+    assert vcf.code == 0 and vcf.out.splitlines()[-1].startswith("#CHROM")
+
+
+def test_contig_not_in_header(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", [GOOD, "chrUn_x 5 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"])
+    expect_error(run_cli(path, "-o", tmp / "out.tsv"), "line 35: contig 'chrUn_x' is not declared in the header")
+
+
+def test_unknown_gene_symbol(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", [GOOD])
+    result = run_cli(path, "--genes", "GALNT3,GALNT33")
+    assert result.err == ("hftc-annot: error: --genes: 'GALNT33' is not a panel gene; "
+                          "'hftc-annot panel' lists the 49 genes\n")
+    assert result.code == 2
+
+
+def test_mismatched_build(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", [GOOD])
+    expect_error(run_cli(path, "--build", "GRCh37"), "--build GRCh37 contradicts the header, which is GRCh38")
+
+
+def test_undetectable_build_needs_the_option(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", [GOOD], build=None)
+    expect_error(run_cli(path), "cannot tell the genome build")
+    assert [r[5] for r in data_rows(run_cli(path, "--build", "GRCh38").out)] == ["GALNT3"]
+
+
+@pytest.mark.parametrize("where", ["missing-dir", "file-as-dir"])
+def test_unwritable_output_location(tmp: Path, where: str) -> None:
+    path = write_vcf(tmp / "in.vcf", [GOOD])
+    if where == "missing-dir":
+        output = tmp / "no" / "such" / "out.tsv"
+        message = "directory"
+    else:
+        (tmp / "afile").write_text("x")
+        output = tmp / "afile" / "out.tsv"
+        message = "does not exist"
+    expect_error(run_cli(path, "-o", output), message)
+
+
+def test_output_is_the_input(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", [GOOD])
+    before = path.read_bytes()
+    expect_error(run_cli(path, "-o", path, "--format", "vcf"), "never overwrites its input")
+    assert path.read_bytes() == before
+
+
+def test_failure_after_panel_records_leaves_no_output(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", [GOOD, "chr2 165750001 . A G 50 PASS . GT:AD:DP:GQ 0/1:x,y:10:60"])
+    output = tmp / "out.vcf.gz"
+    expect_error(run_cli(path, "-o", output), "line 35: malformed record")
+    assert sorted(os.listdir(tmp)) == ["in.vcf"]
+
+
+def test_input_is_never_modified_and_nothing_is_written_beside_it(tmp: Path) -> None:
+    plain = write_vcf(tmp / "in.vcf", [GOOD])
+    gz = bgzip_index(plain, index=False)
+    digest = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp.iterdir()}
+    out = tmp / "out"
+    out.mkdir()
+    for source in (plain, gz):
+        assert run_cli(source, "-o", out / "a.tsv").code == 0
+        assert run_cli(source, "-o", out / "a.vcf.gz").code == 0
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp.iterdir() if p.is_file()} == digest
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--samples", "NOBODY"], "--samples: 'NOBODY' is not a sample of"),
+    (["--format", "tsv", "-o", "x.vcf"], "--format tsv contradicts the output name x.vcf"),
+    (["--genes", "GALNT3", "--regions", "r.bed"], "--genes and --regions cannot be combined"),
+    (["--build", "GRCh39"], "Invalid value for '--build'"),
+    (["--padding", "-1"], "Invalid value for '--padding'"),
+    (["--regions", "missing.bed"], "missing.bed: cannot read"),
+])
+def test_bad_options(tmp: Path, args: list[str], message: str) -> None:
+    path = write_vcf(tmp / "in.vcf", [GOOD])
+    expect_error(run_cli(path, *args, cwd=tmp), message)
+
+
+@pytest.mark.parametrize(("bed", "message"), [
+    ("chr2\t10\n", "bad.bed: line 1: a BED line needs chrom, start and end"),
+    ("chr2\tten\t20\n", "bad.bed: line 1: start 'ten' and end '20' must be whole numbers"),
+    ("# only a comment\n", "bad.bed: no regions in the BED file"),
+    ("chr2\t20\t10\n", "bad.bed: line 1: empty or negative interval 20-10"),
+])
+def test_bad_bed(tmp: Path, bed: str, message: str) -> None:
+    path = write_vcf(tmp / "in.vcf", [GOOD])
+    (tmp / "bad.bed").write_text(bed)
+    expect_error(run_cli(path, "--regions", tmp / "bad.bed"), message)
+
+
+def test_duplicate_sample_names(tmp: Path) -> None:
+    path = tmp / "in.vcf"
+    path.write_text(vcf_text([GOOD.replace("0/1:5,5:10:60", "0/1:5,5:10:60 0/1:5,5:10:60")], samples=("A", "A")))
+    expect_error(run_cli(path), "sample name 'A' appears twice")
+
+
+@pytest.mark.skipif(shutil.which("bcftools") is None, reason="bcftools is not installed")
+def test_truncated_bcf(tmp: Path) -> None:
+    plain = write_vcf(tmp / "in.vcf", [f"chr2 {165750000 + i} . A G 50 PASS . GT 0/1" for i in range(20000)])
+    bcf = tmp / "in.bcf"
+    subprocess.run(["bcftools", "view", "-Ob", "-o", str(bcf), str(plain)], check=True)
+    cut = tmp / "cut.bcf"
+    cut.write_bytes(bcf.read_bytes()[: bcf.stat().st_size // 2])
+    result = run_cli(cut, "-o", tmp / "out.tsv")
+    assert result.code == 2 and "Traceback" not in result.err and result.err.count("\n") == 1, result.err
+    assert not (tmp / "out.tsv").exists()

@@ -1,0 +1,115 @@
+"""Panel filtering is exact at interval edges, for both builds, chr and bare names, on every read route.
+
+The windows are written out here from the MANE v1.5 GALNT3 span (NM_004482.4, GRCh38
+chr2:165,747,588-165,794,247; GRCh37 chr2:166,604,098-166,650,757) and the default padding of 5000 bp.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import bgzip_index, body, data_rows, run_cli, write_vcf
+
+WINDOWS = {"GRCh38": (165742588, 165799247), "GRCh37": (166599098, 166655757)}
+ROUTES = ["plain", "bgzip", "bgzip+tbi", "gzip", "stdin", "bcf", "bcf+csi"]
+NEEDS_BCFTOOLS = pytest.mark.skipif(shutil.which("bcftools") is None, reason="bcftools is not installed")
+
+
+def edge_records(build: str, prefix: str) -> tuple[list[str], set[int]]:
+    first, last = WINDOWS[build]
+    chrom = f"{prefix}2"
+    records = [
+        f"{chrom} {first - 1} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
+        f"{chrom} {first} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
+        f"{chrom} {first + 100} . A G 50 PASS . GT:AD:DP:GQ 1/1:0,9:9:30",
+        f"{chrom} {last} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
+        f"{chrom} {last + 1} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
+        f"{chrom} {last + 200000} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
+    ]
+    records.insert(0, f"{chrom} {first - 9} . AAAAAAAAA A 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60")  # ends first-1
+    records.insert(1, f"{chrom} {first - 8} . AAAAAAAAA A 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60")  # ends on first
+    kept = {first - 8, first, first + 100, last}
+    return records, kept
+
+
+def materialise(plain: Path, route: str, tmp: Path) -> tuple[list[str], bytes | None]:
+    """The arguments (and stdin) that feed `plain` to hftc-annot by one route."""
+    if route == "plain":
+        return [str(plain)], None
+    if route == "stdin":
+        return ["-"], plain.read_bytes()
+    if route == "gzip":
+        out = tmp / "in.gzip.vcf.gz"
+        subprocess.run(f"gzip -c {plain} > {out}", shell=True, check=True)
+        return [str(out)], None
+    if route.startswith("bgzip"):
+        return [str(bgzip_index(plain, index=route.endswith("tbi")))], None
+    out = tmp / "in.bcf"
+    subprocess.run(["bcftools", "view", "-Ob", "-o", str(out), str(plain)], check=True, capture_output=True)
+    if route.endswith("csi"):
+        subprocess.run(["bcftools", "index", str(out)], check=True)
+    return [str(out)], None
+
+
+@NEEDS_BCFTOOLS
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+@pytest.mark.parametrize("prefix", ["chr", ""])
+def test_edges_identical_on_every_route(tmp: Path, build: str, prefix: str) -> None:
+    records, kept = edge_records(build, prefix)
+    plain = write_vcf(tmp / "in.vcf", records, build=build, prefix=prefix)
+    outputs = {}
+    for route in ROUTES:
+        args, stdin = materialise(plain, route, tmp)
+        result = run_cli(*args, stdin=stdin)
+        assert result.code == 0, (route, result.err)
+        assert {int(r[1]) for r in data_rows(result.out)} == kept, route
+        outputs[route] = body(result.out)
+        indexed = "indexed" in result.err
+        assert indexed == route.endswith(("tbi", "csi")), (route, result.err)
+    assert len(set(outputs.values())) == 1
+
+
+def test_padding_zero_and_custom_padding(tmp: Path) -> None:
+    first, last = 165747588, 165794247
+    records = [f"chr2 {p} . A G 50 PASS . GT 0/1" for p in (first - 11, first - 10, first - 1, first, last, last + 1)]
+    plain = write_vcf(tmp / "in.vcf", records)
+    kept0 = {int(r[1]) for r in data_rows(run_cli(plain, "--padding", "0").out)}
+    assert kept0 == {first, last}
+    kept10 = {int(r[1]) for r in data_rows(run_cli(plain, "--padding", "10").out)}
+    assert kept10 == {first - 10, first - 1, first, last, last + 1}
+
+
+def test_genes_option_restricts_the_panel(tmp: Path) -> None:
+    records = ["chr2 165750000 . A G 50 PASS . GT 0/1", "chr12 4370000 . C T 50 PASS . GT 0/1"]
+    plain = write_vcf(tmp / "in.vcf", records)
+    rows = data_rows(run_cli(plain, "--genes", "fgf23").out)
+    assert [(r[0], r[1], r[5]) for r in rows] == [("chr12", "4370000", "FGF23")]
+    both = data_rows(run_cli(plain, "--genes", "GALNT3", "--genes", "FGF23").out)
+    assert [r[5] for r in both] == ["GALNT3", "FGF23"]
+
+
+def test_custom_regions_bed(tmp: Path) -> None:
+    records = ["chr2 165750000 . A G 50 PASS . GT 0/1", "chr5 1000 . C T 50 PASS . GT 0/1",
+               "chr5 2001 . C T 50 PASS . GT 0/1"]
+    plain = write_vcf(tmp / "in.vcf", records)
+    bed = tmp / "mine.bed"
+    bed.write_text("track name=mine\nchr5\t999\t2000\tMYGENE\n2\t165749999\t165750000\n")
+    result = run_cli(plain, "--regions", bed)
+    assert result.code == 0, result.err
+    assert [(r[1], r[5], r[8]) for r in data_rows(result.out)] == [
+        ("165750000", "GALNT3", "NM_004482.4"), ("1000", "MYGENE", ".")]
+
+
+def test_grch37_gene_without_model_is_named_not_silently_missed(tmp: Path) -> None:
+    plain = write_vcf(tmp / "in.vcf", ["2 166610000 . A G 50 PASS . GT 0/1"], build="GRCh37", prefix="")
+    result = run_cli(plain)
+    assert result.code == 0
+    assert "8 panel genes have no GRCh37 transcript model and are not covered: SAMD9" in result.err
+    assert "## not covered on GRCh37 (no transcript model): SAMD9, SLC34A3, SLC20A2, MYORG, ACVR1" in result.out
+    refused = run_cli(plain, "--genes", "SAMD9")
+    assert refused.code == 2
+    assert refused.err == ("hftc-annot: error: --genes: SAMD9 has no transcript model on GRCh37; "
+                           "use GRCh38 input for it\n")
