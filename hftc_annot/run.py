@@ -113,7 +113,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
         panel = dataclasses.replace(panel, custom_regions=regions_bed)
     _warn_about_input(config, vcf, panel, warn)
     summary = Summary(build=build, route=_route(vcf))
-    samples = tuple(config.samples) if config.samples is not None else header.samples
+    samples = header.samples if config.samples is None else tuple(s for s in header.samples if s in config.samples)
     source = vcf.source if config.vcf == "-" else config.vcf
     preamble = [
         f"hftc-annot {__version__}",
@@ -173,8 +173,9 @@ def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callabl
 
 def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], panel: Panel,
                records, summary: Summary) -> None:
-    raw = gzip.GzipFile(temp, "wb", mtime=0) if output.endswith(".gz") else open(temp, "wb")
-    with raw, io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as handle:
+    raw = open(temp, "wb")
+    packed = gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
+    with raw, packed, io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as handle:
         writer = TsvWriter(handle, preamble, samples)
         for record in records:
             hit = panel.hit(record)

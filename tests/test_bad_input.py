@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from conftest import bgzip_index, data_rows, run_cli, vcf_text, write_vcf
 
 GOOD = "chr2 165750000 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from conftest import bgzip_index, body, data_rows, run_cli, write_vcf
 
 WINDOWS = {"GRCh38": (165742588, 165799247), "GRCh37": (166599098, 166655757)}

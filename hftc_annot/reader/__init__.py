@@ -137,8 +137,12 @@ class VcfInput:
             yield from self._streamed_records(regions, samples)
 
     def _set_samples(self, reader: cyvcf2.VCF, samples: list[str] | None) -> None:
+        """Keep only `samples`; htslib keeps them in header order, which the writers rely on."""
         if samples is not None:
             reader.set_samples(samples)
+            expected = [s for s in self.header.samples if s in samples]
+            if list(reader.samples) != expected:
+                raise RuntimeError(f"htslib kept samples {reader.samples}, expected {expected}")
 
     def _text_records(self, regions: Regions, samples: list[str] | None) -> Iterator[Record]:
         assert self._handle is not None

@@ -1,0 +1,144 @@
+"""TSV and VCF output: exact rows, multi-allelic and haploid genotypes, sites-only input, determinism."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hftc_annot.writers.tsv import COLUMNS
+
+from conftest import bgzip_index, body, data_rows, run_cli, write_vcf
+
+NEEDS_BCFTOOLS = pytest.mark.skipif(shutil.which("bcftools") is None, reason="bcftools is not installed")
+GALNT3 = ["GALNT3", "HGNC:4125", "core HFTC", "NM_004482.4", "ENST00000392701.8"]
+PHEX = ["PHEX", "HGNC:8918", "HFTC differential/phosphate-FGF23 axis", "NM_000444.6", "ENST00000379374.5"]
+RECORDS = [
+    "chr2 165750000 rs1 A G,T,* 50 PASS . GT:AD:DP:GQ 1/2:1,5,6,0:12:40 2/2:0,0,9,0:9:30 0|3:4,0,0,4:8:20",
+    "chr2 165760000 . C CT 50 LowQual . GT:AD:DP:GQ ./1:.,4,:4:. 0/0:9,0:9:99 1|0:3,3:6:50",
+    "chrX 22050000 . G A 50 PASS . GT:AD:DP:GQ 1:0,7:7:60 0/1:5,5:10:60 0:8,0:8:60",
+]
+
+
+def test_exact_tsv_rows(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
+    result = run_cli(path)
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[5] == "\t".join(COLUMNS)
+    assert data_rows(result.out) == [
+        ["chr2", "165750000", "rs1", "A", "G", *GALNT3, "KID", "1/2", "het", "40", "12", "1,5", "0.417", "PASS"],
+        ["chr2", "165750000", "rs1", "A", "T", *GALNT3, "KID", "1/2", "het", "40", "12", "1,6", "0.500", "PASS"],
+        ["chr2", "165750000", "rs1", "A", "T", *GALNT3, "MUM", "2/2", "hom_alt", "30", "9", "0,9", "1.000", "PASS"],
+        ["chr2", "165760000", ".", "C", "CT", *GALNT3, "KID", "./1", "partial", ".", "4", ".,4", "1.000", "LowQual"],
+        ["chr2", "165760000", ".", "C", "CT", *GALNT3, "DAD", "1|0", "het", "50", "6", "3,3", "0.500", "LowQual"],
+        ["chrX", "22050000", ".", "G", "A", *PHEX, "KID", "1", "hemi", "60", "7", "0,7", "1.000", "PASS"],
+        ["chrX", "22050000", ".", "G", "A", *PHEX, "MUM", "0/1", "het", "60", "10", "5,5", "0.500", "PASS"],
+    ]
+    assert "skipped alleles: 1 spanning deletion (*)" in result.err
+    assert "3 records read, 3 in panel regions, 4 alleles annotated, 7 rows written" in result.err
+
+
+def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", RECORDS[:1], samples=("KID", "MUM", "DAD"))
+    preamble = [line for line in run_cli(path, "--padding", "10").out.splitlines() if line.startswith("## ")]
+    assert preamble[0].startswith("## hftc-annot ")
+    assert preamble[2:] == [
+        f"## input: {path}",
+        "## build: GRCh38 (from ##contig lengths (24 contigs))",
+        "## panel: 49 genes (shipped panel; MANE Select v1.5 models, GENCODE v44), padding 10 bp",
+    ]
+
+
+def test_samples_subset_and_sites_only(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
+    rows = data_rows(run_cli(path, "--samples", "DAD,MUM").out)
+    assert [(r[4], r[10], r[11]) for r in rows] == [("T", "MUM", "2/2"), ("CT", "DAD", "1|0"), ("A", "MUM", "0/1")]
+    sites = write_vcf(tmp / "sites.vcf", [" ".join(r.split()[:8]) for r in RECORDS], samples=())
+    rows = data_rows(run_cli(sites).out)
+    assert [(r[4], r[5], r[10], r[12]) for r in rows] == [
+        ("G", "GALNT3", ".", "."), ("T", "GALNT3", ".", "."), ("CT", "GALNT3", ".", "."), ("A", "PHEX", ".", ".")]
+
+
+def test_tsv_reads_cleanly_with_pandas_and_is_deterministic(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
+    outputs = []
+    for _ in range(2):
+        assert run_cli(path, "-o", tmp / "a.tsv").code == 0
+        assert run_cli(path, "-o", tmp / "a.tsv.gz").code == 0
+        outputs.append(((tmp / "a.tsv").read_bytes(), (tmp / "a.tsv.gz").read_bytes()))
+    assert outputs[0] == outputs[1]
+    assert body(gzip.decompress(outputs[0][1]).decode()) == body(outputs[0][0].decode())
+    table = pd.read_csv(tmp / "a.tsv", sep="\t", comment="#", dtype=str, keep_default_na=False)
+    assert list(table.columns) == list(COLUMNS)
+    assert table["zygosity"].tolist() == ["het", "het", "hom_alt", "partial", "het", "hemi", "het"]
+
+
+@NEEDS_BCFTOOLS
+@pytest.mark.parametrize("name", ["out.vcf", "out.vcf.gz", "out.bcf"])
+def test_vcf_output_declares_its_fields_like_vep(tmp: Path, name: str) -> None:
+    path = write_vcf(tmp / "in.vcf", [*RECORDS, "chr9 1000 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60 0/0 0/0"],
+                     samples=("KID", "MUM", "DAD"))
+    result = run_cli(path, "-o", tmp / name)
+    assert result.code == 0, result.err
+    header = subprocess.run(["bcftools", "view", "-h", str(tmp / name)], capture_output=True, text=True).stdout
+    declared = next(line for line in header.splitlines() if line.startswith("##INFO=<ID=HFTC,"))
+    fields = declared.split("Format: ")[1].rstrip('">').split("|")
+    assert fields == ["Allele", "ALLELE_NUM", "SYMBOL", "HGNC_ID", "Feature", "MANE_SELECT"]
+    assert "##hftc-annot_build=GRCh38" in header
+    query = subprocess.run(["bcftools", "query", "-f", "%CHROM:%POS\t%INFO/HFTC\n", str(tmp / name)],
+                           capture_output=True, text=True, check=True)
+    entries = [(site, dict(zip(fields, entry.split("|"), strict=True)))
+               for site, info in (line.split("\t") for line in query.stdout.splitlines())
+               for entry in info.split(",")]
+    picked = [(site, e["Allele"], e["ALLELE_NUM"], e["SYMBOL"], e["Feature"], e["MANE_SELECT"]) for site, e in entries]
+    assert picked == [
+        ("chr2:165750000", "G", "1", "GALNT3", "ENST00000392701.8", "NM_004482.4"),
+        ("chr2:165750000", "T", "2", "GALNT3", "ENST00000392701.8", "NM_004482.4"),
+        ("chr2:165760000", "CT", "1", "GALNT3", "ENST00000392701.8", "NM_004482.4"),
+        ("chrX:22050000", "A", "1", "PHEX", "ENST00000379374.5", "NM_000444.6"),
+    ]
+
+
+def test_vcf_output_keeps_input_lines_and_subsets_samples(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
+    result = run_cli(path, "--format", "vcf", "--samples", "MUM")
+    assert result.code == 0, result.err
+    lines = [line for line in result.out.splitlines() if not line.startswith("##")]
+    assert lines[0].split("\t")[9:] == ["MUM"]
+    assert lines[1].split("\t")[7] == "HFTC=G|1|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4," \
+                                      "T|2|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4"
+    assert [line.split("\t")[9] for line in lines[1:]] == ["2/2:0,0,9,0:9:30", "0/0:9,0:9:99", "0/1:5,5:10:60"]
+
+
+def test_bgzipped_vcf_output_is_bgzf_and_deterministic(tmp: Path) -> None:
+    path = bgzip_index(write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD")))
+    assert run_cli(path, "-o", tmp / "a.vcf.gz").code == 0
+    data = (tmp / "a.vcf.gz").read_bytes()
+    assert run_cli(path, "-o", tmp / "a.vcf.gz").code == 0
+    assert data[12:14] == b"BC"
+    assert data == (tmp / "a.vcf.gz").read_bytes()
+    with gzip.open(io.BytesIO(data), "rt") as handle:
+        assert sum(1 for line in handle if not line.startswith("#")) == 3
+
+
+def test_panel_command(tmp: Path) -> None:
+    result = run_cli("panel", "--build", "GRCh37")
+    assert result.code == 0
+    rows = [line.split("\t") for line in result.out.splitlines()]
+    assert rows[0] == ["gene", "group", "inheritance", "disorders", "omim_gene", "hgnc_id", "transcript",
+                       "ensembl_transcript", "chrom", "start", "end", "strand"]
+    assert len(rows) == 50
+    galnt3 = next(r for r in rows if r[0] == "GALNT3")
+    assert galnt3[6:] == ["NM_004482.4", "ENST00000392701.8", "chr2", "166604098", "166650757", "-"]
+    assert next(r for r in rows if r[0] == "SAMD9")[8:] == [".", ".", ".", "."]
+
+
+def test_version_and_help() -> None:
+    assert run_cli("--version").out.startswith("hftc-annot, version ")
+    help_text = run_cli("--help").out
+    assert "Examples:" in help_text and "hftc-annot panel" in help_text and "Exit status" in help_text
