@@ -13,9 +13,17 @@ _GENES_BED = {"GRCh38": "genes.bed", "GRCh37": "genes.GRCh37.bed"}
 _MODELS_GFF3 = {"GRCh38": "mane_select.GRCh38.gff3", "GRCh37": "mane_select.GRCh37.gff3"}
 
 
+def _data_dir() -> Path:
+    """The installed hftc_annot.data package, or resources/ beside the package in a source checkout."""
+    try:
+        return Path(str(resources.files("hftc_annot.data")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "resources"
+
+
 def resource_path(name: str) -> Path:
     """Path of a shipped file; a missing file means a broken installation."""
-    path = Path(str(resources.files("hftc_annot.data").joinpath(name)))
+    path = _data_dir() / name
     if not path.is_file():
         raise ResourceError(f"shipped data file {name} is missing from {path.parent}; reinstall hftc-annot")
     return path

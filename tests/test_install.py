@@ -1,0 +1,49 @@
+"""The front door: `pip install .` (not editable) gives a working hftc-annot from any directory."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import data_rows
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _can_build_offline() -> bool:
+    """An offline, non-isolated build needs setuptools >= 70.1 (built-in bdist_wheel) or `wheel`."""
+    try:
+        import setuptools.command.bdist_wheel  # noqa: F401
+    except ImportError:
+        try:
+            import wheel  # noqa: F401
+        except ImportError:
+            return False
+    return True
+
+
+@pytest.mark.skipif(not _can_build_offline(), reason="needs setuptools >= 70.1 or wheel to build offline")
+def test_pip_install_gives_a_working_command(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv*", "build", "*.egg-info", "__pycache__"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    python = env_dir / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index",
+                    "--no-build-isolation", str(source)], check=True, capture_output=True)
+    shutil.rmtree(source)  # the installed tool must not need the checkout
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    example = ROOT / "example_vcfs" / "single_exome.vcf.gz"
+    run = subprocess.run([str(env_dir / "bin" / "hftc-annot"), str(example)], capture_output=True, text=True,
+                         cwd=elsewhere, check=True)
+    assert len(data_rows(run.stdout)) == 26
+    assert "26 in panel regions" in run.stderr
+    panel = subprocess.run([str(env_dir / "bin" / "hftc-annot"), "panel"], capture_output=True, text=True,
+                           cwd=elsewhere, check=True)
+    assert len(panel.stdout.splitlines()) == 50
