@@ -77,6 +77,7 @@ def test_deletion_reaching_into_a_region_is_kept() -> None:
     (b"\t100\t.\tA\tG\t.\t.\t.", "empty CHROM"),
     (b"chr2\t100\t.\t\tG\t.\t.\t.", "empty REF"),
     (b"#CHROM\tPOS", "header line ('#') after the first record"),
+    (b"chr2\t100\t.\tA\x00\tG\t.\t.\t.", "control character in the text (binary data?)"),
 ])
 def test_bad_lines_are_named_by_line_number(line: bytes, message: str) -> None:
     data = b"chr2\t1500\t.\tA\tG\t.\t.\t.\n" * 3 + line + b"\n"

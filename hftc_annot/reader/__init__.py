@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -168,6 +169,7 @@ class VcfInput:
     def _indexed_records(self, regions: Regions, samples: list[str] | None) -> Iterator[Record]:
         reader = self._reader
         self._set_samples(reader, samples)
+        warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
         for name in reader.seqnames:
             contig = canonical_contig(name)
             previous_end = None

@@ -80,8 +80,7 @@ def record_from_variant(variant, line: int | None) -> Record:
     fmt = variant.FORMAT
     if fmt and "GT" in fmt:
         array = variant.genotype.array()
-        genotypes = array[:, :-1].astype(np.int16)
-        phased = array[:, -1].astype(bool)
+        genotypes, phased = array[:, :-1], array[:, -1] == 1
     if fmt:
         gq = variant.format("GQ") if "GQ" in fmt else None
         dp = variant.format("DP") if "DP" in fmt else None

@@ -21,7 +21,7 @@ from hftc_annot.assembly import contig_spellings
 from hftc_annot.errors import InputError
 from hftc_annot.regions import Regions
 
-CHUNK_BYTES = 1 << 23
+CHUNK_BYTES = 1 << 22
 _KEY_BYTES = 8  # contig names up to 8 bytes are matched exactly by one uint64
 _POS_DIGITS = 10
 _MAX_POS = 2**31 - 1
@@ -99,27 +99,35 @@ class TextScanner:
     def _scan_block(self, buf: np.ndarray, line_no: int, out: BinaryIO, result: ScanResult) -> int:
         """Scan whole lines (buf ends with a newline); returns the next line number."""
         cut = len(buf)
-        ends = np.flatnonzero(buf == 10)
-        starts = np.empty(len(ends), dtype=np.int64)
-        starts[0] = 0
-        starts[1:] = ends[:-1] + 1
+        marks = np.flatnonzero(buf <= 10)  # tabs and newlines, in one pass over the bytes
+        kinds = buf[marks]
+        if (kinds < 9).any():
+            where = int(marks[np.flatnonzero(kinds < 9)[0]])
+            self._fail(line_no + int((buf[:where] == 10).sum()), "control character in the text (binary data?)")
+        newline = np.flatnonzero(kinds == 10)
+        previous = np.empty_like(newline)
+        previous[0] = -1
+        previous[1:] = newline[:-1]
+        ends = marks[newline]
+        starts = np.where(previous >= 0, marks[previous] + 1, 0)
         numbers = line_no + np.arange(len(ends))
         next_line = line_no + len(ends)
         nonempty = ends > starts
         if not nonempty.all():
             starts, ends, numbers = starts[nonempty], ends[nonempty], numbers[nonempty]
+            newline, previous = newline[nonempty], previous[nonempty]
         if len(starts) == 0:
             return next_line
         if (buf[starts] == 35).any():
             bad = int(np.flatnonzero(buf[starts] == 35)[0])
             self._fail(int(numbers[bad]), "header line ('#') after the first record")
-        tabs = np.flatnonzero(buf == 9)
-        k = np.searchsorted(tabs, starts)
-        columns = np.searchsorted(tabs, ends) - k + 1
+        columns = newline - previous
         if (columns != self._columns).any():
             bad = int(np.flatnonzero(columns != self._columns)[0])
             self._fail(int(numbers[bad]), f"{columns[bad]} tab-separated columns where the #CHROM line has "
                        f"{self._columns}")
+        k = previous + 1  # index in `marks` of each line's first tab
+        tabs = marks
         t_chrom, t_pos, t_id, t_ref = tabs[k], tabs[k + 1], tabs[k + 2], tabs[k + 3]
 
         name_len = t_chrom - starts
