@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 
 import numpy as np
@@ -81,7 +82,7 @@ def test_deletion_reaching_into_a_region_is_kept() -> None:
 ])
 def test_bad_lines_are_named_by_line_number(line: bytes, message: str) -> None:
     data = b"chr2\t1500\t.\tA\tG\t.\t.\t.\n" * 3 + line + b"\n"
-    with pytest.raises(InputError, match=f"test.vcf: line 4: {message}".replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(InputError, match=re.escape(f"test.vcf: line 4: {message}")):
         scan(data, 16)
 
 
