@@ -26,8 +26,8 @@ def edge_records(build: str, prefix: str) -> tuple[list[str], set[int]]:
         f"{chrom} {first - 1} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
         f"{chrom} {first} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
         f"{chrom} {first + 100} . A G 50 PASS . GT:AD:DP:GQ 1/1:0,9:9:30",
-        f"{chrom} {last} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
-        f"{chrom} {last + 1} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
+        f"{chrom} {last} . A G,T 50 PASS . GT:AD:DP:GQ 1/2:0,5,5:10:60",
+        f"{chrom} {last + 1} . A G,T 50 PASS . GT:AD:DP:GQ 1/2:0,5,5:10:60",
         f"{chrom} {last + 200000} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
     ]
     records.insert(0, f"{chrom} {first - 9} . AAAAAAAAA A 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60")  # ends first-1
@@ -66,7 +66,9 @@ def test_edges_identical_on_every_route(tmp: Path, build: str, prefix: str) -> N
         args, stdin = materialise(plain, route, tmp)
         result = run_cli(*args, stdin=stdin)
         assert result.code == 0, (route, result.err)
-        assert {int(r[1]) for r in data_rows(result.out)} == kept, route
+        rows = data_rows(result.out)
+        assert {int(r[1]) for r in rows} == kept, route
+        assert [(r[4], r[11]) for r in rows if int(r[1]) == max(kept)] == [("G", "1/2"), ("T", "1/2")]
         outputs[route] = body(result.out)
         indexed = "indexed" in result.err
         assert indexed == route.endswith(("tbi", "csi")), (route, result.err)
