@@ -1,0 +1,328 @@
+"""Consequence of one allele on one transcript: SO terms (VEP's rules), positions, codons and HGVS.
+
+Location terms (UTR, intron, splice sites, up/downstream) need only coordinates. Protein-level terms,
+codons and HGVS p. need the reference sequence; without it a coding change is reported as
+coding_sequence_variant (indels inside the CDS as frameshift/inframe from their length).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hftc_annot.consequence import hgvs
+from hftc_annot.consequence.alleles import Allele, shift_3prime
+from hftc_annot.consequence.sequence import SequenceSource, reverse_complement
+from hftc_annot.consequence.terms import impact, ordered, translate
+from hftc_annot.consequence.transcripts import FLANK, Transcript
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """The effect of one allele on one transcript. Empty strings where a field does not apply."""
+
+    transcript: Transcript
+    terms: tuple[str, ...]
+    impact: str
+    exon: str = ""
+    intron: str = ""
+    cdna_position: str = ""
+    cds_position: str = ""
+    protein_position: str = ""
+    codons: str = ""
+    amino_acids: str = ""
+    hgvs_c: str = ""
+    hgvs_p: str = ""
+
+
+@dataclass
+class _Location:
+    """What the bases of an allele touch on a transcript."""
+
+    exons: set[int] = field(default_factory=set)
+    introns: set[int] = field(default_factory=set)
+    cds_bases: list[int] = field(default_factory=list)
+    utr5: bool = False
+    utr3: bool = False
+    terms: set[str] = field(default_factory=set)
+
+
+class CodingSequence:
+    """A transcript's spliced CDS and 3' UTR (transcript orientation), fetched once."""
+
+    def __init__(self, transcript: Transcript, seq: SequenceSource) -> None:
+        t = transcript
+        pieces = [seq.fetch(t.chrom, s, e) for s, e in t.exons]
+        cdna = "".join(p if t.strand == 1 else reverse_complement(p) for p in pieces)
+        first, last = t.coding_cdna
+        self.cds = cdna[first - 1:last]
+        self.utr3 = cdna[last:]
+        self.protein = translate(self.cds)
+
+
+def predict(t: Transcript, allele: Allele, seq: SequenceSource | None,
+            coding: CodingSequence | None) -> Consequence | None:
+    """The consequence on `t`, or None when the allele is more than 5 kb from it."""
+    if allele.end < t.start or allele.start > t.end:  # an insertion sits between end and start
+        return _outside(t, allele)
+    if not allele.is_insertion and allele.start <= t.start and allele.end >= t.end:
+        return Consequence(t, ("transcript_ablation",), "HIGH")
+    where = _insertion_location(t, allele) if allele.is_insertion else _location(t, allele)
+    terms = set(where.terms)
+    if where.utr5:
+        terms.add("5_prime_UTR_variant")
+    if where.utr3:
+        terms.add("3_prime_UTR_variant")
+    detail: dict[str, str] = {}
+    if where.cds_bases:
+        terms |= _coding_terms(t, allele, where, coding, detail)
+    names = ordered(terms)
+    n_exons = len(t.exons)
+    return Consequence(
+        transcript=t, terms=names, impact=impact(names),
+        exon=_numbered(where.exons, n_exons), intron=_numbered(where.introns, n_exons - 1),
+        cdna_position=_cdna_position(t, allele), hgvs_c=_hgvs_c(t, allele, seq), **detail,
+    )
+
+
+def _outside(t: Transcript, allele: Allele) -> Consequence | None:
+    before = allele.end < t.start
+    distance = t.start - allele.end if before else allele.start - t.end
+    if distance > FLANK:
+        return None
+    upstream = before == (t.strand == 1)
+    return Consequence(t, ("upstream_gene_variant" if upstream else "downstream_gene_variant",), "MODIFIER")
+
+
+def _exonic(t: Transcript, g: int, i: int, where: _Location) -> None:
+    """Record one exonic base: its exon, CDS or UTR, and the exonic splice region (3 bases)."""
+    where.exons.add(i)
+    cdna = t.cdna_of(g)
+    first, last = t.coding_cdna
+    if cdna < first:
+        where.utr5 = True
+    elif cdna > last:
+        where.utr3 = True
+    else:
+        where.cds_bases.append(cdna - first)
+    start, end = t.exons[i]
+    from_5p = (g - start if t.strand == 1 else end - g) + 1
+    from_3p = end - start + 2 - from_5p
+    if (i > 0 and from_5p <= 3) or (i < len(t.exons) - 1 and from_3p <= 3):
+        where.terms.add("_splice_region")
+
+
+def _intronic(i: int, donor: int, acceptor: int, where: _Location) -> None:
+    """Record one intronic base by its distances from the donor and acceptor ends (VEP's splice rules)."""
+    where.introns.add(i)
+    if donor <= 2:
+        where.terms.add("splice_donor_variant")
+    if acceptor <= 2:
+        where.terms.add("splice_acceptor_variant")
+    if donor == 5:
+        where.terms.add("splice_donor_5th_base_variant")
+    if 3 <= donor <= 6:
+        where.terms.add("splice_donor_region_variant")
+    if 3 <= acceptor <= 17:
+        where.terms.add("splice_polypyrimidine_tract_variant")
+    if 3 <= donor <= 8 or 3 <= acceptor <= 8:
+        where.terms.add("_splice_region")
+    if donor >= 3 and acceptor >= 3:
+        where.terms.add("intron_variant")
+
+
+def _settle_splice_terms(where: _Location) -> None:
+    """VEP reports the most specific splice term: 5th base over donor region over splice region."""
+    terms = where.terms
+    if "splice_donor_5th_base_variant" in terms:
+        terms.discard("splice_donor_region_variant")
+    region = "_splice_region" in terms
+    terms.discard("_splice_region")
+    specific = {"splice_donor_variant", "splice_acceptor_variant", "splice_donor_5th_base_variant",
+                "splice_donor_region_variant"}
+    if region and not terms & specific:
+        terms.add("splice_region_variant")
+
+
+def _location(t: Transcript, allele: Allele) -> _Location:
+    where = _Location()
+    for g in range(max(allele.start, t.start), min(allele.end, t.end) + 1):
+        i = t.exon_index(g)
+        if i is not None:
+            _exonic(t, g, i, where)
+        else:
+            _intronic(*t.intron(g), where)
+    _settle_splice_terms(where)
+    return where
+
+
+def _insertion_location(t: Transcript, allele: Allele) -> _Location:
+    """An insertion touches a feature when both flanking bases lie in it (VEP's convention)."""
+    where = _Location()
+    left, right = allele.end, allele.start
+    up, down = (left, right) if t.strand == 1 else (right, left)
+    i_up, i_down = t.exon_index(up), t.exon_index(down)
+    if i_up is not None and i_down is not None:
+        first, last = t.coding_cdna
+        cdna_up, cdna_down = t.cdna_of(up), t.cdna_of(down)
+        where.exons.add(i_up)
+        if cdna_down <= first:
+            where.utr5 = True
+        elif cdna_up >= last:
+            where.utr3 = True
+        else:
+            where.cds_bases += [cdna_up - first, cdna_down - first]
+        probe = _Location()
+        _exonic(t, up, i_up, probe)
+        _exonic(t, down, i_down, probe)
+        if "_splice_region" in probe.terms:
+            where.terms.add("_splice_region")
+    elif i_up is None and i_down is None:
+        i, d_up, a_up = t.intron(up)
+        _, d_down, a_down = t.intron(down)
+        where.introns.add(i)
+        pairs = {
+            "splice_donor_variant": d_up <= 2 and d_down <= 2,
+            "splice_acceptor_variant": a_up <= 2 and a_down <= 2,
+            "splice_donor_region_variant": 3 <= d_up and d_down <= 6,
+            "splice_polypyrimidine_tract_variant": 3 <= a_down and a_up <= 17,
+            "_splice_region": (3 <= d_up and d_down <= 8) or (3 <= a_down and a_up <= 8) or d_up == 2 or a_down == 2,
+            "intron_variant": d_up >= 3 and a_down >= 3,
+        }
+        where.terms |= {term for term, hit in pairs.items() if hit}
+    else:  # between an exon and its intron
+        exon = i_up if i_up is not None else i_down
+        where.exons.add(exon)
+        where.introns.add(exon if i_up is not None else exon - 1)
+        where.terms.add("_splice_region")
+    _settle_splice_terms(where)
+    return where
+
+
+def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: CodingSequence | None,
+                  detail: dict[str, str]) -> set[str]:
+    """Terms for an allele that touches CDS bases; fills codons, positions and HGVS p. into `detail`."""
+    in_cds_only = not where.introns and not where.utr5 and not where.utr3 and len(where.exons) == 1
+    if allele.is_insertion:
+        a = max(where.cds_bases)
+        i0, i1 = a, a - 1  # new bases go before CDS index a
+    else:
+        i0, i1 = min(where.cds_bases), max(where.cds_bases)
+    detail["cds_position"] = f"{i1 + 1}-{i0 + 1}" if allele.is_insertion else _span(i0 + 1, i1 + 1)
+    delta = len(allele.alt) - len(allele.ref)
+    touches_start = i0 <= 2 if not allele.is_insertion else 0 < i0 <= 2
+    touches_stop = i1 >= t.cds_length - 3 if not allele.is_insertion else i0 > t.cds_length - 3
+    if not in_cds_only:
+        return {"coding_sequence_variant"}
+    if coding is None:
+        if delta % 3:
+            return {"frameshift_variant"}
+        if delta and not touches_start and not touches_stop:
+            return {"inframe_insertion" if delta > 0 else "inframe_deletion"}
+        return {"coding_sequence_variant"}
+    alt_t = allele.alt if t.strand == 1 else reverse_complement(allele.alt)
+    cds = coding.cds
+    alt_cds = cds[:i0] + alt_t + cds[i1 + 1:]
+    c0, c1 = i0 // 3, (i1 // 3 if i1 >= i0 else i0 // 3 - (1 if i0 % 3 == 0 else 0))
+    detail["protein_position"] = _span(c0 + 1, c1 + 1) if c1 >= c0 else f"{c0}-{c0 + 1}"
+    ref_codons = cds[c0 * 3:(c1 + 1) * 3]
+    alt_codons = alt_cds[c0 * 3:(c1 + 1) * 3 + delta]
+    detail["codons"] = f"{_mark(ref_codons, i0 - c0 * 3, i1 - c0 * 3) or '-'}/" \
+                       f"{_mark(alt_codons, i0 - c0 * 3, i0 - c0 * 3 + len(alt_t) - 1) or '-'}"
+    if delta % 3:
+        terms = {"frameshift_variant"}
+        if touches_stop:
+            terms.add("stop_lost")
+        if touches_start and alt_cds[:3] != "ATG":
+            terms.add("start_lost")
+        detail["amino_acids"] = f"{translate(ref_codons) or '-'}/X"
+        detail["hgvs_p"] = hgvs.protein_change(t, coding, alt_cds, c0)
+        return terms
+    ref_pep, alt_pep = translate(ref_codons), translate(alt_codons)
+    detail["amino_acids"] = ref_pep if ref_pep == alt_pep else f"{ref_pep or '-'}/{alt_pep or '-'}"
+    terms = _peptide_terms(ref_pep, alt_pep, delta, touches_start, ref_codons, alt_codons)
+    detail["hgvs_p"] = hgvs.protein_change(t, coding, alt_cds, c0)
+    return terms
+
+
+def _peptide_terms(ref_pep: str, alt_pep: str, delta: int, touches_start: bool, ref_codons: str,
+                   alt_codons: str) -> set[str]:
+    """VEP's predicates on the changed codons' peptides."""
+    terms: set[str] = set()
+    if touches_start:
+        if delta == 0 and alt_pep[:1] != ref_pep[:1]:
+            return {"start_lost"}
+        if delta and not (alt_pep.startswith(ref_pep) or alt_pep.endswith(ref_pep)):
+            return {"start_lost"}
+        if delta:
+            terms.add("start_retained_variant")
+    stop_retained = ref_pep.endswith("*") and alt_pep.endswith("*") and alt_pep.count("*") == 1 \
+        and (delta == 0 or ref_pep[-1:] == alt_pep[-1:])
+    if "*" in ref_pep and "*" not in alt_pep:
+        terms.add("stop_lost")
+    elif "*" in alt_pep and "*" not in ref_pep:
+        terms.add("stop_gained")
+    elif stop_retained and delta == 0:
+        terms.add("stop_retained_variant")
+    if delta == 0:
+        if ref_pep == alt_pep and "stop_retained_variant" not in terms:
+            terms.add("synonymous_variant")
+        elif ref_pep != alt_pep and not terms & {"stop_lost", "stop_gained", "start_lost"}:
+            terms.add("missense_variant")
+        return terms
+    if delta > 0:
+        trimmed = alt_pep.split("*")[0] + ("*" if "*" in alt_pep else "")
+        if trimmed.startswith(ref_pep) or trimmed.endswith(ref_pep) or alt_pep.startswith(ref_pep):
+            terms.add("inframe_insertion")
+        elif not terms & {"stop_lost", "stop_gained"}:
+            terms.add("protein_altering_variant")
+        if stop_retained and "stop_gained" not in terms:
+            terms.add("stop_retained_variant")
+        return terms
+    if ref_codons.startswith(alt_codons) or ref_codons.endswith(alt_codons) or _inner_deletion(ref_codons, alt_codons):
+        terms.add("inframe_deletion")
+    elif not terms & {"stop_lost", "stop_gained"}:
+        terms.add("protein_altering_variant")
+    return terms
+
+
+def _inner_deletion(ref: str, alt: str) -> bool:
+    while ref and alt and ref[0] == alt[0]:
+        ref, alt = ref[1:], alt[1:]
+    while ref and alt and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    return not alt and len(ref) % 3 == 0
+
+
+def _mark(codons: str, first: int, last: int) -> str:
+    """VEP's codon display: changed bases upper case, the rest lower case."""
+    return "".join(b.upper() if first <= k <= last else b.lower() for k, b in enumerate(codons))
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _numbered(indices: set[int], total: int) -> str:
+    if not indices:
+        return ""
+    return f"{_span(min(indices) + 1, max(indices) + 1)}/{total}"
+
+
+def _cdna_position(t: Transcript, allele: Allele) -> str:
+    positions = [t.cdna_of(g) for g in range(allele.end, allele.start - 1, -1)
+                 if t.exon_index(g) is not None] if not allele.is_insertion else []
+    if allele.is_insertion:
+        flanks = [g for g in (allele.end, allele.start) if t.exon_index(g) is not None]
+        if len(flanks) == 2:
+            a, b = sorted(t.cdna_of(g) for g in flanks)
+            return f"{a}-{b}"
+        return ""
+    return _span(min(positions), max(positions)) if positions else ""
+
+
+def _hgvs_c(t: Transcript, allele: Allele, seq: SequenceSource | None) -> str:
+    if seq is None and not allele.is_substitution:
+        return ""
+    if seq is not None:
+        allele = shift_3prime(allele, t.strand, seq, t.start, t.end)
+    return hgvs.coding_change(t, allele, seq)

@@ -1,0 +1,71 @@
+"""Sequence Ontology consequence terms: rank, SO id and impact, read from so_terms.tsv.
+
+The table is Ensembl VEP's consequence table; row order is VEP's severity rank (most severe first).
+codons.tsv is NCBI translation table 1 (the standard genetic code). Both are data, not code.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+IMPACTS = ("HIGH", "MODERATE", "LOW", "MODIFIER")
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    so_id: str
+    impact: str
+    rank: int
+    description: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("hftc_annot.consequence").joinpath(name).read_text()
+    return list(csv.DictReader(text.splitlines(), delimiter="\t"))
+
+
+@cache
+def terms() -> dict[str, Term]:
+    """Every known term by name."""
+    return {row["term"]: Term(row["term"], row["so_id"], row["impact"], rank, row["description"])
+            for rank, row in enumerate(_rows("so_terms.tsv"))}
+
+
+def term(name: str) -> Term:
+    """Look a term up; an unknown term is a programming error, never silently ranked."""
+    try:
+        return terms()[name]
+    except KeyError:
+        raise KeyError(f"unknown Sequence Ontology consequence term {name!r}") from None
+
+
+def ordered(names: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """Terms most severe first."""
+    return tuple(sorted(names, key=lambda n: term(n).rank))
+
+
+def impact(names: tuple[str, ...]) -> str:
+    """The impact of the most severe term ('MODIFIER' for none)."""
+    return term(names[0]).impact if names else "MODIFIER"
+
+
+@cache
+def codon_table() -> dict[str, str]:
+    """Codon (DNA, upper case) to one-letter amino acid, '*' for stop."""
+    return {row["codon"]: row["amino_acid"] for row in _rows("codons.tsv")}
+
+
+@cache
+def three_letter() -> dict[str, str]:
+    """One-letter amino acid (and '*') to the three-letter code used by HGVS ('Ter' for stop)."""
+    return {row["amino_acid"]: row["three_letter"] for row in _rows("codons.tsv")}
+
+
+def translate(cds: str) -> str:
+    """Translate whole codons; a codon with N or another non-ACGT letter gives 'X'."""
+    table = codon_table()
+    return "".join(table.get(cds[i:i + 3].upper(), "X") for i in range(0, len(cds) - len(cds) % 3, 3))

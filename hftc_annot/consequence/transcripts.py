@@ -1,0 +1,212 @@
+"""Transcript models: exons and CDS on the genome, coordinate mapping, and the Ensembl-style GFF3 reader."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from hftc_annot.errors import InputError
+
+FLANK = 5000  # VEP's upstream/downstream distance
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A coding transcript. Exons are genomic 1-based closed intervals in transcript order (5' to 3');
+    `cds` is the lowest and highest genomic CDS base, stop codon included."""
+
+    id: str
+    refseq: str
+    protein: str
+    gene: str
+    chrom: str
+    strand: int
+    exons: tuple[tuple[int, int], ...]
+    cds: tuple[int, int]
+    tags: tuple[str, ...] = ()
+
+    @property
+    def start(self) -> int:
+        return min(s for s, _ in self.exons)
+
+    @property
+    def end(self) -> int:
+        return max(e for _, e in self.exons)
+
+    @functools.cached_property
+    def _exon_cdna(self) -> tuple[int, ...]:
+        """cDNA position of each exon's 5' base."""
+        starts, position = [], 1
+        for start, end in self.exons:
+            starts.append(position)
+            position += end - start + 1
+        return tuple(starts)
+
+    @property
+    def cdna_length(self) -> int:
+        return sum(e - s + 1 for s, e in self.exons)
+
+    @functools.cached_property
+    def coding_cdna(self) -> tuple[int, int]:
+        """cDNA positions of the first CDS base (A of ATG) and the last (third base of the stop codon)."""
+        first, last = (self.cds[0], self.cds[1]) if self.strand == 1 else (self.cds[1], self.cds[0])
+        return self.cdna_of(first), self.cdna_of(last)
+
+    @property
+    def cds_length(self) -> int:
+        return self.coding_cdna[1] - self.coding_cdna[0] + 1
+
+    def exon_index(self, g: int) -> int | None:
+        """Index (transcript order) of the exon holding genomic position g."""
+        for i, (start, end) in enumerate(self.exons):
+            if start <= g <= end:
+                return i
+        return None
+
+    def cdna_of(self, g: int) -> int:
+        """cDNA position of an exonic genomic position."""
+        i = self.exon_index(g)
+        if i is None:
+            raise ValueError(f"{g} is not exonic in {self.id}")
+        start, end = self.exons[i]
+        return self._exon_cdna[i] + (g - start if self.strand == 1 else end - g)
+
+    def genomic_of(self, cdna: int) -> int:
+        """Genomic position of a cDNA position (1..cdna_length)."""
+        for i, (start, end) in enumerate(self.exons):
+            offset = cdna - self._exon_cdna[i]
+            if 0 <= offset <= end - start:
+                return start + offset if self.strand == 1 else end - offset
+        raise ValueError(f"cDNA position {cdna} is outside {self.id}")
+
+    def intron(self, g: int) -> tuple[int, int, int] | None:
+        """For an intronic position: (intron index, distance from the donor side, distance from the
+        acceptor side), distances counted from 1 in transcript orientation; None when not intronic."""
+        if not self.start <= g <= self.end or self.exon_index(g) is not None:
+            return None
+        for i in range(len(self.exons) - 1):
+            if self.strand == 1:
+                left, right = self.exons[i][1], self.exons[i + 1][0]
+                if left < g < right:
+                    return i, g - left, right - g
+            else:
+                left, right = self.exons[i + 1][1], self.exons[i][0]
+                if left < g < right:
+                    return i, right - g, g - left
+        raise ValueError(f"{g} lies in no exon or intron of {self.id}")
+
+    def c_number(self, cdna: int) -> str:
+        """HGVS c. number of a cDNA position: '-35' in the 5' UTR, '1460' in the CDS, '*120' in the 3' UTR."""
+        first, last = self.coding_cdna
+        if cdna < first:
+            return f"-{first - cdna}"
+        if cdna > last:
+            return f"*{cdna - last}"
+        return str(cdna - first + 1)
+
+    def c_position(self, g: int) -> str:
+        """HGVS c. position of a genomic position within the transcript ('1524+1', '-12-5', '*45')."""
+        if self.exon_index(g) is not None:
+            return self.c_number(self.cdna_of(g))
+        located = self.intron(g)
+        if located is None:
+            raise ValueError(f"{g} is outside {self.id}")
+        i, donor, acceptor = located
+        if donor <= acceptor:  # the middle base of an odd-length intron takes '+' (HGVS)
+            anchor = self._exon_cdna[i] + self.exons[i][1] - self.exons[i][0]
+            return f"{self.c_number(anchor)}+{donor}"
+        return f"{self.c_number(self._exon_cdna[i + 1])}-{acceptor}"
+
+
+def _attributes(text: str) -> dict[str, str]:
+    out = {}
+    for part in text.strip().split(";"):
+        if "=" in part:
+            key, value = part.split("=", 1)
+            out[key] = unquote(value)
+    return out
+
+
+def _versioned(attrs: dict[str, str], key: str, fallback: str) -> str:
+    ident = attrs.get(key) or fallback
+    return f"{ident}.{attrs['version']}" if "version" in attrs and "." not in ident else ident
+
+
+def read_gff3(path: Path | str) -> list[Transcript]:
+    """Coding transcripts from an Ensembl-style GFF3 (gene:/transcript: ids, exon and CDS lines with phase).
+
+    Checked: every CDS line has a phase 0/1/2, the phases agree with the CDS lengths, a transcript's
+    exons do not overlap, and the CDS lies within the exons. A failure names the file and line.
+    """
+    source = str(path)
+    genes: dict[str, tuple[str, dict[str, str]]] = {}
+    transcripts: dict[str, tuple[int, list[str], dict[str, str]]] = {}
+    exons: dict[str, list[tuple[int, int, int]]] = {}
+    cds: dict[str, list[tuple[int, int, int, int]]] = {}
+    try:
+        handle = open(path)
+    except OSError as exc:
+        raise InputError(source, f"cannot read ({exc.strerror})") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.rstrip("\r\n").split("\t")
+            if len(fields) != 9:
+                raise InputError(source, "a GFF3 line needs 9 tab-separated columns", line=number)
+            chrom, _, kind, start, end, _, strand, phase, text = fields
+            try:
+                start_i, end_i = int(start), int(end)
+            except ValueError:
+                raise InputError(source, f"start '{start}' and end '{end}' must be whole numbers", line=number) from None
+            attrs = _attributes(text)
+            parent = attrs.get("Parent", "")
+            if kind == "gene" or attrs.get("ID", "").startswith("gene:"):
+                genes[attrs.get("ID", "")] = (attrs.get("Name", attrs.get("gene_id", "")), attrs)
+            elif attrs.get("ID", "").startswith("transcript:"):
+                if strand not in "+-" or not strand:
+                    raise InputError(source, f"strand '{strand}' must be + or -", line=number)
+                transcripts[attrs["ID"]] = (number, [chrom, strand, parent], attrs)
+            elif kind == "exon":
+                exons.setdefault(parent, []).append((start_i, end_i, number))
+            elif kind == "CDS":
+                if phase not in ("0", "1", "2"):
+                    raise InputError(source, f"CDS line without a phase (0, 1 or 2): '{phase}'", line=number)
+                cds.setdefault(parent, []).append((start_i, end_i, int(phase), number))
+    models = []
+    for ident, (number, (chrom, strand, parent), attrs) in transcripts.items():
+        if ident not in cds:
+            continue  # not coding
+        gene_name, _ = genes.get(parent, (attrs.get("Name", ""), {}))
+        models.append(_model(source, ident, number, chrom, strand, gene_name, attrs, exons.get(ident, []), cds[ident]))
+    return models
+
+
+def _model(source: str, ident: str, number: int, chrom: str, strand: str, gene: str, attrs: dict[str, str],
+           exon_rows: list[tuple[int, int, int]], cds_rows: list[tuple[int, int, int, int]]) -> Transcript:
+    sign = 1 if strand == "+" else -1
+    if not exon_rows:
+        raise InputError(source, f"transcript {ident} has CDS but no exon lines", line=number)
+    ordered = sorted(exon_rows, key=lambda r: r[0])
+    for (_, end, _), (start, _, line) in zip(ordered, ordered[1:], strict=False):
+        if start <= end:
+            raise InputError(source, f"exon overlaps another exon of {ident}", line=line)
+    spans = [(s, e) for s, e, _ in ordered]
+    coding = sorted(cds_rows, key=lambda r: r[0], reverse=sign == -1)
+    done = 0
+    for start, end, phase, line in coding:
+        if not any(s <= start and end <= e for s, e in spans):
+            raise InputError(source, f"CDS {start}-{end} of {ident} is not inside an exon", line=line)
+        if phase != (3 - done % 3) % 3:
+            raise InputError(source, f"CDS phase {phase} of {ident} disagrees with the CDS length before it "
+                             f"(expected {(3 - done % 3) % 3})", line=line)
+        done += end - start + 1
+    tags = tuple(t for t in attrs.get("tag", "").split(",") if t)
+    return Transcript(
+        id=_versioned(attrs, "transcript_id", ident.split(":", 1)[1]), refseq=attrs.get("mane_select", ""),
+        protein=attrs.get("refseq_protein", ""), gene=gene, chrom=chrom, strand=sign,
+        exons=tuple(spans if sign == 1 else spans[::-1]),
+        cds=(min(r[0] for r in cds_rows), max(r[1] for r in cds_rows)), tags=tags,
+    )
