@@ -31,13 +31,6 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
-def _warn(quiet: bool):
-    def warn(message: str) -> None:
-        if not quiet:
-            click.echo(f"{PROG}: warning: {message}", err=True)
-    return warn
-
-
 def _summary_line(summary: Summary) -> str:
     skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(summary.skipped.items())) or "none"
     return (f"{PROG}: {summary.build}, {summary.route}: {summary.records_read:,} records read, "
@@ -63,9 +56,14 @@ def _summary_line(summary: Summary) -> str:
               help="bp kept on each side of every MANE transcript (splice regions, up/downstream).")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
               help="Decompression threads for compressed input.")
+@click.option("--fasta", type=click.Path(dir_okay=False), envvar="HFTC_ANNOT_FASTA", metavar="REF.fa",
+              help="Reference FASTA of the VCF's build (plain or bgzipped, with .fai/.gzi); also $HFTC_ANNOT_FASTA. "
+                   "Needed for protein consequences, HGVS p. and REF checks.")
+@click.option("--gff", type=click.Path(dir_okay=False), metavar="GFF3",
+              help="Ensembl-style GFF3 transcript models instead of the shipped MANE Select models.")
 @click.option("-q", "--quiet", is_flag=True, help="No warnings and no summary on stderr.")
 @click.version_option(__version__, prog_name=PROG)
-def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, threads, quiet) -> None:
+def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, threads, fasta, gff, quiet) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
@@ -75,14 +73,16 @@ def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, thre
         raise click.UsageError("--genes and --regions cannot be combined: --regions replaces the gene list")
     config = Config(
         vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), regions_bed=regions_bed,
-        samples=_split(samples) or None, padding=padding, threads=threads,
+        samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
         command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
     )
-    warn = _warn(quiet)
-    summary = run(config, warn)
+    warnings: list[str] = []
+    summary = run(config, warnings.append)  # warnings are shown only for a run that succeeds
     for kind, count in sorted(summary.problems.items()):
-        warn(f"{count:,} record{'s' if count > 1 else ''}: {kind} (first at {summary.first_problem[kind]})")
+        warnings.append(f"{count:,} record{'s' if count > 1 else ''}: {kind} (first at {summary.first_problem[kind]})")
     if not quiet:
+        for message in warnings:
+            click.echo(f"{PROG}: warning: {message}", err=True)
         click.echo(_summary_line(summary), err=True)
 
 

@@ -15,11 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hftc_annot import __version__
-from hftc_annot.assembly import canonical_contig, detect_build, resolve_build
+from hftc_annot.assembly import assembly_lengths, canonical_contig, detect_build, resolve_build
+from hftc_annot.consequence import ConsequenceStage
+from hftc_annot.consequence.sequence import FastaSource
+from hftc_annot.consequence.transcripts import read_gff3
 from hftc_annot.errors import UsageError
 from hftc_annot.panel import Panel, load_panel, read_bed
 from hftc_annot.reader import VcfInput, open_vcf
 from hftc_annot.reader.sniff import Kind
+from hftc_annot.resources import models_gff3
 from hftc_annot.writers.tsv import TsvWriter
 from hftc_annot.writers.vcf import VcfWriter, vcf_mode
 
@@ -40,6 +44,8 @@ class Config:
     samples: tuple[str, ...] | None = None
     padding: int = 5000
     threads: int = 1
+    fasta: str | None = None
+    gff: str | None = None
     command: str = "hftc-annot"
 
 
@@ -112,6 +118,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     if regions_bed:
         panel = dataclasses.replace(panel, custom_regions=regions_bed)
     _warn_about_input(config, vcf, panel, warn)
+    stage = consequence_stage(config, panel, warn)
     summary = Summary(build=build, route=_route(vcf))
     samples = header.samples if config.samples is None else tuple(s for s in header.samples if s in config.samples)
     source = vcf.source if config.vcf == "-" else config.vcf
@@ -121,6 +128,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
         f"input: {source}",
         f"build: {build} ({'given with --build' if config.build != 'auto' else 'from ' + evidence.reason})",
         _panel_line(panel, config),
+        f"transcripts: {config.gff or 'shipped MANE Select models'}; reference: {config.fasta or 'none'}",
     ]
     if panel.without_model:
         preamble.append(f"not covered on {build} (no transcript model): {', '.join(panel.without_model)}")
@@ -131,9 +139,9 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     try:
         records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
         if fmt == "tsv":
-            _write_tsv(temp, config.output, preamble, samples, panel, records, summary)
+            _write_tsv(temp, config.output, preamble, samples, panel, stage, records, summary)
         else:
-            _write_vcf(temp, config.output, vcf, preamble, panel, records, summary)
+            _write_vcf(temp, config.output, vcf, preamble, panel, stage, records, summary)
         summary.records_read = vcf.records_read
         _publish(temp, config.output)
     except BaseException:
@@ -141,6 +149,32 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
             os.unlink(temp)
         raise
     return summary
+
+
+def consequence_stage(config: Config, panel: Panel, warn: Callable[[str], None]) -> ConsequenceStage:
+    """Transcript models for the panel genes (shipped or --gff) and the reference, checked against the build."""
+    models = read_gff3(config.gff or models_gff3(panel.build))
+    wanted = {g.symbol for g in panel.genes}
+    transcripts = [t for t in models if t.gene in wanted]
+    if config.gff and not transcripts:
+        raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by Name)")
+    seq = None
+    if config.fasta:
+        seq = FastaSource(config.fasta)
+        _check_fasta_build(seq, panel)
+    else:
+        warn("no reference FASTA: protein-level consequences, HGVS p. and indel HGVS c. are left empty; "
+             "give --fasta REF.fa (or set HFTC_ANNOT_FASTA)")
+    return ConsequenceStage(transcripts, seq, warn)
+
+
+def _check_fasta_build(seq: FastaSource, panel: Panel) -> None:
+    lengths = assembly_lengths()[panel.build]
+    for contig in sorted({g.contig for g in panel.genes}):
+        found = seq.length(contig)
+        if found is not None and contig in lengths and found != lengths[contig]:
+            raise UsageError(f"--fasta {seq.name}: contig {contig} is {found:,} bp, but {panel.build} has "
+                             f"{lengths[contig]:,} bp; give the {panel.build} reference")
 
 
 def _route(vcf: VcfInput) -> str:
@@ -172,7 +206,7 @@ def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callabl
 
 
 def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], panel: Panel,
-               records, summary: Summary) -> None:
+               stage: ConsequenceStage, records, summary: Summary) -> None:
     raw = open(temp, "wb")
     packed = gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
     with raw, packed, io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as handle:
@@ -180,11 +214,11 @@ def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, 
         for record in records:
             hit = panel.hit(record)
             _count(hit, summary)
-            summary.rows += writer.write(hit)
+            summary.rows += writer.write(stage.annotate(hit, summary.note_problem))
 
 
-def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], panel: Panel, records,
-               summary: Summary) -> None:
+def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], panel: Panel,
+               stage: ConsequenceStage, records, summary: Summary) -> None:
     writer = None
     meta = {"version": __version__, "command": preamble[1].split(": ", 1)[1], "build": summary.build}
     try:
@@ -193,7 +227,7 @@ def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], panel
                 writer = VcfWriter(temp, vcf_mode(output), vcf.template, meta)
             hit = panel.hit(record)
             _count(hit, summary)
-            summary.rows += writer.write(hit)
+            summary.rows += writer.write(stage.annotate(hit, summary.note_problem))
         if writer is None:  # no panel record: still write the header
             writer = VcfWriter(temp, vcf_mode(output), vcf.template, meta)
     finally:

@@ -83,6 +83,13 @@ def data_rows(tsv: str) -> list[list[str]]:
     return [line.split("\t") for line in lines[1:]]
 
 
+def table(tsv: str) -> list[dict[str, str]]:
+    """TSV rows as dicts keyed by column name."""
+    lines = [line for line in tsv.splitlines() if not line.startswith("## ")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+
+
 def body(tsv: str) -> str:
     """The TSV without its preamble (which names the command and input)."""
     return "".join(line + "\n" for line in tsv.splitlines() if not line.startswith("## "))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bgzip_index, body, data_rows, run_cli, write_vcf
+from conftest import bgzip_index, body, data_rows, run_cli, table, write_vcf
 
 WINDOWS = {"GRCh38": (165742588, 165799247), "GRCh37": (166599098, 166655757)}
 ROUTES = ["plain", "bgzip", "bgzip+tbi", "gzip", "stdin", "bcf", "bcf+csi"]
@@ -66,9 +66,9 @@ def test_edges_identical_on_every_route(tmp: Path, build: str, prefix: str) -> N
         args, stdin = materialise(plain, route, tmp)
         result = run_cli(*args, stdin=stdin)
         assert result.code == 0, (route, result.err)
-        rows = data_rows(result.out)
-        assert {int(r[1]) for r in rows} == kept, route
-        assert [(r[4], r[11]) for r in rows if int(r[1]) == max(kept)] == [("G", "1/2"), ("T", "1/2")]
+        rows = table(result.out)
+        assert {int(r["pos"]) for r in rows} == kept, route
+        assert [(r["alt"], r["genotype"]) for r in rows if int(r["pos"]) == max(kept)] == [("G", "1/2"), ("T", "1/2")]
         outputs[route] = body(result.out)
         indexed = "indexed" in result.err
         assert indexed == route.endswith(("tbi", "csi")), (route, result.err)
@@ -102,7 +102,7 @@ def test_custom_regions_bed(tmp: Path) -> None:
     bed.write_text("track name=mine\nchr5\t999\t2000\tMYGENE\n2\t165749999\t165750000\n")
     result = run_cli(plain, "--regions", bed)
     assert result.code == 0, result.err
-    assert [(r[1], r[5], r[8]) for r in data_rows(result.out)] == [
+    assert [(r["pos"], r["gene"], r["transcript"]) for r in table(result.out)] == [
         ("165750000", "GALNT3", "NM_004482.4"), ("1000", "MYGENE", ".")]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from hftc_annot.writers.tsv import COLUMNS
 
-from conftest import bgzip_index, body, data_rows, run_cli, write_vcf
+from conftest import bgzip_index, body, data_rows, run_cli, table, write_vcf
 
 NEEDS_BCFTOOLS = pytest.mark.skipif(shutil.which("bcftools") is None, reason="bcftools is not installed")
 GALNT3 = ["GALNT3", "HGNC:4125", "core HFTC", "NM_004482.4", "ENST00000392701.8"]
@@ -29,15 +29,26 @@ def test_exact_tsv_rows(tmp: Path) -> None:
     path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
     result = run_cli(path)
     assert result.code == 0, result.err
-    assert result.out.splitlines()[5] == "\t".join(COLUMNS)
+    lines = result.out.splitlines()
+    assert lines[6] == "\t".join(COLUMNS)
+    intron9 = ["MANE Select", "intron_variant", "MODIFIER"]
     assert data_rows(result.out) == [
-        ["chr2", "165750000", "rs1", "A", "G", *GALNT3, "KID", "1/2", "het", "40", "12", "1,5", "0.417", "PASS"],
-        ["chr2", "165750000", "rs1", "A", "T", *GALNT3, "KID", "1/2", "het", "40", "12", "1,6", "0.500", "PASS"],
-        ["chr2", "165750000", "rs1", "A", "T", *GALNT3, "MUM", "2/2", "hom_alt", "30", "9", "0,9", "1.000", "PASS"],
-        ["chr2", "165760000", ".", "C", "CT", *GALNT3, "KID", "./1", "partial", ".", "4", ".,4", "1.000", "LowQual"],
-        ["chr2", "165760000", ".", "C", "CT", *GALNT3, "DAD", "1|0", "het", "50", "6", "3,3", "0.500", "LowQual"],
-        ["chrX", "22050000", ".", "G", "A", *PHEX, "KID", "1", "hemi", "60", "7", "0,7", "1.000", "PASS"],
-        ["chrX", "22050000", ".", "G", "A", *PHEX, "MUM", "0/1", "het", "60", "10", "5,5", "0.500", "PASS"],
+        ["chr2", "165750000", "rs1", "A", "G", *GALNT3, *intron9, "NM_004482.4:c.1627-106T>C", ".", ".", "9/10",
+         ".", ".", ".", "KID", "1/2", "het", "40", "12", "1,5", "0.417", "PASS"],
+        ["chr2", "165750000", "rs1", "A", "T", *GALNT3, *intron9, "NM_004482.4:c.1627-106T>A", ".", ".", "9/10",
+         ".", ".", ".", "KID", "1/2", "het", "40", "12", "1,6", "0.500", "PASS"],
+        ["chr2", "165750000", "rs1", "A", "T", *GALNT3, *intron9, "NM_004482.4:c.1627-106T>A", ".", ".", "9/10",
+         ".", ".", ".", "MUM", "2/2", "hom_alt", "30", "9", "0,9", "1.000", "PASS"],
+        ["chr2", "165760000", ".", "C", "CT", *GALNT3, *intron9[:1], "intron_variant", "MODIFIER", ".", ".", ".",
+         "4/10", ".", ".", ".", "KID", "./1", "partial", ".", "4", ".,4", "1.000", "LowQual"],
+        ["chr2", "165760000", ".", "C", "CT", *GALNT3, *intron9[:1], "intron_variant", "MODIFIER", ".", ".", ".",
+         "4/10", ".", ".", ".", "DAD", "1|0", "het", "50", "6", "3,3", "0.500", "LowQual"],
+        ["chrX", "22050000", ".", "G", "A", *PHEX, "MANE Select", "intron_variant", "MODIFIER",
+         "NM_000444.6:c.349+2789G>A", ".", ".", "3/21", ".", ".", ".", "KID", "1", "hemi", "60", "7", "0,7", "1.000",
+         "PASS"],
+        ["chrX", "22050000", ".", "G", "A", *PHEX, "MANE Select", "intron_variant", "MODIFIER",
+         "NM_000444.6:c.349+2789G>A", ".", ".", "3/21", ".", ".", ".", "MUM", "0/1", "het", "60", "10", "5,5", "0.500",
+         "PASS"],
     ]
     assert "skipped alleles: 1 spanning deletion (*)" in result.err
     assert "3 records read, 3 in panel regions, 4 alleles annotated, 7 rows written" in result.err
@@ -51,16 +62,18 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         f"## input: {path}",
         "## build: GRCh38 (from ##contig lengths (24 contigs))",
         "## panel: 49 genes (shipped panel; MANE Select v1.5 models, GENCODE v44), padding 10 bp",
+        "## transcripts: shipped MANE Select models; reference: none",
     ]
 
 
 def test_samples_subset_and_sites_only(tmp: Path) -> None:
     path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
-    rows = data_rows(run_cli(path, "--samples", "DAD,MUM").out)
-    assert [(r[4], r[10], r[11]) for r in rows] == [("T", "MUM", "2/2"), ("CT", "DAD", "1|0"), ("A", "MUM", "0/1")]
+    rows = table(run_cli(path, "--samples", "DAD,MUM").out)
+    assert [(r["alt"], r["sample"], r["genotype"]) for r in rows] == [
+        ("T", "MUM", "2/2"), ("CT", "DAD", "1|0"), ("A", "MUM", "0/1")]
     sites = write_vcf(tmp / "sites.vcf", [" ".join(r.split()[:8]) for r in RECORDS], samples=())
-    rows = data_rows(run_cli(sites).out)
-    assert [(r[4], r[5], r[10], r[12]) for r in rows] == [
+    rows = table(run_cli(sites).out)
+    assert [(r["alt"], r["gene"], r["sample"], r["zygosity"]) for r in rows] == [
         ("G", "GALNT3", ".", "."), ("T", "GALNT3", ".", "."), ("CT", "GALNT3", ".", "."), ("A", "PHEX", ".", ".")]
 
 
@@ -88,13 +101,22 @@ def test_vcf_output_declares_its_fields_like_vep(tmp: Path, name: str) -> None:
     header = subprocess.run(["bcftools", "view", "-h", str(tmp / name)], capture_output=True, text=True).stdout
     declared = next(line for line in header.splitlines() if line.startswith("##INFO=<ID=HFTC,"))
     fields = declared.split("Format: ")[1].rstrip('">').split("|")
-    assert fields == ["Allele", "ALLELE_NUM", "SYMBOL", "HGNC_ID", "Feature", "MANE_SELECT"]
+    assert fields == ["Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MANE_SELECT", "EXON",
+                      "INTRON", "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position", "Amino_acids",
+                      "Codons", "ALLELE_NUM", "TRANSCRIPT_RULE"]
     assert "##hftc-annot_build=GRCh38" in header
     query = subprocess.run(["bcftools", "query", "-f", "%CHROM:%POS\t%INFO/HFTC\n", str(tmp / name)],
                            capture_output=True, text=True, check=True)
     entries = [(site, dict(zip(fields, entry.split("|"), strict=True)))
                for site, info in (line.split("\t") for line in query.stdout.splitlines())
                for entry in info.split(",")]
+    split = subprocess.run(["bcftools", "+split-vep", "-a", "HFTC", "-d", "-f",
+                            "%CHROM:%POS %Allele %SYMBOL %Consequence %HGVSc\n", str(tmp / name)],
+                           capture_output=True, text=True, check=True)
+    assert split.stdout.splitlines()[:2] == [
+        "chr2:165750000 G GALNT3 intron_variant NM_004482.4:c.1627-106T>C",
+        "chr2:165750000 T GALNT3 intron_variant NM_004482.4:c.1627-106T>A",
+    ]
     picked = [(site, e["Allele"], e["ALLELE_NUM"], e["SYMBOL"], e["Feature"], e["MANE_SELECT"]) for site, e in entries]
     assert picked == [
         ("chr2:165750000", "G", "1", "GALNT3", "ENST00000392701.8", "NM_004482.4"),
@@ -110,8 +132,11 @@ def test_vcf_output_keeps_input_lines_and_subsets_samples(tmp: Path) -> None:
     assert result.code == 0, result.err
     lines = [line for line in result.out.splitlines() if not line.startswith("##")]
     assert lines[0].split("\t")[9:] == ["MUM"]
-    assert lines[1].split("\t")[7] == "HFTC=G|1|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4," \
-                                      "T|2|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4"
+    assert lines[1].split("\t")[7] == (
+        "HFTC=G|intron_variant|MODIFIER|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4||9/10|"
+        "NM_004482.4:c.1627-106T>C|||||||1|MANE_Select,"
+        "T|intron_variant|MODIFIER|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4||9/10|"
+        "NM_004482.4:c.1627-106T>A|||||||2|MANE_Select")
     assert [line.split("\t")[9] for line in lines[1:]] == ["2/2:0,0,9,0:9:30", "0/0:9,0:9:99", "0/1:5,5:10:60"]
 
 

@@ -183,9 +183,9 @@ def _insertion_location(t: Transcript, allele: Allele) -> _Location:
         pairs = {
             "splice_donor_variant": d_up <= 2 and d_down <= 2,
             "splice_acceptor_variant": a_up <= 2 and a_down <= 2,
-            "splice_donor_region_variant": 3 <= d_up and d_down <= 6,
-            "splice_polypyrimidine_tract_variant": 3 <= a_down and a_up <= 17,
-            "_splice_region": (3 <= d_up and d_down <= 8) or (3 <= a_down and a_up <= 8) or d_up == 2 or a_down == 2,
+            "splice_donor_region_variant": d_up >= 3 and d_down <= 6,
+            "splice_polypyrimidine_tract_variant": a_down >= 3 and a_up <= 17,
+            "_splice_region": (d_up >= 3 and d_down <= 8) or (a_down >= 3 and a_up <= 8) or d_up == 2 or a_down == 2,
             "intron_variant": d_up >= 3 and a_down >= 3,
         }
         where.terms |= {term for term, hit in pairs.items() if hit}

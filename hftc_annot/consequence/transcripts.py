@@ -160,7 +160,8 @@ def read_gff3(path: Path | str) -> list[Transcript]:
             try:
                 start_i, end_i = int(start), int(end)
             except ValueError:
-                raise InputError(source, f"start '{start}' and end '{end}' must be whole numbers", line=number) from None
+                raise InputError(source, f"start '{start}' and end '{end}' must be whole numbers",
+                                 line=number) from None
             attrs = _attributes(text)
             parent = attrs.get("Parent", "")
             if kind == "gene" or attrs.get("ID", "").startswith("gene:"):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from typing import TextIO
 
-from hftc_annot.panel import PanelHit
+from hftc_annot.consequence import AnnotatedHit, Effect
 from hftc_annot.reader.genotypes import carriers
 
 COLUMNS = (
     "chrom", "pos", "id", "ref", "alt", "gene", "hgnc_id", "panel_group", "transcript", "ensembl_transcript",
-    "sample", "genotype", "zygosity", "gq", "dp", "ad", "allele_fraction", "filter",
+    "transcript_rule", "consequence", "impact", "hgvs_c", "hgvs_p", "exon", "intron", "protein_position", "codons",
+    "amino_acids", "sample", "genotype", "zygosity", "gq", "dp", "ad", "allele_fraction", "filter",
 )
 MISSING = "."
 
@@ -21,8 +22,19 @@ def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.2f}"
 
 
+def effect_cells(effect: Effect | None) -> list[str]:
+    """transcript_rule … amino_acids for one allele and gene ('.' where not known)."""
+    if effect is None or effect.consequence is None:
+        rule = effect.rule if effect and effect.rule else MISSING
+        return [rule] + [MISSING] * 9
+    c = effect.consequence
+    cells = [effect.rule, "&".join(c.terms), c.impact, c.hgvs_c, c.hgvs_p, c.exon, c.intron, c.protein_position,
+             c.codons, c.amino_acids]
+    return [cell or MISSING for cell in cells]
+
+
 class TsvWriter:
-    """Writes the preamble and header at construction, then rows per PanelHit."""
+    """Writes the preamble and header at construction, then rows per annotated hit."""
 
     def __init__(self, handle: TextIO, preamble: list[str], samples: tuple[str, ...]) -> None:
         self._handle = handle
@@ -30,13 +42,14 @@ class TsvWriter:
         handle.writelines(f"## {line}\n" for line in preamble)
         handle.write("\t".join(COLUMNS) + "\n")
 
-    def write(self, hit: PanelHit) -> int:
+    def write(self, annotated: AnnotatedHit) -> int:
         """Write the rows of one record; returns how many."""
+        hit = annotated.hit
         record = hit.record
         rows = 0
-        genes = [(g.symbol, g.hgnc_id, g.group, g.refseq, g.ensembl_transcript) for g in hit.genes]
+        genes = [(g.symbol, [g.symbol, g.hgnc_id, g.group, g.refseq, g.ensembl_transcript]) for g in hit.genes]
         if not genes:
-            genes = [(hit.label, MISSING, MISSING, MISSING, MISSING)]
+            genes = [("", [hit.label, MISSING, MISSING, MISSING, MISSING])]
         for allele in hit.alleles:
             site = [record.chrom, str(record.pos), record.id, record.ref, record.alts[allele - 1]]
             if record.genotypes is None:
@@ -48,8 +61,9 @@ class TsvWriter:
                      MISSING if math.isnan(c.allele_fraction) else f"{c.allele_fraction:.3f}"]
                     for c in carriers(record, allele)
                 ]
-            for gene in genes:
+            for symbol, gene in genes:
+                effect = effect_cells(annotated.effects.get((allele, symbol)))
                 for cells in sample_cells:
-                    self._handle.write("\t".join([*site, *gene, *cells, record.filter_text]) + "\n")
+                    self._handle.write("\t".join([*site, *gene, *effect, *cells, record.filter_text]) + "\n")
                     rows += 1
         return rows

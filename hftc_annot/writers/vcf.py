@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import cyvcf2
 
-from hftc_annot.panel import PanelHit
+from hftc_annot.consequence import AnnotatedHit
 
 INFO_ID = "HFTC"
-FIELDS = ("Allele", "ALLELE_NUM", "SYMBOL", "HGNC_ID", "Feature", "MANE_SELECT")
+FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MANE_SELECT", "EXON", "INTRON",
+          "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position", "Amino_acids", "Codons",
+          "ALLELE_NUM", "TRANSCRIPT_RULE")
 
 
 def vcf_mode(path: str) -> str:
@@ -19,6 +21,17 @@ def vcf_mode(path: str) -> str:
     return "w"
 
 
+def _entry(alt: str, allele: int, symbol: str, hgnc: str, feature: str, mane: str, annotated: AnnotatedHit) -> str:
+    effect = annotated.effects.get((allele, symbol))
+    c = effect.consequence if effect else None
+    fields = [alt, "&".join(c.terms) if c else "", c.impact if c else "", symbol, hgnc, feature, mane,
+              c.exon if c else "", c.intron if c else "", c.hgvs_c if c else "", c.hgvs_p if c else "",
+              c.cdna_position if c else "", c.cds_position if c else "", c.protein_position if c else "",
+              c.amino_acids if c else "", c.codons if c else "", str(allele), effect.rule.replace(" ", "_")
+              if effect else ""]
+    return "|".join(fields)
+
+
 class VcfWriter:
     """Writes panel records with one HFTC entry per (ALT allele, panel gene)."""
 
@@ -27,20 +40,22 @@ class VcfWriter:
             template.add_to_header(f"##hftc-annot_{key}={value}")
         template.add_info_to_header({
             "ID": INFO_ID, "Number": ".", "Type": "String",
-            "Description": "hftc-annot panel annotation per ALT allele and panel gene. Format: " + "|".join(FIELDS),
+            "Description": "hftc-annot consequences per ALT allele and panel gene (MANE Select transcript). "
+                           "Format: " + "|".join(FIELDS),
         })
         self._writer = cyvcf2.Writer(path, template, mode=mode)
 
-    def write(self, hit: PanelHit) -> int:
+    def write(self, annotated: AnnotatedHit) -> int:
+        hit = annotated.hit
         record = hit.record
         entries = []
         for allele in hit.alleles:
             alt = record.alts[allele - 1]
             if hit.genes:
-                entries += [f"{alt}|{allele}|{g.symbol}|{g.hgnc_id}|{g.ensembl_transcript}|{g.refseq}"
+                entries += [_entry(alt, allele, g.symbol, g.hgnc_id, g.ensembl_transcript, g.refseq, annotated)
                             for g in hit.genes]
             else:
-                entries.append(f"{alt}|{allele}|{hit.label}|||")
+                entries.append(_entry(alt, allele, hit.label, "", "", "", annotated))
         variant = record.variant
         if entries:
             variant.INFO[INFO_ID] = ",".join(entries)

@@ -1,0 +1,121 @@
+"""Consequence stage: each panel allele's effect on its gene's chosen transcript (MANE Select first)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hftc_annot.consequence.alleles import minimal
+from hftc_annot.consequence.predict import CodingSequence, Consequence, predict
+from hftc_annot.consequence.sequence import SequenceSource
+from hftc_annot.consequence.transcripts import Transcript
+from hftc_annot.errors import InputError
+from hftc_annot.panel import PanelHit
+
+__all__ = ["AnnotatedHit", "Consequence", "ConsequenceStage", "Effect", "TRANSCRIPT_RULES"]
+
+TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
+    ("MANE Select", lambda t: "MANE_Select" in t.tags),
+    ("Ensembl canonical", lambda t: "Ensembl_canonical" in t.tags),
+    ("longest CDS", lambda t: True),
+)
+"""How a gene's transcript is chosen: the first rule with a candidate wins (longest CDS among ties)."""
+
+
+@dataclass(frozen=True)
+class Effect:
+    """The consequence of one ALT allele on one gene, the transcript rule that fired, or why there is none."""
+
+    consequence: Consequence | None
+    rule: str = ""
+    failure: str = ""
+
+
+@dataclass(frozen=True)
+class AnnotatedHit:
+    """A panel hit with an Effect per (ALT number, gene symbol)."""
+
+    hit: PanelHit
+    effects: dict[tuple[int, str], Effect]
+
+
+class ConsequenceStage:
+    """Chooses transcripts, checks the reference once, and annotates panel hits."""
+
+    def __init__(self, transcripts: list[Transcript], seq: SequenceSource | None, warn: Callable[[str], None]) -> None:
+        self._seq = seq
+        self._chosen: dict[str, tuple[Transcript, str]] = {}
+        for gene in sorted({t.gene for t in transcripts}):
+            candidates = [t for t in transcripts if t.gene == gene]
+            for rule, applies in TRANSCRIPT_RULES:
+                matching = [t for t in candidates if applies(t)]
+                if matching:
+                    best = max(matching, key=lambda t: (t.cds_length, t.id))
+                    self._chosen[gene] = (best, rule)
+                    break
+        self._coding: dict[str, CodingSequence | None] = {}
+        if seq is not None:
+            self._check_reference(seq, warn)
+
+    @property
+    def has_sequence(self) -> bool:
+        return self._seq is not None
+
+    def transcript(self, gene: str) -> tuple[Transcript, str] | None:
+        return self._chosen.get(gene)
+
+    def _check_reference(self, seq: SequenceSource, warn: Callable[[str], None]) -> None:
+        """Every chosen CDS must translate ATG ... stop with no internal stop; all-N genes have no sequence."""
+        lacking = []
+        for gene, (t, _) in sorted(self._chosen.items()):
+            if seq.length(t.chrom) is None:
+                lacking.append(gene)
+                self._coding[gene] = None
+                continue
+            coding = CodingSequence(t, seq)
+            if set(coding.cds) <= {"N"}:
+                lacking.append(gene)
+                self._coding[gene] = None
+                continue
+            protein = coding.protein
+            if not (protein.startswith("M") and protein.endswith("*") and "*" not in protein[:-1]):
+                raise InputError(seq.name, f"the {gene} CDS ({t.id}) does not translate from ATG to one final stop "
+                                 "on this FASTA: it is not the reference of this build (or the models do not match)")
+            self._coding[gene] = coding
+        if lacking:
+            warn(f"{seq.name} has no sequence (missing or all N) for {len(lacking)} panel gene(s): "
+                 f"{', '.join(lacking)}; their protein-level consequences and HGVS p. are not given")
+
+    def annotate(self, hit: PanelHit, note_problem: Callable[[str, str], None]) -> AnnotatedHit:
+        record = hit.record
+        effects: dict[tuple[int, str], Effect] = {}
+        failure = self._ref_mismatch(record)
+        if failure:
+            note_problem("REF differs from the reference FASTA; not annotated",
+                         f"line {record.line}" if record.line else f"{record.chrom}:{record.pos}")
+        for allele in hit.alleles:
+            for gene in hit.genes:
+                chosen = self._chosen.get(gene.symbol)
+                if chosen is None:
+                    effects[(allele, gene.symbol)] = Effect(None, failure=f"no transcript model for {gene.symbol}")
+                    continue
+                t, rule = chosen
+                if failure:
+                    effects[(allele, gene.symbol)] = Effect(None, rule, failure)
+                    continue
+                change = minimal(record.chrom, record.pos, record.ref, record.alts[allele - 1])
+                coding = self._coding.get(gene.symbol)
+                seq = self._seq if coding is not None else None
+                change = dataclasses.replace(change, chrom=t.chrom)  # the VCF may say 2 where the models say chr2
+                effects[(allele, gene.symbol)] = Effect(predict(t, change, seq, coding), rule)
+        return AnnotatedHit(hit, effects)
+
+    def _ref_mismatch(self, record) -> str:
+        if self._seq is None or self._seq.length(record.chrom) is None:
+            return ""
+        reference = self._seq.fetch(record.chrom, record.pos, record.end)
+        if set(reference) <= {"N"} or reference == record.ref.upper():
+            return ""
+        return f"REF {record.ref} differs from the FASTA ({reference})"
+
