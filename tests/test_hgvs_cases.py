@@ -1,0 +1,141 @@
+"""Hand-checked consequences and HGVS on a designed SYNTHETIC transcript, on both strands.
+
+The contig `chrS` (1,000 bp) is made up for this test. Transcript SYN (NM_SYN.1 / NP_SYN.1):
+exon 1 101-160 (5' UTR 101-130, CDS from 131), exon 2 261-350, exon 3 451-600 (CDS to 489), so
+c.N = 130 + N in exon 1, c.30+1 = 161, c.31 = 261. Codons: 1 ATG Met, 2 TTG Leu, 3 AAG Lys,
+4 GAG Glu, 5 GAG Glu, 6 TGG Trp, 7 AGC Ser, 8-10 GCT; 11 AAA Lys, 12 AAA Lys, 13 CTA Leu, 14 AGC Ser,
+15-40 GCT; 41-52 GCT; 53 TAA; 3' UTR GCTGCTTGA... The minus-strand copy is the reverse complement of
+the whole contig, so every c./p. description must come out the same.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hftc_annot.consequence.alleles import minimal
+from hftc_annot.consequence.predict import CodingSequence, predict
+from hftc_annot.consequence.sequence import MemorySource, reverse_complement
+from hftc_annot.consequence.transcripts import Transcript
+
+LENGTH = 1000
+
+
+def designed_contig() -> str:
+    seq = ["C"] * LENGTH
+
+    def put(start: int, text: str) -> None:
+        seq[start - 1:start - 1 + len(text)] = text
+
+    cds = "ATG" "TTG" "AAG" "GAG" "GAG" "TGG" "AGC" + "GCT" * 3 + "AAA" "AAA" "CTA" "AGC" + "GCT" * 38 + "TAA"
+    assert len(cds) == 159
+    put(101, "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC")  # 5' UTR (c.-30 .. c.-1)
+    put(131, cds[:30])
+    put(161, "GT" + "C" * 96 + "AG")  # intron 1
+    put(261, cds[30:120])
+    put(351, "GT" + "C" * 96 + "AG")  # intron 2
+    put(451, cds[120:])
+    put(490, "GCTGCTTGA" + "C" * 102)  # 3' UTR
+    return "".join(seq)
+
+
+def transcript(strand: int) -> Transcript:
+    exons = ((101, 160), (261, 350), (451, 600))
+    cds = (131, 489)
+    if strand == -1:
+        exons = tuple((LENGTH + 1 - e, LENGTH + 1 - s) for s, e in exons)
+        cds = (LENGTH + 1 - cds[1], LENGTH + 1 - cds[0])
+    return Transcript("ENSTSYN.1", "NM_SYN.1", "NP_SYN.1", "SYN", "chrS", strand, exons, cds, ("MANE_Select",))
+
+
+def to_strand(strand: int, pos: int, ref: str, alt: str) -> tuple[int, str, str]:
+    """A plus-strand VCF allele expressed on the mirrored (minus-strand) contig, left-anchored."""
+    if strand == 1:
+        return pos, ref, alt
+    end = pos + len(ref) - 1
+    mirrored_start = LENGTH + 1 - end
+    ref_m, alt_m = reverse_complement(ref), reverse_complement(alt)
+    if len(ref) != len(alt):  # re-anchor on the left, as VCF wants
+        contig = reverse_complement(designed_contig())
+        anchor = contig[mirrored_start - 2]
+        return mirrored_start - 1, anchor + ref_m[:-1], anchor + alt_m[:-1]
+    return mirrored_start, ref_m, alt_m
+
+
+CASES = [
+    # (plus-strand VCF pos, REF, ALT, terms, HGVS c., HGVS p.)
+    (131, "A", "G", ("start_lost",), "c.1A>G", "p.(Met1?)"),
+    (136, "G", "A", ("synonymous_variant",), "c.6G>A", "p.(Leu2=)"),
+    (147, "G", "A", ("stop_gained",), "c.17G>A", "p.(Trp6Ter)"),
+    (150, "G", "T", ("missense_variant",), "c.20G>T", "p.(Ser7Ile)"),
+    (149, "AG", "TT", ("missense_variant",), "c.19_20delinsTT", "p.(Ser7Phe)"),
+    (487, "T", "C", ("stop_lost",), "c.157T>C", "p.(Ter53GlnextTer3)"),
+    (489, "A", "G", ("stop_retained_variant",), "c.159A>G", "p.(Ter53=)"),
+    (139, "GGAG", "G", ("inframe_deletion",), "c.13_15del", "p.(Glu5del)"),
+    (139, "G", "GGAG", ("inframe_insertion",), "c.13_15dup", "p.(Glu5dup)"),
+    (140, "GAGGAG", "GAT", ("protein_altering_variant",), "c.12_15delinsT", "p.(Glu4_Glu5delinsAsp)"),
+    (148, "G", "GCCC", ("inframe_insertion",), "c.18_19insCCC", "p.(Trp6_Ser7insPro)"),
+    (260, "GA", "G", ("frameshift_variant", "splice_region_variant"), "c.36del", "p.(Lys12AsnfsTer2)"),
+    (161, "G", "A", ("splice_donor_variant",), "c.30+1G>A", ""),
+    (260, "G", "A", ("splice_acceptor_variant",), "c.31-1G>A", ""),
+    (165, "C", "A", ("splice_donor_5th_base_variant", "intron_variant"), "c.30+5C>A", ""),
+    (163, "C", "A", ("splice_donor_region_variant", "intron_variant"), "c.30+3C>A", ""),
+    (255, "C", "A", ("splice_region_variant", "splice_polypyrimidine_tract_variant", "intron_variant"),
+     "c.31-6C>A", ""),
+    (210, "C", "A", ("intron_variant",), "c.30+50C>A", ""),
+    (211, "C", "A", ("intron_variant",), "c.31-50C>A", ""),
+    (159, "C", "A", ("missense_variant", "splice_region_variant"), "c.29C>A", "p.(Ala10Asp)"),
+    (126, "C", "T", ("5_prime_UTR_variant",), "c.-5C>T", ""),
+    (499, "C", "T", ("3_prime_UTR_variant",), "c.*10C>T", ""),
+]
+
+
+@pytest.mark.parametrize("strand", [1, -1])
+@pytest.mark.parametrize(("pos", "ref", "alt", "terms", "hgvs_c", "hgvs_p"), CASES)
+def test_designed_case(strand: int, pos: int, ref: str, alt: str, terms: tuple[str, ...], hgvs_c: str,
+                       hgvs_p: str) -> None:
+    contig = designed_contig() if strand == 1 else reverse_complement(designed_contig())
+    source = MemorySource({"chrS": contig}, "synthetic chrS")
+    t = transcript(strand)
+    coding = CodingSequence(t, source)
+    assert coding.protein.startswith("MLKEEWSAAAKKLS") and coding.protein.endswith("*") and len(coding.protein) == 53
+    p, r, a = to_strand(strand, pos, ref, alt)
+    assert contig[p - 1:p - 1 + len(r)] == r
+    result = predict(t, minimal("chrS", p, r, a), source, coding)
+    assert result.terms == terms
+    assert result.hgvs_c == f"NM_SYN.1:{hgvs_c}"
+    assert result.hgvs_p == (f"NP_SYN.1:{hgvs_p}" if hgvs_p else "")
+
+
+@pytest.mark.parametrize("strand", [1, -1])
+def test_without_sequence_only_coordinates(strand: int) -> None:
+    t = transcript(strand)
+    cases = [(147, "G", "A", ("coding_sequence_variant",), "c.17G>A"),
+             (260, "GA", "G", ("frameshift_variant", "splice_region_variant"), ""),
+             (161, "G", "A", ("splice_donor_variant",), "c.30+1G>A")]
+    for pos, ref, alt, terms, hgvs_c in cases:
+        p, r, a = to_strand(strand, pos, ref, alt)
+        result = predict(t, minimal("chrS", p, r, a), None, None)
+        assert (result.terms, result.hgvs_c) == (terms, f"NM_SYN.1:{hgvs_c}" if hgvs_c else "")
+
+
+def test_up_and_downstream_and_far_away() -> None:
+    t = transcript(1)
+    assert predict(t, minimal("chrS", 96, "C", "A"), None, None).terms == ("upstream_gene_variant",)
+    assert predict(t, minimal("chrS", 700, "C", "A"), None, None).terms == ("downstream_gene_variant",)
+    minus = transcript(-1)
+    assert predict(minus, minimal("chrS", 96, "C", "A"), None, None).terms == ("downstream_gene_variant",)
+    far = Transcript("T.1", "", "", "G", "chrS", 1, ((10000, 10100),), (10010, 10090))
+    assert predict(far, minimal("chrS", 4000, "C", "A"), None, None) is None
+
+
+def test_every_hgvs_string_parses_with_the_biocommons_grammar() -> None:
+    parser_module = pytest.importorskip("hgvs.parser", reason="biocommons hgvs is not installed (.ci/run installs it)")
+    validator_module = pytest.importorskip("hgvs.validator")
+    parser = parser_module.Parser()
+    validator = validator_module.IntrinsicValidator(strict=False)
+    strings = [f"NM_SYN.1:{c}" for *_, c, _ in CASES] + [f"NP_SYN.1:{p}" for *_, p in CASES if p]
+    for text in strings:
+        variant = parser.parse_hgvs_variant(text)
+        assert str(variant) == text
+        if variant.type == "c":
+            assert validator.validate(variant)
