@@ -106,7 +106,37 @@ def panel(build: str) -> None:
                               fact["mane_select_ensembl"], *place]))
 
 
-SUBCOMMANDS = {"panel": panel}
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def reference() -> None:
+    """Install the panel regions of a genome FASTA once, so that runs need no --fasta."""
+
+
+@reference.command("install")
+@click.argument("fasta", metavar="REF.fa")
+def reference_install(fasta: str) -> None:
+    """Cut the panel genes (plus 10 kb) out of REF.fa (indexed) into the cache, after checking it."""
+    from hftc_annot.consequence.reference import install
+
+    build, path, warnings = install(fasta)
+    for message in warnings:
+        click.echo(f"{PROG}: warning: {message}", err=True)
+    click.echo(f"installed {build} panel reference: {path} (from {fasta})")
+
+
+@reference.command("status")
+def reference_status() -> None:
+    """Show the installed panel references."""
+    from hftc_annot.consequence.reference import cache_dir, installed_path, manifest
+    from hftc_annot.resources import BUILDS
+
+    click.echo(f"cache: {cache_dir()} (set HFTC_ANNOT_CACHE to move it)")
+    for build in BUILDS:
+        info = manifest(build)
+        state = f"installed from {info['source']}: {installed_path(build)}" if info else "not installed"
+        click.echo(f"{build}: {state}")
+
+
+SUBCOMMANDS = {"panel": panel, "reference": reference}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from hftc_annot import __version__
 from hftc_annot.assembly import assembly_lengths, canonical_contig, detect_build, resolve_build
 from hftc_annot.consequence import ConsequenceStage
-from hftc_annot.consequence.sequence import FastaSource
+from hftc_annot.consequence.reference import InstalledSource, check_indexed, manifest
+from hftc_annot.consequence.sequence import FastaSource, SequenceSource
 from hftc_annot.consequence.transcripts import read_gff3
 from hftc_annot.errors import UsageError
 from hftc_annot.panel import Panel, load_panel, read_bed
@@ -158,13 +159,16 @@ def consequence_stage(config: Config, panel: Panel, warn: Callable[[str], None])
     transcripts = [t for t in models if t.gene in wanted]
     if config.gff and not transcripts:
         raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by Name)")
-    seq = None
+    seq: SequenceSource | None = None
     if config.fasta:
+        check_indexed(config.fasta)
         seq = FastaSource(config.fasta)
         _check_fasta_build(seq, panel)
+    elif manifest(panel.build) is not None:
+        seq = InstalledSource(panel.build)
     else:
         warn("no reference FASTA: protein-level consequences, HGVS p. and indel HGVS c. are left empty; "
-             "give --fasta REF.fa (or set HFTC_ANNOT_FASTA)")
+             "give --fasta REF.fa (or set HFTC_ANNOT_FASTA), or run 'hftc-annot reference install REF.fa' once")
     return ConsequenceStage(transcripts, seq, warn)
 
 

@@ -52,57 +52,66 @@ def _seq3(peptide: str) -> str:
     return "".join(three_letter()[aa] for aa in peptide)
 
 
-def _to_stop(protein: str) -> str:
-    stop = protein.find("*")
-    return protein if stop < 0 else protein[:stop + 1]
-
-
-def protein_change(t: Transcript, coding: CodingSequence, alt_cds: str, first_codon: int) -> str:
-    """HGVS p. (predicted, in parentheses) for an altered CDS; `first_codon` is the first codon touched."""
+def protein_change(t: Transcript, coding: CodingSequence, alt_cds: str, first: int, last: int) -> str:
+    """HGVS p. (predicted, in parentheses) for an altered CDS whose change lies in codons first..last
+    (last = first - 1 for an insertion between codons)."""
     prefix = f"{t.protein or t.id}:p."
-    ref = _to_stop(coding.protein)
-    if first_codon == 0 and alt_cds[:3] != coding.cds[:3]:
+    ref = coding.protein
+    if first == 0 and alt_cds[:3] != coding.cds[:3]:
         return prefix + "(Met1?)"
-    alt = _to_stop(translate(alt_cds + coding.utr3))
-    k = next((i for i in range(min(len(ref), len(alt))) if ref[i] != alt[i]), None)
-    if k is None:
-        if len(ref) == len(alt):
-            return f"{prefix}({_aa(ref, first_codon)}=)"
-        k = min(len(ref), len(alt))
-    frameshift = (len(alt_cds) - len(coding.cds)) % 3 != 0
-    if k >= len(ref) or k >= len(alt):
-        return prefix + "?"
-    new_stop = alt.find("*", k)
-    tail = f"Ter{new_stop - k + (0 if ref[k] == '*' else 1)}" if new_stop >= 0 else "Ter?"
+    delta = len(alt_cds) - len(coding.cds)
+    if delta % 3:
+        return prefix + _frameshift(ref, translate(alt_cds[first * 3:] + coding.utr3, until_stop=True), first)
+    local = translate(alt_cds[first * 3:(last + 1) * 3 + delta])
+    deleted, inserted, at = ref[first:last + 1], local, first
+    while deleted and inserted and deleted[0] == inserted[0]:
+        deleted, inserted, at = deleted[1:], inserted[1:], at + 1
+    if "*" in inserted:  # a new stop ends the protein inside the change
+        inserted = inserted[:inserted.index("*") + 1]
+        if inserted == "*":
+            return f"{prefix}({_aa(ref, at)}Ter)"
+        return prefix + _named(ref, at, deleted or ref[at], inserted)
+    while deleted and inserted and deleted[-1] == inserted[-1]:
+        deleted, inserted = deleted[:-1], inserted[:-1]
+    if not deleted and not inserted:
+        return f"{prefix}({_aa(ref, first)}=)"
+    if deleted[:1] == "*":
+        extension = translate(alt_cds[at * 3:] + coding.utr3, until_stop=True)
+        stop = extension.find("*") if extension.endswith("*") else -1
+        return f"{prefix}({_aa(ref, at)}{three_letter()[extension[0]]}extTer{stop if stop >= 0 else '?'})"
+    if not inserted or not deleted:
+        unit = deleted or inserted
+        while at + len(deleted) < len(ref) and ref[at + len(deleted)] == unit[0]:
+            unit, at = unit[1:] + unit[0], at + 1
+        deleted, inserted = (unit, "") if deleted else ("", unit)
+    return prefix + _named(ref, at, deleted, inserted)
+
+
+def _frameshift(ref: str, new_tail: str, first: int) -> str:
+    """p. of a frameshift whose new reading frame, from codon `first`, translates to `new_tail`."""
+    k = next((first + i for i, aa in enumerate(new_tail) if first + i >= len(ref) or ref[first + i] != aa), None)
+    if k is None or k >= len(ref):
+        return "?"
+    new = new_tail[k - first]
+    stop = new_tail.find("*", k - first)
     if ref[k] == "*":
-        return f"{prefix}({_aa(ref, k)}{three_letter()[alt[k]]}ext{tail})"
-    if alt[k] == "*":
-        return f"{prefix}({_aa(ref, k)}Ter)"
-    if frameshift:
-        return f"{prefix}({_aa(ref, k)}{three_letter()[alt[k]]}fs{tail})"
-    return prefix + _inframe(ref, alt, k)
+        return f"({_aa(ref, k)}{three_letter()[new]}extTer{stop - (k - first) if stop >= 0 else '?'})"
+    if new == "*":
+        return f"({_aa(ref, k)}Ter)"
+    return f"({_aa(ref, k)}{three_letter()[new]}fsTer{stop - (k - first) + 1 if stop >= 0 else '?'})"
 
 
-def _inframe(ref: str, alt: str, k: int) -> str:
-    """Substitution, deletion, duplication, insertion or delins between two proteins that first differ at k."""
-    shared_tail = 0
-    while (shared_tail < len(ref) - k and shared_tail < len(alt) - k
-           and ref[-1 - shared_tail] == alt[-1 - shared_tail]):
-        shared_tail += 1
-    deleted = ref[k:len(ref) - shared_tail]
-    inserted = alt[k:len(alt) - shared_tail]
+def _named(ref: str, at: int, deleted: str, inserted: str) -> str:
+    """Substitution, deletion, duplication, insertion or delins of residues starting at index `at`."""
     if len(deleted) == 1 and len(inserted) == 1:
-        return f"({_aa(ref, k)}{three_letter()[inserted]})"
+        return f"({_aa(ref, at)}{three_letter()[inserted]})"
+    last = at + len(deleted) - 1
+    where = _aa(ref, at) if last <= at else f"{_aa(ref, at)}_{_aa(ref, last)}"
     if not inserted:
-        last = k + len(deleted) - 1
-        where = _aa(ref, k) if last == k else f"{_aa(ref, k)}_{_aa(ref, last)}"
         return f"({where}del)"
     if not deleted:
         size = len(inserted)
-        if k >= size and ref[k - size:k] == inserted:
-            where = _aa(ref, k - 1) if size == 1 else f"{_aa(ref, k - size)}_{_aa(ref, k - 1)}"
-            return f"({where}dup)"
-        return f"({_aa(ref, k - 1)}_{_aa(ref, k)}ins{_seq3(inserted)})"
-    last = k + len(deleted) - 1
-    where = _aa(ref, k) if last == k else f"{_aa(ref, k)}_{_aa(ref, last)}"
+        if at >= size and ref[at - size:at] == inserted:
+            return f"({_aa(ref, at - 1) if size == 1 else f'{_aa(ref, at - size)}_{_aa(ref, at - 1)}'}dup)"
+        return f"({_aa(ref, at - 1)}_{_aa(ref, at)}ins{_seq3(inserted)})"
     return f"({where}delins{_seq3(inserted)})"

@@ -235,12 +235,12 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
         if touches_start and alt_cds[:3] != "ATG":
             terms.add("start_lost")
         detail["amino_acids"] = f"{translate(ref_codons) or '-'}/X"
-        detail["hgvs_p"] = hgvs.protein_change(t, coding, alt_cds, c0)
+        detail["hgvs_p"] = hgvs.protein_change(t, coding, alt_cds, c0, c1)
         return terms
     ref_pep, alt_pep = translate(ref_codons), translate(alt_codons)
     detail["amino_acids"] = ref_pep if ref_pep == alt_pep else f"{ref_pep or '-'}/{alt_pep or '-'}"
     terms = _peptide_terms(ref_pep, alt_pep, delta, touches_start, ref_codons, alt_codons)
-    detail["hgvs_p"] = hgvs.protein_change(t, coding, alt_cds, c0)
+    detail["hgvs_p"] = hgvs.protein_change(t, coding, alt_cds, c0, c1)
     return terms
 
 

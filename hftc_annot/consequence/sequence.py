@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from hftc_annot.assembly import canonical_contig, contig_spellings
+from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError
 
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
@@ -19,7 +19,8 @@ class SequenceSource(Protocol):
 
     name: str
 
-    def fetch(self, chrom: str, start: int, end: int) -> str: ...
+    def fetch(self, chrom: str, start: int, end: int) -> str:
+        """Bases start..end; empty when end < start, shorter at a contig end."""
 
     def length(self, chrom: str) -> int | None: ...
 
@@ -51,6 +52,8 @@ class FastaSource:
         name = self._resolve(chrom)
         if name is None:
             raise InputError(self.name, f"has no contig {chrom}")
+        if end < start:
+            return ""
         return self._fasta.fetch(name, max(0, start - 1), min(end, self._lengths[name])).upper()
 
     def contigs(self) -> dict[str, int]:
@@ -71,5 +74,5 @@ class MemorySource:
     def fetch(self, chrom: str, start: int, end: int) -> str:
         seq = self._seqs.get(canonical_contig(chrom))
         if seq is None:
-            raise InputError(self.name, f"has no contig {chrom} (known: {', '.join(contig_spellings(chrom))})")
+            raise InputError(self.name, f"has no contig {chrom}")
         return seq[max(0, start - 1):end]

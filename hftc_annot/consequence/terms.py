@@ -65,7 +65,17 @@ def three_letter() -> dict[str, str]:
     return {row["amino_acid"]: row["three_letter"] for row in _rows("codons.tsv")}
 
 
-def translate(cds: str) -> str:
-    """Translate whole codons; a codon with N or another non-ACGT letter gives 'X'."""
+def translate(cds: str, until_stop: bool = False) -> str:
+    """Translate whole codons of upper-case DNA; a codon with N or another letter gives 'X'.
+
+    With until_stop, translation ends after the first stop codon.
+    """
     table = codon_table()
-    return "".join(table.get(cds[i:i + 3].upper(), "X") for i in range(0, len(cds) - len(cds) % 3, 3))
+    if not until_stop:
+        return "".join([table.get(cds[i:i + 3], "X") for i in range(0, len(cds) - len(cds) % 3, 3)])
+    protein = []
+    for i in range(0, len(cds) - len(cds) % 3, 3):
+        protein.append(table.get(cds[i:i + 3], "X"))
+        if protein[-1] == "*":
+            break
+    return "".join(protein)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -27,11 +28,11 @@ class Transcript:
     cds: tuple[int, int]
     tags: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def start(self) -> int:
         return min(s for s, _ in self.exons)
 
-    @property
+    @functools.cached_property
     def end(self) -> int:
         return max(e for _, e in self.exons)
 
@@ -58,12 +59,20 @@ class Transcript:
     def cds_length(self) -> int:
         return self.coding_cdna[1] - self.coding_cdna[0] + 1
 
+    @functools.cached_property
+    def _by_position(self) -> tuple[list[int], list[int]]:
+        """Exon starts in genomic order, and each one's index in transcript order."""
+        order = sorted(range(len(self.exons)), key=lambda i: self.exons[i][0])
+        return [self.exons[i][0] for i in order], order
+
     def exon_index(self, g: int) -> int | None:
         """Index (transcript order) of the exon holding genomic position g."""
-        for i, (start, end) in enumerate(self.exons):
-            if start <= g <= end:
-                return i
-        return None
+        starts, order = self._by_position
+        k = bisect_right(starts, g) - 1
+        if k < 0:
+            return None
+        i = order[k]
+        return i if g <= self.exons[i][1] else None
 
     def cdna_of(self, g: int) -> int:
         """cDNA position of an exonic genomic position."""
@@ -86,16 +95,14 @@ class Transcript:
         acceptor side), distances counted from 1 in transcript orientation; None when not intronic."""
         if not self.start <= g <= self.end or self.exon_index(g) is not None:
             return None
-        for i in range(len(self.exons) - 1):
-            if self.strand == 1:
-                left, right = self.exons[i][1], self.exons[i + 1][0]
-                if left < g < right:
-                    return i, g - left, right - g
-            else:
-                left, right = self.exons[i + 1][1], self.exons[i][0]
-                if left < g < right:
-                    return i, right - g, g - left
-        raise ValueError(f"{g} lies in no exon or intron of {self.id}")
+        starts, order = self._by_position
+        before = order[bisect_right(starts, g) - 1]  # the exon just 5' of g on the genome
+        i = before if self.strand == 1 else before - 1
+        if self.strand == 1:
+            left, right = self.exons[i][1], self.exons[i + 1][0]
+            return i, g - left, right - g
+        left, right = self.exons[i + 1][1], self.exons[i][0]
+        return i, right - g, g - left
 
     def c_number(self, cdna: int) -> str:
         """HGVS c. number of a cDNA position: '-35' in the 5' UTR, '1460' in the CDS, '*120' in the 3' UTR."""

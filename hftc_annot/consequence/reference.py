@@ -1,0 +1,149 @@
+"""The installed panel reference: panel regions cut from a genome FASTA into the user's cache, and reading it back.
+
+Layout: $HFTC_ANNOT_CACHE (default $XDG_CACHE_HOME/hftc-annot, else ~/.cache/hftc-annot) /reference/<build>/
+holding panel.fa.gz (bgzip, with .fai and .gzi), whose records are named 'contig:start-end', and
+manifest.tsv with the build, the source FASTA and the original contig lengths.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from hftc_annot.assembly import assembly_lengths, canonical_contig
+from hftc_annot.errors import InputError
+
+MARGIN = 10_000  # bp kept around each transcript: room for padding and HGVS 3' shifting
+_REGION = re.compile(r"^(.+):(\d+)-(\d+)$")
+
+
+def cache_dir() -> Path:
+    if os.environ.get("HFTC_ANNOT_CACHE"):
+        return Path(os.environ["HFTC_ANNOT_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hftc-annot"
+
+
+def installed_path(build: str) -> Path:
+    return cache_dir() / "reference" / build / "panel.fa.gz"
+
+
+def check_indexed(path: str) -> None:
+    """A FASTA must come with its index: building one would write next to the user's file."""
+    if not os.path.isfile(path):
+        raise InputError(path, "no such file")
+    if not os.path.isfile(path + ".fai"):
+        raise InputError(path, "has no .fai index; run samtools faidx on it first (hftc-annot never writes beside "
+                         "your files)")
+    with open(path, "rb") as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+    if compressed and not os.path.isfile(path + ".gzi"):
+        raise InputError(path, "is compressed but has no .gzi index; it must be bgzipped and indexed with "
+                         "samtools faidx")
+
+
+def fasta_build(lengths: dict[str, int], source: str) -> str:
+    """The build whose chromosome lengths the FASTA has (1-22, X, Y)."""
+    table = assembly_lengths()
+    votes = {b: 0 for b in table}
+    for name, length in lengths.items():
+        contig = canonical_contig(name)
+        for build, known in table.items():
+            if contig != "MT" and known.get(contig) == length:
+                votes[build] += 1
+    found = [b for b, n in votes.items() if n]
+    if len(found) != 1:
+        raise InputError(source, "chromosome lengths are not those of GRCh38 or GRCh37 (or mix them)")
+    return found[0]
+
+
+def install(fasta: str) -> tuple[str, Path, list[str]]:
+    """Cut the panel genes of the FASTA's build (plus MARGIN) into the cache and check them.
+
+    Returns the build, the installed file and warnings. Genes on contigs the FASTA lacks are skipped
+    (and named); a CDS that does not translate removes the installation and raises.
+    """
+    import pysam
+
+    from hftc_annot.consequence import ConsequenceStage
+    from hftc_annot.consequence.transcripts import read_gff3
+    from hftc_annot.panel import load_panel
+    from hftc_annot.resources import models_gff3
+
+    check_indexed(fasta)
+    genome = pysam.FastaFile(fasta)
+    lengths = dict(zip(genome.references, genome.lengths, strict=True))
+    build = fasta_build(lengths, fasta)
+    names = {canonical_contig(n): n for n in genome.references}
+    genes = [g for g in load_panel(build, padding=0).genes if g.contig in names]
+    warnings = [f"{fasta} lacks the contigs of {len(missing)} panel genes: {', '.join(missing)}"
+                for missing in [[g.symbol for g in load_panel(build, padding=0).genes if g.contig not in names]]
+                if missing]
+    target = installed_path(build)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        plain = Path(work) / "panel.fa"
+        with open(plain, "w") as out:
+            for gene in genes:
+                name = names[gene.contig]
+                first, last = max(1, gene.start - MARGIN), min(lengths[name], gene.end + MARGIN)
+                sequence = genome.fetch(name, first - 1, last)
+                out.write(f">{gene.chrom}:{first}-{last} {gene.symbol}\n")
+                out.writelines(sequence[i:i + 60] + "\n" for i in range(0, len(sequence), 60))
+        packed = Path(work) / "panel.fa.gz"
+        pysam.tabix_compress(str(plain), str(packed), force=True)
+        pysam.faidx(str(packed))
+        manifest = Path(work) / "manifest.tsv"
+        manifest.write_text("key\tvalue\n" + f"build\t{build}\nsource\t{os.path.abspath(fasta)}\n"
+                            + "".join(f"length\t{canonical_contig(n)}={n_len}\n" for n, n_len in lengths.items()))
+        for name in ("panel.fa.gz", "panel.fa.gz.fai", "panel.fa.gz.gzi", "manifest.tsv"):
+            shutil.move(str(Path(work) / name), str(target.parent / name))
+    try:
+        ConsequenceStage(read_gff3(models_gff3(build)), InstalledSource(build), warnings.append)
+    except InputError:
+        for leftover in target.parent.iterdir():
+            leftover.unlink()
+        raise
+    return build, target, warnings
+
+
+def manifest(build: str) -> dict[str, str] | None:
+    path = installed_path(build).parent / "manifest.tsv"
+    if not path.is_file():
+        return None
+    rows = [line.split("\t", 1) for line in path.read_text().splitlines()[1:]]
+    return {k: v for k, v in rows if k != "length"}
+
+
+class InstalledSource:
+    """Reads the installed panel reference with genomic coordinates; bases outside the cut regions are N."""
+
+    def __init__(self, build: str) -> None:
+        import pysam
+
+        path = installed_path(build)
+        self.name = f"installed {build} panel reference ({path})"
+        self._fasta = pysam.FastaFile(str(path))
+        self._regions: dict[str, list[tuple[int, int, str]]] = {}
+        for record in self._fasta.references:
+            contig, first, last = _REGION.match(record).groups()
+            self._regions.setdefault(canonical_contig(contig), []).append((int(first), int(last), record))
+        self._lengths = {}
+        for line in (path.parent / "manifest.tsv").read_text().splitlines()[1:]:
+            key, value = line.split("\t", 1)
+            if key == "length":
+                contig, length = value.rsplit("=", 1)
+                self._lengths[contig] = int(length)
+
+    def length(self, chrom: str) -> int | None:
+        return self._lengths.get(canonical_contig(chrom))
+
+    def fetch(self, chrom: str, start: int, end: int) -> str:
+        for first, last, record in self._regions.get(canonical_contig(chrom), ()):
+            if first <= start and end <= last:
+                return self._fasta.fetch(record, start - first, end - first + 1).upper()
+        return "N" * max(0, end - start + 1)
+

@@ -1,0 +1,1 @@
+"""Independent oracle for consequence prediction: synthetic/LRG reference, saturation variants, bcftools csq."""
