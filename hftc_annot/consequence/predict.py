@@ -54,6 +54,7 @@ class CodingSequence:
         pieces = [seq.fetch(t.chrom, s, e) for s, e in t.exons]
         cdna = "".join(p if t.strand == 1 else reverse_complement(p) for p in pieces)
         first, last = t.coding_cdna
+        self.cdna = cdna
         self.cds = cdna[first - 1:last]
         self.utr3 = cdna[last:]
         self.protein = translate(self.cds)
@@ -212,6 +213,8 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     touches_start = i0 <= 2 if not allele.is_insertion else 0 < i0 <= 2
     touches_stop = i1 >= t.cds_length - 3 if not allele.is_insertion else i0 > t.cds_length - 3
     if not in_cds_only:
+        if coding is not None and not where.introns and len(where.exons) == 1 and not allele.is_insertion:
+            return _across_utr(t, allele, coding)
         return {"coding_sequence_variant"}
     if coding is None:
         if delta % 3:
@@ -231,7 +234,9 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     if delta % 3:
         terms = {"frameshift_variant"}
         if touches_stop:
-            terms.add("stop_lost")
+            stop_at = t.cds_length - 3
+            kept = translate((alt_cds + coding.utr3)[stop_at:stop_at + 3]) == "*"
+            terms.add("stop_retained_variant" if kept else "stop_lost")
         if touches_start and alt_cds[:3] != "ATG":
             terms.add("start_lost")
         detail["amino_acids"] = f"{translate(ref_codons) or '-'}/X"
@@ -242,6 +247,22 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     terms = _peptide_terms(ref_pep, alt_pep, delta, touches_start, ref_codons, alt_codons)
     detail["hgvs_p"] = hgvs.protein_change(t, coding, alt_cds, c0, c1)
     return terms
+
+
+def _across_utr(t: Transcript, allele: Allele, coding: CodingSequence) -> set[str]:
+    """A change inside one exon that spans the CDS and a UTR: is the start or the stop codon lost?"""
+    ends = sorted(t.cdna_of(g) for g in (allele.start, allele.end))
+    alt = allele.alt if t.strand == 1 else reverse_complement(allele.alt)
+    edited = coding.cdna[:ends[0] - 1] + alt + coding.cdna[ends[1]:]
+    first, last = t.coding_cdna
+    terms = set()
+    if ends[0] <= first + 2 and not edited.endswith(coding.cds + coding.utr3):  # VEP: start codon altered
+        terms.add("start_lost")
+    if ends[1] >= last - 2:
+        new_protein = translate(edited[first - 1:], until_stop=True)
+        terms.add("stop_retained_variant" if new_protein.endswith("*") and len(new_protein) == len(coding.protein)
+                  else "stop_lost")
+    return terms or {"coding_sequence_variant"}
 
 
 def _peptide_terms(ref_pep: str, alt_pep: str, delta: int, touches_start: bool, ref_codons: str,
