@@ -61,9 +61,13 @@ def _summary_line(summary: Summary) -> str:
                    "Needed for protein consequences, HGVS p. and REF checks.")
 @click.option("--gff", type=click.Path(dir_okay=False), metavar="GFF3",
               help="Ensembl-style GFF3 transcript models instead of the shipped MANE Select models.")
+@click.option("--consequences", type=click.Choice(["compute", "from-input"]), default="compute", show_default=True,
+              help="compute them, or take the input's VEP CSQ / SnpEff ANN / bcftools BCSQ entry for the MANE "
+                   "transcript.")
 @click.option("-q", "--quiet", is_flag=True, help="No warnings and no summary on stderr.")
 @click.version_option(__version__, prog_name=PROG)
-def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, threads, fasta, gff, quiet) -> None:
+def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, threads, fasta, gff, consequences,
+             quiet) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
@@ -74,6 +78,7 @@ def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, thre
     config = Config(
         vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), regions_bed=regions_bed,
         samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
+        consequences=consequences,
         command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
     )
     warnings: list[str] = []

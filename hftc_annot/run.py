@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from hftc_annot import __version__
 from hftc_annot.assembly import assembly_lengths, canonical_contig, detect_build, resolve_build
 from hftc_annot.consequence import ConsequenceStage
+from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
 from hftc_annot.consequence.reference import InstalledSource, check_indexed, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource
 from hftc_annot.consequence.transcripts import read_gff3
@@ -47,6 +48,7 @@ class Config:
     threads: int = 1
     fasta: str | None = None
     gff: str | None = None
+    consequences: str = "compute"
     command: str = "hftc-annot"
 
 
@@ -119,7 +121,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     if regions_bed:
         panel = dataclasses.replace(panel, custom_regions=regions_bed)
     _warn_about_input(config, vcf, panel, warn)
-    stage = consequence_stage(config, panel, warn)
+    stage = consequence_stage(config, panel, header.lines, warn)
     summary = Summary(build=build, route=_route(vcf))
     samples = header.samples if config.samples is None else tuple(s for s in header.samples if s in config.samples)
     source = vcf.source if config.vcf == "-" else config.vcf
@@ -129,7 +131,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
         f"input: {source}",
         f"build: {build} ({'given with --build' if config.build != 'auto' else 'from ' + evidence.reason})",
         _panel_line(panel, config),
-        f"transcripts: {config.gff or 'shipped MANE Select models'}; reference: {config.fasta or 'none'}",
+        _consequence_line(config, stage),
     ]
     if panel.without_model:
         preamble.append(f"not covered on {build} (no transcript model): {', '.join(panel.without_model)}")
@@ -152,13 +154,19 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     return summary
 
 
-def consequence_stage(config: Config, panel: Panel, warn: Callable[[str], None]) -> ConsequenceStage:
-    """Transcript models for the panel genes (shipped or --gff) and the reference, checked against the build."""
+def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...],
+                      warn: Callable[[str], None]) -> ConsequenceStage | FromInputStage:
+    """Transcript models for the panel genes (shipped or --gff) and the reference, checked against the build;
+    or, with --consequences from-input, the input's own CSQ/ANN/BCSQ annotations."""
     models = read_gff3(config.gff or models_gff3(panel.build))
     wanted = {g.symbol for g in panel.genes}
     transcripts = [t for t in models if t.gene in wanted]
     if config.gff and not transcripts:
         raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by Name)")
+    if config.consequences == "from-input":
+        annotation = declared_annotation(header_lines)
+        chooser = ConsequenceStage(transcripts, None, warn)
+        return FromInputStage(annotation, {g: chooser.transcript(g)[0] for g in wanted if chooser.transcript(g)})
     seq: SequenceSource | None = None
     if config.fasta:
         check_indexed(config.fasta)
@@ -179,6 +187,13 @@ def _check_fasta_build(seq: FastaSource, panel: Panel) -> None:
         if found is not None and contig in lengths and found != lengths[contig]:
             raise UsageError(f"--fasta {seq.name}: contig {contig} is {found:,} bp, but {panel.build} has "
                              f"{lengths[contig]:,} bp; give the {panel.build} reference")
+
+
+def _consequence_line(config: Config, stage: ConsequenceStage | FromInputStage) -> str:
+    models = config.gff or "shipped MANE Select models"
+    if isinstance(stage, FromInputStage):
+        return f"consequences: read from the input ({stage.tag}); transcripts: {models}"
+    return f"consequences: computed; transcripts: {models}; reference: {stage.sequence_name or 'none'}"
 
 
 def _route(vcf: VcfInput) -> str:
@@ -210,7 +225,7 @@ def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callabl
 
 
 def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], panel: Panel,
-               stage: ConsequenceStage, records, summary: Summary) -> None:
+               stage: ConsequenceStage | FromInputStage, records, summary: Summary) -> None:
     raw = open(temp, "wb")
     packed = gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
     with raw, packed, io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as handle:
@@ -222,7 +237,7 @@ def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, 
 
 
 def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], panel: Panel,
-               stage: ConsequenceStage, records, summary: Summary) -> None:
+               stage: ConsequenceStage | FromInputStage, records, summary: Summary) -> None:
     writer = None
     meta = {"version": __version__, "command": preamble[1].split(": ", 1)[1], "build": summary.build}
     try:

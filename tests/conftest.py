@@ -71,9 +71,10 @@ class Result:
     err: str
 
 
-def run_cli(*args: str | Path, stdin: bytes | None = None, cwd: Path | None = None) -> Result:
+def run_cli(*args: str | Path, stdin: bytes | None = None, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> Result:
     proc = subprocess.run([sys.executable, "-m", "hftc_annot", *map(str, args)], input=stdin,
-                          capture_output=True, cwd=cwd, timeout=300)
+                          capture_output=True, cwd=cwd, timeout=300, env=env)
     return Result(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
 
 

@@ -59,8 +59,8 @@ class ConsequenceStage:
             self._check_reference(seq, warn)
 
     @property
-    def has_sequence(self) -> bool:
-        return self._seq is not None
+    def sequence_name(self) -> str:
+        return self._seq.name if self._seq is not None else ""
 
     def transcript(self, gene: str) -> tuple[Transcript, str] | None:
         return self._chosen.get(gene)

@@ -1,0 +1,149 @@
+"""Consequences already in the input: VEP CSQ, SnpEff ANN or bcftools BCSQ, read by the header's field order.
+
+The entry for the gene's chosen transcript (by Ensembl id, with or without version, or by the MANE RefSeq
+id) is turned into a Consequence; the rest of the report is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hftc_annot.consequence import AnnotatedHit, Effect
+from hftc_annot.consequence.predict import Consequence
+from hftc_annot.consequence.terms import impact, ordered, terms
+from hftc_annot.consequence.transcripts import Transcript
+from hftc_annot.errors import UsageError
+from hftc_annot.panel import PanelHit
+
+_FORMAT = re.compile(r"Format: ?'?([^'\"]+)'?", re.IGNORECASE)
+_ANN_FORMAT = re.compile(r"Functional annotations: ?'([^']+)'")
+# Other tools' names for terms of our table (SnpEff refinements, bcftools short names).
+ALIASES = {
+    "conservative_inframe_insertion": "inframe_insertion", "disruptive_inframe_insertion": "inframe_insertion",
+    "conservative_inframe_deletion": "inframe_deletion", "disruptive_inframe_deletion": "inframe_deletion",
+    "5_prime_UTR_premature_start_codon_gain_variant": "5_prime_UTR_variant", "exon_loss_variant": "transcript_ablation",
+    "intragenic_variant": "sequence_variant", "intergenic_region": "intergenic_variant",
+    "missense": "missense_variant", "synonymous": "synonymous_variant", "stop_retained": "stop_retained_variant",
+    "start_retained": "start_retained_variant", "frameshift": "frameshift_variant",
+    "splice_acceptor": "splice_acceptor_variant", "splice_donor": "splice_donor_variant",
+    "splice_region": "splice_region_variant", "5_prime_utr": "5_prime_UTR_variant",
+    "3_prime_utr": "3_prime_UTR_variant", "intron": "intron_variant", "coding_sequence": "coding_sequence_variant",
+    "non_coding": "non_coding_transcript_variant", "intergenic": "intergenic_variant",
+    "inframe_altering": "protein_altering_variant",
+}
+# Field names in VEP CSQ, SnpEff ANN and bcftools BCSQ for what we report.
+_NAMES = {
+    "allele": ("Allele",), "terms": ("Consequence", "Annotation"), "feature": ("Feature", "Feature_ID", "transcript"),
+    "exon": ("EXON", "Rank"), "intron": ("INTRON",), "hgvs_c": ("HGVSc", "HGVS.c"), "hgvs_p": ("HGVSp", "HGVS.p"),
+    "protein_position": ("Protein_position",), "codons": ("Codons",), "amino_acids": ("Amino_acids",),
+    "allele_num": ("ALLELE_NUM",), "mane": ("MANE_SELECT", "MANE"),
+}
+
+
+@dataclass(frozen=True)
+class InputAnnotation:
+    """An INFO field of per-transcript annotations and its declared sub-field order."""
+
+    tag: str
+    fields: tuple[str, ...]
+
+    def index(self, what: str) -> int | None:
+        for name in _NAMES[what]:
+            if name in self.fields:
+                return self.fields.index(name)
+        return None
+
+
+def declared_annotation(header_lines: tuple[str, ...]) -> InputAnnotation:
+    """The first of CSQ, ANN, BCSQ declared in the header, with its fields; a UsageError when none is."""
+    for tag in ("CSQ", "ANN", "BCSQ"):
+        line = next((x for x in header_lines if x.startswith(f"##INFO=<ID={tag},")), None)
+        if line is None:
+            continue
+        found = _ANN_FORMAT.search(line) or _FORMAT.search(line)
+        if not found:
+            raise UsageError(f"--consequences from-input: the {tag} header does not declare its fields ('Format: ...')")
+        fields = tuple(f.strip() for f in found.group(1).rstrip('">').split("|"))
+        return InputAnnotation(tag, fields)
+    raise UsageError("--consequences from-input: the input has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field")
+
+
+def _so(name: str) -> str | None:
+    name = ALIASES.get(name, name)
+    return name if name in terms() else None
+
+
+def _vep_allele(ref: str, alt: str, alts: tuple[str, ...]) -> str:
+    """VEP's allele string: the shared first base dropped when every allele has it; '-' when empty."""
+    if all(a[:1] == ref[:1] for a in alts) and (len(ref) > 1 or any(len(a) > 1 for a in alts)):
+        alt = alt[1:]
+    return alt or "-"
+
+
+class FromInputStage:
+    """Reads the input's annotations instead of computing them; same interface as ConsequenceStage."""
+
+    def __init__(self, annotation: InputAnnotation, transcripts: dict[str, Transcript]) -> None:
+        self._annotation = annotation
+        self.tag = annotation.tag
+        self._transcripts = transcripts
+        self._rule = f"MANE Select (from input {annotation.tag})"
+
+    def annotate(self, hit: PanelHit, note_problem: Callable[[str, str], None]) -> AnnotatedHit:
+        record = hit.record
+        where = f"line {record.line}" if record.line else f"{record.chrom}:{record.pos}"
+        value = record.variant.INFO.get(self._annotation.tag)
+        entries = [e.split("|") for e in value.split(",")] if isinstance(value, str) and value else []
+        effects = {}
+        for allele in hit.alleles:
+            for gene in hit.genes:
+                t = self._transcripts.get(gene.symbol)
+                entry = self._entry(entries, allele, record, t) if t else None
+                if entry is None:
+                    note_problem(f"no {self._annotation.tag} entry for the MANE transcript", where)
+                    effects[(allele, gene.symbol)] = Effect(None, self._rule, "no entry in the input")
+                    continue
+                effects[(allele, gene.symbol)] = Effect(self._consequence(entry, t, note_problem, where), self._rule)
+        return AnnotatedHit(hit, effects)
+
+    def _entry(self, entries: list[list[str]], allele: int, record, t: Transcript) -> list[str] | None:
+        a = self._annotation
+        ids = {t.id, t.id.split(".")[0], t.refseq, t.refseq.split(".")[0]} - {""}
+        feature, mane, num, name = a.index("feature"), a.index("mane"), a.index("allele_num"), a.index("allele")
+        alt = record.alts[allele - 1]
+        for entry in entries:
+            if len(entry) != len(a.fields):
+                continue
+            names = {entry[feature]} if feature is not None else set()
+            if mane is not None:
+                names.add(entry[mane])
+            if not (names & ids or {n.split(".")[0] for n in names} & ids):
+                continue
+            if num is not None and entry[num]:
+                if entry[num] == str(allele):
+                    return entry
+            elif name is None or entry[name] in (alt, _vep_allele(record.ref, alt, record.alts)):
+                return entry
+        return None
+
+    def _consequence(self, entry: list[str], t: Transcript, note_problem: Callable[[str, str], None],
+                     where: str) -> Consequence:
+        a = self._annotation
+
+        def field(what: str) -> str:
+            i = a.index(what)
+            return entry[i] if i is not None and entry[i] != "-" else ""
+
+        names = [n.lstrip("*@") for n in field("terms").split("&") if n]
+        known = {_so(n) for n in names} - {None}
+        if len(known) < len(names):
+            note_problem(f"unknown consequence term in {a.tag} (reported as sequence_variant)", where)
+            known.add("sequence_variant")
+        chosen = ordered(known)
+        return Consequence(
+            transcript=t, terms=chosen, impact=impact(chosen), exon=field("exon"), intron=field("intron"),
+            protein_position=field("protein_position"), codons=field("codons"), amino_acids=field("amino_acids"),
+            hgvs_c=field("hgvs_c"), hgvs_p=field("hgvs_p"),
+        )

@@ -1,0 +1,201 @@
+"""Consequences through the command line: --fasta, the installed reference, REF checks, --gff, from-input.
+
+The reference here is SYNTHETIC: a GRCh38-length chr21 that is N everywhere except JAM2 (± 5 kb), where the
+oracle harness imprints a valid ORF on the real MANE exon structure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pysam
+import pytest
+
+from hftc_annot.consequence import ConsequenceStage
+from hftc_annot.consequence.alleles import minimal
+from hftc_annot.consequence.predict import CodingSequence, predict
+from hftc_annot.consequence.sequence import MemorySource
+from hftc_annot.consequence.transcripts import read_gff3
+from hftc_annot.errors import InputError
+from hftc_annot.resources import models_gff3
+
+from conftest import run_cli, table, write_vcf
+from oracle.harness import build_oracle_reference, read_models
+
+CHR21 = 46_709_983
+SHIPPED = Path(__file__).resolve().parents[1] / "resources" / "mane_select.GRCh38.gff3"
+
+
+@pytest.fixture(scope="module")
+def genome(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    work = tmp_path_factory.mktemp("genome")
+    jam2 = [m for m in read_models(SHIPPED) if m.gene == "JAM2"]
+    oracle = build_oracle_reference(jam2, work / "oracle", seed=7)
+    contig = oracle.contigs["JAM2"]
+    sequence = pysam.FastaFile(str(work / "oracle" / "oracle.fa")).fetch(contig.contig)
+    start = 1 + contig.offset  # GRCh38 position of the contig's first base
+    plain = work / "chr21.fa"
+    with open(plain, "w") as out:
+        out.write(">chr21 synthetic: N except JAM2\n")
+        body = "N" * (start - 1) + sequence + "N" * (CHR21 - (start - 1) - len(sequence))
+        out.writelines(body[i:i + 60] + "\n" for i in range(0, len(body), 60))
+    fasta = work / "chr21.fa.gz"
+    pysam.tabix_compress(str(plain), str(fasta), force=True)
+    pysam.faidx(str(fasta))
+    plain.unlink()
+    t = next(t for t in read_gff3(models_gff3("GRCh38")) if t.gene == "JAM2")
+    return {"fasta": fasta, "sequence": sequence, "start": start, "transcript": t, "work": work}
+
+
+def _base(genome: dict, pos: int) -> str:
+    return genome["sequence"][pos - genome["start"]]
+
+
+def _cds_positions(genome: dict, codon: int) -> list[int]:
+    """Genomic positions of the three bases of a codon (1-based) of JAM2 (plus strand)."""
+    t = genome["transcript"]
+    first = t.coding_cdna[0]
+    return [t.genomic_of(first + (codon - 1) * 3 + k) for k in range(3)]
+
+
+def test_fasta_gives_protein_consequences_and_checks_ref(genome: dict, tmp: Path) -> None:
+    p = _cds_positions(genome, 20)
+    ref = _base(genome, p[1])
+    alt = "A" if ref != "A" else "C"
+    records = [f"chr21 {p[1]} . {ref} {alt} 50 PASS . GT 0/1",
+               f"chr21 {p[0]} . {'T' if _base(genome, p[0]) != 'T' else 'G'} A 50 PASS . GT 0/1"]
+    vcf = write_vcf(tmp / "in.vcf", records)
+    result = run_cli(vcf, "--fasta", genome["fasta"], "--genes", "JAM2")
+    assert result.code == 0, result.err
+    rows = table(result.out)
+    expected = predict(genome["transcript"], minimal("chr21", p[1], ref, alt),
+                       MemorySource({"chr21": "N" * (genome["start"] - 1) + genome["sequence"]}),
+                       CodingSequence(genome["transcript"], MemorySource(
+                           {"chr21": "N" * (genome["start"] - 1) + genome["sequence"]})))
+    assert rows[0]["hgvs_c"] == expected.hgvs_c and rows[0]["hgvs_p"] == expected.hgvs_p != ""
+    assert rows[0]["consequence"] == "&".join(expected.terms)
+    assert rows[0]["codons"] == expected.codons and rows[0]["protein_position"] == "20"
+    assert rows[1]["consequence"] == "." and rows[1]["hgvs_c"] == "."  # REF disagrees with the FASTA
+    assert "1 record: REF differs from the reference FASTA; not annotated (first at line" in result.err
+    assert "has no sequence (missing or all N) for 0" not in result.err
+
+
+def test_installed_reference_replaces_fasta(genome: dict, tmp: Path) -> None:
+    env = {**os.environ, "HFTC_ANNOT_CACHE": str(tmp / "cache")}
+    p = _cds_positions(genome, 30)
+    ref = _base(genome, p[2])
+    vcf = write_vcf(tmp / "in.vcf", [f"chr21 {p[2]} . {ref} {'G' if ref != 'G' else 'T'} 50 PASS . GT 0/1"])
+    status = run_cli("reference", "status", env=env)
+    assert "GRCh38: not installed" in status.out
+    installed = run_cli("reference", "install", genome["fasta"], env=env)
+    assert installed.code == 0, installed.err
+    assert installed.out.startswith("installed GRCh38 panel reference: ")
+    assert "lacks the contigs of 48 panel genes" in installed.err
+    assert "GRCh38: installed from" in run_cli("reference", "status", env=env).out
+    with_fasta = run_cli(vcf, "--fasta", genome["fasta"], "--genes", "JAM2", env=env)
+    without = run_cli(vcf, "--genes", "JAM2", env=env)
+    assert table(with_fasta.out) == table(without.out)
+    assert table(without.out)[0]["hgvs_p"] != "."
+    assert "no reference FASTA" not in without.err
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("short", "contig 21 is 1,000 bp, but GRCh38 has 46,709,983 bp"),
+    ("no-index", "has no .fai index; run samtools faidx"),
+])
+def test_wrong_fasta_is_refused(genome: dict, tmp: Path, case: str, message: str) -> None:
+    fasta = tmp / "bad.fa"
+    fasta.write_text(">chr21\n" + "A" * 1000 + "\n")
+    if case == "short":
+        pysam.faidx(str(fasta))
+    vcf = write_vcf(tmp / "in.vcf", ["chr21 25700000 . A G 50 PASS . GT 0/1"])
+    result = run_cli(vcf, "--fasta", fasta, "-o", tmp / "out.tsv")
+    assert result.code == 2 and message in result.err and result.err.count("\n") == 1, result.err
+    assert not (tmp / "out.tsv").exists()
+
+
+def test_cds_that_does_not_translate_is_refused() -> None:
+    t = next(t for t in read_gff3(models_gff3("GRCh38")) if t.gene == "FGF23")
+    wrong = MemorySource({"chr12": "ACGT" * (t.end // 4 + 10)}, "wrong.fa")
+    with pytest.raises(InputError, match="wrong.fa: the FGF23 CDS .* does not translate from ATG to one final stop"):
+        ConsequenceStage([t], wrong, lambda _: None)
+    notes: list[str] = []
+    ConsequenceStage([t], MemorySource({"chr12": "N" * (t.end + 10)}, "blank.fa"), notes.append)
+    assert notes == ["blank.fa has no sequence (missing or all N) for 1 panel gene(s): FGF23; their protein-level "
+                     "consequences and HGVS p. are not given"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("phase", "line 5: CDS line without a phase (0, 1 or 2): '.'"),
+    ("overlap", "exon overlaps another exon of transcript:ENSTX"),
+    ("wrong-phase", "CDS phase 1 of transcript:ENSTX disagrees with the CDS length before it (expected 0)"),
+])
+def test_bad_gff3_is_refused(tmp: Path, change: str, message: str) -> None:
+    lines = [
+        "##gff-version 3",
+        "chr12\tt\tgene\t100\t400\t.\t+\t.\tID=gene:G1;Name=FGF23",
+        "chr12\tt\tmRNA\t100\t400\t.\t+\t.\tID=transcript:ENSTX;Parent=gene:G1;transcript_id=ENSTX;version=1",
+        "chr12\tt\texon\t100\t200\t.\t+\t.\tParent=transcript:ENSTX",
+        "chr12\tt\tCDS\t150\t200\t.\t+\t0\tParent=transcript:ENSTX",
+        "chr12\tt\texon\t300\t400\t.\t+\t.\tParent=transcript:ENSTX",
+        "chr12\tt\tCDS\t300\t350\t.\t+\t2\tParent=transcript:ENSTX",
+    ]
+    if change == "phase":
+        lines[4] = lines[4].replace("\t0\t", "\t.\t")
+    elif change == "overlap":
+        lines[5] = lines[5].replace("\t300\t400\t", "\t190\t400\t")
+    else:
+        lines[4] = lines[4].replace("\t0\t", "\t1\t")
+    gff = tmp / "models.gff3"
+    gff.write_text("\n".join(lines) + "\n")
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4370000 . A G 50 PASS . GT 0/1"])
+    result = run_cli(vcf, "--gff", gff)
+    assert result.code == 2 and message in result.err, result.err
+
+
+def test_user_gff_models_are_used(tmp: Path) -> None:
+    gff = tmp / "fgf23.gff3"
+    shipped = SHIPPED.read_text().split("###\n")
+    gff.write_text("##gff-version 3\n" + next(block for block in shipped if "Name=FGF23;" in block))
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4379371 . C T 50 PASS . GT 0/1", "chr2 165750000 . A G 50 PASS . GT 0/1"])
+    rows = table(run_cli(vcf, "--gff", gff).out)
+    assert [(r["gene"], r["consequence"], r["hgvs_c"]) for r in rows] == [
+        ("FGF23", "splice_donor_variant", "NM_020638.3:c.211+1G>A"), ("GALNT3", ".", ".")]
+
+
+CSQ_HEADER = ('##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. '
+              'Format: Allele|Consequence|IMPACT|SYMBOL|Feature|EXON|INTRON|HGVSc|HGVSp|Protein_position">')
+ANN_HEADER = ("##INFO=<ID=ANN,Number=.,Type=String,Description=\"Functional annotations: 'Allele | Annotation | "
+              "Annotation_Impact | Gene_Name | Gene_ID | Feature_Type | Feature_ID | Transcript_BioType | Rank | "
+              "HGVS.c | HGVS.p | cDNA.pos / cDNA.length | CDS.pos / CDS.length | AA.pos / AA.length | Distance | "
+              "ERRORS / WARNINGS / INFO' \">")
+BCSQ_HEADER = ('##INFO=<ID=BCSQ,Number=.,Type=String,Description="Local consequence annotation from BCFtools/csq, '
+               'Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change">')
+
+
+@pytest.mark.parametrize(("header", "info", "expected"), [
+    (CSQ_HEADER, "CSQ=A|missense_variant|MODERATE|FGF23|ENST00000999999|1/3||x|y|5,"
+                 "A|stop_gained|HIGH|FGF23|ENST00000237837.2|1/3||ENST00000237837.2:c.1C>T|ENSP:p.(Gln1Ter)|1",
+     ("stop_gained", "HIGH", "ENST00000237837.2:c.1C>T", "ENSP:p.(Gln1Ter)", "1/3")),
+    (ANN_HEADER, "ANN=A|missense_variant|MODERATE|FGF23|ENSG|transcript|ENST00000237837.2|protein_coding|1/3|"
+                 "c.5G>A|p.Arg2Lys|5/100|5/756|2/251||",
+     ("missense_variant", "MODERATE", "c.5G>A", "p.Arg2Lys", "1/3")),
+    (BCSQ_HEADER, "BCSQ=missense&splice_region|FGF23|ENST00000237837|protein_coding|-|2R>2K|4379580G>A",
+     ("missense_variant&splice_region_variant", "MODERATE", ".", ".", ".")),
+])
+def test_consequences_from_input(tmp: Path, header: str, info: str, expected: tuple) -> None:
+    vcf = write_vcf(tmp / "in.vcf", [f"chr12 4379580 . G A 50 PASS {info} GT 0/1"], extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert result.code == 0, result.err
+    row = table(result.out)[0]
+    assert (row["consequence"], row["impact"], row["hgvs_c"], row["hgvs_p"], row["exon"]) == expected
+    assert row["transcript_rule"].startswith("MANE Select (from input ")
+    assert "no reference FASTA" not in result.err
+
+
+def test_from_input_without_annotations_is_an_error(tmp: Path) -> None:
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS . GT 0/1"])
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert result.code == 2
+    assert "has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field" in result.err
