@@ -85,6 +85,10 @@ CASES = [
     (211, "C", "A", ("intron_variant",), "c.31-50C>A", ""),
     (159, "C", "A", ("missense_variant", "splice_region_variant"), "c.29C>A", "p.(Ala10Asp)"),
     (126, "C", "T", ("5_prime_UTR_variant",), "c.-5C>T", ""),
+    (128, "CCCAT", "C", ("start_lost", "5_prime_UTR_variant"), "c.-2_2del", "p.(Met1?)"),
+    (486, "TTAAGC", "T", ("stop_lost", "3_prime_UTR_variant"), "c.158_*3del", "p.(Ter53CysextTer?)"),
+    # the HGVS shift crosses into the intron; the terms stay those of the VCF position
+    (158, "GCTGT", "G", ("splice_donor_variant", "coding_sequence_variant"), "c.30_30+3del", ""),
     (499, "C", "T", ("3_prime_UTR_variant",), "c.*10C>T", ""),
 ]
 
@@ -116,6 +120,22 @@ def test_without_sequence_only_coordinates(strand: int) -> None:
         p, r, a = to_strand(strand, pos, ref, alt)
         result = predict(t, minimal("chrS", p, r, a), None, None)
         assert (result.terms, result.hgvs_c) == (terms, f"NM_SYN.1:{hgvs_c}" if hgvs_c else "")
+
+
+def test_single_exon_transcript_has_no_splice_terms() -> None:
+    contig = designed_contig()
+    cds = contig[130:160] + contig[260:350] + contig[450:489]
+    single = "C" * 100 + "CCCCC" + cds + "GCTGCTTGA" + "C" * 100
+    source = MemorySource({"chrO": single}, "synthetic chrO")
+    t = Transcript("ENSTONE.1", "NM_ONE.1", "NP_ONE.1", "ONE", "chrO", 1, ((101, 280),), (106, 264))
+    coding = CodingSequence(t, source)
+    assert coding.protein == CodingSequence(transcript(1), MemorySource({"chrS": contig})).protein
+    first = predict(t, minimal("chrO", 106, "A", "G"), source, coding)
+    assert (first.terms, first.hgvs_c, first.exon) == (("start_lost",), "NM_ONE.1:c.1A>G", "1/1")
+    utr = predict(t, minimal("chrO", 101, "C", "T"), source, coding)
+    assert utr.terms == ("5_prime_UTR_variant",) and utr.hgvs_c == "NM_ONE.1:c.-5C>T"
+    last = predict(t, minimal("chrO", 280, "C", "T"), source, coding)
+    assert last.terms == ("3_prime_UTR_variant",) and last.hgvs_c == "NM_ONE.1:c.*16C>T"
 
 
 def test_up_and_downstream_and_far_away() -> None:

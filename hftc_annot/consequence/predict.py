@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from hftc_annot.consequence import hgvs
 from hftc_annot.consequence.alleles import Allele, shift_3prime
 from hftc_annot.consequence.sequence import SequenceSource, reverse_complement
-from hftc_annot.consequence.terms import impact, ordered, translate
+from hftc_annot.consequence.terms import impact, ordered, three_letter, translate
 from hftc_annot.consequence.transcripts import FLANK, Transcript
 
 
@@ -214,7 +214,7 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     touches_stop = i1 >= t.cds_length - 3 if not allele.is_insertion else i0 > t.cds_length - 3
     if not in_cds_only:
         if coding is not None and not where.introns and len(where.exons) == 1 and not allele.is_insertion:
-            return _across_utr(t, allele, coding)
+            return _across_utr(t, allele, coding, detail)
         return {"coding_sequence_variant"}
     if coding is None:
         if delta % 3:
@@ -249,20 +249,28 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     return terms
 
 
-def _across_utr(t: Transcript, allele: Allele, coding: CodingSequence) -> set[str]:
+def _across_utr(t: Transcript, allele: Allele, coding: CodingSequence, detail: dict[str, str]) -> set[str]:
     """A change inside one exon that spans the CDS and a UTR: is the start or the stop codon lost?"""
     ends = sorted(t.cdna_of(g) for g in (allele.start, allele.end))
     alt = allele.alt if t.strand == 1 else reverse_complement(allele.alt)
     edited = coding.cdna[:ends[0] - 1] + alt + coding.cdna[ends[1]:]
     first, last = t.coding_cdna
-    terms = set()
+    prefix = f"{t.protein or t.id}:p."
     if ends[0] <= first + 2 and not edited.endswith(coding.cds + coding.utr3):  # VEP: start codon altered
-        terms.add("start_lost")
+        detail["hgvs_p"] = prefix + "(Met1?)"
+        return {"start_lost"}
     if ends[1] >= last - 2:
+        stop = len(coding.protein) - 1
         new_protein = translate(edited[first - 1:], until_stop=True)
-        terms.add("stop_retained_variant" if new_protein.endswith("*") and len(new_protein) == len(coding.protein)
-                  else "stop_lost")
-    return terms or {"coding_sequence_variant"}
+        if new_protein.endswith("*") and len(new_protein) == len(coding.protein):
+            detail["hgvs_p"] = f"{prefix}(Ter{stop + 1}=)"
+            return {"stop_retained_variant"}
+        if len(new_protein) > stop:
+            tail = new_protein[stop:]
+            count = f"{len(tail) - 1}" if tail.endswith("*") else "?"
+            detail["hgvs_p"] = f"{prefix}(Ter{stop + 1}{three_letter()[tail[0]]}extTer{count})"
+        return {"stop_lost"}
+    return {"coding_sequence_variant"}
 
 
 def _peptide_terms(ref_pep: str, alt_pep: str, delta: int, touches_start: bool, ref_codons: str,
