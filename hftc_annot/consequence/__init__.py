@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -104,10 +103,10 @@ class ConsequenceStage:
                 if failure:
                     effects[(allele, gene.symbol)] = Effect(None, rule, failure)
                     continue
-                change = minimal(record.chrom, record.pos, record.ref, record.alts[allele - 1])
+                # named as in the models: the VCF may say 2 where the models say chr2
+                change = minimal(t.chrom, record.pos, record.ref, record.alts[allele - 1])
                 coding = self._coding.get(gene.symbol)
                 seq = self._seq if coding is not None else None
-                change = dataclasses.replace(change, chrom=t.chrom)  # the VCF may say 2 where the models say chr2
                 effects[(allele, gene.symbol)] = Effect(predict(t, change, seq, coding), rule)
         return AnnotatedHit(hit, effects)
 
