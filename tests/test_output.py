@@ -62,7 +62,7 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         f"## input: {path}",
         "## build: GRCh38 (from ##contig lengths (24 contigs))",
         "## panel: 49 genes (shipped panel; MANE Select v1.5 models, GENCODE v44), padding 10 bp",
-        "## transcripts: shipped MANE Select models; reference: none",
+        "## consequences: computed; transcripts: shipped MANE Select models; reference: none",
     ]
 
 
