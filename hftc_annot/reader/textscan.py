@@ -21,7 +21,7 @@ from hftc_annot.assembly import contig_spellings
 from hftc_annot.errors import InputError
 from hftc_annot.regions import Regions
 
-CHUNK_BYTES = 1 << 22
+CHUNK_BYTES = 6 << 20
 _KEY_BYTES = 8  # contig names up to 8 bytes are matched exactly by one uint64
 _POS_DIGITS = 10
 _MAX_POS = 2**31 - 1
@@ -199,23 +199,29 @@ def raw_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
         yield chunk
 
 
-def gunzip_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Decompress gzip (any number of members) in blocks of about `size` bytes.
+def _batched(pieces: Iterator[bytes], size: int) -> Iterator[bytes]:
+    """Join small decompressed pieces into chunks of at least `size` bytes (the last may be smaller)."""
+    held: list[bytes] = []
+    total = 0
+    for piece in pieces:
+        held.append(piece)
+        total += len(piece)
+        if total >= size:
+            yield b"".join(held)
+            held, total = [], 0
+    if held:
+        yield b"".join(held)
 
-    zlib checks each member's CRC and length itself. Raises EOFError for a truncated stream and
-    ValueError for data after the last member that is not gzip.
-    """
+
+def _gzip_members(handle: BinaryIO) -> Iterator[bytes]:
     member = zlib.decompressobj(31)
-    pieces: list[bytes] = []
-    held = 0
     in_member = False
     while compressed := handle.read(1 << 20):
         while compressed:
             out = member.decompress(compressed)
             in_member = True
             if out:
-                pieces.append(out)
-                held += len(out)
+                yield out
             if not member.eof:
                 break
             compressed = member.unused_data
@@ -225,19 +231,20 @@ def gunzip_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
                     raise ValueError("data after the end of the gzip stream is not gzip")
                 compressed = b""
             member = zlib.decompressobj(31)
-        if held >= size:
-            yield b"".join(pieces)
-            pieces, held = [], 0
     if in_member:
         raise EOFError("compressed stream ends before its end marker")
-    if pieces:
-        yield b"".join(pieces)
 
 
-def bgzf_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Decompress BGZF block by block (each block's size is in its header), checking CRC and length."""
-    pieces: list[bytes] = []
-    held = 0
+def gunzip_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Decompress gzip (any number of members) in blocks of about `size` bytes.
+
+    zlib checks each member's CRC and length itself. Raises EOFError for a truncated stream and
+    ValueError for data after the last member that is not gzip.
+    """
+    return _batched(_gzip_members(handle), size)
+
+
+def _bgzf_blocks(handle: BinaryIO) -> Iterator[bytes]:
     pending = b""
     while data := handle.read(1 << 20):
         buf = pending + data if pending else data
@@ -256,17 +263,16 @@ def bgzf_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
             if len(out) != length or zlib.crc32(out) != crc:
                 raise ValueError("a BGZF block fails its CRC or length check (corrupt file)")
             if out:
-                pieces.append(out)
-                held += length
+                yield out
             at += block_size
         pending = buf[at:]
-        if held >= size:
-            yield b"".join(pieces)
-            pieces, held = [], 0
     if pending:
         raise EOFError("compressed stream ends inside a block")
-    if pieces:
-        yield b"".join(pieces)
+
+
+def bgzf_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Decompress BGZF block by block (each block's size is in its header), checking CRC and length."""
+    return _batched(_bgzf_blocks(handle), size)
 
 
 def in_background(chunks: Iterator[bytes]) -> Iterator[bytes]:
