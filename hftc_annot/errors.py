@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 
 class HftcError(Exception):
     """A problem with the user's input or options; the CLI prints it on one line and exits 2."""
@@ -25,3 +27,11 @@ class ResourceError(HftcError):
     """A shipped data file is missing or damaged (a broken installation, not a user error)."""
 
     exit_code = 1
+
+
+def open_text(path: str) -> TextIO:
+    """Open a user's text file for reading; failure is an InputError naming it."""
+    try:
+        return open(path)
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror})") from None

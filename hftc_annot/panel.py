@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from hftc_annot.assembly import canonical_contig
-from hftc_annot.errors import InputError, UsageError
+from hftc_annot.errors import InputError, UsageError, open_text
 from hftc_annot.reader.records import Record, skip_reason
 from hftc_annot.regions import Regions
 from hftc_annot.resources import genes_bed, read_table
@@ -135,11 +135,7 @@ def _contig_rank(contig: str) -> tuple[int, str]:
 def read_bed(path: str) -> tuple[tuple[str, int, int, str], ...]:
     """Regions from a BED file as (canonical contig, 1-based start, end, name or '.')."""
     regions = []
-    try:
-        handle = open(path)
-    except OSError as exc:
-        raise InputError(path, f"cannot read ({exc.strerror})") from None
-    with handle:
+    with open_text(path) as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip() or line.startswith(("#", "track", "browser")):
                 continue

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from hftc_annot.errors import InputError
+from hftc_annot.errors import InputError, open_text
 
 FLANK = 5000  # VEP's upstream/downstream distance
 
@@ -152,11 +152,7 @@ def read_gff3(path: Path | str) -> list[Transcript]:
     transcripts: dict[str, tuple[int, list[str], dict[str, str]]] = {}
     exons: dict[str, list[tuple[int, int, int]]] = {}
     cds: dict[str, list[tuple[int, int, int, int]]] = {}
-    try:
-        handle = open(path)
-    except OSError as exc:
-        raise InputError(source, f"cannot read ({exc.strerror})") from None
-    with handle:
+    with open_text(source) as handle:
         for number, line in enumerate(handle, 1):
             if line.startswith("#") or not line.strip():
                 continue
