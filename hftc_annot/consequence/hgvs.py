@@ -70,7 +70,7 @@ def protein_change(t: Transcript, coding: CodingSequence, alt_cds: str, first: i
         inserted = inserted[:inserted.index("*") + 1]
         if inserted == "*":
             return f"{prefix}({_aa(ref, at)}Ter)"
-        return prefix + _named(ref, at, deleted or ref[at], inserted)
+        return prefix + _named(ref, at, deleted, inserted)
     while deleted and inserted and deleted[-1] == inserted[-1]:
         deleted, inserted = deleted[:-1], inserted[:-1]
     if not deleted and not inserted:

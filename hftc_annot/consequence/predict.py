@@ -260,15 +260,21 @@ def _across_utr(t: Transcript, allele: Allele, coding: CodingSequence, detail: d
         detail["hgvs_p"] = prefix + "(Met1?)"
         return {"start_lost"}
     if ends[1] >= last - 2:
-        stop = len(coding.protein) - 1
-        new_protein = translate(edited[first - 1:], until_stop=True)
-        if new_protein.endswith("*") and len(new_protein) == len(coding.protein):
-            detail["hgvs_p"] = f"{prefix}(Ter{stop + 1}=)"
+        ref, new = coding.protein, translate(edited[first - 1:], until_stop=True)
+        k = next((i for i in range(min(len(ref), len(new))) if ref[i] != new[i]), None)
+        if k is None:
+            detail["hgvs_p"] = f"{prefix}({three_letter()['*']}{len(ref)}=)"
             return {"stop_retained_variant"}
-        if len(new_protein) > stop:
-            tail = new_protein[stop:]
-            count = f"{len(tail) - 1}" if tail.endswith("*") else "?"
-            detail["hgvs_p"] = f"{prefix}(Ter{stop + 1}{three_letter()[tail[0]]}extTer{count})"
+        stop = new.find("*", k)
+        if ref[k] == "*":  # the stop itself changed: an extension
+            detail["hgvs_p"] = f"{prefix}(Ter{k + 1}{three_letter()[new[k]]}extTer{stop - k if stop >= 0 else '?'})"
+        elif new[k] == "*":
+            detail["hgvs_p"] = f"{prefix}({three_letter()[ref[k]]}{k + 1}Ter)"
+        else:  # residues before the stop changed and the frame runs on: HGVS names it a frameshift
+            count = stop - k + 1 if stop >= 0 else "?"
+            detail["hgvs_p"] = f"{prefix}({three_letter()[ref[k]]}{k + 1}{three_letter()[new[k]]}fsTer{count})"
+        if new.endswith("*") and len(new) < len(ref):
+            return {"stop_gained"}
         return {"stop_lost"}
     return {"coding_sequence_variant"}
 

@@ -114,13 +114,15 @@ class Transcript:
         return str(cdna - first + 1)
 
     def c_position(self, g: int) -> str:
-        """HGVS c. position of a genomic position within the transcript ('1524+1', '-12-5', '*45')."""
+        """HGVS c. position of a genomic position ('1524+1', '-12-5', '*45'); beyond the transcript's ends the
+        numbering continues upstream (c.-N) and downstream (c.*N)."""
         if self.exon_index(g) is not None:
             return self.c_number(self.cdna_of(g))
-        located = self.intron(g)
-        if located is None:
-            raise ValueError(f"{g} is outside {self.id}")
-        i, donor, acceptor = located
+        if g < self.start or g > self.end:
+            beyond = self.start - g if g < self.start else g - self.end
+            upstream = (g < self.start) == (self.strand == 1)
+            return self.c_number(1 - beyond if upstream else self.cdna_length + beyond)
+        i, donor, acceptor = self.intron(g)
         if donor <= acceptor:  # the middle base of an odd-length intron takes '+' (HGVS)
             anchor = self._exon_cdna[i] + self.exons[i][1] - self.exons[i][0]
             return f"{self.c_number(anchor)}+{donor}"

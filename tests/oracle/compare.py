@@ -46,8 +46,10 @@ REASONS = {
     "near_junction": "within 3 bp of an exon/intron junction: VEP tests every REF base (both flanking bases of an "
                      "insertion); bcftools places the length change at the base after the VCF anchor, so the "
                      "splice and coding terms fall on different sides of the junction",
-    "spans_cds_and_utr": "spans the CDS and a UTR: VEP gives start_lost/stop_lost without frameshift_variant; "
-                         "bcftools adds frameshift_variant",
+    "spans_cds_and_utr": "spans the CDS and a UTR: we apply the change to the transcript and name its effect on "
+                         "the start or stop codon (start_lost, stop_lost, or stop_gained when the protein now ends "
+                         "earlier) without frameshift_variant; bcftools adds frameshift_variant or gives "
+                         "coding_sequence_variant",
     "start_stop_codon": "in the start or stop codon: VEP reports start_lost together with frameshift_variant, and "
                         "stop_lost whenever the original stop codon is gone (the protein is extended); bcftools "
                         "reports start_lost alone, and stop_retained when a stop reappears within the inserted bases",
@@ -96,7 +98,8 @@ def _category(variant: tuple[str, int, str, str], ours: Consequence, theirs: set
            for g in touched for step in (-3, -2, -1, 1, 2, 3) if t.start <= g + step <= t.end):
         return "near_junction"
     terms = set(ours.terms)
-    if {"5_prime_UTR_variant", "3_prime_UTR_variant"} & terms and {"start_lost", "stop_lost"} & terms:
+    if {"5_prime_UTR_variant", "3_prime_UTR_variant"} & terms and {
+            "start_lost", "stop_lost", "stop_gained", "stop_retained_variant"} & terms:
         return "spans_cds_and_utr"
     if ("start_lost" in terms and "start_lost" in theirs) or (
             "stop_lost" in terms and "stop_retained_variant" in theirs):
