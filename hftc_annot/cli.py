@@ -9,6 +9,7 @@ import click
 
 from hftc_annot import __version__
 from hftc_annot.errors import HftcError
+from hftc_annot.inheritance.calls import Gates
 from hftc_annot.panel import DEFAULT_PADDING
 from hftc_annot.run import FORMATS, Config, Summary, run
 
@@ -64,9 +65,27 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--consequences", type=click.Choice(["compute", "from-input"]), default="compute", show_default=True,
               help="compute them, or take the input's VEP CSQ / SnpEff ANN / bcftools BCSQ entry for the MANE "
                    "transcript.")
+@click.option("--ped", type=click.Path(dir_okay=False), metavar="PED",
+              help="6-column pedigree (family, id, father, mother, sex 1/2/0, phenotype 1/2/0/-9).")
+@click.option("--affected", multiple=True, metavar="NAMES", help="Samples to treat as affected (comma-separated).")
+@click.option("--inheritance", "modes", multiple=True, metavar="GENE=MODE",
+              help="Override a gene's modes (AR, AD, XLD, XLR; several comma-separated); repeatable.")
+@click.option("--min-gq", type=float, default=20.0, show_default=True, help="Genotype quality gate.")
+@click.option("--min-dp", type=float, default=10.0, show_default=True, help="Read depth gate.")
+@click.option("--min-het-ab", type=click.FloatRange(0, 0.5), default=0.2, show_default=True,
+              help="Heterozygous calls need an allele balance between this and 1 minus this.")
+@click.option("--max-af", type=click.FloatRange(0, 1), metavar="AF",
+              help="Alleles with a population frequency above this do not count for inheritance flags.")
+@click.option("--af-field", default="gnomAD_AF", show_default=True, metavar="INFO",
+              help="INFO field (Number=A) with the population allele frequency, for --max-af.")
+@click.option("--min-impact", type=click.Choice(["HIGH", "MODERATE", "LOW", "MODIFIER"]),
+              help="Only alleles of at least this impact count for inheritance flags.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also write one line per sample and gene with a candidate finding.")
 @click.option("-q", "--quiet", is_flag=True, help="No warnings and no summary on stderr.")
 @click.version_option(__version__, prog_name=PROG)
 def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, threads, fasta, gff, consequences,
+             ped, affected, modes, min_gq, min_dp, min_het_ab, max_af, af_field, min_impact, summary_path,
              quiet) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
@@ -78,7 +97,9 @@ def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, thre
     config = Config(
         vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), regions_bed=regions_bed,
         samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
-        consequences=consequences,
+        consequences=consequences, ped=ped, affected=_split(affected), inheritance=_split(modes),
+        gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), max_af=max_af, af_field=af_field,
+        min_impact=min_impact, summary=summary_path,
         command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
     )
     warnings: list[str] = []

@@ -22,6 +22,9 @@ from hftc_annot.consequence.reference import InstalledSource, check_indexed, man
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource
 from hftc_annot.consequence.transcripts import read_gff3
 from hftc_annot.errors import UsageError
+from hftc_annot.inheritance import MODES, Findings, InheritanceStage, Settings
+from hftc_annot.inheritance.calls import Gates
+from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
 from hftc_annot.panel import Panel, load_panel, read_bed
 from hftc_annot.reader import VcfInput, open_vcf
 from hftc_annot.reader.sniff import Kind
@@ -49,6 +52,14 @@ class Config:
     fasta: str | None = None
     gff: str | None = None
     consequences: str = "compute"
+    ped: str | None = None
+    affected: tuple[str, ...] = ()
+    inheritance: tuple[str, ...] = ()
+    gates: Gates = Gates()
+    max_af: float | None = None
+    af_field: str = "gnomAD_AF"
+    min_impact: str | None = None
+    summary: str | None = None
     command: str = "hftc-annot"
 
 
@@ -136,20 +147,35 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     if panel.without_model:
         preamble.append(f"not covered on {build} (no transcript model): {', '.join(panel.without_model)}")
 
-    directory = None if config.output == "-" else os.path.dirname(os.path.abspath(config.output))
-    handle, temp = tempfile.mkstemp(prefix=".hftc-annot-", suffix=".part", dir=directory)
-    os.close(handle)
+    pedigree = read_ped(config.ped, samples, config.affected, warn) if config.ped else \
+        with_affected(Pedigree({}), config.affected, samples)
+    settings = Settings(config.gates, config.max_af, config.af_field, config.min_impact,
+                        parse_modes(config.inheritance, panel))
+    inheritance = InheritanceStage(pedigree, samples, build, settings, summary.note_problem)
+    temps = [_temporary(config.output)] + ([_temporary(config.summary)] if config.summary else [])
     try:
         records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
+        annotated = []
+        for record in records:
+            hit = panel.hit(record)
+            _count(hit, summary)
+            annotated.append(stage.annotate(hit, summary.note_problem))
+            inheritance.add(annotated[-1])
+        findings = inheritance.finish()
         if fmt == "tsv":
-            _write_tsv(temp, config.output, preamble, samples, panel, stage, records, summary)
+            _write_tsv(temps[0], config.output, preamble, samples, annotated, findings, summary)
         else:
-            _write_vcf(temp, config.output, vcf, preamble, panel, stage, records, summary)
+            _write_vcf(temps[0], config.output, vcf, preamble, annotated, findings, summary)
+        if config.summary:
+            _write_summary(temps[1], preamble, findings)
         summary.records_read = vcf.records_read
-        _publish(temp, config.output)
+        _publish(temps[0], config.output)
+        if config.summary:
+            _publish(temps[1], config.summary)
     except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        for temp in temps:
+            if os.path.exists(temp):
+                os.unlink(temp)
         raise
     return summary
 
@@ -189,6 +215,20 @@ def _check_fasta_build(seq: FastaSource, panel: Panel) -> None:
                              f"{lengths[contig]:,} bp; give the {panel.build} reference")
 
 
+def parse_modes(values: tuple[str, ...], panel: Panel) -> dict[str, tuple[str, ...]]:
+    """--inheritance GENE=MODE[,MODE]: override a gene's modes of inheritance."""
+    symbols = {g.symbol.upper(): g.symbol for g in panel.genes}
+    modes: dict[str, tuple[str, ...]] = {}
+    for value in values:
+        gene, _, listed = value.partition("=")
+        chosen = tuple(m.strip().upper() for m in listed.split(",") if m.strip())
+        if gene.upper() not in symbols or not chosen or any(m not in MODES for m in chosen):
+            raise UsageError(f"--inheritance {value}: expected GENE=MODE with a panel gene and modes from "
+                             f"{', '.join(MODES)}")
+        modes[symbols[gene.upper()]] = chosen
+    return modes
+
+
 def _consequence_line(config: Config, stage: ConsequenceStage | FromInputStage) -> str:
     models = config.gff or "shipped MANE Select models"
     if isinstance(stage, FromInputStage):
@@ -224,34 +264,45 @@ def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callabl
         warn("--threads has no effect on an uncompressed VCF")
 
 
-def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], panel: Panel,
-               stage: ConsequenceStage | FromInputStage, records, summary: Summary) -> None:
+def _temporary(output: str) -> str:
+    """A temporary file beside `output` (or in $TMPDIR for stdout), renamed into place on success."""
+    directory = None if output == "-" else os.path.dirname(os.path.abspath(output))
+    handle, temp = tempfile.mkstemp(prefix=".hftc-annot-", suffix=".part", dir=directory)
+    os.close(handle)
+    return temp
+
+
+def _text_output(temp: str, output: str) -> io.TextIOWrapper:
     raw = open(temp, "wb")
     packed = gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
-    with raw, packed, io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as handle:
+    return io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
+
+
+def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], annotated: list,
+               findings: Findings, summary: Summary) -> None:
+    with _text_output(temp, output) as handle:
         writer = TsvWriter(handle, preamble, samples)
-        for record in records:
-            hit = panel.hit(record)
-            _count(hit, summary)
-            summary.rows += writer.write(stage.annotate(hit, summary.note_problem))
+        for order, hit in enumerate(annotated):
+            summary.rows += writer.write(hit, order, findings)
 
 
-def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], panel: Panel,
-               stage: ConsequenceStage | FromInputStage, records, summary: Summary) -> None:
-    writer = None
+def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], annotated: list, findings: Findings,
+               summary: Summary) -> None:
     meta = {"version": __version__, "command": preamble[1].split(": ", 1)[1], "build": summary.build}
+    writer = VcfWriter(temp, vcf_mode(output), vcf.template, meta)
     try:
-        for record in records:
-            if writer is None:
-                writer = VcfWriter(temp, vcf_mode(output), vcf.template, meta)
-            hit = panel.hit(record)
-            _count(hit, summary)
-            summary.rows += writer.write(stage.annotate(hit, summary.note_problem))
-        if writer is None:  # no panel record: still write the header
-            writer = VcfWriter(temp, vcf_mode(output), vcf.template, meta)
+        for order, hit in enumerate(annotated):
+            summary.rows += writer.write(hit, order, findings)
     finally:
-        if writer is not None:
-            writer.close()
+        writer.close()
+
+
+def _write_summary(temp: str, preamble: list[str], findings: Findings) -> None:
+    with _text_output(temp, "") as handle:
+        handle.writelines(f"## {line}\n" for line in preamble)
+        handle.write("sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation\n")
+        for row in findings.summary:
+            handle.write("\t".join(row) + "\n")
 
 
 def _count(hit, summary: Summary) -> None:

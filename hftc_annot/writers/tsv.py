@@ -6,12 +6,14 @@ import math
 from typing import TextIO
 
 from hftc_annot.consequence import AnnotatedHit, Effect
+from hftc_annot.inheritance import Findings, Flag
 from hftc_annot.reader.genotypes import carriers
 
 COLUMNS = (
     "chrom", "pos", "id", "ref", "alt", "gene", "hgnc_id", "panel_group", "transcript", "ensembl_transcript",
     "transcript_rule", "consequence", "impact", "hgvs_c", "hgvs_p", "exon", "intron", "protein_position", "codons",
     "amino_acids", "sample", "genotype", "zygosity", "gq", "dp", "ad", "allele_fraction", "filter",
+    "inheritance_flags", "confidence", "phase_evidence", "comphet_pair_id", "evidence", "segregation",
 )
 MISSING = "."
 
@@ -20,6 +22,15 @@ def _number(value: float) -> str:
     if math.isnan(value):
         return MISSING
     return str(int(value)) if value == int(value) else f"{value:.2f}"
+
+
+def flag_cells(flags: list[Flag], segregation: str) -> list[str]:
+    """inheritance_flags … segregation for one row; several flags are listed in the same order in each cell."""
+    if not flags:
+        return [MISSING] * 5 + [segregation or MISSING]
+    return [";".join(f.name for f in flags), ";".join(f.confidence for f in flags),
+            ";".join(f.phase or MISSING for f in flags), ";".join(f.pair or MISSING for f in flags),
+            " | ".join(f.evidence for f in flags), segregation or MISSING]
 
 
 def effect_cells(effect: Effect | None) -> list[str]:
@@ -42,8 +53,8 @@ class TsvWriter:
         handle.writelines(f"## {line}\n" for line in preamble)
         handle.write("\t".join(COLUMNS) + "\n")
 
-    def write(self, annotated: AnnotatedHit) -> int:
-        """Write the rows of one record; returns how many."""
+    def write(self, annotated: AnnotatedHit, order: int, findings: Findings) -> int:
+        """Write the rows of one record (`order` is its place among the panel records); returns how many."""
         hit = annotated.hit
         record = hit.record
         rows = 0
@@ -53,17 +64,20 @@ class TsvWriter:
         for allele in hit.alleles:
             site = [record.chrom, str(record.pos), record.id, record.ref, record.alts[allele - 1]]
             if record.genotypes is None:
-                sample_cells = [[MISSING] * 7]
+                sample_cells = [(-1, [MISSING] * 7)]
             else:
                 sample_cells = [
-                    [self._samples[c.sample], c.genotype, c.zygosity, _number(c.gq), _number(c.dp),
-                     f"{_number(c.ref_depth)},{_number(c.alt_depth)}",
-                     MISSING if math.isnan(c.allele_fraction) else f"{c.allele_fraction:.3f}"]
+                    (c.sample, [self._samples[c.sample], c.genotype, c.zygosity, _number(c.gq), _number(c.dp),
+                                f"{_number(c.ref_depth)},{_number(c.alt_depth)}",
+                                MISSING if math.isnan(c.allele_fraction) else f"{c.allele_fraction:.3f}"])
                     for c in carriers(record, allele)
                 ]
             for symbol, gene in genes:
                 effect = effect_cells(annotated.effects.get((allele, symbol)))
-                for cells in sample_cells:
-                    self._handle.write("\t".join([*site, *gene, *effect, *cells, record.filter_text]) + "\n")
+                for sample, cells in sample_cells:
+                    key = (order, allele, symbol, sample)
+                    inherited = flag_cells(findings.flags.get(key, []), findings.segregation.get(key, ""))
+                    self._handle.write("\t".join([*site, *gene, *effect, *cells, record.filter_text, *inherited])
+                                       + "\n")
                     rows += 1
         return rows

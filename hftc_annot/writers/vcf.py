@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import cyvcf2
+import numpy as np
 
 from hftc_annot.consequence import AnnotatedHit
+from hftc_annot.inheritance import Findings
 
 INFO_ID = "HFTC"
+FLAGS_INFO = "HFTC_INHERITANCE"
+FLAGS_FORMAT = "HFTC_FLAGS"
 FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MANE_SELECT", "EXON", "INTRON",
           "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position", "Amino_acids", "Codons",
           "ALLELE_NUM", "TRANSCRIPT_RULE")
@@ -43,22 +47,42 @@ class VcfWriter:
             "Description": "hftc-annot consequences per ALT allele and panel gene (MANE Select transcript). "
                            "Format: " + "|".join(FIELDS),
         })
+        template.add_info_to_header({
+            "ID": FLAGS_INFO, "Number": "A", "Type": "String",
+            "Description": "hftc-annot inheritance flags given to any sample for this ALT allele, joined by &"})
+        template.add_format_to_header({
+            "ID": FLAGS_FORMAT, "Number": "1", "Type": "String",
+            "Description": "hftc-annot inheritance flags of this sample: FLAG/confidence[/pair id], joined by &"})
+        self._samples = len(template.samples)
         self._writer = cyvcf2.Writer(path, template, mode=mode)
 
-    def write(self, annotated: AnnotatedHit) -> int:
+    def write(self, annotated: AnnotatedHit, order: int, findings: Findings) -> int:
         hit = annotated.hit
         record = hit.record
         entries = []
-        for allele in hit.alleles:
-            alt = record.alts[allele - 1]
-            if hit.genes:
-                entries += [_entry(alt, allele, g.symbol, g.hgnc_id, g.ensembl_transcript, g.refseq, annotated)
-                            for g in hit.genes]
-            else:
-                entries.append(_entry(alt, allele, hit.label, "", "", "", annotated))
+        per_allele, per_sample = [], [[] for _ in range(self._samples)]
+        for number, alt in enumerate(record.alts, 1):
+            names: list[str] = []
+            if number in hit.alleles:
+                if hit.genes:
+                    entries += [_entry(alt, number, g.symbol, g.hgnc_id, g.ensembl_transcript, g.refseq, annotated)
+                                for g in hit.genes]
+                else:
+                    entries.append(_entry(alt, number, hit.label, "", "", "", annotated))
+                for g in hit.genes:
+                    for sample in range(self._samples):
+                        for flag in findings.flags.get((order, number, g.symbol, sample), []):
+                            names.append(flag.name)
+                            per_sample[sample].append("/".join(x for x in (flag.name, flag.confidence, flag.pair) if x))
+            per_allele.append("&".join(dict.fromkeys(names)) or ".")
         variant = record.variant
         if entries:
             variant.INFO[INFO_ID] = ",".join(entries)
+        if any(a != "." for a in per_allele):
+            variant.INFO[FLAGS_INFO] = ",".join(per_allele)
+        if self._samples and any(per_sample):
+            variant.set_format(FLAGS_FORMAT, np.array(["&".join(dict.fromkeys(f)) or "." for f in per_sample],
+                                                      dtype=bytes))
         self._writer.write_record(variant)
         return len(entries)
 

@@ -1,0 +1,394 @@
+"""Inheritance stage: per sample and gene, flags for genotypes that fit the gene's mode of inheritance.
+
+Rules (each flag is given to affected or unknown-status samples only; unaffected relatives are evidence):
+- AR_hom: homozygous ALT in an AR gene. High when both parents are heterozygous carriers, medium when a
+  parent is not genotyped or for a singleton; low when a parent is homozygous reference, an unaffected parent
+  or sibling is homozygous too, or the genotype fails the quality gates.
+- AR_comphet: two heterozygous qualifying alleles in one AR gene. Phase evidence, in this order: one
+  multi-allelic 1/2 genotype (trans), read-backed or statistical phasing (same phase set; cis is not flagged),
+  the parents (one from each: parental_trans; both from one: parental_cis, not flagged), otherwise unphased
+  (a candidate of lower confidence). An unaffected sibling who carries both demotes the pair to low.
+- de_novo: ALT in a child whose two genotyped parents are homozygous reference with passing quality.
+- XL: on chrX outside the pseudo-autosomal regions, a hemizygous ALT in a male (XLD or XLR gene); for XLD genes
+  a heterozygous female; for XLR genes a homozygous female.
+- AD: ALT in an AD gene; high when inherited from an affected parent or de novo, low when an unaffected parent
+  or sibling carries it, medium without parental genotypes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hftc_annot.assembly import canonical_contig
+from hftc_annot.consequence import AnnotatedHit
+from hftc_annot.consequence.terms import IMPACTS
+from hftc_annot.inheritance.calls import Gates, Occurrence, occurrence
+from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, Pedigree
+from hftc_annot.panel import Gene
+
+MODES = ("AR", "AD", "XLD", "XLR")
+PAR = {"GRCh38": ((10_001, 2_781_479), (155_701_383, 156_030_895)),
+       "GRCh37": ((60_001, 2_699_520), (154_931_044, 155_260_560))}
+CONFIDENCE = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One inheritance finding for one sample at one allele."""
+
+    name: str
+    confidence: str
+    evidence: str
+    phase: str = ""
+    pair: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    gates: Gates = field(default_factory=Gates)
+    max_af: float | None = None
+    af_field: str = "gnomAD_AF"
+    min_impact: str | None = None
+    modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class Findings:
+    """Flags per (record order, ALT number, gene, sample index); family genotypes per (order, allele, gene, sample)."""
+
+    flags: dict[tuple[int, int, str, int], list[Flag]] = field(default_factory=lambda: defaultdict(list))
+    segregation: dict[tuple[int, int, str, int], str] = field(default_factory=dict)
+    summary: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+
+
+def gene_modes(gene: Gene, overrides: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The gene's modes from the panel facts ('AD/AR' counts as both), unless --inheritance overrides them."""
+    if gene.symbol in overrides:
+        return overrides[gene.symbol]
+    tokens = {t for part in gene.inheritance for t in part.replace("/", ";").split(";")}
+    return tuple(m for m in MODES if m in tokens)
+
+
+def _worse(confidence: str, floor: str) -> str:
+    return CONFIDENCE[max(CONFIDENCE.index(confidence), CONFIDENCE.index(floor))]
+
+
+class InheritanceStage:
+    """Buffers qualifying alleles of the panel records, then evaluates every sample and gene at the end."""
+
+    def __init__(self, pedigree: Pedigree, samples: tuple[str, ...], build: str, settings: Settings,
+                 note_problem: Callable[[str, str], None]) -> None:
+        self._ped = pedigree
+        self._samples = samples
+        self._index = {s: i for i, s in enumerate(samples)}
+        self._build = build
+        self._settings = settings
+        self._note = note_problem
+        self._occurrences: dict[str, list[Occurrence]] = defaultdict(list)
+        self._genes: dict[str, Gene] = {}
+        self._order = 0
+
+    def add(self, annotated: AnnotatedHit) -> int:
+        """Remember the qualifying alleles of one record; returns its order number."""
+        order = self._order
+        self._order += 1
+        hit = annotated.hit
+        record = hit.record
+        if record.genotypes is None or not hit.genes:
+            return order
+        frequencies = self._frequencies(record)
+        for allele in hit.alleles:
+            af = frequencies[allele - 1] if frequencies and len(frequencies) >= allele else None
+            if self._settings.max_af is not None and af is not None and af > self._settings.max_af:
+                continue
+            for gene in hit.genes:
+                effect = annotated.effects.get((allele, gene.symbol))
+                consequence = effect.consequence if effect else None
+                if self._settings.min_impact and (consequence is None or IMPACTS.index(consequence.impact)
+                                                  > IMPACTS.index(self._settings.min_impact)):
+                    continue
+                label = (consequence.hgvs_c.split(":", 1)[-1] if consequence and consequence.hgvs_c
+                         else f"{record.chrom}:{record.pos} {record.ref}>{record.alts[allele - 1]}")
+                occ = occurrence(record, order, allele, gene.symbol, label, self._settings.gates)
+                if record.filters and record.filters != ("PASS",):
+                    occ.good &= False
+                self._occurrences[gene.symbol].append(occ)
+                self._genes[gene.symbol] = gene
+        return order
+
+    def _frequencies(self, record) -> list[float] | None:
+        value = record.variant.INFO.get(self._settings.af_field)
+        if value is None:
+            return None
+        values = value if isinstance(value, tuple) else (value,)
+        try:
+            return [float(v) for v in values]
+        except (TypeError, ValueError):
+            self._note(f"INFO/{self._settings.af_field} is not a number; not used",
+                       f"{record.chrom}:{record.pos}")
+            return None
+
+    def finish(self) -> Findings:
+        findings = Findings()
+        pair_counter = [0]
+        for symbol in sorted(self._occurrences, key=lambda s: min(o.order for o in self._occurrences[s])):
+            gene = self._genes[symbol]
+            occs = sorted(self._occurrences[symbol], key=lambda o: o.key)
+            modes = gene_modes(gene, self._settings.modes)
+            carriers = sorted({int(s) for o in occs for s in np.flatnonzero(o.copies > 0)})
+            for s in carriers:
+                person = self._ped.get(self._samples[s])
+                for o in occs:
+                    if o.copies[s] > 0:
+                        findings.segregation[(o.order, o.allele, symbol, s)] = self._family_text(o, s)
+                if person.status == UNAFFECTED:
+                    continue
+                flags = self._evaluate(gene, modes, occs, s, pair_counter)
+                for occ, flag in flags:
+                    findings.flags[(occ.order, occ.allele, symbol, s)].append(flag)
+                self._summarise(findings, gene, modes, s, flags)
+        return findings
+
+    # --- relatives -------------------------------------------------------------------------------------
+
+    def _genotyped(self, sample: str | None) -> int | None:
+        return self._index.get(sample) if sample else None
+
+    def _state(self, o: Occurrence, index: int | None) -> str:
+        """'missing', 'ref', 'het', 'hom' or 'hemi' of a relative at an occurrence."""
+        if index is None or not o.called[index]:
+            return "missing"
+        if o.copies[index] == 0:
+            return "ref"
+        if o.ploidy[index] == 1:
+            return "hemi"
+        return "hom" if o.copies[index] >= 2 else "het"
+
+    def _family_text(self, o: Occurrence, s: int) -> str:
+        people = [p for p in self._ped.family_of(self._samples[s]) if p.id in self._index]
+        if len(people) < 2:
+            return ""
+        status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}
+        return "; ".join(f"{p.id} ({status.get(p.status, 'unknown')}): {self._state(o, self._index[p.id])}"
+                         for p in people)
+
+    def _is_male(self, s: int, occs: list[Occurrence]) -> bool:
+        sex = self._ped.get(self._samples[s]).sex
+        if sex in (MALE, FEMALE):
+            return sex == MALE
+        return any(o.ploidy[s] == 1 for o in occs)
+
+    def _non_par_x(self, o: Occurrence) -> bool:
+        if canonical_contig(o.chrom) != "X":
+            return False
+        return not any(a <= o.pos <= b for a, b in PAR.get(self._build, ()))
+
+    # --- rules ---------------------------------------------------------------------------------------------
+
+    def _evaluate(self, gene: Gene, modes: tuple[str, ...], occs: list[Occurrence], s: int,
+                  pair_counter: list[int]) -> list[tuple[Occurrence, Flag]]:
+        name = self._samples[s]
+        person = self._ped.get(name)
+        father, mother = self._genotyped(person.father), self._genotyped(person.mother)
+        siblings = [self._index[x.id] for x in self._ped.siblings(name)
+                    if x.id in self._index and x.status == UNAFFECTED]
+        male = self._is_male(s, occs)
+        out: list[tuple[Occurrence, Flag]] = []
+        hets = []
+        for o in occs:
+            if o.copies[s] == 0:
+                continue
+            x_linked = self._non_par_x(o)
+            if x_linked and male and o.copies[s] == 1 and o.ploidy[s] == 2:
+                self._note("male heterozygous on chrX outside the pseudo-autosomal regions (sex or call error?)",
+                           f"{name} at {o.chrom}:{o.pos}")
+            if father is not None and mother is not None:
+                denovo = self._de_novo(o, s, father, mother)
+                if denovo:
+                    out.append((o, denovo))
+            if x_linked and ({"XLD", "XLR"} & set(modes)):
+                flag = self._x_linked(o, s, male, modes, mother)
+                if flag:
+                    out.append((o, flag))
+                continue
+            if "AR" in modes and o.copies[s] >= 2 and o.ploidy[s] >= 2:
+                out.append((o, self._ar_hom(o, s, father, mother, siblings)))
+            elif "AR" in modes and o.copies[s] == 1 and o.ploidy[s] == 2:
+                hets.append(o)
+            if "AD" in modes:
+                out.append((o, self._ad(o, s, person, father, mother, siblings)))
+        if "AR" in modes:
+            for i, a in enumerate(hets):
+                for b in hets[i + 1:]:
+                    pair = self._comphet(gene, a, b, s, father, mother, siblings, pair_counter)
+                    if pair:
+                        out += [(a, pair), (b, pair)]
+        return out
+
+    def _de_novo(self, o: Occurrence, s: int, father: int, mother: int) -> Flag | None:
+        states = (self._state(o, father), self._state(o, mother))
+        if states != ("ref", "ref"):
+            return None
+        solid = bool(o.good[father] and o.good[mother])
+        confidence = "high" if solid and o.good[s] else "medium" if solid else "low"
+        detail = "both parents homozygous reference" + ("" if solid else " (a parent's genotype is low quality)")
+        return Flag("de_novo", confidence, f"not found in either parent: {detail}")
+
+    def _ar_hom(self, o: Occurrence, s: int, father: int | None, mother: int | None, siblings: list[int]) -> Flag:
+        confidence = "high" if o.good[s] else "low"
+        notes = []
+        states = {"father": self._state(o, father), "mother": self._state(o, mother)}
+        known = {k: v for k, v in states.items() if v != "missing"}
+        if not known:
+            confidence, notes = _worse(confidence, "medium"), ["no parental genotypes"]
+        elif len(known) == 2 and set(known.values()) == {"het"}:
+            notes = ["both parents heterozygous carriers"]
+        else:
+            for parent, state in states.items():
+                index = father if parent == "father" else mother
+                if state == "missing":
+                    confidence = _worse(confidence, "medium")
+                    notes.append(f"{parent}'s genotype not available")
+                elif state == "het":
+                    notes.append(f"{parent} heterozygous carrier")
+                elif state == "ref":
+                    confidence = _worse(confidence, "low")
+                    notes.append(f"{parent} homozygous reference (deletion of the other allele or uniparental "
+                                 "disomy?)")
+                elif self._ped.get(self._samples[index]).status == UNAFFECTED:
+                    confidence = _worse(confidence, "low")
+                    notes.append(f"unaffected {parent} is homozygous too")
+                else:
+                    notes.append(f"affected {parent} is homozygous too (pseudo-dominance)")
+        for sib in siblings:
+            if o.copies[sib] >= 2:
+                confidence = _worse(confidence, "low")
+                notes.append(f"unaffected sibling {self._samples[sib]} is homozygous too")
+        if not o.good[s]:
+            notes.append("genotype below the quality gates")
+        return Flag("AR_hom", confidence, "homozygous; " + "; ".join(notes))
+
+    def _carries(self, o: Occurrence, index: int | None) -> bool | None:
+        state = self._state(o, index)
+        return None if state == "missing" else state != "ref"
+
+    def _comphet(self, gene: Gene, a: Occurrence, b: Occurrence, s: int, father: int | None, mother: int | None,
+                 siblings: list[int], pair_counter: list[int]) -> Flag | None:
+        pair_text = f"two heterozygous variants in {gene.symbol} ({a.label}, {b.label})"
+        phase, confidence, reason = self._phase(a, b, s, father, mother)
+        if phase in ("phased_cis", "parental_cis"):
+            return None
+        if not (a.good[s] and b.good[s]):
+            confidence, reason = "low", reason + "; a genotype is below the quality gates"
+        for sib in siblings:
+            if a.copies[sib] >= 1 and b.copies[sib] >= 1:
+                confidence = "low"
+                reason += f"; unaffected sibling {self._samples[sib]} carries both"
+        pair_counter[0] += 1
+        return Flag("AR_comphet", confidence, f"{pair_text}, {reason}", phase, f"CH{pair_counter[0]}")
+
+    def _phase(self, a: Occurrence, b: Occurrence, s: int, father: int | None,
+               mother: int | None) -> tuple[str, str, str]:
+        if a.order == b.order and a.multiallelic_partner[s]:
+            return "multiallelic_trans", "high", "in trans: one multi-allelic genotype carries both"
+        if a.phased[s] and b.phased[s] and a.slot[s] >= 0 and b.slot[s] >= 0:
+            same_block = (a.phase_set is None and b.phase_set is None) or (
+                a.phase_set is not None and b.phase_set is not None and a.phase_set[s] == b.phase_set[s])
+            if same_block:
+                if a.slot[s] != b.slot[s]:
+                    return "phased_trans", "high", "in trans on the phased haplotypes"
+                return "phased_cis", "", "in cis on the phased haplotypes"
+        fa, fb, ma, mb = (self._carries(a, father), self._carries(b, father),
+                          self._carries(a, mother), self._carries(b, mother))
+        if None not in (fa, fb, ma, mb):
+            if (fa and not fb and mb and not ma) or (fb and not fa and ma and not mb):
+                return "parental_trans", "high", "in trans: one from each parent"
+            if (fa and fb and not ma and not mb) or (ma and mb and not fa and not fb):
+                return "parental_cis", "", "in cis: both from one parent"
+            if not (fa or ma) or not (fb or mb):
+                return "unphased", "medium", "phase unknown: one variant is in neither parent (de novo?)"
+            return "unphased", "low", "phase unknown: a parent carries both"
+        for one, other in (((fa, fb), "father"), ((ma, mb), "mother")):
+            if None not in one:
+                if one[0] != one[1]:
+                    return "parental_trans", "medium", (f"in trans by inference: the {other} carries only one "
+                                                        "(the other parent is not genotyped)")
+                return "unphased", "low", f"phase unknown: the {other} carries {'both' if one[0] else 'neither'}"
+        return "unphased", "low", "phase unknown (no parental genotypes)"
+
+    def _x_linked(self, o: Occurrence, s: int, male: bool, modes: tuple[str, ...], mother: int | None) -> Flag | None:
+        quality = "high" if o.good[s] else "low"
+        mother_state = self._state(o, mother)
+        origin = {"het": "; mother heterozygous carrier", "ref": "; mother homozygous reference (de novo?)",
+                  "missing": ""}.get(mother_state, f"; mother {mother_state}")
+        if male:
+            return Flag("XL", quality, "hemizygous in a male (X-linked)" + origin)
+        if "XLD" in modes and o.copies[s] == 1:
+            return Flag("XL", _worse(quality, "medium"), "heterozygous female in an X-linked dominant gene" + origin)
+        if "XLR" in modes and o.copies[s] >= 2:
+            return Flag("XL", quality, "homozygous female in an X-linked recessive gene" + origin)
+        return None
+
+    def _ad(self, o: Occurrence, s: int, person, father: int | None, mother: int | None,
+            siblings: list[int]) -> Flag:
+        confidence = "high" if o.good[s] else "low"
+        notes = []
+        carriers = {role: self._carries(o, index) for role, index in (("father", father), ("mother", mother))}
+        for role, carries in carriers.items():
+            if carries:
+                parent = self._ped.get(person.father if role == "father" else person.mother)
+                if parent.status == AFFECTED:
+                    notes.append(f"inherited from the affected {role}")
+                else:
+                    confidence = _worse(confidence, "low")
+                    kind = "unaffected" if parent.status == UNAFFECTED else "unknown-status"
+                    notes.append(f"also carried by the {kind} {role} (reduced penetrance?)")
+        if carriers["father"] is False and carriers["mother"] is False:
+            notes.append("absent from both parents (de novo)")
+        elif all(c is None for c in carriers.values()):
+            confidence = _worse(confidence, "medium")
+            notes.append("no parental genotypes")
+        elif None in carriers.values() and True not in carriers.values():
+            confidence = _worse(confidence, "medium")
+            known = next(role for role, c in carriers.items() if c is False)
+            notes.append(f"absent from the {known}; the other parent is not genotyped")
+        for sib in siblings:
+            if o.copies[sib] >= 1:
+                confidence = _worse(confidence, "low")
+                notes.append(f"unaffected sibling {self._samples[sib]} carries it too")
+        zygosity = "homozygous" if o.copies[s] >= 2 else "heterozygous"
+        return Flag("AD", confidence, f"{zygosity} in an autosomal dominant gene" + (
+            "; " + "; ".join(notes) if notes else ""))
+
+    def _summarise(self, findings: Findings, gene: Gene, modes: tuple[str, ...], s: int,
+                   flags: list[tuple[Occurrence, Flag]]) -> None:
+        seen = set()
+        for occ, flag in flags:
+            key = (flag.name, flag.pair or occ.key)
+            if key in seen:
+                continue
+            seen.add(key)
+            variants = ", ".join(o.label for o, f in flags if (f.pair and f.pair == flag.pair) or f is flag)
+            candidate = {
+                "AR_hom": "biallelic (homozygous)",
+                "AR_comphet": f"biallelic (compound heterozygous, {flag.phase.replace('_', ' ')})",
+                "AD": "heterozygous in an autosomal dominant gene",
+                "XL": "X-linked",
+                "de_novo": "de novo",
+            }[flag.name]
+            findings.summary.append((self._samples[s], gene.symbol, candidate, flag.confidence, variants,
+                                     _consistent(gene, flag.name, modes)))
+
+
+def _consistent(gene: Gene, flag: str, modes: tuple[str, ...]) -> str:
+    """The gene's disorders whose mode the finding fits, in the panel's words."""
+    wanted = {"AR_hom": ("AR",), "AR_comphet": ("AR",), "AD": ("AD",), "XL": ("XLD", "XLR"),
+              "de_novo": MODES}[flag]
+    fitting = [d.strip() for d in gene.disorders.split(";") if any(f"({m})" in d for m in wanted)]
+    if fitting:
+        return "consistent with " + "; ".join(fitting)
+    return f"mode{'s' if len(modes) > 1 else ''} of {gene.symbol}: {', '.join(modes) or 'not recorded'}"
