@@ -32,7 +32,8 @@ def test_exact_tsv_rows(tmp: Path) -> None:
     lines = result.out.splitlines()
     assert lines[6] == "\t".join(COLUMNS)
     intron9 = ["MANE Select", "intron_variant", "MODIFIER"]
-    assert data_rows(result.out) == [
+    rows = data_rows(result.out)
+    assert [row[:-6] for row in rows] == [
         ["chr2", "165750000", "rs1", "A", "G", *GALNT3, *intron9, "NM_004482.4:c.1627-106T>C", ".", ".", "9/10",
          ".", ".", ".", "KID", "1/2", "het", "40", "12", "1,5", "0.417", "PASS"],
         ["chr2", "165750000", "rs1", "A", "T", *GALNT3, *intron9, "NM_004482.4:c.1627-106T>A", ".", ".", "9/10",
@@ -49,6 +50,22 @@ def test_exact_tsv_rows(tmp: Path) -> None:
         ["chrX", "22050000", ".", "G", "A", *PHEX, "MANE Select", "intron_variant", "MODIFIER",
          "NM_000444.6:c.349+2789G>A", ".", ".", "3/21", ".", ".", ".", "MUM", "0/1", "het", "60", "10", "5,5", "0.500",
          "PASS"],
+    ]
+    pair_g = "two heterozygous variants in GALNT3 (c.1627-106T>C, c.1627-106T>A), in trans: one multi-allelic " \
+             "genotype carries both"
+    gated = "phase unknown (no parental genotypes); a genotype is below the quality gates"
+    assert [row[-6:] for row in rows] == [
+        ["AR_comphet;AR_comphet", "high;low", "multiallelic_trans;unphased", "CH1;CH2",
+         f"{pair_g} | two heterozygous variants in GALNT3 (c.1627-106T>C, chr2:165760000 C>CT), {gated}", "."],
+        ["AR_comphet;AR_comphet", "high;low", "multiallelic_trans;unphased", "CH1;CH3",
+         f"{pair_g} | two heterozygous variants in GALNT3 (c.1627-106T>A, chr2:165760000 C>CT), {gated}", "."],
+        ["AR_hom", "low", ".", ".", "homozygous; no parental genotypes; genotype below the quality gates", "."],
+        ["AR_comphet;AR_comphet", "low;low", "unphased;unphased", "CH2;CH3",
+         f"two heterozygous variants in GALNT3 (c.1627-106T>C, chr2:165760000 C>CT), {gated} | "
+         f"two heterozygous variants in GALNT3 (c.1627-106T>A, chr2:165760000 C>CT), {gated}", "."],
+        [".", ".", ".", ".", ".", "."],
+        ["XL", "low", ".", ".", "hemizygous in a male (X-linked)", "."],
+        ["XL", "medium", ".", ".", "heterozygous female in an X-linked dominant gene", "."],
     ]
     assert "skipped alleles: 1 spanning deletion (*)" in result.err
     assert "3 records read, 3 in panel regions, 4 alleles annotated, 7 rows written" in result.err
@@ -136,8 +153,9 @@ def test_vcf_output_keeps_input_lines_and_subsets_samples(tmp: Path) -> None:
         "HFTC=G|intron_variant|MODIFIER|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4||9/10|"
         "NM_004482.4:c.1627-106T>C|||||||1|MANE_Select,"
         "T|intron_variant|MODIFIER|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4||9/10|"
-        "NM_004482.4:c.1627-106T>A|||||||2|MANE_Select")
-    assert [line.split("\t")[9] for line in lines[1:]] == ["2/2:0,0,9,0:9:30", "0/0:9,0:9:99", "0/1:5,5:10:60"]
+        "NM_004482.4:c.1627-106T>A|||||||2|MANE_Select;HFTC_INHERITANCE=.,AR_hom,.")
+    assert [line.split("\t")[9] for line in lines[1:]] == ["2/2:0,0,9,0:9:30:AR_hom/low", "0/0:9,0:9:99",
+                                                          "0/1:5,5:10:60:XL/medium"]
 
 
 def test_bgzipped_vcf_output_is_bgzf_and_deterministic(tmp: Path) -> None:

@@ -48,12 +48,27 @@ class Occurrence:
 
 
 def _as_float(values: np.ndarray | None, n: int, column: int = 0) -> np.ndarray:
-    if values is None or values.shape[1] <= column:
+    """One column of a FORMAT array as floats, NaN where missing; tolerant of fields typed String."""
+    if values is None:
         return np.full(n, np.nan)
+    values = np.asarray(values)
+    if values.ndim == 1:
+        values = values.reshape(n, -1)
+    if values.shape[1] <= column:
+        return np.full(n, np.nan)
+    if values.dtype.kind in "OSU":
+        return np.array([_number(v) for v in values[:, column]], dtype=np.float64)
     out = values[:, column].astype(np.float64)
     if values.dtype.kind != "f":
         out[values[:, column] <= _INT_MISSING + 1] = np.nan
     return out
+
+
+def _number(value) -> float:
+    try:
+        return float(value.decode() if isinstance(value, bytes) else value)
+    except ValueError:
+        return np.nan
 
 
 def occurrence(record: Record, order: int, allele: int, gene: str, label: str, gates: Gates) -> Occurrence:

@@ -1,0 +1,212 @@
+"""Inheritance flags for every family shape, and the cases genmod and slivar get wrong.
+
+All genotypes are made up; positions are intronic GALNT3 (AR), SLC20A2 (AD) and PHEX (XLD) positions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, table, write_vcf
+
+A, B, C = "chr2 165750000 . A G 50 PASS .", "chr2 165760000 . C T 50 PASS .", "chr2 165765000 . G A 50 PASS ."
+FORMAT = "GT:AD:DP:GQ"
+HET, HOM, REF, MISS = "0/1:10,10:20:60", "1/1:0,20:20:60", "0/0:20,0:20:60", "./.:.:.:."
+
+
+def ped(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join("\t".join(line.split()) for line in lines) + "\n")
+    return path
+
+
+def flags(tmp: Path, records: list[str], samples: tuple[str, ...], ped_lines: list[str] | None = None,
+          *args: str) -> dict[tuple[str, str], tuple[str, str, str, str]]:
+    """(pos, sample) -> (flags, confidence, phase evidence, pair id) for rows with a flag."""
+    vcf = write_vcf(tmp / "in.vcf", records, samples=samples)
+    extra = ["--ped", str(ped(tmp / "fam.ped", ped_lines))] if ped_lines else []
+    result = run_cli(vcf, *extra, *args)
+    assert result.code == 0, result.err
+    return {(r["pos"], r["sample"]): (r["inheritance_flags"], r["confidence"], r["phase_evidence"],
+                                      r["comphet_pair_id"])
+            for r in table(result.out) if r["inheritance_flags"] != "."}
+
+
+TRIO = ["F1 KID DAD MUM 2 2", "F1 DAD 0 0 1 1", "F1 MUM 0 0 2 1"]
+
+
+def test_singleton_hom_and_unphased_comphet(tmp: Path) -> None:
+    found = flags(tmp, [f"{A} {FORMAT} {HOM}", f"{B} {FORMAT} {HET}", f"{C} {FORMAT} {HET}"], ("S1",))
+    assert found == {
+        ("165750000", "S1"): ("AR_hom", "medium", ".", "."),
+        ("165760000", "S1"): ("AR_comphet", "low", "unphased", "CH1"),
+        ("165765000", "S1"): ("AR_comphet", "low", "unphased", "CH1"),
+    }
+
+
+def test_trio_parental_trans_and_cis(tmp: Path) -> None:
+    trans = flags(tmp, [f"{B} {FORMAT} {HET} {HET} {REF}", f"{C} {FORMAT} {HET} {REF} {HET}"],
+                  ("KID", "DAD", "MUM"), TRIO)
+    assert trans == {("165760000", "KID"): ("AR_comphet", "high", "parental_trans", "CH1"),
+                     ("165765000", "KID"): ("AR_comphet", "high", "parental_trans", "CH1")}
+    cis = flags(tmp, [f"{B} {FORMAT} {HET} {HET} {REF}", f"{C} {FORMAT} {HET} {HET} {REF}"],
+                ("KID", "DAD", "MUM"), TRIO)
+    assert cis == {}  # both from the father: not a compound heterozygote
+
+
+def test_trio_hom_with_carrier_parents_and_pseudo_dominance(tmp: Path) -> None:
+    assert flags(tmp, [f"{A} {FORMAT} {HOM} {HET} {HET}"], ("KID", "DAD", "MUM"), TRIO) == {
+        ("165750000", "KID"): ("AR_hom", "high", ".", ".")}
+    unaffected_hom_parent = flags(tmp, [f"{A} {FORMAT} {HOM} {HOM} {HET}"], ("KID", "DAD", "MUM"), TRIO)
+    assert unaffected_hom_parent == {("165750000", "KID"): ("AR_hom", "low", ".", ".")}
+    affected_dad = ["F1 KID DAD MUM 2 2", "F1 DAD 0 0 1 2", "F1 MUM 0 0 2 1"]
+    pseudo = flags(tmp, [f"{A} {FORMAT} {HOM} {HOM} {HET}"], ("KID", "DAD", "MUM"), affected_dad)
+    assert pseudo == {("165750000", "KID"): ("AR_hom", "high", ".", "."),
+                      ("165750000", "DAD"): ("AR_hom", "medium", ".", ".")}
+
+
+def test_missing_parental_genotype_still_pairs(tmp: Path) -> None:
+    """genmod misses compound hets when a parent's genotype is missing; here it is inferred from the other."""
+    found = flags(tmp, [f"{B} {FORMAT} {HET} {MISS} {HET}", f"{C} {FORMAT} {HET} {MISS} {REF}"],
+                  ("KID", "DAD", "MUM"), TRIO)
+    assert found == {("165760000", "KID"): ("AR_comphet", "medium", "parental_trans", "CH1"),
+                     ("165765000", "KID"): ("AR_comphet", "medium", "parental_trans", "CH1")}
+
+
+def test_duo_with_one_parent(tmp: Path) -> None:
+    duo = ["F1 KID 0 MUM 2 2", "F1 MUM 0 0 2 1"]
+    one_each = flags(tmp, [f"{B} {FORMAT} {HET} {HET}", f"{C} {FORMAT} {HET} {REF}"], ("KID", "MUM"), duo)
+    assert one_each[("165760000", "KID")] == ("AR_comphet", "medium", "parental_trans", "CH1")
+    both_in_mum = flags(tmp, [f"{B} {FORMAT} {HET} {HET}", f"{C} {FORMAT} {HET} {HET}"], ("KID", "MUM"), duo)
+    assert both_in_mum[("165760000", "KID")] == ("AR_comphet", "low", "unphased", "CH1")
+
+
+def test_read_backed_phasing(tmp: Path) -> None:
+    fmt = "GT:AD:DP:GQ:PS"
+    trans = flags(tmp, [f"{B} {fmt} 0|1:10,10:20:60:100", f"{C} {fmt} 1|0:10,10:20:60:100"], ("S1",))
+    assert trans[("165760000", "S1")] == ("AR_comphet", "high", "phased_trans", "CH1")
+    cis = flags(tmp, [f"{B} {fmt} 0|1:10,10:20:60:100", f"{C} {fmt} 0|1:10,10:20:60:100"], ("S1",))
+    assert cis == {}
+    blocks = flags(tmp, [f"{B} {fmt} 0|1:10,10:20:60:100", f"{C} {fmt} 1|0:10,10:20:60:200"], ("S1",))
+    assert blocks[("165760000", "S1")] == ("AR_comphet", "low", "unphased", "CH1")
+
+
+def test_multiallelic_1_2_is_trans(tmp: Path) -> None:
+    found = flags(tmp, ["chr2 165750000 . A G,T 50 PASS . GT:AD:DP:GQ 1/2:0,10,10:20:60"], ("S1",))
+    assert found == {("165750000", "S1"): ("AR_comphet", "high", "multiallelic_trans", "CH1")}
+
+
+def test_unaffected_sibling_demotes(tmp: Path) -> None:
+    quartet = [*TRIO, "F1 SIB DAD MUM 1 1"]
+    records = [f"{B} {FORMAT} {HET} {HET} {REF} {HET}", f"{C} {FORMAT} {HET} {REF} {HET} {HET}",
+               f"{A} {FORMAT} {HOM} {HET} {HET} {HOM}"]
+    found = flags(tmp, records, ("KID", "DAD", "MUM", "SIB"), quartet)
+    assert found[("165760000", "KID")] == ("AR_comphet", "low", "parental_trans", "CH1")
+    assert found[("165750000", "KID")] == ("AR_hom", "low", ".", ".")
+    assert ("165750000", "SIB") not in found  # unaffected samples get no flags
+
+
+def test_unsorted_input_pairs_the_same(tmp: Path) -> None:
+    found = flags(tmp, [f"{C} {FORMAT} {HET} {REF} {HET}", f"{B} {FORMAT} {HET} {HET} {REF}"],
+                  ("KID", "DAD", "MUM"), TRIO)
+    assert found[("165760000", "KID")] == ("AR_comphet", "high", "parental_trans", "CH1")
+
+
+def test_de_novo_and_low_quality_parent(tmp: Path) -> None:
+    record = "chr8 42450000 . A G 50 PASS . GT:AD:DP:GQ"
+    found = flags(tmp, [f"{record} {HET} {REF} {REF}"], ("KID", "DAD", "MUM"), TRIO)
+    assert found == {("42450000", "KID"): ("de_novo;AD", "high;high", ".;.", ".;.")}
+    shallow = flags(tmp, [f"{record} {HET} 0/0:3,0:3:8 {REF}"], ("KID", "DAD", "MUM"), TRIO)
+    assert shallow[("42450000", "KID")][:2] == ("de_novo;AD", "low;high")
+
+
+def test_ad_inherited_from_affected_or_unaffected_parent(tmp: Path) -> None:
+    record = "chr8 42450000 . A G 50 PASS . GT:AD:DP:GQ"
+    affected_mum = ["F1 KID DAD MUM 2 2", "F1 DAD 0 0 1 1", "F1 MUM 0 0 2 2"]
+    found = flags(tmp, [f"{record} {HET} {REF} {HET}"], ("KID", "DAD", "MUM"), affected_mum)
+    assert found[("42450000", "KID")] == ("AD", "high", ".", ".")
+    unaffected = flags(tmp, [f"{record} {HET} {REF} {HET}"], ("KID", "DAD", "MUM"), TRIO)
+    assert unaffected[("42450000", "KID")] == ("AD", "low", ".", ".")
+    assert flags(tmp, [f"{record} {HET}"], ("S1",)) == {("42450000", "S1"): ("AD", "medium", ".", ".")}
+
+
+def test_x_linked_male_and_female(tmp: Path) -> None:
+    record = "chrX 22050000 . G A 50 PASS . GT:AD:DP:GQ"
+    sexes = ["F1 BOY 0 0 1 2", "F2 GIRL 0 0 2 2"]
+    found = flags(tmp, [f"{record} 1:0,20:20:60 {HET}"], ("BOY", "GIRL"), sexes)
+    assert found == {("22050000", "BOY"): ("XL", "high", ".", "."), ("22050000", "GIRL"): ("XL", "medium", ".", ".")}
+
+
+def test_male_heterozygous_on_x_is_a_warning(tmp: Path) -> None:
+    vcf = write_vcf(tmp / "in.vcf", [f"chrX 22050000 . G A 50 PASS . {FORMAT} {HET}"], samples=("BOY",))
+    result = run_cli(vcf, "--ped", ped(tmp / "p.ped", ["F1 BOY 0 0 1 2"]))
+    assert "1 record: male heterozygous on chrX outside the pseudo-autosomal regions (sex or call error?) " \
+           "(first at BOY at chrX:22050000)" in result.err
+
+
+def test_max_af_min_impact_and_mode_override(tmp: Path) -> None:
+    common = "chr2 165750000 . A G 50 PASS gnomAD_AF=0.2"
+    records = [f"{common} {FORMAT} {HOM}"]
+    header = ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="gnomAD allele frequency">',)
+    vcf = write_vcf(tmp / "in.vcf", records, extra_header=header)
+    assert table(run_cli(vcf).out)[0]["inheritance_flags"] == "AR_hom"
+    assert table(run_cli(vcf, "--max-af", "0.01").out)[0]["inheritance_flags"] == "."
+    assert table(run_cli(vcf, "--min-impact", "HIGH").out)[0]["inheritance_flags"] == "."  # intronic
+    assert table(run_cli(vcf, "--inheritance", "GALNT3=AD").out)[0]["inheritance_flags"] == "AD"
+
+
+def test_affected_option_and_unaffected_samples(tmp: Path) -> None:
+    records = [f"{A} {FORMAT} {HOM} {HOM}"]
+    ped_lines = ["F1 S1 0 0 0 1", "F2 S2 0 0 0 0"]
+    found = flags(tmp, records, ("S1", "S2"), ped_lines)
+    assert list(found) == [("165750000", "S2")]  # S1 is unaffected
+    found = flags(tmp, records, ("S1", "S2"), ped_lines, "--affected", "S1")
+    assert set(found) == {("165750000", "S1"), ("165750000", "S2")}
+
+
+def test_evidence_segregation_vcf_and_summary(tmp: Path) -> None:
+    vcf = write_vcf(tmp / "in.vcf", [f"{B} {FORMAT} {HET} {HET} {REF}", f"{C} {FORMAT} {HET} {REF} {HET}"],
+                    samples=("KID", "DAD", "MUM"))
+    family = ped(tmp / "fam.ped", TRIO)
+    result = run_cli(vcf, "--ped", family, "--summary", tmp / "summary.tsv")
+    row = table(result.out)[0]
+    assert row["evidence"] == ("two heterozygous variants in GALNT3 (c.839-430G>A, c.572C>T), in trans: "
+                               "one from each parent")
+    assert row["segregation"] == "KID (affected): het; DAD (unaffected): het; MUM (unaffected): ref"
+    lines = [line for line in (tmp / "summary.tsv").read_text().splitlines() if not line.startswith("## ")]
+    assert lines == ["sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation",
+                     "KID\tGALNT3\tbiallelic (compound heterozygous, parental trans)\thigh\t"
+                     "c.839-430G>A, c.572C>T\tconsistent with Tumoral calcinosis, hyperphosphatemic, "
+                     "familial, 1 [OMIM:211900] (AR)"]
+    out_vcf = run_cli(vcf, "--ped", family, "--format", "vcf").out
+    body = [line.split("\t") for line in out_vcf.splitlines() if not line.startswith("#")]
+    assert body[0][7].endswith("HFTC_INHERITANCE=AR_comphet")
+    assert body[0][8].endswith(":HFTC_FLAGS") and body[0][9].endswith(":AR_comphet/high/CH1")
+    assert body[0][10].endswith(":.")
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    (["F1 KID DAD"], "line 1: a PED line needs 6 columns"),
+    (["F1 KID 0 0 1 2", "F1 KID 0 0 1 2"], "line 2: individual 'KID' is listed twice"),
+    (["F1 KID KID 0 1 2"], "line 1: individual 'KID' is listed as its own parent"),
+    (["F1 KID DAD MUM 1 2", "F1 DAD 0 0 2 1", "F1 MUM 0 0 2 1"], "'DAD' is the father of 'KID' but has sex female"),
+    (["F1 A B 0 1 1", "F1 B A 0 1 1"], "pedigree loop"),
+    (["F1 KID 0 0 3 2"], "line 1: sex '3' must be 1 (male), 2 (female) or 0 (unknown)"),
+    (["F1 KID 0 0 1 5"], "line 1: phenotype '5' must be 2 (affected), 1 (unaffected), 0 or -9"),
+])
+def test_bad_ped(tmp: Path, lines: list[str], message: str) -> None:
+    vcf = write_vcf(tmp / "in.vcf", [f"{A} {FORMAT} {HOM}"], samples=("KID",))
+    result = run_cli(vcf, "--ped", ped(tmp / "bad.ped", lines), "-o", tmp / "out.tsv")
+    assert result.code == 2 and message in result.err and result.err.count("\n") == 1, result.err
+    assert not (tmp / "out.tsv").exists()
+
+
+def test_ped_and_vcf_sample_mismatches_are_warnings(tmp: Path) -> None:
+    vcf = write_vcf(tmp / "in.vcf", [f"{A} {FORMAT} {HOM} {HOM}"], samples=("KID", "OTHER"))
+    result = run_cli(vcf, "--ped", ped(tmp / "fam.ped", TRIO))
+    assert result.code == 0
+    assert "2 PED individual(s) are not in the VCF and count as not genotyped: DAD, MUM" in result.err
+    assert "1 VCF sample(s) are not in the PED and count as unrelated, of unknown status: OTHER" in result.err
+    bad = run_cli(vcf, "--affected", "NOBODY")
+    assert bad.code == 2 and "--affected: 'NOBODY' is not a sample of the VCF" in bad.err
