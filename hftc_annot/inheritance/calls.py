@@ -76,10 +76,10 @@ def occurrence(record: Record, order: int, allele: int, gene: str, label: str, g
     gts = record.genotypes
     n = len(gts)
     carries = gts == allele
-    copies = carries.sum(axis=1)
-    ploidy = (gts != ALLELE_ABSENT).sum(axis=1)
+    copies = carries.sum(axis=1, dtype=np.int8)  # small types: a cohort holds many of these arrays
+    ploidy = (gts != ALLELE_ABSENT).sum(axis=1, dtype=np.int8)
     called = ((gts >= 0).sum(axis=1) == ploidy) & (ploidy > 0)
-    slot = np.where(copies == 1, carries.argmax(axis=1), -1)
+    slot = np.where(copies == 1, carries.argmax(axis=1), -1).astype(np.int8)
     other = ((gts > 0) & ~carries).any(axis=1)  # another ALT in the same genotype (1/2): trans by construction
     gq, dp = _as_float(record.gq, n), _as_float(record.dp, n)
     good = ~(gq < gates.min_gq) & ~(dp < gates.min_dp)
