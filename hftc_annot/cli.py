@@ -106,7 +106,7 @@ def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, thre
     warnings: list[str] = []
     summary = run(config, warnings.append)  # warnings are shown only for a run that succeeds
     for kind, count in sorted(summary.problems.items()):
-        warnings.append(f"{count:,} record{'s' if count > 1 else ''}: {kind} (first at {summary.first_problem[kind]})")
+        warnings.append(f"{kind}: {count:,} time{'s' if count > 1 else ''} (first at {summary.first_problem[kind]})")
     if not quiet:
         for message in warnings:
             click.echo(f"{PROG}: warning: {message}", err=True)

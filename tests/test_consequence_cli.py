@@ -77,7 +77,7 @@ def test_fasta_gives_protein_consequences_and_checks_ref(genome: dict, tmp: Path
     assert rows[0]["consequence"] == "&".join(expected.terms)
     assert rows[0]["codons"] == expected.codons and rows[0]["protein_position"] == "20"
     assert rows[1]["consequence"] == "." and rows[1]["hgvs_c"] == "."  # REF disagrees with the FASTA
-    assert "1 record: REF differs from the reference FASTA; not annotated (first at line" in result.err
+    assert "REF differs from the reference FASTA; not annotated: 1 time (first at line" in result.err
     assert "has no sequence (missing or all N) for 0" not in result.err
 
 

@@ -31,6 +31,9 @@ from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, 
 from hftc_annot.panel import Gene
 
 MODES = ("AR", "AD", "XLD", "XLR")
+MAX_PAIRING = 20
+"""With more heterozygous qualifying alleles in one gene than this (e.g. intronic variants of a genome),
+compound-het pairs are not listed for that sample and gene; a warning says so (use --min-impact / --max-af)."""
 PAR = {"GRCh38": ((10_001, 2_781_479), (155_701_383, 156_030_895)),
        "GRCh37": ((60_001, 2_699_520), (154_931_044, 155_260_560))}
 CONFIDENCE = ("high", "medium", "low")
@@ -221,7 +224,10 @@ class InheritanceStage:
                 hets.append(o)
             if "AD" in modes:
                 out.append((o, self._ad(o, s, person, father, mother, siblings)))
-        if "AR" in modes:
+        if "AR" in modes and len(hets) > MAX_PAIRING:
+            self._note(f"more than {MAX_PAIRING} heterozygous alleles in one gene: compound-het pairs not listed "
+                       "(narrow with --min-impact or --max-af)", f"{name} in {gene.symbol}")
+        elif "AR" in modes:
             for i, a in enumerate(hets):
                 for b in hets[i + 1:]:
                     pair = self._comphet(gene, a, b, s, father, mother, siblings, pair_counter)
@@ -367,12 +373,16 @@ class InheritanceStage:
     def _summarise(self, findings: Findings, gene: Gene, modes: tuple[str, ...], s: int,
                    flags: list[tuple[Occurrence, Flag]]) -> None:
         seen = set()
+        pair_labels: dict[str, list[str]] = defaultdict(list)
+        for occ, flag in flags:
+            if flag.pair:
+                pair_labels[flag.pair].append(occ.label)
         for occ, flag in flags:
             key = (flag.name, flag.pair or occ.key)
             if key in seen:
                 continue
             seen.add(key)
-            variants = ", ".join(o.label for o, f in flags if (f.pair and f.pair == flag.pair) or f is flag)
+            variants = ", ".join(pair_labels[flag.pair]) if flag.pair else occ.label
             candidate = {
                 "AR_hom": "biallelic (homozygous)",
                 "AR_comphet": f"biallelic (compound heterozygous, {flag.phase.replace('_', ' ')})",
