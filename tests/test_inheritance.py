@@ -210,3 +210,14 @@ def test_ped_and_vcf_sample_mismatches_are_warnings(tmp: Path) -> None:
     assert "1 VCF sample(s) are not in the PED and count as unrelated, of unknown status: OTHER" in result.err
     bad = run_cli(vcf, "--affected", "NOBODY")
     assert bad.code == 2 and "--affected: 'NOBODY' is not a sample of the VCF" in bad.err
+
+
+def test_many_heterozygous_alleles_do_not_explode_into_pairs(tmp: Path) -> None:
+    records = [f"chr2 {165750000 + 10 * i} . A G 50 PASS . {FORMAT} {HET}" for i in range(21)]
+    vcf = write_vcf(tmp / "in.vcf", records)
+    result = run_cli(vcf)
+    assert {r["inheritance_flags"] for r in table(result.out)} == {"."}
+    assert ("more than 20 heterozygous alleles in one gene: compound-het pairs not listed (narrow with "
+            "--min-impact or --max-af): 1 time (first at S1 in GALNT3)") in result.err
+    few = run_cli(write_vcf(tmp / "few.vcf", records[:20]))
+    assert {r["comphet_pair_id"].count(";") + 1 for r in table(few.out)} == {19}
