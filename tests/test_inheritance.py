@@ -221,3 +221,10 @@ def test_many_heterozygous_alleles_do_not_explode_into_pairs(tmp: Path) -> None:
             "--min-impact or --max-af): 1 time (first at S1 in GALNT3)") in result.err
     few = run_cli(write_vcf(tmp / "few.vcf", records[:20]))
     assert {r["comphet_pair_id"].count(";") + 1 for r in table(few.out)} == {19}
+
+
+def test_each_parent_genotyped_at_a_different_variant(tmp: Path) -> None:
+    """Mother missing at one site, father missing at the other: still one from each parent."""
+    found = flags(tmp, [f"{B} {FORMAT} {HET} {MISS} {HET}", f"{C} {FORMAT} {HET} {HET} {MISS}"],
+                  ("KID", "DAD", "MUM"), TRIO)
+    assert found[("165760000", "KID")] == ("AR_comphet", "medium", "parental_trans", "CH1")

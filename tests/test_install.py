@@ -37,6 +37,13 @@ def test_pip_install_gives_a_working_command(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index",
                     "--no-build-isolation", str(source)], check=True, capture_output=True)
     shutil.rmtree(source)  # the installed tool must not need the checkout
+    where = subprocess.run([str(python), "-c", "import hftc_annot; print(hftc_annot.__file__)"],
+                           capture_output=True, text=True, check=True).stdout
+    if not where.startswith(str(env_dir)):
+        pytest.skip("an editable install of hftc-annot masks the installed copy in this environment")
+    packages = sorted(str(p.parent.relative_to(ROOT)).replace("/", ".")
+                      for p in (ROOT / "hftc_annot").rglob("__init__.py"))
+    subprocess.run([str(python), "-c", "import " + ", ".join(packages)], check=True)  # every package was installed
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     example = ROOT / "example_vcfs" / "single_exome.vcf.gz"

@@ -308,23 +308,53 @@ class InheritanceStage:
                 if a.slot[s] != b.slot[s]:
                     return "phased_trans", "high", "in trans on the phased haplotypes"
                 return "phased_cis", "", "in cis on the phased haplotypes"
-        fa, fb, ma, mb = (self._carries(a, father), self._carries(b, father),
-                          self._carries(a, mother), self._carries(b, mother))
-        if None not in (fa, fb, ma, mb):
-            if (fa and not fb and mb and not ma) or (fb and not fa and ma and not mb):
+        return self._parental_phase(a, b, father, mother)
+
+    def _parental_phase(self, a: Occurrence, b: Occurrence, father: int | None,
+                        mother: int | None) -> tuple[str, str, str]:
+        """Phase from the parents, using whatever genotypes they have (a parent may be missing at one site)."""
+        known = {(v, p): self._carries(o, i) for v, o in (("a", a), ("b", b))
+                 for p, i in (("father", father), ("mother", mother))}
+        if all(c is None for c in known.values()):
+            return "unphased", "low", "phase unknown (no parental genotypes)"
+        complete = None not in known.values()
+
+        def origin(v: str) -> str | None:
+            f, m = known[(v, "father")], known[(v, "mother")]
+            if f and m:
+                return "both"
+            if f:
+                return "father"
+            if m:
+                return "mother"
+            return None
+
+        first, second = origin("a"), origin("b")
+        parents = {"father", "mother"}
+        if first in parents and second in parents and first != second:
+            if complete:
                 return "parental_trans", "high", "in trans: one from each parent"
-            if (fa and fb and not ma and not mb) or (ma and mb and not fa and not fb):
+            return "parental_trans", "medium", "in trans: one seen in each parent (a parental genotype is missing)"
+        if "both" in (first, second):
+            return "unphased", "low", "phase unknown: a variant is carried by both parents"
+        if first in parents and first == second:
+            other = (parents - {first}).pop()
+            if known[("a", other)] is False and known[("b", other)] is False:
                 return "parental_cis", "", "in cis: both from one parent"
-            if not (fa or ma) or not (fb or mb):
-                return "unphased", "medium", "phase unknown: one variant is in neither parent (de novo?)"
-            return "unphased", "low", "phase unknown: a parent carries both"
-        for one, other in (((fa, fb), "father"), ((ma, mb), "mother")):
-            if None not in one:
-                if one[0] != one[1]:
-                    return "parental_trans", "medium", (f"in trans by inference: the {other} carries only one "
-                                                        "(the other parent is not genotyped)")
-                return "unphased", "low", f"phase unknown: the {other} carries {'both' if one[0] else 'neither'}"
-        return "unphased", "low", "phase unknown (no parental genotypes)"
+            return "unphased", "low", (f"phase unknown: the {first} carries both (trans only if the {first} is a "
+                                       f"compound heterozygote too); the {other} is not genotyped")
+        seen = first or second
+        if seen in parents:
+            unseen = "b" if first == seen else "a"
+            if known[(unseen, seen)] is False:
+                if known[(unseen, (parents - {seen}).pop())] is False:
+                    return "unphased", "medium", "phase unknown: one variant is in neither parent (de novo?)"
+                return "parental_trans", "medium", (f"in trans by inference: the {seen} carries only one (the "
+                                                    "other parent is not genotyped)")
+            return "unphased", "low", f"phase unknown: the {seen}'s genotype at the other variant is missing"
+        if complete:
+            return "unphased", "medium", "phase unknown: neither variant is in the parents (de novo?)"
+        return "unphased", "low", "phase unknown: the parental genotypes are incomplete"
 
     def _x_linked(self, o: Occurrence, s: int, male: bool, modes: tuple[str, ...], mother: int | None) -> Flag | None:
         quality = "high" if o.good[s] else "low"
