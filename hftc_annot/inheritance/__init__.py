@@ -26,7 +26,7 @@ import numpy as np
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import AnnotatedHit
 from hftc_annot.consequence.terms import IMPACTS
-from hftc_annot.inheritance.calls import Gates, Occurrence, occurrence
+from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
 from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, Pedigree
 from hftc_annot.panel import Gene
 
@@ -91,7 +91,7 @@ class InheritanceStage:
         self._build = build
         self._settings = settings
         self._note = note_problem
-        self._occurrences: dict[str, list[Occurrence]] = defaultdict(list)
+        self._pending: dict[str, list[Pending]] = defaultdict(list)
         self._genes: dict[str, Gene] = {}
         self._order = 0
 
@@ -116,10 +116,8 @@ class InheritanceStage:
                     continue
                 label = (consequence.hgvs_c.split(":", 1)[-1] if consequence and consequence.hgvs_c
                          else f"{record.chrom}:{record.pos} {record.ref}>{record.alts[allele - 1]}")
-                occ = occurrence(record, order, allele, gene.symbol, label, self._settings.gates)
-                if record.filters and record.filters != ("PASS",):
-                    occ.good &= False
-                self._occurrences[gene.symbol].append(occ)
+                filter_ok = not record.filters or record.filters == ("PASS",)
+                self._pending[gene.symbol].append(Pending(order, allele, gene.symbol, label, record, filter_ok))
                 self._genes[gene.symbol] = gene
         return order
 
@@ -138,9 +136,9 @@ class InheritanceStage:
     def finish(self) -> Findings:
         findings = Findings()
         pair_counter = [0]
-        for symbol in sorted(self._occurrences, key=lambda s: min(o.order for o in self._occurrences[s])):
+        for symbol in sorted(self._pending, key=lambda s: min(p.order for p in self._pending[s])):
             gene = self._genes[symbol]
-            occs = sorted(self._occurrences[symbol], key=lambda o: o.key)
+            occs = sorted(occurrences(self._pending[symbol], self._settings.gates), key=lambda o: o.key)
             modes = gene_modes(gene, self._settings.modes)
             carriers = sorted({int(s) for o in occs for s in np.flatnonzero(o.copies > 0)})
             for s in carriers:

@@ -71,30 +71,55 @@ def _number(value) -> float:
         return np.nan
 
 
-def occurrence(record: Record, order: int, allele: int, gene: str, label: str, gates: Gates) -> Occurrence:
-    """Genotype facts of ALT number `allele` for every sample of a record."""
-    gts = record.genotypes
-    n = len(gts)
-    carries = gts == allele
-    copies = carries.sum(axis=1, dtype=np.int8)  # small types: a cohort holds many of these arrays
-    ploidy = (gts != ALLELE_ABSENT).sum(axis=1, dtype=np.int8)
-    called = ((gts >= 0).sum(axis=1) == ploidy) & (ploidy > 0)
-    slot = np.where(copies == 1, carries.argmax(axis=1), -1).astype(np.int8)
-    other = ((gts > 0) & ~carries).any(axis=1)  # another ALT in the same genotype (1/2): trans by construction
-    gq, dp = _as_float(record.gq, n), _as_float(record.dp, n)
-    good = ~(gq < gates.min_gq) & ~(dp < gates.min_dp)
-    if record.ad is not None and record.ad.shape[1] > allele:
-        ad = record.ad.astype(np.float64)
-        if record.ad.dtype.kind != "f":
-            ad[record.ad <= _INT_MISSING + 1] = np.nan
-        total = np.nansum(ad, axis=1)
+@dataclass(frozen=True)
+class Pending:
+    """A qualifying allele waiting for its gene to be evaluated: facts are computed per gene, in one batch."""
+
+    order: int
+    allele: int
+    gene: str
+    label: str
+    record: Record
+    filter_ok: bool
+
+
+def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
+    """Genotype facts of many alleles at once: every array operation runs over (alleles x samples)."""
+    if not pending:
+        return []
+    width = max(p.record.genotypes.shape[1] for p in pending)
+    samples = pending[0].record.genotypes.shape[0]
+    gts = np.full((len(pending), samples, width), ALLELE_ABSENT, dtype=np.int32)
+    for row, p in enumerate(pending):
+        gts[row, :, :p.record.genotypes.shape[1]] = p.record.genotypes
+    alleles = np.array([p.allele for p in pending])[:, None, None]
+    carries = gts == alleles
+    copies = carries.sum(axis=2, dtype=np.int8)  # small types: a cohort holds many of these arrays
+    ploidy = (gts != ALLELE_ABSENT).sum(axis=2, dtype=np.int8)
+    called = ((gts >= 0).sum(axis=2) == ploidy) & (ploidy > 0)
+    slot = np.where(copies == 1, carries.argmax(axis=2), -1).astype(np.int8)
+    other = ((gts > 0) & ~carries).any(axis=2)  # another ALT in the same genotype (1/2): trans by construction
+    gq = np.stack([_as_float(p.record.gq, samples) for p in pending])
+    dp = np.stack([_as_float(p.record.dp, samples) for p in pending])
+    good = ~(gq < gates.min_gq) & ~(dp < gates.min_dp) & np.array([p.filter_ok for p in pending])[:, None]
+    het = (copies == 1) & (ploidy == 2)
+    for row in np.flatnonzero(het.any(axis=1)):
+        ad, allele = pending[row].record.ad, pending[row].allele
+        if ad is None or ad.shape[1] <= allele:
+            continue
+        depths = ad.astype(np.float64)
+        if ad.dtype.kind != "f":
+            depths[ad <= _INT_MISSING + 1] = np.nan
         with np.errstate(invalid="ignore", divide="ignore"):
-            balance = ad[:, allele] / total
-        het = (copies == 1) & (ploidy == 2)
-        good &= ~(het & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
-    phase_set = None
-    fmt = record.variant.FORMAT or []
-    if "PS" in fmt:
-        phase_set = _as_float(record.variant.format("PS"), n)
-    return Occurrence(order, allele, gene, record.chrom, record.pos, record.ref, record.alts[allele - 1], label,
-                      copies, ploidy, called, record.phased.copy(), slot, phase_set, good, other)
+            balance = depths[:, allele] / np.nansum(depths, axis=1)
+        good[row] &= ~(het[row] & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
+    out = []
+    for row, p in enumerate(pending):
+        record = p.record
+        phase_set = None
+        if "PS" in (record.variant.FORMAT or []):
+            phase_set = _as_float(record.variant.format("PS"), samples)
+        out.append(Occurrence(p.order, p.allele, p.gene, record.chrom, record.pos, record.ref,
+                              record.alts[p.allele - 1], p.label, copies[row], ploidy[row], called[row],
+                              record.phased, slot[row], phase_set, good[row], other[row]))
+    return out
