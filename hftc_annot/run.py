@@ -25,6 +25,7 @@ from hftc_annot.errors import UsageError
 from hftc_annot.inheritance import MODES, Findings, InheritanceStage, Settings
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
+from hftc_annot.knowledge import KnowledgeStage
 from hftc_annot.panel import Panel, load_panel, read_bed
 from hftc_annot.reader import VcfInput, open_vcf
 from hftc_annot.reader.sniff import Kind
@@ -152,18 +153,23 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     settings = Settings(config.gates, config.max_af, config.af_field, config.min_impact,
                         parse_modes(config.inheritance, panel))
     inheritance = InheritanceStage(pedigree, samples, build, settings, summary.note_problem)
+    chosen = {g.symbol: stage.transcript(g.symbol)[0] for g in panel.genes if stage.transcript(g.symbol)}
+    knowledge = KnowledgeStage(build, chosen)
+    preamble.append("knowledge: " + "; ".join(knowledge.sources))
     temps = [_temporary(config.output)] + ([_temporary(config.summary)] if config.summary else [])
     try:
         records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
-        annotated = []
+        annotated, known = [], []
         for record in records:
             hit = panel.hit(record)
             _count(hit, summary)
             annotated.append(stage.annotate(hit, summary.note_problem))
             inheritance.add(annotated[-1])
+            known.append(knowledge.annotate(annotated[-1]))
         findings = inheritance.finish()
         if fmt == "tsv":
-            _write_tsv(temps[0], config.output, preamble, samples, annotated, findings, summary)
+            _write_tsv(temps[0], config.output, preamble, samples, annotated, known, findings, summary,
+                       config.af_field)
         else:
             _write_vcf(temps[0], config.output, vcf, preamble, annotated, findings, summary)
         if config.summary:
@@ -279,11 +285,11 @@ def _text_output(temp: str, output: str) -> io.TextIOWrapper:
 
 
 def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], annotated: list,
-               findings: Findings, summary: Summary) -> None:
+               known: list, findings: Findings, summary: Summary, af_field: str) -> None:
     with _text_output(temp, output) as handle:
-        writer = TsvWriter(handle, preamble, samples)
+        writer = TsvWriter(handle, preamble, samples, af_field)
         for order, hit in enumerate(annotated):
-            summary.rows += writer.write(hit, order, findings)
+            summary.rows += writer.write(hit, order, findings, known[order])
 
 
 def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], annotated: list, findings: Findings,

@@ -16,6 +16,12 @@ from pathlib import Path
 MODELS_38 = "derived_hftc_models/mane_select_models_GRCh38.tsv"
 MODELS_37 = "derived_hftc_models/mane_select_models_GRCh37_derived.tsv"
 PANEL_FACTS = "panel_facts.tsv"
+CLINVAR = "derived_hftc_models/clinvar_20241215_PLP_2star_panel_genes_GRCh38.no_consequence.tsv"
+KNOWN_HFTC = "hftc_known_variants.tsv"
+# ClinVar review status to stars (ClinVar's own scale).
+STARS = {"practice_guideline": 4, "reviewed_by_expert_panel": 3,
+         "criteria_provided,_multiple_submitters,_no_conflicts": 2, "criteria_provided,_single_submitter": 1,
+         "criteria_provided,_conflicting_classifications": 1}
 GRCH37_USABLE = {"ok", "ok_per_exon"}
 
 # Chromosome lengths of the primary assemblies (GRC assembly reports; identical to the UCSC
@@ -184,8 +190,18 @@ def main() -> None:
         asm += [f"{build}\t{c}\t{n}" for c, n in zip(ASSEMBLY_CONTIGS, lengths, strict=True)]
     outputs.append(write(out / "assemblies.tsv", "\n".join(asm) + "\n"))
 
+    clinvar = ["chrom\tpos\tref\talt\tgene\tclinvar_id\tsignificance\treview_status\tstars\tdiseases"]
+    for row in read_tsv(raw / CLINVAR):
+        parts = row["diseases"].split("|")  # MONDO id | name | MONDO id | name ...
+        diseases = "; ".join(name.replace("_", " ") for name in parts[1::2])
+        clinvar.append("\t".join([row["chrom"], row["pos"], row["ref"], row["alt"], row["gene"], row["clinvar_id"],
+                                  row["clnsig"].replace("_", " "), row["clnrevstat"].replace("_", " ").replace(
+                                      " ,", ","), str(STARS[row["clnrevstat"]]), diseases]))
+    outputs.append(write(out / "clinvar_plp_2024-12-15.GRCh38.tsv", "\n".join(clinvar) + "\n"))
+    outputs.append(write(out / "hftc_known_variants.tsv", (raw / KNOWN_HFTC).read_text()))
+
     prov = ["role\tfile\tsha256"]
-    prov += [f"input\t{p}\t{sha256(raw / p)}" for p in (PANEL_FACTS, MODELS_38, MODELS_37)]
+    prov += [f"input\t{p}\t{sha256(raw / p)}" for p in (PANEL_FACTS, MODELS_38, MODELS_37, CLINVAR, KNOWN_HFTC)]
     prov += [f"output\t{p.name}\t{sha256(p)}" for p in outputs]
     write(out / "PROVENANCE.tsv", "\n".join(prov) + "\n")
     print(f"wrote {len(outputs) + 1} files to {out}: {len(models['GRCh38'])} genes on GRCh38, "

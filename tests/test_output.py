@@ -30,10 +30,11 @@ def test_exact_tsv_rows(tmp: Path) -> None:
     result = run_cli(path)
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[6] == "\t".join(COLUMNS)
+    assert lines[7] == "\t".join(COLUMNS)
     intron9 = ["MANE Select", "intron_variant", "MODIFIER"]
     rows = data_rows(result.out)
-    assert [row[:-6] for row in rows] == [
+    assert {tuple(row[20:27]) for row in rows} == {(".",) * 7}  # nothing known about these made-up alleles
+    assert [row[:20] + row[27:-6] for row in rows] == [
         ["chr2", "165750000", "rs1", "A", "G", *GALNT3, *intron9, "NM_004482.4:c.1627-106T>C", ".", ".", "9/10",
          ".", ".", ".", "KID", "1/2", "het", "40", "12", "1,5", "0.417", "PASS"],
         ["chr2", "165750000", "rs1", "A", "T", *GALNT3, *intron9, "NM_004482.4:c.1627-106T>A", ".", ".", "9/10",
@@ -80,6 +81,8 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         "## build: GRCh38 (from ##contig lengths (24 contigs))",
         "## panel: 49 genes (shipped panel; MANE Select v1.5 models, GENCODE v44), padding 10 bp",
         "## consequences: computed; transcripts: shipped MANE Select models; reference: none",
+        "## knowledge: ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38); curated HFTC literature variants "
+        "(hftc_known_variants.tsv, with confidence)",
     ]
 
 

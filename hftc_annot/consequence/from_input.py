@@ -91,6 +91,10 @@ class FromInputStage:
         self._transcripts = transcripts
         self._rule = f"MANE Select (from input {annotation.tag})"
 
+    def transcript(self, gene: str) -> tuple[Transcript, str] | None:
+        t = self._transcripts.get(gene)
+        return (t, self._rule) if t else None
+
     def annotate(self, hit: PanelHit, note_problem: Callable[[str, str], None]) -> AnnotatedHit:
         record = hit.record
         where = f"line {record.line}" if record.line else f"{record.chrom}:{record.pos}"

@@ -1,0 +1,138 @@
+"""Knowledge stage: what is already known about each panel allele (ClinVar P/LP snapshot, curated HFTC variants).
+
+Matching is exact on the allele (contig, position, REF, ALT after trimming to the minimal change). A different
+allele at the position of a known pathogenic variant, or in its codon, is reported as such, never as the known
+variant itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from hftc_annot.assembly import canonical_contig
+from hftc_annot.consequence import AnnotatedHit
+from hftc_annot.consequence.alleles import minimal
+from hftc_annot.consequence.transcripts import Transcript
+from hftc_annot.resources import read_table
+
+CLINVAR_SNAPSHOT = "clinvar_plp_2024-12-15.GRCh38.tsv"
+SNAPSHOT_LABEL = "ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38)"
+_CODON = re.compile(r"p\.\(?[A-Z][a-z]{2}(\d+)")
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What is known about one ALT allele in one gene; empty strings when nothing is."""
+
+    clinvar_id: str = ""
+    clinvar_significance: str = ""
+    clinvar_stars: str = ""
+    clinvar_nearby: str = ""
+    known_hftc_variant: str = ""
+    known_hftc_reference: str = ""
+
+
+@dataclass(frozen=True)
+class _ClinVar:
+    contig: str
+    pos: int
+    ref: str
+    alt: str
+    gene: str
+    ident: str
+    significance: str
+    stars: str
+
+
+class KnowledgeStage:
+    """Loads the shipped snapshot (GRCh38 only) and the curated HFTC variants once; looks alleles up."""
+
+    def __init__(self, build: str, transcripts: dict[str, Transcript]) -> None:
+        self.sources = []
+        self._exact: dict[tuple[str, int, str, str], _ClinVar] = {}
+        self._by_position: dict[tuple[str, int], list[_ClinVar]] = defaultdict(list)
+        self._by_codon: dict[tuple[str, int], list[_ClinVar]] = defaultdict(list)
+        if build == "GRCh38":
+            self.sources.append(SNAPSHOT_LABEL)
+            for row in read_table(CLINVAR_SNAPSHOT):
+                entry = _ClinVar(row["chrom"], int(row["pos"]), row["ref"], row["alt"], row["gene"],
+                                 row["clinvar_id"], row["significance"], row["stars"])
+                change = minimal(row["chrom"], entry.pos, entry.ref, entry.alt)
+                self._exact[(change.chrom, change.start, change.ref, change.alt)] = entry
+                self._by_position[(entry.contig, entry.pos)].append(entry)
+                codon = _codon_of(transcripts.get(entry.gene), change.start)
+                if codon:
+                    self._by_codon[(entry.gene, codon)].append(entry)
+        self.sources.append("curated HFTC literature variants (hftc_known_variants.tsv, with confidence)")
+        self._known = defaultdict(list)
+        for row in read_table("hftc_known_variants.tsv"):
+            self._known[row["gene"]].append(row)
+        self._transcripts = transcripts
+
+    def annotate(self, annotated: AnnotatedHit) -> dict[tuple[int, str], Knowledge]:
+        record = annotated.hit.record
+        contig = canonical_contig(record.chrom)
+        found = {}
+        for allele in annotated.hit.alleles:
+            change = minimal(contig, record.pos, record.ref, record.alts[allele - 1])
+            for gene in annotated.hit.genes:
+                effect = annotated.effects.get((allele, gene.symbol))
+                consequence = effect.consequence if effect else None
+                found[(allele, gene.symbol)] = self._lookup(gene.symbol, contig, record.pos, change, consequence)
+        return found
+
+    def _lookup(self, gene: str, contig: str, pos: int, change, consequence) -> Knowledge:
+        fields: dict[str, str] = {}
+        hit = self._exact.get((change.chrom, change.start, change.ref, change.alt))
+        if hit:
+            fields.update(clinvar_id=hit.ident, clinvar_significance=hit.significance, clinvar_stars=hit.stars)
+        else:
+            near = self._by_position.get((contig, pos), [])
+            codon = _codon_of(self._transcripts.get(gene), change.start)
+            if near:
+                fields["clinvar_nearby"] = "same position as " + ", ".join(
+                    f"ClinVar {e.ident} ({e.significance}, {e.ref}>{e.alt})" for e in near) + "; not this allele"
+            elif codon and self._by_codon.get((gene, codon)):
+                entries = self._by_codon[(gene, codon)]
+                fields["clinvar_nearby"] = f"same codon ({codon}) as " + ", ".join(
+                    f"ClinVar {e.ident} ({e.significance})" for e in entries) + "; not this allele"
+        fields.update(self._curated(gene, consequence))
+        return Knowledge(**fields)
+
+    def _curated(self, gene: str, consequence) -> dict[str, str]:
+        if consequence is None:
+            return {}
+        ours_c = consequence.hgvs_c.split(":", 1)[-1]
+        ours_p = consequence.hgvs_p.split(":", 1)[-1]
+        for row in self._known.get(gene, []):
+            c = row["hgvs_c"].replace("(inferred)", "").strip()
+            if (c and c == ours_c) or (row["hgvs_p"] and row["hgvs_p"] == ours_p):
+                inferred = " (c. inferred by the curator)" if "(inferred)" in row["hgvs_c"] else ""
+                return {"known_hftc_variant": f"{row['hgvs_c'] or row['hgvs_p']} {row['hgvs_p']} "
+                                              f"[confidence: {row['confidence']}]{inferred}",
+                        "known_hftc_reference": _reference(row)}
+        codon = _CODON.match(ours_p)
+        if codon:
+            for row in self._known.get(gene, []):
+                theirs = _CODON.match(row["hgvs_p"])
+                if theirs and theirs.group(1) == codon.group(1):
+                    return {"known_hftc_variant": f"same codon as known HFTC variant {row['hgvs_p']} "
+                                                  f"[confidence: {row['confidence']}]; not this change",
+                            "known_hftc_reference": _reference(row)}
+        return {}
+
+
+def _reference(row: dict[str, str]) -> str:
+    ids = [f"PMID {row['pmid']}" if row["pmid"] else "", f"doi:{row['doi']}" if row["doi"] else ""]
+    return "; ".join(x for x in [row["reference"], *ids] if x)
+
+
+def _codon_of(t: Transcript | None, g: int) -> int | None:
+    """Codon number (1-based) of a genomic position in the CDS of t, else None."""
+    if t is None or t.exon_index(g) is None:
+        return None
+    first, last = t.coding_cdna
+    cdna = t.cdna_of(g)
+    return (cdna - first) // 3 + 1 if first <= cdna <= last else None

@@ -1,0 +1,47 @@
+"""Knowledge: ClinVar snapshot matches are exact on the allele; other alleles at a known position or codon are
+named as such; curated HFTC variants keep their confidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_cli, table, write_vcf
+
+AF_HEADER = ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="gnomAD allele frequency">',)
+
+
+def rows(tmp: Path, records: list[str], **kwargs) -> list[dict[str, str]]:
+    result = run_cli(write_vcf(tmp / "in.vcf", records, extra_header=AF_HEADER, **kwargs))
+    assert result.code == 0, result.err
+    return table(result.out)
+
+
+def test_exact_match_other_allele_and_same_codon(tmp: Path) -> None:
+    found = rows(tmp, ["chr2 165754626 . C T 50 PASS . GT 0/1", "chr2 165754626 . C A 50 PASS . GT 0/1",
+                       "chr2 165770216 . C A 50 PASS . GT 0/1"])
+    exact, other, codon = found
+    assert (exact["clinvar_id"], exact["clinvar_significance"], exact["clinvar_stars"], exact["clinvar_nearby"]) == (
+        "7801", "Pathogenic", "2", ".")
+    assert (other["clinvar_id"], other["clinvar_nearby"]) == (
+        ".", "same position as ClinVar 7801 (Pathogenic, C>T); not this allele")
+    assert (codon["hgvs_c"], codon["clinvar_id"], codon["clinvar_nearby"]) == (
+        "NM_004482.4:c.485G>T", ".", "same codon (162) as ClinVar 7792 (Pathogenic); not this allele")
+
+
+def test_curated_hftc_variants_keep_their_confidence(tmp: Path) -> None:
+    found = rows(tmp, ["chr2 165770217 . G A 50 PASS . GT 1/1", "chr12 4370628 . G T 50 PASS . GT 1/1"])
+    assert found[0]["known_hftc_variant"] == "c.484C>T p.(Arg162Ter) [confidence: medium-low]"
+    assert "Topaz O et al. 2004" in found[0]["known_hftc_reference"]
+    assert found[1]["hgvs_c"] == "NM_020638.3:c.471C>A"
+    assert found[1]["known_hftc_variant"] == "c.471C>A p.(Phe157Leu) [confidence: low]"
+
+
+def test_population_frequency_per_alt(tmp: Path) -> None:
+    found = rows(tmp, ["chr2 165750000 . A G,T 50 PASS gnomAD_AF=0.01,0.3 GT 1/2"])
+    assert [(r["alt"], r["population_af"]) for r in found] == [("G", "0.01"), ("T", "0.3")]
+
+
+def test_grch37_has_no_snapshot(tmp: Path) -> None:
+    result = run_cli(write_vcf(tmp / "in.vcf", ["2 166611136 . G A 50 PASS . GT 0/1"], build="GRCh37", prefix=""))
+    assert "## knowledge: curated HFTC literature variants (hftc_known_variants.tsv, with confidence)" in result.out
+    assert table(result.out)[0]["clinvar_id"] == "."
