@@ -26,6 +26,7 @@ from hftc_annot.inheritance import MODES, Findings, InheritanceStage, Settings
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
 from hftc_annot.knowledge import KnowledgeStage
+from hftc_annot.knowledge.tiers import RARE
 from hftc_annot.panel import Panel, load_panel, read_bed
 from hftc_annot.reader import VcfInput, open_vcf
 from hftc_annot.reader.sniff import Kind
@@ -156,6 +157,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     chosen = {g.symbol: stage.transcript(g.symbol)[0] for g in panel.genes if stage.transcript(g.symbol)}
     knowledge = KnowledgeStage(build, chosen)
     preamble.append("knowledge: " + "; ".join(knowledge.sources))
+    preamble.append("evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
+                    "position; cells from the input that start with = + - @ get a leading apostrophe")
     temps = [_temporary(config.output)] + ([_temporary(config.summary)] if config.summary else [])
     try:
         records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
@@ -169,7 +172,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
         findings = inheritance.finish()
         if fmt == "tsv":
             _write_tsv(temps[0], config.output, preamble, samples, annotated, known, findings, summary,
-                       config.af_field)
+                       config.af_field, config.max_af if config.max_af is not None else RARE)
         else:
             _write_vcf(temps[0], config.output, vcf, preamble, annotated, findings, summary)
         if config.summary:
@@ -285,11 +288,12 @@ def _text_output(temp: str, output: str) -> io.TextIOWrapper:
 
 
 def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], annotated: list,
-               known: list, findings: Findings, summary: Summary, af_field: str) -> None:
+               known: list, findings: Findings, summary: Summary, af_field: str, rare_limit: float) -> None:
     with _text_output(temp, output) as handle:
-        writer = TsvWriter(handle, preamble, samples, af_field)
+        writer = TsvWriter(handle, preamble, samples, af_field, rare_limit)
         for order, hit in enumerate(annotated):
             summary.rows += writer.write(hit, order, findings, known[order])
+        writer.close()
 
 
 def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], annotated: list, findings: Findings,

@@ -28,7 +28,7 @@ def test_example(name: str, panel_records: int, rows: int, genes: set[str]) -> N
 
 def test_trio_compound_het_and_homozygous_rows() -> None:
     rows = table(run_cli(EXAMPLES / "trio.vcf", "--genes", "GALNT3").out)
-    assert [(r["pos"], r["sample"], r["genotype"]) for r in rows] == [
+    assert sorted((r["pos"], r["sample"], r["genotype"]) for r in rows) == [
         ("165754626", "CHILD", "1/1"), ("165754626", "FATHER", "0/1"), ("165754626", "MOTHER", "0/1"),
         ("165759516", "CHILD", "0/1"), ("165759516", "MOTHER", "0/1"),
         ("165770217", "CHILD", "0/1"), ("165770217", "FATHER", "0/1"),
@@ -37,7 +37,7 @@ def test_trio_compound_het_and_homozygous_rows() -> None:
 
 def test_three_alt_site_is_read_per_allele() -> None:
     rows = table(run_cli(EXAMPLES / "multiallelic.vcf", "--genes", "GALNT3").out)
-    assert [(r["alt"], r["sample"], r["genotype"], r["zygosity"], r["ad"]) for r in rows] == [
+    assert sorted((r["alt"], r["sample"], r["genotype"], r["zygosity"], r["ad"]) for r in rows) == [
         ("A", "SAMPLE1", "0/1", "het", "21,23"), ("A", "SAMPLE2", "1/2", "het", "0,15"),
         ("A", "SAMPLE4", "./1", "partial", "0,33"), ("C", "SAMPLE2", "1/2", "het", "0,26"),
         ("C", "SAMPLE3", "2/3", "het", "0,16"), ("G", "SAMPLE3", "2/3", "het", "0,21"),

@@ -8,6 +8,7 @@ from typing import TextIO
 from hftc_annot.consequence import AnnotatedHit, Effect
 from hftc_annot.inheritance import Findings, Flag
 from hftc_annot.knowledge import Knowledge
+from hftc_annot.knowledge.tiers import Facts, tier
 from hftc_annot.reader.genotypes import carriers
 
 COLUMNS = (
@@ -17,6 +18,7 @@ COLUMNS = (
     "known_hftc_variant", "known_hftc_reference", "population_af",
     "sample", "genotype", "zygosity", "gq", "dp", "ad", "allele_fraction", "filter",
     "inheritance_flags", "confidence", "phase_evidence", "comphet_pair_id", "evidence", "segregation",
+    "evidence_tier", "tier_reasons",
 )
 MISSING = "."
 
@@ -38,10 +40,10 @@ def _frequencies(value) -> list[str]:
 def flag_cells(flags: list[Flag], segregation: str) -> list[str]:
     """inheritance_flags … segregation for one row; several flags are listed in the same order in each cell."""
     if not flags:
-        return [MISSING] * 5 + [segregation or MISSING]
+        return [MISSING] * 5 + [safe(segregation) or MISSING]
     return [";".join(f.name for f in flags), ";".join(f.confidence for f in flags),
             ";".join(f.phase or MISSING for f in flags), ";".join(f.pair or MISSING for f in flags),
-            " | ".join(f.evidence for f in flags), segregation or MISSING]
+            safe(" | ".join(f.evidence for f in flags)), safe(segregation) or MISSING]
 
 
 def effect_cells(effect: Effect | None) -> list[str]:
@@ -56,47 +58,82 @@ def effect_cells(effect: Effect | None) -> list[str]:
 
 
 class TsvWriter:
-    """Writes the preamble and header at construction, then rows per annotated hit."""
+    """Collects report rows per annotated hit; `close` sorts them (sample, tier, gene, position) and writes."""
 
-    def __init__(self, handle: TextIO, preamble: list[str], samples: tuple[str, ...], af_field: str) -> None:
+    def __init__(self, handle: TextIO, preamble: list[str], samples: tuple[str, ...], af_field: str,
+                 rare_limit: float) -> None:
         self._handle = handle
         self._samples = samples
         self._af_field = af_field
+        self._rare = rare_limit
+        self._rows: list[tuple[tuple, list[str]]] = []
         handle.writelines(f"## {line}\n" for line in preamble)
         handle.write("\t".join(COLUMNS) + "\n")
 
     def write(self, annotated: AnnotatedHit, order: int, findings: Findings,
               known: dict[tuple[int, str], Knowledge]) -> int:
-        """Write the rows of one record (`order` is its place among the panel records); returns how many."""
+        """Add the rows of one record (`order` is its place among the panel records); returns how many."""
         hit = annotated.hit
         record = hit.record
         rows = 0
-        genes = [(g.symbol, [g.symbol, g.hgnc_id, g.group, g.refseq, g.ensembl_transcript]) for g in hit.genes]
+        genes = [(g.symbol, g.group == "core HFTC", [g.symbol, g.hgnc_id, g.group, g.refseq, g.ensembl_transcript])
+                 for g in hit.genes]
         if not genes:
-            genes = [("", [hit.label, MISSING, MISSING, MISSING, MISSING])]
+            genes = [("", False, [hit.label, MISSING, MISSING, MISSING, MISSING])]
         frequencies = _frequencies(record.variant.INFO.get(self._af_field))
+        contig = _contig_rank(record.chrom)
         for allele in hit.alleles:
-            site = [record.chrom, str(record.pos), record.id, record.ref, record.alts[allele - 1]]
+            site = [record.chrom, str(record.pos), safe(record.id), record.ref, record.alts[allele - 1]]
             af = frequencies[allele - 1] if len(frequencies) >= allele else MISSING
             if record.genotypes is None:
                 sample_cells = [(-1, [MISSING] * 7)]
             else:
                 sample_cells = [
-                    (c.sample, [self._samples[c.sample], c.genotype, c.zygosity, _number(c.gq), _number(c.dp),
+                    (c.sample, [safe(self._samples[c.sample]), c.genotype, c.zygosity, _number(c.gq), _number(c.dp),
                                 f"{_number(c.ref_depth)},{_number(c.alt_depth)}",
                                 MISSING if math.isnan(c.allele_fraction) else f"{c.allele_fraction:.3f}"])
                     for c in carriers(record, allele)
                 ]
-            for symbol, gene in genes:
-                effect = effect_cells(annotated.effects.get((allele, symbol)))
+            for symbol, core, gene in genes:
+                effect = annotated.effects.get((allele, symbol))
                 facts = known.get((allele, symbol), Knowledge())
-                effect += [facts.clinvar_id, facts.clinvar_significance, facts.clinvar_stars, facts.clinvar_nearby,
-                           facts.known_hftc_variant, facts.known_hftc_reference]
-                effect = [cell or MISSING for cell in effect] + [af]
+                cells_effect = effect_cells(effect) + [
+                    cell or MISSING for cell in (facts.clinvar_id, facts.clinvar_significance, facts.clinvar_stars,
+                                                 facts.clinvar_nearby, facts.known_hftc_variant,
+                                                 facts.known_hftc_reference)] + [safe(af)]
+                terms = effect.consequence.terms if effect and effect.consequence else ()
                 for sample, cells in sample_cells:
                     key = (order, allele, symbol, sample)
-                    inherited = flag_cells(findings.flags.get(key, []), findings.segregation.get(key, ""))
-                    self._handle.write("\t".join([*site, *gene, *effect, *cells, record.filter_text, *inherited])
-                                       + "\n")
+                    flags = findings.flags.get(key, [])
+                    inherited = flag_cells(flags, findings.segregation.get(key, ""))
+                    rank, reason = tier(Facts(terms, facts.clinvar_significance, facts.clinvar_stars, core,
+                                              _float(af), bool(flags)), self._rare)
+                    row = [*site, *gene, *cells_effect, *cells, safe(record.filter_text), *inherited, rank,
+                           reason or MISSING]
+                    order_key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9",
+                                 symbol, contig, record.pos, allele)
+                    self._rows.append((order_key, row))
                     rows += 1
         return rows
+
+    def close(self) -> None:
+        for _, row in sorted(self._rows, key=lambda item: item[0]):
+            self._handle.write("\t".join(row) + "\n")
+
+
+def safe(cell: str) -> str:
+    """A cell from the input that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
+    leading apostrophe, which spreadsheets hide and which marks the text as text."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _contig_rank(chrom: str) -> tuple[int, str]:
+    bare = chrom[3:] if chrom[:3].lower() == "chr" else chrom
+    return (int(bare), "") if bare.isdigit() else (100, bare)

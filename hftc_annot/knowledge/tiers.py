@@ -1,0 +1,65 @@
+"""Evidence tiers (not an ACMG classification): an ordered rule table (tiers.tsv) applied to each report row."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+NULL = {"transcript_ablation", "stop_gained", "frameshift_variant", "splice_donor_variant", "splice_acceptor_variant",
+        "start_lost"}
+CODING_OR_SPLICE = NULL | {"missense_variant", "inframe_insertion", "inframe_deletion", "protein_altering_variant",
+                           "stop_lost", "coding_sequence_variant", "splice_region_variant",
+                           "splice_donor_5th_base_variant", "splice_donor_region_variant"}
+PATHOGENIC = ("Pathogenic", "Likely pathogenic", "Pathogenic/Likely pathogenic", "Likely_pathogenic",
+              "Pathogenic/Likely_pathogenic")
+RARE = 0.01
+"""Population frequency at or below which an allele counts as rare (an unknown frequency counts as rare)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    tier: str
+    clinvar: str
+    consequence: str
+    gene_group: str
+    rare: str
+    pattern: str
+    reason: str
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    text = resources.files("hftc_annot.knowledge").joinpath("tiers.tsv").read_text()
+    return tuple(Rule(**row) for row in csv.DictReader(text.splitlines(), delimiter="\t"))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules look at for one row."""
+
+    terms: tuple[str, ...]
+    clinvar_significance: str
+    clinvar_stars: str
+    core_gene: bool
+    population_af: float | None
+    fits_pattern: bool
+
+
+def _matches(rule: Rule, facts: Facts, rare_limit: float) -> bool:
+    plp = facts.clinvar_significance in PATHOGENIC and facts.clinvar_stars not in ("", "0", "1")
+    kinds = {"any": True, "null": bool(NULL & set(facts.terms)), "missense": "missense_variant" in facts.terms,
+             "coding_or_splice": bool(CODING_OR_SPLICE & set(facts.terms))}
+    rare = facts.population_af is None or facts.population_af <= rare_limit
+    return ((rule.clinvar == "any" or plp) and kinds[rule.consequence]
+            and (rule.gene_group == "any" or (rule.gene_group == "core") == facts.core_gene)
+            and (rule.rare == "any" or rare) and (rule.pattern == "any" or facts.fits_pattern))
+
+
+def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
+    """The first matching rule's tier, and its reason ('.' and '' when none applies)."""
+    for rule in rules():
+        if _matches(rule, facts, rare_limit):
+            return rule.tier, rule.reason
+    return ".", ""

@@ -1,0 +1,45 @@
+"""Evidence tiers (not an ACMG classification): every rule of tiers.tsv, row order, spreadsheet safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, table, vcf_text
+from hftc_annot.knowledge.tiers import Facts, rules, tier
+
+PLP = ("Pathogenic", "2")
+
+
+@pytest.mark.parametrize(("facts", "expected"), [
+    (Facts(("intron_variant",), *PLP, False, None, True), "1"),
+    (Facts(("stop_gained",), "", "", True, 0.0001, True), "1"),
+    (Facts(("intron_variant",), *PLP, False, None, False), "2"),
+    (Facts(("missense_variant",), "", "", True, None, False), "2"),
+    (Facts(("frameshift_variant",), "", "", False, None, False), "2"),
+    (Facts(("splice_region_variant", "synonymous_variant"), "", "", False, None, False), "3"),
+    (Facts(("stop_gained",), "", "", True, 0.2, True), "."),            # common: no tier
+    (Facts(("missense_variant",), "Pathogenic", "1", True, 0.2, True), "."),  # 1 star is not enough
+    (Facts(("synonymous_variant",), "", "", True, None, True), "."),
+    (Facts(("intron_variant",), "Benign", "2", True, None, True), "."),
+])
+def test_each_rule(facts: Facts, expected: str) -> None:
+    assert tier(facts)[0] == expected
+
+
+def test_rules_are_data_in_order() -> None:
+    assert [r.tier for r in rules()] == ["1", "1", "2", "2", "2", "3"]
+    assert tier(Facts(("stop_gained",), "", "", True, 0.02, True), rare_limit=0.05)[0] == "1"
+
+
+def test_formula_and_html_injection_are_defused(tmp: Path) -> None:
+    path = tmp / "in.vcf"
+    text = vcf_text(["chr2 165754626 =HYPERLINK(1) C T 50 PASS . GT 1/1 1/1"], samples=("=cmd|x", "@SUM"))
+    path.write_text(text)
+    result = run_cli(path)
+    assert result.code == 0, result.err
+    rows = table(result.out)
+    assert [r["sample"] for r in rows] == ["'=cmd|x", "'@SUM"]
+    assert {r["id"] for r in rows} == {"'=HYPERLINK(1)"}
+    assert rows[0]["evidence_tier"] == "1" and rows[0]["clinvar_id"] == "7801"
