@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, table, vcf_text
 from hftc_annot.knowledge.tiers import Facts, rules, tier
+
+from conftest import run_cli, table, vcf_text
 
 PLP = ("Pathogenic", "2")
 
