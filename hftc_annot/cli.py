@@ -81,13 +81,17 @@ def _summary_line(summary: Summary) -> str:
               help="INFO field (Number=A) with the population allele frequency, for --max-af.")
 @click.option("--min-impact", type=click.Choice(["HIGH", "MODERATE", "LOW", "MODIFIER"]),
               help="Only alleles of at least this impact count for inheritance flags.")
+@click.option("--clinvar", type=click.Path(dir_okay=False), metavar="VCF",
+              help="A newer ClinVar VCF (bgzipped, indexed) used instead of the shipped 2024-12-15 snapshot.")
+@click.option("--gnomad", type=click.Path(dir_okay=False), metavar="VCF",
+              help="gnomAD sites VCF (bgzipped, indexed): population frequency from its INFO/AF.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Also write one line per sample and gene with a candidate finding.")
 @click.option("-q", "--quiet", is_flag=True, help="No warnings and no summary on stderr.")
 @click.version_option(__version__, prog_name=PROG)
 def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, threads, fasta, gff, consequences,
-             ped, affected, modes, min_gq, min_dp, min_het_ab, max_af, af_field, min_impact, summary_path,
-             quiet) -> None:
+             ped, affected, modes, min_gq, min_dp, min_het_ab, max_af, af_field, min_impact, clinvar, gnomad,
+             summary_path, quiet) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
@@ -100,7 +104,7 @@ def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, thre
         samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
         consequences=consequences, ped=ped, affected=_split(affected), inheritance=_split(modes),
         gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), max_af=max_af, af_field=af_field,
-        min_impact=min_impact, summary=summary_path,
+        min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path,
         command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
     )
     warnings: list[str] = []

@@ -26,6 +26,7 @@ from hftc_annot.inheritance import MODES, Findings, InheritanceStage, Settings
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
 from hftc_annot.knowledge import KnowledgeStage
+from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE
 from hftc_annot.panel import Panel, load_panel, read_bed
 from hftc_annot.reader import VcfInput, open_vcf
@@ -61,6 +62,8 @@ class Config:
     max_af: float | None = None
     af_field: str = "gnomAD_AF"
     min_impact: str | None = None
+    clinvar: str | None = None
+    gnomad: str | None = None
     summary: str | None = None
     command: str = "hftc-annot"
 
@@ -151,11 +154,12 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
 
     pedigree = read_ped(config.ped, samples, config.affected, warn) if config.ped else \
         with_affected(Pedigree({}), config.affected, samples)
-    settings = Settings(config.gates, config.max_af, config.af_field, config.min_impact,
-                        parse_modes(config.inheritance, panel))
+    settings = Settings(config.gates, config.max_af, config.min_impact, parse_modes(config.inheritance, panel))
     inheritance = InheritanceStage(pedigree, samples, build, settings, summary.note_problem)
     chosen = {g.symbol: stage.transcript(g.symbol)[0] for g in panel.genes if stage.transcript(g.symbol)}
-    knowledge = KnowledgeStage(build, chosen)
+    knowledge = KnowledgeStage(build, chosen, config.af_field,
+                               VcfLookup(config.clinvar, "--clinvar", build) if config.clinvar else None,
+                               VcfLookup(config.gnomad, "--gnomad", build) if config.gnomad else None)
     preamble.append("knowledge: " + "; ".join(knowledge.sources))
     preamble.append("evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
                     "position; cells from the input that start with = + - @ get a leading apostrophe")
@@ -167,12 +171,13 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
             hit = panel.hit(record)
             _count(hit, summary)
             annotated.append(stage.annotate(hit, summary.note_problem))
-            inheritance.add(annotated[-1])
-            known.append(knowledge.annotate(annotated[-1]))
+            frequencies = knowledge.frequencies(record)
+            inheritance.add(annotated[-1], frequencies)
+            known.append(knowledge.annotate(annotated[-1], frequencies))
         findings = inheritance.finish()
         if fmt == "tsv":
             _write_tsv(temps[0], config.output, preamble, samples, annotated, known, findings, summary,
-                       config.af_field, config.max_af if config.max_af is not None else RARE)
+                       config.max_af if config.max_af is not None else RARE)
         else:
             _write_vcf(temps[0], config.output, vcf, preamble, annotated, findings, summary)
         if config.summary:
@@ -288,9 +293,9 @@ def _text_output(temp: str, output: str) -> io.TextIOWrapper:
 
 
 def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], annotated: list,
-               known: list, findings: Findings, summary: Summary, af_field: str, rare_limit: float) -> None:
+               known: list, findings: Findings, summary: Summary, rare_limit: float) -> None:
     with _text_output(temp, output) as handle:
-        writer = TsvWriter(handle, preamble, samples, af_field, rare_limit)
+        writer = TsvWriter(handle, preamble, samples, rare_limit)
         for order, hit in enumerate(annotated):
             summary.rows += writer.write(hit, order, findings, known[order])
         writer.close()

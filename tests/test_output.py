@@ -91,7 +91,7 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         "## panel: 49 genes (shipped panel; MANE Select v1.5 models, GENCODE v44), padding 10 bp",
         "## consequences: computed; transcripts: shipped MANE Select models; reference: none",
         "## knowledge: ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38); curated HFTC literature variants "
-        "(hftc_known_variants.tsv, with confidence)",
+        "(hftc_known_variants.tsv, with confidence); population frequency from the input's INFO/gnomAD_AF",
         "## evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
         "position; cells from the input that start with = + - @ get a leading apostrophe",
     ]

@@ -54,7 +54,6 @@ class Flag:
 class Settings:
     gates: Gates = field(default_factory=Gates)
     max_af: float | None = None
-    af_field: str = "gnomAD_AF"
     min_impact: str | None = None
     modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -95,17 +94,17 @@ class InheritanceStage:
         self._genes: dict[str, Gene] = {}
         self._order = 0
 
-    def add(self, annotated: AnnotatedHit) -> int:
-        """Remember the qualifying alleles of one record; returns its order number."""
+    def add(self, annotated: AnnotatedHit, frequencies: list[float | None]) -> int:
+        """Remember the qualifying alleles of one record (with each ALT's population frequency, when known);
+        returns its order number."""
         order = self._order
         self._order += 1
         hit = annotated.hit
         record = hit.record
         if record.genotypes is None or not hit.genes:
             return order
-        frequencies = self._frequencies(record)
         for allele in hit.alleles:
-            af = frequencies[allele - 1] if frequencies and len(frequencies) >= allele else None
+            af = frequencies[allele - 1] if len(frequencies) >= allele else None
             if self._settings.max_af is not None and af is not None and af > self._settings.max_af:
                 continue
             for gene in hit.genes:
@@ -120,18 +119,6 @@ class InheritanceStage:
                 self._pending[gene.symbol].append(Pending(order, allele, gene.symbol, label, record, filter_ok))
                 self._genes[gene.symbol] = gene
         return order
-
-    def _frequencies(self, record) -> list[float] | None:
-        value = record.variant.INFO.get(self._settings.af_field)
-        if value is None:
-            return None
-        values = value if isinstance(value, tuple) else (value,)
-        try:
-            return [float(v) for v in values]
-        except (TypeError, ValueError):
-            self._note(f"INFO/{self._settings.af_field} is not a number; not used",
-                       f"{record.chrom}:{record.pos}")
-            return None
 
     def finish(self) -> Findings:
         findings = Findings()

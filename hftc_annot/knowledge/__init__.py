@@ -7,6 +7,7 @@ variant itself.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import AnnotatedHit
 from hftc_annot.consequence.alleles import minimal
 from hftc_annot.consequence.transcripts import Transcript
+from hftc_annot.knowledge.lookup import ClinVarEntry, VcfLookup
 from hftc_annot.resources import read_table
 
 CLINVAR_SNAPSHOT = "clinvar_plp_2024-12-15.GRCh38.tsv"
@@ -32,32 +34,25 @@ class Knowledge:
     clinvar_nearby: str = ""
     known_hftc_variant: str = ""
     known_hftc_reference: str = ""
-
-
-@dataclass(frozen=True)
-class _ClinVar:
-    contig: str
-    pos: int
-    ref: str
-    alt: str
-    gene: str
-    ident: str
-    significance: str
-    stars: str
+    population_af: str = ""
 
 
 class KnowledgeStage:
     """Loads the shipped snapshot (GRCh38 only) and the curated HFTC variants once; looks alleles up."""
 
-    def __init__(self, build: str, transcripts: dict[str, Transcript]) -> None:
+    def __init__(self, build: str, transcripts: dict[str, Transcript], af_field: str,
+                 clinvar: VcfLookup | None = None, gnomad: VcfLookup | None = None) -> None:
         self.sources = []
-        self._exact: dict[tuple[str, int, str, str], _ClinVar] = {}
-        self._by_position: dict[tuple[str, int], list[_ClinVar]] = defaultdict(list)
-        self._by_codon: dict[tuple[str, int], list[_ClinVar]] = defaultdict(list)
-        if build == "GRCh38":
+        self._af_field, self._clinvar, self._gnomad = af_field, clinvar, gnomad
+        if clinvar is not None:
+            self.sources.append(f"ClinVar from {clinvar.path} (instead of the shipped snapshot)")
+        self._exact: dict[tuple[str, int, str, str], ClinVarEntry] = {}
+        self._by_position: dict[tuple[str, int], list[ClinVarEntry]] = defaultdict(list)
+        self._by_codon: dict[tuple[str, int], list[ClinVarEntry]] = defaultdict(list)
+        if build == "GRCh38" and clinvar is None:
             self.sources.append(SNAPSHOT_LABEL)
             for row in read_table(CLINVAR_SNAPSHOT):
-                entry = _ClinVar(row["chrom"], int(row["pos"]), row["ref"], row["alt"], row["gene"],
+                entry = ClinVarEntry(row["chrom"], int(row["pos"]), row["ref"], row["alt"], row["gene"],
                                  row["clinvar_id"], row["significance"], row["stars"])
                 change = minimal(row["chrom"], entry.pos, entry.ref, entry.alt)
                 self._exact[(change.chrom, change.start, change.ref, change.alt)] = entry
@@ -66,29 +61,50 @@ class KnowledgeStage:
                 if codon:
                     self._by_codon[(entry.gene, codon)].append(entry)
         self.sources.append("curated HFTC literature variants (hftc_known_variants.tsv, with confidence)")
+        self.sources.append(f"population frequency from {gnomad.path} (INFO/AF)" if gnomad is not None
+                            else f"population frequency from the input's INFO/{af_field}")
         self._known = defaultdict(list)
         for row in read_table("hftc_known_variants.tsv"):
             self._known[row["gene"]].append(row)
         self._transcripts = transcripts
 
-    def annotate(self, annotated: AnnotatedHit) -> dict[tuple[int, str], Knowledge]:
+    def frequencies(self, record) -> list[float | None]:
+        """Population frequency of each ALT: from --gnomad when given, else from the input's INFO field."""
+        if self._gnomad is not None:
+            return [self._gnomad.frequency(record.chrom, record.pos, record.ref, alt) for alt in record.alts]
+        value = record.variant.INFO.get(self._af_field)
+        values = value if isinstance(value, tuple) else (value,)
+        out = []
+        for v in values:
+            try:
+                out.append(float(v) if v is not None else None)
+            except (TypeError, ValueError):
+                out.append(None)
+        return out
+
+    def annotate(self, annotated: AnnotatedHit, frequencies: list[float | None]) -> dict[tuple[int, str], Knowledge]:
         record = annotated.hit.record
         contig = canonical_contig(record.chrom)
         found = {}
         for allele in annotated.hit.alleles:
             change = minimal(contig, record.pos, record.ref, record.alts[allele - 1])
+            af = frequencies[allele - 1] if len(frequencies) >= allele else None
+            clinvar = self._clinvar.lookup(record.chrom, record.pos, record.ref, record.alts[allele - 1]) \
+                if self._clinvar else None
             for gene in annotated.hit.genes:
                 effect = annotated.effects.get((allele, gene.symbol))
                 consequence = effect.consequence if effect else None
-                found[(allele, gene.symbol)] = self._lookup(gene.symbol, contig, record.pos, change, consequence)
+                facts = self._lookup(gene.symbol, contig, record.pos, change, consequence, clinvar)
+                found[(allele, gene.symbol)] = dataclasses.replace(facts, population_af="" if af is None else
+                                                                   f"{af:.6g}")
         return found
 
-    def _lookup(self, gene: str, contig: str, pos: int, change, consequence) -> Knowledge:
+    def _lookup(self, gene: str, contig: str, pos: int, change, consequence, clinvar: ClinVarEntry | None) -> Knowledge:
         fields: dict[str, str] = {}
-        hit = self._exact.get((change.chrom, change.start, change.ref, change.alt))
+        hit = clinvar if self._clinvar else self._exact.get((change.chrom, change.start, change.ref, change.alt))
         if hit:
             fields.update(clinvar_id=hit.ident, clinvar_significance=hit.significance, clinvar_stars=hit.stars)
-        else:
+        elif self._clinvar is None:
             near = self._by_position.get((contig, pos), [])
             codon = _codon_of(self._transcripts.get(gene), change.start)
             if near:

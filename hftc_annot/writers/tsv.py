@@ -29,14 +29,6 @@ def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.2f}"
 
 
-def _frequencies(value) -> list[str]:
-    """Per-ALT population frequencies from an INFO value (a number, a tuple, or absent)."""
-    if value is None:
-        return []
-    values = value if isinstance(value, tuple) else (value,)
-    return [f"{v:.6g}" if isinstance(v, float) else str(v) for v in values]  # INFO floats are float32
-
-
 def flag_cells(flags: list[Flag], segregation: str) -> list[str]:
     """inheritance_flags … segregation for one row; several flags are listed in the same order in each cell."""
     if not flags:
@@ -60,11 +52,9 @@ def effect_cells(effect: Effect | None) -> list[str]:
 class TsvWriter:
     """Collects report rows per annotated hit; `close` sorts them (sample, tier, gene, position) and writes."""
 
-    def __init__(self, handle: TextIO, preamble: list[str], samples: tuple[str, ...], af_field: str,
-                 rare_limit: float) -> None:
+    def __init__(self, handle: TextIO, preamble: list[str], samples: tuple[str, ...], rare_limit: float) -> None:
         self._handle = handle
         self._samples = samples
-        self._af_field = af_field
         self._rare = rare_limit
         self._rows: list[tuple[tuple, list[str]]] = []
         handle.writelines(f"## {line}\n" for line in preamble)
@@ -80,11 +70,9 @@ class TsvWriter:
                  for g in hit.genes]
         if not genes:
             genes = [("", False, [hit.label, MISSING, MISSING, MISSING, MISSING])]
-        frequencies = _frequencies(record.variant.INFO.get(self._af_field))
         contig = _contig_rank(record.chrom)
         for allele in hit.alleles:
             site = [record.chrom, str(record.pos), safe(record.id), record.ref, record.alts[allele - 1]]
-            af = frequencies[allele - 1] if len(frequencies) >= allele else MISSING
             if record.genotypes is None:
                 sample_cells = [(-1, [MISSING] * 7)]
             else:
@@ -97,10 +85,11 @@ class TsvWriter:
             for symbol, core, gene in genes:
                 effect = annotated.effects.get((allele, symbol))
                 facts = known.get((allele, symbol), Knowledge())
+                af = facts.population_af or MISSING
                 cells_effect = effect_cells(effect) + [
                     cell or MISSING for cell in (facts.clinvar_id, facts.clinvar_significance, facts.clinvar_stars,
                                                  facts.clinvar_nearby, facts.known_hftc_variant,
-                                                 facts.known_hftc_reference)] + [safe(af)]
+                                                 facts.known_hftc_reference)] + [af]
                 terms = effect.consequence.terms if effect and effect.consequence else ()
                 for sample, cells in sample_cells:
                     key = (order, allele, symbol, sample)
