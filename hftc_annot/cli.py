@@ -45,7 +45,8 @@ def _summary_line(summary: Summary) -> str:
 @click.option("-o", "--output", default="-", show_default=True,
               help="Output file ('-' = stdout). Written to a temporary name and renamed when complete.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="tsv (report) or vcf. Default: vcf when the output name ends .vcf/.vcf.gz/.bcf, else tsv.")
+              help="tsv (report), vcf, or json (the report's rows, for LIMS). Default from the output name "
+                   "(.vcf/.vcf.gz/.bcf, .json), else tsv.")
 @click.option("--build", type=click.Choice(["GRCh38", "GRCh37", "auto"]), default="auto", show_default=True,
               help="Genome build. auto reads ##contig lengths / ##reference; a contradiction is an error.")
 @click.option("--genes", multiple=True, metavar="SYMBOLS",

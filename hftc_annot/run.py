@@ -35,7 +35,7 @@ from hftc_annot.resources import models_gff3
 from hftc_annot.writers.tsv import TsvWriter
 from hftc_annot.writers.vcf import VcfWriter, vcf_mode
 
-FORMATS = ("tsv", "vcf")
+FORMATS = ("tsv", "vcf", "json")
 _VCF_SUFFIXES = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
 
 
@@ -93,7 +93,7 @@ def output_format(config: Config) -> str:
     """--format if given (checked against the output name), else inferred from the output name."""
     looks_vcf = config.output.endswith(_VCF_SUFFIXES)
     if config.fmt is None:
-        return "vcf" if looks_vcf else "tsv"
+        return "vcf" if looks_vcf else "json" if config.output.endswith((".json", ".json.gz")) else "tsv"
     if config.fmt == "tsv" and looks_vcf:
         raise UsageError(f"--format tsv contradicts the output name {config.output}; drop one of them")
     return config.fmt
@@ -175,9 +175,9 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
             inheritance.add(annotated[-1], frequencies)
             known.append(knowledge.annotate(annotated[-1], frequencies))
         findings = inheritance.finish()
-        if fmt == "tsv":
+        if fmt in ("tsv", "json"):
             _write_tsv(temps[0], config.output, preamble, samples, annotated, known, findings, summary,
-                       config.max_af if config.max_af is not None else RARE)
+                       config.max_af if config.max_af is not None else RARE, fmt == "json")
         else:
             _write_vcf(temps[0], config.output, vcf, preamble, annotated, findings, summary)
         if config.summary:
@@ -293,9 +293,9 @@ def _text_output(temp: str, output: str) -> io.TextIOWrapper:
 
 
 def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], annotated: list,
-               known: list, findings: Findings, summary: Summary, rare_limit: float) -> None:
+               known: list, findings: Findings, summary: Summary, rare_limit: float, as_json: bool) -> None:
     with _text_output(temp, output) as handle:
-        writer = TsvWriter(handle, preamble, samples, rare_limit)
+        writer = TsvWriter(handle, preamble, samples, rare_limit, as_json)
         for order, hit in enumerate(annotated):
             summary.rows += writer.write(hit, order, findings, known[order])
         writer.close()

@@ -199,3 +199,15 @@ def test_version_and_help() -> None:
     assert run_cli("--version").out.startswith("hftc-annot, version ")
     help_text = run_cli("--help").out
     assert "Examples:" in help_text and "hftc-annot panel" in help_text and "Exit status" in help_text
+
+
+def test_json_report_has_the_tsv_rows(tmp: Path) -> None:
+    import json
+
+    path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
+    assert run_cli(path, "-o", tmp / "r.json").code == 0
+    assert run_cli(path, "-o", tmp / "r.tsv").code == 0
+    document = json.loads((tmp / "r.json").read_text())
+    assert document["columns"] == list(COLUMNS)
+    assert [[row[c] for c in COLUMNS] for row in document["rows"]] == data_rows((tmp / "r.tsv").read_text())
+    assert document["metadata"][0].startswith("hftc-annot ")

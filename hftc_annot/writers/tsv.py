@@ -1,7 +1,8 @@
-"""TSV report: one row per (ALT allele, panel gene, sample carrying it), with a '## ' preamble."""
+"""The report: one row per (ALT allele, panel gene, sample carrying it), as TSV with a '## ' preamble or as JSON."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import TextIO
 
@@ -52,13 +53,14 @@ def effect_cells(effect: Effect | None) -> list[str]:
 class TsvWriter:
     """Collects report rows per annotated hit; `close` sorts them (sample, tier, gene, position) and writes."""
 
-    def __init__(self, handle: TextIO, preamble: list[str], samples: tuple[str, ...], rare_limit: float) -> None:
+    def __init__(self, handle: TextIO, preamble: list[str], samples: tuple[str, ...], rare_limit: float,
+                 as_json: bool = False) -> None:
         self._handle = handle
         self._samples = samples
+        self._json = as_json
+        self._preamble = preamble
         self._rare = rare_limit
         self._rows: list[tuple[tuple, list[str]]] = []
-        handle.writelines(f"## {line}\n" for line in preamble)
-        handle.write("\t".join(COLUMNS) + "\n")
 
     def write(self, annotated: AnnotatedHit, order: int, findings: Findings,
               known: dict[tuple[int, str], Knowledge]) -> int:
@@ -106,7 +108,16 @@ class TsvWriter:
         return rows
 
     def close(self) -> None:
-        for _, row in sorted(self._rows, key=lambda item: item[0]):
+        rows = [row for _, row in sorted(self._rows, key=lambda item: item[0])]
+        if self._json:
+            document = {"metadata": self._preamble, "columns": list(COLUMNS),
+                        "rows": [dict(zip(COLUMNS, row, strict=True)) for row in rows]}
+            json.dump(document, self._handle, indent=1, ensure_ascii=False)
+            self._handle.write("\n")
+            return
+        self._handle.writelines(f"## {line}\n" for line in self._preamble)
+        self._handle.write("\t".join(COLUMNS) + "\n")
+        for row in rows:
             self._handle.write("\t".join(row) + "\n")
 
 
