@@ -45,8 +45,8 @@ def _summary_line(summary: Summary) -> str:
 @click.option("-o", "--output", default="-", show_default=True,
               help="Output file ('-' = stdout). Written to a temporary name and renamed when complete.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="tsv (report), vcf, or json (the report's rows, for LIMS). Default from the output name "
-                   "(.vcf/.vcf.gz/.bcf, .json), else tsv.")
+              help="tsv (report), vcf, json (the report's rows, for LIMS) or html (for counselors). Default from "
+                   "the output name (.vcf/.vcf.gz/.bcf, .json, .html), else tsv.")
 @click.option("--build", type=click.Choice(["GRCh38", "GRCh37", "auto"]), default="auto", show_default=True,
               help="Genome build. auto reads ##contig lengths / ##reference; a contradiction is an error.")
 @click.option("--genes", multiple=True, metavar="SYMBOLS",
@@ -86,13 +86,15 @@ def _summary_line(summary: Summary) -> str:
               help="A newer ClinVar VCF (bgzipped, indexed) used instead of the shipped 2024-12-15 snapshot.")
 @click.option("--gnomad", type=click.Path(dir_okay=False), metavar="VCF",
               help="gnomAD sites VCF (bgzipped, indexed): population frequency from its INFO/AF.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="FILE.html",
+              help="Also write the self-contained HTML report for counselors.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Also write one line per sample and gene with a candidate finding.")
 @click.option("-q", "--quiet", is_flag=True, help="No warnings and no summary on stderr.")
 @click.version_option(__version__, prog_name=PROG)
 def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, threads, fasta, gff, consequences,
              ped, affected, modes, min_gq, min_dp, min_het_ab, max_af, af_field, min_impact, clinvar, gnomad,
-             summary_path, quiet) -> None:
+             report_path, summary_path, quiet) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
@@ -105,7 +107,7 @@ def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, thre
         samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
         consequences=consequences, ped=ped, affected=_split(affected), inheritance=_split(modes),
         gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), max_af=max_af, af_field=af_field,
-        min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path,
+        min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path, report=report_path,
         command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
     )
     warnings: list[str] = []

@@ -32,10 +32,11 @@ from hftc_annot.panel import Panel, load_panel, read_bed
 from hftc_annot.reader import VcfInput, open_vcf
 from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import models_gff3
+from hftc_annot.writers.html import render
 from hftc_annot.writers.tsv import TsvWriter
 from hftc_annot.writers.vcf import VcfWriter, vcf_mode
 
-FORMATS = ("tsv", "vcf", "json")
+FORMATS = ("tsv", "vcf", "json", "html")
 _VCF_SUFFIXES = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
 
 
@@ -65,6 +66,7 @@ class Config:
     clinvar: str | None = None
     gnomad: str | None = None
     summary: str | None = None
+    report: str | None = None
     command: str = "hftc-annot"
 
 
@@ -93,7 +95,12 @@ def output_format(config: Config) -> str:
     """--format if given (checked against the output name), else inferred from the output name."""
     looks_vcf = config.output.endswith(_VCF_SUFFIXES)
     if config.fmt is None:
-        return "vcf" if looks_vcf else "json" if config.output.endswith((".json", ".json.gz")) else "tsv"
+        if looks_vcf:
+            return "vcf"
+        for fmt in ("json", "html"):
+            if config.output.endswith((f".{fmt}", f".{fmt}.gz")):
+                return fmt
+        return "tsv"
     if config.fmt == "tsv" and looks_vcf:
         raise UsageError(f"--format tsv contradicts the output name {config.output}; drop one of them")
     return config.fmt
@@ -163,7 +170,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     preamble.append("knowledge: " + "; ".join(knowledge.sources))
     preamble.append("evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
                     "position; cells from the input that start with = + - @ get a leading apostrophe")
-    temps = [_temporary(config.output)] + ([_temporary(config.summary)] if config.summary else [])
+    temps = [_temporary(config.output)] + ([_temporary(config.summary)] if config.summary else []) + (
+        [_temporary(config.report)] if config.report else [])
     try:
         records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
         annotated, known = [], []
@@ -175,17 +183,29 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
             inheritance.add(annotated[-1], frequencies)
             known.append(knowledge.annotate(annotated[-1], frequencies))
         findings = inheritance.finish()
-        if fmt in ("tsv", "json"):
-            _write_tsv(temps[0], config.output, preamble, samples, annotated, known, findings, summary,
-                       config.max_af if config.max_af is not None else RARE, fmt == "json")
-        else:
+        report = TsvWriter(preamble, samples, config.max_af if config.max_af is not None else RARE)
+        if fmt != "vcf" or config.report:
+            for order, hit in enumerate(annotated):
+                rows = report.write(hit, order, findings, known[order])
+                summary.rows += rows if fmt != "vcf" else 0
+        html = None
+        if fmt == "html" or config.report:
+            html = render(preamble, report.dicts(), findings.summary, panel.genes, chosen, panel.without_model)
+        if fmt == "vcf":
             _write_vcf(temps[0], config.output, vcf, preamble, annotated, findings, summary)
+        else:
+            _write_report(temps[0], config.output, fmt, report, html)
+        if config.report:
+            with _text_output(temps[-1], "") as handle:
+                handle.write(html)
         if config.summary:
             _write_summary(temps[1], preamble, findings)
         summary.records_read = vcf.records_read
         _publish(temps[0], config.output)
         if config.summary:
             _publish(temps[1], config.summary)
+        if config.report:
+            _publish(temps[-1], config.report)
     except BaseException:
         for temp in temps:
             if os.path.exists(temp):
@@ -292,13 +312,12 @@ def _text_output(temp: str, output: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
 
 
-def _write_tsv(temp: str, output: str, preamble: list[str], samples: tuple[str, ...], annotated: list,
-               known: list, findings: Findings, summary: Summary, rare_limit: float, as_json: bool) -> None:
+def _write_report(temp: str, output: str, fmt: str, report: TsvWriter, html: str | None) -> None:
     with _text_output(temp, output) as handle:
-        writer = TsvWriter(handle, preamble, samples, rare_limit, as_json)
-        for order, hit in enumerate(annotated):
-            summary.rows += writer.write(hit, order, findings, known[order])
-        writer.close()
+        if fmt == "html":
+            handle.write(html)
+        else:
+            report.dump(handle, fmt == "json")
 
 
 def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], annotated: list, findings: Findings,

@@ -51,13 +51,10 @@ def effect_cells(effect: Effect | None) -> list[str]:
 
 
 class TsvWriter:
-    """Collects report rows per annotated hit; `close` sorts them (sample, tier, gene, position) and writes."""
+    """Collects report rows per annotated hit; `dump` writes them sorted (sample, tier, gene, position)."""
 
-    def __init__(self, handle: TextIO, preamble: list[str], samples: tuple[str, ...], rare_limit: float,
-                 as_json: bool = False) -> None:
-        self._handle = handle
+    def __init__(self, preamble: list[str], samples: tuple[str, ...], rare_limit: float) -> None:
         self._samples = samples
-        self._json = as_json
         self._preamble = preamble
         self._rare = rare_limit
         self._rows: list[tuple[tuple, list[str]]] = []
@@ -107,18 +104,23 @@ class TsvWriter:
                     rows += 1
         return rows
 
-    def close(self) -> None:
-        rows = [row for _, row in sorted(self._rows, key=lambda item: item[0])]
-        if self._json:
-            document = {"metadata": self._preamble, "columns": list(COLUMNS),
-                        "rows": [dict(zip(COLUMNS, row, strict=True)) for row in rows]}
-            json.dump(document, self._handle, indent=1, ensure_ascii=False)
-            self._handle.write("\n")
+    def rows(self) -> list[list[str]]:
+        """All rows, sorted by sample (VCF order), tier, gene, position."""
+        return [row for _, row in sorted(self._rows, key=lambda item: item[0])]
+
+    def dicts(self) -> list[dict[str, str]]:
+        return [dict(zip(COLUMNS, row, strict=True)) for row in self.rows()]
+
+    def dump(self, handle: TextIO, as_json: bool) -> None:
+        """Write the report as TSV (preamble, header, rows) or as JSON (metadata, columns, rows)."""
+        if as_json:
+            document = {"metadata": self._preamble, "columns": list(COLUMNS), "rows": self.dicts()}
+            json.dump(document, handle, indent=1, ensure_ascii=False)
+            handle.write("\n")
             return
-        self._handle.writelines(f"## {line}\n" for line in self._preamble)
-        self._handle.write("\t".join(COLUMNS) + "\n")
-        for row in rows:
-            self._handle.write("\t".join(row) + "\n")
+        handle.writelines(f"## {line}\n" for line in self._preamble)
+        handle.write("\t".join(COLUMNS) + "\n")
+        handle.writelines("\t".join(row) + "\n" for row in self.rows())
 
 
 def safe(cell: str) -> str:
