@@ -94,3 +94,11 @@ def test_unindexed_or_misbuilt_knowledge_files_are_refused(tmp: Path) -> None:
     misbuilt = run_cli(vcf, "--clinvar", old, "-o", tmp / "out.tsv")
     assert misbuilt.code == 2 and "--clinvar: this file is GRCh37 but the input is GRCh38" in misbuilt.err
     assert not (tmp / "out.tsv").exists()
+
+
+def test_sites_only_input_gets_knowledge_and_tiers(tmp: Path) -> None:
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165754626 . C T 50 PASS .", "chr2 165750000 . A G 50 PASS ."], samples=())
+    found = {r["pos"]: r for r in table(run_cli(vcf).out)}
+    assert (found["165754626"]["sample"], found["165754626"]["clinvar_id"], found["165754626"]["evidence_tier"]) == (
+        ".", "7801", "2")
+    assert found["165750000"]["evidence_tier"] == "."
