@@ -56,9 +56,6 @@ class FastaSource:
             return ""
         return self._fasta.fetch(name, max(0, start - 1), min(end, self._lengths[name])).upper()
 
-    def contigs(self) -> dict[str, int]:
-        return dict(self._lengths)
-
 
 class MemorySource:
     """Sequences held in a dict (contig name to sequence, position 1 first); for tests and small inputs."""

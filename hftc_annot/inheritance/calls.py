@@ -27,11 +27,8 @@ class Occurrence:
 
     order: int
     allele: int
-    gene: str
     chrom: str
     pos: int
-    ref: str
-    alt: str
     label: str
     copies: np.ndarray
     ploidy: np.ndarray
@@ -119,7 +116,6 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
         phase_set = None
         if "PS" in (record.variant.FORMAT or []):
             phase_set = _as_float(record.variant.format("PS"), samples)
-        out.append(Occurrence(p.order, p.allele, p.gene, record.chrom, record.pos, record.ref,
-                              record.alts[p.allele - 1], p.label, copies[row], ploidy[row], called[row],
-                              record.phased, slot[row], phase_set, good[row], other[row]))
+        out.append(Occurrence(p.order, p.allele, record.chrom, record.pos, p.label, copies[row], ploidy[row],
+                              called[row], record.phased, slot[row], phase_set, good[row], other[row]))
     return out

@@ -21,10 +21,6 @@ class Individual:
     sex: int
     status: int
 
-    @property
-    def affected(self) -> bool:
-        return self.status == AFFECTED
-
 
 @dataclass(frozen=True)
 class Pedigree:
@@ -34,9 +30,6 @@ class Pedigree:
 
     def get(self, sample: str) -> Individual:
         return self.individuals.get(sample) or Individual(sample, sample, None, None, UNKNOWN_SEX, UNKNOWN_STATUS)
-
-    def children(self, sample: str) -> list[Individual]:
-        return [i for i in self.individuals.values() if sample in (i.father, i.mother)]
 
     def siblings(self, sample: str) -> list[Individual]:
         me = self.get(sample)
