@@ -345,8 +345,7 @@ def _count(hit, summary: Summary) -> None:
     summary.skipped.update(hit.skipped)
     record = hit.record
     if record.genotypes is not None and record.genotypes.size and record.genotypes.max() > len(record.alts):
-        where = f"line {record.line}" if record.line else f"{record.chrom}:{record.pos}"
-        summary.note_problem("genotype names an ALT allele the record does not have", where)
+        summary.note_problem("genotype names an ALT allele the record does not have", record.where)
 
 
 def _publish(temp: str, output: str) -> None:

@@ -91,8 +91,7 @@ class ConsequenceStage:
         effects: dict[tuple[int, str], Effect] = {}
         failure = self._ref_mismatch(record)
         if failure:
-            note_problem("REF differs from the reference FASTA; not annotated",
-                         f"line {record.line}" if record.line else f"{record.chrom}:{record.pos}")
+            note_problem("REF differs from the reference FASTA; not annotated", record.where)
         for allele in hit.alleles:
             for gene in hit.genes:
                 chosen = self._chosen.get(gene.symbol)

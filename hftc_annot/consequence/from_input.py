@@ -89,6 +89,9 @@ class FromInputStage:
         self._annotation = annotation
         self.tag = annotation.tag
         self._transcripts = transcripts
+        self._columns = {what: annotation.index(what) for what in _NAMES}
+        self._ids = {gene: {t.id, t.id.split(".")[0], t.refseq, t.refseq.split(".")[0]} - {""}
+                     for gene, t in transcripts.items()}
         self._rule = f"MANE Select (from input {annotation.tag})"
 
     def transcript(self, gene: str) -> tuple[Transcript, str] | None:
@@ -97,14 +100,14 @@ class FromInputStage:
 
     def annotate(self, hit: PanelHit, note_problem: Callable[[str, str], None]) -> AnnotatedHit:
         record = hit.record
-        where = f"line {record.line}" if record.line else f"{record.chrom}:{record.pos}"
+        where = record.where
         value = record.variant.INFO.get(self._annotation.tag)
         entries = [e.split("|") for e in value.split(",")] if isinstance(value, str) and value else []
         effects = {}
         for allele in hit.alleles:
             for gene in hit.genes:
                 t = self._transcripts.get(gene.symbol)
-                entry = self._entry(entries, allele, record, t) if t else None
+                entry = self._entry(entries, allele, record, self._ids[gene.symbol]) if t else None
                 if entry is None:
                     note_problem(f"no {self._annotation.tag} entry for the MANE transcript", where)
                     effects[(allele, gene.symbol)] = Effect(None, self._rule, "no entry in the input")
@@ -112,13 +115,13 @@ class FromInputStage:
                 effects[(allele, gene.symbol)] = Effect(self._consequence(entry, t, note_problem, where), self._rule)
         return AnnotatedHit(hit, effects)
 
-    def _entry(self, entries: list[list[str]], allele: int, record, t: Transcript) -> list[str] | None:
-        a = self._annotation
-        ids = {t.id, t.id.split(".")[0], t.refseq, t.refseq.split(".")[0]} - {""}
-        feature, mane, num, name = a.index("feature"), a.index("mane"), a.index("allele_num"), a.index("allele")
+    def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> list[str] | None:
+        c = self._columns
+        feature, mane, num, name = c["feature"], c["mane"], c["allele_num"], c["allele"]
         alt = record.alts[allele - 1]
+        spellings = (alt, _vep_allele(record.ref, alt, record.alts))
         for entry in entries:
-            if len(entry) != len(a.fields):
+            if len(entry) != len(self._annotation.fields):
                 continue
             names = {entry[feature]} if feature is not None else set()
             if mane is not None:
@@ -128,7 +131,7 @@ class FromInputStage:
             if num is not None and entry[num]:
                 if entry[num] == str(allele):
                     return entry
-            elif name is None or entry[name] in (alt, _vep_allele(record.ref, alt, record.alts)):
+            elif name is None or entry[name] in spellings:
                 return entry
         return None
 
@@ -137,7 +140,7 @@ class FromInputStage:
         a = self._annotation
 
         def field(what: str) -> str:
-            i = a.index(what)
+            i = self._columns[what]
             return entry[i] if i is not None and entry[i] != "-" else ""
 
         names = [n.lstrip("*@") for n in field("terms").split("&") if n]

@@ -78,10 +78,10 @@ def install(fasta: str) -> tuple[str, Path, list[str]]:
     lengths = dict(zip(genome.references, genome.lengths, strict=True))
     build = fasta_build(lengths, fasta)
     names = {canonical_contig(n): n for n in genome.references}
-    genes = [g for g in load_panel(build, padding=0).genes if g.contig in names]
-    warnings = [f"{fasta} lacks the contigs of {len(missing)} panel genes: {', '.join(missing)}"
-                for missing in [[g.symbol for g in load_panel(build, padding=0).genes if g.contig not in names]]
-                if missing]
+    panel_genes = load_panel(build, padding=0).genes
+    genes = [g for g in panel_genes if g.contig in names]
+    missing = [g.symbol for g in panel_genes if g.contig not in names]
+    warnings = [f"{fasta} lacks the contigs of {len(missing)} panel genes: {', '.join(missing)}"] if missing else []
     target = installed_path(build)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:

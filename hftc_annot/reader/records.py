@@ -44,6 +44,11 @@ class Record:
         return self.pos + len(self.ref) - 1
 
     @property
+    def where(self) -> str:
+        """The record's place in messages: its line in a text VCF, else CHROM:POS."""
+        return f"line {self.line}" if self.line else f"{self.chrom}:{self.pos}"
+
+    @property
     def filter_text(self) -> str:
         return ";".join(self.filters) if self.filters else "."
 
