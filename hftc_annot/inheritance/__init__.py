@@ -103,6 +103,7 @@ class InheritanceStage:
         record = hit.record
         if record.genotypes is None or not hit.genes:
             return order
+        filter_ok = not record.filters or record.filters == ("PASS",)
         for allele in hit.alleles:
             af = frequencies[allele - 1] if len(frequencies) >= allele else None
             if self._settings.max_af is not None and af is not None and af > self._settings.max_af:
@@ -115,7 +116,6 @@ class InheritanceStage:
                     continue
                 label = (consequence.hgvs_c.split(":", 1)[-1] if consequence and consequence.hgvs_c
                          else f"{record.chrom}:{record.pos} {record.ref}>{record.alts[allele - 1]}")
-                filter_ok = not record.filters or record.filters == ("PASS",)
                 self._pending[gene.symbol].append(Pending(order, allele, gene.symbol, label, record, filter_ok))
                 self._genes[gene.symbol] = gene
         return order

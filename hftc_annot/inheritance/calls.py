@@ -6,9 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hftc_annot.reader.records import ALLELE_ABSENT, Record
-
-_INT_MISSING = -2147483648
+from hftc_annot.reader.records import ALLELE_ABSENT, INT_MISSING, Record
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def _as_float(values: np.ndarray | None, n: int, column: int = 0) -> np.ndarray:
         return np.array([_number(v) for v in values[:, column]], dtype=np.float64)
     out = values[:, column].astype(np.float64)
     if values.dtype.kind != "f":
-        out[values[:, column] <= _INT_MISSING + 1] = np.nan
+        out[values[:, column] <= INT_MISSING + 1] = np.nan
     return out
 
 
@@ -106,7 +104,7 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
             continue
         depths = ad.astype(np.float64)
         if ad.dtype.kind != "f":
-            depths[ad <= _INT_MISSING + 1] = np.nan
+            depths[ad <= INT_MISSING + 1] = np.nan
         with np.errstate(invalid="ignore", divide="ignore"):
             balance = depths[:, allele] / np.nansum(depths, axis=1)
         good[row] &= ~(het[row] & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))

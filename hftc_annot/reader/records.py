@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_INT_MISSING = -2147483648  # htslib's bcf_int32_missing; vector_end is one more
+INT_MISSING = -2147483648  # htslib's bcf_int32_missing; vector_end is one more
 _PLAIN_ALLELE = re.compile(r"^[ACGTNacgtn]+$")
 
 ALLELE_MISSING = -1
@@ -76,7 +76,7 @@ def format_values(values: np.ndarray | None, sample: int) -> list[float]:
     """One sample's values of a FORMAT field as floats, NaN where missing; [] when absent."""
     if values is None:
         return []
-    return [math.nan if (isinstance(v, int) and v <= _INT_MISSING + 1) else float(v) for v in values[sample].tolist()]
+    return [math.nan if (isinstance(v, int) and v <= INT_MISSING + 1) else float(v) for v in values[sample].tolist()]
 
 
 def record_from_variant(variant, line: int | None) -> Record:
