@@ -41,3 +41,9 @@ def read_table(name: str) -> list[dict[str, str]]:
     """Rows of a shipped tab-separated file with a header line."""
     with open(resource_path(name), newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def package_table(package: str, name: str) -> list[dict[str, str]]:
+    """Rows of a tab-separated data table kept beside the code of a stage (e.g. SO terms, tier rules)."""
+    text = resources.files(package).joinpath(name).read_text()
+    return list(csv.DictReader(text.splitlines(), delimiter="\t"))

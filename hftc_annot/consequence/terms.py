@@ -6,10 +6,10 @@ codons.tsv is NCBI translation table 1 (the standard genetic code). Both are dat
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from hftc_annot.resources import package_table
 
 IMPACTS = ("HIGH", "MODERATE", "LOW", "MODIFIER")
 
@@ -24,8 +24,7 @@ class Term:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("hftc_annot.consequence").joinpath(name).read_text()
-    return list(csv.DictReader(text.splitlines(), delimiter="\t"))
+    return package_table("hftc_annot.consequence", name)
 
 
 @cache

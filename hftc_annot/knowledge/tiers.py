@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from hftc_annot.resources import package_table
 
 NULL = {"transcript_ablation", "stop_gained", "frameshift_variant", "splice_donor_variant", "splice_acceptor_variant",
         "start_lost"}
@@ -31,8 +31,7 @@ class Rule:
 
 @cache
 def rules() -> tuple[Rule, ...]:
-    text = resources.files("hftc_annot.knowledge").joinpath("tiers.tsv").read_text()
-    return tuple(Rule(**row) for row in csv.DictReader(text.splitlines(), delimiter="\t"))
+    return tuple(Rule(**row) for row in package_table("hftc_annot.knowledge", "tiers.tsv"))
 
 
 @dataclass(frozen=True)
@@ -47,19 +46,16 @@ class Facts:
     fits_pattern: bool
 
 
-def _matches(rule: Rule, facts: Facts, rare_limit: float) -> bool:
-    plp = facts.clinvar_significance in PATHOGENIC and facts.clinvar_stars not in ("", "0", "1")
-    kinds = {"any": True, "null": bool(NULL & set(facts.terms)), "missense": "missense_variant" in facts.terms,
-             "coding_or_splice": bool(CODING_OR_SPLICE & set(facts.terms))}
-    rare = facts.population_af is None or facts.population_af <= rare_limit
-    return ((rule.clinvar == "any" or plp) and kinds[rule.consequence]
-            and (rule.gene_group == "any" or (rule.gene_group == "core") == facts.core_gene)
-            and (rule.rare == "any" or rare) and (rule.pattern == "any" or facts.fits_pattern))
-
-
 def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
     """The first matching rule's tier, and its reason ('.' and '' when none applies)."""
+    plp = facts.clinvar_significance in PATHOGENIC and facts.clinvar_stars not in ("", "0", "1")
+    terms = set(facts.terms)
+    kinds = {"any": True, "null": bool(NULL & terms), "missense": "missense_variant" in terms,
+             "coding_or_splice": bool(CODING_OR_SPLICE & terms)}
+    rare = facts.population_af is None or facts.population_af <= rare_limit
     for rule in rules():
-        if _matches(rule, facts, rare_limit):
+        if ((rule.clinvar == "any" or plp) and kinds[rule.consequence]
+                and (rule.gene_group == "any" or (rule.gene_group == "core") == facts.core_gene)
+                and (rule.rare == "any" or rare) and (rule.pattern == "any" or facts.fits_pattern)):
             return rule.tier, rule.reason
     return ".", ""
