@@ -61,7 +61,7 @@ def protein_change(t: Transcript, coding: CodingSequence, alt_cds: str, first: i
         return prefix + "(Met1?)"
     delta = len(alt_cds) - len(coding.cds)
     if delta % 3:
-        return prefix + _frameshift(ref, translate(alt_cds[first * 3:] + coding.utr3, until_stop=True), first)
+        return prefix + frameshift(ref, translate(alt_cds[first * 3:] + coding.utr3, until_stop=True), first)
     local = translate(alt_cds[first * 3:(last + 1) * 3 + delta])
     deleted, inserted, at = ref[first:last + 1], local, first
     while deleted and inserted and deleted[0] == inserted[0]:
@@ -87,8 +87,10 @@ def protein_change(t: Transcript, coding: CodingSequence, alt_cds: str, first: i
     return prefix + _named(ref, at, deleted, inserted)
 
 
-def _frameshift(ref: str, new_tail: str, first: int) -> str:
-    """p. of a frameshift whose new reading frame, from codon `first`, translates to `new_tail`."""
+def frameshift(ref: str, new_tail: str, first: int) -> str:
+    """p. of a protein whose residues from index `first` on now read `new_tail`: the first changed residue
+    named as an extension (the stop changed), a nonsense change, or a frameshift with the distance to the new
+    stop."""
     k = next((first + i for i, aa in enumerate(new_tail) if first + i >= len(ref) or ref[first + i] != aa), None)
     if k is None or k >= len(ref):
         return "?"

@@ -265,14 +265,7 @@ def _across_utr(t: Transcript, allele: Allele, coding: CodingSequence, detail: d
         if k is None:
             detail["hgvs_p"] = f"{prefix}({three_letter()['*']}{len(ref)}=)"
             return {"stop_retained_variant"}
-        stop = new.find("*", k)
-        if ref[k] == "*":  # the stop itself changed: an extension
-            detail["hgvs_p"] = f"{prefix}(Ter{k + 1}{three_letter()[new[k]]}extTer{stop - k if stop >= 0 else '?'})"
-        elif new[k] == "*":
-            detail["hgvs_p"] = f"{prefix}({three_letter()[ref[k]]}{k + 1}Ter)"
-        else:  # residues before the stop changed and the frame runs on: HGVS names it a frameshift
-            count = stop - k + 1 if stop >= 0 else "?"
-            detail["hgvs_p"] = f"{prefix}({three_letter()[ref[k]]}{k + 1}{three_letter()[new[k]]}fsTer{count})"
+        detail["hgvs_p"] = prefix + hgvs.frameshift(ref, new, 0)
         if new.endswith("*") and len(new) < len(ref):
             return {"stop_gained"}
         return {"stop_lost"}
