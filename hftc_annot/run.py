@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from hftc_annot import __version__
 from hftc_annot.assembly import assembly_lengths, canonical_contig, detect_build, resolve_build
-from hftc_annot.consequence import ConsequenceStage
+from hftc_annot.consequence import ConsequenceStage, choose_transcripts
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
 from hftc_annot.consequence.reference import InstalledSource, check_indexed, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource
@@ -163,7 +163,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
         with_affected(Pedigree({}), config.affected, samples)
     settings = Settings(config.gates, config.max_af, config.min_impact, parse_modes(config.inheritance, panel))
     inheritance = InheritanceStage(pedigree, samples, build, settings, summary.note_problem)
-    chosen = {g.symbol: stage.transcript(g.symbol)[0] for g in panel.genes if stage.transcript(g.symbol)}
+    chosen = {g.symbol: found[0] for g in panel.genes if (found := stage.transcript(g.symbol))}
     knowledge = KnowledgeStage(build, chosen, config.af_field,
                                VcfLookup(config.clinvar, "--clinvar", build) if config.clinvar else None,
                                VcfLookup(config.gnomad, "--gnomad", build) if config.gnomad else None)
@@ -225,8 +225,7 @@ def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...
         raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by Name)")
     if config.consequences == "from-input":
         annotation = declared_annotation(header_lines)
-        chooser = ConsequenceStage(transcripts, None, warn)
-        return FromInputStage(annotation, {g: chooser.transcript(g)[0] for g in wanted if chooser.transcript(g)})
+        return FromInputStage(annotation, {gene: t for gene, (t, _) in choose_transcripts(transcripts).items()})
     seq: SequenceSource | None = None
     if config.fasta:
         check_indexed(config.fasta)

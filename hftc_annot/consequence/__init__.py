@@ -39,20 +39,26 @@ class AnnotatedHit:
     effects: dict[tuple[int, str], Effect]
 
 
+def choose_transcripts(transcripts: list[Transcript]) -> dict[str, tuple[Transcript, str]]:
+    """Per gene, the transcript picked by the first rule of TRANSCRIPT_RULES that any candidate meets, and
+    that rule's name; ties go to the longest CDS, then the transcript id."""
+    chosen: dict[str, tuple[Transcript, str]] = {}
+    for gene in sorted({t.gene for t in transcripts}):
+        candidates = [t for t in transcripts if t.gene == gene]
+        for rule, applies in TRANSCRIPT_RULES:
+            matching = [t for t in candidates if applies(t)]
+            if matching:
+                chosen[gene] = (max(matching, key=lambda t: (t.cds_length, t.id)), rule)
+                break
+    return chosen
+
+
 class ConsequenceStage:
     """Chooses transcripts, checks the reference once, and annotates panel hits."""
 
     def __init__(self, transcripts: list[Transcript], seq: SequenceSource | None, warn: Callable[[str], None]) -> None:
         self._seq = seq
-        self._chosen: dict[str, tuple[Transcript, str]] = {}
-        for gene in sorted({t.gene for t in transcripts}):
-            candidates = [t for t in transcripts if t.gene == gene]
-            for rule, applies in TRANSCRIPT_RULES:
-                matching = [t for t in candidates if applies(t)]
-                if matching:
-                    best = max(matching, key=lambda t: (t.cds_length, t.id))
-                    self._chosen[gene] = (best, rule)
-                    break
+        self._chosen = choose_transcripts(transcripts)
         self._coding: dict[str, CodingSequence | None] = {}
         if seq is not None:
             self._check_reference(seq, warn)
