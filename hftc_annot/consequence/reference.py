@@ -110,12 +110,17 @@ def install(fasta: str) -> tuple[str, Path, list[str]]:
     return build, target, warnings
 
 
-def manifest(build: str) -> dict[str, str] | None:
+def _manifest_rows(build: str) -> list[list[str]] | None:
+    """(key, value) rows of the installed reference's manifest; None when nothing is installed."""
     path = installed_path(build).parent / "manifest.tsv"
     if not path.is_file():
         return None
-    rows = [line.split("\t", 1) for line in path.read_text().splitlines()[1:]]
-    return {k: v for k, v in rows if k != "length"}
+    return [line.split("\t", 1) for line in path.read_text().splitlines()[1:]]
+
+
+def manifest(build: str) -> dict[str, str] | None:
+    rows = _manifest_rows(build)
+    return None if rows is None else {k: v for k, v in rows if k != "length"}
 
 
 class InstalledSource:
@@ -131,12 +136,8 @@ class InstalledSource:
         for record in self._fasta.references:
             contig, first, last = _REGION.match(record).groups()
             self._regions.setdefault(canonical_contig(contig), []).append((int(first), int(last), record))
-        self._lengths = {}
-        for line in (path.parent / "manifest.tsv").read_text().splitlines()[1:]:
-            key, value = line.split("\t", 1)
-            if key == "length":
-                contig, length = value.rsplit("=", 1)
-                self._lengths[contig] = int(length)
+        lengths = (value.rsplit("=", 1) for key, value in _manifest_rows(build) or () if key == "length")
+        self._lengths = {contig: int(length) for contig, length in lengths}
 
     def length(self, chrom: str) -> int | None:
         return self._lengths.get(canonical_contig(chrom))
