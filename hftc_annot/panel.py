@@ -124,11 +124,12 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
             chrom=chrom, contig=canonical_contig(chrom), start=start, end=end, strand=strand,
         ))
     without_model = tuple(s for s in chosen if s not in spans)
-    genes.sort(key=lambda g: (_contig_rank(g.contig), g.start))
+    genes.sort(key=lambda g: (contig_rank(g.contig), g.start))
     return Panel(build=build, genes=tuple(genes), padding=padding, without_model=without_model)
 
 
-def _contig_rank(contig: str) -> tuple[int, str]:
+def contig_rank(contig: str) -> tuple[int, str]:
+    """Sort key of a canonical contig name: numbered contigs in numeric order, then the others by name."""
     return (int(contig), "") if contig.isdigit() else (100, contig)
 
 

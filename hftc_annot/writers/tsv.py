@@ -6,10 +6,12 @@ import json
 import math
 from typing import TextIO
 
+from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import AnnotatedHit, Effect
 from hftc_annot.inheritance import Findings, Flag
 from hftc_annot.knowledge import Knowledge
 from hftc_annot.knowledge.tiers import Facts, tier
+from hftc_annot.panel import contig_rank
 from hftc_annot.reader.genotypes import carriers
 
 COLUMNS = (
@@ -69,7 +71,7 @@ class TsvWriter:
                  for g in hit.genes]
         if not genes:
             genes = [("", False, [hit.label, MISSING, MISSING, MISSING, MISSING])]
-        contig = _contig_rank(record.chrom)
+        contig = contig_rank(canonical_contig(record.chrom))
         for allele in hit.alleles:
             site = [record.chrom, str(record.pos), safe(record.id), record.ref, record.alts[allele - 1]]
             if record.genotypes is None:
@@ -134,8 +136,3 @@ def _float(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
-
-
-def _contig_rank(chrom: str) -> tuple[int, str]:
-    bare = chrom[3:] if chrom[:3].lower() == "chr" else chrom
-    return (int(bare), "") if bare.isdigit() else (100, bare)
