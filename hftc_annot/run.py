@@ -14,9 +14,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import cyvcf2
+
 from hftc_annot import __version__
 from hftc_annot.assembly import assembly_lengths, canonical_contig, detect_build, resolve_build
-from hftc_annot.consequence import ConsequenceStage, choose_transcripts
+from hftc_annot.consequence import AnnotatedHit, ConsequenceStage, choose_transcripts
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
 from hftc_annot.consequence.reference import InstalledSource, check_indexed, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource
@@ -25,11 +27,12 @@ from hftc_annot.errors import UsageError
 from hftc_annot.inheritance import MODES, Findings, InheritanceStage, Settings
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
-from hftc_annot.knowledge import KnowledgeStage
+from hftc_annot.knowledge import Knowledge, KnowledgeStage
 from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE
 from hftc_annot.panel import Panel, load_panel, read_bed
 from hftc_annot.reader import VcfInput, open_vcf
+from hftc_annot.reader.genotypes import Carriers, carriers
 from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import models_gff3
 from hftc_annot.writers.html import render
@@ -172,27 +175,35 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
                     "position; cells from the input that start with = + - @ get a leading apostrophe")
     temps = [_temporary(config.output)] + ([_temporary(config.summary)] if config.summary else []) + (
         [_temporary(config.report)] if config.report else [])
+    report = TsvWriter(preamble, samples, config.max_af if config.max_af is not None else RARE)
+    spill, spill_path = None, _temporary("-")
     try:
         records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
-        annotated, known = [], []
+        kept: list[Kept] = []
         for record in records:
+            if spill is None and fmt == "vcf":
+                spill = _spill_writer(vcf, spill_path)
             hit = panel.hit(record)
             _count(hit, summary)
-            annotated.append(stage.annotate(hit, summary.note_problem))
+            annotated = stage.annotate(hit, summary.note_problem)
             frequencies = knowledge.frequencies(record)
-            inheritance.add(annotated[-1], frequencies)
-            known.append(knowledge.annotate(annotated[-1], frequencies))
+            inheritance.add(annotated, frequencies)
+            known = knowledge.annotate(annotated, frequencies)
+            calls = None if record.genotypes is None else {a: carriers(record, a) for a in hit.alleles}
+            if spill is not None:
+                spill.write_record(record.variant)
+            kept.append(Kept(_without_samples(annotated), known, calls))
         findings = inheritance.finish()
-        report = TsvWriter(preamble, samples, config.max_af if config.max_af is not None else RARE)
         if fmt != "vcf" or config.report:
-            for order, hit in enumerate(annotated):
-                rows = report.write(hit, order, findings, known[order])
+            for order, item in enumerate(kept):
+                rows = report.write(item.annotated, order, findings, item.known, item.calls)
                 summary.rows += rows if fmt != "vcf" else 0
         html = None
         if fmt == "html" or config.report:
-            html = render(preamble, report.dicts(), findings.summary, panel.genes, chosen, panel.without_model)
+            html = render(preamble, list(report.dicts()), findings.summary, panel.genes, chosen, panel.without_model)
         if fmt == "vcf":
-            _write_vcf(temps[0], config.output, vcf, preamble, annotated, findings, summary)
+            (spill or _spill_writer(vcf, spill_path)).close()
+            _write_vcf(temps[0], config.output, spill_path, preamble, kept, findings, summary)
         else:
             _write_report(temps[0], config.output, fmt, report, html)
         if config.report:
@@ -211,6 +222,9 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
             if os.path.exists(temp):
                 os.unlink(temp)
         raise
+    finally:
+        report.close()
+        os.unlink(spill_path)
     return summary
 
 
@@ -319,15 +333,23 @@ def _write_report(temp: str, output: str, fmt: str, report: TsvWriter, html: str
             report.dump(handle, fmt == "json")
 
 
-def _write_vcf(temp: str, output: str, vcf: VcfInput, preamble: list[str], annotated: list, findings: Findings,
+def _spill_writer(vcf: VcfInput, path: str) -> cyvcf2.Writer:
+    """A temporary BCF for the panel records: the annotated VCF is written from it once the inheritance
+    flags are known, so the records' sample columns need not stay in memory."""
+    return cyvcf2.Writer(path, vcf.template, mode="wbu")
+
+
+def _write_vcf(temp: str, output: str, spilled: str, preamble: list[str], kept: list[Kept], findings: Findings,
                summary: Summary) -> None:
     meta = {"version": __version__, "command": preamble[1].split(": ", 1)[1], "build": summary.build}
-    writer = VcfWriter(temp, vcf_mode(output), vcf.template, meta)
+    records = cyvcf2.VCF(spilled, gts012=False)
+    writer = VcfWriter(temp, vcf_mode(output), records, meta, findings)
     try:
-        for order, hit in enumerate(annotated):
-            summary.rows += writer.write(hit, order, findings)
+        for order, (item, variant) in enumerate(zip(kept, records, strict=True)):
+            summary.rows += writer.write(item.annotated, order, variant)
     finally:
         writer.close()
+        records.close()
 
 
 def _write_summary(temp: str, preamble: list[str], findings: Findings) -> None:
@@ -336,6 +358,21 @@ def _write_summary(temp: str, preamble: list[str], findings: Findings) -> None:
         handle.write("sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation\n")
         for row in findings.summary:
             handle.write("\t".join(row) + "\n")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the writers need of one panel record once it has been read: its annotation without the sample
+    columns, its knowledge, and the calls of the samples carrying each ALT (None for a sites-only VCF)."""
+
+    annotated: AnnotatedHit
+    known: dict[tuple[int, str], Knowledge]
+    calls: dict[int, Carriers] | None
+
+
+def _without_samples(annotated: AnnotatedHit) -> AnnotatedHit:
+    hit = dataclasses.replace(annotated.hit, record=annotated.hit.record.without_samples())
+    return dataclasses.replace(annotated, hit=hit)
 
 
 def _count(hit, summary: Summary) -> None:

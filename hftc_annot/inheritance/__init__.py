@@ -17,6 +17,7 @@ Rules (each flag is given to affected or unknown-status samples only; unaffected
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ MODES = ("AR", "AD", "XLD", "XLR")
 MAX_PAIRING = 20
 """With more heterozygous qualifying alleles in one gene than this (e.g. intronic variants of a genome),
 compound-het pairs are not listed for that sample and gene; a warning says so (use --min-impact / --max-af)."""
+BATCH = 256
+"""Pending alleles are turned into compact per-sample arrays in batches of this many, so that a cohort's
+records (with all their FORMAT values) are not all held until the end."""
 PAR = {"GRCh38": ((10_001, 2_781_479), (155_701_383, 156_030_895)),
        "GRCh37": ((60_001, 2_699_520), (154_931_044, 155_260_560))}
 CONFIDENCE = ("high", "medium", "low")
@@ -80,7 +84,7 @@ def _worse(confidence: str, floor: str) -> str:
 
 
 class InheritanceStage:
-    """Buffers qualifying alleles of the panel records, then evaluates every sample and gene at the end."""
+    """Keeps compact genotype facts of the qualifying alleles, then evaluates every sample and gene at the end."""
 
     def __init__(self, pedigree: Pedigree, samples: tuple[str, ...], build: str, settings: Settings,
                  note_problem: Callable[[str, str], None]) -> None:
@@ -90,8 +94,10 @@ class InheritanceStage:
         self._build = build
         self._settings = settings
         self._note = note_problem
-        self._pending: dict[str, list[Pending]] = defaultdict(list)
+        self._pending: list[Pending] = []
+        self._occurrences: dict[str, list[Occurrence]] = defaultdict(list)
         self._genes: dict[str, Gene] = {}
+        self._interned: dict[Flag, Flag] = {}  # a cohort repeats the same few flags many times
         self._order = 0
 
     def add(self, annotated: AnnotatedHit, frequencies: list[float | None]) -> int:
@@ -116,28 +122,39 @@ class InheritanceStage:
                     continue
                 label = (consequence.hgvs_c.split(":", 1)[-1] if consequence and consequence.hgvs_c
                          else f"{record.chrom}:{record.pos} {record.ref}>{record.alts[allele - 1]}")
-                self._pending[gene.symbol].append(Pending(order, allele, gene.symbol, label, record, filter_ok))
+                self._pending.append(Pending(order, allele, gene.symbol, label, record, filter_ok))
                 self._genes[gene.symbol] = gene
+        if len(self._pending) >= BATCH:
+            self._convert()
         return order
 
+    def _convert(self) -> None:
+        for occurrence in occurrences(self._pending, self._settings.gates):
+            self._occurrences[occurrence.gene].append(occurrence)
+        self._pending = []
+
     def finish(self) -> Findings:
+        self._convert()
         findings = Findings()
         pair_counter = [0]
-        for symbol in sorted(self._pending, key=lambda s: min(p.order for p in self._pending[s])):
+        for symbol in sorted(self._occurrences, key=lambda s: min(o.order for o in self._occurrences[s])):
             gene = self._genes[symbol]
-            occs = sorted(occurrences(self._pending[symbol], self._settings.gates), key=lambda o: o.key)
+            occs = sorted(self._occurrences.pop(symbol), key=lambda o: o.key)  # freed gene by gene
             modes = gene_modes(gene, self._settings.modes)
-            carriers = sorted({int(s) for o in occs for s in np.flatnonzero(o.copies > 0)})
-            for s in carriers:
+            carried = np.stack([o.copies > 0 for o in occs])
+            haploid = np.stack([o.ploidy == 1 for o in occs]).any(axis=0)
+            for s in np.flatnonzero(carried.any(axis=0)).tolist():
                 person = self._ped.get(self._samples[s])
-                for o in occs:
-                    if o.copies[s] > 0:
-                        findings.segregation[(o.order, o.allele, symbol, s)] = self._family_text(o, s)
+                mine = [occs[i] for i in np.flatnonzero(carried[:, s]).tolist()]
+                for o in mine:
+                    family = self._family_text(o, s)
+                    if family:
+                        findings.segregation[(o.order, o.allele, symbol, s)] = family
                 if person.status == UNAFFECTED:
                     continue
-                flags = self._evaluate(gene, modes, occs, s, pair_counter)
+                flags = self._evaluate(gene, modes, mine, s, bool(haploid[s]), pair_counter)
                 for occ, flag in flags:
-                    findings.flags[(occ.order, occ.allele, symbol, s)].append(flag)
+                    findings.flags[(occ.order, occ.allele, symbol, s)].append(self._interned.setdefault(flag, flag))
                 self._summarise(findings, gene, modes, s, flags)
         return findings
 
@@ -164,11 +181,12 @@ class InheritanceStage:
         return "; ".join(f"{p.id} ({status.get(p.status, 'unknown')}): {self._state(o, self._index[p.id])}"
                          for p in people)
 
-    def _is_male(self, s: int, occs: list[Occurrence]) -> bool:
+    def _is_male(self, s: int, haploid: bool) -> bool:
+        """Sex from the PED, else from any haploid call in the gene."""
         sex = self._ped.get(self._samples[s]).sex
         if sex in (MALE, FEMALE):
             return sex == MALE
-        return any(o.ploidy[s] == 1 for o in occs)
+        return haploid
 
     def _non_par_x(self, o: Occurrence) -> bool:
         if canonical_contig(o.chrom) != "X":
@@ -177,19 +195,18 @@ class InheritanceStage:
 
     # --- rules ---------------------------------------------------------------------------------------------
 
-    def _evaluate(self, gene: Gene, modes: tuple[str, ...], occs: list[Occurrence], s: int,
+    def _evaluate(self, gene: Gene, modes: tuple[str, ...], occs: list[Occurrence], s: int, haploid: bool,
                   pair_counter: list[int]) -> list[tuple[Occurrence, Flag]]:
+        """Flags of sample s in one gene; `occs` are the alleles it carries there."""
         name = self._samples[s]
         person = self._ped.get(name)
         father, mother = self._genotyped(person.father), self._genotyped(person.mother)
         siblings = [self._index[x.id] for x in self._ped.siblings(name)
                     if x.id in self._index and x.status == UNAFFECTED]
-        male = self._is_male(s, occs)
+        male = self._is_male(s, haploid)
         out: list[tuple[Occurrence, Flag]] = []
         hets = []
         for o in occs:
-            if o.copies[s] == 0:
-                continue
             x_linked = self._non_par_x(o)
             if x_linked and male and o.copies[s] == 1 and o.ploidy[s] == 2:
                 self._note("male heterozygous on chrX outside the pseudo-autosomal regions (sex or call error?)",
@@ -409,6 +426,7 @@ class InheritanceStage:
                                      _consistent(gene, flag.name, modes)))
 
 
+@functools.cache
 def _consistent(gene: Gene, flag: str, modes: tuple[str, ...]) -> str:
     """The gene's disorders whose mode the finding fits, in the panel's words."""
     wanted = {"AR_hom": ("AR",), "AR_comphet": ("AR",), "AD": ("AD",), "XL": ("XLD", "XLR"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hftc_annot.reader.records import ALLELE_ABSENT, INT_MISSING, Record
+from hftc_annot.reader.records import ALLELE_ABSENT, Record, format_column, format_matrix
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Occurrence:
 
     order: int
     allele: int
+    gene: str
     chrom: str
     pos: int
     label: str
@@ -40,30 +41,6 @@ class Occurrence:
     @property
     def key(self) -> tuple[int, int]:
         return self.order, self.allele
-
-
-def _as_float(values: np.ndarray | None, n: int, column: int = 0) -> np.ndarray:
-    """One column of a FORMAT array as floats, NaN where missing; tolerant of fields typed String."""
-    if values is None:
-        return np.full(n, np.nan)
-    values = np.asarray(values)
-    if values.ndim == 1:
-        values = values.reshape(n, -1)
-    if values.shape[1] <= column:
-        return np.full(n, np.nan)
-    if values.dtype.kind in "OSU":
-        return np.array([_number(v) for v in values[:, column]], dtype=np.float64)
-    out = values[:, column].astype(np.float64)
-    if values.dtype.kind != "f":
-        out[values[:, column] <= INT_MISSING + 1] = np.nan
-    return out
-
-
-def _number(value) -> float:
-    try:
-        return float(value.decode() if isinstance(value, bytes) else value)
-    except ValueError:
-        return np.nan
 
 
 @dataclass(frozen=True)
@@ -94,17 +71,14 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     called = ((gts >= 0).sum(axis=2) == ploidy) & (ploidy > 0)
     slot = np.where(copies == 1, carries.argmax(axis=2), -1).astype(np.int8)
     other = ((gts > 0) & ~carries).any(axis=2)  # another ALT in the same genotype (1/2): trans by construction
-    gq = np.stack([_as_float(p.record.gq, samples) for p in pending])
-    dp = np.stack([_as_float(p.record.dp, samples) for p in pending])
+    gq = np.stack([format_column(p.record.gq, samples) for p in pending])
+    dp = np.stack([format_column(p.record.dp, samples) for p in pending])
     good = ~(gq < gates.min_gq) & ~(dp < gates.min_dp) & np.array([p.filter_ok for p in pending])[:, None]
     het = (copies == 1) & (ploidy == 2)
     for row in np.flatnonzero(het.any(axis=1)):
-        ad, allele = pending[row].record.ad, pending[row].allele
-        if ad is None or ad.shape[1] <= allele:
+        depths, allele = format_matrix(pending[row].record.ad, samples), pending[row].allele
+        if depths is None or depths.shape[1] <= allele:
             continue
-        depths = ad.astype(np.float64)
-        if ad.dtype.kind != "f":
-            depths[ad <= INT_MISSING + 1] = np.nan
         with np.errstate(invalid="ignore", divide="ignore"):
             balance = depths[:, allele] / np.nansum(depths, axis=1)
         good[row] &= ~(het[row] & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
@@ -113,7 +87,9 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
         record = p.record
         phase_set = None
         if "PS" in (record.variant.FORMAT or []):
-            phase_set = _as_float(record.variant.format("PS"), samples)
-        out.append(Occurrence(p.order, p.allele, record.chrom, record.pos, p.label, copies[row], ploidy[row],
-                              called[row], record.phased, slot[row], phase_set, good[row], other[row]))
+            phase_set = format_column(record.variant.format("PS"), samples)
+        # copies of the rows, so that each gene's arrays can be freed once it has been evaluated
+        out.append(Occurrence(p.order, p.allele, p.gene, record.chrom, record.pos, p.label, copies[row].copy(),
+                              ploidy[row].copy(), called[row].copy(), record.phased, slot[row].copy(), phase_set,
+                              good[row].copy(), other[row].copy()))
     return out

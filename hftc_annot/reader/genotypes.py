@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record, format_values
+from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record, format_column, format_matrix
 
 ZYGOSITIES = {
     "hom_alt": "all of the sample's alleles are this ALT",
@@ -47,26 +47,51 @@ def genotype_text(alleles: list[int], phased: bool) -> str:
     return ("|" if phased and len(parts) > 1 else "/").join(parts) or "."
 
 
-def carriers(record: Record, allele: int) -> list[Call]:
+@dataclass(frozen=True)
+class Carriers:
+    """The samples carrying one ALT allele, kept as arrays (a cohort has many); iterating gives Calls.
+
+    values holds one row per carrier: gq, dp, ref_depth, alt_depth, allele_fraction.
+    """
+
+    samples: np.ndarray
+    genotypes: tuple[str, ...]
+    zygosities: tuple[str, ...]
+    values: np.ndarray
+
+    def __iter__(self) -> Iterator[Call]:
+        for sample, genotype, kind, values in zip(self.samples.tolist(), self.genotypes, self.zygosities,
+                                                  self.values.tolist(), strict=True):
+            yield Call(sample, genotype, kind, *values)
+
+    def __len__(self) -> int:
+        return len(self.genotypes)
+
+
+def carriers(record: Record, allele: int) -> Carriers:
     """Calls of every sample with at least one copy of ALT number `allele` (1-based)."""
     gts = record.genotypes
-    if gts is None:
-        return []
-    calls = []
-    for s in np.flatnonzero((gts == allele).any(axis=1)).tolist():
-        alleles = [a for a in gts[s].tolist() if a != ALLELE_ABSENT]
-        depths = format_values(record.ad, s)
-        ref_depth = depths[0] if depths else math.nan
-        alt_depth = depths[allele] if len(depths) > allele else math.nan
-        total = sum(d for d in depths if not math.isnan(d))
-        fraction = alt_depth / total if total > 0 and not math.isnan(alt_depth) else math.nan
-        calls.append(Call(
-            sample=s, genotype=genotype_text(alleles, bool(record.phased[s])), zygosity=zygosity(alleles, allele),
-            gq=_first(format_values(record.gq, s)), dp=_first(format_values(record.dp, s)),
-            ref_depth=ref_depth, alt_depth=alt_depth, allele_fraction=fraction,
-        ))
-    return calls
-
-
-def _first(values: list[float]) -> float:
-    return values[0] if values else math.nan
+    rows = np.flatnonzero((gts == allele).any(axis=1)) if gts is not None else np.zeros(0, dtype=np.int64)
+    if not rows.size:
+        return Carriers(rows, (), (), np.zeros((0, 5)))
+    n = gts.shape[0]
+    nan = np.full(rows.size, np.nan)
+    depths = format_matrix(record.ad, n)
+    if depths is None:
+        ref_depth = alt_depth = fraction = nan
+    else:
+        depths = depths[rows]
+        ref_depth = depths[:, 0] if depths.shape[1] else nan
+        alt_depth = depths[:, allele] if depths.shape[1] > allele else nan
+        total = np.nansum(depths, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fraction = np.where((total > 0) & ~np.isnan(alt_depth), alt_depth / total, np.nan)
+    keys = [(*alleles, phased) for alleles, phased in zip(gts[rows].tolist(), record.phased[rows].tolist(),
+                                                           strict=True)]
+    texts = {}  # genotype text and zygosity per distinct call: a cohort has few
+    for key in set(keys):
+        present = [a for a in key[:-1] if a != ALLELE_ABSENT]
+        texts[key] = genotype_text(present, key[-1]), zygosity(present, allele)
+    values = np.column_stack([format_column(record.gq, n)[rows], format_column(record.dp, n)[rows], ref_depth,
+                              alt_depth, fraction])
+    return Carriers(rows, tuple(texts[k][0] for k in keys), tuple(texts[k][1] for k in keys), values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -52,6 +53,10 @@ class Record:
     def filter_text(self) -> str:
         return ";".join(self.filters) if self.filters else "."
 
+    def without_samples(self) -> Record:
+        """This record without its per-sample arrays and htslib object: what the report keeps per record."""
+        return dataclasses.replace(self, genotypes=None, phased=None, gq=None, dp=None, ad=None, variant=None)
+
 
 def skip_reason(ref: str, alt: str) -> str | None:
     """Why an ALT allele cannot be annotated as a sequence change, or None when it can."""
@@ -72,11 +77,35 @@ def skip_reason(ref: str, alt: str) -> str | None:
     return None
 
 
-def format_values(values: np.ndarray | None, sample: int) -> list[float]:
-    """One sample's values of a FORMAT field as floats, NaN where missing; [] when absent."""
+def format_matrix(values: np.ndarray | None, n: int) -> np.ndarray | None:
+    """A FORMAT field as a (samples, values) float array, NaN where missing; tolerant of fields typed String.
+    None when the record does not have the field."""
     if values is None:
-        return []
-    return [math.nan if (isinstance(v, int) and v <= INT_MISSING + 1) else float(v) for v in values[sample].tolist()]
+        return None
+    values = np.asarray(values)
+    if values.ndim == 1:
+        values = values.reshape(n, -1)
+    if values.dtype.kind in "OSU":
+        return np.vectorize(_number, otypes=[np.float64])(values) if values.size else values.astype(np.float64)
+    out = values.astype(np.float64)
+    if values.dtype.kind != "f":
+        out[values <= INT_MISSING + 1] = np.nan
+    return out
+
+
+def format_column(values: np.ndarray | None, n: int, column: int = 0) -> np.ndarray:
+    """One column of a FORMAT field as floats over the samples, NaN where missing or absent."""
+    matrix = format_matrix(values, n)
+    if matrix is None or matrix.shape[1] <= column:
+        return np.full(n, np.nan)
+    return matrix[:, column]
+
+
+def _number(value) -> float:
+    try:
+        return float(value.decode() if isinstance(value, bytes) else value)
+    except ValueError:
+        return math.nan
 
 
 def record_from_variant(variant, line: int | None) -> Record:

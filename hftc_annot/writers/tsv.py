@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 import json
+import marshal
 import math
+import os
+import tempfile
+from collections.abc import Iterator
+from operator import itemgetter
 from typing import TextIO
 
 from hftc_annot.assembly import canonical_contig
@@ -12,7 +18,7 @@ from hftc_annot.inheritance import Findings, Flag
 from hftc_annot.knowledge import Knowledge
 from hftc_annot.knowledge.tiers import Facts, tier
 from hftc_annot.panel import contig_rank
-from hftc_annot.reader.genotypes import carriers
+from hftc_annot.reader.genotypes import Call, Carriers
 
 COLUMNS = (
     "chrom", "pos", "id", "ref", "alt", "gene", "hgnc_id", "panel_group", "transcript", "ensembl_transcript",
@@ -52,18 +58,28 @@ def effect_cells(effect: Effect | None) -> list[str]:
     return [cell or MISSING for cell in cells]
 
 
+SPILL_ROWS = 20_000
+"""Rows held in memory before a sorted run of them goes to a temporary file (a cohort can have millions)."""
+
+
 class TsvWriter:
-    """Collects report rows per annotated hit; `dump` writes them sorted (sample, tier, gene, position)."""
+    """Collects report rows per annotated hit; `rows` gives them sorted (sample, tier, gene, position).
+
+    Rows are sorted in runs of SPILL_ROWS kept in temporary files and merged at the end, so memory does not
+    grow with the number of rows. `close` removes the temporary files.
+    """
 
     def __init__(self, preamble: list[str], samples: tuple[str, ...], rare_limit: float) -> None:
         self._samples = samples
         self._preamble = preamble
         self._rare = rare_limit
-        self._rows: list[tuple[tuple, list[str]]] = []
+        self._rows: list[tuple[tuple, str]] = []
+        self._runs: list[str] = []
 
     def write(self, annotated: AnnotatedHit, order: int, findings: Findings,
-              known: dict[tuple[int, str], Knowledge]) -> int:
-        """Add the rows of one record (`order` is its place among the panel records); returns how many."""
+              known: dict[tuple[int, str], Knowledge], calls: dict[int, Carriers] | None) -> int:
+        """Add the rows of one record (`order` is its place among the panel records; `calls` its carriers per
+        ALT number, None for a sites-only VCF); returns how many."""
         hit = annotated.hit
         record = hit.record
         rows = 0
@@ -72,57 +88,94 @@ class TsvWriter:
         if not genes:
             genes = [("", False, [hit.label, MISSING, MISSING, MISSING, MISSING])]
         contig = contig_rank(canonical_contig(record.chrom))
+        filter_cell = safe(record.filter_text)
         for allele in hit.alleles:
             site = [record.chrom, str(record.pos), safe(record.id), record.ref, record.alts[allele - 1]]
-            if record.genotypes is None:
-                sample_cells = [(-1, [MISSING] * 7)]
+            if calls is None:
+                sample_cells = [(-1, MISSING_SAMPLE)]
             else:
-                sample_cells = [
-                    (c.sample, [safe(self._samples[c.sample]), c.genotype, c.zygosity, _number(c.gq), _number(c.dp),
-                                f"{_number(c.ref_depth)},{_number(c.alt_depth)}",
-                                MISSING if math.isnan(c.allele_fraction) else f"{c.allele_fraction:.3f}"])
-                    for c in carriers(record, allele)
-                ]
+                sample_cells = [(c.sample, "\t".join(_sample_cells(c, self._samples))) for c in calls[allele]]
             for symbol, core, gene in genes:
                 effect = annotated.effects.get((allele, symbol))
                 facts = known.get((allele, symbol), Knowledge())
                 af = facts.population_af or MISSING
-                cells_effect = effect_cells(effect) + [
+                prefix = "\t".join(site + gene + effect_cells(effect) + [
                     cell or MISSING for cell in (facts.clinvar_id, facts.clinvar_significance, facts.clinvar_stars,
                                                  facts.clinvar_nearby, facts.known_hftc_variant,
-                                                 facts.known_hftc_reference)] + [af]
+                                                 facts.known_hftc_reference)] + [af])
                 terms = effect.consequence.terms if effect and effect.consequence else ()
+                tiers = {flagged: tier(Facts(terms, facts.clinvar_significance, facts.clinvar_stars, core,
+                                             _float(af), flagged), self._rare) for flagged in (False, True)}
                 for sample, cells in sample_cells:
                     key = (order, allele, symbol, sample)
                     flags = findings.flags.get(key, [])
-                    inherited = flag_cells(flags, findings.segregation.get(key, ""))
-                    rank, reason = tier(Facts(terms, facts.clinvar_significance, facts.clinvar_stars, core,
-                                              _float(af), bool(flags)), self._rare)
-                    row = [*site, *gene, *cells_effect, *cells, safe(record.filter_text), *inherited, rank,
-                           reason or MISSING]
+                    rank, reason = tiers[bool(flags)]
+                    line = "\t".join([prefix, cells, filter_cell, *flag_cells(flags, findings.segregation.get(key, "")),
+                                      rank, reason or MISSING])
                     order_key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9",
                                  symbol, contig, record.pos, allele)
-                    self._rows.append((order_key, row))
+                    self._rows.append((order_key, line))
                     rows += 1
+                    if len(self._rows) >= SPILL_ROWS:
+                        self._spill()
         return rows
 
-    def rows(self) -> list[list[str]]:
-        """All rows, sorted by sample (VCF order), tier, gene, position."""
-        return [row for _, row in sorted(self._rows, key=lambda item: item[0])]
+    def _spill(self) -> None:
+        self._rows.sort(key=itemgetter(0))
+        handle, path = tempfile.mkstemp(prefix="hftc-annot-rows-", suffix=".marshal")
+        self._runs.append(path)
+        with os.fdopen(handle, "wb") as out:
+            for item in self._rows:
+                marshal.dump(item, out)
+        self._rows = []
 
-    def dicts(self) -> list[dict[str, str]]:
-        return [dict(zip(COLUMNS, row, strict=True)) for row in self.rows()]
+    def rows(self) -> Iterator[list[str]]:
+        """All rows, sorted by sample (VCF order), tier, gene, position; equal keys keep the record order."""
+        self._rows.sort(key=itemgetter(0))
+        runs = [_read_run(path) for path in self._runs]
+        for _, line in heapq.merge(*runs, self._rows, key=itemgetter(0)):
+            yield line.split("\t")
+
+    def dicts(self) -> Iterator[dict[str, str]]:
+        for row in self.rows():
+            yield dict(zip(COLUMNS, row, strict=True))
 
     def dump(self, handle: TextIO, as_json: bool) -> None:
         """Write the report as TSV (preamble, header, rows) or as JSON (metadata, columns, rows)."""
         if as_json:
-            document = {"metadata": self._preamble, "columns": list(COLUMNS), "rows": self.dicts()}
+            document = {"metadata": self._preamble, "columns": list(COLUMNS), "rows": list(self.dicts())}
             json.dump(document, handle, indent=1, ensure_ascii=False)
             handle.write("\n")
             return
         handle.writelines(f"## {line}\n" for line in self._preamble)
         handle.write("\t".join(COLUMNS) + "\n")
         handle.writelines("\t".join(row) + "\n" for row in self.rows())
+
+    def close(self) -> None:
+        for path in self._runs:
+            if os.path.exists(path):
+                os.unlink(path)
+        self._runs = []
+
+
+MISSING_SAMPLE = "\t".join([MISSING] * 7)
+
+
+def _sample_cells(call: Call, samples: tuple[str, ...]) -> list[str]:
+    """sample … allele_fraction for one carrier."""
+    return [safe(samples[call.sample]), call.genotype, call.zygosity, _number(call.gq), _number(call.dp),
+            f"{_number(call.ref_depth)},{_number(call.alt_depth)}",
+            MISSING if math.isnan(call.allele_fraction) else f"{call.allele_fraction:.3f}"]
+
+
+def _read_run(path: str) -> Iterator[tuple[tuple, str]]:
+    """The rows of one spilled run (marshal: written and read by the same interpreter, no object memo)."""
+    with open(path, "rb") as handle:
+        while True:
+            try:
+                yield marshal.load(handle)
+            except EOFError:
+                return
 
 
 def safe(cell: str) -> str:

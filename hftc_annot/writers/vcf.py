@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import cyvcf2
 import numpy as np
 
@@ -39,7 +41,7 @@ def _entry(alt: str, allele: int, symbol: str, hgnc: str, feature: str, mane: st
 class VcfWriter:
     """Writes panel records with one HFTC entry per (ALT allele, panel gene)."""
 
-    def __init__(self, path: str, mode: str, template: cyvcf2.VCF, meta: dict[str, str]) -> None:
+    def __init__(self, path: str, mode: str, template: cyvcf2.VCF, meta: dict[str, str], findings: Findings) -> None:
         for key, value in meta.items():
             template.add_to_header(f"##hftc-annot_{key}={value}")
         template.add_info_to_header({
@@ -54,35 +56,39 @@ class VcfWriter:
             "ID": FLAGS_FORMAT, "Number": "1", "Type": "String",
             "Description": "hftc-annot inheritance flags of this sample: FLAG/confidence[/pair id], joined by &"})
         self._samples = len(template.samples)
+        self._flags: dict[int, list[tuple[int, str, int, list]]] = defaultdict(list)
+        for (order, allele, symbol, sample), flags in findings.flags.items():
+            self._flags[order].append((allele, symbol, sample, flags))
         self._writer = cyvcf2.Writer(path, template, mode=mode)
 
-    def write(self, annotated: AnnotatedHit, order: int, findings: Findings) -> int:
+    def write(self, annotated: AnnotatedHit, order: int, variant: cyvcf2.Variant) -> int:
+        """Write `variant` (the record of `annotated`, with its sample columns) with the HFTC fields added."""
         hit = annotated.hit
         record = hit.record
         entries = []
-        per_allele, per_sample = [], [[] for _ in range(self._samples)]
         for number, alt in enumerate(record.alts, 1):
-            names: list[str] = []
             if number in hit.alleles:
                 if hit.genes:
                     entries += [_entry(alt, number, g.symbol, g.hgnc_id, g.ensembl_transcript, g.refseq, annotated)
                                 for g in hit.genes]
                 else:
                     entries.append(_entry(alt, number, hit.label, "", "", "", annotated))
-                for g in hit.genes:
-                    for sample in range(self._samples):
-                        for flag in findings.flags.get((order, number, g.symbol, sample), []):
-                            names.append(flag.name)
-                            per_sample[sample].append("/".join(x for x in (flag.name, flag.confidence, flag.pair) if x))
-            per_allele.append("&".join(dict.fromkeys(names)) or ".")
-        variant = record.variant
+        names: list[list[str]] = [[] for _ in record.alts]
+        per_sample: dict[int, list[str]] = defaultdict(list)
+        genes = [g.symbol for g in hit.genes]
+        for allele, _gene, sample, flags in sorted(self._flags.get(order, []),
+                                                   key=lambda f: (f[0], genes.index(f[1]), f[2])):
+            for flag in flags:
+                names[allele - 1].append(flag.name)
+                per_sample[sample].append("/".join(x for x in (flag.name, flag.confidence, flag.pair) if x))
+        per_allele = ["&".join(dict.fromkeys(n)) or "." for n in names]
         if entries:
             variant.INFO[INFO_ID] = ",".join(entries)
         if any(a != "." for a in per_allele):
             variant.INFO[FLAGS_INFO] = ",".join(per_allele)
-        if self._samples and any(per_sample):
-            variant.set_format(FLAGS_FORMAT, np.array(["&".join(dict.fromkeys(f)) or "." for f in per_sample],
-                                                      dtype=bytes))
+        if self._samples and per_sample:
+            variant.set_format(FLAGS_FORMAT, np.array(["&".join(dict.fromkeys(per_sample.get(s, []))) or "."
+                                                       for s in range(self._samples)], dtype=bytes))
         self._writer.write_record(variant)
         return len(entries)
 
