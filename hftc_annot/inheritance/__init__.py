@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +28,7 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import AnnotatedHit
 from hftc_annot.consequence.terms import IMPACTS
 from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
-from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, Pedigree
+from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, Individual, Pedigree
 from hftc_annot.panel import Gene
 
 MODES = ("AR", "AD", "XLD", "XLR")
@@ -71,6 +71,29 @@ class Findings:
     summary: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Relatives:
+    """A sample's PED entry and its genotyped relatives as sample indices; `family` labels the genotyped
+    members of its family (empty unless there are at least two)."""
+
+    person: Individual
+    father: int | None
+    mother: int | None
+    siblings: list[int]
+    family: list[tuple[str, int]]
+
+
+def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]]:
+    """(sample, indices of the occurrences it carries) for every carrier, samples ascending."""
+    occ_index, sample_index = np.nonzero(np.stack([o.copies > 0 for o in occs]))
+    by_sample = np.argsort(sample_index, kind="stable")
+    samples, occ_index = sample_index[by_sample], occ_index[by_sample]
+    starts = np.flatnonzero(np.diff(samples)) + 1
+    for s, carried in zip(np.split(samples, starts), np.split(occ_index, starts), strict=True):
+        if s.size:
+            yield int(s[0]), carried.tolist()
+
+
 def gene_modes(gene: Gene, overrides: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The gene's modes from the panel facts ('AD/AR' counts as both), unless --inheritance overrides them."""
     if gene.symbol in overrides:
@@ -98,6 +121,7 @@ class InheritanceStage:
         self._occurrences: dict[str, list[Occurrence]] = defaultdict(list)
         self._genes: dict[str, Gene] = {}
         self._interned: dict[Flag, Flag] = {}  # a cohort repeats the same few flags many times
+        self._known: dict[int, Relatives] = {}
         self._order = 0
 
     def add(self, annotated: AnnotatedHit, frequencies: list[float | None]) -> int:
@@ -141,16 +165,14 @@ class InheritanceStage:
             gene = self._genes[symbol]
             occs = sorted(self._occurrences.pop(symbol), key=lambda o: o.key)  # freed gene by gene
             modes = gene_modes(gene, self._settings.modes)
-            carried = np.stack([o.copies > 0 for o in occs])
             haploid = np.stack([o.ploidy == 1 for o in occs]).any(axis=0)
-            for s in np.flatnonzero(carried.any(axis=0)).tolist():
-                person = self._ped.get(self._samples[s])
-                mine = [occs[i] for i in np.flatnonzero(carried[:, s]).tolist()]
-                for o in mine:
-                    family = self._family_text(o, s)
-                    if family:
-                        findings.segregation[(o.order, o.allele, symbol, s)] = family
-                if person.status == UNAFFECTED:
+            for s, carried in _carried_by_sample(occs):
+                mine = [occs[i] for i in carried]
+                relatives = self._relatives(s)
+                if relatives.family:
+                    for o in mine:
+                        findings.segregation[(o.order, o.allele, symbol, s)] = self._family_text(o, relatives)
+                if relatives.person.status == UNAFFECTED:
                     continue
                 flags = self._evaluate(gene, modes, mine, s, bool(haploid[s]), pair_counter)
                 for occ, flag in flags:
@@ -163,6 +185,20 @@ class InheritanceStage:
     def _genotyped(self, sample: str | None) -> int | None:
         return self._index.get(sample) if sample else None
 
+    def _relatives(self, s: int) -> Relatives:
+        """Sample s's pedigree facts as sample indices, worked out once per sample."""
+        if s not in self._known:
+            name = self._samples[s]
+            person = self._ped.get(name)
+            siblings = [self._index[x.id] for x in self._ped.siblings(name)
+                        if x.id in self._index and x.status == UNAFFECTED]
+            status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}
+            family = [(f"{p.id} ({status.get(p.status, 'unknown')})", self._index[p.id])
+                      for p in self._ped.family_of(name) if p.id in self._index]
+            self._known[s] = Relatives(person, self._genotyped(person.father), self._genotyped(person.mother),
+                                       siblings, family if len(family) >= 2 else [])
+        return self._known[s]
+
     def _state(self, o: Occurrence, index: int | None) -> str:
         """'missing', 'ref', 'het', 'hom' or 'hemi' of a relative at an occurrence."""
         if index is None or not o.called[index]:
@@ -173,17 +209,12 @@ class InheritanceStage:
             return "hemi"
         return "hom" if o.copies[index] >= 2 else "het"
 
-    def _family_text(self, o: Occurrence, s: int) -> str:
-        people = [p for p in self._ped.family_of(self._samples[s]) if p.id in self._index]
-        if len(people) < 2:
-            return ""
-        status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}
-        return "; ".join(f"{p.id} ({status.get(p.status, 'unknown')}): {self._state(o, self._index[p.id])}"
-                         for p in people)
+    def _family_text(self, o: Occurrence, relatives: Relatives) -> str:
+        return "; ".join(f"{label}: {self._state(o, index)}" for label, index in relatives.family)
 
-    def _is_male(self, s: int, haploid: bool) -> bool:
+    def _is_male(self, person: Individual, haploid: bool) -> bool:
         """Sex from the PED, else from any haploid call in the gene."""
-        sex = self._ped.get(self._samples[s]).sex
+        sex = person.sex
         if sex in (MALE, FEMALE):
             return sex == MALE
         return haploid
@@ -199,11 +230,9 @@ class InheritanceStage:
                   pair_counter: list[int]) -> list[tuple[Occurrence, Flag]]:
         """Flags of sample s in one gene; `occs` are the alleles it carries there."""
         name = self._samples[s]
-        person = self._ped.get(name)
-        father, mother = self._genotyped(person.father), self._genotyped(person.mother)
-        siblings = [self._index[x.id] for x in self._ped.siblings(name)
-                    if x.id in self._index and x.status == UNAFFECTED]
-        male = self._is_male(s, haploid)
+        relatives = self._relatives(s)
+        person, father, mother, siblings = relatives.person, relatives.father, relatives.mother, relatives.siblings
+        male = self._is_male(person, haploid)
         out: list[tuple[Occurrence, Flag]] = []
         hets = []
         for o in occs:

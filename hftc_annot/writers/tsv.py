@@ -60,6 +60,7 @@ def effect_cells(effect: Effect | None) -> list[str]:
 
 SPILL_ROWS = 20_000
 """Rows held in memory before a sorted run of them goes to a temporary file (a cohort can have millions)."""
+SPILL_CHUNK = 1_000
 
 
 class TsvWriter:
@@ -109,9 +110,10 @@ class TsvWriter:
                 for sample, cells in sample_cells:
                     key = (order, allele, symbol, sample)
                     flags = findings.flags.get(key, [])
+                    segregation = findings.segregation.get(key, "")
                     rank, reason = tiers[bool(flags)]
-                    line = "\t".join([prefix, cells, filter_cell, *flag_cells(flags, findings.segregation.get(key, "")),
-                                      rank, reason or MISSING])
+                    inherited = "\t".join(flag_cells(flags, segregation)) if flags or segregation else NO_FLAGS
+                    line = "\t".join([prefix, cells, filter_cell, inherited, rank, reason or MISSING])
                     order_key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9",
                                  symbol, contig, record.pos, allele)
                     self._rows.append((order_key, line))
@@ -125,8 +127,8 @@ class TsvWriter:
         handle, path = tempfile.mkstemp(prefix="hftc-annot-rows-", suffix=".marshal")
         self._runs.append(path)
         with os.fdopen(handle, "wb") as out:
-            for item in self._rows:
-                marshal.dump(item, out)
+            for start in range(0, len(self._rows), SPILL_CHUNK):
+                marshal.dump(self._rows[start:start + SPILL_CHUNK], out)
         self._rows = []
 
     def rows(self) -> Iterator[list[str]]:
@@ -159,6 +161,7 @@ class TsvWriter:
 
 
 MISSING_SAMPLE = "\t".join([MISSING] * 7)
+NO_FLAGS = "\t".join([MISSING] * 6)
 
 
 def _sample_cells(call: Call, samples: tuple[str, ...]) -> list[str]:
@@ -173,9 +176,10 @@ def _read_run(path: str) -> Iterator[tuple[tuple, str]]:
     with open(path, "rb") as handle:
         while True:
             try:
-                yield marshal.load(handle)
+                chunk = marshal.load(handle)
             except EOFError:
                 return
+            yield from chunk
 
 
 def safe(cell: str) -> str:
