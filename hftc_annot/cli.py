@@ -29,6 +29,15 @@ Exit status: 0 done; 2 bad input or options (one line on stderr, no output file)
 """
 
 
+def _shard(_ctx, _param, value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    index, _, count = value.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise click.BadParameter(f"'{value}' is not K/N with 1 <= K <= N (e.g. 3/8)")
+    return int(index), int(count)
+
+
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
@@ -51,6 +60,12 @@ def _summary_line(summary: Summary) -> str:
               help="Genome build. auto reads ##contig lengths / ##reference; a contradiction is an error.")
 @click.option("--genes", multiple=True, metavar="SYMBOLS",
               help="Only these panel genes (comma-separated HGNC symbols; repeatable).")
+@click.option("--shard", callback=_shard, metavar="K/N",
+              help="Only gene group K of N, for cluster jobs over a cohort VCF ('hftc-annot panel --shards N' lists "
+                   "the groups); 'hftc-annot merge' joins the outputs.")
+@click.option("--shard-by", type=click.Choice(["gene"]), default="gene", show_default=True,
+              help="Unit of --shard: whole genes (a gene's records must meet in one job for compound hets; genes "
+                   "with overlapping padded spans stay together).")
 @click.option("--regions", "regions_bed", type=click.Path(dir_okay=False), metavar="BED",
               help="Custom target regions instead of the panel's padded transcripts.")
 @click.option("--samples", multiple=True, metavar="NAMES",
@@ -92,9 +107,9 @@ def _summary_line(summary: Summary) -> str:
               help="Also write one line per sample and gene with a candidate finding.")
 @click.option("-q", "--quiet", is_flag=True, help="No warnings and no summary on stderr.")
 @click.version_option(__version__, prog_name=PROG)
-def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, threads, fasta, gff, consequences,
-             ped, affected, modes, min_gq, min_dp, min_het_ab, max_af, af_field, min_impact, clinvar, gnomad,
-             report_path, summary_path, quiet) -> None:
+def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, samples, padding, threads, fasta, gff,
+             consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, max_af, af_field, min_impact, clinvar,
+             gnomad, report_path, summary_path, quiet) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
@@ -102,8 +117,10 @@ def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, thre
     """
     if genes and regions_bed:
         raise click.UsageError("--genes and --regions cannot be combined: --regions replaces the gene list")
+    if shard and (genes or regions_bed):
+        raise click.UsageError("--shard cannot be combined with --genes or --regions: it chooses the genes itself")
     config = Config(
-        vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), regions_bed=regions_bed,
+        vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), shard=shard, regions_bed=regions_bed,
         samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
         consequences=consequences, ped=ped, affected=_split(affected), inheritance=_split(modes),
         gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), max_af=max_af, af_field=af_field,
@@ -122,14 +139,22 @@ def annotate(vcf, output, fmt, build, genes, regions_bed, samples, padding, thre
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--build", type=click.Choice(["GRCh38", "GRCh37"]), default="GRCh38", show_default=True)
-def panel(build: str) -> None:
+@click.option("--shards", type=click.IntRange(min=1), metavar="N",
+              help="Add a column with the gene's group K of N, as 'hftc-annot VCF --shard K/N' takes it.")
+@click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
+              help="The --padding of the runs (genes whose padded spans overlap share a shard).")
+def panel(build: str, shards: int | None, padding: int) -> None:
     """Print the shipped gene panel as a TSV table, with MANE transcripts and coordinates on BUILD."""
-    from hftc_annot.panel import load_panel
+    from hftc_annot.panel import load_panel, shard_genes
     from hftc_annot.resources import read_table
 
     genes = {g.symbol: g for g in load_panel(build, padding=0).genes}
+    shard_of = {}
+    if shards:
+        for number, symbols in enumerate(shard_genes(tuple(genes.values()), padding, shards), 1):
+            shard_of.update(dict.fromkeys(symbols, f"{number}/{shards}"))
     columns = ["gene", "group", "inheritance", "disorders", "omim_gene", "hgnc_id", "transcript",
-               "ensembl_transcript", "chrom", "start", "end", "strand"]
+               "ensembl_transcript", "chrom", "start", "end", "strand"] + (["shard"] if shards else [])
     click.echo("\t".join(columns))
     for fact in read_table("panel_facts.tsv"):
         gene = genes.get(fact["symbol"])
@@ -137,7 +162,8 @@ def panel(build: str) -> None:
         group = fact["group"] + (f"; {fact['secondary_group']}" if fact["secondary_group"] else "")
         click.echo("\t".join([fact["symbol"], group, fact["inheritance"] or ".", fact["disorders"] or ".",
                               fact["omim_gene"], fact["hgnc_id"], fact["mane_select_refseq"],
-                              fact["mane_select_ensembl"], *place]))
+                              fact["mane_select_ensembl"], *place,
+                              *([shard_of.get(fact["symbol"], ".")] if shards else [])]))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -170,7 +196,43 @@ def reference_status() -> None:
         click.echo(f"{build}: {state}")
 
 
-SUBCOMMANDS = {"panel": panel, "reference": reference}
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
+@click.option("-o", "--output", default="-", show_default=True,
+              help="Merged output ('-' = stdout); a VCF merge writes bgzip for a .gz name.")
+def merge(inputs: tuple[str, ...], output: str) -> None:
+    """Join hftc-annot outputs: TSV reports of separate samples or of --shard runs over one cohort, or the
+    annotated VCFs (.vcf/.vcf.gz) of --shard runs over one input.
+
+    Refuses reports of another hftc-annot version, build, padding, knowledge or reference, shards that share a
+    gene, and a sample found in two inputs. Rows come out in the order one unsharded run would give.
+    """
+    import os
+
+    from hftc_annot.merge import merge_reports, merge_vcfs, output_kind
+    from hftc_annot.run import publish, temporary, text_output
+
+    command = " ".join([PROG, *map(shlex.quote, sys.argv[1:])])
+    kind = output_kind(list(inputs))
+    if output != "-" and any(os.path.exists(i) and os.path.abspath(i) == os.path.abspath(output) for i in inputs):
+        raise click.UsageError(f"the output {output} is one of the inputs; hftc-annot never overwrites its input")
+    temp = temporary(output)
+    try:
+        if kind == "vcf":
+            count = merge_vcfs(list(inputs), temp, output.endswith(".gz"), command)
+        else:
+            with text_output(temp, output) as handle:
+                count = merge_reports(list(inputs), handle, command)
+        publish(temp, output)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    click.echo(f"{PROG} merge: {len(inputs)} {kind.upper()} files, {count:,} {'records' if kind == 'vcf' else 'rows'}"
+               f" written", err=True)
+
+
+SUBCOMMANDS = {"panel": panel, "reference": reference, "merge": merge}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -128,6 +128,34 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
     return Panel(build=build, genes=tuple(genes), padding=padding, without_model=without_model)
 
 
+def shard_genes(genes: tuple[Gene, ...], padding: int, count: int) -> list[tuple[str, ...]]:
+    """The genes split into `count` groups for cluster jobs, as symbols in panel order.
+
+    A gene is never split, and genes whose padded spans overlap stay in one group (a record touching both
+    must be annotated, and paired for compound hets, in one job). Groups are balanced by padded span length,
+    largest first into the lightest group; the result depends only on the genes, padding and count.
+    """
+    clusters: list[list[Gene]] = []
+    for gene in sorted(genes, key=lambda g: (contig_rank(g.contig), g.start)):
+        last = clusters[-1][-1] if clusters else None
+        if last and last.contig == gene.contig and gene.start - padding <= max(g.end for g in clusters[-1]) + padding:
+            clusters[-1].append(gene)
+        else:
+            clusters.append([gene])
+    if count > len(clusters):
+        raise UsageError(f"cannot make {count} shards: the {len(genes)} genes form only {len(clusters)} "
+                         "groups (genes whose padded spans overlap stay together)")
+    size = {id(c): sum(g.end - g.start + 1 + 2 * padding for g in c) for c in clusters}
+    loads = [0] * count
+    members: list[list[Gene]] = [[] for _ in range(count)]
+    for cluster in sorted(clusters, key=lambda c: (-size[id(c)], c[0].symbol)):
+        lightest = min(range(count), key=lambda i: (loads[i], i))
+        loads[lightest] += size[id(cluster)]
+        members[lightest] += cluster
+    order = {g.symbol: i for i, g in enumerate(genes)}
+    return [tuple(sorted((g.symbol for g in m), key=order.__getitem__)) for m in members]
+
+
 def contig_rank(contig: str) -> tuple[int, str]:
     """Sort key of a canonical contig name: numbered contigs in numeric order, then the others by name."""
     return (int(contig), "") if contig.isdigit() else (100, contig)

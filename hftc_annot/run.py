@@ -30,7 +30,7 @@ from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
 from hftc_annot.knowledge import Knowledge, KnowledgeStage
 from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE
-from hftc_annot.panel import Panel, load_panel, read_bed
+from hftc_annot.panel import Panel, load_panel, read_bed, shard_genes
 from hftc_annot.reader import VcfInput, open_vcf
 from hftc_annot.reader.genotypes import Carriers, carriers
 from hftc_annot.reader.sniff import Kind
@@ -52,6 +52,7 @@ class Config:
     fmt: str | None = None
     build: str = "auto"
     genes: tuple[str, ...] = ()
+    shard: tuple[int, int] | None = None
     regions_bed: str | None = None
     samples: tuple[str, ...] | None = None
     padding: int = 5000
@@ -143,7 +144,11 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     header = vcf.header
     evidence = detect_build(header.contigs, list(header.lines))
     build = resolve_build(config.build, evidence, vcf.source)
-    panel = load_panel(build, list(config.genes) or None, config.padding)
+    symbols = list(config.genes) or None
+    if config.shard:
+        index, count = config.shard
+        symbols = list(shard_genes(load_panel(build, None, config.padding).genes, config.padding, count)[index - 1])
+    panel = load_panel(build, symbols, config.padding)
     if regions_bed:
         panel = dataclasses.replace(panel, custom_regions=regions_bed)
     _warn_about_input(config, vcf, panel, warn)
@@ -157,6 +162,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
         f"input: {source}",
         f"build: {build} ({'given with --build' if config.build != 'auto' else 'from ' + evidence.reason})",
         _panel_line(panel, config),
+        "genes: " + ",".join(g.symbol for g in panel.genes),
+        f"samples: {len(samples)}" + (f" ({','.join(samples)})" if samples else ""),
         _consequence_line(config, stage),
     ]
     if panel.without_model:
@@ -173,10 +180,10 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     preamble.append("knowledge: " + "; ".join(knowledge.sources))
     preamble.append("evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
                     "position; cells from the input that start with = + - @ get a leading apostrophe")
-    temps = [_temporary(config.output)] + ([_temporary(config.summary)] if config.summary else []) + (
-        [_temporary(config.report)] if config.report else [])
+    temps = [temporary(config.output)] + ([temporary(config.summary)] if config.summary else []) + (
+        [temporary(config.report)] if config.report else [])
     report = TsvWriter(preamble, samples, config.max_af if config.max_af is not None else RARE)
-    spill, spill_path = None, _temporary("-")
+    spill, spill_path = None, temporary("-")
     try:
         records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
         kept: list[Kept] = []
@@ -207,16 +214,16 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
         else:
             _write_report(temps[0], config.output, fmt, report, html)
         if config.report:
-            with _text_output(temps[-1], "") as handle:
+            with text_output(temps[-1], "") as handle:
                 handle.write(html)
         if config.summary:
             _write_summary(temps[1], preamble, findings)
         summary.records_read = vcf.records_read
-        _publish(temps[0], config.output)
+        publish(temps[0], config.output)
         if config.summary:
-            _publish(temps[1], config.summary)
+            publish(temps[1], config.summary)
         if config.report:
-            _publish(temps[-1], config.report)
+            publish(temps[-1], config.report)
     except BaseException:
         for temp in temps:
             if os.path.exists(temp):
@@ -293,12 +300,14 @@ def _panel_line(panel: Panel, config: Config) -> str:
     if panel.custom_regions:
         return f"regions: {config.regions_bed} ({len(panel.custom_regions)} BED regions, genes from the shipped panel)"
     chosen = "selected with --genes" if config.genes else "shipped panel"
+    if config.shard:
+        chosen = f"shard {config.shard[0]}/{config.shard[1]} of the shipped panel, by gene"
     return (f"panel: {len(panel.genes)} genes ({chosen}; MANE Select v1.5 models, GENCODE v44), "
             f"padding {panel.padding} bp")
 
 
 def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callable[[str], None]) -> None:
-    if panel.without_model and not config.genes:
+    if panel.without_model and not config.genes and not config.shard:
         warn(f"{len(panel.without_model)} panel genes have no {panel.build} transcript model and are not covered: "
              f"{', '.join(panel.without_model)}")
     if vcf.info.stale_index:
@@ -311,7 +320,7 @@ def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callabl
         warn("--threads has no effect on an uncompressed VCF")
 
 
-def _temporary(output: str) -> str:
+def temporary(output: str) -> str:
     """A temporary file beside `output` (or in $TMPDIR for stdout), renamed into place on success."""
     directory = None if output == "-" else os.path.dirname(os.path.abspath(output))
     handle, temp = tempfile.mkstemp(prefix=".hftc-annot-", suffix=".part", dir=directory)
@@ -319,14 +328,14 @@ def _temporary(output: str) -> str:
     return temp
 
 
-def _text_output(temp: str, output: str) -> io.TextIOWrapper:
+def text_output(temp: str, output: str) -> io.TextIOWrapper:
     raw = open(temp, "wb")
     packed = gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
     return io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
 
 
 def _write_report(temp: str, output: str, fmt: str, report: TsvWriter, html: str | None) -> None:
-    with _text_output(temp, output) as handle:
+    with text_output(temp, output) as handle:
         if fmt == "html":
             handle.write(html)
         else:
@@ -353,7 +362,7 @@ def _write_vcf(temp: str, output: str, spilled: str, preamble: list[str], kept: 
 
 
 def _write_summary(temp: str, preamble: list[str], findings: Findings) -> None:
-    with _text_output(temp, "") as handle:
+    with text_output(temp, "") as handle:
         handle.writelines(f"## {line}\n" for line in preamble)
         handle.write("sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation\n")
         for row in findings.summary:
@@ -384,7 +393,7 @@ def _count(hit, summary: Summary) -> None:
         summary.note_problem("genotype names an ALT allele the record does not have", record.where)
 
 
-def _publish(temp: str, output: str) -> None:
+def publish(temp: str, output: str) -> None:
     if output == "-":
         with open(temp, "rb") as handle:
             shutil.copyfileobj(handle, sys.stdout.buffer)

@@ -160,12 +160,12 @@ class InheritanceStage:
     def finish(self) -> Findings:
         self._convert()
         findings = Findings()
-        pair_counter = [0]
         for symbol in sorted(self._occurrences, key=lambda s: min(o.order for o in self._occurrences[s])):
             gene = self._genes[symbol]
             occs = sorted(self._occurrences.pop(symbol), key=lambda o: o.key)  # freed gene by gene
             modes = gene_modes(gene, self._settings.modes)
             haploid = np.stack([o.ploidy == 1 for o in occs]).any(axis=0)
+            pair_counter = [0]  # pair ids count within a gene: a gene shard gives the ids of a whole-panel run
             for s, carried in _carried_by_sample(occs):
                 mine = [occs[i] for i in carried]
                 relatives = self._relatives(s)

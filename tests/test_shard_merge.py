@@ -1,0 +1,109 @@
+"""--shard K/N over the panel genes and 'hftc-annot merge': merged shards equal one whole-panel run."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from hftc_annot.panel import load_panel, shard_genes
+
+from conftest import body, data_rows, run_cli
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
+
+
+def vcf_lines(path: Path) -> list[str]:
+    """An annotated VCF's lines, without the one header line that names the command."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt") as handle:
+        return [line for line in handle if not line.startswith("##hftc-annot_command=")]
+
+
+@pytest.mark.parametrize("vcf, extra, shards", [
+    ("single_exome.vcf.gz", (), 3),
+    ("trio.vcf", ("--ped", str(EXAMPLES / "trio.ped")), 4),
+])
+def test_merged_shards_equal_one_run(tmp: Path, vcf: str, extra: tuple[str, ...], shards: int) -> None:
+    source = EXAMPLES / vcf
+    for suffix in ("tsv", "vcf.gz"):
+        whole = tmp / f"whole.{suffix}"
+        assert run_cli(source, *extra, "-q", "-o", whole).code == 0
+        parts = []
+        for k in range(1, shards + 1):
+            part = tmp / f"part{k}.{suffix}"
+            assert run_cli(source, *extra, "-q", "--shard-by", "gene", "--shard", f"{k}/{shards}", "-o", part).code == 0
+            parts.append(part)
+        merged = tmp / f"merged.{suffix}"
+        result = run_cli("merge", "-o", merged, *reversed(parts))  # argument order does not matter
+        assert result.code == 0, result.err
+        if suffix == "tsv":
+            assert body(merged.read_text()) == body(whole.read_text())
+            assert len(data_rows(merged.read_text())) == len(data_rows(whole.read_text())) > 10
+            assert f"## panel: {len(load_panel('GRCh38').genes)} genes (merged), padding 5000 bp" in merged.read_text()
+        else:
+            assert vcf_lines(merged) == vcf_lines(whole)
+
+
+def test_merge_of_samples_keeps_each_samples_rows(tmp: Path) -> None:
+    single, trio = tmp / "single.tsv", tmp / "trio.tsv"
+    assert run_cli(EXAMPLES / "single_exome.vcf.gz", "-q", "-o", single).code == 0
+    assert run_cli(EXAMPLES / "trio.vcf", "-q", "-o", trio).code == 0
+    merged = tmp / "cohort.tsv"
+    assert run_cli("merge", "-o", merged, trio, single).code == 0
+    rows = data_rows(merged.read_text())
+    assert rows == data_rows(single.read_text()) + data_rows(trio.read_text())  # input paths sorted: single_ first
+    assert "## samples: 4 (PATIENT1,CHILD,FATHER,MOTHER)" in merged.read_text()
+
+
+def test_merge_refuses_mixed_inputs(tmp: Path) -> None:
+    single, other, b37 = tmp / "single.tsv", tmp / "single_again.tsv", tmp / "b37.tsv"
+    assert run_cli(EXAMPLES / "single_exome.vcf.gz", "-q", "-o", single).code == 0
+    assert run_cli(EXAMPLES / "grch37_exome.vcf", "-q", "-o", b37).code == 0
+    assert run_cli(EXAMPLES / "single_exome.vcf.gz", "-q", "--genes", "GALNT3", "-o", other).code == 0
+    older = tmp / "older.tsv"
+    older.write_text(single.read_text().replace("## hftc-annot 0.1.0", "## hftc-annot 0.0.9", 1))
+    vcf = tmp / "single.vcf.gz"
+    assert run_cli(EXAMPLES / "single_exome.vcf.gz", "-q", "-o", vcf).code == 0
+    cases = {
+        (single, b37): "different build",
+        (single, older): "different hftc-annot version ('0.0.9' vs '0.1.0')",
+        (single, other): "both report GALNT3 of the same input",
+        (single, vcf): "cannot merge TSV reports with VCFs",
+        (single, EXAMPLES / "trio.ped"): "not an hftc-annot TSV report",
+    }
+    for inputs, message in cases.items():
+        out = tmp / "merged.tsv"
+        result = run_cli("merge", "-o", out, *inputs)
+        assert result.code == 2 and message in result.err and result.err.count("\n") == 1, (inputs, result.err)
+        assert not out.exists()
+    result = run_cli("merge", "-o", single, single)
+    assert result.code == 2 and "is one of the inputs" in result.err
+
+
+def test_shards_keep_overlapping_genes_together_and_cover_the_panel() -> None:
+    genes = load_panel("GRCh38").genes
+    for padding in (5000, 2_000_000):
+        groups = shard_genes(genes, padding, 6)
+        assert sorted(g for group in groups for g in group) == sorted(g.symbol for g in genes)
+        shard_of = {g: i for i, group in enumerate(groups) for g in group}
+        for a in genes:
+            for b in genes:
+                overlap = a.start - padding <= b.end + padding and b.start - padding <= a.end + padding
+                if a.contig == b.contig and overlap:
+                    assert shard_of[a.symbol] == shard_of[b.symbol], (a.symbol, b.symbol, padding)
+    assert shard_genes(genes, 5000, 6) == shard_genes(genes, 5000, 6)
+
+
+def test_panel_lists_shards_and_shard_option_errors(tmp: Path) -> None:
+    result = run_cli("panel", "--shards", "4")
+    rows = [line.split("\t") for line in result.out.splitlines()]
+    assert rows[0][-1] == "shard" and {r[-1] for r in rows[1:]} == {"1/4", "2/4", "3/4", "4/4"}
+    bad = run_cli(EXAMPLES / "trio.vcf", "--shard", "5/4")
+    assert bad.code == 2 and "is not K/N with 1 <= K <= N" in bad.err
+    both = run_cli(EXAMPLES / "trio.vcf", "--shard", "1/4", "--genes", "KL")
+    assert both.code == 2 and "--shard cannot be combined with --genes" in both.err
+    many = run_cli(EXAMPLES / "trio.vcf", "--shard", "1/60", "-o", tmp / "x.tsv")
+    assert many.code == 2 and "cannot make 60 shards: the 49 genes form only 49 groups" in many.err
+    assert not (tmp / "x.tsv").exists()
