@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shlex
 import sys
 
@@ -11,9 +12,12 @@ from hftc_annot import __version__
 from hftc_annot.errors import HftcError
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.panel import DEFAULT_PADDING
+from hftc_annot.progress import Progress
 from hftc_annot.run import FORMATS, Config, Summary, run
 
 PROG = "hftc-annot"
+LEVELS = ("debug", "info", "warning", "error")
+log = logging.getLogger("hftc_annot")
 
 EXAMPLES = """\b
 Examples:
@@ -27,6 +31,24 @@ Examples:
 \b
 Exit status: 0 done; 2 bad input or options (one line on stderr, no output file); 1 internal error.
 """
+
+
+class _Format(logging.Formatter):
+    """'hftc-annot: level: message'; info lines (the summary) carry no level word."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = "" if record.levelno == logging.INFO else record.levelname.lower() + ": "
+        return f"{PROG}: {level}{record.getMessage()}"
+
+
+def _configure_logging(name: str) -> int:
+    level = getattr(logging, name.upper())
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Format())
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+    return level
 
 
 def _shard(_ctx, _param, value: str | None) -> tuple[int, int] | None:
@@ -105,11 +127,14 @@ def _summary_line(summary: Summary) -> str:
               help="Also write the self-contained HTML report for counselors.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Also write one line per sample and gene with a candidate finding.")
-@click.option("-q", "--quiet", is_flag=True, help="No warnings and no summary on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, warnings or summary on stderr (errors only).")
+@click.option("--log-level", type=click.Choice(LEVELS), default="info", show_default=True,
+              help="debug adds one 'stage: key=value ...' line per stage; warning drops the summary line; error "
+                   "keeps only errors.")
 @click.version_option(__version__, prog_name=PROG)
 def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, samples, padding, threads, fasta, gff,
              consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, max_af, af_field, min_impact, clinvar,
-             gnomad, report_path, summary_path, quiet) -> None:
+             gnomad, report_path, summary_path, quiet, log_level) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
@@ -127,14 +152,15 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, sampl
         min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path, report=report_path,
         command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
     )
+    level = _configure_logging("error" if quiet else log_level)
+    progress = Progress(sys.stderr, enabled=level <= logging.INFO and sys.stderr.isatty())
     warnings: list[str] = []
-    summary = run(config, warnings.append)  # warnings are shown only for a run that succeeds
+    summary = run(config, warnings.append, progress)  # warnings are shown only for a run that succeeds
     for kind, count in sorted(summary.problems.items()):
         warnings.append(f"{kind}: {count:,} time{'s' if count > 1 else ''} (first at {summary.first_problem[kind]})")
-    if not quiet:
-        for message in warnings:
-            click.echo(f"{PROG}: warning: {message}", err=True)
-        click.echo(_summary_line(summary), err=True)
+    for message in warnings:
+        log.warning(message)
+    log.info(_summary_line(summary).removeprefix(f"{PROG}: "))
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

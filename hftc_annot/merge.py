@@ -132,7 +132,7 @@ def merge_reports(paths: list[str], output, command: str) -> int:
     first = reports[0].fields
     preamble = [f"hftc-annot {__version__}", f"command: {command}",
                 *(f"input: {source}" for source in inputs),
-                f"merged: {len(reports)} reports ({', '.join(r.path for r in reports)})",
+                f"merged: {len(reports)} reports ({', '.join(sorted(r.path for r in reports))})",
                 f"build: {first['build']}",
                 f"panel: {len(genes)} genes (merged), padding {reports[0].padding}",
                 "genes: " + ",".join(genes),

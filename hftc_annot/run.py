@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import io
+import logging
 import os
 import shutil
 import sys
@@ -31,6 +32,7 @@ from hftc_annot.knowledge import Knowledge, KnowledgeStage
 from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE
 from hftc_annot.panel import Panel, load_panel, read_bed, shard_genes
+from hftc_annot.progress import Progress
 from hftc_annot.reader import VcfInput, open_vcf
 from hftc_annot.reader.genotypes import Carriers, carriers
 from hftc_annot.reader.sniff import Kind
@@ -40,6 +42,7 @@ from hftc_annot.writers.tsv import TsvWriter
 from hftc_annot.writers.vcf import VcfWriter, vcf_mode
 
 FORMATS = ("tsv", "vcf", "json", "html")
+log = logging.getLogger("hftc_annot")
 _VCF_SUFFIXES = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
 
 
@@ -125,22 +128,27 @@ def check_output(config: Config) -> None:
         raise UsageError(f"the output {config.output} is the input; hftc-annot never overwrites its input")
 
 
-def run(config: Config, warn: Callable[[str], None]) -> Summary:
+def run(config: Config, warn: Callable[[str], None], progress: Progress | None = None) -> Summary:
     """Annotate config.vcf; the output appears only when the whole run succeeded."""
     started = time.perf_counter()
     fmt = output_format(config)
     check_output(config)
     regions_bed = read_bed(config.regions_bed) if config.regions_bed else ()
     vcf = open_vcf(config.vcf, config.threads)
+    progress = progress or Progress(sys.stderr, enabled=False)
+    vcf.progress = progress.records
     try:
-        summary = _annotate(config, fmt, vcf, regions_bed, warn)
+        summary = _annotate(config, fmt, vcf, regions_bed, warn, progress)
     finally:
+        progress.close()
         vcf.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn: Callable[[str], None]) -> Summary:
+def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn: Callable[[str], None],
+              progress: Progress) -> Summary:
+    started = time.perf_counter()
     header = vcf.header
     evidence = detect_build(header.contigs, list(header.lines))
     build = resolve_build(config.build, evidence, vcf.source)
@@ -152,6 +160,10 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     if regions_bed:
         panel = dataclasses.replace(panel, custom_regions=regions_bed)
     _warn_about_input(config, vcf, panel, warn)
+    log.debug("input: source=%s kind=%s route=%s samples=%d build=%s evidence=%r", vcf.source, vcf.info.kind.name,
+              _route(vcf), len(header.samples), build, evidence.reason)
+    log.debug("panel: genes=%d padding=%d regions=%d", len(panel.genes), panel.padding,
+              len(panel.custom_regions) or len(panel.genes))
     stage = consequence_stage(config, panel, header.lines, warn)
     summary = Summary(build=build, route=_route(vcf))
     samples = header.samples if config.samples is None else tuple(s for s in header.samples if s in config.samples)
@@ -192,6 +204,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
                 spill = _spill_writer(vcf, spill_path)
             hit = panel.hit(record)
             _count(hit, summary)
+            progress.panel(summary.panel_records)
             annotated = stage.annotate(hit, summary.note_problem)
             frequencies = knowledge.frequencies(record)
             inheritance.add(annotated, frequencies)
@@ -200,7 +213,13 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
             if spill is not None:
                 spill.write_record(record.variant)
             kept.append(Kept(_without_samples(annotated), known, calls))
+        log.debug("read: records=%d panel_records=%d seconds=%.2f", vcf.records_read, summary.panel_records,
+                  time.perf_counter() - started)
+        started = time.perf_counter()
         findings = inheritance.finish()
+        log.debug("inheritance: samples=%d flagged_alleles=%d summary_lines=%d seconds=%.2f", len(samples),
+                  len(findings.flags), len(findings.summary), time.perf_counter() - started)
+        started = time.perf_counter()
         if fmt != "vcf" or config.report:
             for order, item in enumerate(kept):
                 rows = report.write(item.annotated, order, findings, item.known, item.calls)
@@ -219,6 +238,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
         if config.summary:
             _write_summary(temps[1], preamble, findings)
         summary.records_read = vcf.records_read
+        log.debug("write: format=%s rows=%d seconds=%.2f", fmt, summary.rows, time.perf_counter() - started)
         publish(temps[0], config.output)
         if config.summary:
             publish(temps[1], config.summary)

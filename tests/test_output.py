@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from hftc_annot.panel import load_panel
 from hftc_annot.writers.tsv import COLUMNS
 
 from conftest import bgzip_index, body, data_rows, run_cli, table, write_vcf
@@ -30,7 +31,7 @@ def test_exact_tsv_rows(tmp: Path) -> None:
     result = run_cli(path)
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[8] == "\t".join(COLUMNS)
+    assert lines[10] == "\t".join(COLUMNS)
     intron9 = ["MANE Select", "intron_variant", "MODIFIER"]
     rows = data_rows(result.out)
     assert {tuple(row[20:27]) for row in rows} == {(".",) * 7}  # nothing known about these made-up alleles
@@ -89,6 +90,8 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         f"## input: {path}",
         "## build: GRCh38 (from ##contig lengths (24 contigs))",
         "## panel: 49 genes (shipped panel; MANE Select v1.5 models, GENCODE v44), padding 10 bp",
+        "## genes: " + ",".join(g.symbol for g in load_panel("GRCh38").genes),
+        "## samples: 3 (KID,MUM,DAD)",
         "## consequences: computed; transcripts: shipped MANE Select models; reference: none",
         "## knowledge: ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38); curated HFTC literature variants "
         "(hftc_known_variants.tsv, with confidence); population frequency from the input's INFO/gnomAD_AF",

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 import cyvcf2
@@ -37,6 +37,7 @@ from hftc_annot.regions import Regions
 __all__ = ["Header", "Record", "VcfInput", "open_vcf"]
 
 _MAX_HEADER_LINE = 1 << 26
+PROGRESS_EVERY = 4096
 cyvcf2.cyvcf2.set_htslib_log_level(0)  # htslib's own stderr lines are replaced by our one-line errors
 
 
@@ -81,6 +82,8 @@ class VcfInput:
         self._first_body = b""
         self._reader: cyvcf2.VCF | None = None
         self.records_read = 0
+        self.progress: Callable[[int], None] | None = None
+        """Told the number of records read, now and then (every chunk or every PROGRESS_EVERY records)."""
         info = self._inspect(source)
         self.info = info
         self.indexed = info.index is not None
@@ -155,7 +158,7 @@ class VcfInput:
         with candidates:
             candidates.write(self.header.text().encode())
             try:
-                scan = scanner.scan(_prepend(self._first_body, self._chunks), first_line, candidates)
+                scan = scanner.scan(_prepend(self._first_body, self._chunks), first_line, candidates, self.progress)
             except (EOFError, OSError, ValueError, zlib.error) as exc:
                 raise InputError(self.source, f"cannot read: {_describe(exc)}") from None
         self.records_read = scan.records
@@ -180,6 +183,8 @@ class VcfInput:
                     break
                 for _, variant in _guarded(hits, self.source, None):
                     self.records_read += 1
+                    if self.progress is not None and not self.records_read % PROGRESS_EVERY:
+                        self.progress(self.records_read)
                     if previous_end is not None and previous_end >= variant.POS:
                         continue  # already returned for the previous region
                     if regions.overlaps(contig, variant.POS, variant.POS + len(variant.REF) - 1):
@@ -193,6 +198,8 @@ class VcfInput:
         overlaps = regions.overlaps
         for number, variant in _guarded(reader, self.source, None):
             self.records_read = number
+            if self.progress is not None and not number % PROGRESS_EVERY:
+                self.progress(number)
             chrom = variant.CHROM
             contig = contigs.get(chrom) or contigs.setdefault(chrom, canonical_contig(chrom))
             if overlaps(contig, variant.POS, variant.POS + len(variant.REF) - 1):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -66,10 +66,12 @@ class TextScanner:
         self._checked_names: set[bytes] = set()
         self._last_ident: np.uint64 | None = None
 
-    def scan(self, chunks: Iterator[bytes], first_line: int, out: BinaryIO) -> ScanResult:
+    def scan(self, chunks: Iterator[bytes], first_line: int, out: BinaryIO,
+             progress: Callable[[int], None] | None = None) -> ScanResult:
         """Read all chunks; write candidate lines (newline-terminated) to `out`.
 
-        `first_line` is the 1-based input line number of the first byte of the first chunk.
+        `first_line` is the 1-based input line number of the first byte of the first chunk; `progress` is
+        told the number of records read after each chunk.
         """
         result = ScanResult()
         line_no = first_line
@@ -89,6 +91,8 @@ class TextScanner:
                 body = np.frombuffer(chunk, dtype=np.uint8, count=last - first, offset=first + 1)
                 line_no = self._scan_block(body, line_no, out, result)
             rest = chunk[last + 1:]
+            if progress is not None:
+                progress(result.records)
         if rest:
             self._scan_block(np.frombuffer(rest + b"\n", dtype=np.uint8), line_no, out, result)
         return result

@@ -1,0 +1,51 @@
+"""Progress line only on a terminal; --log-level and --quiet decide which stderr lines appear."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from hftc_annot import cli, progress
+
+from conftest import run_cli
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
+SUMMARY = "hftc-annot: GRCh38, streamed: 18 records read, 6 in panel regions, 6 alleles annotated, 11 rows written"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr(progress, "INTERVAL", 0.0)
+    monkeypatch.setattr("sys.stderr", terminal)
+    with pytest.raises(SystemExit) as done:
+        cli.main([str(EXAMPLES / "trio.vcf"), "-o", str(tmp_path / "out.tsv")])
+    assert done.value.code == 0
+    text = terminal.getvalue()
+    assert "\rhftc-annot: 18 records read, 0 in panel regions, " in text
+    assert "\rhftc-annot: 18 records read, 6 in panel regions, " in text
+    erased = text.rindex("\r")  # the line is blanked before the summary is printed
+    assert text[erased - 1] == " " and text[erased + 1:].startswith("hftc-annot: warning: no reference FASTA")
+    assert SUMMARY in text
+
+
+def test_no_progress_when_not_a_terminal_and_levels(tmp_path: Path) -> None:
+    out = tmp_path / "out.tsv"
+    default = run_cli(EXAMPLES / "trio.vcf", "-o", out)
+    assert "\r" not in default.err and default.err.splitlines()[-1].startswith(SUMMARY)
+    assert default.err.splitlines()[0].startswith("hftc-annot: warning: no reference FASTA")
+    assert run_cli(EXAMPLES / "trio.vcf", "-o", out, "-q").err == ""
+    assert run_cli(EXAMPLES / "trio.vcf", "-o", out, "--log-level", "error").err == ""
+    warning = run_cli(EXAMPLES / "trio.vcf", "-o", out, "--log-level", "warning").err.splitlines()
+    assert len(warning) == 1 and warning[0].startswith("hftc-annot: warning: no reference FASTA")
+    debug = [line.split(": ")[2] for line in run_cli(EXAMPLES / "trio.vcf", "-o", out, "--log-level", "debug").err
+             .splitlines() if line.startswith("hftc-annot: debug: ")]
+    assert debug == ["input", "panel", "read", "inheritance", "write"]
+    bad = run_cli(EXAMPLES / "trio.vcf", "-o", out, "-q", "--genes", "NOPE")
+    assert bad.code == 2 and bad.err.startswith("hftc-annot: error: --genes: 'NOPE' is not a panel gene")
