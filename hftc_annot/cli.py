@@ -28,6 +28,8 @@ Examples:
   bcftools view -f PASS cohort.vcf.gz | hftc-annot - --build GRCh38 -o pass.tsv
   hftc-annot exome_b37.vcf --build GRCh37 --padding 50
   hftc-annot panel --build GRCh37                          # the genes and their transcripts
+  hftc-annot cohort.vcf.gz --shard 3/8 -o part3.tsv         # one cluster job: gene group 3 of 8
+  hftc-annot merge -o cohort.tsv part*.tsv                  # join shards (or per-sample reports)
 \b
 Exit status: 0 done; 2 bad input or options (one line on stderr, no output file); 1 internal error.
 """
@@ -138,7 +140,8 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, sampl
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
-    index only the panel regions are read. Other commands: 'hftc-annot panel' lists the genes.
+    index only the panel regions are read. Other commands: 'hftc-annot panel' lists the genes,
+    'hftc-annot merge' joins outputs, 'hftc-annot reference' installs a reference.
     """
     if genes and regions_bed:
         raise click.UsageError("--genes and --regions cannot be combined: --regions replaces the gene list")
