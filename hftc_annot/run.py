@@ -31,7 +31,7 @@ from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
 from hftc_annot.knowledge import Knowledge, KnowledgeStage
 from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE
-from hftc_annot.panel import Panel, load_panel, read_bed, shard_genes
+from hftc_annot.panel import Panel, PanelHit, load_panel, read_bed, shard_genes
 from hftc_annot.progress import Progress
 from hftc_annot.reader import VcfInput, open_vcf
 from hftc_annot.reader.genotypes import Carriers, carriers
@@ -400,8 +400,9 @@ class Kept:
 
 
 def _without_samples(annotated: AnnotatedHit) -> AnnotatedHit:
-    hit = dataclasses.replace(annotated.hit, record=annotated.hit.record.without_samples())
-    return dataclasses.replace(annotated, hit=hit)
+    hit = annotated.hit
+    return AnnotatedHit(PanelHit(hit.record.without_samples(), hit.genes, hit.alleles, hit.skipped, hit.label),
+                        annotated.effects)
 
 
 def _count(hit, summary: Summary) -> None:

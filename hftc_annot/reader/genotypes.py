@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record, format_column, format_matrix
+from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record, floats
 
 ZYGOSITIES = {
     "hom_alt": "all of the sample's alleles are this ALT",
@@ -74,24 +75,28 @@ def carriers(record: Record, allele: int) -> Carriers:
     rows = np.flatnonzero((gts == allele).any(axis=1)) if gts is not None else np.zeros(0, dtype=np.int64)
     if not rows.size:
         return Carriers(rows, (), (), np.zeros((0, 5)))
-    n = gts.shape[0]
-    nan = np.full(rows.size, np.nan)
-    depths = format_matrix(record.ad, n)
-    if depths is None:
-        ref_depth = alt_depth = fraction = nan
-    else:
-        depths = depths[rows]
-        ref_depth = depths[:, 0] if depths.shape[1] else nan
-        alt_depth = depths[:, allele] if depths.shape[1] > allele else nan
-        total = np.nansum(depths, axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fraction = np.where((total > 0) & ~np.isnan(alt_depth), alt_depth / total, np.nan)
+    gq, dp = _first_values(record.gq, rows), _first_values(record.dp, rows)
+    depths = [floats(d) for d in record.ad[rows].tolist()] if record.ad is not None else [[]] * rows.size
     keys = [(*alleles, phased) for alleles, phased in zip(gts[rows].tolist(), record.phased[rows].tolist(),
                                                            strict=True)]
     texts = {}  # genotype text and zygosity per distinct call: a cohort has few
     for key in set(keys):
         present = [a for a in key[:-1] if a != ALLELE_ABSENT]
         texts[key] = genotype_text(present, key[-1]), zygosity(present, allele)
-    values = np.column_stack([format_column(record.gq, n)[rows], format_column(record.dp, n)[rows], ref_depth,
-                              alt_depth, fraction])
-    return Carriers(rows, tuple(texts[k][0] for k in keys), tuple(texts[k][1] for k in keys), values)
+    values = []
+    for q, d, ad in zip(gq, dp, depths, strict=True):
+        ref_depth = ad[0] if ad else math.nan
+        alt_depth = ad[allele] if len(ad) > allele else math.nan
+        total = sum(x for x in ad if not math.isnan(x))
+        fraction = alt_depth / total if total > 0 and not math.isnan(alt_depth) else math.nan
+        values.append((q, d, ref_depth, alt_depth, fraction))
+    return Carriers(rows, tuple(texts[k][0] for k in keys), tuple(texts[k][1] for k in keys),
+                    np.array(values, dtype=np.float64))
+
+
+def _first_values(values: np.ndarray | None, rows: np.ndarray) -> list[float]:
+    """The first value of a FORMAT field for each of `rows`, NaN where missing or absent."""
+    if values is None:
+        return [math.nan] * rows.size
+    return [(floats(v)[:1] or [math.nan])[0] if isinstance(v, list) else floats([v])[0]
+            for v in values[rows].tolist()]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -55,7 +54,8 @@ class Record:
 
     def without_samples(self) -> Record:
         """This record without its per-sample arrays and htslib object: what the report keeps per record."""
-        return dataclasses.replace(self, genotypes=None, phased=None, gq=None, dp=None, ad=None, variant=None)
+        return Record(self.chrom, self.pos, self.id, self.ref, self.alts, self.filters, None, None, None, None, None,
+                      self.line, None)
 
 
 def skip_reason(ref: str, alt: str) -> str | None:
@@ -99,6 +99,11 @@ def format_column(values: np.ndarray | None, n: int, column: int = 0) -> np.ndar
     if matrix is None or matrix.shape[1] <= column:
         return np.full(n, np.nan)
     return matrix[:, column]
+
+
+def floats(values: list) -> list[float]:
+    """FORMAT values as floats: htslib's missing and vector-end codes and unparsable text become NaN."""
+    return [math.nan if (isinstance(v, int) and v <= INT_MISSING + 1) else _number(v) for v in values]
 
 
 def _number(value) -> float:
