@@ -23,7 +23,7 @@ VCF_SAME = ("##hftc-annot_version=", "##hftc-annot_build=")
 
 @dataclass
 class Report:
-    """One hftc-annot TSV report: its preamble fields, gene and sample lists, and where its rows start."""
+    """One hftc-annot TSV report: its version, preamble fields, genes, samples and padding."""
 
     path: str
     version: str
@@ -117,17 +117,14 @@ def _rows(path: str, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
                     cells[gene], contig_rank(canonical_contig(cells[chrom])), int(cells[pos])), line)
 
 
-def first_build(report: Report) -> str:
-    return report.fields["build"].split(" ", 1)[0]
-
-
 def merge_reports(paths: list[str], output, command: str) -> int:
     """Write the merged report of `paths` to `output` (a text handle); returns the number of rows."""
     reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.fields["input"], r.genes))
     _check_reports(reports)
     inputs = list(dict.fromkeys(r.fields["input"] for r in reports))
     samples = [s for source in inputs for s in next(r for r in reports if r.fields["input"] == source).samples]
-    panel_order = {g.symbol: i for i, g in enumerate(load_panel(first_build(reports[0]), padding=0).genes)}
+    build = reports[0].fields["build"].split(" ", 1)[0]
+    panel_order = {g.symbol: i for i, g in enumerate(load_panel(build, padding=0).genes)}
     genes = sorted({g for r in reports for g in r.genes}, key=lambda g: (panel_order.get(g, len(panel_order)), g))
     first = reports[0].fields
     preamble = [f"hftc-annot {__version__}", f"command: {command}",

@@ -195,12 +195,12 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     temps = [temporary(config.output)] + ([temporary(config.summary)] if config.summary else []) + (
         [temporary(config.report)] if config.report else [])
     report = TsvWriter(preamble, samples, config.max_af if config.max_af is not None else RARE)
-    spill, spill_path = None, temporary("-")
+    spill, spill_path = None, temporary("-") if fmt == "vcf" else None
     try:
         records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
         kept: list[Kept] = []
         for record in records:
-            if spill is None and fmt == "vcf":
+            if spill is None and spill_path:
                 spill = _spill_writer(vcf, spill_path)
             hit = panel.hit(record)
             _count(hit, summary)
@@ -251,7 +251,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
         raise
     finally:
         report.close()
-        os.unlink(spill_path)
+        if spill_path:
+            os.unlink(spill_path)
     return summary
 
 

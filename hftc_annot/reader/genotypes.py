@@ -65,9 +65,6 @@ class Carriers:
                                                   self.values.tolist(), strict=True):
             yield Call(sample, genotype, kind, *values)
 
-    def __len__(self) -> int:
-        return len(self.genotypes)
-
 
 def carriers(record: Record, allele: int) -> Carriers:
     """Calls of every sample with at least one copy of ALT number `allele` (1-based)."""
@@ -98,5 +95,8 @@ def _first_values(values: np.ndarray | None, rows: np.ndarray) -> list[float]:
     """The first value of a FORMAT field for each of `rows`, NaN where missing or absent."""
     if values is None:
         return [math.nan] * rows.size
-    return [(floats(v)[:1] or [math.nan])[0] if isinstance(v, list) else floats([v])[0]
-            for v in values[rows].tolist()]
+    first = []
+    for value in values[rows].tolist():
+        found = floats(value if isinstance(value, list) else [value])
+        first.append(found[0] if found else math.nan)
+    return first
