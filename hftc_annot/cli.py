@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import shlex
+import signal
 import sys
+import threading
 
 import click
 
@@ -24,7 +26,7 @@ Examples:
   hftc-annot sample.vcf.gz > sample.hftc.tsv
   hftc-annot sample.vcf.gz -o sample.hftc.vcf.gz          # annotated VCF (format from the name)
   hftc-annot trio.vcf.gz --ped trio.ped --summary trio.summary.tsv -o trio.tsv
-  hftc-annot trio.bcf --genes GALNT3,FGF23,KL --samples child,mother
+  hftc-annot trio.bcf --genes GALNT3,FGF23,KL --samples CHILD,MOTHER
   bcftools view -f PASS cohort.vcf.gz | hftc-annot - --build GRCh38 -o pass.tsv
   hftc-annot exome_b37.vcf --build GRCh37 --padding 50
   hftc-annot panel --build GRCh37                          # the genes and their transcripts
@@ -93,7 +95,7 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--regions", "regions_bed", type=click.Path(dir_okay=False), metavar="BED",
               help="Custom target regions instead of the panel's padded transcripts.")
 @click.option("--samples", multiple=True, metavar="NAMES",
-              help="Only these samples (comma-separated; repeatable).")
+              help="Only these samples (comma-separated, exact names as in the VCF; repeatable).")
 @click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
               help="bp kept on each side of every MANE transcript (splice regions, up/downstream).")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
@@ -236,27 +238,20 @@ def merge(inputs: tuple[str, ...], output: str) -> None:
     Refuses reports of another hftc-annot version, build, padding, knowledge or reference, shards that share a
     gene, and a sample found in two inputs. Rows come out in the order one unsharded run would give.
     """
-    import os
-
     from hftc_annot.merge import merge_reports, merge_vcfs, output_kind
-    from hftc_annot.run import publish, temporary, text_output
+    from hftc_annot.outputs import Outputs
 
     command = " ".join([PROG, *map(shlex.quote, sys.argv[1:])])
     kind = output_kind(list(inputs))
-    if output != "-" and any(os.path.exists(i) and os.path.abspath(i) == os.path.abspath(output) for i in inputs):
-        raise click.UsageError(f"the output {output} is one of the inputs; hftc-annot never overwrites its input")
-    temp = temporary(output)
-    try:
+    with Outputs(inputs) as outputs:
+        outputs.add("output", output, "-o")
         if kind == "vcf":
-            count = merge_vcfs(list(inputs), temp, output.endswith(".gz"), command)
+            count = merge_vcfs(list(inputs), outputs.temp("output"), outputs.destination("output").compressed,
+                               command)
         else:
-            with text_output(temp, output) as handle:
+            with outputs.text("output") as handle:
                 count = merge_reports(list(inputs), handle, command)
-        publish(temp, output)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+        outputs.publish()
     click.echo(f"{PROG} merge: {len(inputs)} {kind.upper()} files, {count:,} {'records' if kind == 'vcf' else 'rows'}"
                f" written", err=True)
 
@@ -264,8 +259,15 @@ def merge(inputs: tuple[str, ...], output: str) -> None:
 SUBCOMMANDS = {"panel": panel, "reference": reference, "merge": merge}
 
 
+def _terminate(signum: int, _frame) -> None:
+    """SIGTERM (a cluster's time limit, `kill`) unwinds like an error, so every temporary file is removed."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: dispatch to a subcommand or the default annotate command; never a traceback."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     args = list(sys.argv[1:] if argv is None else argv)
     command, name = annotate, PROG
     if args and args[0] in SUBCOMMANDS:

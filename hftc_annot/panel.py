@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError, open_text
 from hftc_annot.reader.records import Record, skip_reason
 from hftc_annot.regions import Regions
-from hftc_annot.resources import genes_bed, read_table
+from hftc_annot.resources import BUILDS, genes_bed, read_table
 
 DEFAULT_PADDING = 5000
 """bp added on each side of a transcript: covers splice regions and VEP's 5 kb up/downstream window."""
@@ -67,10 +69,11 @@ class Panel:
             by_contig.setdefault(gene.contig, []).append(gene)
         return {contig: tuple(genes) for contig, genes in by_contig.items()}
 
-    def regions(self) -> Regions:
+    def regions(self, contigs: Iterable[str] = ()) -> Regions:
+        """The padded transcripts (or the --regions BED), numbering `contigs` too (see Regions)."""
         if self.custom_regions:
-            return Regions((c, s, e) for c, s, e, _ in self.custom_regions)
-        return Regions((g.contig, g.start - self.padding, g.end + self.padding) for g in self.genes)
+            return Regions(((c, s, e) for c, s, e, _ in self.custom_regions), contigs)
+        return Regions(((g.contig, g.start - self.padding, g.end + self.padding) for g in self.genes), contigs)
 
     def hit(self, record: Record) -> PanelHit:
         contig = canonical_contig(record.chrom)
@@ -184,3 +187,14 @@ def read_bed(path: str) -> tuple[tuple[str, int, int, str], ...]:
     if not regions:
         raise InputError(path, "no regions in the BED file")
     return tuple(regions)
+
+
+def on_other_build(panel: Panel) -> Panel | None:
+    """The same genes and padding on the other build (those with a model there), for telling a file of the
+    wrong build; None for a --regions run, whose BED has one build only."""
+    if panel.custom_regions:
+        return None
+    other = next(build for build in BUILDS if build != panel.build)
+    wanted = {g.symbol for g in panel.genes}
+    full = load_panel(other, None, panel.padding)
+    return dataclasses.replace(full, genes=tuple(g for g in full.genes if g.symbol in wanted))

@@ -17,7 +17,9 @@ class Regions:
     records in numpy, which is what the streaming prefilter uses.
     """
 
-    def __init__(self, intervals: Iterable[tuple[str, int, int]]) -> None:
+    def __init__(self, intervals: Iterable[tuple[str, int, int]], contigs: Iterable[str] = ()) -> None:
+        """`contigs` adds contigs without intervals, so that two Regions built with the same list number their
+        contigs alike (`code`) and can be tested on the same arrays."""
         by_contig: dict[str, list[tuple[int, int]]] = {}
         for contig, start, end in intervals:
             by_contig.setdefault(contig, []).append((max(1, start), end))
@@ -30,10 +32,11 @@ class Regions:
                 else:
                     merged.append((start, end))
             self._merged[contig] = merged
-        self.contigs: tuple[str, ...] = tuple(sorted(self._merged))
+        self.contigs: tuple[str, ...] = tuple(sorted(set(self._merged) | set(contigs)))
         self._starts = {c: [s for s, _ in spans] for c, spans in self._merged.items()}
         codes = {c: i for i, c in enumerate(self.contigs)}
-        flat = [(codes[c] << _SHIFT | s, codes[c] << _SHIFT | e) for c in self.contigs for s, e in self._merged[c]]
+        flat = [(codes[c] << _SHIFT | s, codes[c] << _SHIFT | e) for c in self.contigs
+                for s, e in self._merged.get(c, ())]
         self._global_starts = np.array([s for s, _ in flat], dtype=np.int64)
         self._global_ends = np.array([e for _, e in flat], dtype=np.int64)
 

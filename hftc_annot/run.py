@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import gzip
-import io
 import logging
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -18,22 +15,30 @@ from dataclasses import dataclass, field
 import cyvcf2
 
 from hftc_annot import __version__
-from hftc_annot.assembly import assembly_lengths, canonical_contig, detect_build, resolve_build
+from hftc_annot.assembly import (
+    BuildEvidence,
+    assembly_lengths,
+    canonical_contig,
+    contig_spellings,
+    detect_build,
+    resolve_build,
+)
 from hftc_annot.consequence import AnnotatedHit, ConsequenceStage, choose_transcripts
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
 from hftc_annot.consequence.reference import InstalledSource, check_indexed, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource
 from hftc_annot.consequence.transcripts import read_gff3
-from hftc_annot.errors import UsageError
+from hftc_annot.errors import InputError, UsageError
 from hftc_annot.inheritance import MODES, Findings, InheritanceStage, Settings
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
 from hftc_annot.knowledge import Knowledge, KnowledgeStage
 from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE
-from hftc_annot.panel import Panel, PanelHit, load_panel, read_bed, shard_genes
+from hftc_annot.outputs import Outputs
+from hftc_annot.panel import Panel, PanelHit, load_panel, on_other_build, read_bed, shard_genes
 from hftc_annot.progress import Progress
-from hftc_annot.reader import VcfInput, open_vcf
+from hftc_annot.reader import Record, VcfInput, open_vcf
 from hftc_annot.reader.genotypes import Carriers, carriers
 from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import models_gff3
@@ -113,41 +118,37 @@ def output_format(config: Config) -> str:
     return config.fmt
 
 
-def check_output(config: Config) -> None:
-    """Fail before reading anything when the output cannot be written or would replace the input."""
-    if config.output == "-":
-        return
-    directory = os.path.dirname(os.path.abspath(config.output))
-    if not os.path.isdir(directory):
-        raise UsageError(f"cannot write {config.output}: directory {directory} does not exist")
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write {config.output}: directory {directory} is not writable")
-    if os.path.isdir(config.output):
-        raise UsageError(f"cannot write {config.output}: it is a directory")
-    if config.vcf != "-" and os.path.exists(config.output) and os.path.samefile(config.vcf, config.output):
-        raise UsageError(f"the output {config.output} is the input; hftc-annot never overwrites its input")
+def plan_outputs(config: Config, outputs: Outputs) -> None:
+    """Check every output path before reading anything: a bad one fails the run before it starts."""
+    outputs.add("output", config.output, "-o")
+    if config.summary:
+        outputs.add("summary", config.summary, "--summary")
+    if config.report:
+        outputs.add("report", config.report, "--report")
 
 
 def run(config: Config, warn: Callable[[str], None], progress: Progress | None = None) -> Summary:
-    """Annotate config.vcf; the output appears only when the whole run succeeded."""
+    """Annotate config.vcf; the outputs appear only when the whole run succeeded."""
     started = time.perf_counter()
     fmt = output_format(config)
-    check_output(config)
-    regions_bed = read_bed(config.regions_bed) if config.regions_bed else ()
-    vcf = open_vcf(config.vcf, config.threads)
-    progress = progress or Progress(sys.stderr, enabled=False)
-    vcf.progress = progress.records
-    try:
-        summary = _annotate(config, fmt, vcf, regions_bed, warn, progress)
-    finally:
-        progress.close()
-        vcf.close()
+    inputs = (config.vcf, config.regions_bed, config.fasta, config.gff, config.ped, config.clinvar, config.gnomad)
+    with Outputs(tuple(path for path in inputs if path)) as outputs:
+        plan_outputs(config, outputs)
+        regions_bed = read_bed(config.regions_bed) if config.regions_bed else ()
+        vcf = open_vcf(config.vcf, config.threads)
+        progress = progress or Progress(sys.stderr, enabled=False)
+        vcf.progress = progress.records
+        try:
+            summary = _annotate(config, fmt, vcf, regions_bed, outputs, warn, progress)
+        finally:
+            progress.close()
+            vcf.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn: Callable[[str], None],
-              progress: Progress) -> Summary:
+def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outputs: Outputs,
+              warn: Callable[[str], None], progress: Progress) -> Summary:
     started = time.perf_counter()
     header = vcf.header
     evidence = detect_build(header.contigs, list(header.lines))
@@ -192,12 +193,13 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
     preamble.append("knowledge: " + "; ".join(knowledge.sources))
     preamble.append("evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
                     "position; cells from the input that start with = + - @ get a leading apostrophe")
-    temps = [temporary(config.output)] + ([temporary(config.summary)] if config.summary else []) + (
-        [temporary(config.report)] if config.report else [])
     report = TsvWriter(preamble, samples, config.max_af if config.max_af is not None else RARE)
-    spill, spill_path = None, temporary("-") if fmt == "vcf" else None
+    spill, spill_path = None, _temporary() if fmt == "vcf" else None
     try:
-        records = vcf.records(regions=panel.regions(), samples=list(config.samples) if config.samples else None)
+        other = on_other_build(panel)
+        contigs = {g.contig for g in panel.genes} | ({g.contig for g in other.genes} if other else set())
+        records = vcf.records(regions=panel.regions(contigs), samples=list(config.samples) if config.samples else None,
+                              other=other.regions(contigs) if other else None)
         kept: list[Kept] = []
         for record in records:
             if spill is None and spill_path:
@@ -205,16 +207,25 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
             hit = panel.hit(record)
             _count(hit, summary)
             progress.panel(summary.panel_records)
-            annotated = stage.annotate(hit, summary.note_problem)
-            frequencies = knowledge.frequencies(record)
-            inheritance.add(annotated, frequencies)
-            known = knowledge.annotate(annotated, frequencies)
+            try:
+                annotated = stage.annotate(hit, summary.note_problem)
+                frequencies = knowledge.frequencies(record)
+                inheritance.add(annotated, frequencies)
+                known = knowledge.annotate(annotated, frequencies)
+            except UnicodeDecodeError:  # htslib's INFO text is decoded only when a stage reads it
+                raise InputError(vcf.source, f"{record.where}: INFO text that is not UTF-8") from None
             calls = None if record.genotypes is None else {a: carriers(record, a) for a in hit.alleles}
             if spill is not None:
-                spill.write_record(record.variant)
+                _spill(spill, record, vcf)
             kept.append(Kept(_without_samples(annotated), known, calls))
-        log.debug("read: records=%d panel_records=%d seconds=%.2f", vcf.records_read, summary.panel_records,
-                  time.perf_counter() - started)
+        log.debug("read: records=%d panel_records=%d other_build_records=%d seconds=%.2f", vcf.records_read,
+                  summary.panel_records, vcf.other_hits, time.perf_counter() - started)
+        check = build_check(build, evidence if config.build == "auto" else None, summary.panel_records,
+                            other.build if other else "", vcf.other_hits)
+        check = check or naming_check(build, summary.panel_records, vcf.first_contig)
+        if check:
+            warn(check)
+            preamble.append(f"build_check: {check}")
         started = time.perf_counter()
         findings = inheritance.finish()
         log.debug("inheritance: samples=%d flagged_alleles=%d summary_lines=%d seconds=%.2f", len(samples),
@@ -229,31 +240,45 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, warn:
             html = render(preamble, list(report.dicts()), findings.summary, panel.genes, chosen, panel.without_model)
         if fmt == "vcf":
             (spill or _spill_writer(vcf, spill_path)).close()
-            _write_vcf(temps[0], config.output, spill_path, preamble, kept, findings, summary)
+            _write_vcf(outputs, spill_path, preamble, kept, findings, summary)
         else:
-            _write_report(temps[0], config.output, fmt, report, html)
+            _write_report(outputs, fmt, report, html)
         if config.report:
-            with text_output(temps[-1], "") as handle:
+            with outputs.text("report") as handle:
                 handle.write(html)
         if config.summary:
-            _write_summary(temps[1], preamble, findings)
+            _write_summary(outputs, preamble, findings)
         summary.records_read = vcf.records_read
         log.debug("write: format=%s rows=%d seconds=%.2f", fmt, summary.rows, time.perf_counter() - started)
-        publish(temps[0], config.output)
-        if config.summary:
-            publish(temps[1], config.summary)
-        if config.report:
-            publish(temps[-1], config.report)
-    except BaseException:
-        for temp in temps:
-            if os.path.exists(temp):
-                os.unlink(temp)
-        raise
+        outputs.publish()
     finally:
         report.close()
         if spill_path:
             os.unlink(spill_path)
     return summary
+
+
+def build_check(build: str, evidence: BuildEvidence | None, found: int, other_build: str, other: int) -> str | None:
+    """A warning when far more records fall in the panel regions of the other build than of `build`: a file of
+    the wrong build must not look like a file without findings. `evidence` is the header's, when it chose."""
+    if other < 3 or other <= 2 * found:
+        return None
+    question = f"{found:,} records in {build} panel regions, but {other:,} would be in {other_build} panel regions"
+    if evidence is not None and evidence.build == build:
+        return f"{question}: the header says {build} ({evidence.reason}); do the records and the header agree?"
+    return f"{question}: is this file {other_build}? (use --build {other_build})"
+
+
+def naming_check(build: str, found: int, first_contig: str | None) -> str | None:
+    """A warning when no record is in the panel and the records' contig names are not ones the reader maps."""
+    if found or first_contig is None:
+        return None
+    canonical = canonical_contig(first_contig)
+    if canonical in assembly_lengths()[build] and first_contig in contig_spellings(canonical):
+        return None
+    return (f"0 records in {build} panel regions, and the first record's contig '{first_contig}' is not a "
+            "chromosome name hftc-annot reads (1-22, X, Y, MT, with or without 'chr'): rename the contigs, e.g. "
+            "with bcftools annotate --rename-chrs")
 
 
 def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...],
@@ -273,6 +298,7 @@ def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...
         check_indexed(config.fasta)
         seq = FastaSource(config.fasta)
         _check_fasta_build(seq, panel)
+        seq.check_index(sorted({g.contig for g in panel.genes}))
     elif manifest(panel.build) is not None:
         seq = InstalledSource(panel.build)
     else:
@@ -331,6 +357,8 @@ def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callabl
     if panel.without_model and not config.genes and not config.shard:
         warn(f"{len(panel.without_model)} panel genes have no {panel.build} transcript model and are not covered: "
              f"{', '.join(panel.without_model)}")
+    for note in vcf.notes:
+        warn(note)
     if vcf.info.stale_index:
         warn(f"{vcf.info.stale_index} is older than {vcf.source}; not using it (streaming the whole file)")
     declared = {canonical_contig(c) for c in vcf.header.contigs}
@@ -341,22 +369,14 @@ def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callabl
         warn("--threads has no effect on an uncompressed VCF")
 
 
-def temporary(output: str) -> str:
-    """A temporary file beside `output` (or in $TMPDIR for stdout), renamed into place on success."""
-    directory = None if output == "-" else os.path.dirname(os.path.abspath(output))
-    handle, temp = tempfile.mkstemp(prefix=".hftc-annot-", suffix=".part", dir=directory)
+def _temporary() -> str:
+    handle, temp = tempfile.mkstemp(prefix="hftc-annot-", suffix=".bcf")
     os.close(handle)
     return temp
 
 
-def text_output(temp: str, output: str) -> io.TextIOWrapper:
-    raw = open(temp, "wb")
-    packed = gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
-    return io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
-
-
-def _write_report(temp: str, output: str, fmt: str, report: TsvWriter, html: str | None) -> None:
-    with text_output(temp, output) as handle:
+def _write_report(outputs: Outputs, fmt: str, report: TsvWriter, html: str | None) -> None:
+    with outputs.text("output") as handle:
         if fmt == "html":
             handle.write(html)
         else:
@@ -369,11 +389,26 @@ def _spill_writer(vcf: VcfInput, path: str) -> cyvcf2.Writer:
     return cyvcf2.Writer(path, vcf.template, mode="wbu")
 
 
-def _write_vcf(temp: str, output: str, spilled: str, preamble: list[str], kept: list[Kept], findings: Findings,
+def _spill(spill: cyvcf2.Writer, record: Record, vcf: VcfInput) -> None:
+    """Keep a panel record for the annotated VCF; htslib refuses records that use keys the header lacks."""
+    try:
+        spill.write_record(record.variant)
+    except Exception:  # cyvcf2 raises a plain Exception with htslib's error code
+        declared = {line.split("ID=", 1)[1].split(",", 1)[0] for line in vcf.header.lines
+                    if line.startswith(("##INFO=<", "##FORMAT=<")) and "ID=" in line}
+        used = [f"INFO/{key}" for key, _ in record.variant.INFO if key not in declared]
+        used += [f"FORMAT/{key}" for key in record.variant.FORMAT or () if key not in declared]
+        what = ", ".join(used) or "a key or value"
+        raise InputError(vcf.source, f"{record.where}: {what} not declared in the header, so the record cannot be "
+                         "written to the annotated VCF; add the ##INFO/##FORMAT line (bcftools annotate -h)") from None
+
+
+def _write_vcf(outputs: Outputs, spilled: str, preamble: list[str], kept: list[Kept], findings: Findings,
                summary: Summary) -> None:
     meta = {"version": __version__, "command": preamble[1].split(": ", 1)[1], "build": summary.build}
+    meta.update(line.split(": ", 1) for line in preamble if line.startswith("build_check: "))
     records = cyvcf2.VCF(spilled, gts012=False)
-    writer = VcfWriter(temp, vcf_mode(output), records, meta, findings)
+    writer = VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), records, meta, findings)
     try:
         for order, (item, variant) in enumerate(zip(kept, records, strict=True)):
             summary.rows += writer.write(item.annotated, order, variant)
@@ -382,8 +417,8 @@ def _write_vcf(temp: str, output: str, spilled: str, preamble: list[str], kept: 
         records.close()
 
 
-def _write_summary(temp: str, preamble: list[str], findings: Findings) -> None:
-    with text_output(temp, "") as handle:
+def _write_summary(outputs: Outputs, preamble: list[str], findings: Findings) -> None:
+    with outputs.text("summary") as handle:
         handle.writelines(f"## {line}\n" for line in preamble)
         handle.write("sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation\n")
         for row in findings.summary:
@@ -413,16 +448,3 @@ def _count(hit, summary: Summary) -> None:
     record = hit.record
     if record.genotypes is not None and record.genotypes.size and record.genotypes.max() > len(record.alts):
         summary.note_problem("genotype names an ALT allele the record does not have", record.where)
-
-
-def publish(temp: str, output: str) -> None:
-    if output == "-":
-        with open(temp, "rb") as handle:
-            shutil.copyfileobj(handle, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-        os.unlink(temp)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, output)

@@ -43,9 +43,9 @@ def genome(tmp_path_factory: pytest.TempPathFactory) -> dict:
     fasta = work / "chr21.fa.gz"
     pysam.tabix_compress(str(plain), str(fasta), force=True)
     pysam.faidx(str(fasta))
-    plain.unlink()
+    pysam.faidx(str(plain))
     t = next(t for t in read_gff3(models_gff3("GRCh38")) if t.gene == "JAM2")
-    return {"fasta": fasta, "sequence": sequence, "start": start, "transcript": t, "work": work}
+    return {"fasta": fasta, "plain": plain, "sequence": sequence, "start": start, "transcript": t, "work": work}
 
 
 def _base(genome: dict, pos: int) -> str:
@@ -113,6 +113,56 @@ def test_wrong_fasta_is_refused(genome: dict, tmp: Path, case: str, message: str
     result = run_cli(vcf, "--fasta", fasta, "-o", tmp / "out.tsv")
     assert result.code == 2 and message in result.err and result.err.count("\n") == 1, result.err
     assert not (tmp / "out.tsv").exists()
+
+
+def _stale_copy(genome: dict, tmp: Path, kind: str) -> Path:
+    """A copy of the FASTA whose title line grew after it was indexed: its .fai offsets are 9 bytes short."""
+    source = genome["fasta" if kind == "bgzip" else "plain"]
+    copy = tmp / source.name
+    copy.symlink_to(source)
+    for suffix in (".gzi",) if kind == "bgzip" else ():
+        (tmp / (source.name + suffix)).symlink_to(str(source) + suffix)
+    rows = [line.split("\t") for line in Path(str(source) + ".fai").read_text().splitlines()]
+    Path(str(copy) + ".fai").write_text("".join("\t".join([r[0], r[1], str(int(r[2]) - 9), *r[3:]]) + "\n"
+                                                for r in rows))
+    return copy
+
+
+@pytest.mark.parametrize("kind", ["plain", "bgzip"])
+def test_stale_fasta_index_is_refused(genome: dict, tmp: Path, kind: str) -> None:
+    fasta = _stale_copy(genome, tmp, kind)
+    vcf = write_vcf(tmp / "in.vcf", ["chr21 25700000 . A G 50 PASS . GT 0/1"])
+    result = run_cli(vcf, "--fasta", fasta, "-o", tmp / "out.tsv")
+    assert result.code == 2, result.err
+    assert result.err == (f"hftc-annot: error: {fasta}: contig chr21: the .fai/.gzi index does not match the file "
+                          "(was the FASTA changed after it was indexed?); re-index it with samtools faidx\n")
+    assert not (tmp / "out.tsv").exists()
+
+
+def test_failed_install_leaves_the_cache_as_it_was(genome: dict, tmp: Path) -> None:
+    cache = tmp / "cache"
+    env = {**os.environ, "HFTC_ANNOT_CACHE": str(cache)}
+    stale = _stale_copy(genome, tmp, "bgzip")
+    first = run_cli("reference", "install", stale, env=env)
+    assert first.code == 2 and first.err.count("\n") == 1 and "re-index it with samtools faidx" in first.err
+    assert not cache.exists()  # no empty folders left behind
+    assert run_cli("reference", "install", genome["fasta"], env=env).code == 0
+    installed = sorted(p.name for p in (cache / "reference" / "GRCh38").iterdir())
+    assert run_cli("reference", "install", stale, env=env).code == 2
+    assert sorted(p.name for p in (cache / "reference" / "GRCh38").iterdir()) == installed
+    assert [p.name for p in (cache / "reference").iterdir()] == ["GRCh38"]
+    assert "GRCh38: installed from" in run_cli("reference", "status", env=env).out
+
+
+def test_install_into_a_linked_cache_keeps_the_link(genome: dict, tmp: Path) -> None:
+    (tmp / "disk" / "GRCh38").mkdir(parents=True)
+    (tmp / "cache" / "reference").mkdir(parents=True)
+    link = tmp / "cache" / "reference" / "GRCh38"
+    link.symlink_to(tmp / "disk" / "GRCh38")
+    env = {**os.environ, "HFTC_ANNOT_CACHE": str(tmp / "cache")}
+    result = run_cli("reference", "install", genome["fasta"], env=env)
+    assert result.code == 0, result.err
+    assert link.is_symlink() and (tmp / "disk" / "GRCh38" / "panel.fa.gz").is_file()
 
 
 def test_cds_that_does_not_translate_is_refused() -> None:

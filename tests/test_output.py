@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -214,3 +215,11 @@ def test_json_report_has_the_tsv_rows(tmp: Path) -> None:
     assert document["columns"] == list(COLUMNS)
     assert [[row[c] for c in COLUMNS] for row in document["rows"]] == data_rows((tmp / "r.tsv").read_text())
     assert document["metadata"][0].startswith("hftc-annot ")
+
+
+def test_readme_lists_the_columns_in_file_order() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("### TSV report", 1)[1].split("\n### ", 1)[0]
+    listed = [name for line in section.splitlines() if line.startswith("| `")
+              for name in re.findall(r"`([a-z_]+)`", line.split(" | ")[0])]
+    assert listed == list(COLUMNS)

@@ -7,13 +7,14 @@ manifest.tsv with the build, the source FASTA and the original contig lengths.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
 from hftc_annot.assembly import assembly_lengths, canonical_contig
+from hftc_annot.consequence.sequence import FastaSource
 from hftc_annot.errors import InputError
 
 MARGIN = 10_000  # bp kept around each transcript: room for padding and HGVS 3' shifting
@@ -64,55 +65,80 @@ def install(fasta: str) -> tuple[str, Path, list[str]]:
     """Cut the panel genes of the FASTA's build (plus MARGIN) into the cache and check them.
 
     Returns the build, the installed file and warnings. Genes on contigs the FASTA lacks are skipped
-    (and named); a CDS that does not translate removes the installation and raises.
+    (and named). The new installation is built and checked in a temporary folder beside the old one and
+    swapped in only when every panel CDS translates; a failure leaves the cache as it was.
     """
-    import pysam
-
     from hftc_annot.consequence import ConsequenceStage
     from hftc_annot.consequence.transcripts import read_gff3
     from hftc_annot.panel import load_panel
     from hftc_annot.resources import models_gff3
 
     check_indexed(fasta)
-    genome = pysam.FastaFile(fasta)
-    lengths = dict(zip(genome.references, genome.lengths, strict=True))
-    build = fasta_build(lengths, fasta)
-    names = {canonical_contig(n): n for n in genome.references}
+    genome = FastaSource(fasta)
+    build = fasta_build(genome.lengths, fasta)
+    names = {canonical_contig(n): n for n in genome.lengths}
     panel_genes = load_panel(build, padding=0).genes
     genes = [g for g in panel_genes if g.contig in names]
     missing = [g.symbol for g in panel_genes if g.contig not in names]
     warnings = [f"{fasta} lacks the contigs of {len(missing)} panel genes: {', '.join(missing)}"] if missing else []
-    target = installed_path(build)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as work:
-        plain = Path(work) / "panel.fa"
-        with open(plain, "w") as out:
-            for gene in genes:
-                name = names[gene.contig]
-                first, last = max(1, gene.start - MARGIN), min(lengths[name], gene.end + MARGIN)
-                sequence = genome.fetch(name, first - 1, last)
-                out.write(f">{gene.chrom}:{first}-{last} {gene.symbol}\n")
-                out.writelines(sequence[i:i + 60] + "\n" for i in range(0, len(sequence), 60))
-        packed = Path(work) / "panel.fa.gz"
-        pysam.tabix_compress(str(plain), str(packed), force=True)
-        pysam.faidx(str(packed))
-        manifest = Path(work) / "manifest.tsv"
-        manifest.write_text("key\tvalue\n" + f"build\t{build}\nsource\t{os.path.abspath(fasta)}\n"
-                            + "".join(f"length\t{canonical_contig(n)}={n_len}\n" for n, n_len in lengths.items()))
-        for name in ("panel.fa.gz", "panel.fa.gz.fai", "panel.fa.gz.gzi", "manifest.tsv"):
-            shutil.move(str(Path(work) / name), str(target.parent / name))
+    genome.check_index(sorted({g.contig for g in genes}))
+    final = Path(os.path.realpath(installed_path(build).parent))  # a cache folder that is a link stays a link
+    created = _make_folders(final.parent)
     try:
-        ConsequenceStage(read_gff3(models_gff3(build)), InstalledSource(build), warnings.append)
-    except InputError:
-        for leftover in target.parent.iterdir():
-            leftover.unlink()
+        with tempfile.TemporaryDirectory(prefix=".hftc-annot-", dir=final.parent) as work:
+            fresh = Path(work) / build
+            fresh.mkdir()
+            _cut(genome, genes, names, fresh)
+            _write_manifest(fresh / "manifest.tsv", build, fasta, genome.lengths)
+            ConsequenceStage(read_gff3(models_gff3(build)), InstalledSource(build, fresh), warnings.append)
+            if final.exists():
+                os.rename(final, Path(work) / "previous")
+            os.rename(fresh, final)
+    except BaseException:
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
-    return build, target, warnings
+    return build, installed_path(build), warnings
 
 
-def _manifest_rows(build: str) -> list[list[str]] | None:
+def _make_folders(folder: Path) -> list[Path]:
+    """mkdir -p, returning the folders it made (outermost first) so that a failed install can remove them."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir()
+    return list(reversed(missing))
+
+
+def _cut(genome: FastaSource, genes: list, names: dict[str, str], folder: Path) -> None:
+    """panel.fa.gz (bgzipped, with .fai and .gzi) holding each gene's region, named 'contig:first-last'."""
+    import pysam
+
+    plain = folder / "panel.fa"
+    with open(plain, "w") as out:
+        for gene in genes:
+            name = names[gene.contig]
+            first, last = max(1, gene.start - MARGIN), min(genome.lengths[name], gene.end + MARGIN)
+            sequence = genome.fetch(name, first, last)
+            out.write(f">{gene.chrom}:{first}-{last} {gene.symbol}\n")
+            out.writelines(sequence[i:i + 60] + "\n" for i in range(0, len(sequence), 60))
+    packed = folder / "panel.fa.gz"
+    pysam.tabix_compress(str(plain), str(packed), force=True)
+    pysam.faidx(str(packed))
+    plain.unlink()
+
+
+def _write_manifest(path: Path, build: str, fasta: str, lengths: dict[str, int]) -> None:
+    path.write_text("key\tvalue\n" + f"build\t{build}\nsource\t{os.path.abspath(fasta)}\n"
+                    + "".join(f"length\t{canonical_contig(n)}={n_len}\n" for n, n_len in lengths.items()))
+
+
+def _manifest_rows(build: str, folder: Path | None = None) -> list[list[str]] | None:
     """(key, value) rows of the installed reference's manifest; None when nothing is installed."""
-    path = installed_path(build).parent / "manifest.tsv"
+    path = (folder or installed_path(build).parent) / "manifest.tsv"
     if not path.is_file():
         return None
     return [line.split("\t", 1) for line in path.read_text().splitlines()[1:]]
@@ -126,17 +152,17 @@ def manifest(build: str) -> dict[str, str] | None:
 class InstalledSource:
     """Reads the installed panel reference with genomic coordinates; bases outside the cut regions are N."""
 
-    def __init__(self, build: str) -> None:
+    def __init__(self, build: str, folder: Path | None = None) -> None:
         import pysam
 
-        path = installed_path(build)
+        path = folder / "panel.fa.gz" if folder else installed_path(build)
         self.name = f"installed {build} panel reference ({path})"
         self._fasta = pysam.FastaFile(str(path))
         self._regions: dict[str, list[tuple[int, int, str]]] = {}
         for record in self._fasta.references:
             contig, first, last = _REGION.match(record).groups()
             self._regions.setdefault(canonical_contig(contig), []).append((int(first), int(last), record))
-        lengths = (value.rsplit("=", 1) for key, value in _manifest_rows(build) or () if key == "length")
+        lengths = (value.rsplit("=", 1) for key, value in _manifest_rows(build, folder) or () if key == "length")
         self._lengths = {contig: int(length) for contig, length in lengths}
 
     def length(self, chrom: str) -> int | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from typing import Protocol
 
 from hftc_annot.assembly import canonical_contig
@@ -36,17 +38,17 @@ class FastaSource:
             self._fasta = pysam.FastaFile(path)
         except (OSError, ValueError) as exc:
             raise InputError(path, f"cannot open as an indexed FASTA ({exc}); index it with samtools faidx") from None
-        self._lengths = dict(zip(self._fasta.references, self._fasta.lengths, strict=True))
+        self.lengths = dict(zip(self._fasta.references, self._fasta.lengths, strict=True))
         self._names = {canonical_contig(n): n for n in self._fasta.references}
 
     def _resolve(self, chrom: str) -> str | None:
-        if chrom in self._lengths:
+        if chrom in self.lengths:
             return chrom
         return self._names.get(canonical_contig(chrom))
 
     def length(self, chrom: str) -> int | None:
         name = self._resolve(chrom)
-        return self._lengths[name] if name else None
+        return self.lengths[name] if name else None
 
     def fetch(self, chrom: str, start: int, end: int) -> str:
         name = self._resolve(chrom)
@@ -54,7 +56,65 @@ class FastaSource:
             raise InputError(self.name, f"has no contig {chrom}")
         if end < start:
             return ""
-        return self._fasta.fetch(name, max(0, start - 1), min(end, self._lengths[name])).upper()
+        try:
+            return self._fasta.fetch(name, max(0, start - 1), min(end, self.lengths[name])).upper()
+        except (OSError, ValueError):
+            raise InputError(self.name, f"cannot read {name}:{start}-{end}: {_STALE}") from None
+
+    def check_index(self, contigs: list[str]) -> None:
+        """Each contig's .fai offset must point just after its own '>name' line: an index made before the file
+        was changed would otherwise give other bases without any error."""
+        offsets = _fai_offsets(self.name + ".fai")
+        for contig in contigs:
+            name = self._resolve(contig)
+            if name is None:
+                continue
+            offset = offsets[name]
+            start = max(0, offset - _TITLE_BYTES)
+            try:
+                before = _read_uncompressed(self.name, start, offset - start)
+            except (OSError, EOFError, zlib.error):
+                raise InputError(self.name, f"cannot read near contig {name}: {_STALE}") from None
+            header_end = offset - start
+            line = before[before.rfind(b"\n", 0, header_end - 1) + 1:header_end]
+            title = line[1:].split(None, 1)[0] if line.startswith(b">") and line.endswith(b"\n") else b""
+            if title.decode("latin-1") != name:
+                raise InputError(self.name, f"contig {name}: {_STALE}")
+
+
+_TITLE_BYTES = 1 << 16  # the longest '>name description' line looked for before a contig's first base
+_STALE = ("the .fai/.gzi index does not match the file (was the FASTA changed after it was indexed?); "
+          "re-index it with samtools faidx")
+
+
+def _fai_offsets(path: str) -> dict[str, int]:
+    offsets = {}
+    with open(path) as handle:
+        for line in handle:
+            fields = line.split("\t")
+            if len(fields) >= 3 and fields[2].strip().isdigit():
+                offsets[fields[0]] = int(fields[2])
+    return offsets
+
+
+def _read_uncompressed(path: str, start: int, size: int) -> bytes:
+    """`size` bytes from uncompressed offset `start` of a plain or bgzipped file (bgzip: found with its .gzi)."""
+    with open(path, "rb") as handle:
+        if handle.read(2) != b"\x1f\x8b":
+            handle.seek(start)
+            return handle.read(size)
+        block, block_start = 0, 0
+        with open(path + ".gzi", "rb") as index:
+            count = int.from_bytes(index.read(8), "little")
+            for _ in range(count):
+                packed, unpacked = (int.from_bytes(index.read(8), "little") for _ in range(2))
+                if unpacked > start:
+                    break
+                block, block_start = packed, unpacked
+        handle.seek(block)
+        with gzip.GzipFile(fileobj=handle) as members:
+            members.read(start - block_start)
+            return members.read(size)
 
 
 class MemorySource:

@@ -22,9 +22,9 @@ import cyvcf2
 
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError
-from hftc_annot.reader.header import Header, parse_header
+from hftc_annot.reader.header import FILEFORMAT, Header, parse_header
 from hftc_annot.reader.records import Record, record_from_variant
-from hftc_annot.reader.sniff import InputFile, Kind, inspect_path, kind_of
+from hftc_annot.reader.sniff import InputFile, Kind, inspect_path, kind_of, lacks_bgzf_eof
 from hftc_annot.reader.textscan import (
     TextScanner,
     bgzf_chunks,
@@ -82,15 +82,19 @@ class VcfInput:
         self._first_body = b""
         self._reader: cyvcf2.VCF | None = None
         self.records_read = 0
+        self.other_hits = 0
+        self.first_contig: str | None = None
+        """CHROM of the first record read (indexed input: the first contig of the index)."""
         self.progress: Callable[[int], None] | None = None
         """Told the number of records read, now and then (every chunk or every PROGRESS_EVERY records)."""
+        self.notes: list[str] = []
+        """Warnings about the input that did not stop the run (e.g. a header repaired for htslib)."""
         info = self._inspect(source)
         self.info = info
         self.indexed = info.index is not None
         try:
             if info.kind is Kind.BCF or self.indexed:
-                self._reader = self._open_cyvcf2(info.path)
-                self.header = parse_header(self._reader.raw_header.rstrip("\n").split("\n"), source)
+                self._open_indexed_or_bcf(info)
             else:
                 self._open_text(info)
         except (EOFError, OSError, ValueError, zlib.error) as exc:
@@ -108,13 +112,32 @@ class VcfInput:
             shutil.copyfileobj(stdin, spill)
         self._cleanup.append(spill.name)
         self.source = "<stdin>"
+        if lacks_bgzf_eof(spill.name):
+            raise InputError(self.source, "the compressed BCF ends early: no BGZF end-of-file block (truncated?)")
         return InputFile(source="<stdin>", path=spill.name, kind=Kind.BCF, index=None)
 
-    def _open_cyvcf2(self, path: str) -> cyvcf2.VCF:
+    def _open_indexed_or_bcf(self, info: InputFile) -> None:
+        """Let htslib read the file (BCF, or indexed VCF); an indexed VCF whose header htslib refuses is read
+        as text instead, where a missing ##fileformat line can be supplied and a bad line named."""
+        # htslib's threaded BGZF reader can wait forever on a truncated block when it jumps to a region, so the
+        # indexed route (which reads only the panel regions) reads without threads.
+        threads = self._threads if self._threads > 1 and not self.indexed else None
         try:
-            return cyvcf2.VCF(path, threads=self._threads, gts012=False)
+            self._reader = cyvcf2.VCF(info.path, threads=threads, gts012=False)
         except Exception as exc:  # cyvcf2 raises plain Exception/OSError for unreadable input
-            raise InputError(self.source, f"htslib cannot open it as VCF/BCF ({exc})") from None
+            if info.kind is Kind.BCF:
+                raise InputError(self.source, f"htslib cannot open it as BCF ({exc})") from None
+            self.notes.append(f"htslib cannot read the header of {self.source}, so its index is not used "
+                              "(streaming the whole file)")
+            self.indexed = False
+            self._open_text(info)
+            return
+        try:
+            lines = self._reader.raw_header.rstrip("\n").split("\n")
+            self._reader.samples  # noqa: B018 (decoded here so that a bad name fails now, not when writing)
+        except UnicodeDecodeError:
+            raise InputError(self.source, "not a VCF: header is not UTF-8 text") from None
+        self.header = parse_header(lines, self.source)
 
     def _open_text(self, info: InputFile) -> None:
         self._handle = sys.stdin.buffer if info.path is None else open(info.path, "rb")
@@ -125,20 +148,27 @@ class VcfInput:
         self._chunks = chunks
         lines, self._first_body = _read_text_header(chunks, self.source)
         self.header = parse_header(lines, self.source)
+        if self.header.fileformat_note:
+            self.notes.append(f"{self.source}: {self.header.fileformat_note}")
 
-    def records(self, regions: Regions, samples: list[str] | None) -> Iterator[Record]:
-        """Stream the records whose REF span overlaps `regions`, in input order."""
+    def records(self, regions: Regions, samples: list[str] | None, other: Regions | None = None) -> Iterator[Record]:
+        """Stream the records whose REF span overlaps `regions`, in input order. Records that `other` (the panel
+        on the other build, numbered like `regions`) would keep are counted in `other_hits` once the stream ends."""
         if samples is not None:
             unknown = [s for s in samples if s not in self.header.samples]
             if unknown:
-                raise UsageError(f"--samples: '{unknown[0]}' is not a sample of {self.source} "
-                                 f"(it has {len(self.header.samples)}: {', '.join(self.header.samples[:5])}...)")
+                names = self.header.samples
+                listed = ", ".join(names) if len(names) <= 10 else ", ".join(names[:10]) + ", ..."
+                raise UsageError(f"--samples: '{unknown[0]}' is not a sample of {self.source} (names are "
+                                 f"case-sensitive; it has {len(names)}: {listed or 'none'})")
         if self._reader is None:
-            yield from self._text_records(regions, samples)
+            yield from self._text_records(regions, samples, other)
         elif self.indexed:
             yield from self._indexed_records(regions, samples)
+            if other is not None:
+                self.other_hits = sum(1 for _ in self._indexed_variants(other))
         else:
-            yield from self._streamed_records(regions, samples)
+            yield from self._streamed_records(regions, samples, other)
 
     def _set_samples(self, reader: cyvcf2.VCF, samples: list[str] | None) -> None:
         """Keep only `samples`; htslib keeps them in header order, which the writers rely on."""
@@ -148,32 +178,53 @@ class VcfInput:
             if list(reader.samples) != expected:
                 raise RuntimeError(f"htslib kept samples {reader.samples}, expected {expected}")
 
-    def _text_records(self, regions: Regions, samples: list[str] | None) -> Iterator[Record]:
+    def _text_records(self, regions: Regions, samples: list[str] | None,
+                      other: Regions | None) -> Iterator[Record]:
         assert self._handle is not None
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
-        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns)
+        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other)
         candidates = tempfile.NamedTemporaryFile(prefix="hftc-annot-", suffix=".vcf", delete=False)
         self._cleanup.append(candidates.name)
         first_line = len(self.header.lines) + 1
+        header_lines, numbers = self.header.for_htslib()
         with candidates:
-            candidates.write(self.header.text().encode())
+            candidates.write(("\n".join(header_lines) + "\n").encode())
             try:
                 scan = scanner.scan(_prepend(self._first_body, self._chunks), first_line, candidates, self.progress)
             except (EOFError, OSError, ValueError, zlib.error) as exc:
                 raise InputError(self.source, f"cannot read: {_describe(exc)}") from None
         self.records_read = scan.records
-        reader = cyvcf2.VCF(candidates.name, gts012=False)
+        self.other_hits = scan.other_hits
+        self.first_contig = scan.first_contig
+        try:
+            reader = cyvcf2.VCF(candidates.name, gts012=False)
+        except Exception:  # cyvcf2 raises plain Exception/OSError when htslib refuses the header
+            bad = unparsable_header_line(header_lines)
+            number = numbers[bad] if bad is not None else None
+            raise InputError(self.source, "htslib cannot parse this header line" if number else
+                             "htslib cannot parse the header", line=number) from None
         self._reader = reader
         self._set_samples(reader, samples)
         lines = scan.candidate_lines
         for index, variant in _guarded(reader, self.source, lines):
-            yield record_from_variant(variant, lines[index - 1])
+            yield self._record(variant, lines[index - 1])
 
     def _indexed_records(self, regions: Regions, samples: list[str] | None) -> Iterator[Record]:
+        self._set_samples(self._reader, samples)
+        for variant in self._indexed_variants(regions, count=True):
+            yield self._checked(self._record(variant, None))
+
+    def _indexed_variants(self, regions: Regions, count: bool = False) -> Iterator:
+        """The cyvcf2 variants overlapping `regions`, each once, found through the index; with `count`, every
+        record the index returns counts as read."""
         reader = self._reader
-        self._set_samples(reader, samples)
         warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
-        for name in reader.seqnames:
+        try:
+            names = reader.seqnames
+        except UnicodeDecodeError:
+            raise InputError(self.source, "its index names a contig that is not UTF-8 text") from None
+        self.first_contig = names[0] if names else None
+        for name in names:
             contig = canonical_contig(name)
             previous_end = None
             for start, end in regions.merged(contig):
@@ -182,16 +233,18 @@ class VcfInput:
                 except Exception:  # cyvcf2 raises when a contig has no entry in the index
                     break
                 for _, variant in _guarded(hits, self.source, None):
-                    self.records_read += 1
-                    if self.progress is not None and not self.records_read % PROGRESS_EVERY:
-                        self.progress(self.records_read)
+                    if count:
+                        self.records_read += 1
+                        if self.progress is not None and not self.records_read % PROGRESS_EVERY:
+                            self.progress(self.records_read)
                     if previous_end is not None and previous_end >= variant.POS:
                         continue  # already returned for the previous region
                     if regions.overlaps(contig, variant.POS, variant.POS + len(variant.REF) - 1):
-                        yield self._checked(record_from_variant(variant, None))
+                        yield variant
                 previous_end = end
 
-    def _streamed_records(self, regions: Regions, samples: list[str] | None) -> Iterator[Record]:
+    def _streamed_records(self, regions: Regions, samples: list[str] | None,
+                          other: Regions | None) -> Iterator[Record]:
         reader = self._reader
         self._set_samples(reader, samples)
         contigs: dict[str, str] = {}
@@ -201,14 +254,30 @@ class VcfInput:
             if self.progress is not None and not number % PROGRESS_EVERY:
                 self.progress(number)
             chrom = variant.CHROM
+            if number == 1:
+                self.first_contig = chrom
             contig = contigs.get(chrom) or contigs.setdefault(chrom, canonical_contig(chrom))
-            if overlaps(contig, variant.POS, variant.POS + len(variant.REF) - 1):
-                yield record_from_variant(variant, None)
+            end = variant.POS + len(variant.REF) - 1
+            if overlaps(contig, variant.POS, end):
+                yield self._checked(self._record(variant, None))
+            if other is not None and other.overlaps(contig, variant.POS, end):
+                self.other_hits += 1
+
+    def _record(self, variant, line: int | None) -> Record:
+        try:
+            return record_from_variant(variant, line)
+        except UnicodeDecodeError:
+            where = f"line {line}" if line else f"the record at position {variant.POS}"
+            raise InputError(self.source, f"{where}: text that is not UTF-8") from None
 
     def _checked(self, record: Record) -> Record:
+        """The checks the text scan makes on every line, for records that htslib read itself."""
         if self.header.contigs and record.chrom not in self.header.contigs:
             raise InputError(self.source, f"contig '{record.chrom}' of record {record.chrom}:{record.pos} is "
                              "not declared in the header (##contig lines)")
+        if self.header.samples and not record.variant.FORMAT:
+            raise InputError(self.source, f"record {record.chrom}:{record.pos} has no FORMAT and sample columns, "
+                             f"but the header names {len(self.header.samples)} samples")
         return record
 
     @property
@@ -225,6 +294,37 @@ class VcfInput:
         for path in self._cleanup:
             if os.path.exists(path):
                 os.unlink(path)
+
+
+def unparsable_header_line(lines: list[str]) -> int | None:
+    """The index of the first line of a header (meta lines, then #CHROM) that htslib refuses, found by
+    bisection over its meta lines; None when htslib reads the whole header."""
+
+    def parses(head: list[str]) -> bool:
+        with tempfile.NamedTemporaryFile("w", prefix="hftc-annot-", suffix=".vcf", encoding="utf-8") as probe:
+            probe.write("\n".join([*head, lines[-1]]) + "\n")
+            probe.flush()
+            try:
+                cyvcf2.VCF(probe.name).close()
+            except Exception:  # htslib refused this much of the header
+                return False
+            return True
+
+    meta = len(lines) - 1
+    if parses(lines[:meta]):
+        return None
+    if not parses([FILEFORMAT]):
+        return meta
+    if not parses(lines[:1]):
+        return 0
+    good, bad = 1, meta
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if parses(lines[:middle]):
+            good = middle
+        else:
+            bad = middle
+    return bad - 1
 
 
 def _prepend(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:

@@ -11,6 +11,8 @@ FIXED_COLUMNS = ("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO")
 _CONTIG = re.compile(r"^##contig=<(.*)>\s*$")
 _CONTIG_ID = re.compile(r"(?:^|,)ID=([^,>]+)")
 _CONTIG_LENGTH = re.compile(r"(?:^|,)length=(\d+)")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+FILEFORMAT = "##fileformat=VCFv4.2"
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,25 @@ class Header:
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
+
+    def for_htslib(self) -> tuple[list[str], list[int | None]]:
+        """The header with its `##fileformat` line first, as htslib needs it (added when missing), and the
+        input line number of each line (None for the added one)."""
+        numbers: list[int | None] = list(range(1, len(self.lines) + 1))
+        first = next((i for i, line in enumerate(self.lines) if line.startswith("##fileformat=")), None)
+        if first is None:
+            return [FILEFORMAT, *self.lines], [None, *numbers]
+        order = [first, *(i for i in range(len(self.lines)) if i != first)]
+        return [self.lines[i] for i in order], [numbers[i] for i in order]
+
+    @property
+    def fileformat_note(self) -> str | None:
+        """What for_htslib had to change, as a warning; None when the header was already in order."""
+        if self.lines[0].startswith("##fileformat="):
+            return None
+        if any(line.startswith("##fileformat=") for line in self.lines):
+            return "the ##fileformat line is not the first header line; read as if it were"
+        return f"the header has no ##fileformat line; read as {FILEFORMAT.removeprefix('##fileformat=')}"
 
 
 def parse_header(lines: list[str], source: str) -> Header:
@@ -41,6 +62,9 @@ def parse_header(lines: list[str], source: str) -> Header:
         if name in seen:
             raise InputError(source, f"sample name '{name}' appears twice in the #CHROM line", line=len(lines))
         seen.add(name)
+    for number, line in enumerate(lines, 1):
+        if _CONTROL.search(line.rstrip("\r")):
+            raise InputError(source, "header line holds a NUL or other control character", line=number)
     contigs: dict[str, int | None] = {}
     for number, line in enumerate(lines[:-1], 1):
         if not line.startswith("##"):

@@ -11,6 +11,8 @@ from hftc_annot.errors import InputError
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BCF_MAGIC = b"BCF\x02"
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+"""The empty block that ends every complete BGZF file (SAM/BAM specification, section 4.1.2)."""
 
 
 class Kind(enum.Enum):
@@ -61,6 +63,9 @@ def inspect_path(path: str) -> InputFile:
     except OSError as exc:
         raise InputError(path, f"cannot read ({exc.strerror})") from None
     kind = kind_of(head, path)
+    if kind in (Kind.BGZF, Kind.BCF) and lacks_bgzf_eof(path):
+        raise InputError(path, "the compressed file ends early: no BGZF end-of-file block (truncated download "
+                         "or copy?)")
     index = stale = None
     if kind in (Kind.BGZF, Kind.BCF):
         for suffix in (".tbi", ".csi"):
@@ -72,3 +77,15 @@ def inspect_path(path: str) -> InputFile:
                     index = candidate
                 break
     return InputFile(source=path, path=path, kind=kind, index=index, stale_index=stale)
+
+
+def lacks_bgzf_eof(path: str) -> bool:
+    """A BGZF file (bgzipped VCF, compressed BCF) that does not end with the end-of-file block: truncated."""
+    with open(path, "rb") as handle:
+        if handle.read(2) != _GZIP_MAGIC:
+            return False
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() < len(BGZF_EOF):
+            return True
+        handle.seek(-len(BGZF_EOF), os.SEEK_END)
+        return handle.read() != BGZF_EOF

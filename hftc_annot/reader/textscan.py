@@ -42,6 +42,8 @@ class ScanResult:
 
     records: int = 0
     candidate_lines: list[int] = field(default_factory=list)
+    other_hits: int = 0
+    first_contig: str | None = None
 
 
 class TextScanner:
@@ -50,9 +52,12 @@ class TextScanner:
     `columns` is the number of columns of the #CHROM line; every record must have exactly as many.
     """
 
-    def __init__(self, regions: Regions, declared_contigs: set[str], source: str, columns: int) -> None:
+    def __init__(self, regions: Regions, declared_contigs: set[str], source: str, columns: int,
+                 other: Regions | None = None) -> None:
+        """`other`, numbered like `regions` (same contigs), is only counted: the records it would keep."""
         self._columns = columns
         self._regions = regions
+        self._other = other
         self._source = source
         self._declared = declared_contigs
         keys: dict[int, int] = {}
@@ -166,7 +171,12 @@ class TextScanner:
         if (ref_len < 1).any():
             self._fail(int(numbers[np.flatnonzero(ref_len < 1)[0]]), "empty REF")
 
-        hits = np.flatnonzero(self._regions.overlaps_many(codes, positions, positions + ref_len - 1))
+        if result.first_contig is None:
+            result.first_contig = bytes(buf[starts[0]:t_chrom[0]]).decode(errors="replace")
+        last_bases = positions + ref_len - 1
+        hits = np.flatnonzero(self._regions.overlaps_many(codes, positions, last_bases))
+        if self._other is not None:
+            result.other_hits += int(self._other.overlaps_many(codes, positions, last_bases).sum())
         for i in hits:
             line = buf[starts[i]:ends[i]].tobytes()
             out.write(line[:-1] if line.endswith(b"\r") else line)
@@ -250,6 +260,7 @@ def gunzip_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
 
 def _bgzf_blocks(handle: BinaryIO) -> Iterator[bytes]:
     pending = b""
+    last_length = None
     while data := handle.read(1 << 20):
         buf = pending + data if pending else data
         view = memoryview(buf)
@@ -268,10 +279,13 @@ def _bgzf_blocks(handle: BinaryIO) -> Iterator[bytes]:
                 raise ValueError("a BGZF block fails its CRC or length check (corrupt file)")
             if out:
                 yield out
+            last_length = length
             at += block_size
         pending = buf[at:]
     if pending:
         raise EOFError("compressed stream ends inside a block")
+    if last_length != 0:
+        raise EOFError("compressed stream has no BGZF end-of-file block after its last block")
 
 
 def bgzf_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:

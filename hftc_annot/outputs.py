@@ -1,0 +1,170 @@
+"""Files the user asks us to write: checked before any input is read, filled in temporary files, and published
+only when the whole run has succeeded, without ever replacing anything that is not a regular file.
+
+Where an output goes, by what its path names:
+- `-`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`: the process's open descriptor, written as it is (a shell's
+  `>>` keeps appending);
+- an existing character device or named pipe (`/dev/null`, a FIFO of a pipeline): opened and written;
+- a regular file, or a name that does not exist yet: a temporary file beside it, renamed onto it;
+- a symbolic link: the same rules for the file it points to; the link stays a link.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import shutil
+import stat
+import sys
+import tempfile
+from dataclasses import dataclass
+from types import TracebackType
+
+from hftc_annot.errors import UsageError
+
+_DESCRIPTOR = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
+_STANDARD = {"-": 1, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where one output ends up: an open descriptor, a special file to write through, or a regular file."""
+
+    option: str
+    path: str
+    descriptor: int | None = None
+    special: str | None = None
+    regular: str | None = None
+
+    @property
+    def compressed(self) -> bool:
+        return self.path.endswith(".gz")
+
+
+def destination(path: str, option: str) -> Destination:
+    """Check that `path` can take an output and say how it will be written; a UsageError when it cannot."""
+    fd = _STANDARD.get(path)
+    match = _DESCRIPTOR.match(path)
+    if fd is None and match:
+        fd = int(match.group(1))
+    if fd is not None:
+        try:
+            os.fstat(fd)
+        except OSError:
+            raise UsageError(f"{option} {path}: descriptor {fd} is not open") from None
+        return Destination(option, path, descriptor=fd)
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot write ({exc.strerror})") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise UsageError(f"{option} {path}: is a directory")
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        if not os.access(target, os.W_OK):
+            raise UsageError(f"{option} {path}: is not writable")
+        return Destination(option, path, special=target)
+    if mode is not None and not stat.S_ISREG(mode):
+        raise UsageError(f"{option} {path}: is not a regular file, a character device or a named pipe; "
+                         "refusing to write to it")
+    directory = os.path.dirname(target)
+    if not os.path.isdir(directory):
+        raise UsageError(f"{option} {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {path}: directory {directory} is not writable")
+    if mode is not None and not os.access(target, os.W_OK):
+        raise UsageError(f"{option} {path}: the file exists and is not writable")
+    return Destination(option, path, regular=target)
+
+
+class Outputs:
+    """The outputs of one command, by slot name ('output', 'report', ...): each is written to `temp(slot)`
+    and published by `publish()`; leaving the `with` block any other way removes every temporary file."""
+
+    def __init__(self, inputs: tuple[str, ...] = ()) -> None:
+        self._inputs = tuple(path for path in inputs if path != "-" and os.path.exists(path))
+        self._destinations: dict[str, Destination] = {}
+        self._temps: dict[str, str] = {}
+
+    def add(self, slot: str, path: str, option: str) -> Destination:
+        """Check `path` now (before any input is read) and reserve a temporary file for it."""
+        found = destination(path, option)
+        if found.regular is not None:
+            for source in self._inputs:
+                if os.path.exists(found.regular) and os.path.samefile(source, found.regular):
+                    raise UsageError(f"{option} {path} is one of the inputs ({source}); hftc-annot never overwrites "
+                                     "its input")
+            for other in self._destinations.values():
+                if other.regular == found.regular:
+                    raise UsageError(f"{option} {path} and {other.option} {other.path} name the same file")
+        directory = os.path.dirname(found.regular) if found.regular else None
+        handle, temp = tempfile.mkstemp(prefix=".hftc-annot-", suffix=".part", dir=directory)
+        os.close(handle)
+        self._destinations[slot] = found
+        self._temps[slot] = temp
+        return found
+
+    def temp(self, slot: str) -> str:
+        return self._temps[slot]
+
+    def destination(self, slot: str) -> Destination:
+        return self._destinations[slot]
+
+    def text(self, slot: str) -> io.TextIOWrapper:
+        """The slot's temporary file as UTF-8 text with '\\n' line ends, gzip-compressed for a '.gz' name."""
+        raw = open(self._temps[slot], "wb")
+        compressed = self._destinations[slot].compressed
+        packed = gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if compressed else raw
+        return io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
+
+    def publish(self) -> None:
+        """Move every finished temporary file to its destination."""
+        for slot, found in self._destinations.items():
+            temp = self._temps.pop(slot)
+            if found.regular is not None:
+                _rename(temp, found.regular)
+            else:
+                try:
+                    _copy_into(temp, found)
+                finally:
+                    os.unlink(temp)
+
+    def discard(self) -> None:
+        for temp in self._temps.values():
+            if os.path.exists(temp):
+                os.unlink(temp)
+        self._temps.clear()
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.discard()
+
+
+def _rename(temp: str, target: str) -> None:
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(temp, mode)
+    os.replace(temp, target)
+
+
+def _copy_into(temp: str, found: Destination) -> None:
+    if found.descriptor is not None:
+        if found.descriptor in (1, 2):
+            (sys.stdout if found.descriptor == 1 else sys.stderr).flush()
+        with open(temp, "rb") as source, open(found.descriptor, "wb", closefd=False) as sink:
+            shutil.copyfileobj(source, sink)
+        return
+    sink_fd = os.open(found.special, os.O_WRONLY)  # no O_CREAT: never a new file where the device was
+    with open(temp, "rb") as source, open(sink_fd, "wb") as sink:
+        shutil.copyfileobj(source, sink)

@@ -1,0 +1,201 @@
+"""Outputs that are not regular files are written through, never replaced; failed runs leave nothing behind.
+
+FIFOs, symbolic links, /dev/stdout and (in a private mount namespace with a scratch /dev) /dev/null, for
+every option that writes a file: -o, --report, --summary and merge -o.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import body, run_cli, write_vcf
+
+RECORDS = ["chr2 165750000 . A G 50 PASS . GT:AD:DP:GQ 1/1:0,30:30:99",
+           "chr2 165760000 . C T 50 PASS . GT:AD:DP:GQ 0/1:12,14:26:99"]
+OPTIONS = {"-o": "report.tsv", "--report": "report.html", "--summary": "summary.tsv"}
+
+
+def _vcf(tmp: Path) -> Path:
+    return write_vcf(tmp / "in.vcf", RECORDS)
+
+
+def _args(vcf: Path, tmp: Path, option: str, path: Path | str) -> list:
+    """Arguments that write `option` to `path` and the other outputs to regular files in tmp/regular."""
+    regular = tmp / "regular"
+    regular.mkdir(parents=True, exist_ok=True)
+    args = [vcf]
+    for name, default in OPTIONS.items():
+        args += [name, path if name == option else regular / default]
+    return args
+
+
+def _read_fifo(path: Path, into: list[bytes]) -> threading.Thread:
+    def reader() -> None:
+        with open(path, "rb") as handle:
+            into.append(handle.read())
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("option", list(OPTIONS))
+def test_fifo_output_is_written_through(tmp_path: Path, option: str) -> None:
+    vcf = _vcf(tmp_path)
+    expected = run_cli(*_args(vcf, tmp_path / "plain", option, tmp_path / "expected"))
+    assert expected.code == 0, expected.err
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    thread = _read_fifo(fifo, received)
+    result = run_cli(*_args(vcf, tmp_path, option, fifo))
+    thread.join(timeout=60)
+    assert result.code == 0, result.err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    got, want = received[0].decode(), (tmp_path / "expected").read_text()
+    if option == "--report":
+        assert got.startswith("<!DOCTYPE html>") and got.endswith("</html>\n")
+        assert len(got.splitlines()) == len(want.splitlines())
+    else:
+        assert body(got) == body(want) and body(got).count("\n") >= 2
+    assert not list(tmp_path.glob(".hftc-annot-*")) and not list((tmp_path / "regular").glob(".hftc-annot-*"))
+
+
+def test_failed_run_writes_nothing_into_a_fifo(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.vcf"
+    bad.write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr2\tx\t.\tA\tG\t.\t.\t.\n")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = run_cli(bad, "-o", fifo, "--build", "GRCh38")
+        assert result.code == 2 and "line 3" in result.err, result.err
+        assert os.read(reader, 1 << 16) == b""
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("option", list(OPTIONS))
+@pytest.mark.parametrize("dangling", [False, True])
+def test_symlink_output_stays_a_link(tmp_path: Path, option: str, dangling: bool) -> None:
+    vcf = _vcf(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / "target.txt"
+    if not dangling:
+        target.write_text("old content\n")
+        target.chmod(0o640)
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    result = run_cli(*_args(vcf, tmp_path, option, link))
+    assert result.code == 0, result.err
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert "old content" not in target.read_text() and len(target.read_text()) > 100
+    if not dangling:
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert not list(elsewhere.glob(".hftc-annot-*"))
+
+
+def test_dev_stdout_keeps_the_shells_append_mode(tmp_path: Path) -> None:
+    vcf = _vcf(tmp_path)
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n")
+    command = f'"{sys.executable}" -m hftc_annot "{vcf}" -o /dev/stdout -q >> "{log}"'
+    assert subprocess.run(["sh", "-c", command], timeout=120).returncode == 0
+    text = log.read_text()
+    assert text.startswith("earlier line\n## hftc-annot ")
+    assert body(text).splitlines()[0] == "earlier line" and len(body(text).splitlines()) == 4
+
+
+def test_summary_to_dev_stderr(tmp_path: Path) -> None:
+    result = run_cli(_vcf(tmp_path), "-o", tmp_path / "out.tsv", "--summary", "/dev/stderr", "-q")
+    assert result.code == 0
+    assert result.err.startswith("## hftc-annot ") and "\nsample\tgene\tcandidate" in result.err
+
+
+NAMESPACE_RUN = """
+set -e
+mount -t tmpfs scratch "$SCRATCH"
+mknod -m 666 "$SCRATCH/null" c 1 3
+mount --bind "$SCRATCH" /dev
+"$PYTHON" -m hftc_annot "$VCF" -o /dev/null --report /dev/null --summary /dev/null -q
+"$PYTHON" -m hftc_annot merge -o /dev/null "$REPORT" 2>/dev/null
+stat -c '%F' /dev/null
+ls -A /dev
+"""
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None or os.geteuid() != 0,
+                    reason="needs root and unshare for a private mount namespace with a scratch /dev")
+def test_dev_null_stays_a_device(tmp_path: Path) -> None:
+    """Run as root in a private mount namespace whose /dev is a scratch tmpfs holding only a `null` node: the
+    machine's /dev is never at risk, and the scratch node must still be a character device afterwards."""
+    vcf = _vcf(tmp_path)
+    report = tmp_path / "r.tsv"
+    assert run_cli(vcf, "-o", report).code == 0
+    scratch = tmp_path / "dev"
+    scratch.mkdir()
+    env = {**os.environ, "SCRATCH": str(scratch), "PYTHON": sys.executable, "VCF": str(vcf), "REPORT": str(report)}
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"unshare -m is not allowed here: {probe.stderr.decode().strip()}")
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", NAMESPACE_RUN], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["character", "special", "file", "null"]
+
+
+@pytest.mark.parametrize("option", ["--report", "--summary", "-o"])
+def test_output_in_a_missing_directory_is_refused_before_reading(tmp_path: Path, option: str) -> None:
+    vcf = _vcf(tmp_path)
+    missing = tmp_path / "no" / "such" / "file.txt"
+    result = run_cli(*_args(vcf, tmp_path, option, missing))
+    assert result.code == 2, result.err
+    assert result.err == f"hftc-annot: error: {option} {missing}: directory {missing.parent} does not exist\n"
+    assert list((tmp_path / "regular").iterdir()) == []
+
+
+def test_two_outputs_naming_one_file_are_refused(tmp_path: Path) -> None:
+    vcf = _vcf(tmp_path)
+    out = tmp_path / "same.tsv"
+    result = run_cli(vcf, "-o", out, "--summary", out)
+    assert result.code == 2
+    assert result.err == f"hftc-annot: error: --summary {out} and -o {out} name the same file\n"
+    assert not out.exists() and not list(tmp_path.glob(".hftc-annot-*"))
+
+
+def test_a_directory_output_is_refused(tmp_path: Path) -> None:
+    result = run_cli(_vcf(tmp_path), "--summary", tmp_path / "summary.tsv", "-o", tmp_path)
+    assert result.code == 2
+    assert result.err == f"hftc-annot: error: -o {tmp_path}: is a directory\n"
+    assert not list(tmp_path.glob(".hftc-annot-*")) and not (tmp_path / "summary.tsv").exists()
+
+
+def test_sigterm_removes_temporary_files(tmp_path: Path) -> None:
+    """A run killed by SIGTERM (a cluster's time limit) while it reads stdin leaves no temporary file."""
+    proc = subprocess.Popen([sys.executable, "-m", "hftc_annot", "-", "-o", tmp_path / "out.tsv", "--build",
+                             "GRCh38", "--summary", tmp_path / "s.tsv"], stdin=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin is not None
+    proc.stdin.write(("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                      + "chr1\t100\t.\tA\tG\t.\t.\t.\n" * 100).encode())
+    proc.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".hftc-annot-*.part")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(list(tmp_path.glob(".hftc-annot-*.part"))) == 2
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    proc.stdin.close()
+    assert list(tmp_path.iterdir()) == []
