@@ -68,7 +68,7 @@ def time_stages(vcf: str, samples: list[str]) -> dict[str, float]:
     times["consequence"] = time.perf_counter() - started
     started = time.perf_counter()
     for item in annotated:
-        inheritance.add(item)
+        inheritance.add(item, [None] * len(item.hit.record.alts))
     findings = inheritance.finish()
     times["inheritance"] = time.perf_counter() - started
     times["flags"] = sum(len(v) for v in findings.flags.values())
