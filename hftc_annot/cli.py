@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import shlex
 import signal
@@ -259,6 +260,19 @@ def merge(inputs: tuple[str, ...], output: str) -> None:
 SUBCOMMANDS = {"panel": panel, "reference": reference, "merge": merge}
 
 
+_FULL_OR_BROKEN_DISK = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
+"""Errors of the machine, not of hftc-annot: reported on one line like bad input."""
+
+
+def _unexpected(exc: Exception) -> int:
+    """A full or failing disk is reported like bad input (exit 2); anything else is a bug (exit 1). One line."""
+    if isinstance(exc, OSError) and exc.errno in _FULL_OR_BROKEN_DISK:
+        click.echo(f"{PROG}: error: {exc.filename or 'while writing'}: {exc.strerror}", err=True)
+        return 2
+    click.echo(f"{PROG}: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+    return 1
+
+
 def _terminate(signum: int, _frame) -> None:
     """SIGTERM (a cluster's time limit, `kill`) unwinds like an error, so every temporary file is removed."""
     raise SystemExit(128 + signum)
@@ -286,7 +300,6 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.stderr.close()
         code = 0
-    except Exception as exc:  # a bug: still one line, never a traceback
-        click.echo(f"{PROG}: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
-        code = 1
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        code = _unexpected(exc)
     sys.exit(code if isinstance(code, int) else 0)

@@ -89,24 +89,50 @@ class Outputs:
         self._inputs = tuple(path for path in inputs if path != "-" and os.path.exists(path))
         self._destinations: dict[str, Destination] = {}
         self._temps: dict[str, str] = {}
+        self._descriptors: dict[str, int] = {}
+        self._streams: dict[tuple[int, int], Destination] = {}
 
     def add(self, slot: str, path: str, option: str) -> Destination:
         """Check `path` now (before any input is read) and reserve a temporary file for it."""
         found = destination(path, option)
         if found.regular is not None:
-            for source in self._inputs:
-                if os.path.exists(found.regular) and os.path.samefile(source, found.regular):
-                    raise UsageError(f"{option} {path} is one of the inputs ({source}); hftc-annot never overwrites "
-                                     "its input")
-            for other in self._destinations.values():
-                if other.regular == found.regular:
-                    raise UsageError(f"{option} {path} and {other.option} {other.path} name the same file")
+            self._check_regular(found)
+        else:
+            self._check_stream(slot, found)
         directory = os.path.dirname(found.regular) if found.regular else None
-        handle, temp = tempfile.mkstemp(prefix=".hftc-annot-", suffix=".part", dir=directory)
+        try:
+            handle, temp = tempfile.mkstemp(prefix=".hftc-annot-", suffix=".part", dir=directory)
+        except OSError as exc:
+            raise UsageError(f"{option} {path}: cannot create a temporary file in {directory or tempfile.gettempdir()}"
+                             f" ({exc.strerror})") from None
         os.close(handle)
         self._destinations[slot] = found
         self._temps[slot] = temp
         return found
+
+    def _check_regular(self, found: Destination) -> None:
+        for source in self._inputs:
+            if os.path.exists(found.regular) and os.path.samefile(source, found.regular):
+                raise UsageError(f"{found.option} {found.path} is one of the inputs ({source}); hftc-annot never "
+                                 "overwrites its input")
+        for other in self._destinations.values():
+            if other.regular == found.regular:
+                raise UsageError(f"{found.option} {found.path} and {other.option} {other.path} name the same file")
+
+    def _check_stream(self, slot: str, found: Destination) -> None:
+        """Two outputs may share a character device (/dev/null, a terminal), not a pipe or a file; a descriptor
+        is duplicated now, so that the number cannot name another file by the time the run ends."""
+        if found.descriptor is not None:
+            self._descriptors[slot] = os.dup(found.descriptor)
+            info = os.fstat(self._descriptors[slot])
+        else:
+            info = os.stat(found.special)
+        if stat.S_ISCHR(info.st_mode):
+            return
+        other = self._streams.get((info.st_dev, info.st_ino))
+        if other is not None:
+            raise UsageError(f"{found.option} {found.path} and {other.option} {other.path} name the same pipe or file")
+        self._streams[(info.st_dev, info.st_ino)] = found
 
     def temp(self, slot: str) -> str:
         return self._temps[slot]
@@ -118,26 +144,35 @@ class Outputs:
         """The slot's temporary file as UTF-8 text with '\\n' line ends, gzip-compressed for a '.gz' name."""
         raw = open(self._temps[slot], "wb")
         compressed = self._destinations[slot].compressed
-        packed = gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if compressed else raw
+        packed = _OwningGzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if compressed else raw
         return io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
 
     def publish(self) -> None:
-        """Move every finished temporary file to its destination."""
-        for slot, found in self._destinations.items():
-            temp = self._temps.pop(slot)
-            if found.regular is not None:
-                _rename(temp, found.regular)
-            else:
-                try:
-                    _copy_into(temp, found)
-                finally:
+        """Move every finished temporary file to its destination: pipes and devices first (the copies that can
+        fail), renames last; a temporary file is forgotten only once it has been delivered."""
+        ordered = sorted(self._destinations.items(), key=lambda item: item[1].regular is not None)
+        for slot, found in ordered:
+            temp = self._temps[slot]
+            try:
+                if found.regular is not None:
+                    _rename(temp, found.regular)
+                else:
+                    _copy_into(temp, self._descriptors.get(slot), found)
                     os.unlink(temp)
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                raise UsageError(f"{found.option} {found.path}: cannot write ({exc.strerror})") from None
+            del self._temps[slot]
 
     def discard(self) -> None:
         for temp in self._temps.values():
             if os.path.exists(temp):
                 os.unlink(temp)
         self._temps.clear()
+        for descriptor in self._descriptors.values():
+            os.close(descriptor)
+        self._descriptors.clear()
 
     def __enter__(self) -> Outputs:
         return self
@@ -145,6 +180,18 @@ class Outputs:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.discard()
+
+
+class _OwningGzipFile(gzip.GzipFile):
+    """A GzipFile that closes the file object it was given (the temporary file) when it is closed."""
+
+    def close(self) -> None:
+        raw = self.fileobj
+        try:
+            super().close()
+        finally:
+            if raw is not None:
+                raw.close()
 
 
 def _rename(temp: str, target: str) -> None:
@@ -158,13 +205,14 @@ def _rename(temp: str, target: str) -> None:
     os.replace(temp, target)
 
 
-def _copy_into(temp: str, found: Destination) -> None:
-    if found.descriptor is not None:
+def _copy_into(temp: str, descriptor: int | None, found: Destination) -> None:
+    if descriptor is not None:
         if found.descriptor in (1, 2):
             (sys.stdout if found.descriptor == 1 else sys.stderr).flush()
-        with open(temp, "rb") as source, open(found.descriptor, "wb", closefd=False) as sink:
-            shutil.copyfileobj(source, sink)
-        return
-    sink_fd = os.open(found.special, os.O_WRONLY)  # no O_CREAT: never a new file where the device was
-    with open(temp, "rb") as source, open(sink_fd, "wb") as sink:
+        sink_fd = descriptor
+        closefd = False
+    else:
+        sink_fd = os.open(found.special, os.O_WRONLY)  # no O_CREAT: never a new file where the device was
+        closefd = True
+    with open(temp, "rb") as source, open(sink_fd, "wb", closefd=closefd) as sink:
         shutil.copyfileobj(source, sink)

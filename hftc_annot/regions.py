@@ -41,7 +41,7 @@ class Regions:
         self._global_ends = np.array([e for _, e in flat], dtype=np.int64)
 
     def code(self, contig: str) -> int:
-        """Index of a canonical contig in `contigs`, -1 when it has no region."""
+        """Index of a canonical contig in `contigs`, -1 when it is not among them."""
         try:
             return self.contigs.index(contig)
         except ValueError:

@@ -261,7 +261,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
 def build_check(build: str, evidence: BuildEvidence | None, found: int, other_build: str, other: int) -> str | None:
     """A warning when far more records fall in the panel regions of the other build than of `build`: a file of
     the wrong build must not look like a file without findings. `evidence` is the header's, when it chose."""
-    if other < 3 or other <= 2 * found:
+    if other < 3 or other <= 3 * found:
         return None
     question = f"{found:,} records in {build} panel regions, but {other:,} would be in {other_build} panel regions"
     if evidence is not None and evidence.build == build:
@@ -276,7 +276,7 @@ def naming_check(build: str, found: int, first_contig: str | None) -> str | None
     canonical = canonical_contig(first_contig)
     if canonical in assembly_lengths()[build] and first_contig in contig_spellings(canonical):
         return None
-    return (f"0 records in {build} panel regions, and the first record's contig '{first_contig}' is not a "
+    return (f"0 records in {build} panel regions, and the input's first contig '{first_contig}' is not a "
             "chromosome name hftc-annot reads (1-22, X, Y, MT, with or without 'chr'): rename the contigs, e.g. "
             "with bcftools annotate --rename-chrs")
 
@@ -394,10 +394,8 @@ def _spill(spill: cyvcf2.Writer, record: Record, vcf: VcfInput) -> None:
     try:
         spill.write_record(record.variant)
     except Exception:  # cyvcf2 raises a plain Exception with htslib's error code
-        declared = {line.split("ID=", 1)[1].split(",", 1)[0] for line in vcf.header.lines
-                    if line.startswith(("##INFO=<", "##FORMAT=<")) and "ID=" in line}
-        used = [f"INFO/{key}" for key, _ in record.variant.INFO if key not in declared]
-        used += [f"FORMAT/{key}" for key in record.variant.FORMAT or () if key not in declared]
+        used = [f"INFO/{key}" for key, _ in record.variant.INFO if key not in vcf.header.declared("INFO")]
+        used += [f"FORMAT/{key}" for key in record.variant.FORMAT or () if key not in vcf.header.declared("FORMAT")]
         what = ", ".join(used) or "a key or value"
         raise InputError(vcf.source, f"{record.where}: {what} not declared in the header, so the record cannot be "
                          "written to the annotated VCF; add the ##INFO/##FORMAT line (bcftools annotate -h)") from None

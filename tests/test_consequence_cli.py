@@ -154,6 +154,31 @@ def test_failed_install_leaves_the_cache_as_it_was(genome: dict, tmp: Path) -> N
     assert "GRCh38: installed from" in run_cli("reference", "status", env=env).out
 
 
+def test_install_that_fails_its_translation_check_keeps_the_old_one(genome: dict, tmp: Path) -> None:
+    """A FASTA of the right lengths whose JAM2 CDS does not translate fails after the new cache folder was
+    built: the folder is removed and the previous installation stays."""
+    cache = tmp / "cache"
+    env = {**os.environ, "HFTC_ANNOT_CACHE": str(cache)}
+    text = genome["plain"].read_text()
+    title, _, sequence = text.partition("\n")
+    bases = sequence.replace("\n", "")
+    t = genome["transcript"]
+    first = t.genomic_of(t.coding_cdna[0])
+    broken = bases[:first - 1] + "TAA" + bases[first + 2:]  # the start codon becomes a stop
+    wrong = tmp / "wrong.fa"
+    wrong.write_text(title + "\n" + "".join(broken[i:i + 60] + "\n" for i in range(0, len(broken), 60)))
+    pysam.faidx(str(wrong))
+    first_try = run_cli("reference", "install", wrong, env=env)
+    assert first_try.code == 2, first_try.err
+    assert "the JAM2 CDS (" in first_try.err and "does not translate from ATG" in first_try.err
+    assert not cache.exists()
+    assert run_cli("reference", "install", genome["fasta"], env=env).code == 0
+    before = {p.name: p.read_bytes() for p in (cache / "reference" / "GRCh38").iterdir()}
+    assert run_cli("reference", "install", wrong, env=env).code == 2
+    assert {p.name: p.read_bytes() for p in (cache / "reference" / "GRCh38").iterdir()} == before
+    assert [p.name for p in (cache / "reference").iterdir()] == ["GRCh38"]
+
+
 def test_install_into_a_linked_cache_keeps_the_link(genome: dict, tmp: Path) -> None:
     (tmp / "disk" / "GRCh38").mkdir(parents=True)
     (tmp / "cache" / "reference").mkdir(parents=True)

@@ -4,6 +4,7 @@ naming the file and the line, and no output file. The damaged corpus at the end 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pysam
 import pytest
 
 from conftest import body, run_cli
-from corpus import broken_promises, build_cases, exit_counts, run_corpus
+from corpus import broken_promises, build_cases, exit_counts, run_corpus, truncations
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
 SINGLE = EXAMPLES / "single_exome.vcf"
@@ -102,6 +103,14 @@ def test_header_line_htslib_cannot_parse_is_named(tmp_path: Path) -> None:
              f"{path}: line 1: htslib cannot parse this header line")
 
 
+def test_header_line_in_the_middle_is_found_by_bisection(tmp_path: Path) -> None:
+    lines = _lines()
+    lines.insert(20, '##INFO=<ID=CLASH,Number=1,Type=Integer,Description="IDX taken by PASS",IDX=0>')
+    path = _variant(tmp_path, "clash", lines, "streamed")
+    _refused(run_cli(path, "-o", tmp_path / "out.tsv"), tmp_path / "out.tsv",
+             f"{path}: line 21: htslib cannot parse this header line")
+
+
 def test_nul_in_header_is_refused(tmp_path: Path) -> None:
     lines = _lines()
     lines[3] = lines[3][:20] + "\0" + lines[3][20:]
@@ -127,14 +136,6 @@ def test_chrom_line_with_other_columns_is_refused(tmp_path: Path, columns: list[
              f"{path}: {where}{message.format(first=chrom + 2)}")
 
 
-def _bgzf_blocks(data: bytes) -> list[int]:
-    offsets, at = [], 0
-    while at < len(data):
-        offsets.append(at)
-        at += int.from_bytes(data[at + 16:at + 18], "little") + 1
-    return offsets
-
-
 @pytest.mark.parametrize("route", ["streamed", "indexed", "BCF"])
 def test_file_cut_at_a_block_boundary_is_refused(tmp_path: Path, route: str) -> None:
     """A bgzipped VCF or BCF that ends exactly after a block reads as complete unless its end-of-file block
@@ -151,15 +152,56 @@ def test_file_cut_at_a_block_boundary_is_refused(tmp_path: Path, route: str) -> 
     else:
         packed = tmp_path / "big.vcf.gz"
         pysam.tabix_compress(str(big), str(packed), force=True)
-    data = packed.read_bytes()
     cut = tmp_path / ("cut" + "".join(packed.suffixes))
-    cut.write_bytes(data[:_bgzf_blocks(data)[2]])
+    cut.write_bytes(dict(truncations(packed.read_bytes()))["cut_at_block_2"])
     if route == "indexed":
         pysam.tabix_index(str(packed), preset="vcf", force=True)
         shutil.copyfile(str(packed) + ".tbi", str(cut) + ".tbi")
     result = run_cli(cut, "-o", tmp_path / "out.tsv", "--threads", "2")
     _refused(result, tmp_path / "out.tsv", f"{cut}: the compressed file ends early: no BGZF end-of-file block "
              "(truncated download or copy?)")
+
+
+@pytest.mark.parametrize("route", ["streamed", "indexed", "BCF"])
+def test_format_dot_is_read_and_a_record_without_sample_columns_is_not(tmp_path: Path, route: str) -> None:
+    """FORMAT '.' (no fields, samples kept) is legal VCF on every route; a panel record cut after INFO is refused
+    on every route, where htslib would drop it from the annotated VCF without a word."""
+    lines = _lines()
+    at = next(i for i, line in enumerate(lines) if "\tclinvar:7801\t" in line)
+    fields = lines[at].split("\t")
+    cases = [("dot", fields[:8] + ["."] * len(fields[8:]), 0), ("cut", fields[:8], 2)]
+    for name, record, expected in cases[:1] if route == "BCF" else cases:  # pysam cannot write a cut record
+        changed = [*lines[:at], "\t".join(record), *lines[at + 1:]]
+        path = _variant(tmp_path, name, changed, "streamed" if route == "BCF" else route)
+        if route == "BCF":
+            packed = tmp_path / f"{name}.bcf"
+            with pysam.VariantFile(str(path)) as source, pysam.VariantFile(str(packed), "wb",
+                                                                           header=source.header) as out:
+                for item in source:
+                    out.write(item)
+            path = packed
+        result = run_cli(path, "-o", tmp_path / f"{name}.out.vcf")
+        assert result.code == expected, result.err
+        if expected == 0:
+            assert f"{fields[0]}\t{fields[1]}\t" in (tmp_path / f"{name}.out.vcf").read_text()
+        elif route == "streamed":
+            assert f"line {at + 1}: 8 tab-separated columns where the #CHROM line has 10" in result.err
+        else:
+            assert f"record chr2:{fields[1]} has no FORMAT and sample columns, but the header names 1 samples" \
+                in result.err
+
+
+def test_stdin_bcf_copy_is_removed_when_refused(tmp_path: Path) -> None:
+    bcf = tmp_path / "in.bcf"
+    with pysam.VariantFile(str(SINGLE)) as source, pysam.VariantFile(str(bcf), "wb", header=source.header) as out:
+        for record in source:
+            out.write(record)
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    result = run_cli("-", "-o", tmp_path / "out.tsv", stdin=bcf.read_bytes()[:-28], env=env)
+    _refused(result, tmp_path / "out.tsv", "<stdin>: the compressed BCF ends early: no BGZF end-of-file block "
+             "(truncated?)")
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def _grch37_without_build_facts(tmp: Path, route: str) -> Path:
@@ -200,7 +242,7 @@ def test_unmapped_contig_names_are_named(tmp_path: Path) -> None:
     result = run_cli(_variant(tmp_path, "names", lines, "streamed"), "-o", tmp_path / "out.tsv",
                      "--build", "GRCh38")
     assert result.code == 0, result.err
-    assert ("warning: 0 records in GRCh38 panel regions, and the first record's contig 'Chr1' is not a chromosome "
+    assert ("warning: 0 records in GRCh38 panel regions, and the input's first contig 'Chr1' is not a chromosome "
             "name hftc-annot reads (1-22, X, Y, MT, with or without 'chr'): rename the contigs, e.g. with bcftools "
             "annotate --rename-chrs\n") in result.err
 

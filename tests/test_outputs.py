@@ -199,3 +199,20 @@ def test_sigterm_removes_temporary_files(tmp_path: Path) -> None:
     assert proc.wait(timeout=60) == 128 + signal.SIGTERM
     proc.stdin.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_full_device_is_one_line(tmp_path: Path) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("/dev/full does not exist here")
+    result = run_cli(_vcf(tmp_path), "-o", "/dev/full", "--summary", tmp_path / "s.tsv")
+    assert result.code == 2
+    assert result.err == "hftc-annot: error: -o /dev/full: cannot write (No space left on device)\n"
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_one_fifo_for_two_outputs_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run_cli(_vcf(tmp_path), "-o", fifo, "--summary", fifo)
+    assert result.code == 2
+    assert result.err == f"hftc-annot: error: --summary {fifo} and -o {fifo} name the same pipe or file\n"

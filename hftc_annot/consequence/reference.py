@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hftc_annot.assembly import assembly_lengths, canonical_contig
 from hftc_annot.consequence.sequence import FastaSource
-from hftc_annot.errors import InputError
+from hftc_annot.errors import InputError, UsageError
 
 MARGIN = 10_000  # bp kept around each transcript: room for padding and HGVS 3' shifting
 _REGION = re.compile(r"^(.+):(\d+)-(\d+)$")
@@ -83,23 +83,43 @@ def install(fasta: str) -> tuple[str, Path, list[str]]:
     warnings = [f"{fasta} lacks the contigs of {len(missing)} panel genes: {', '.join(missing)}"] if missing else []
     genome.check_index(sorted({g.contig for g in genes}))
     final = Path(os.path.realpath(installed_path(build).parent))  # a cache folder that is a link stays a link
-    created = _make_folders(final.parent)
+    created: list[Path] = []
     try:
+        created = _make_folders(final.parent)
         with tempfile.TemporaryDirectory(prefix=".hftc-annot-", dir=final.parent) as work:
             fresh = Path(work) / build
             fresh.mkdir()
             _cut(genome, genes, names, fresh)
             _write_manifest(fresh / "manifest.tsv", build, fasta, genome.lengths)
             ConsequenceStage(read_gff3(models_gff3(build)), InstalledSource(build, fresh), warnings.append)
-            if final.exists():
-                os.rename(final, Path(work) / "previous")
-            os.rename(fresh, final)
+            _swap(fresh, final, Path(work) / "previous")
+    except OSError as exc:
+        _remove_empty(created)
+        raise UsageError(f"cannot write the reference cache {final} ({exc.strerror}); set HFTC_ANNOT_CACHE to a "
+                         "writable folder") from None
     except BaseException:
-        for folder in reversed(created):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        _remove_empty(created)
         raise
     return build, installed_path(build), warnings
+
+
+def _swap(fresh: Path, final: Path, aside: Path) -> None:
+    """Put `fresh` where `final` is; the previous installation comes back if the second rename fails."""
+    had_previous = final.exists()
+    if had_previous:
+        os.rename(final, aside)
+    try:
+        os.rename(fresh, final)
+    except BaseException:
+        if had_previous:
+            os.rename(aside, final)
+        raise
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _make_folders(folder: Path) -> list[Path]:

@@ -77,7 +77,8 @@ class FastaSource:
                 raise InputError(self.name, f"cannot read near contig {name}: {_STALE}") from None
             header_end = offset - start
             line = before[before.rfind(b"\n", 0, header_end - 1) + 1:header_end]
-            title = line[1:].split(None, 1)[0] if line.startswith(b">") and line.endswith(b"\n") else b""
+            words = line[1:].split() if line.startswith(b">") and line.endswith(b"\n") else []
+            title = words[0] if words else b""
             if title.decode("latin-1") != name:
                 raise InputError(self.name, f"contig {name}: {_STALE}")
 

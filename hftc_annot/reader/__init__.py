@@ -89,16 +89,20 @@ class VcfInput:
         """Told the number of records read, now and then (every chunk or every PROGRESS_EVERY records)."""
         self.notes: list[str] = []
         """Warnings about the input that did not stop the run (e.g. a header repaired for htslib)."""
-        info = self._inspect(source)
-        self.info = info
-        self.indexed = info.index is not None
         try:
+            info = self._inspect(source)
+            self.info = info
+            self.indexed = info.index is not None
             if info.kind is Kind.BCF or self.indexed:
                 self._open_indexed_or_bcf(info)
             else:
                 self._open_text(info)
         except (EOFError, OSError, ValueError, zlib.error) as exc:
+            self.close()
             raise InputError(source, f"cannot read: {_describe(exc)}") from None
+        except BaseException:
+            self.close()  # a stdin BCF copied to a temporary file must not stay behind
+            raise
 
     def _inspect(self, source: str) -> InputFile:
         if source != "-":
@@ -275,7 +279,7 @@ class VcfInput:
         if self.header.contigs and record.chrom not in self.header.contigs:
             raise InputError(self.source, f"contig '{record.chrom}' of record {record.chrom}:{record.pos} is "
                              "not declared in the header (##contig lines)")
-        if self.header.samples and not record.variant.FORMAT:
+        if self.header.samples and not record.variant.FORMAT and _lacks_sample_columns(record.variant):
             raise InputError(self.source, f"record {record.chrom}:{record.pos} has no FORMAT and sample columns, "
                              f"but the header names {len(self.header.samples)} samples")
         return record
@@ -325,6 +329,12 @@ def unparsable_header_line(lines: list[str]) -> int | None:
         else:
             bad = middle
     return bad - 1
+
+
+def _lacks_sample_columns(variant) -> bool:
+    """A record cut after INFO (htslib keeps no sample for it and cannot write it back), unlike one whose FORMAT is
+    '.' (legal: no fields, the samples still there). Asked only for records without FORMAT keys: rare, so cheap."""
+    return str(variant).rstrip("\n").count("\t") <= 7
 
 
 def _prepend(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:

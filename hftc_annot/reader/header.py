@@ -9,7 +9,7 @@ from hftc_annot.errors import InputError
 
 FIXED_COLUMNS = ("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO")
 _CONTIG = re.compile(r"^##contig=<(.*)>\s*$")
-_CONTIG_ID = re.compile(r"(?:^|,)ID=([^,>]+)")
+_ID = re.compile(r"(?:^|,)ID=([^,>]+)")
 _CONTIG_LENGTH = re.compile(r"(?:^|,)length=(\d+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 FILEFORMAT = "##fileformat=VCFv4.2"
@@ -35,6 +35,11 @@ class Header:
             return [FILEFORMAT, *self.lines], [None, *numbers]
         order = [first, *(i for i in range(len(self.lines)) if i != first)]
         return [self.lines[i] for i in order], [numbers[i] for i in order]
+
+    def declared(self, kind: str) -> set[str]:
+        """IDs of the ##INFO or ##FORMAT (`kind`) lines."""
+        ids = (_ID.search(line[len(kind) + 4:]) for line in self.lines if line.startswith(f"##{kind}=<"))
+        return {found.group(1) for found in ids if found}
 
     @property
     def fileformat_note(self) -> str | None:
@@ -71,7 +76,7 @@ def parse_header(lines: list[str], source: str) -> Header:
             raise InputError(source, "header lines before #CHROM must start with '##'", line=number)
         match = _CONTIG.match(line)
         if match:
-            ident = _CONTIG_ID.search(match.group(1))
+            ident = _ID.search(match.group(1))
             if not ident:
                 raise InputError(source, "##contig line has no ID", line=number)
             length = _CONTIG_LENGTH.search(match.group(1))
