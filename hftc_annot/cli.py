@@ -79,7 +79,8 @@ def _summary_line(summary: Summary) -> str:
 @click.command(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("vcf", metavar="VCF")
 @click.option("-o", "--output", default="-", show_default=True,
-              help="Output file ('-' = stdout). Written to a temporary name and renamed when complete.")
+              help="Output file ('-' = stdout), written only when the run succeeds; a pipe, device or symlink is "
+                   "written through, never replaced.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="tsv (report), vcf, json (the report's rows, for LIMS) or html (for counselors). Default from "
                    "the output name (.vcf/.vcf.gz/.bcf, .json, .html), else tsv.")
