@@ -193,7 +193,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
     preamble.append("knowledge: " + "; ".join(knowledge.sources))
     preamble.append("evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
                     "position; cells from the input that start with = + - @ get a leading apostrophe")
-    report = TsvWriter(preamble, samples, config.max_af if config.max_af is not None else RARE)
+    rare_limit = config.max_af if config.max_af is not None else RARE
+    report = TsvWriter(preamble, samples, rare_limit)
     spill, spill_path = None, _temporary() if fmt == "vcf" else None
     try:
         other = on_other_build(panel)
@@ -240,7 +241,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
             html = render(preamble, list(report.dicts()), findings.summary, panel.genes, chosen, panel.without_model)
         if fmt == "vcf":
             (spill or _spill_writer(vcf, spill_path)).close()
-            _write_vcf(outputs, spill_path, preamble, kept, findings, summary)
+            _write_vcf(outputs, spill_path, preamble, kept, findings, summary, rare_limit)
         else:
             _write_report(outputs, fmt, report, html)
         if config.report:
@@ -402,14 +403,15 @@ def _spill(spill: cyvcf2.Writer, record: Record, vcf: VcfInput) -> None:
 
 
 def _write_vcf(outputs: Outputs, spilled: str, preamble: list[str], kept: list[Kept], findings: Findings,
-               summary: Summary) -> None:
+               summary: Summary, rare_limit: float) -> None:
     meta = {"version": __version__, "command": preamble[1].split(": ", 1)[1], "build": summary.build}
     meta.update(line.split(": ", 1) for line in preamble if line.startswith("build_check: "))
     records = cyvcf2.VCF(spilled, gts012=False)
-    writer = VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), records, meta, findings)
+    writer = VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), records, meta, findings,
+                       rare_limit)
     try:
         for order, (item, variant) in enumerate(zip(kept, records, strict=True)):
-            summary.rows += writer.write(item.annotated, order, variant)
+            summary.rows += writer.write(item.annotated, order, item.known, variant)
     finally:
         writer.close()
         records.close()

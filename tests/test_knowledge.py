@@ -3,9 +3,15 @@ named as such; curated HFTC variants keep their confidence."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli, table, write_vcf
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
 
 AF_HEADER = ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="gnomAD allele frequency">',)
 
@@ -102,3 +108,25 @@ def test_sites_only_input_gets_knowledge_and_tiers(tmp: Path) -> None:
     assert (found["165754626"]["sample"], found["165754626"]["clinvar_id"], found["165754626"]["evidence_tier"]) == (
         ".", "7801", "2")
     assert found["165750000"]["evidence_tier"] == "."
+
+
+@pytest.mark.skipif(shutil.which("bcftools") is None, reason="bcftools is not installed")
+def test_annotated_vcf_carries_the_knowledge_of_the_report(tmp: Path) -> None:
+    """bcftools +split-vep reads the knowledge fields; each VCF entry says what the report's best row says."""
+    trio = EXAMPLES / "trio.vcf"
+    ped = ["--ped", str(EXAMPLES / "trio.ped")]
+    assert run_cli(trio, *ped, "-o", tmp / "out.vcf").code == 0
+    assert run_cli(trio, *ped, "-o", tmp / "out.tsv").code == 0
+    fields = "%POS %Allele %SYMBOL %CLINVAR_ID %CLINVAR_SIG %CLINVAR_STARS %POPULATION_AF %EVIDENCE_TIER %TIER_REASONS"
+    split = subprocess.run(["bcftools", "+split-vep", "-a", "HFTC", "-d", "-f", fields + "\n", str(tmp / "out.vcf")],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    assert split[0] == ("165754626 T GALNT3 7801 Pathogenic 2 . 1 known_P/LP_in_ClinVar_(>%3D2_stars)_in_a_genotype_"
+                        "pattern_that_fits_the_gene's_inheritance")
+    best: dict[tuple[str, str, str], tuple[str, ...]] = {}
+    for row in table((tmp / "out.tsv").read_text()):
+        key = (row["pos"], row["alt"], row["gene"])
+        mine = tuple(row[column].replace(" ", "_").replace("=", "%3D") for column in (
+            "clinvar_id", "clinvar_significance", "clinvar_stars", "population_af", "evidence_tier", "tier_reasons"))
+        best[key] = min(best.get(key, mine), mine, key=lambda cells: cells[4])
+    from_vcf = {(pos, alt, gene): tuple(rest) for pos, alt, gene, *rest in (line.split(" ") for line in split)}
+    assert from_vcf == best and len(from_vcf) == 6

@@ -71,14 +71,17 @@ def test_exact_tsv_rows(tmp: Path) -> None:
         ["XL", "medium", ".", ".", "heterozygous female in an X-linked dominant gene", "."],
     ]
     expected = [b + i for b, i in zip(base, inherited, strict=True)]
-    actual = [row[:20] + row[27:-2] for row in rows]
+    actual = [row[:20] + row[27:-3] for row in rows]
 
     def by_site(row: list[str]) -> tuple:
         return int(row[1]), row[4], row[20]
 
     assert sorted(actual, key=by_site) == sorted(expected, key=by_site)
-    assert [(row[27], row[-2]) for row in rows] == [  # sorted by sample (VCF order), then tier
+    assert [(row[27], row[-3]) for row in rows] == [  # sorted by sample (VCF order), then tier
         ("KID", "."), ("KID", "."), ("KID", "."), ("KID", "."), ("MUM", "."), ("MUM", "."), ("DAD", ".")]
+    no_sequence = "no reference sequence: HGVS p., codons and indel HGVS c. need --fasta or an installed reference"
+    assert {(row[1], row[4], row[-1]) for row in rows} == {  # an indel's HGVS c. needs the reference
+        ("165750000", "G", "."), ("165750000", "T", "."), ("165760000", "CT", no_sequence), ("22050000", "A", ".")}
     assert "skipped alleles: 1 spanning deletion (*)" in result.err
     assert "3 records read, 3 in panel regions, 4 alleles annotated, 7 rows written" in result.err
 
@@ -138,7 +141,9 @@ def test_vcf_output_declares_its_fields_like_vep(tmp: Path, name: str) -> None:
     fields = declared.split("Format: ")[1].rstrip('">').split("|")
     assert fields == ["Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MANE_SELECT", "EXON",
                       "INTRON", "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position", "Amino_acids",
-                      "Codons", "ALLELE_NUM", "TRANSCRIPT_RULE"]
+                      "Codons", "ALLELE_NUM", "TRANSCRIPT_RULE", "CONSEQUENCE_NOTE", "CLINVAR_ID", "CLINVAR_SIG",
+                      "CLINVAR_STARS", "CLINVAR_NEARBY", "HFTC_KNOWN", "HFTC_KNOWN_REF", "POPULATION_AF",
+                      "EVIDENCE_TIER", "TIER_REASONS"]
     assert "##hftc-annot_build=GRCh38" in header
     query = subprocess.run(["bcftools", "query", "-f", "%CHROM:%POS\t%INFO/HFTC\n", str(tmp / name)],
                            capture_output=True, text=True, check=True)
@@ -169,9 +174,9 @@ def test_vcf_output_keeps_input_lines_and_subsets_samples(tmp: Path) -> None:
     assert lines[0].split("\t")[9:] == ["MUM"]
     assert lines[1].split("\t")[7] == (
         "HFTC=G|intron_variant|MODIFIER|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4||9/10|"
-        "NM_004482.4:c.1627-106T>C|||||||1|MANE_Select,"
+        "NM_004482.4:c.1627-106T>C|||||||1|MANE_Select||||||||||,"
         "T|intron_variant|MODIFIER|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4||9/10|"
-        "NM_004482.4:c.1627-106T>A|||||||2|MANE_Select;HFTC_INHERITANCE=.,AR_hom,.")
+        "NM_004482.4:c.1627-106T>A|||||||2|MANE_Select||||||||||;HFTC_INHERITANCE=.,AR_hom,.")
     assert [line.split("\t")[9] for line in lines[1:]] == ["2/2:0,0,9,0:9:30:AR_hom/low", "0/0:9,0:9:99",
                                                           "0/1:5,5:10:60:XL/medium"]
 

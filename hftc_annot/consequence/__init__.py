@@ -12,7 +12,7 @@ from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import InputError
 from hftc_annot.panel import PanelHit
 
-__all__ = ["AnnotatedHit", "Consequence", "ConsequenceStage", "Effect", "TRANSCRIPT_RULES"]
+__all__ = ["NO_SEQUENCE", "AnnotatedHit", "Consequence", "ConsequenceStage", "Effect", "TRANSCRIPT_RULES"]
 
 TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
     ("MANE Select", lambda t: "MANE_Select" in t.tags),
@@ -22,13 +22,18 @@ TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
 """How a gene's transcript is chosen: the first rule with a candidate wins (longest CDS among ties)."""
 
 
+NO_SEQUENCE = "no reference sequence: HGVS p., codons and indel HGVS c. need --fasta or an installed reference"
+"""The note of a consequence computed without sequence, when it lacks a field that sequence would give."""
+
+
 @dataclass(frozen=True)
 class Effect:
-    """The consequence of one ALT allele on one gene, the transcript rule that fired, or why there is none."""
+    """The consequence of one ALT allele on one gene and the transcript rule that fired; `note` says why the
+    consequence is missing (None) or partial, in words for the report."""
 
     consequence: Consequence | None
     rule: str = ""
-    failure: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ class ConsequenceStage:
             for gene in hit.genes:
                 chosen = self._chosen.get(gene.symbol)
                 if chosen is None:
-                    effects[(allele, gene.symbol)] = Effect(None, failure=f"no transcript model for {gene.symbol}")
+                    effects[(allele, gene.symbol)] = Effect(None, note=f"no transcript model for {gene.symbol}")
                     continue
                 t, rule = chosen
                 if failure:
@@ -112,7 +117,9 @@ class ConsequenceStage:
                 change = minimal(t.chrom, record.pos, record.ref, record.alts[allele - 1])
                 coding = self._coding.get(gene.symbol)
                 seq = self._seq if coding is not None else None
-                effects[(allele, gene.symbol)] = Effect(predict(t, change, seq, coding), rule)
+                consequence = predict(t, change, seq, coding)
+                note = "" if seq else _without_sequence(consequence)
+                effects[(allele, gene.symbol)] = Effect(consequence, rule, note)
         return AnnotatedHit(hit, effects)
 
     def _ref_mismatch(self, record) -> str:
@@ -121,5 +128,10 @@ class ConsequenceStage:
         reference = self._seq.fetch(record.chrom, record.pos, record.end)
         if set(reference) <= {"N"} or reference == record.ref.upper():
             return ""
-        return f"REF {record.ref} differs from the FASTA ({reference})"
+        return f"REF does not match the reference (REF {record.ref}, reference {reference}): not annotated"
 
+
+def _without_sequence(consequence: Consequence) -> str:
+    """NO_SEQUENCE when the consequence lacks a field that sequence would have given."""
+    lacking = not consequence.hgvs_c or (consequence.cds_position and not consequence.hgvs_p)
+    return NO_SEQUENCE if lacking else ""

@@ -110,7 +110,8 @@ class FromInputStage:
                 entry = self._entry(entries, allele, record, self._ids[gene.symbol]) if t else None
                 if entry is None:
                     note_problem(f"no {self._annotation.tag} entry for the MANE transcript", where)
-                    effects[(allele, gene.symbol)] = Effect(None, self._rule, "no entry in the input")
+                    effects[(allele, gene.symbol)] = Effect(None, self._rule, f"no {self._annotation.tag} entry for "
+                                                            f"the MANE transcript {t.id if t else gene.symbol}")
                     continue
                 effects[(allele, gene.symbol)] = Effect(self._consequence(entry, t, note_problem, where), self._rule)
         return AnnotatedHit(hit, effects)

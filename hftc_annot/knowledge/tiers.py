@@ -46,6 +46,18 @@ class Facts:
     fits_pattern: bool
 
 
+def allele_tiers(terms: tuple[str, ...], known, core_gene: bool,
+                 rare_limit: float = RARE) -> dict[bool, tuple[str, str]]:
+    """(tier, reason) of one allele in one gene, for a sample without (False) and with (True) an inheritance
+    flag there; `known` is the allele's Knowledge."""
+    try:
+        af = float(known.population_af) if known.population_af else None
+    except ValueError:
+        af = None
+    return {flagged: tier(Facts(terms, known.clinvar_significance, known.clinvar_stars, core_gene, af, flagged),
+                          rare_limit) for flagged in (False, True)}
+
+
 def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
     """The first matching rule's tier, and its reason ('.' and '' when none applies)."""
     plp = facts.clinvar_significance in PATHOGENIC and facts.clinvar_stars not in ("", "0", "1")

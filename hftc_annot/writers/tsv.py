@@ -16,7 +16,7 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import AnnotatedHit, Effect
 from hftc_annot.inheritance import Findings, Flag
 from hftc_annot.knowledge import Knowledge
-from hftc_annot.knowledge.tiers import Facts, tier
+from hftc_annot.knowledge.tiers import allele_tiers
 from hftc_annot.panel import contig_rank
 from hftc_annot.reader.genotypes import Call, Carriers
 
@@ -27,7 +27,7 @@ COLUMNS = (
     "known_hftc_variant", "known_hftc_reference", "population_af",
     "sample", "genotype", "zygosity", "gq", "dp", "ad", "allele_fraction", "filter",
     "inheritance_flags", "confidence", "phase_evidence", "comphet_pair_id", "evidence", "segregation",
-    "evidence_tier", "tier_reasons",
+    "evidence_tier", "tier_reasons", "consequence_note",
 )
 MISSING = "."
 
@@ -105,15 +105,15 @@ class TsvWriter:
                                                  facts.clinvar_nearby, facts.known_hftc_variant,
                                                  facts.known_hftc_reference)] + [af])
                 terms = effect.consequence.terms if effect and effect.consequence else ()
-                tiers = {flagged: tier(Facts(terms, facts.clinvar_significance, facts.clinvar_stars, core,
-                                             _float(af), flagged), self._rare) for flagged in (False, True)}
+                note = effect.note if effect and effect.note else MISSING
+                tiers = allele_tiers(terms, facts, core, self._rare)
                 for sample, cells in sample_cells:
                     key = (order, allele, symbol, sample)
                     flags = findings.flags.get(key, [])
                     segregation = findings.segregation.get(key, "")
                     rank, reason = tiers[bool(flags)]
                     inherited = "\t".join(flag_cells(flags, segregation)) if flags or segregation else NO_FLAGS
-                    line = "\t".join([prefix, cells, filter_cell, inherited, rank, reason or MISSING])
+                    line = "\t".join([prefix, cells, filter_cell, inherited, rank, reason or MISSING, note])
                     order_key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9",
                                  symbol, contig, record.pos, allele)
                     self._rows.append((order_key, line))
@@ -186,10 +186,3 @@ def safe(cell: str) -> str:
     """A cell from the input that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
     leading apostrophe, which spreadsheets hide and which marks the text as text."""
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
-def _float(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None

@@ -7,15 +7,22 @@ from collections import defaultdict
 import cyvcf2
 import numpy as np
 
-from hftc_annot.consequence import AnnotatedHit
+from hftc_annot.consequence import AnnotatedHit, Effect
 from hftc_annot.inheritance import Findings
+from hftc_annot.knowledge import Knowledge
+from hftc_annot.knowledge.tiers import RARE, allele_tiers
+from hftc_annot.panel import Gene
 
 INFO_ID = "HFTC"
 FLAGS_INFO = "HFTC_INHERITANCE"
 FLAGS_FORMAT = "HFTC_FLAGS"
 FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MANE_SELECT", "EXON", "INTRON",
           "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position", "Amino_acids", "Codons",
-          "ALLELE_NUM", "TRANSCRIPT_RULE")
+          "ALLELE_NUM", "TRANSCRIPT_RULE", "CONSEQUENCE_NOTE", "CLINVAR_ID", "CLINVAR_SIG", "CLINVAR_STARS",
+          "CLINVAR_NEARBY", "HFTC_KNOWN", "HFTC_KNOWN_REF", "POPULATION_AF", "EVIDENCE_TIER", "TIER_REASONS")
+_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ";": "%3B", "=": "%3D", " ": "_", "\t": "_"})
+"""Free text in an HFTC sub-field: spaces as '_' (as VEP writes them), the characters that VCF INFO or the '|'
+format would split on percent-encoded."""
 
 
 def vcf_mode(path: str) -> str:
@@ -27,26 +34,34 @@ def vcf_mode(path: str) -> str:
     return "w"
 
 
-def _entry(alt: str, allele: int, symbol: str, hgnc: str, feature: str, mane: str, annotated: AnnotatedHit) -> str:
-    effect = annotated.effects.get((allele, symbol))
+def _entry(alt: str, allele: int, gene: Gene | None, label: str, effect: Effect | None, known: Knowledge,
+           tiers: tuple[str, str]) -> str:
+    """One HFTC entry: the consequence fields (VEP's names), then the note, knowledge and evidence tier."""
     c = effect.consequence if effect else None
-    fields = [alt, "&".join(c.terms) if c else "", c.impact if c else "", symbol, hgnc, feature, mane,
-              c.exon if c else "", c.intron if c else "", c.hgvs_c if c else "", c.hgvs_p if c else "",
-              c.cdna_position if c else "", c.cds_position if c else "", c.protein_position if c else "",
-              c.amino_acids if c else "", c.codons if c else "", str(allele), effect.rule.replace(" ", "_")
-              if effect else ""]
-    return "|".join(fields)
+    consequence = [alt, "&".join(c.terms) if c else "", c.impact if c else ""]
+    transcript = [gene.symbol, gene.hgnc_id, gene.ensembl_transcript, gene.refseq] if gene else [label, "", "", ""]
+    fields = [c.exon, c.intron, c.hgvs_c, c.hgvs_p, c.cdna_position, c.cds_position, c.protein_position,
+              c.amino_acids, c.codons] if c else [""] * 9
+    rule = [str(allele), effect.rule.replace(" ", "_") if effect else ""]
+    notes = [effect.note if effect else "", known.clinvar_id, known.clinvar_significance, known.clinvar_stars,
+             known.clinvar_nearby, known.known_hftc_variant, known.known_hftc_reference, known.population_af,
+             tiers[0] if tiers[0] != "." else "", tiers[1]]
+    return "|".join(consequence + transcript + fields + rule + [text.translate(_ESCAPES) for text in notes])
 
 
 class VcfWriter:
     """Writes panel records with one HFTC entry per (ALT allele, panel gene)."""
 
-    def __init__(self, path: str, mode: str, template: cyvcf2.VCF, meta: dict[str, str], findings: Findings) -> None:
+    def __init__(self, path: str, mode: str, template: cyvcf2.VCF, meta: dict[str, str], findings: Findings,
+                 rare_limit: float = RARE) -> None:
+        self._rare = rare_limit
         for key, value in meta.items():
             template.add_to_header(f"##hftc-annot_{key}={value}")
         template.add_info_to_header({
             "ID": INFO_ID, "Number": ".", "Type": "String",
-            "Description": "hftc-annot consequences per ALT allele and panel gene (MANE Select transcript). "
+            "Description": "hftc-annot consequences, knowledge and evidence tier (not an ACMG classification) per "
+                           "ALT allele and panel gene (MANE Select transcript); in free text, spaces are _ and "
+                           ",;=|% are percent-encoded. "
                            "Format: " + "|".join(FIELDS),
         })
         template.add_info_to_header({
@@ -61,18 +76,24 @@ class VcfWriter:
             self._flags[order].append((allele, symbol, sample, flags))
         self._writer = cyvcf2.Writer(path, template, mode=mode)
 
-    def write(self, annotated: AnnotatedHit, order: int, variant: cyvcf2.Variant) -> int:
-        """Write `variant` (the record of `annotated`, with its sample columns) with the HFTC fields added."""
+    def write(self, annotated: AnnotatedHit, order: int, known: dict[tuple[int, str], Knowledge],
+              variant: cyvcf2.Variant) -> int:
+        """Write `variant` (the record of `annotated`, with its sample columns) with the HFTC fields added; the
+        evidence tier is the one of a sample with an inheritance flag there, when any sample has one."""
         hit = annotated.hit
         record = hit.record
+        flagged = {(allele, symbol) for allele, symbol, _, _ in self._flags.get(order, [])}
         entries = []
         for number, alt in enumerate(record.alts, 1):
-            if number in hit.alleles:
-                if hit.genes:
-                    entries += [_entry(alt, number, g.symbol, g.hgnc_id, g.ensembl_transcript, g.refseq, annotated)
-                                for g in hit.genes]
-                else:
-                    entries.append(_entry(alt, number, hit.label, "", "", "", annotated))
+            if number not in hit.alleles:
+                continue
+            for gene in hit.genes or (None,):
+                symbol = gene.symbol if gene else hit.label
+                effect = annotated.effects.get((number, symbol))
+                facts = known.get((number, symbol), Knowledge())
+                terms = effect.consequence.terms if effect and effect.consequence else ()
+                tiers = allele_tiers(terms, facts, bool(gene and gene.group == "core HFTC"), self._rare)
+                entries.append(_entry(alt, number, gene, hit.label, effect, facts, tiers[(number, symbol) in flagged]))
         names: list[list[str]] = [[] for _ in record.alts]
         per_sample: dict[int, list[str]] = defaultdict(list)
         genes = [g.symbol for g in hit.genes]
