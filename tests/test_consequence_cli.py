@@ -6,7 +6,9 @@ oracle harness imprints a valid ORF on the real MANE exon structure.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 import pysam
@@ -274,3 +276,42 @@ def test_from_input_without_annotations_is_an_error(tmp: Path) -> None:
     result = run_cli(vcf, "--consequences", "from-input")
     assert result.code == 2
     assert "has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field" in result.err
+
+
+def test_records_skipped_by_one_stage_never_shift_flags(genome: dict, tmp: Path) -> None:
+    """Between JAM2 (AR) records that earn flags lie a record whose REF disagrees with the reference (no
+    consequence), a symbolic allele (no row) and a record outside the padded panel (not read on): the flags of
+    every output (TSV, JSON, VCF, HTML) stay on the records that earned them."""
+    p = [_cds_positions(genome, codon)[1] for codon in (10, 20, 30, 40)]
+    other = {b: ("A" if b != "A" else "C") for b in "ACGT"}
+    ref = [_base(genome, pos) for pos in p]
+    wrong = other[ref[0]]
+    records = [
+        f"chr21 {p[0]} . {wrong} {other[wrong]} 50 PASS . GT 0/1",  # REF differs from the reference
+        f"chr21 {p[1] - 3} . {_base(genome, p[1] - 3)} <DEL> 50 PASS SVTYPE=DEL GT 0/1",  # symbolic: skipped
+        f"chr21 {p[1]} . {ref[1]} {other[ref[1]]} 50 PASS . GT 0/1",
+        f"chr21 {p[2]} . {ref[2]} {other[ref[2]]} 50 PASS . GT 0/1",
+        f"chr21 {p[3]} . {ref[3]} {other[ref[3]]} 50 PASS . GT 1/1",
+    ]
+    vcf = write_vcf(tmp / "in.vcf", records, extra_header=(
+        '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',))
+    common = ["--fasta", genome["fasta"], "--genes", "JAM2"]
+    for fmt in ("tsv", "json", "vcf", "html"):
+        assert run_cli(vcf, *common, "-o", tmp / f"out.{fmt}").code == 0
+    rows = table((tmp / "out.tsv").read_text())
+    flags = {(row["pos"], row["inheritance_flags"]) for row in rows}
+    expected = {(str(p[0]), "AR_comphet;AR_comphet"), (str(p[1]), "AR_comphet;AR_comphet"),
+                (str(p[2]), "AR_comphet;AR_comphet"), (str(p[3]), "AR_hom")}
+    assert flags == expected
+    assert next(r for r in rows if r["pos"] == str(p[0]))["consequence_note"].startswith(
+        "REF does not match the reference")
+    document = json.loads((tmp / "out.json").read_text())
+    assert {(row["pos"], row["inheritance_flags"]) for row in document["rows"]} == expected
+    with pysam.VariantFile(str(tmp / "out.vcf")) as annotated:
+        in_vcf = {(str(r.pos), r.info.get("HFTC_INHERITANCE", (".",))[0]) for r in annotated}
+    assert in_vcf == {(str(p[0]), "AR_comphet"), (str(p[1] - 3), "."), (str(p[1]), "AR_comphet"),
+                      (str(p[2]), "AR_comphet"), (str(p[3]), "AR_hom")}
+    html = (tmp / "out.html").read_text()
+    findings = re.findall(r"<td>chr21:(\d+) [^<]*<div class=\"note\">.*?</div></td><td>[^<]*</td><td>[^<]*</td>"
+                          r"<td>(\S+) ", html)
+    assert set(findings) == expected
