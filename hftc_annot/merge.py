@@ -14,23 +14,29 @@ from hftc_annot import __version__
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.panel import contig_rank, load_panel
+from hftc_annot.provenance import Provenance
 from hftc_annot.writers.tsv import COLUMNS
 
-SAME = ("build", "consequences", "knowledge", "evidence_tier")
-"""Preamble fields that must be equal in every merged report (with the tool version and padding)."""
 VCF_SAME = ("##hftc-annot_version=", "##hftc-annot_build=")
 
 
 @dataclass
 class Report:
-    """One hftc-annot TSV report: its version, preamble fields, genes, samples and padding."""
+    """One hftc-annot TSV report and the provenance its preamble records."""
 
     path: str
-    version: str
-    fields: dict[str, str]
-    genes: tuple[str, ...]
-    samples: tuple[str, ...]
-    padding: str
+    provenance: Provenance
+
+    @property
+    def input(self) -> str:
+        return self.provenance.inputs[-1]
+
+    def same(self) -> list[tuple[str, str]]:
+        """(name, value) of what must be equal in every merged report."""
+        p = self.provenance
+        return [("hftc-annot version", p.version), ("padding", f"{p.padding} bp"),
+                ("build", f"{p.build} ({p.build_reason})"), ("consequences", p.consequences),
+                ("knowledge", p.knowledge), ("evidence_tier", p.evidence_tier)]
 
 
 def _open(path: str):
@@ -43,8 +49,7 @@ def _open(path: str):
 
 
 def _read_report(path: str) -> Report:
-    fields: dict[str, str] = {}
-    version = ""
+    lines: list[str] = []
     with _open(path) as handle:
         for number, line in enumerate(handle, 1):
             if number == 1 and not line.startswith("## hftc-annot "):
@@ -54,51 +59,49 @@ def _read_report(path: str) -> Report:
                     raise InputError(path, "the column header is not that of this hftc-annot version's report",
                                      line=number)
                 break
-            text = line[3:].rstrip("\n")
-            if number == 1:
-                version = text.split(" ", 1)[1]
-                continue
-            key, _, value = text.partition(": ")
-            fields[key] = value
+            lines.append(line[3:].rstrip("\n"))
         else:
             raise InputError(path, "not an hftc-annot TSV report (no column header)")
-    for key in ("input", "build", "panel", "genes", "samples"):
-        if key not in fields:
-            raise InputError(path, f"the report has no '## {key}:' line (made by hftc-annot before 0.1.0?)")
-    samples = fields["samples"].partition(" (")[2].removesuffix(")")
-    return Report(path, version, fields, tuple(fields["genes"].split(",")) if fields["genes"] else (),
-                  tuple(samples.split(",")) if samples else (), fields["panel"].rpartition(", padding ")[2])
+    try:
+        provenance = Provenance.from_lines(lines)
+    except KeyError as missing:
+        raise InputError(path, f"the report has no '## {missing.args[0]}:' line (made by hftc-annot before "
+                         "0.1.0?)") from None
+    except ValueError as exc:
+        raise InputError(path, f"the report's preamble is damaged: {exc}") from None
+    if not provenance.inputs or provenance.panel_key != "panel" or provenance.padding is None:
+        raise InputError(path, "the report has no '## input:' or '## panel: …, padding N bp' line (a --regions "
+                         "report cannot be merged)")
+    return Report(path, provenance)
 
 
 def _check_reports(reports: list[Report]) -> None:
     first = reports[0]
     for report in reports[1:]:
-        for name, mine, theirs in [("hftc-annot version", first.version, report.version),
-                                   ("padding", first.padding, report.padding),
-                                   *((key, first.fields.get(key), report.fields.get(key)) for key in SAME)]:
+        for (name, mine), (_, theirs) in zip(first.same(), report.same(), strict=True):
             if mine != theirs:
                 raise UsageError(f"cannot merge {report.path} with {first.path}: different {name} "
                                  f"('{theirs}' vs '{mine}')")
     by_input: dict[str, list[Report]] = {}
     for report in reports:
-        by_input.setdefault(report.fields["input"], []).append(report)
+        by_input.setdefault(report.input, []).append(report)
     for shards in by_input.values():
         seen: dict[str, str] = {}
         for shard in shards:
-            if shard.samples != shards[0].samples:
+            if shard.provenance.samples != shards[0].provenance.samples:
                 raise UsageError(f"cannot merge {shard.path} with {shards[0].path}: same input, different samples")
-            for gene in shard.genes:
+            for gene in shard.provenance.genes:
                 if gene in seen:
                     raise UsageError(f"cannot merge {shard.path} with {seen[gene]}: both report {gene} of the "
                                      f"same input (shards must not share genes)")
                 seen[gene] = shard.path
-    gene_sets = {frozenset(g for shard in shards for g in shard.genes) for shards in by_input.values()}
+    gene_sets = {frozenset(g for shard in shards for g in shard.provenance.genes) for shards in by_input.values()}
     if len(gene_sets) > 1:
         raise UsageError("cannot merge: the inputs were annotated for different gene sets (use the same --genes "
                          "or the same set of --shard runs for every input)")
     owner: dict[str, str] = {}
     for source, shards in by_input.items():
-        for sample in shards[0].samples:
+        for sample in shards[0].provenance.samples:
             if sample in owner:
                 raise UsageError(f"cannot merge: sample {sample} is in two inputs ({owner[sample]} and {source})")
             owner[sample] = source
@@ -119,23 +122,21 @@ def _rows(path: str, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
 
 def merge_reports(paths: list[str], output, command: str) -> int:
     """Write the merged report of `paths` to `output` (a text handle); returns the number of rows."""
-    reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.fields["input"], r.genes))
+    reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.input, r.provenance.genes))
     _check_reports(reports)
-    inputs = list(dict.fromkeys(r.fields["input"] for r in reports))
-    samples = [s for source in inputs for s in next(r for r in reports if r.fields["input"] == source).samples]
-    build = reports[0].fields["build"].split(" ", 1)[0]
-    panel_order = {g.symbol: i for i, g in enumerate(load_panel(build, padding=0).genes)}
-    genes = sorted({g for r in reports for g in r.genes}, key=lambda g: (panel_order.get(g, len(panel_order)), g))
-    first = reports[0].fields
-    preamble = [f"hftc-annot {__version__}", f"command: {command}",
-                *(f"input: {source}" for source in inputs),
-                f"merged: {len(reports)} reports ({', '.join(sorted(r.path for r in reports))})",
-                f"build: {first['build']}",
-                f"panel: {len(genes)} genes (merged), padding {reports[0].padding}",
-                "genes: " + ",".join(genes),
-                f"samples: {len(samples)}" + (f" ({','.join(samples)})" if samples else ""),
-                *(f"{key}: {first[key]}" for key in SAME[1:] if key in first)]
-    output.writelines(f"## {line}\n" for line in preamble)
+    inputs = list(dict.fromkeys(r.input for r in reports))
+    samples = [s for source in inputs for s in next(r for r in reports if r.input == source).provenance.samples]
+    first = reports[0].provenance
+    panel_order = {g.symbol: i for i, g in enumerate(load_panel(first.build, padding=0).genes)}
+    genes = sorted({g for r in reports for g in r.provenance.genes},
+                   key=lambda g: (panel_order.get(g, len(panel_order)), g))
+    merged = Provenance(
+        version=__version__, command=command, inputs=tuple(inputs),
+        merged=f"{len(reports)} reports ({', '.join(sorted(r.path for r in reports))})",
+        build=first.build, build_reason=first.build_reason, panel_key="panel",
+        panel=f"{len(genes)} genes (merged), padding {first.padding} bp", genes=tuple(genes), samples=tuple(samples),
+        consequences=first.consequences, knowledge=first.knowledge, evidence_tier=first.evidence_tier)
+    output.writelines(f"## {line}\n" for line in merged.to_lines())
     output.write("\t".join(COLUMNS) + "\n")
     rank = {s: i for i, s in enumerate(samples)}
     count = 0

@@ -38,6 +38,7 @@ from hftc_annot.knowledge.tiers import RARE
 from hftc_annot.outputs import Outputs
 from hftc_annot.panel import Panel, PanelHit, load_panel, on_other_build, read_bed, shard_genes
 from hftc_annot.progress import Progress
+from hftc_annot.provenance import Provenance
 from hftc_annot.reader import Record, VcfInput, open_vcf
 from hftc_annot.reader.genotypes import Carriers, carriers
 from hftc_annot.reader.sniff import Kind
@@ -169,18 +170,13 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
     summary = Summary(build=build, route=_route(vcf))
     samples = header.samples if config.samples is None else tuple(s for s in header.samples if s in config.samples)
     source = vcf.source if config.vcf == "-" else config.vcf
-    preamble = [
-        f"hftc-annot {__version__}",
-        f"command: {config.command}",
-        f"input: {source}",
-        f"build: {build} ({'given with --build' if config.build != 'auto' else 'from ' + evidence.reason})",
-        _panel_line(panel, config),
-        "genes: " + ",".join(g.symbol for g in panel.genes),
-        f"samples: {len(samples)}" + (f" ({','.join(samples)})" if samples else ""),
-        _consequence_line(config, stage),
-    ]
-    if panel.without_model:
-        preamble.append(f"not covered on {build} (no transcript model): {', '.join(panel.without_model)}")
+    panel_key, panel_text = _panel_line(panel, config).split(": ", 1)
+    provenance = Provenance(
+        version=__version__, command=config.command, inputs=(source,), build=build,
+        build_reason="given with --build" if config.build != "auto" else "from " + evidence.reason,
+        panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
+        consequences=_consequence_line(config, stage).removeprefix("consequences: "),
+        not_covered=panel.without_model)
 
     pedigree = read_ped(config.ped, samples, config.affected, warn) if config.ped else \
         with_affected(Pedigree({}), config.affected, samples)
@@ -190,11 +186,9 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
     knowledge = KnowledgeStage(build, chosen, config.af_field,
                                VcfLookup(config.clinvar, "--clinvar", build) if config.clinvar else None,
                                VcfLookup(config.gnomad, "--gnomad", build) if config.gnomad else None)
-    preamble.append("knowledge: " + "; ".join(knowledge.sources))
-    preamble.append("evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
-                    "position; cells from the input that start with = + - @ get a leading apostrophe")
+    provenance = dataclasses.replace(provenance, knowledge="; ".join(knowledge.sources), evidence_tier=TIER_NOTE)
     rare_limit = config.max_af if config.max_af is not None else RARE
-    report = TsvWriter(preamble, samples, rare_limit)
+    report = TsvWriter(samples, rare_limit)
     spill, spill_path = None, _temporary() if fmt == "vcf" else None
     try:
         other = on_other_build(panel)
@@ -226,7 +220,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
         check = check or naming_check(build, summary.panel_records, vcf.first_contig)
         if check:
             warn(check)
-            preamble.append(f"build_check: {check}")
+            provenance = provenance.with_build_check(check)
         started = time.perf_counter()
         findings = inheritance.finish()
         log.debug("inheritance: samples=%d flagged_alleles=%d summary_lines=%d seconds=%.2f", len(samples),
@@ -238,17 +232,18 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
                 summary.rows += rows if fmt != "vcf" else 0
         html = None
         if fmt == "html" or config.report:
-            html = render(preamble, list(report.dicts()), findings.summary, panel.genes, chosen, panel.without_model)
+            html = render(provenance.to_lines(), list(report.dicts()), findings.summary, panel.genes, chosen,
+                          panel.without_model)
         if fmt == "vcf":
             (spill or _spill_writer(vcf, spill_path)).close()
-            _write_vcf(outputs, spill_path, preamble, kept, findings, summary, rare_limit)
+            _write_vcf(outputs, spill_path, provenance, kept, findings, summary, rare_limit)
         else:
-            _write_report(outputs, fmt, report, html)
+            _write_report(outputs, fmt, report, provenance, html)
         if config.report:
             with outputs.text("report") as handle:
                 handle.write(html)
         if config.summary:
-            _write_summary(outputs, preamble, findings)
+            _write_summary(outputs, provenance, findings)
         summary.records_read = vcf.records_read
         log.debug("write: format=%s rows=%d seconds=%.2f", fmt, summary.rows, time.perf_counter() - started)
         outputs.publish()
@@ -331,6 +326,10 @@ def parse_modes(values: tuple[str, ...], panel: Panel) -> dict[str, tuple[str, .
     return modes
 
 
+TIER_NOTE = ("evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, position; cells from "
+             "the input that start with = + - @ get a leading apostrophe")
+
+
 def _consequence_line(config: Config, stage: ConsequenceStage | FromInputStage) -> str:
     models = config.gff or "shipped MANE Select models"
     if isinstance(stage, FromInputStage):
@@ -376,12 +375,12 @@ def _temporary() -> str:
     return temp
 
 
-def _write_report(outputs: Outputs, fmt: str, report: TsvWriter, html: str | None) -> None:
+def _write_report(outputs: Outputs, fmt: str, report: TsvWriter, provenance: Provenance, html: str | None) -> None:
     with outputs.text("output") as handle:
         if fmt == "html":
             handle.write(html)
         else:
-            report.dump(handle, fmt == "json")
+            report.dump(handle, provenance.to_lines(), fmt == "json")
 
 
 def _spill_writer(vcf: VcfInput, path: str) -> cyvcf2.Writer:
@@ -402,10 +401,11 @@ def _spill(spill: cyvcf2.Writer, record: Record, vcf: VcfInput) -> None:
                          "written to the annotated VCF; add the ##INFO/##FORMAT line (bcftools annotate -h)") from None
 
 
-def _write_vcf(outputs: Outputs, spilled: str, preamble: list[str], kept: list[Kept], findings: Findings,
+def _write_vcf(outputs: Outputs, spilled: str, provenance: Provenance, kept: list[Kept], findings: Findings,
                summary: Summary, rare_limit: float) -> None:
-    meta = {"version": __version__, "command": preamble[1].split(": ", 1)[1], "build": summary.build}
-    meta.update(line.split(": ", 1) for line in preamble if line.startswith("build_check: "))
+    meta = {"version": provenance.version, "command": provenance.command, "build": provenance.build}
+    if provenance.build_check:
+        meta["build_check"] = provenance.build_check
     records = cyvcf2.VCF(spilled, gts012=False)
     writer = VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), records, meta, findings,
                        rare_limit)
@@ -417,9 +417,9 @@ def _write_vcf(outputs: Outputs, spilled: str, preamble: list[str], kept: list[K
         records.close()
 
 
-def _write_summary(outputs: Outputs, preamble: list[str], findings: Findings) -> None:
+def _write_summary(outputs: Outputs, provenance: Provenance, findings: Findings) -> None:
     with outputs.text("summary") as handle:
-        handle.writelines(f"## {line}\n" for line in preamble)
+        handle.writelines(f"## {line}\n" for line in provenance.to_lines())
         handle.write("sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation\n")
         for row in findings.summary:
             handle.write("\t".join(row) + "\n")

@@ -70,9 +70,8 @@ class TsvWriter:
     grow with the number of rows. `close` removes the temporary files.
     """
 
-    def __init__(self, preamble: list[str], samples: tuple[str, ...], rare_limit: float) -> None:
+    def __init__(self, samples: tuple[str, ...], rare_limit: float) -> None:
         self._samples = samples
-        self._preamble = preamble
         self._rare = rare_limit
         self._rows: list[tuple[tuple, str]] = []
         self._runs: list[str] = []
@@ -142,14 +141,14 @@ class TsvWriter:
         for row in self.rows():
             yield dict(zip(COLUMNS, row, strict=True))
 
-    def dump(self, handle: TextIO, as_json: bool) -> None:
+    def dump(self, handle: TextIO, preamble: list[str], as_json: bool) -> None:
         """Write the report as TSV (preamble, header, rows) or as JSON (metadata, columns, rows)."""
         if as_json:
-            document = {"metadata": self._preamble, "columns": list(COLUMNS), "rows": list(self.dicts())}
+            document = {"metadata": preamble, "columns": list(COLUMNS), "rows": list(self.dicts())}
             json.dump(document, handle, indent=1, ensure_ascii=False)
             handle.write("\n")
             return
-        handle.writelines(f"## {line}\n" for line in self._preamble)
+        handle.writelines(f"## {line}\n" for line in preamble)
         handle.write("\t".join(COLUMNS) + "\n")
         handle.writelines("\t".join(row) + "\n" for row in self.rows())
 

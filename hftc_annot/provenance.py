@@ -1,0 +1,89 @@
+"""What produced a report: the typed facts behind the '## key: value' preamble of the TSV report, the JSON
+metadata, the HTML header and the annotated VCF's ##hftc-annot_ lines, written and read back in one place."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+_PADDING = re.compile(r", padding (\d+) bp$")
+_NOT_COVERED = re.compile(r"^not covered on (\S+) \(no transcript model\)$")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """One run (or merge) of hftc-annot. `panel_key` is 'panel' (the shipped genes) or 'regions' (a --regions
+    BED); `panel` is that line's text; `padding` is None where the line does not state it."""
+
+    version: str
+    command: str
+    inputs: tuple[str, ...]
+    build: str
+    build_reason: str
+    panel_key: str
+    panel: str
+    genes: tuple[str, ...]
+    samples: tuple[str, ...]
+    consequences: str = ""
+    knowledge: str = ""
+    evidence_tier: str = ""
+    merged: str = ""
+    not_covered: tuple[str, ...] = ()
+    build_check: str = ""
+
+    @property
+    def padding(self) -> int | None:
+        found = _PADDING.search(self.panel)
+        return int(found.group(1)) if found else None
+
+    def with_build_check(self, message: str) -> Provenance:
+        return dataclasses.replace(self, build_check=message)
+
+    def to_lines(self) -> list[str]:
+        """The preamble lines, without the '## ' that the TSV report puts before each."""
+        lines = [f"hftc-annot {self.version}", f"command: {self.command}"]
+        lines += [f"input: {source}" for source in self.inputs]
+        if self.merged:
+            lines.append(f"merged: {self.merged}")
+        lines += [f"build: {self.build} ({self.build_reason})", f"{self.panel_key}: {self.panel}",
+                  "genes: " + ",".join(self.genes),
+                  f"samples: {len(self.samples)}" + (f" ({','.join(self.samples)})" if self.samples else "")]
+        if self.consequences:
+            lines.append(f"consequences: {self.consequences}")
+        if self.not_covered:
+            lines.append(f"not covered on {self.build} (no transcript model): {', '.join(self.not_covered)}")
+        lines += [f"{key}: {value}" for key, value in (("knowledge", self.knowledge),
+                                                       ("evidence_tier", self.evidence_tier),
+                                                       ("build_check", self.build_check)) if value]
+        return lines
+
+    @classmethod
+    def from_lines(cls, lines: list[str]) -> Provenance:
+        """Read `to_lines` back; a KeyError names a line that is missing, a ValueError a line that is malformed."""
+        first, *rest = lines
+        if not first.startswith("hftc-annot "):
+            raise ValueError("the first line is not 'hftc-annot VERSION'")
+        fields: dict[str, str] = {}
+        inputs: list[str] = []
+        not_covered: tuple[str, ...] = ()
+        for line in rest:
+            key, separator, value = line.partition(": ")
+            if not separator:
+                raise ValueError(f"'{line}' is not 'key: value'")
+            if key == "input":
+                inputs.append(value)
+            elif _NOT_COVERED.match(key):
+                not_covered = tuple(value.split(", "))
+            else:
+                fields[key] = value
+        build, _, reason = fields["build"].partition(" (")
+        panel_key = "panel" if "panel" in fields else "regions"
+        samples = fields["samples"].partition(" (")[2].removesuffix(")")
+        return cls(version=first.removeprefix("hftc-annot "), command=fields["command"], inputs=tuple(inputs),
+                   build=build, build_reason=reason.removesuffix(")"), panel_key=panel_key,
+                   panel=fields[panel_key], genes=tuple(fields["genes"].split(",")) if fields["genes"] else (),
+                   samples=tuple(samples.split(",")) if samples else (),
+                   consequences=fields.get("consequences", ""), knowledge=fields.get("knowledge", ""),
+                   evidence_tier=fields.get("evidence_tier", ""), merged=fields.get("merged", ""),
+                   not_covered=not_covered, build_check=fields.get("build_check", ""))
