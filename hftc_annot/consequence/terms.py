@@ -16,10 +16,14 @@ IMPACTS = ("HIGH", "MODERATE", "LOW", "MODIFIER")
 
 @dataclass(frozen=True)
 class Term:
+    """One row of so_terms.tsv; `tier_group` ('null', 'missense', 'coding_or_splice' or '.') is the group the
+    evidence-tier rules (knowledge/tiers.tsv) ask about."""
+
     name: str
     so_id: str
     impact: str
     rank: int
+    tier_group: str
     description: str
 
 
@@ -30,7 +34,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 @cache
 def terms() -> dict[str, Term]:
     """Every known term by name."""
-    return {row["term"]: Term(row["term"], row["so_id"], row["impact"], rank, row["description"])
+    return {row["term"]: Term(row["term"], row["so_id"], row["impact"], rank, row["tier_group"], row["description"])
             for rank, row in enumerate(_rows("so_terms.tsv"))}
 
 

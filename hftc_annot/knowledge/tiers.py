@@ -1,17 +1,14 @@
-"""Evidence tiers (not an ACMG classification): an ordered rule table (tiers.tsv) applied to each report row."""
+"""Evidence tiers (not an ACMG classification): an ordered rule table (tiers.tsv) applied to each report row; the
+consequence groups it asks about (null, missense, coding or splice) are the tier_group column of so_terms.tsv."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
 
+from hftc_annot.consequence.terms import term
 from hftc_annot.resources import package_table
 
-NULL = {"transcript_ablation", "stop_gained", "frameshift_variant", "splice_donor_variant", "splice_acceptor_variant",
-        "start_lost"}
-CODING_OR_SPLICE = NULL | {"missense_variant", "inframe_insertion", "inframe_deletion", "protein_altering_variant",
-                           "stop_lost", "coding_sequence_variant", "splice_region_variant",
-                           "splice_donor_5th_base_variant", "splice_donor_region_variant"}
 PATHOGENIC = ("Pathogenic", "Likely pathogenic", "Pathogenic/Likely pathogenic", "Likely_pathogenic",
               "Pathogenic/Likely_pathogenic")
 RARE = 0.01
@@ -61,9 +58,9 @@ def allele_tiers(terms: tuple[str, ...], known, core_gene: bool,
 def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
     """The first matching rule's tier, and its reason ('.' and '' when none applies)."""
     plp = facts.clinvar_significance in PATHOGENIC and facts.clinvar_stars not in ("", "0", "1")
-    terms = set(facts.terms)
-    kinds = {"any": True, "null": bool(NULL & terms), "missense": "missense_variant" in terms,
-             "coding_or_splice": bool(CODING_OR_SPLICE & terms)}
+    groups = {term(name).tier_group for name in facts.terms}
+    kinds = {"any": True, "null": "null" in groups, "missense": "missense" in groups,
+             "coding_or_splice": bool(groups & {"null", "missense", "coding_or_splice"})}
     rare = facts.population_af is None or facts.population_af <= rare_limit
     for rule in rules():
         if ((rule.clinvar == "any" or plp) and kinds[rule.consequence]
