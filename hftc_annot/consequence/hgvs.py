@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from hftc_annot.consequence.alleles import Allele
+from hftc_annot.consequence.coding import CodingSequence
 from hftc_annot.consequence.sequence import SequenceSource, reverse_complement
 from hftc_annot.consequence.terms import three_letter, translate
 from hftc_annot.consequence.transcripts import Transcript
-
-if TYPE_CHECKING:
-    from hftc_annot.consequence.predict import CodingSequence
 
 
 def coding_change(t: Transcript, a: Allele, seq: SequenceSource | None) -> str:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from hftc_annot.consequence import hgvs
 from hftc_annot.consequence.alleles import Allele, shift_3prime
+from hftc_annot.consequence.coding import CodingSequence
 from hftc_annot.consequence.sequence import SequenceSource, reverse_complement
+from hftc_annot.consequence.splice import base_terms, insertion_terms
 from hftc_annot.consequence.terms import impact, ordered, three_letter, translate
 from hftc_annot.consequence.transcripts import FLANK, Transcript
 
@@ -44,20 +46,6 @@ class _Location:
     utr5: bool = False
     utr3: bool = False
     terms: set[str] = field(default_factory=set)
-
-
-class CodingSequence:
-    """A transcript's spliced CDS and 3' UTR (transcript orientation), fetched once."""
-
-    def __init__(self, transcript: Transcript, seq: SequenceSource) -> None:
-        t = transcript
-        pieces = [seq.fetch(t.chrom, s, e) for s, e in t.exons]
-        cdna = "".join(p if t.strand == 1 else reverse_complement(p) for p in pieces)
-        first, last = t.coding_cdna
-        self.cdna = cdna
-        self.cds = cdna[first - 1:last]
-        self.utr3 = cdna[last:]
-        self.protein = translate(self.cds)
 
 
 def predict(t: Transcript, allele: Allele, seq: SequenceSource | None,
@@ -115,20 +103,7 @@ def _exonic(t: Transcript, g: int, i: int, where: _Location) -> None:
 def _intronic(i: int, donor: int, acceptor: int, where: _Location) -> None:
     """Record one intronic base by its distances from the donor and acceptor ends (VEP's splice rules)."""
     where.introns.add(i)
-    if donor <= 2:
-        where.terms.add("splice_donor_variant")
-    if acceptor <= 2:
-        where.terms.add("splice_acceptor_variant")
-    if donor == 5:
-        where.terms.add("splice_donor_5th_base_variant")
-    if 3 <= donor <= 6:
-        where.terms.add("splice_donor_region_variant")
-    if 3 <= acceptor <= 17:
-        where.terms.add("splice_polypyrimidine_tract_variant")
-    if 3 <= donor <= 8 or 3 <= acceptor <= 8:
-        where.terms.add("_splice_region")
-    if donor >= 3 and acceptor >= 3:
-        where.terms.add("intron_variant")
+    where.terms |= base_terms(donor, acceptor)
 
 
 def _settle_splice_terms(where: _Location) -> None:
@@ -181,15 +156,7 @@ def _insertion_location(t: Transcript, allele: Allele) -> _Location:
         i, d_up, a_up = t.intron(up)
         _, d_down, a_down = t.intron(down)
         where.introns.add(i)
-        pairs = {
-            "splice_donor_variant": d_up <= 2 and d_down <= 2,
-            "splice_acceptor_variant": a_up <= 2 and a_down <= 2,
-            "splice_donor_region_variant": d_up >= 3 and d_down <= 6,
-            "splice_polypyrimidine_tract_variant": a_down >= 3 and a_up <= 17,
-            "_splice_region": (d_up >= 3 and d_down <= 8) or (a_down >= 3 and a_up <= 8) or d_up == 2 or a_down == 2,
-            "intron_variant": d_up >= 3 and a_down >= 3,
-        }
-        where.terms |= {term for term, hit in pairs.items() if hit}
+        where.terms |= insertion_terms((d_up, a_up), (d_down, a_down))
     else:  # between an exon and its intron
         exon = i_up if i_up is not None else i_down
         where.exons.add(exon)
