@@ -208,7 +208,7 @@ def reference() -> None:
 @click.argument("fasta", metavar="REF.fa")
 def reference_install(fasta: str) -> None:
     """Cut the panel genes (plus 10 kb) out of REF.fa (indexed) into the cache, after checking it."""
-    from hftc_annot.consequence.reference import install
+    from hftc_annot.consequence.install import install
 
     build, path, warnings = install(fasta)
     for message in warnings:
@@ -219,7 +219,7 @@ def reference_install(fasta: str) -> None:
 @reference.command("status")
 def reference_status() -> None:
     """Show the installed panel references."""
-    from hftc_annot.consequence.reference import cache_dir, installed_path, manifest
+    from hftc_annot.consequence.installed import cache_dir, installed_path, manifest
     from hftc_annot.resources import BUILDS
 
     click.echo(f"cache: {cache_dir()} (set HFTC_ANNOT_CACHE to move it)")

@@ -25,8 +25,8 @@ from hftc_annot.assembly import (
 )
 from hftc_annot.consequence import AnnotatedHit, ConsequenceStage, choose_transcripts
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
-from hftc_annot.consequence.reference import InstalledSource, check_indexed, manifest
-from hftc_annot.consequence.sequence import FastaSource, SequenceSource
+from hftc_annot.consequence.installed import InstalledSource, manifest
+from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed
 from hftc_annot.consequence.transcripts import read_gff3
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.inheritance import MODES, Findings, InheritanceStage, Settings

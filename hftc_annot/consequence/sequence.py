@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 from typing import Protocol
 
@@ -25,6 +26,20 @@ class SequenceSource(Protocol):
         """Bases start..end; empty when end < start, shorter at a contig end."""
 
     def length(self, chrom: str) -> int | None: ...
+
+
+def check_indexed(path: str) -> None:
+    """A FASTA must come with its index: building one would write next to the user's file."""
+    if not os.path.isfile(path):
+        raise InputError(path, "no such file")
+    if not os.path.isfile(path + ".fai"):
+        raise InputError(path, "has no .fai index; run samtools faidx on it first (hftc-annot never writes beside "
+                         "your files)")
+    with open(path, "rb") as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+    if compressed and not os.path.isfile(path + ".gzi"):
+        raise InputError(path, "is compressed but has no .gzi index; it must be bgzipped and indexed with "
+                         "samtools faidx")
 
 
 class FastaSource:
