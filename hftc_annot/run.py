@@ -394,8 +394,9 @@ def _spill(spill: cyvcf2.Writer, record: Record, vcf: VcfInput) -> None:
     try:
         spill.write_record(record.variant)
     except Exception:  # cyvcf2 raises a plain Exception with htslib's error code
-        used = [f"INFO/{key}" for key, _ in record.variant.INFO if key not in vcf.header.declared("INFO")]
-        used += [f"FORMAT/{key}" for key in record.variant.FORMAT or () if key not in vcf.header.declared("FORMAT")]
+        info, fmt = vcf.header.declared("INFO"), vcf.header.declared("FORMAT")
+        used = [f"INFO/{key}" for key, _ in record.variant.INFO if key not in info]
+        used += [f"FORMAT/{key}" for key in record.variant.FORMAT or () if key not in fmt]
         what = ", ".join(used) or "a key or value"
         raise InputError(vcf.source, f"{record.where}: {what} not declared in the header, so the record cannot be "
                          "written to the annotated VCF; add the ##INFO/##FORMAT line (bcftools annotate -h)") from None
