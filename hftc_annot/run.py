@@ -28,7 +28,7 @@ from hftc_annot.consequence.from_input import FromInputStage, declared_annotatio
 from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed
 from hftc_annot.consequence.transcripts import read_gff3
-from hftc_annot.errors import InputError, UsageError
+from hftc_annot.errors import UsageError
 from hftc_annot.inheritance import MODES, Findings, InheritanceStage, Settings
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
@@ -39,7 +39,7 @@ from hftc_annot.outputs import Outputs
 from hftc_annot.panel import Panel, PanelHit, load_panel, on_other_build, read_bed, shard_genes
 from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance
-from hftc_annot.reader import Record, VcfInput, open_vcf
+from hftc_annot.reader import VcfInput, open_vcf
 from hftc_annot.reader.genotypes import Carriers, carriers
 from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import models_gff3
@@ -189,29 +189,23 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
     provenance = dataclasses.replace(provenance, knowledge="; ".join(knowledge.sources), evidence_tier=TIER_NOTE)
     rare_limit = config.max_af if config.max_af is not None else RARE
     report = TsvWriter(samples, rare_limit)
-    spill, spill_path = None, _temporary() if fmt == "vcf" else None
+    spill_path = _temporary() if fmt == "vcf" else None
     try:
         other = on_other_build(panel)
         contigs = {g.contig for g in panel.genes} | ({g.contig for g in other.genes} if other else set())
+        info_keys = (config.af_field,) + ((stage.tag,) if isinstance(stage, FromInputStage) else ())
         records = vcf.records(regions=panel.regions(contigs), samples=list(config.samples) if config.samples else None,
-                              other=other.regions(contigs) if other else None)
+                              other=other.regions(contigs) if other else None, info=info_keys, keep=spill_path)
         kept: list[Kept] = []
         for record in records:
-            if spill is None and spill_path:
-                spill = _spill_writer(vcf, spill_path)
             hit = panel.hit(record)
             _count(hit, summary)
             progress.panel(summary.panel_records)
-            try:
-                annotated = stage.annotate(hit, summary.note_problem)
-                frequencies = knowledge.frequencies(record)
-                inheritance.add(annotated, frequencies)
-                known = knowledge.annotate(annotated, frequencies)
-            except UnicodeDecodeError:  # htslib's INFO text is decoded only when a stage reads it
-                raise InputError(vcf.source, f"{record.where}: INFO text that is not UTF-8") from None
+            annotated = stage.annotate(hit, summary.note_problem)
+            frequencies = knowledge.frequencies(record)
+            inheritance.add(annotated, frequencies)
+            known = knowledge.annotate(annotated, frequencies)
             calls = None if record.genotypes is None else {a: carriers(record, a) for a in hit.alleles}
-            if spill is not None:
-                _spill(spill, record, vcf)
             kept.append(Kept(_without_samples(annotated), known, calls))
         log.debug("read: records=%d panel_records=%d other_build_records=%d seconds=%.2f", vcf.records_read,
                   summary.panel_records, vcf.other_hits, time.perf_counter() - started)
@@ -235,7 +229,6 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
             html = render(provenance.to_lines(), list(report.dicts()), findings.summary, panel.genes, chosen,
                           panel.without_model)
         if fmt == "vcf":
-            (spill or _spill_writer(vcf, spill_path)).close()
             _write_vcf(outputs, spill_path, provenance, kept, findings, summary, rare_limit)
         else:
             _write_report(outputs, fmt, report, provenance, html)
@@ -381,25 +374,6 @@ def _write_report(outputs: Outputs, fmt: str, report: TsvWriter, provenance: Pro
             handle.write(html)
         else:
             report.dump(handle, provenance.to_lines(), fmt == "json")
-
-
-def _spill_writer(vcf: VcfInput, path: str) -> cyvcf2.Writer:
-    """A temporary BCF for the panel records: the annotated VCF is written from it once the inheritance
-    flags are known, so the records' sample columns need not stay in memory."""
-    return cyvcf2.Writer(path, vcf.template, mode="wbu")
-
-
-def _spill(spill: cyvcf2.Writer, record: Record, vcf: VcfInput) -> None:
-    """Keep a panel record for the annotated VCF; htslib refuses records that use keys the header lacks."""
-    try:
-        spill.write_record(record.variant)
-    except Exception:  # cyvcf2 raises a plain Exception with htslib's error code
-        info, fmt = vcf.header.declared("INFO"), vcf.header.declared("FORMAT")
-        used = [f"INFO/{key}" for key, _ in record.variant.INFO if key not in info]
-        used += [f"FORMAT/{key}" for key in record.variant.FORMAT or () if key not in fmt]
-        what = ", ".join(used) or "a key or value"
-        raise InputError(vcf.source, f"{record.where}: {what} not declared in the header, so the record cannot be "
-                         "written to the annotated VCF; add the ##INFO/##FORMAT line (bcftools annotate -h)") from None
 
 
 def _write_vcf(outputs: Outputs, spilled: str, provenance: Provenance, kept: list[Kept], findings: Findings,

@@ -101,7 +101,7 @@ class FromInputStage:
     def annotate(self, hit: PanelHit, note_problem: Callable[[str, str], None]) -> AnnotatedHit:
         record = hit.record
         where = record.where
-        value = record.variant.INFO.get(self._annotation.tag)
+        value = record.info.get(self._annotation.tag)
         entries = [e.split("|") for e in value.split(",")] if isinstance(value, str) and value else []
         effects = {}
         for allele in hit.alleles:

@@ -85,11 +85,8 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     out = []
     for row, p in enumerate(pending):
         record = p.record
-        phase_set = None
-        if "PS" in (record.variant.FORMAT or []):
-            phase_set = format_column(record.variant.format("PS"), samples)
         # copies of the rows, so that each gene's arrays can be freed once it has been evaluated
         out.append(Occurrence(p.order, p.allele, p.gene, record.chrom, record.pos, p.label, copies[row].copy(),
-                              ploidy[row].copy(), called[row].copy(), record.phased, slot[row].copy(), phase_set,
+                              ploidy[row].copy(), called[row].copy(), record.phased, slot[row].copy(), record.phase_set,
                               good[row].copy(), other[row].copy()))
     return out

@@ -72,7 +72,7 @@ class KnowledgeStage:
         """Population frequency of each ALT: from --gnomad when given, else from the input's INFO field."""
         if self._gnomad is not None:
             return [self._gnomad.frequency(record.chrom, record.pos, record.ref, alt) for alt in record.alts]
-        value = record.variant.INFO.get(self._af_field)
+        value = record.info.get(self._af_field)
         values = value if isinstance(value, tuple) else (value,)
         out = []
         for v in values:

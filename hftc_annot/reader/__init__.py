@@ -155,9 +155,12 @@ class VcfInput:
         if self.header.fileformat_note:
             self.notes.append(f"{self.source}: {self.header.fileformat_note}")
 
-    def records(self, regions: Regions, samples: list[str] | None, other: Regions | None = None) -> Iterator[Record]:
-        """Stream the records whose REF span overlaps `regions`, in input order. Records that `other` (the panel
-        on the other build, numbered like `regions`) would keep are counted in `other_hits` once the stream ends."""
+    def records(self, regions: Regions, samples: list[str] | None, other: Regions | None = None,
+                info: tuple[str, ...] = (), keep: str | None = None) -> Iterator[Record]:
+        """Stream the records whose REF span overlaps `regions`, in input order, numbered from 0 (Record.index),
+        with the INFO values of the keys in `info`. Records that `other` (the panel on the other build, numbered
+        like `regions`) would keep are counted in `other_hits` once the stream ends. With `keep`, every returned
+        record is also written, with its sample columns, to a BCF at that path (complete once the stream ends)."""
         if samples is not None:
             unknown = [s for s in samples if s not in self.header.samples]
             if unknown:
@@ -165,14 +168,46 @@ class VcfInput:
                 listed = ", ".join(names) if len(names) <= 10 else ", ".join(names[:10]) + ", ..."
                 raise UsageError(f"--samples: '{unknown[0]}' is not a sample of {self.source} (names are "
                                  f"case-sensitive; it has {len(names)}: {listed or 'none'})")
+        kept = None
+        try:
+            for index, (variant, line) in enumerate(self._variants(regions, samples, other)):
+                record = self._record(variant, line, index, info)
+                if keep is not None:
+                    kept = kept or cyvcf2.Writer(keep, self._reader, mode="wbu")
+                    self._keep(kept, variant, record)
+                yield record
+            if keep is not None and kept is None:
+                kept = cyvcf2.Writer(keep, self._reader, mode="wbu")
+        finally:
+            if kept is not None:
+                kept.close()
+
+    def _variants(self, regions: Regions, samples: list[str] | None,
+                  other: Regions | None) -> Iterator[tuple[object, int | None]]:
+        """(cyvcf2 variant, input line or None) of each record to return, through the input's route."""
         if self._reader is None:
             yield from self._text_records(regions, samples, other)
         elif self.indexed:
-            yield from self._indexed_records(regions, samples)
+            self._set_samples(self._reader, samples)
+            for variant in self._indexed_variants(regions, count=True):
+                yield self._checked(variant), None
             if other is not None:
                 self.other_hits = sum(1 for _ in self._indexed_variants(other))
         else:
             yield from self._streamed_records(regions, samples, other)
+
+    def _keep(self, kept: cyvcf2.Writer, variant, record: Record) -> None:
+        """Write a returned record to the keep file; htslib refuses records that use keys the header lacks."""
+        try:
+            kept.write_record(variant)
+        except Exception:  # cyvcf2 raises a plain Exception with htslib's error code
+            info, fmt = self.header.declared("INFO"), self.header.declared("FORMAT")
+            used = [f"INFO/{key}" for key, _ in variant.INFO if key not in info]
+            used += [f"FORMAT/{key}" for key in variant.FORMAT or () if key not in fmt]
+            what = ", ".join(used) or "a key or value"
+            raise InputError(self.source, f"{record.where}: {what} not declared in the header, so the record cannot "
+                             "be written to the annotated VCF; add the ##INFO/##FORMAT line (bcftools annotate -h)"
+                             ) from None
 
     def _set_samples(self, reader: cyvcf2.VCF, samples: list[str] | None) -> None:
         """Keep only `samples`; htslib keeps them in header order, which the writers rely on."""
@@ -183,7 +218,7 @@ class VcfInput:
                 raise RuntimeError(f"htslib kept samples {reader.samples}, expected {expected}")
 
     def _text_records(self, regions: Regions, samples: list[str] | None,
-                      other: Regions | None) -> Iterator[Record]:
+                      other: Regions | None) -> Iterator[tuple[object, int]]:
         assert self._handle is not None
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
         scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other)
@@ -211,12 +246,7 @@ class VcfInput:
         self._set_samples(reader, samples)
         lines = scan.candidate_lines
         for index, variant in _guarded(reader, self.source, lines):
-            yield self._record(variant, lines[index - 1])
-
-    def _indexed_records(self, regions: Regions, samples: list[str] | None) -> Iterator[Record]:
-        self._set_samples(self._reader, samples)
-        for variant in self._indexed_variants(regions, count=True):
-            yield self._checked(self._record(variant, None))
+            yield variant, lines[index - 1]
 
     def _indexed_variants(self, regions: Regions, count: bool = False) -> Iterator:
         """The cyvcf2 variants overlapping `regions`, each once, found through the index; with `count`, every
@@ -248,7 +278,7 @@ class VcfInput:
                 previous_end = end
 
     def _streamed_records(self, regions: Regions, samples: list[str] | None,
-                          other: Regions | None) -> Iterator[Record]:
+                          other: Regions | None) -> Iterator[tuple[object, None]]:
         reader = self._reader
         self._set_samples(reader, samples)
         contigs: dict[str, str] = {}
@@ -263,32 +293,27 @@ class VcfInput:
             contig = contigs.get(chrom) or contigs.setdefault(chrom, canonical_contig(chrom))
             end = variant.POS + len(variant.REF) - 1
             if overlaps(contig, variant.POS, end):
-                yield self._checked(self._record(variant, None))
+                yield self._checked(variant), None
             if other is not None and other.overlaps(contig, variant.POS, end):
                 self.other_hits += 1
 
-    def _record(self, variant, line: int | None) -> Record:
+    def _record(self, variant, line: int | None, index: int, info: tuple[str, ...]) -> Record:
         try:
-            return record_from_variant(variant, line)
-        except UnicodeDecodeError:
-            where = f"line {line}" if line else f"the record at position {variant.POS}"
-            raise InputError(self.source, f"{where}: text that is not UTF-8") from None
+            return record_from_variant(variant, line, index, info)
+        except UnicodeDecodeError:  # htslib's text is decoded only when it is read
+            where = f"line {line}" if line else f"{variant.CHROM}:{variant.POS}"
+            raise InputError(self.source, f"{where}: INFO text that is not UTF-8") from None
 
-    def _checked(self, record: Record) -> Record:
+    def _checked(self, variant):
         """The checks the text scan makes on every line, for records that htslib read itself."""
-        if self.header.contigs and record.chrom not in self.header.contigs:
-            raise InputError(self.source, f"contig '{record.chrom}' of record {record.chrom}:{record.pos} is "
+        chrom, pos = variant.CHROM, variant.POS
+        if self.header.contigs and chrom not in self.header.contigs:
+            raise InputError(self.source, f"contig '{chrom}' of record {chrom}:{pos} is "
                              "not declared in the header (##contig lines)")
-        if self.header.samples and not record.variant.FORMAT and _lacks_sample_columns(record.variant):
-            raise InputError(self.source, f"record {record.chrom}:{record.pos} has no FORMAT and sample columns, "
+        if self.header.samples and not variant.FORMAT and _lacks_sample_columns(variant):
+            raise InputError(self.source, f"record {chrom}:{pos} has no FORMAT and sample columns, "
                              f"but the header names {len(self.header.samples)} samples")
-        return record
-
-    @property
-    def template(self) -> cyvcf2.VCF:
-        """The cyvcf2 reader whose header the streamed records belong to (for writing VCF)."""
-        assert self._reader is not None, "records() has not started"
-        return self._reader
+        return variant
 
     def close(self) -> None:
         if self._reader is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,8 +17,12 @@ ALLELE_ABSENT = -2  # the unused second slot of a haploid call
 
 @dataclass(frozen=True)
 class Record:
-    """One VCF record. Per-sample arrays are None in a sites-only VCF.
+    """One VCF record, as plain values: no htslib object leaves the reader. Per-sample arrays are None in a
+    sites-only VCF. `index` numbers the records the reader returns (0, 1, ...): the record key every later stage
+    carries. `pos` is 1-based, as in the VCF.
 
+    info: the INFO values the run asked for (absent keys are left out). phase_set: FORMAT/PS as floats over the
+    samples (NaN where missing), None when the record has no PS.
     genotypes: (samples, ploidy) allele indices, ALLELE_MISSING for '.', ALLELE_ABSENT past a
     sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them: read them
     through `format_value`, which turns htslib's missing-value codes into NaN.
@@ -36,7 +40,9 @@ class Record:
     dp: np.ndarray | None
     ad: np.ndarray | None
     line: int | None
-    variant: object
+    index: int = 0
+    info: dict[str, object] = field(default_factory=dict)
+    phase_set: np.ndarray | None = None
 
     @property
     def end(self) -> int:
@@ -53,9 +59,8 @@ class Record:
         return ";".join(self.filters) if self.filters else "."
 
     def without_samples(self) -> Record:
-        """This record without its per-sample arrays and htslib object: what the report keeps per record."""
-        return Record(self.chrom, self.pos, self.id, self.ref, self.alts, self.filters, None, None, None, None, None,
-                      self.line, None)
+        """This record without its per-sample arrays: what the writers keep per record."""
+        return replace(self, genotypes=None, phased=None, gq=None, dp=None, ad=None, phase_set=None)
 
 
 def skip_reason(ref: str, alt: str) -> str | None:
@@ -113,9 +118,9 @@ def _number(value) -> float:
         return math.nan
 
 
-def record_from_variant(variant, line: int | None) -> Record:
+def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[str, ...]) -> Record:
     """Copy what later stages need out of a cyvcf2 Variant (bound to an open reader)."""
-    genotypes = phased = gq = dp = ad = None
+    genotypes = phased = gq = dp = ad = phase_set = None
     fmt = variant.FORMAT
     if fmt and "GT" in fmt:
         array = variant.genotype.array()
@@ -124,8 +129,16 @@ def record_from_variant(variant, line: int | None) -> Record:
         gq = variant.format("GQ") if "GQ" in fmt else None
         dp = variant.format("DP") if "DP" in fmt else None
         ad = variant.format("AD") if "AD" in fmt else None
+        if "PS" in fmt:
+            values = variant.format("PS")
+            phase_set = format_column(values, len(values))
+    info = {}
+    for key in info_keys:
+        value = variant.INFO.get(key)
+        if value is not None:
+            info[key] = value
     return Record(
         chrom=variant.CHROM, pos=variant.POS, id=variant.ID or ".", ref=variant.REF, alts=tuple(variant.ALT),
         filters=tuple(variant.FILTERS), genotypes=genotypes, phased=phased, gq=gq, dp=dp, ad=ad,
-        line=line, variant=variant,
+        line=line, index=index, info=info, phase_set=phase_set,
     )
