@@ -7,8 +7,11 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hftc_annot.alleles import minimal
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError, open_text
+from hftc_annot.model import AlleleFinding, PanelRecord
+from hftc_annot.reader.genotypes import carriers
 from hftc_annot.reader.records import Record, skip_reason
 from hftc_annot.regions import Regions
 from hftc_annot.resources import BUILDS, genes_bed, read_table
@@ -38,21 +41,6 @@ class Gene:
 
 
 @dataclass(frozen=True)
-class PanelHit:
-    """A record, the panel genes (padded spans) it touches, and which ALT alleles can be annotated.
-
-    `alleles` holds 1-based ALT numbers; `skipped` the reason for each other ALT. `label` names the
-    custom region of a record that touches no panel gene.
-    """
-
-    record: Record
-    genes: tuple[Gene, ...]
-    alleles: tuple[int, ...]
-    skipped: tuple[str, ...]
-    label: str = "."
-
-
-@dataclass(frozen=True)
 class Panel:
     """The genes in play for one run, and the regions the reader keeps."""
 
@@ -75,7 +63,10 @@ class Panel:
             return Regions(((c, s, e) for c, s, e, _ in self.custom_regions), contigs)
         return Regions(((g.contig, g.start - self.padding, g.end + self.padding) for g in self.genes), contigs)
 
-    def hit(self, record: Record) -> PanelHit:
+    def hit(self, record: Record) -> PanelRecord:
+        """The record with the panel genes its REF span touches (padded) and a finding per annotatable ALT and
+        gene, with the samples carrying that ALT; each ALT that cannot be annotated as a sequence change gives
+        its reason in `skipped`."""
         contig = canonical_contig(record.chrom)
         end = record.end
         genes = tuple(g for g in self._by_contig.get(contig, ())
@@ -83,14 +74,17 @@ class Panel:
         label = "."
         if self.custom_regions and not genes:
             label = next((n for c, s, e, n in self.custom_regions if c == contig and s <= end and record.pos <= e), ".")
-        alleles, skipped = [], []
+        findings, skipped = [], []
         for number, alt in enumerate(record.alts, 1):
             reason = skip_reason(record.ref, alt)
-            if reason is None:
-                alleles.append(number)
-            else:
+            if reason is not None:
                 skipped.append(reason)
-        return PanelHit(record, genes, tuple(alleles), tuple(skipped), label)
+                continue
+            change = minimal(contig, record.pos, record.ref, alt)
+            calls = carriers(record, number) if record.genotypes is not None else None
+            findings += [AlleleFinding(record.index, number, alt, change, gene, calls=calls)
+                         for gene in genes or (None,)]
+        return PanelRecord(record, genes, tuple(skipped), label, findings)
 
 
 def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFAULT_PADDING) -> Panel:

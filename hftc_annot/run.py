@@ -9,10 +9,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-
-import cyvcf2
 
 from hftc_annot import __version__
 from hftc_annot.assembly import (
@@ -23,28 +21,31 @@ from hftc_annot.assembly import (
     detect_build,
     resolve_build,
 )
-from hftc_annot.consequence import AnnotatedHit, ConsequenceStage, choose_transcripts
+from hftc_annot.consequence import ConsequenceStage, choose_transcripts
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
 from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed
 from hftc_annot.consequence.transcripts import read_gff3
 from hftc_annot.errors import UsageError
-from hftc_annot.inheritance import MODES, Findings, InheritanceStage, Settings
+from hftc_annot.inheritance import MODES, InheritanceStage, Settings
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
-from hftc_annot.knowledge import Knowledge, KnowledgeStage
+from hftc_annot.knowledge import KnowledgeStage
+from hftc_annot.knowledge.frequency import FrequencyStage
 from hftc_annot.knowledge.lookup import VcfLookup
-from hftc_annot.knowledge.tiers import RARE
+from hftc_annot.knowledge.tiers import RARE, TierStage
+from hftc_annot.model import PanelRecord
 from hftc_annot.outputs import Outputs
-from hftc_annot.panel import Panel, PanelHit, load_panel, on_other_build, read_bed, shard_genes
+from hftc_annot.panel import Panel, load_panel, on_other_build, read_bed, shard_genes
+from hftc_annot.pipeline import Pipeline, write
 from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance
-from hftc_annot.reader import VcfInput, open_vcf
-from hftc_annot.reader.genotypes import Carriers, carriers
+from hftc_annot.reader import Record, VcfInput, open_vcf
 from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import models_gff3
 from hftc_annot.writers.html import render
-from hftc_annot.writers.tsv import TsvWriter
+from hftc_annot.writers.rows import ReportRows
+from hftc_annot.writers.tsv import write_json, write_tsv
 from hftc_annot.writers.vcf import VcfWriter, vcf_mode
 
 FORMATS = ("tsv", "vcf", "json", "html")
@@ -151,100 +152,120 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
 def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outputs: Outputs,
               warn: Callable[[str], None], progress: Progress) -> Summary:
     started = time.perf_counter()
-    header = vcf.header
-    evidence = detect_build(header.contigs, list(header.lines))
+    evidence = detect_build(vcf.header.contigs, list(vcf.header.lines))
     build = resolve_build(config.build, evidence, vcf.source)
+    panel = _panel(config, build, regions_bed)
+    _warn_about_input(config, vcf, panel, warn)
+    log.debug("input: source=%s kind=%s route=%s samples=%d build=%s evidence=%r", vcf.source, vcf.info.kind.name,
+              _route(vcf), len(vcf.header.samples), build, evidence.reason)
+    log.debug("panel: genes=%d padding=%d regions=%d", len(panel.genes), panel.padding,
+              len(panel.custom_regions) or len(panel.genes))
+    summary = Summary(build=build, route=_route(vcf))
+    samples = vcf.header.samples if config.samples is None else \
+        tuple(s for s in vcf.header.samples if s in config.samples)
+    pipeline = _pipeline(config, panel, vcf.header.lines, samples, warn, summary)
+    provenance = _provenance(config, vcf, build, evidence, panel, samples, pipeline)
+    kept_path = _temporary() if fmt == "vcf" else None
+    report = ReportRows(samples) if fmt != "vcf" or config.report else None
+    try:
+        kept = pipeline.read(_panel_records(config, vcf, panel, pipeline, kept_path), _counter(summary, progress))
+        log.debug("read: records=%d panel_records=%d other_build_records=%d seconds=%.2f", vcf.records_read,
+                  summary.panel_records, vcf.other_hits, time.perf_counter() - started)
+        check = _build_check(config, build, evidence, panel, summary, vcf)
+        if check:
+            warn(check)
+            provenance = provenance.with_build_check(check)
+        started = time.perf_counter()
+        finished = pipeline.finish(kept)
+        log.debug("inheritance: samples=%d summary_lines=%d seconds=%.2f", len(samples),
+                  len(pipeline.cohort.summary), time.perf_counter() - started)
+        started = time.perf_counter()
+        vcf_writer = _vcf_writer(outputs, kept_path, provenance) if kept_path else None
+        try:
+            summary.rows = write(finished, [w for w in (vcf_writer, report) if w is not None])
+        finally:
+            if vcf_writer is not None:
+                vcf_writer.close()
+        _write_reports(config, fmt, outputs, provenance, report, pipeline, panel)
+        summary.records_read = vcf.records_read
+        log.debug("write: format=%s rows=%d seconds=%.2f", fmt, summary.rows, time.perf_counter() - started)
+        outputs.publish()
+    finally:
+        if report is not None:
+            report.close()
+        if kept_path:
+            os.unlink(kept_path)
+    return summary
+
+
+def _panel(config: Config, build: str, regions_bed: tuple) -> Panel:
     symbols = list(config.genes) or None
     if config.shard:
         index, count = config.shard
         symbols = list(shard_genes(load_panel(build, None, config.padding).genes, config.padding, count)[index - 1])
     panel = load_panel(build, symbols, config.padding)
-    if regions_bed:
-        panel = dataclasses.replace(panel, custom_regions=regions_bed)
-    _warn_about_input(config, vcf, panel, warn)
-    log.debug("input: source=%s kind=%s route=%s samples=%d build=%s evidence=%r", vcf.source, vcf.info.kind.name,
-              _route(vcf), len(header.samples), build, evidence.reason)
-    log.debug("panel: genes=%d padding=%d regions=%d", len(panel.genes), panel.padding,
-              len(panel.custom_regions) or len(panel.genes))
-    stage = consequence_stage(config, panel, header.lines, warn)
-    summary = Summary(build=build, route=_route(vcf))
-    samples = header.samples if config.samples is None else tuple(s for s in header.samples if s in config.samples)
-    source = vcf.source if config.vcf == "-" else config.vcf
-    panel_key, panel_text = _panel_line(panel, config).split(": ", 1)
-    provenance = Provenance(
-        version=__version__, command=config.command, inputs=(source,), build=build,
-        build_reason="given with --build" if config.build != "auto" else "from " + evidence.reason,
-        panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
-        consequences=_consequence_line(config, stage).removeprefix("consequences: "),
-        not_covered=panel.without_model)
+    return dataclasses.replace(panel, custom_regions=regions_bed) if regions_bed else panel
 
+
+def _pipeline(config: Config, panel: Panel, header_lines: tuple[str, ...], samples: tuple[str, ...],
+              warn: Callable[[str], None], summary: Summary) -> Pipeline:
+    """The stages in their order, built from the options (each checks its own inputs as it is built)."""
+    consequence = consequence_stage(config, panel, header_lines, warn, summary.note_problem)
     pedigree = read_ped(config.ped, samples, config.affected, warn) if config.ped else \
         with_affected(Pedigree({}), config.affected, samples)
     settings = Settings(config.gates, config.max_af, config.min_impact, parse_modes(config.inheritance, panel))
-    inheritance = InheritanceStage(pedigree, samples, build, settings, summary.note_problem)
-    chosen = {g.symbol: found[0] for g in panel.genes if (found := stage.transcript(g.symbol))}
-    knowledge = KnowledgeStage(build, chosen, config.af_field,
-                               VcfLookup(config.clinvar, "--clinvar", build) if config.clinvar else None,
-                               VcfLookup(config.gnomad, "--gnomad", build) if config.gnomad else None)
-    provenance = dataclasses.replace(provenance, knowledge="; ".join(knowledge.sources), evidence_tier=TIER_NOTE)
-    rare_limit = config.max_af if config.max_af is not None else RARE
-    report = TsvWriter(samples, rare_limit)
-    spill_path = _temporary() if fmt == "vcf" else None
-    try:
-        other = on_other_build(panel)
-        contigs = {g.contig for g in panel.genes} | ({g.contig for g in other.genes} if other else set())
-        info_keys = (config.af_field,) + ((stage.tag,) if isinstance(stage, FromInputStage) else ())
-        records = vcf.records(regions=panel.regions(contigs), samples=list(config.samples) if config.samples else None,
-                              other=other.regions(contigs) if other else None, info=info_keys, keep=spill_path)
-        kept: list[Kept] = []
-        for record in records:
-            hit = panel.hit(record)
-            _count(hit, summary)
-            progress.panel(summary.panel_records)
-            annotated = stage.annotate(hit, summary.note_problem)
-            frequencies = knowledge.frequencies(record)
-            inheritance.add(annotated, frequencies)
-            known = knowledge.annotate(annotated, frequencies)
-            calls = None if record.genotypes is None else {a: carriers(record, a) for a in hit.alleles}
-            kept.append(Kept(_without_samples(annotated), known, calls))
-        log.debug("read: records=%d panel_records=%d other_build_records=%d seconds=%.2f", vcf.records_read,
-                  summary.panel_records, vcf.other_hits, time.perf_counter() - started)
-        check = build_check(build, evidence if config.build == "auto" else None, summary.panel_records,
-                            other.build if other else "", vcf.other_hits)
-        check = check or naming_check(build, summary.panel_records, vcf.first_contig)
-        if check:
-            warn(check)
-            provenance = provenance.with_build_check(check)
-        started = time.perf_counter()
-        findings = inheritance.finish()
-        log.debug("inheritance: samples=%d flagged_alleles=%d summary_lines=%d seconds=%.2f", len(samples),
-                  len(findings.flags), len(findings.summary), time.perf_counter() - started)
-        started = time.perf_counter()
-        if fmt != "vcf" or config.report:
-            for order, item in enumerate(kept):
-                rows = report.write(item.annotated, order, findings, item.known, item.calls)
-                summary.rows += rows if fmt != "vcf" else 0
-        html = None
-        if fmt == "html" or config.report:
-            html = render(provenance.to_lines(), list(report.dicts()), findings.summary, panel.genes, chosen,
-                          panel.without_model)
-        if fmt == "vcf":
-            _write_vcf(outputs, spill_path, provenance, kept, findings, summary, rare_limit)
-        else:
-            _write_report(outputs, fmt, report, provenance, html)
-        if config.report:
-            with outputs.text("report") as handle:
-                handle.write(html)
-        if config.summary:
-            _write_summary(outputs, provenance, findings)
-        summary.records_read = vcf.records_read
-        log.debug("write: format=%s rows=%d seconds=%.2f", fmt, summary.rows, time.perf_counter() - started)
-        outputs.publish()
-    finally:
-        report.close()
-        if spill_path:
-            os.unlink(spill_path)
-    return summary
+    inheritance = _Cohort(InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem))
+    chosen = {g.symbol: found[0] for g in panel.genes if (found := consequence.transcript(g.symbol))}
+    knowledge = KnowledgeStage(panel.build, chosen,
+                               VcfLookup(config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
+    frequency = FrequencyStage(config.af_field,
+                               VcfLookup(config.gnomad, "--gnomad", panel.build) if config.gnomad else None)
+    tiers = TierStage(config.max_af if config.max_af is not None else RARE)
+    return Pipeline(panel=panel, before=(consequence, frequency, knowledge), cohort=inheritance, after=(tiers,))
+
+
+def _provenance(config: Config, vcf: VcfInput, build: str, evidence: BuildEvidence, panel: Panel,
+                samples: tuple[str, ...], pipeline: Pipeline) -> Provenance:
+    consequence, frequency, knowledge = pipeline.before
+    panel_key, panel_text = _panel_line(panel, config).split(": ", 1)
+    return Provenance(
+        version=__version__, command=config.command, inputs=(vcf.source if config.vcf == "-" else config.vcf,),
+        build=build, build_reason="given with --build" if config.build != "auto" else "from " + evidence.reason,
+        panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
+        consequences=_consequence_line(config, consequence).removeprefix("consequences: "),
+        not_covered=panel.without_model, knowledge="; ".join([*knowledge.sources, frequency.source]),
+        evidence_tier=TIER_NOTE)
+
+
+def _panel_records(config: Config, vcf: VcfInput, panel: Panel, pipeline: Pipeline,
+                   kept_path: str | None) -> Iterator[Record]:
+    """The reader's records in the panel regions (and the count of those in the other build's)."""
+    consequence, frequency, _ = pipeline.before
+    other = on_other_build(panel)
+    contigs = {g.contig for g in panel.genes} | ({g.contig for g in other.genes} if other else set())
+    info = frequency.info_keys + ((consequence.tag,) if isinstance(consequence, FromInputStage) else ())
+    return vcf.records(regions=panel.regions(contigs), samples=list(config.samples) if config.samples else None,
+                       other=other.regions(contigs) if other else None, info=info, keep=kept_path)
+
+
+def _counter(summary: Summary, progress: Progress) -> Callable[[PanelRecord], None]:
+    def seen(item: PanelRecord) -> None:
+        summary.panel_records += 1
+        summary.alleles += len(item.alleles)
+        summary.skipped.update(item.skipped)
+        record = item.record
+        if record.genotypes is not None and record.genotypes.size and record.genotypes.max() > len(record.alts):
+            summary.note_problem("genotype names an ALT allele the record does not have", record.where)
+        progress.panel(summary.panel_records)
+    return seen
+
+
+def _build_check(config: Config, build: str, evidence: BuildEvidence, panel: Panel, summary: Summary,
+                 vcf: VcfInput) -> str | None:
+    other = on_other_build(panel)
+    check = build_check(build, evidence if config.build == "auto" else None, summary.panel_records,
+                        other.build if other else "", vcf.other_hits)
+    return check or naming_check(build, summary.panel_records, vcf.first_contig)
 
 
 def build_check(build: str, evidence: BuildEvidence | None, found: int, other_build: str, other: int) -> str | None:
@@ -270,8 +291,8 @@ def naming_check(build: str, found: int, first_contig: str | None) -> str | None
             "with bcftools annotate --rename-chrs")
 
 
-def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...],
-                      warn: Callable[[str], None]) -> ConsequenceStage | FromInputStage:
+def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...], warn: Callable[[str], None],
+                      note_problem: Callable[[str, str], None]) -> ConsequenceStage | FromInputStage:
     """Transcript models for the panel genes (shipped or --gff) and the reference, checked against the build;
     or, with --consequences from-input, the input's own CSQ/ANN/BCSQ annotations."""
     models = read_gff3(config.gff or models_gff3(panel.build))
@@ -281,7 +302,8 @@ def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...
         raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by Name)")
     if config.consequences == "from-input":
         annotation = declared_annotation(header_lines)
-        return FromInputStage(annotation, {gene: t for gene, (t, _) in choose_transcripts(transcripts).items()})
+        return FromInputStage(annotation, {gene: t for gene, (t, _) in choose_transcripts(transcripts).items()},
+                              note_problem)
     seq: SequenceSource | None = None
     if config.fasta:
         check_indexed(config.fasta)
@@ -293,7 +315,7 @@ def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...
     else:
         warn("no reference FASTA: protein-level consequences, HGVS p. and indel HGVS c. are left empty; "
              "give --fasta REF.fa (or set HFTC_ANNOT_FASTA), or run 'hftc-annot reference install REF.fa' once")
-    return ConsequenceStage(transcripts, seq, warn)
+    return ConsequenceStage(transcripts, seq, warn, note_problem)
 
 
 def _check_fasta_build(seq: FastaSource, panel: Panel) -> None:
@@ -368,58 +390,71 @@ def _temporary() -> str:
     return temp
 
 
-def _write_report(outputs: Outputs, fmt: str, report: TsvWriter, provenance: Provenance, html: str | None) -> None:
-    with outputs.text("output") as handle:
-        if fmt == "html":
-            handle.write(html)
-        else:
-            report.dump(handle, provenance.to_lines(), fmt == "json")
-
-
-def _write_vcf(outputs: Outputs, spilled: str, provenance: Provenance, kept: list[Kept], findings: Findings,
-               summary: Summary, rare_limit: float) -> None:
+def _vcf_writer(outputs: Outputs, kept_path: str, provenance: Provenance) -> VcfWriter:
     meta = {"version": provenance.version, "command": provenance.command, "build": provenance.build}
     if provenance.build_check:
         meta["build_check"] = provenance.build_check
-    records = cyvcf2.VCF(spilled, gts012=False)
-    writer = VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), records, meta, findings,
-                       rare_limit)
-    try:
-        for order, (item, variant) in enumerate(zip(kept, records, strict=True)):
-            summary.rows += writer.write(item.annotated, order, item.known, variant)
-    finally:
-        writer.close()
-        records.close()
+    return VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), kept_path, meta)
 
 
-def _write_summary(outputs: Outputs, provenance: Provenance, findings: Findings) -> None:
-    with outputs.text("summary") as handle:
-        handle.writelines(f"## {line}\n" for line in provenance.to_lines())
-        handle.write("sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation\n")
-        for row in findings.summary:
-            handle.write("\t".join(row) + "\n")
+def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Provenance, report: ReportRows | None,
+                   pipeline: Pipeline, panel: Panel) -> None:
+    """The TSV, JSON or HTML output, the --report HTML and the --summary table, from the sorted report rows."""
+    preamble = provenance.to_lines()
+    summary_lines = pipeline.cohort.summary
+    html = None
+    if report is not None and (fmt == "html" or config.report):
+        chosen = {g.symbol: found[0] for g in panel.genes if (found := pipeline.before[0].transcript(g.symbol))}
+        html = render(preamble, report.rows(), summary_lines, panel.genes, chosen, panel.without_model)
+    if fmt != "vcf":
+        with outputs.text("output") as handle:
+            if fmt == "html":
+                handle.write(html)
+            elif fmt == "json":
+                write_json(handle, preamble, report.rows())
+            else:
+                write_tsv(handle, preamble, report.rows())
+    if config.report:
+        with outputs.text("report") as handle:
+            handle.write(html)
+    if config.summary:
+        with outputs.text("summary") as handle:
+            handle.writelines(f"## {line}\n" for line in preamble)
+            handle.write("sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation\n")
+            handle.writelines("\t".join(line) + "\n" for line in summary_lines)
 
 
-@dataclass(frozen=True)
-class Kept:
-    """What the writers need of one panel record once it has been read: its annotation without the sample
-    columns, its knowledge, and the calls of the samples carrying each ALT (None for a sites-only VCF)."""
+class _Cohort:
+    """Temporary adapter of the inheritance stage to the CohortStage interface."""
 
-    annotated: AnnotatedHit
-    known: dict[tuple[int, str], Knowledge]
-    calls: dict[int, Carriers] | None
+    def __init__(self, stage: InheritanceStage) -> None:
+        self._stage = stage
+        self.summary: list = []
+        self._flags: dict = {}
 
+    def add(self, item: PanelRecord) -> None:
+        from types import SimpleNamespace
+        hit = SimpleNamespace(record=item.record, genes=item.genes, alleles=item.alleles)
+        effects = {(f.allele, f.symbol): f.effect for f in item.findings}
+        frequencies = [None] * len(item.record.alts)
+        for f in item.findings:
+            frequencies[f.allele - 1] = f.frequency
+        self._stage.add(SimpleNamespace(hit=hit, effects=effects), frequencies)
 
-def _without_samples(annotated: AnnotatedHit) -> AnnotatedHit:
-    hit = annotated.hit
-    return AnnotatedHit(PanelHit(hit.record.without_samples(), hit.genes, hit.alleles, hit.skipped, hit.label),
-                        annotated.effects)
+    def finish(self) -> None:
+        findings = self._stage.finish()
+        self.summary = findings.summary
+        from collections import defaultdict
+        self._flags = defaultdict(list)
+        for (order, allele, symbol, sample), flags in findings.flags.items():
+            self._flags[order].append(((allele, symbol), sample, flags, None))
+        for (order, allele, symbol, sample), text in findings.segregation.items():
+            self._flags[order].append(((allele, symbol), sample, None, text))
 
-
-def _count(hit, summary: Summary) -> None:
-    summary.panel_records += 1
-    summary.alleles += len(hit.alleles)
-    summary.skipped.update(hit.skipped)
-    record = hit.record
-    if record.genotypes is not None and record.genotypes.size and record.genotypes.max() > len(record.alts):
-        summary.note_problem("genotype names an ALT allele the record does not have", record.where)
+    def annotate(self, item: PanelRecord) -> None:
+        by_key = {(f.allele, f.symbol): f for f in item.findings}
+        for key, sample, flags, text in self._flags.pop(item.key, []):
+            if flags is not None:
+                by_key[key].flags[sample] = flags
+            else:
+                by_key[key].segregation[sample] = text

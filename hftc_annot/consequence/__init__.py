@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hftc_annot.consequence.alleles import minimal
 from hftc_annot.consequence.predict import CodingSequence, Consequence, predict
 from hftc_annot.consequence.sequence import SequenceSource
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import InputError
-from hftc_annot.panel import PanelHit
+from hftc_annot.model import AlleleFinding, PanelRecord
 
-__all__ = ["NO_SEQUENCE", "AnnotatedHit", "Consequence", "ConsequenceStage", "Effect", "TRANSCRIPT_RULES"]
+__all__ = ["NO_SEQUENCE", "Consequence", "ConsequenceStage", "Effect", "TRANSCRIPT_RULES"]
 
 TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
     ("MANE Select", lambda t: "MANE_Select" in t.tags),
@@ -36,14 +36,6 @@ class Effect:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class AnnotatedHit:
-    """A panel hit with an Effect per (ALT number, gene symbol)."""
-
-    hit: PanelHit
-    effects: dict[tuple[int, str], Effect]
-
-
 def choose_transcripts(transcripts: list[Transcript]) -> dict[str, tuple[Transcript, str]]:
     """Per gene, the transcript picked by the first rule of TRANSCRIPT_RULES that any candidate meets, and
     that rule's name; ties go to the longest CDS, then the transcript id."""
@@ -59,10 +51,12 @@ def choose_transcripts(transcripts: list[Transcript]) -> dict[str, tuple[Transcr
 
 
 class ConsequenceStage:
-    """Chooses transcripts, checks the reference once, and annotates panel hits."""
+    """Chooses transcripts, checks the reference once, and gives each finding of a panel record its Effect."""
 
-    def __init__(self, transcripts: list[Transcript], seq: SequenceSource | None, warn: Callable[[str], None]) -> None:
+    def __init__(self, transcripts: list[Transcript], seq: SequenceSource | None, warn: Callable[[str], None],
+                 note_problem: Callable[[str, str], None] = lambda kind, where: None) -> None:
         self._seq = seq
+        self._note_problem = note_problem
         self._chosen = choose_transcripts(transcripts)
         self._coding: dict[str, CodingSequence | None] = {}
         if seq is not None:
@@ -97,30 +91,27 @@ class ConsequenceStage:
             warn(f"{seq.name} has no sequence (missing or all N) for {len(lacking)} panel gene(s): "
                  f"{', '.join(lacking)}; their protein-level consequences and HGVS p. are not given")
 
-    def annotate(self, hit: PanelHit, note_problem: Callable[[str, str], None]) -> AnnotatedHit:
-        record = hit.record
-        effects: dict[tuple[int, str], Effect] = {}
+    def annotate(self, item: PanelRecord) -> None:
+        record = item.record
         failure = self._ref_mismatch(record)
         if failure:
-            note_problem("REF differs from the reference FASTA; not annotated", record.where)
-        for allele in hit.alleles:
-            for gene in hit.genes:
-                chosen = self._chosen.get(gene.symbol)
-                if chosen is None:
-                    effects[(allele, gene.symbol)] = Effect(None, note=f"no transcript model for {gene.symbol}")
-                    continue
-                t, rule = chosen
-                if failure:
-                    effects[(allele, gene.symbol)] = Effect(None, rule, failure)
-                    continue
-                # named as in the models: the VCF may say 2 where the models say chr2
-                change = minimal(t.chrom, record.pos, record.ref, record.alts[allele - 1])
-                coding = self._coding.get(gene.symbol)
-                seq = self._seq if coding is not None else None
-                consequence = predict(t, change, seq, coding)
-                note = "" if seq else _without_sequence(consequence)
-                effects[(allele, gene.symbol)] = Effect(consequence, rule, note)
-        return AnnotatedHit(hit, effects)
+            self._note_problem("REF differs from the reference FASTA; not annotated", record.where)
+        for finding in item.findings:
+            if finding.gene is not None:
+                finding.effect = self._effect(finding, finding.gene.symbol, failure)
+
+    def _effect(self, finding: AlleleFinding, symbol: str, failure: str) -> Effect:
+        chosen = self._chosen.get(symbol)
+        if chosen is None:
+            return Effect(None, note=f"no transcript model for {symbol}")
+        t, rule = chosen
+        if failure:
+            return Effect(None, rule, failure)
+        change = dataclasses.replace(finding.change, chrom=t.chrom)  # the VCF may say 2 where the models say chr2
+        coding = self._coding.get(symbol)
+        seq = self._seq if coding is not None else None
+        consequence = predict(t, change, seq, coding)
+        return Effect(consequence, rule, "" if seq else _without_sequence(consequence))
 
     def _ref_mismatch(self, record) -> str:
         if self._seq is None or self._seq.length(record.chrom) is None:

@@ -10,12 +10,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hftc_annot.consequence import AnnotatedHit, Effect
+from hftc_annot.consequence import Effect
 from hftc_annot.consequence.predict import Consequence
 from hftc_annot.consequence.terms import impact, ordered, terms
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import UsageError
-from hftc_annot.panel import PanelHit
+from hftc_annot.model import PanelRecord
 
 _FORMAT = re.compile(r"Format: ?'?([^'\"]+)'?", re.IGNORECASE)
 _ANN_FORMAT = re.compile(r"Functional annotations: ?'([^']+)'")
@@ -85,8 +85,10 @@ def _vep_allele(ref: str, alt: str, alts: tuple[str, ...]) -> str:
 class FromInputStage:
     """Reads the input's annotations instead of computing them; same interface as ConsequenceStage."""
 
-    def __init__(self, annotation: InputAnnotation, transcripts: dict[str, Transcript]) -> None:
+    def __init__(self, annotation: InputAnnotation, transcripts: dict[str, Transcript],
+                 note_problem: Callable[[str, str], None]) -> None:
         self._annotation = annotation
+        self._note_problem = note_problem
         self.tag = annotation.tag
         self._transcripts = transcripts
         self._columns = {what: annotation.index(what) for what in _NAMES}
@@ -98,23 +100,23 @@ class FromInputStage:
         t = self._transcripts.get(gene)
         return (t, self._rule) if t else None
 
-    def annotate(self, hit: PanelHit, note_problem: Callable[[str, str], None]) -> AnnotatedHit:
-        record = hit.record
+    def annotate(self, item: PanelRecord) -> None:
+        record = item.record
         where = record.where
         value = record.info.get(self._annotation.tag)
         entries = [e.split("|") for e in value.split(",")] if isinstance(value, str) and value else []
-        effects = {}
-        for allele in hit.alleles:
-            for gene in hit.genes:
-                t = self._transcripts.get(gene.symbol)
-                entry = self._entry(entries, allele, record, self._ids[gene.symbol]) if t else None
-                if entry is None:
-                    note_problem(f"no {self._annotation.tag} entry for the MANE transcript", where)
-                    effects[(allele, gene.symbol)] = Effect(None, self._rule, f"no {self._annotation.tag} entry for "
-                                                            f"the MANE transcript {t.id if t else gene.symbol}")
-                    continue
-                effects[(allele, gene.symbol)] = Effect(self._consequence(entry, t, note_problem, where), self._rule)
-        return AnnotatedHit(hit, effects)
+        for finding in item.findings:
+            if finding.gene is None:
+                continue
+            symbol = finding.gene.symbol
+            t = self._transcripts.get(symbol)
+            entry = self._entry(entries, finding.allele, record, self._ids[symbol]) if t else None
+            if entry is None:
+                self._note_problem(f"no {self._annotation.tag} entry for the MANE transcript", where)
+                finding.effect = Effect(None, self._rule, f"no {self._annotation.tag} entry for the MANE transcript "
+                                        f"{t.id if t else symbol}")
+            else:
+                finding.effect = Effect(self._consequence(entry, t, where), self._rule)
 
     def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> list[str] | None:
         c = self._columns
@@ -136,8 +138,7 @@ class FromInputStage:
                 return entry
         return None
 
-    def _consequence(self, entry: list[str], t: Transcript, note_problem: Callable[[str, str], None],
-                     where: str) -> Consequence:
+    def _consequence(self, entry: list[str], t: Transcript, where: str) -> Consequence:
         a = self._annotation
 
         def field(what: str) -> str:
@@ -147,7 +148,7 @@ class FromInputStage:
         names = [n.lstrip("*@") for n in field("terms").split("&") if n]
         known = {_so(n) for n in names} - {None}
         if len(known) < len(names):
-            note_problem(f"unknown consequence term in {a.tag} (reported as sequence_variant)", where)
+            self._note_problem(f"unknown consequence term in {a.tag} (reported as sequence_variant)", where)
             known.add("sequence_variant")
         chosen = ordered(known)
         return Consequence(

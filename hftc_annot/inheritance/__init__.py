@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hftc_annot.assembly import canonical_contig
-from hftc_annot.consequence import AnnotatedHit
 from hftc_annot.consequence.terms import IMPACTS
 from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
 from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, Individual, Pedigree
@@ -124,7 +123,7 @@ class InheritanceStage:
         self._known: dict[int, Relatives] = {}
         self._order = 0
 
-    def add(self, annotated: AnnotatedHit, frequencies: list[float | None]) -> int:
+    def add(self, annotated, frequencies: list[float | None]) -> int:
         """Remember the qualifying alleles of one record (with each ALT's population frequency, when known);
         returns its order number."""
         order = self._order

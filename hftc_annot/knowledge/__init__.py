@@ -12,11 +12,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from hftc_annot.alleles import minimal
 from hftc_annot.assembly import canonical_contig
-from hftc_annot.consequence import AnnotatedHit
-from hftc_annot.consequence.alleles import minimal
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.knowledge.lookup import ClinVarEntry, VcfLookup
+from hftc_annot.model import PanelRecord
 from hftc_annot.resources import read_table
 
 CLINVAR_SNAPSHOT = "clinvar_plp_2024-12-15.GRCh38.tsv"
@@ -40,10 +40,9 @@ class Knowledge:
 class KnowledgeStage:
     """Loads the shipped snapshot (GRCh38 only) and the curated HFTC variants once; looks alleles up."""
 
-    def __init__(self, build: str, transcripts: dict[str, Transcript], af_field: str,
-                 clinvar: VcfLookup | None = None, gnomad: VcfLookup | None = None) -> None:
+    def __init__(self, build: str, transcripts: dict[str, Transcript], clinvar: VcfLookup | None = None) -> None:
         self.sources = []
-        self._af_field, self._clinvar, self._gnomad = af_field, clinvar, gnomad
+        self._clinvar = clinvar
         if clinvar is not None:
             self.sources.append(f"ClinVar from {clinvar.path} (instead of the shipped snapshot)")
         self._exact: dict[tuple[str, int, str, str], ClinVarEntry] = {}
@@ -61,43 +60,26 @@ class KnowledgeStage:
                 if codon:
                     self._by_codon[(entry.gene, codon)].append(entry)
         self.sources.append("curated HFTC literature variants (hftc_known_variants.tsv, with confidence)")
-        self.sources.append(f"population frequency from {gnomad.path} (INFO/AF)" if gnomad is not None
-                            else f"population frequency from the input's INFO/{af_field}")
         self._known = defaultdict(list)
         for row in read_table("hftc_known_variants.tsv"):
             self._known[row["gene"]].append(row)
         self._transcripts = transcripts
 
-    def frequencies(self, record) -> list[float | None]:
-        """Population frequency of each ALT: from --gnomad when given, else from the input's INFO field."""
-        if self._gnomad is not None:
-            return [self._gnomad.frequency(record.chrom, record.pos, record.ref, alt) for alt in record.alts]
-        value = record.info.get(self._af_field)
-        values = value if isinstance(value, tuple) else (value,)
-        out = []
-        for v in values:
-            try:
-                out.append(float(v) if v is not None else None)
-            except (TypeError, ValueError):
-                out.append(None)
-        return out
-
-    def annotate(self, annotated: AnnotatedHit, frequencies: list[float | None]) -> dict[tuple[int, str], Knowledge]:
-        record = annotated.hit.record
+    def annotate(self, item: PanelRecord) -> None:
+        """Give each finding on a panel gene its Knowledge (with the population frequency found before)."""
+        record = item.record
         contig = canonical_contig(record.chrom)
-        found = {}
-        for allele in annotated.hit.alleles:
-            change = minimal(contig, record.pos, record.ref, record.alts[allele - 1])
-            af = frequencies[allele - 1] if len(frequencies) >= allele else None
-            clinvar = self._clinvar.lookup(record.chrom, record.pos, record.ref, record.alts[allele - 1]) \
-                if self._clinvar else None
-            for gene in annotated.hit.genes:
-                effect = annotated.effects.get((allele, gene.symbol))
-                consequence = effect.consequence if effect else None
-                facts = self._lookup(gene.symbol, contig, record.pos, change, consequence, clinvar)
-                found[(allele, gene.symbol)] = dataclasses.replace(facts, population_af="" if af is None else
-                                                                   f"{af:.6g}")
-        return found
+        clinvar: dict[int, ClinVarEntry | None] = {}
+        for finding in item.findings:
+            if finding.gene is None:
+                continue
+            if self._clinvar and finding.allele not in clinvar:
+                clinvar[finding.allele] = self._clinvar.lookup(record.chrom, record.pos, record.ref, finding.alt)
+            consequence = finding.effect.consequence if finding.effect else None
+            facts = self._lookup(finding.gene.symbol, contig, record.pos, finding.change, consequence,
+                                 clinvar.get(finding.allele))
+            af = finding.frequency
+            finding.knowledge = dataclasses.replace(facts, population_af="" if af is None else f"{af:.6g}")
 
     def _lookup(self, gene: str, contig: str, pos: int, change, consequence, clinvar: ClinVarEntry | None) -> Knowledge:
         fields: dict[str, str] = {}

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from hftc_annot.consequence.terms import term
+from hftc_annot.knowledge import Knowledge
+from hftc_annot.model import PanelRecord
 from hftc_annot.resources import package_table
 
 PATHOGENIC = ("Pathogenic", "Likely pathogenic", "Pathogenic/Likely pathogenic", "Likely_pathogenic",
@@ -68,3 +70,17 @@ def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
                 and (rule.rare == "any" or rare) and (rule.pattern == "any" or facts.fits_pattern)):
             return rule.tier, rule.reason
     return ".", ""
+
+
+class TierStage:
+    """Gives each finding its evidence tier and reason, for a sample without and with an inheritance flag."""
+
+    def __init__(self, rare_limit: float = RARE) -> None:
+        self._rare = rare_limit
+
+    def annotate(self, item: PanelRecord) -> None:
+        for finding in item.findings:
+            effect = finding.effect
+            terms = effect.consequence.terms if effect and effect.consequence else ()
+            core = finding.gene is not None and finding.gene.group == "core HFTC"
+            finding.tiers = allele_tiers(terms, finding.knowledge or Knowledge(), core, self._rare)

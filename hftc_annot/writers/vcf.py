@@ -7,11 +7,8 @@ from collections import defaultdict
 import cyvcf2
 import numpy as np
 
-from hftc_annot.consequence import AnnotatedHit, Effect
-from hftc_annot.inheritance import Findings
 from hftc_annot.knowledge import Knowledge
-from hftc_annot.knowledge.tiers import RARE, allele_tiers
-from hftc_annot.panel import Gene
+from hftc_annot.model import AlleleFinding, PanelRecord
 
 INFO_ID = "HFTC"
 FLAGS_INFO = "HFTC_INHERITANCE"
@@ -34,27 +31,30 @@ def vcf_mode(path: str) -> str:
     return "w"
 
 
-def _entry(alt: str, allele: int, gene: Gene | None, label: str, effect: Effect | None, known: Knowledge,
-           tiers: tuple[str, str]) -> str:
-    """One HFTC entry: the consequence fields (VEP's names), then the note, knowledge and evidence tier."""
+def _entry(finding: AlleleFinding, label: str) -> str:
+    """One HFTC entry: the consequence fields (VEP's names), then the note, knowledge and evidence tier (the one
+    of a sample with an inheritance flag here, when any sample has one)."""
+    effect, gene, known = finding.effect, finding.gene, finding.knowledge or Knowledge()
     c = effect.consequence if effect else None
-    consequence = [alt, "&".join(c.terms) if c else "", c.impact if c else ""]
+    tier, reason = finding.tiers[finding.flagged]
+    consequence = [finding.alt, "&".join(c.terms) if c else "", c.impact if c else ""]
     transcript = [gene.symbol, gene.hgnc_id, gene.ensembl_transcript, gene.refseq] if gene else [label, "", "", ""]
     fields = [c.exon, c.intron, c.hgvs_c, c.hgvs_p, c.cdna_position, c.cds_position, c.protein_position,
               c.amino_acids, c.codons] if c else [""] * 9
-    rule = [str(allele), effect.rule.replace(" ", "_") if effect else ""]
+    rule = [str(finding.allele), effect.rule.replace(" ", "_") if effect else ""]
     notes = [effect.note if effect else "", known.clinvar_id, known.clinvar_significance, known.clinvar_stars,
              known.clinvar_nearby, known.known_hftc_variant, known.known_hftc_reference, known.population_af,
-             tiers[0] if tiers[0] != "." else "", tiers[1]]
+             tier if tier != "." else "", reason]
     return "|".join(consequence + transcript + fields + rule + [text.translate(_ESCAPES) for text in notes])
 
 
 class VcfWriter:
-    """Writes panel records with one HFTC entry per (ALT allele, panel gene)."""
+    """Writes each finished panel record, read back with its sample columns from the BCF the reader kept, with
+    one HFTC entry per (ALT allele, panel gene) and the inheritance flags per ALT and per sample."""
 
-    def __init__(self, path: str, mode: str, template: cyvcf2.VCF, meta: dict[str, str], findings: Findings,
-                 rare_limit: float = RARE) -> None:
-        self._rare = rare_limit
+    def __init__(self, path: str, mode: str, kept: str, meta: dict[str, str]) -> None:
+        self._kept = cyvcf2.VCF(kept, gts012=False)
+        template = self._kept
         for key, value in meta.items():
             template.add_to_header(f"##hftc-annot_{key}={value}")
         template.add_info_to_header({
@@ -71,37 +71,20 @@ class VcfWriter:
             "ID": FLAGS_FORMAT, "Number": "1", "Type": "String",
             "Description": "hftc-annot inheritance flags of this sample: FLAG/confidence[/pair id], joined by &"})
         self._samples = len(template.samples)
-        self._flags: dict[int, list[tuple[int, str, int, list]]] = defaultdict(list)
-        for (order, allele, symbol, sample), flags in findings.flags.items():
-            self._flags[order].append((allele, symbol, sample, flags))
+        self._variants = iter(self._kept)
         self._writer = cyvcf2.Writer(path, template, mode=mode)
 
-    def write(self, annotated: AnnotatedHit, order: int, known: dict[tuple[int, str], Knowledge],
-              variant: cyvcf2.Variant) -> int:
-        """Write `variant` (the record of `annotated`, with its sample columns) with the HFTC fields added; the
-        evidence tier is the one of a sample with an inheritance flag there, when any sample has one."""
-        hit = annotated.hit
-        record = hit.record
-        flagged = {(allele, symbol) for allele, symbol, _, _ in self._flags.get(order, [])}
-        entries = []
-        for number, alt in enumerate(record.alts, 1):
-            if number not in hit.alleles:
-                continue
-            for gene in hit.genes or (None,):
-                symbol = gene.symbol if gene else hit.label
-                effect = annotated.effects.get((number, symbol))
-                facts = known.get((number, symbol), Knowledge())
-                terms = effect.consequence.terms if effect and effect.consequence else ()
-                tiers = allele_tiers(terms, facts, bool(gene and gene.group == "core HFTC"), self._rare)
-                entries.append(_entry(alt, number, gene, hit.label, effect, facts, tiers[(number, symbol) in flagged]))
-        names: list[list[str]] = [[] for _ in record.alts]
+    def write(self, item: PanelRecord) -> int:
+        """Write the next kept record (the one of `item`) with the HFTC fields added; returns the entries."""
+        variant = next(self._variants)
+        entries = [_entry(finding, item.label) for finding in item.findings]
+        names: list[list[str]] = [[] for _ in item.record.alts]
         per_sample: dict[int, list[str]] = defaultdict(list)
-        genes = [g.symbol for g in hit.genes]
-        for allele, _gene, sample, flags in sorted(self._flags.get(order, []),
-                                                   key=lambda f: (f[0], genes.index(f[1]), f[2])):
-            for flag in flags:
-                names[allele - 1].append(flag.name)
-                per_sample[sample].append("/".join(x for x in (flag.name, flag.confidence, flag.pair) if x))
+        for finding in item.findings:  # ALT, then gene
+            for sample in sorted(finding.flags):
+                for flag in finding.flags[sample]:
+                    names[finding.allele - 1].append(flag.name)
+                    per_sample[sample].append("/".join(x for x in (flag.name, flag.confidence, flag.pair) if x))
         per_allele = ["&".join(dict.fromkeys(n)) or "." for n in names]
         if entries:
             variant.INFO[INFO_ID] = ",".join(entries)
@@ -115,3 +98,4 @@ class VcfWriter:
 
     def close(self) -> None:
         self._writer.close()
+        self._kept.close()

@@ -1,0 +1,77 @@
+"""The typed findings the stages build and the writers render: a PanelRecord per panel record, holding one
+AlleleFinding per (ALT allele, panel gene); each stage fills its own fields, in the order of pipeline.STAGES."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from hftc_annot.alleles import Allele
+
+if TYPE_CHECKING:  # the model names the stages' value types; the stages import the model
+    from hftc_annot.consequence import Effect
+    from hftc_annot.inheritance import Flag
+    from hftc_annot.knowledge import Knowledge
+    from hftc_annot.panel import Gene
+    from hftc_annot.reader.genotypes import Carriers
+    from hftc_annot.reader.records import Record
+
+
+@dataclass(slots=True)
+class AlleleFinding:
+    """One ALT allele of a panel record on one panel gene; `gene` is None for a --regions record that touches no
+    panel gene (its region's name is the PanelRecord's label).
+
+    record: the reader's record key (Record.index). allele: the 1-based ALT number. alt: the ALT as in the input;
+    change: the allele in minimal form (1-based, canonical contig name).
+    Filled by the stages: effect (consequence), frequency (population frequency), knowledge, calls (the samples
+    carrying this ALT, None for a sites-only VCF), flags and segregation per sample index (inheritance), tiers
+    (evidence tier and reason for a sample without and with an inheritance flag).
+    """
+
+    record: int
+    allele: int
+    alt: str
+    change: Allele
+    gene: Gene | None
+    effect: Effect | None = None
+    frequency: float | None = None
+    knowledge: Knowledge | None = None
+    calls: Carriers | None = None
+    flags: dict[int, list[Flag]] = field(default_factory=dict)
+    segregation: dict[int, str] = field(default_factory=dict)
+    tiers: dict[bool, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def symbol(self) -> str:
+        return self.gene.symbol if self.gene is not None else ""
+
+    @property
+    def flagged(self) -> bool:
+        """Whether any sample has an inheritance flag at this allele and gene."""
+        return any(self.flags.values())
+
+
+@dataclass(slots=True)
+class PanelRecord:
+    """A record in the panel regions: the genes its REF span touches (padded), why its other ALTs are not
+    annotated, and a finding per annotated (ALT, gene), ALT-major in panel gene order."""
+
+    record: Record
+    genes: tuple[Gene, ...]
+    skipped: tuple[str, ...]
+    label: str
+    findings: list[AlleleFinding]
+
+    @property
+    def key(self) -> int:
+        return self.record.index
+
+    @property
+    def alleles(self) -> tuple[int, ...]:
+        """The annotated ALT numbers, in order."""
+        return tuple(dict.fromkeys(f.allele for f in self.findings))
+
+    def without_samples(self) -> PanelRecord:
+        """The record without its per-sample arrays: what is kept until the writers run."""
+        return replace(self, record=self.record.without_samples())

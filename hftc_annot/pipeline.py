@@ -1,0 +1,85 @@
+"""The stage sequence of a run and the loop that passes each panel record through it:
+reader -> panel -> consequence -> population frequency -> knowledge -> inheritance -> tiers -> writers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from hftc_annot.model import PanelRecord
+from hftc_annot.reader.records import Record
+
+
+class PanelStage(Protocol):
+    """Turns a record from the reader into a PanelRecord with one finding per (ALT, panel gene)."""
+
+    def hit(self, record: Record) -> PanelRecord: ...
+
+
+class RecordStage(Protocol):
+    """Fills its fields of every finding of one panel record, from that record alone."""
+
+    def annotate(self, item: PanelRecord) -> None: ...
+
+
+class CohortStage(Protocol):
+    """Needs every panel record before it can say anything about one (inheritance: pairs, relatives)."""
+
+    def add(self, item: PanelRecord) -> None: ...
+
+    def finish(self) -> None: ...
+
+    def annotate(self, item: PanelRecord) -> None: ...
+
+
+class Writer(Protocol):
+    """Renders finished panel records; returns how many rows (or entries) one record gave."""
+
+    def write(self, item: PanelRecord) -> int: ...
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The stages in their order. Records flow through `before` and into `cohort` as they are read, then, once
+    the cohort stage has seen them all, through the cohort's results and `after` to the writers."""
+
+    panel: PanelStage
+    before: Sequence[RecordStage]
+    cohort: CohortStage
+    after: Sequence[RecordStage]
+
+    def read(self, records: Iterable[Record], seen: Callable[[PanelRecord], None]) -> list[PanelRecord]:
+        """First pass: every record through the per-record stages and into the cohort stage; the records are
+        kept without their sample columns (the cohort stage keeps what it needs of them, compactly)."""
+        kept = []
+        for record in records:
+            item = self.panel.hit(record)
+            seen(item)
+            for stage in self.before:
+                stage.annotate(item)
+            self.cohort.add(item)
+            kept.append(item.without_samples())
+        return kept
+
+    def finish(self, kept: list[PanelRecord]) -> Iterator[PanelRecord]:
+        """Second pass: the cohort stage decides now; its results and the later stages are then put on each kept
+        record as it is taken, in input order."""
+        self.cohort.finish()
+        return self._finished(kept)
+
+    def _finished(self, kept: list[PanelRecord]) -> Iterator[PanelRecord]:
+        for item in kept:
+            self.cohort.annotate(item)
+            for stage in self.after:
+                stage.annotate(item)
+            yield item
+
+
+def write(items: Iterable[PanelRecord], writers: Sequence[Writer]) -> int:
+    """Every finished record to every writer; the number of rows the first writer wrote."""
+    rows = 0
+    for item in items:
+        counts = [writer.write(item) for writer in writers]
+        rows += counts[0] if counts else 0
+    return rows
