@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,16 @@ def test_formula_and_html_injection_are_defused(tmp: Path) -> None:
     assert [r["sample"] for r in rows] == ["'=cmd|x", "'@SUM"]
     assert {r["id"] for r in rows} == {"'=HYPERLINK(1)"}
     assert rows[0]["evidence_tier"] == "1" and rows[0]["clinvar_id"] == "7801"
+
+
+def test_spreadsheet_escaping_only_in_the_tsv(tmp: Path) -> None:
+    """JSON and HTML show the input's cells as they are: the apostrophe is for spreadsheets only."""
+    path = tmp / "in.vcf"
+    path.write_text(vcf_text(["chr2 165754626 =HYPERLINK(1) C T 50 PASS . GT 1/1 1/1"], samples=("=cmd|x", "<b>S2")))
+    as_json = run_cli(path, "--format", "json")
+    assert as_json.code == 0, as_json.err
+    rows = json.loads(as_json.out)["rows"]
+    assert [(r["sample"], r["id"]) for r in rows] == [("=cmd|x", "=HYPERLINK(1)"), ("<b>S2", "=HYPERLINK(1)")]
+    html = run_cli(path, "--format", "html").out
+    assert "<td>=cmd|x</td>" in html and "<td>&lt;b&gt;S2</td>" in html
+    assert "'=" not in html and "<b>S2" not in html
