@@ -35,6 +35,16 @@ class Consequence:
     hgvs_c: str = ""
     hgvs_p: str = ""
 
+    @property
+    def c_change(self) -> str:
+        """HGVS c. without its reference sequence ('c.76G>A'); an input's annotation may give either form."""
+        return self.hgvs_c.split(":", 1)[-1]
+
+    @property
+    def p_change(self) -> str:
+        """HGVS p. without its reference sequence ('p.(Gly26Arg)')."""
+        return self.hgvs_p.split(":", 1)[-1]
+
 
 @dataclass
 class _Location:

@@ -102,8 +102,7 @@ class KnowledgeStage:
     def _curated(self, gene: str, consequence) -> dict[str, str]:
         if consequence is None:
             return {}
-        ours_c = consequence.hgvs_c.split(":", 1)[-1]
-        ours_p = consequence.hgvs_p.split(":", 1)[-1]
+        ours_c, ours_p = consequence.c_change, consequence.p_change
         for row in self._known.get(gene, []):
             c = row["hgvs_c"].replace("(inferred)", "").strip()
             if (c and c == ours_c) or (row["hgvs_p"] and row["hgvs_p"] == ours_p):
