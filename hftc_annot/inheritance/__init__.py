@@ -30,6 +30,7 @@ from hftc_annot.consequence.terms import IMPACTS
 from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
 from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, Individual, Pedigree
 from hftc_annot.panel import Gene
+from hftc_annot.reader.genotypes import CARRIER_CODES, Zygosity
 
 MODES = ("AR", "AD", "XLD", "XLR")
 MAX_PAIRING = 20
@@ -41,6 +42,9 @@ records (with all their FORMAT values) are not all held until the end."""
 PAR = {"GRCh38": ((10_001, 2_781_479), (155_701_383, 156_030_895)),
        "GRCh37": ((60_001, 2_699_520), (154_931_044, 155_260_560))}
 CONFIDENCE = ("high", "medium", "low")
+STATE_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",
+               Zygosity.HEMI: "hemi", Zygosity.PARTIAL: "missing"}
+ONE_COPY_DIPLOID = (Zygosity.HET, Zygosity.PARTIAL)
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ class Settings:
 
 @dataclass
 class Findings:
-    """Flags per (record order, ALT number, gene, sample index); family genotypes per (order, allele, gene, sample)."""
+    """Flags per (record index, ALT number, gene, sample index); family genotypes per the same keys."""
 
     flags: dict[tuple[int, int, str, int], list[Flag]] = field(default_factory=lambda: defaultdict(list))
     segregation: dict[tuple[int, int, str, int], str] = field(default_factory=dict)
@@ -85,7 +89,7 @@ class Relatives:
 
 def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]]:
     """(sample, indices of the occurrences it carries) for every carrier, samples ascending."""
-    occ_index, sample_index = np.nonzero(np.stack([o.copies > 0 for o in occs]))
+    occ_index, sample_index = np.nonzero(np.isin(np.stack([o.zygosity for o in occs]), CARRIER_CODES))
     by_sample = np.argsort(sample_index, kind="stable")
     samples, occ_index = sample_index[by_sample], occ_index[by_sample]
     starts = np.flatnonzero(np.diff(samples)) + 1
@@ -122,17 +126,13 @@ class InheritanceStage:
         self._genes: dict[str, Gene] = {}
         self._interned: dict[Flag, Flag] = {}  # a cohort repeats the same few flags many times
         self._known: dict[int, Relatives] = {}
-        self._order = 0
 
-    def add(self, annotated: AnnotatedHit, frequencies: list[float | None]) -> int:
-        """Remember the qualifying alleles of one record (with each ALT's population frequency, when known);
-        returns its order number."""
-        order = self._order
-        self._order += 1
+    def add(self, annotated: AnnotatedHit, frequencies: list[float | None]) -> None:
+        """Remember the qualifying alleles of one record (with each ALT's population frequency, when known)."""
         hit = annotated.hit
         record = hit.record
         if record.genotypes is None or not hit.genes:
-            return order
+            return
         filter_ok = not record.filters or record.filters == ("PASS",)
         for allele in hit.alleles:
             af = frequencies[allele - 1] if len(frequencies) >= allele else None
@@ -146,11 +146,10 @@ class InheritanceStage:
                     continue
                 label = (consequence.hgvs_c.split(":", 1)[-1] if consequence and consequence.hgvs_c
                          else f"{record.chrom}:{record.pos} {record.ref}>{record.alts[allele - 1]}")
-                self._pending.append(Pending(order, allele, gene.symbol, label, record, filter_ok))
+                self._pending.append(Pending(record.index, allele, gene.symbol, label, record, filter_ok))
                 self._genes[gene.symbol] = gene
         if len(self._pending) >= BATCH:
             self._convert()
-        return order
 
     def _convert(self) -> None:
         for occurrence in occurrences(self._pending, self._settings.gates):
@@ -160,23 +159,23 @@ class InheritanceStage:
     def finish(self) -> Findings:
         self._convert()
         findings = Findings()
-        for symbol in sorted(self._occurrences, key=lambda s: min(o.order for o in self._occurrences[s])):
+        for symbol in sorted(self._occurrences, key=lambda s: min(o.index for o in self._occurrences[s])):
             gene = self._genes[symbol]
             occs = sorted(self._occurrences.pop(symbol), key=lambda o: o.key)  # freed gene by gene
             modes = gene_modes(gene, self._settings.modes)
-            haploid = np.stack([o.ploidy == 1 for o in occs]).any(axis=0)
+            haploid = np.stack([o.haploid for o in occs]).any(axis=0)
             pair_counter = [0]  # pair ids count within a gene: a gene shard gives the ids of a whole-panel run
             for s, carried in _carried_by_sample(occs):
                 mine = [occs[i] for i in carried]
                 relatives = self._relatives(s)
                 if relatives.family:
                     for o in mine:
-                        findings.segregation[(o.order, o.allele, symbol, s)] = self._family_text(o, relatives)
+                        findings.segregation[(o.index, o.allele, symbol, s)] = self._family_text(o, relatives)
                 if relatives.person.status == UNAFFECTED:
                     continue
                 flags = self._evaluate(gene, modes, mine, s, bool(haploid[s]), pair_counter)
                 for occ, flag in flags:
-                    findings.flags[(occ.order, occ.allele, symbol, s)].append(self._interned.setdefault(flag, flag))
+                    findings.flags[(occ.index, occ.allele, symbol, s)].append(self._interned.setdefault(flag, flag))
                 self._summarise(findings, gene, modes, s, flags)
         return findings
 
@@ -201,13 +200,7 @@ class InheritanceStage:
 
     def _state(self, o: Occurrence, index: int | None) -> str:
         """'missing', 'ref', 'het', 'hom' or 'hemi' of a relative at an occurrence."""
-        if index is None or not o.called[index]:
-            return "missing"
-        if o.copies[index] == 0:
-            return "ref"
-        if o.ploidy[index] == 1:
-            return "hemi"
-        return "hom" if o.copies[index] >= 2 else "het"
+        return "missing" if index is None else STATE_WORDS[Zygosity(o.zygosity[index])]
 
     def _family_text(self, o: Occurrence, relatives: Relatives) -> str:
         return "; ".join(f"{label}: {self._state(o, index)}" for label, index in relatives.family)
@@ -237,7 +230,7 @@ class InheritanceStage:
         hets = []
         for o in occs:
             x_linked = self._non_par_x(o)
-            if x_linked and male and o.copies[s] == 1 and o.ploidy[s] == 2:
+            if x_linked and male and o.zygosity[s] in ONE_COPY_DIPLOID:
                 self._note("male heterozygous on chrX outside the pseudo-autosomal regions (sex or call error?)",
                            f"{name} at {o.chrom}:{o.pos}")
             if father is not None and mother is not None:
@@ -249,9 +242,9 @@ class InheritanceStage:
                 if flag:
                     out.append((o, flag))
                 continue
-            if "AR" in modes and o.copies[s] >= 2 and o.ploidy[s] >= 2:
+            if "AR" in modes and o.zygosity[s] == Zygosity.HOM_ALT:
                 out.append((o, self._ar_hom(o, s, father, mother, siblings)))
-            elif "AR" in modes and o.copies[s] == 1 and o.ploidy[s] == 2:
+            elif "AR" in modes and o.zygosity[s] in ONE_COPY_DIPLOID:
                 hets.append(o)
             if "AD" in modes:
                 out.append((o, self._ad(o, s, person, father, mother, siblings)))
@@ -302,7 +295,7 @@ class InheritanceStage:
                 else:
                     notes.append(f"affected {parent} is homozygous too (pseudo-dominance)")
         for sib in siblings:
-            if o.copies[sib] >= 2:
+            if o.zygosity[sib] == Zygosity.HOM_ALT:
                 confidence = _worse(confidence, "low")
                 notes.append(f"unaffected sibling {self._samples[sib]} is homozygous too")
         if not o.good[s]:
@@ -322,7 +315,7 @@ class InheritanceStage:
         if not (a.good[s] and b.good[s]):
             confidence, reason = "low", reason + "; a genotype is below the quality gates"
         for sib in siblings:
-            if a.copies[sib] >= 1 and b.copies[sib] >= 1:
+            if a.zygosity[sib] in CARRIER_CODES and b.zygosity[sib] in CARRIER_CODES:
                 confidence = "low"
                 reason += f"; unaffected sibling {self._samples[sib]} carries both"
         pair_counter[0] += 1
@@ -330,7 +323,7 @@ class InheritanceStage:
 
     def _phase(self, a: Occurrence, b: Occurrence, s: int, father: int | None,
                mother: int | None) -> tuple[str, str, str]:
-        if a.order == b.order and a.multiallelic_partner[s]:
+        if a.index == b.index and a.multiallelic_partner[s]:
             return "multiallelic_trans", "high", "in trans: one multi-allelic genotype carries both"
         if a.phased[s] and b.phased[s] and a.slot[s] >= 0 and b.slot[s] >= 0:
             same_block = (a.phase_set is None and b.phase_set is None) or (
@@ -394,9 +387,9 @@ class InheritanceStage:
                   "missing": ""}.get(mother_state, f"; mother {mother_state}")
         if male:
             return Flag("XL", quality, "hemizygous in a male (X-linked)" + origin)
-        if "XLD" in modes and o.copies[s] == 1:
+        if "XLD" in modes and o.zygosity[s] in (Zygosity.HET, Zygosity.HEMI, Zygosity.PARTIAL):
             return Flag("XL", _worse(quality, "medium"), "heterozygous female in an X-linked dominant gene" + origin)
-        if "XLR" in modes and o.copies[s] >= 2:
+        if "XLR" in modes and o.zygosity[s] == Zygosity.HOM_ALT:
             return Flag("XL", quality, "homozygous female in an X-linked recessive gene" + origin)
         return None
 
@@ -424,10 +417,10 @@ class InheritanceStage:
             known = next(role for role, c in carriers.items() if c is False)
             notes.append(f"absent from the {known}; the other parent is not genotyped")
         for sib in siblings:
-            if o.copies[sib] >= 1:
+            if o.zygosity[sib] in CARRIER_CODES:
                 confidence = _worse(confidence, "low")
                 notes.append(f"unaffected sibling {self._samples[sib]} carries it too")
-        zygosity = "homozygous" if o.copies[s] >= 2 else "heterozygous"
+        zygosity = "homozygous" if o.zygosity[s] == Zygosity.HOM_ALT else "heterozygous"
         return Flag("AD", confidence, f"{zygosity} in an autosomal dominant gene" + (
             "; " + "; ".join(notes) if notes else ""))
 

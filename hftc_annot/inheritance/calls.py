@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hftc_annot.reader.genotypes import zygosities
 from hftc_annot.reader.records import ALLELE_ABSENT, Record, format_column, format_matrix
 
 
@@ -21,17 +22,17 @@ class Gates:
 
 @dataclass
 class Occurrence:
-    """One qualifying ALT allele of one record in one gene; arrays are indexed by sample."""
+    """One qualifying ALT allele of one record (its Record.index) in one gene; arrays are indexed by sample.
+    zygosity holds Zygosity codes; haploid marks haploid calls, whatever they hold."""
 
-    order: int
+    index: int
     allele: int
     gene: str
     chrom: str
     pos: int
     label: str
-    copies: np.ndarray
-    ploidy: np.ndarray
-    called: np.ndarray
+    zygosity: np.ndarray
+    haploid: np.ndarray
     phased: np.ndarray
     slot: np.ndarray
     phase_set: np.ndarray | None
@@ -40,14 +41,14 @@ class Occurrence:
 
     @property
     def key(self) -> tuple[int, int]:
-        return self.order, self.allele
+        return self.index, self.allele
 
 
 @dataclass(frozen=True)
 class Pending:
     """A qualifying allele waiting for its gene to be evaluated: facts are computed per gene, in one batch."""
 
-    order: int
+    index: int
     allele: int
     gene: str
     label: str
@@ -64,11 +65,11 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     gts = np.full((len(pending), samples, width), ALLELE_ABSENT, dtype=np.int32)
     for row, p in enumerate(pending):
         gts[row, :, :p.record.genotypes.shape[1]] = p.record.genotypes
-    alleles = np.array([p.allele for p in pending])[:, None, None]
-    carries = gts == alleles
-    copies = carries.sum(axis=2, dtype=np.int8)  # small types: a cohort holds many of these arrays
+    alleles = np.array([p.allele for p in pending])[:, None]
+    zygosity = zygosities(gts, alleles)  # int8, as the other arrays kept: a cohort holds many of them
+    carries = gts == alleles[:, :, None]
+    copies = carries.sum(axis=2, dtype=np.int8)
     ploidy = (gts != ALLELE_ABSENT).sum(axis=2, dtype=np.int8)
-    called = ((gts >= 0).sum(axis=2) == ploidy) & (ploidy > 0)
     slot = np.where(copies == 1, carries.argmax(axis=2), -1).astype(np.int8)
     other = ((gts > 0) & ~carries).any(axis=2)  # another ALT in the same genotype (1/2): trans by construction
     gq = np.stack([format_column(p.record.gq, samples) for p in pending])
@@ -86,7 +87,7 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     for row, p in enumerate(pending):
         record = p.record
         # copies of the rows, so that each gene's arrays can be freed once it has been evaluated
-        out.append(Occurrence(p.order, p.allele, p.gene, record.chrom, record.pos, p.label, copies[row].copy(),
-                              ploidy[row].copy(), called[row].copy(), record.phased, slot[row].copy(), record.phase_set,
-                              good[row].copy(), other[row].copy()))
+        out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.label, zygosity[row].copy(),
+                              ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
+                              other[row].copy()))
     return out
