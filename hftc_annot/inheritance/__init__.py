@@ -17,7 +17,6 @@ Rules (each flag is given to affected or unknown-status samples only; unaffected
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,11 +27,12 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import AnnotatedHit
 from hftc_annot.consequence.terms import IMPACTS
 from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
+from hftc_annot.inheritance.flags import MODES, Flag, worse
 from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, Individual, Pedigree
+from hftc_annot.inheritance.summary import SummaryLine, summary_lines
 from hftc_annot.panel import Gene
 from hftc_annot.reader.genotypes import CARRIER_CODES, Zygosity
 
-MODES = ("AR", "AD", "XLD", "XLR")
 MAX_PAIRING = 20
 """With more heterozygous qualifying alleles in one gene than this (e.g. intronic variants of a genome),
 compound-het pairs are not listed for that sample and gene; a warning says so (use --min-impact / --max-af)."""
@@ -41,21 +41,9 @@ BATCH = 256
 records (with all their FORMAT values) are not all held until the end."""
 PAR = {"GRCh38": ((10_001, 2_781_479), (155_701_383, 156_030_895)),
        "GRCh37": ((60_001, 2_699_520), (154_931_044, 155_260_560))}
-CONFIDENCE = ("high", "medium", "low")
 STATE_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",
                Zygosity.HEMI: "hemi", Zygosity.PARTIAL: "missing"}
 ONE_COPY_DIPLOID = (Zygosity.HET, Zygosity.PARTIAL)
-
-
-@dataclass(frozen=True)
-class Flag:
-    """One inheritance finding for one sample at one allele."""
-
-    name: str
-    confidence: str
-    evidence: str
-    phase: str = ""
-    pair: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,7 +60,7 @@ class Findings:
 
     flags: dict[tuple[int, int, str, int], list[Flag]] = field(default_factory=lambda: defaultdict(list))
     segregation: dict[tuple[int, int, str, int], str] = field(default_factory=dict)
-    summary: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    summary: list[SummaryLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,10 +92,6 @@ def gene_modes(gene: Gene, overrides: dict[str, tuple[str, ...]]) -> tuple[str, 
         return overrides[gene.symbol]
     tokens = {t for part in gene.inheritance for t in part.replace("/", ";").split(";")}
     return tuple(m for m in MODES if m in tokens)
-
-
-def _worse(confidence: str, floor: str) -> str:
-    return CONFIDENCE[max(CONFIDENCE.index(confidence), CONFIDENCE.index(floor))]
 
 
 class InheritanceStage:
@@ -176,7 +160,7 @@ class InheritanceStage:
                 flags = self._evaluate(gene, modes, mine, s, bool(haploid[s]), pair_counter)
                 for occ, flag in flags:
                     findings.flags[(occ.index, occ.allele, symbol, s)].append(self._interned.setdefault(flag, flag))
-                self._summarise(findings, gene, modes, s, flags)
+                findings.summary += summary_lines(self._samples[s], gene, modes, flags)
         return findings
 
     # --- relatives -------------------------------------------------------------------------------------
@@ -274,29 +258,29 @@ class InheritanceStage:
         states = {"father": self._state(o, father), "mother": self._state(o, mother)}
         known = {k: v for k, v in states.items() if v != "missing"}
         if not known:
-            confidence, notes = _worse(confidence, "medium"), ["no parental genotypes"]
+            confidence, notes = worse(confidence, "medium"), ["no parental genotypes"]
         elif len(known) == 2 and set(known.values()) == {"het"}:
             notes = ["both parents heterozygous carriers"]
         else:
             for parent, state in states.items():
                 index = father if parent == "father" else mother
                 if state == "missing":
-                    confidence = _worse(confidence, "medium")
+                    confidence = worse(confidence, "medium")
                     notes.append(f"{parent}'s genotype not available")
                 elif state == "het":
                     notes.append(f"{parent} heterozygous carrier")
                 elif state == "ref":
-                    confidence = _worse(confidence, "low")
+                    confidence = worse(confidence, "low")
                     notes.append(f"{parent} homozygous reference (deletion of the other allele or uniparental "
                                  "disomy?)")
                 elif self._ped.get(self._samples[index]).status == UNAFFECTED:
-                    confidence = _worse(confidence, "low")
+                    confidence = worse(confidence, "low")
                     notes.append(f"unaffected {parent} is homozygous too")
                 else:
                     notes.append(f"affected {parent} is homozygous too (pseudo-dominance)")
         for sib in siblings:
             if o.zygosity[sib] == Zygosity.HOM_ALT:
-                confidence = _worse(confidence, "low")
+                confidence = worse(confidence, "low")
                 notes.append(f"unaffected sibling {self._samples[sib]} is homozygous too")
         if not o.good[s]:
             notes.append("genotype below the quality gates")
@@ -388,7 +372,7 @@ class InheritanceStage:
         if male:
             return Flag("XL", quality, "hemizygous in a male (X-linked)" + origin)
         if "XLD" in modes and o.zygosity[s] in (Zygosity.HET, Zygosity.HEMI, Zygosity.PARTIAL):
-            return Flag("XL", _worse(quality, "medium"), "heterozygous female in an X-linked dominant gene" + origin)
+            return Flag("XL", worse(quality, "medium"), "heterozygous female in an X-linked dominant gene" + origin)
         if "XLR" in modes and o.zygosity[s] == Zygosity.HOM_ALT:
             return Flag("XL", quality, "homozygous female in an X-linked recessive gene" + origin)
         return None
@@ -404,56 +388,22 @@ class InheritanceStage:
                 if parent.status == AFFECTED:
                     notes.append(f"inherited from the affected {role}")
                 else:
-                    confidence = _worse(confidence, "low")
+                    confidence = worse(confidence, "low")
                     kind = "unaffected" if parent.status == UNAFFECTED else "unknown-status"
                     notes.append(f"also carried by the {kind} {role} (reduced penetrance?)")
         if carriers["father"] is False and carriers["mother"] is False:
             notes.append("absent from both parents (de novo)")
         elif all(c is None for c in carriers.values()):
-            confidence = _worse(confidence, "medium")
+            confidence = worse(confidence, "medium")
             notes.append("no parental genotypes")
         elif None in carriers.values() and True not in carriers.values():
-            confidence = _worse(confidence, "medium")
+            confidence = worse(confidence, "medium")
             known = next(role for role, c in carriers.items() if c is False)
             notes.append(f"absent from the {known}; the other parent is not genotyped")
         for sib in siblings:
             if o.zygosity[sib] in CARRIER_CODES:
-                confidence = _worse(confidence, "low")
+                confidence = worse(confidence, "low")
                 notes.append(f"unaffected sibling {self._samples[sib]} carries it too")
         zygosity = "homozygous" if o.zygosity[s] == Zygosity.HOM_ALT else "heterozygous"
         return Flag("AD", confidence, f"{zygosity} in an autosomal dominant gene" + (
             "; " + "; ".join(notes) if notes else ""))
-
-    def _summarise(self, findings: Findings, gene: Gene, modes: tuple[str, ...], s: int,
-                   flags: list[tuple[Occurrence, Flag]]) -> None:
-        seen = set()
-        pair_labels: dict[str, list[str]] = defaultdict(list)
-        for occ, flag in flags:
-            if flag.pair:
-                pair_labels[flag.pair].append(occ.label)
-        for occ, flag in flags:
-            key = (flag.name, flag.pair or occ.key)
-            if key in seen:
-                continue
-            seen.add(key)
-            variants = ", ".join(pair_labels[flag.pair]) if flag.pair else occ.label
-            candidate = {
-                "AR_hom": "biallelic (homozygous)",
-                "AR_comphet": f"biallelic (compound heterozygous, {flag.phase.replace('_', ' ')})",
-                "AD": "heterozygous in an autosomal dominant gene",
-                "XL": "X-linked",
-                "de_novo": "de novo",
-            }[flag.name]
-            findings.summary.append((self._samples[s], gene.symbol, candidate, flag.confidence, variants,
-                                     _consistent(gene, flag.name, modes)))
-
-
-@functools.cache
-def _consistent(gene: Gene, flag: str, modes: tuple[str, ...]) -> str:
-    """The gene's disorders whose mode the finding fits, in the panel's words."""
-    wanted = {"AR_hom": ("AR",), "AR_comphet": ("AR",), "AD": ("AD",), "XL": ("XLD", "XLR"),
-              "de_novo": MODES}[flag]
-    fitting = [d.strip() for d in gene.disorders.split(";") if any(f"({m})" in d for m in wanted)]
-    if fitting:
-        return "consistent with " + "; ".join(fitting)
-    return f"mode{'s' if len(modes) > 1 else ''} of {gene.symbol}: {', '.join(modes) or 'not recorded'}"

@@ -1,0 +1,52 @@
+"""The summary: one line per sample, gene and candidate finding (a compound-het pair counts once)."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from typing import NamedTuple
+
+from hftc_annot.inheritance.calls import Occurrence
+from hftc_annot.inheritance.flags import KINDS, Flag
+from hftc_annot.panel import Gene
+
+
+class SummaryLine(NamedTuple):
+    """One candidate finding; a tuple, so that the writers can join its cells."""
+
+    sample: str
+    gene: str
+    candidate: str
+    confidence: str
+    variants: str
+    interpretation: str
+
+
+def summary_lines(sample: str, gene: Gene, modes: tuple[str, ...],
+                  flags: list[tuple[Occurrence, Flag]]) -> list[SummaryLine]:
+    """The summary lines of one sample's flags in one gene, in the order of its flags."""
+    pair_labels: dict[str, list[str]] = defaultdict(list)
+    for allele, flag in flags:
+        if flag.pair:
+            pair_labels[flag.pair].append(allele.label)
+    lines = []
+    seen = set()
+    for allele, flag in flags:
+        finding = (flag.name, flag.pair or allele.key)
+        if finding in seen:
+            continue
+        seen.add(finding)
+        variants = ", ".join(pair_labels[flag.pair]) if flag.pair else allele.label
+        candidate = KINDS[flag.name].candidate.format(phase=flag.phase.replace("_", " "))
+        lines.append(SummaryLine(sample, gene.symbol, candidate, flag.confidence, variants,
+                                 interpretation(gene, flag.name, modes)))
+    return lines
+
+
+@functools.cache
+def interpretation(gene: Gene, flag: str, modes: tuple[str, ...]) -> str:
+    """The gene's disorders whose mode the finding fits, in the panel's words; else the gene's modes."""
+    fitting = [d.strip() for d in gene.disorders.split(";") if any(f"({m})" in d for m in KINDS[flag].modes)]
+    if fitting:
+        return "consistent with " + "; ".join(fitting)
+    return f"mode{'s' if len(modes) > 1 else ''} of {gene.symbol}: {', '.join(modes) or 'not recorded'}"
