@@ -6,7 +6,7 @@ import functools
 from collections import defaultdict
 from typing import NamedTuple
 
-from hftc_annot.inheritance.calls import Occurrence
+from hftc_annot.inheritance.facts import AlleleFacts
 from hftc_annot.inheritance.flags import KINDS, Flag
 from hftc_annot.panel import Gene
 
@@ -23,7 +23,7 @@ class SummaryLine(NamedTuple):
 
 
 def summary_lines(sample: str, gene: Gene, modes: tuple[str, ...],
-                  flags: list[tuple[Occurrence, Flag]]) -> list[SummaryLine]:
+                  flags: list[tuple[AlleleFacts, Flag]]) -> list[SummaryLine]:
     """The summary lines of one sample's flags in one gene, in the order of its flags."""
     pair_labels: dict[str, list[str]] = defaultdict(list)
     for allele, flag in flags:
