@@ -67,11 +67,15 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
         gts[row, :, :p.record.genotypes.shape[1]] = p.record.genotypes
     alleles = np.array([p.allele for p in pending])[:, None]
     zygosity = zygosities(gts, alleles)  # int8, as the other arrays kept: a cohort holds many of them
-    carries = gts == alleles[:, :, None]
-    copies = carries.sum(axis=2, dtype=np.int8)
-    ploidy = (gts != ALLELE_ABSENT).sum(axis=2, dtype=np.int8)
-    slot = np.where(copies == 1, carries.argmax(axis=2), -1).astype(np.int8)
-    other = ((gts > 0) & ~carries).any(axis=2)  # another ALT in the same genotype (1/2): trans by construction
+    gt_slots = [gts[:, :, k] for k in range(width)]  # slot by slot: numpy reduces a short last axis slowly
+    holds = [gt_slot == alleles for gt_slot in gt_slots]
+    copies = sum(held.astype(np.int8) for held in holds)
+    ploidy = sum((gt_slot != ALLELE_ABSENT).astype(np.int8) for gt_slot in gt_slots)
+    slot = np.full(copies.shape, -1, dtype=np.int8)  # the GT slot holding the ALT, for a call with one copy
+    for k, held in enumerate(holds):
+        slot[held & (copies == 1)] = k
+    # another ALT in the same genotype (1/2): trans by construction
+    other = np.logical_or.reduce([(gt_slot > 0) & ~held for gt_slot, held in zip(gt_slots, holds, strict=True)])
     gq = np.stack([format_column(p.record.gq, samples) for p in pending])
     dp = np.stack([format_column(p.record.dp, samples) for p in pending])
     good = ~(gq < gates.min_gq) & ~(dp < gates.min_dp) & np.array([p.filter_ok for p in pending])[:, None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,12 +26,14 @@ class Zygosity(IntEnum):
     HEMI = 4  # haploid call of this ALT (1, e.g. chrX in a male)
     PARTIAL = 5  # this ALT plus a missing allele (1/., ./1)
 
-    @property
+    @functools.cached_property  # read for every relative at every allele
     def carries(self) -> bool | None:
         """Whether the call holds this ALT; None when it cannot tell (MISSING)."""
         return None if self is Zygosity.MISSING else self is not Zygosity.REF
 
 
+ZYGOSITY_BY_CODE = tuple(Zygosity)
+"""The members indexed by their code (0, 1, ... in order): quicker than Zygosity(code) over a cohort's carriers."""
 CARRIER_CODES = (Zygosity.HET, Zygosity.HOM_ALT, Zygosity.HEMI, Zygosity.PARTIAL)
 REPORT_WORDS = {Zygosity.HOM_ALT: "hom_alt", Zygosity.HET: "het", Zygosity.HEMI: "hemi", Zygosity.PARTIAL: "partial"}
 """The report's zygosity column (it lists carriers only)."""
@@ -53,12 +56,14 @@ class Call:
 def zygosities(genotypes: np.ndarray, allele: int | np.ndarray) -> np.ndarray:
     """Zygosity codes (int8) of ALT `allele` for genotype arrays shaped (..., ploidy) as the reader gives them;
     `allele` is one ALT number or an array of them shaped like genotypes[..., 0] (or broadcasting to it)."""
-    copies = (genotypes == np.asarray(allele)[..., None]).sum(axis=-1)
-    ploidy = (genotypes != ALLELE_ABSENT).sum(axis=-1)
-    called = ((genotypes >= 0).sum(axis=-1) == ploidy) & (ploidy > 0)
-    cases = [(copies == 0) & ~called, copies == 0, ploidy == 1, copies == ploidy, ~called]
+    allele = np.asarray(allele)
+    slots = [genotypes[..., k] for k in range(genotypes.shape[-1])]  # numpy reduces a short last axis slowly
+    copies = sum((slot == allele).astype(np.int8) for slot in slots)
+    ploidy = sum((slot != ALLELE_ABSENT).astype(np.int8) for slot in slots)
+    uncalled = (ploidy == 0) | np.logical_or.reduce([(slot < 0) & (slot != ALLELE_ABSENT) for slot in slots])
+    cases = [(copies == 0) & uncalled, copies == 0, ploidy == 1, copies == ploidy, uncalled]
     codes = [Zygosity.MISSING, Zygosity.REF, Zygosity.HEMI, Zygosity.HOM_ALT, Zygosity.PARTIAL]
-    return np.select(cases, codes, Zygosity.HET).astype(np.int8)
+    return np.select(cases, np.array(codes, dtype=np.int8), np.int8(Zygosity.HET))
 
 
 def genotype_text(alleles: list[int], phased: bool) -> str:
@@ -96,7 +101,7 @@ def carriers(record: Record, allele: int) -> Carriers:
         return Carriers(rows, (), (), np.zeros((0, 5)))
     gq, dp = _first_values(record.gq, rows), _first_values(record.dp, rows)
     depths = [floats(d) for d in record.ad[rows].tolist()] if record.ad is not None else [[]] * rows.size
-    words = [REPORT_WORDS[Zygosity(code)] for code in codes[rows].tolist()]
+    words = [REPORT_WORDS[ZYGOSITY_BY_CODE[code]] for code in codes[rows].tolist()]
     keys = [(*alleles, phased) for alleles, phased in zip(gts[rows].tolist(), record.phased[rows].tolist(),
                                                            strict=True)]
     texts = {}  # genotype text per distinct call: a cohort has few
