@@ -14,7 +14,7 @@ from hftc_annot.inheritance.flags import FLAG_KINDS, Flag
 from hftc_annot.inheritance.pedigree import AFFECTED, UNAFFECTED, UNKNOWN_STATUS
 from hftc_annot.inheritance.phase import Phase, PhaseKind, parental_phase, phase
 from hftc_annot.inheritance.rules import PairIds, ar_hom, compound_het, de_novo, dominant, sample_flags, x_linked
-from hftc_annot.inheritance.summary import SummaryLine, interpretation, summary_lines
+from hftc_annot.inheritance.summary import SummaryLine, interpretations, summary_lines
 from hftc_annot.panel import load_panel
 from hftc_annot.reader.genotypes import Zygosity, carriers, zygosities
 from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record
@@ -61,13 +61,14 @@ def test_flag_kinds_table_gives_each_kind_its_modes_and_summary_words() -> None:
 
 def test_interpretation_names_the_disorders_the_flag_fits() -> None:
     genes = {g.symbol: g for g in load_panel("GRCh38").genes}
-    assert interpretation(genes["ABCC6"], "AR_comphet", ("AR", "AD")) == (
+    assert interpretations(genes["ABCC6"], ("AR", "AD"))["AR_comphet"] == (
         "consistent with Pseudoxanthoma elasticum [OMIM:264800] (AR); Arterial calcification, generalized, of "
         "infancy, 2 [OMIM:614473] (AR)")
-    assert interpretation(genes["PHEX"], "XL", ("XLD",)) == (
-        "consistent with Hypophosphatemic rickets, X-linked dominant [OMIM:307800] (XLD)")
-    assert interpretation(genes["PHEX"], "AD", ("XLD",)) == "mode of PHEX: XLD"
-    assert interpretation(genes["SPP1"], "de_novo", ()) == "mode of SPP1: not recorded"
+    assert interpretations(genes["PHEX"], ("XLD",)) == {
+        "AR_hom": "mode of PHEX: XLD", "AR_comphet": "mode of PHEX: XLD", "AD": "mode of PHEX: XLD",
+        "XL": "consistent with Hypophosphatemic rickets, X-linked dominant [OMIM:307800] (XLD)",
+        "de_novo": "consistent with Hypophosphatemic rickets, X-linked dominant [OMIM:307800] (XLD)"}
+    assert interpretations(genes["SPP1"], ())["de_novo"] == "mode of SPP1: not recorded"
 
 
 def test_report_zygosity_and_inheritance_state_come_from_one_function() -> None:
@@ -230,6 +231,6 @@ def test_summary_lines_list_a_pair_once() -> None:
     gene = next(g for g in load_panel("GRCh38").genes if g.symbol == "GALNT3")
     flags = sample_flags([allele(HOM, key=(0, 1)), allele(HET, key=(1, 1)), allele(HET, key=(2, 1))], PairIds())
     consistent = "consistent with Tumoral calcinosis, hyperphosphatemic, familial, 1 [OMIM:211900] (AR)"
-    assert summary_lines("S1", gene, ("AR",), flags) == [
+    assert summary_lines("S1", "GALNT3", interpretations(gene, ("AR",)), flags) == [
         SummaryLine("S1", "GALNT3", "biallelic (homozygous)", "medium", "v0", consistent),
         SummaryLine("S1", "GALNT3", "biallelic (compound heterozygous, unphased)", "low", "v1, v2", consistent)]

@@ -16,9 +16,9 @@ from hftc_annot.inheritance.facts import NOT_GENOTYPED, AlleleFacts, Relative, s
 from hftc_annot.inheritance.flags import MODES, Flag
 from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, Individual, Pedigree
 from hftc_annot.inheritance.rules import MAX_PAIRING, PairIds, male_heterozygous_on_x, pairable, sample_flags
-from hftc_annot.inheritance.summary import SummaryLine, summary_lines
+from hftc_annot.inheritance.summary import SummaryLine, interpretations, summary_lines
 from hftc_annot.panel import Gene
-from hftc_annot.reader.genotypes import CARRIER_CODES, Zygosity
+from hftc_annot.reader.genotypes import CARRIER_CODES, ZYGOSITY_BY_CODE, Zygosity
 
 __all__ = ["MODES", "Findings", "Flag", "InheritanceStage", "Settings", "SummaryLine", "gene_modes"]
 
@@ -58,8 +58,7 @@ class Kin:
 
     def at(self, o: Occurrence) -> Relative:
         """This relative's call at an allele."""
-        zygosity = Zygosity(o.zygosity[self.index])
-        return Relative(self.name, self.status, zygosity, bool(o.good[self.index]))
+        return Relative(self.name, self.status, ZYGOSITY_BY_CODE[o.zygosity[self.index]], bool(o.good[self.index]))
 
 
 @dataclass(frozen=True)
@@ -142,34 +141,37 @@ class InheritanceStage:
         modes = gene_modes(gene, self._settings.modes)
         haploid = np.stack([o.haploid for o in occs]).any(axis=0)
         x_linked = [self._non_par_x(o) for o in occs]
+        on_x = any(x_linked)
+        interpretation = interpretations(gene, modes)
         pair_ids = PairIds()
         for s, carried in _carried_by_sample(occs):
             family = self._family(s)
             mine = [occs[i] for i in carried]
             if family.members:
                 for o in mine:
-                    members = [(label, Zygosity(o.zygosity[m])) for label, m in family.members]
+                    members = [(label, ZYGOSITY_BY_CODE[o.zygosity[m]]) for label, m in family.members]
                     findings.segregation[(*o.key, gene.symbol, s)] = segregation_text(members)
             if family.person.status == UNAFFECTED:
                 continue
             male = _is_male(family.person, bool(haploid[s]))
             alleles = [self._facts(occs[i], s, family, gene.symbol, modes, male, x_linked[i]) for i in carried]
-            self._warn(mine, alleles, self._samples[s], gene.symbol)
+            if on_x or len(alleles) > MAX_PAIRING:
+                self._warn(mine, alleles, self._samples[s], gene.symbol)
             flags = sample_flags(alleles, pair_ids)
             for allele, flag in flags:
                 findings.flags[(*allele.key, gene.symbol, s)].append(self._interned.setdefault(flag, flag))
-            findings.summary += summary_lines(self._samples[s], gene, modes, flags)
+            findings.summary += summary_lines(self._samples[s], gene.symbol, interpretation, flags)
 
     def _facts(self, o: Occurrence, s: int, family: Family, gene: str, modes: tuple[str, ...], male: bool,
                x_linked: bool) -> AlleleFacts:
+        """Sample s's facts at one allele it carries."""
         return AlleleFacts(
-            key=o.key, label=o.label, gene=gene, zygosity=Zygosity(o.zygosity[s]), good=bool(o.good[s]),
-            father=_as_parent(family.father.at(o)) if family.father else NOT_GENOTYPED,
-            mother=_as_parent(family.mother.at(o)) if family.mother else NOT_GENOTYPED,
-            siblings=tuple(sibling.at(o) for sibling in family.siblings), male=male, modes=modes, x_linked=x_linked,
-            phased=bool(o.phased[s]), haplotype=int(o.slot[s]),
-            phase_set=None if o.phase_set is None else float(o.phase_set[s]),
-            with_other_alt=bool(o.multiallelic_partner[s]))
+            o.key, o.label, gene, ZYGOSITY_BY_CODE[o.zygosity[s]], bool(o.good[s]),
+            _as_parent(family.father.at(o)) if family.father else NOT_GENOTYPED,
+            _as_parent(family.mother.at(o)) if family.mother else NOT_GENOTYPED,
+            tuple(sibling.at(o) for sibling in family.siblings) if family.siblings else (),
+            male, modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
+            None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]))
 
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:
         for o, allele in zip(occs, alleles, strict=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from hftc_annot.inheritance.facts import AlleleFacts, Relative
 from hftc_annot.inheritance.flags import Flag, worse
@@ -41,20 +41,21 @@ class PairIds:
 
 def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds) -> list[tuple[AlleleFacts, Flag]]:
     """Every flag of one sample in one gene (`alleles`: the qualifying alleles it carries there), in report order:
-    per allele de_novo, then XL (chrX outside the PARs in an X-linked gene) or AR_hom and AD; then the AR_comphet
-    pairs, none when more than MAX_PAIRING alleles could pair."""
+    per allele the single-allele rules (AUTOSOMAL_RULES, or X_LINKED_RULES), then the AR_comphet pairs, none when
+    more than MAX_PAIRING alleles could pair."""
     out = []
     for allele in alleles:
-        found = [de_novo(allele)]
-        found += [x_linked(allele)] if _in_x_linked_gene(allele) else [ar_hom(allele), dominant(allele)]
-        out += [(allele, flag) for flag in found if flag]
+        for rule in X_LINKED_RULES if _in_x_linked_gene(allele) else AUTOSOMAL_RULES:
+            flag = rule(allele)
+            if flag:
+                out.append((allele, flag))
     hets = pairable(alleles)
     if len(hets) <= MAX_PAIRING:
         for i, a in enumerate(hets):
             for b in hets[i + 1:]:
-                pair = compound_het(a, b)
-                if pair:
-                    pair = replace(pair, pair=pair_ids.next())
+                flag = compound_het(a, b)
+                if flag:
+                    pair = Flag(flag.name, flag.confidence, flag.evidence, flag.phase, pair_ids.next())
                     out += [(a, pair), (b, pair)]
     return out
 
@@ -169,27 +170,31 @@ def dominant(allele: AlleleFacts) -> Flag | None:
         return None
     confidence = "high" if allele.good else "low"
     notes = []
-    parents = {"father": allele.father, "mother": allele.mother}
-    carried = {role: parent.zygosity.carries for role, parent in parents.items()}
-    for role, parent in parents.items():
-        if carried[role] and parent.status == AFFECTED:
+    for role, parent in (("father", allele.father), ("mother", allele.mother)):
+        if parent.zygosity.carries and parent.status == AFFECTED:
             notes.append(f"inherited from the affected {role}")
-        elif carried[role]:
+        elif parent.zygosity.carries:
             confidence = worse(confidence, "low")
             kind = "unaffected" if parent.status == UNAFFECTED else "unknown-status"
             notes.append(f"also carried by the {kind} {role} (reduced penetrance?)")
-    if carried["father"] is False and carried["mother"] is False:
+    in_father, in_mother = allele.father.zygosity.carries, allele.mother.zygosity.carries
+    if in_father is False and in_mother is False:
         notes.append("absent from both parents (de novo)")
-    elif carried["father"] is None and carried["mother"] is None:
+    elif in_father is None and in_mother is None:
         confidence = worse(confidence, "medium")
         notes.append("no parental genotypes")
-    elif None in carried.values() and True not in carried.values():
+    elif True not in (in_father, in_mother):
         confidence = worse(confidence, "medium")
-        absent = next(role for role, c in carried.items() if c is False)
-        notes.append(f"absent from the {absent}; the other parent is not genotyped")
+        notes.append(f"absent from the {'father' if in_father is False else 'mother'}; the other parent is not "
+                     "genotyped")
     for sibling in allele.siblings:
         if sibling.zygosity.carries:
             confidence = worse(confidence, "low")
             notes.append(f"unaffected sibling {sibling.name} carries it too")
     zygosity = "homozygous" if allele.zygosity is Zygosity.HOM_ALT else "heterozygous"
     return Flag("AD", confidence, f"{zygosity} in an autosomal dominant gene" + "".join(f"; {n}" for n in notes))
+
+
+AUTOSOMAL_RULES = (de_novo, ar_hom, dominant)
+X_LINKED_RULES = (de_novo, x_linked)
+"""The single-allele rules, in report order; X_LINKED_RULES on chrX outside the PARs of an XLD or XLR gene."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
 from typing import NamedTuple
 
 from hftc_annot.inheritance.facts import AlleleFacts
-from hftc_annot.inheritance.flags import KINDS, Flag
+from hftc_annot.inheritance.flags import FLAG_KINDS, KINDS, Flag
 from hftc_annot.panel import Gene
 
 
@@ -22,13 +20,14 @@ class SummaryLine(NamedTuple):
     interpretation: str
 
 
-def summary_lines(sample: str, gene: Gene, modes: tuple[str, ...],
+def summary_lines(sample: str, gene: str, interpretation: dict[str, str],
                   flags: list[tuple[AlleleFacts, Flag]]) -> list[SummaryLine]:
-    """The summary lines of one sample's flags in one gene, in the order of its flags."""
-    pair_labels: dict[str, list[str]] = defaultdict(list)
+    """The summary lines of one sample's flags in one gene, in the order of its flags; `interpretation` is the
+    gene's, per flag kind (see `interpretations`)."""
+    pair_labels: dict[str, list[str]] = {}
     for allele, flag in flags:
         if flag.pair:
-            pair_labels[flag.pair].append(allele.label)
+            pair_labels.setdefault(flag.pair, []).append(allele.label)
     lines = []
     seen = set()
     for allele, flag in flags:
@@ -38,15 +37,16 @@ def summary_lines(sample: str, gene: Gene, modes: tuple[str, ...],
         seen.add(finding)
         variants = ", ".join(pair_labels[flag.pair]) if flag.pair else allele.label
         candidate = KINDS[flag.name].candidate.format(phase=flag.phase.replace("_", " "))
-        lines.append(SummaryLine(sample, gene.symbol, candidate, flag.confidence, variants,
-                                 interpretation(gene, flag.name, modes)))
+        lines.append(SummaryLine(sample, gene, candidate, flag.confidence, variants, interpretation[flag.name]))
     return lines
 
 
-@functools.cache
-def interpretation(gene: Gene, flag: str, modes: tuple[str, ...]) -> str:
-    """The gene's disorders whose mode the finding fits, in the panel's words; else the gene's modes."""
-    fitting = [d.strip() for d in gene.disorders.split(";") if any(f"({m})" in d for m in KINDS[flag].modes)]
-    if fitting:
-        return "consistent with " + "; ".join(fitting)
-    return f"mode{'s' if len(modes) > 1 else ''} of {gene.symbol}: {', '.join(modes) or 'not recorded'}"
+def interpretations(gene: Gene, modes: tuple[str, ...]) -> dict[str, str]:
+    """Per flag kind, the gene's disorders whose mode such a finding fits, in the panel's words; else the gene's
+    modes."""
+    out = {}
+    for kind in FLAG_KINDS:
+        fitting = [d.strip() for d in gene.disorders.split(";") if any(f"({m})" in d for m in kind.modes)]
+        out[kind.name] = ("consistent with " + "; ".join(fitting) if fitting else
+                          f"mode{'s' if len(modes) > 1 else ''} of {gene.symbol}: {', '.join(modes) or 'not recorded'}")
+    return out
