@@ -79,7 +79,7 @@ def test_report_zygosity_and_inheritance_state_come_from_one_function() -> None:
     found = {call: (report.get(i, "."), Zygosity(code), SEGREGATION_WORDS[Zygosity(code)])
              for i, (call, code) in enumerate(zip(calls, occurrence.zygosity.tolist(), strict=True))}
     assert found == {"0/1": ("het", HET, "het"), "1/1": ("hom_alt", HOM, "hom"), "1": ("hemi", HEMI, "hemi"),
-                     "1/.": ("partial", PARTIAL, "missing"), "./.": (".", MISSING, "missing"),
+                     "1/.": ("partial", PARTIAL, "partial"), "./.": (".", MISSING, "missing"),
                      "1/2": ("het", HET, "het")}
 
 
@@ -234,3 +234,26 @@ def test_summary_lines_list_a_pair_once() -> None:
     assert summary_lines("S1", "GALNT3", interpretations(gene, ("AR",)), flags) == [
         SummaryLine("S1", "GALNT3", "biallelic (homozygous)", "medium", "v0", consistent),
         SummaryLine("S1", "GALNT3", "biallelic (compound heterozygous, unphased)", "low", "v1, v2", consistent)]
+
+
+def test_a_relatives_partial_call_counts_as_carrying_the_allele() -> None:
+    assert ar_hom(trio(HOM, PARTIAL, HET)) == Flag("AR_hom", "medium", (
+        "homozygous; father carries it (the other allele is not called); mother heterozygous carrier"))
+    affected_mum = allele(HET, father=relative(REF), mother=relative(PARTIAL, "MUM", AFFECTED), modes=("AD",))
+    assert dominant(affected_mum) == Flag(
+        "AD", "high", "heterozygous in an autosomal dominant gene; inherited from the affected mother")
+    assert de_novo(trio(HET, REF, PARTIAL)) is None
+    assert x_linked(allele(HEMI, male=True, modes=("XLD",), x_linked=True, mother=relative(PARTIAL, "MUM"))) == Flag(
+        "XL", "high", "hemizygous in a male (X-linked); mother carries it (the other allele is not called)")
+    a, b = trio(HET, PARTIAL, REF, key=(0, 1)), trio(HET, REF, HET, key=(1, 1))
+    assert parental_phase(a, b) == Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent")
+    assert SEGREGATION_WORDS[PARTIAL] == "partial"
+
+
+def test_a_partial_call_of_the_sample_itself_pairs_as_heterozygous() -> None:
+    alleles = [allele(PARTIAL, key=(0, 1)), allele(HET, key=(1, 1))]
+    assert [(a.key, f.name, f.phase, f.pair) for a, f in sample_flags(alleles, PairIds())] == [
+        ((0, 1), "AR_comphet", "unphased", "CH1"), ((1, 1), "AR_comphet", "unphased", "CH1")]
+    assert dominant(allele(PARTIAL, modes=("AD",))).evidence.startswith("heterozygous in an autosomal dominant gene")
+    assert x_linked(allele(PARTIAL, modes=("XLD",), x_linked=True)).evidence == (
+        "heterozygous female in an X-linked dominant gene")

@@ -18,7 +18,7 @@ from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, 
 from hftc_annot.inheritance.rules import MAX_PAIRING, PairIds, male_heterozygous_on_x, pairable, sample_flags
 from hftc_annot.inheritance.summary import SummaryLine, interpretations, summary_lines
 from hftc_annot.panel import Gene
-from hftc_annot.reader.genotypes import CARRIER_CODES, ZYGOSITY_BY_CODE, Zygosity
+from hftc_annot.reader.genotypes import CARRIER_CODES, ZYGOSITY_BY_CODE
 
 __all__ = ["MODES", "Findings", "Flag", "InheritanceStage", "Settings", "SummaryLine", "gene_modes"]
 
@@ -167,8 +167,8 @@ class InheritanceStage:
         """Sample s's facts at one allele it carries."""
         return AlleleFacts(
             o.key, o.label, gene, ZYGOSITY_BY_CODE[o.zygosity[s]], bool(o.good[s]),
-            _as_parent(family.father.at(o)) if family.father else NOT_GENOTYPED,
-            _as_parent(family.mother.at(o)) if family.mother else NOT_GENOTYPED,
+            family.father.at(o) if family.father else NOT_GENOTYPED,
+            family.mother.at(o) if family.mother else NOT_GENOTYPED,
             tuple(sibling.at(o) for sibling in family.siblings) if family.siblings else (),
             male, modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
             None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]))
@@ -212,13 +212,6 @@ def _is_male(person: Individual, haploid: bool) -> bool:
     if person.sex in (MALE, FEMALE):
         return person.sex == MALE
     return haploid
-
-
-def _as_parent(relative: Relative) -> Relative:
-    """A parent's partial call (1/.) counts as missing, as it always has."""
-    if relative.zygosity is Zygosity.PARTIAL:
-        return Relative(relative.name, relative.status, Zygosity.MISSING, relative.good)
-    return relative
 
 
 def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]]:

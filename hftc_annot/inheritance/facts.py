@@ -11,7 +11,7 @@ from hftc_annot.reader.genotypes import Zygosity
 @dataclass(frozen=True, slots=True)
 class Relative:
     """A relative's call at one allele; status is the PED's (pedigree.AFFECTED, UNAFFECTED or UNKNOWN_STATUS)
-    and good says whether the call passes the quality gates."""
+    and good says whether the call passes the quality gates. A partial call (1/.) carries the ALT."""
 
     name: str
     status: int
@@ -53,8 +53,8 @@ class AlleleFacts:
 
 
 SEGREGATION_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",
-                     Zygosity.HEMI: "hemi", Zygosity.PARTIAL: "missing"}
-"""The family members' calls in the segregation text."""
+                     Zygosity.HEMI: "hemi", Zygosity.PARTIAL: "partial"}
+"""The family members' calls in the segregation text (partial: the ALT and a missing allele, as in the report)."""
 
 
 def segregation_text(members: list[tuple[str, Zygosity]]) -> str:

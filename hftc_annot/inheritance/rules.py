@@ -14,15 +14,15 @@ MAX_PAIRING = 20
 """With more heterozygous qualifying alleles in one gene than this (e.g. intronic variants of a genome),
 compound-het pairs are not listed for that sample and gene; a warning says so (use --min-impact / --max-af)."""
 ONE_COPY = (Zygosity.HET, Zygosity.PARTIAL)
-"""Diploid calls with one copy of the ALT: the heterozygous alleles that can pair."""
+"""Diploid calls with one copy of the ALT seen: the heterozygous alleles that can pair (a partial call, 1/., too)."""
 X_MODES = ("XLD", "XLR")
 MOTHER_OF_X_LINKED = {
     Zygosity.HET: "; mother heterozygous carrier",
     Zygosity.REF: "; mother homozygous reference (de novo?)",
     Zygosity.HOM_ALT: "; mother hom",
     Zygosity.HEMI: "; mother hemi",
+    Zygosity.PARTIAL: "; mother carries it (the other allele is not called)",
     Zygosity.MISSING: "",
-    Zygosity.PARTIAL: "",
 }
 """The end of an XL flag's evidence: the mother's call."""
 
@@ -88,9 +88,10 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
 
 
 def ar_hom(allele: AlleleFacts) -> Flag | None:
-    """Homozygous ALT in an AR gene. High when both parents are heterozygous carriers; medium for a singleton or
-    with a parent not genotyped; low when a parent is homozygous reference, an unaffected parent or sibling is
-    homozygous too, or the call fails the quality gates. An affected homozygous parent is noted (pseudo-dominance)."""
+    """Homozygous ALT in an AR gene. High when both parents are heterozygous carriers; medium for a singleton, or
+    with a parent not genotyped or only partly called (1/.: a carrier who may be homozygous); low when a parent is
+    homozygous reference, an unaffected parent or sibling is homozygous too, or the call fails the quality gates.
+    An affected homozygous parent is noted (pseudo-dominance)."""
     if "AR" not in allele.modes or allele.zygosity is not Zygosity.HOM_ALT:
         return None
     confidence = "high" if allele.good else "low"
@@ -123,6 +124,8 @@ def _parent_of_homozygote(role: str, parent: Relative) -> tuple[str, str]:
         return "high", f"{role} heterozygous carrier"
     if parent.zygosity is Zygosity.REF:
         return "low", f"{role} homozygous reference (deletion of the other allele or uniparental disomy?)"
+    if parent.zygosity is Zygosity.PARTIAL:
+        return "medium", f"{role} carries it (the other allele is not called)"
     if parent.status == UNAFFECTED:
         return "low", f"unaffected {role} is homozygous too"
     return "high", f"affected {role} is homozygous too (pseudo-dominance)"

@@ -24,7 +24,7 @@ class Zygosity(IntEnum):
     HET = 2  # one copy of this ALT; the other allele is REF or another ALT (0/1, 1/2)
     HOM_ALT = 3  # all of the sample's alleles are this ALT (1/1)
     HEMI = 4  # haploid call of this ALT (1, e.g. chrX in a male)
-    PARTIAL = 5  # this ALT plus a missing allele (1/., ./1)
+    PARTIAL = 5  # this ALT plus a missing allele (1/., ./1): a carrier whose other allele is unknown
 
     @functools.cached_property  # read for every relative at every allele
     def carries(self) -> bool | None:
