@@ -12,9 +12,9 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import AnnotatedHit
 from hftc_annot.consequence.terms import IMPACTS
 from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
-from hftc_annot.inheritance.facts import NOT_GENOTYPED, AlleleFacts, Relative, segregation_text
+from hftc_annot.inheritance.facts import AlleleFacts, Family, allele_facts, family_of, segregation_text
 from hftc_annot.inheritance.flags import MODES, Flag
-from hftc_annot.inheritance.pedigree import AFFECTED, FEMALE, MALE, UNAFFECTED, Individual, Pedigree
+from hftc_annot.inheritance.pedigree import FEMALE, MALE, UNAFFECTED, Individual, Pedigree
 from hftc_annot.inheritance.rules import MAX_PAIRING, PairIds, male_heterozygous_on_x, pairable, sample_flags
 from hftc_annot.inheritance.summary import SummaryLine, interpretations, summary_lines
 from hftc_annot.panel import Gene
@@ -46,31 +46,6 @@ class Findings:
     flags: dict[tuple[int, int, str, int], list[Flag]] = field(default_factory=lambda: defaultdict(list))
     segregation: dict[tuple[int, int, str, int], str] = field(default_factory=dict)
     summary: list[SummaryLine] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Kin:
-    """A relative in the VCF: sample name and index, and PED status."""
-
-    name: str
-    index: int
-    status: int
-
-    def at(self, o: Occurrence) -> Relative:
-        """This relative's call at an allele."""
-        return Relative(self.name, self.status, ZYGOSITY_BY_CODE[o.zygosity[self.index]], bool(o.good[self.index]))
-
-
-@dataclass(frozen=True)
-class Family:
-    """A sample's PED entry and its relatives in the VCF (siblings: the unaffected ones); `members` labels the
-    genotyped members of its family for the segregation text (empty unless there are at least two)."""
-
-    person: Individual
-    father: Kin | None
-    mother: Kin | None
-    siblings: tuple[Kin, ...]
-    members: tuple[tuple[str, int], ...]
 
 
 def gene_modes(gene: Gene, overrides: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -154,24 +129,13 @@ class InheritanceStage:
             if family.person.status == UNAFFECTED:
                 continue
             male = _is_male(family.person, bool(haploid[s]))
-            alleles = [self._facts(occs[i], s, family, gene.symbol, modes, male, x_linked[i]) for i in carried]
+            alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, male, x_linked[i]) for i in carried]
             if on_x or len(alleles) > MAX_PAIRING:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
             flags = sample_flags(alleles, pair_ids)
             for allele, flag in flags:
                 findings.flags[(*allele.key, gene.symbol, s)].append(self._interned.setdefault(flag, flag))
             findings.summary += summary_lines(self._samples[s], gene.symbol, interpretation, flags)
-
-    def _facts(self, o: Occurrence, s: int, family: Family, gene: str, modes: tuple[str, ...], male: bool,
-               x_linked: bool) -> AlleleFacts:
-        """Sample s's facts at one allele it carries."""
-        return AlleleFacts(
-            o.key, o.label, gene, ZYGOSITY_BY_CODE[o.zygosity[s]], bool(o.good[s]),
-            family.father.at(o) if family.father else NOT_GENOTYPED,
-            family.mother.at(o) if family.mother else NOT_GENOTYPED,
-            tuple(sibling.at(o) for sibling in family.siblings) if family.siblings else (),
-            male, modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
-            None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]))
 
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:
         for o, allele in zip(occs, alleles, strict=True):
@@ -183,23 +147,10 @@ class InheritanceStage:
                        "(narrow with --min-impact or --max-af)", f"{sample} in {gene}")
 
     def _family(self, s: int) -> Family:
-        """Sample s's pedigree facts as sample indices, worked out once per sample."""
+        """Sample s's relatives, worked out once per sample."""
         if s not in self._families:
-            name = self._samples[s]
-            person = self._ped.get(name)
-            siblings = tuple(self._kin(x.id) for x in self._ped.siblings(name)
-                             if x.id in self._index and x.status == UNAFFECTED)
-            status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}
-            members = tuple((f"{p.id} ({status.get(p.status, 'unknown')})", self._index[p.id])
-                            for p in self._ped.family_of(name) if p.id in self._index)
-            self._families[s] = Family(person, self._kin(person.father), self._kin(person.mother), siblings,
-                                       members if len(members) >= 2 else ())
+            self._families[s] = family_of(self._ped, self._index, self._samples[s])
         return self._families[s]
-
-    def _kin(self, name: str | None) -> Kin | None:
-        if name is None or name not in self._index:
-            return None
-        return Kin(name, self._index[name], self._ped.get(name).status)
 
     def _non_par_x(self, o: Occurrence) -> bool:
         if canonical_contig(o.chrom) != "X":
@@ -216,9 +167,7 @@ def _is_male(person: Individual, haploid: bool) -> bool:
 
 def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]]:
     """(sample, indices of the occurrences it carries) for every carrier, samples ascending."""
-    occ_index, sample_index = np.nonzero(np.isin(np.stack([o.zygosity for o in occs]), CARRIER_CODES))
-    by_sample = np.argsort(sample_index, kind="stable")
-    samples, occ_index = sample_index[by_sample], occ_index[by_sample]
+    samples, occ_index = np.nonzero(np.isin(np.stack([o.zygosity for o in occs]), CARRIER_CODES).T)
     starts = np.flatnonzero(np.diff(samples)) + 1
     for s, carried in zip(np.split(samples, starts), np.split(occ_index, starts), strict=True):
         if s.size:
