@@ -214,7 +214,7 @@ def _pipeline(config: Config, panel: Panel, header_lines: tuple[str, ...], sampl
     pedigree = read_ped(config.ped, samples, config.affected, warn) if config.ped else \
         with_affected(Pedigree({}), config.affected, samples)
     settings = Settings(config.gates, config.max_af, config.min_impact, parse_modes(config.inheritance, panel))
-    inheritance = _Cohort(InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem))
+    inheritance = InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem)
     chosen = {g.symbol: found[0] for g in panel.genes if (found := consequence.transcript(g.symbol))}
     knowledge = KnowledgeStage(panel.build, chosen,
                                VcfLookup(config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
@@ -423,38 +423,3 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
             handle.write("sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation\n")
             handle.writelines("\t".join(line) + "\n" for line in summary_lines)
 
-
-class _Cohort:
-    """Temporary adapter of the inheritance stage to the CohortStage interface."""
-
-    def __init__(self, stage: InheritanceStage) -> None:
-        self._stage = stage
-        self.summary: list = []
-        self._flags: dict = {}
-
-    def add(self, item: PanelRecord) -> None:
-        from types import SimpleNamespace
-        hit = SimpleNamespace(record=item.record, genes=item.genes, alleles=item.alleles)
-        effects = {(f.allele, f.symbol): f.effect for f in item.findings}
-        frequencies = [None] * len(item.record.alts)
-        for f in item.findings:
-            frequencies[f.allele - 1] = f.frequency
-        self._stage.add(SimpleNamespace(hit=hit, effects=effects), frequencies)
-
-    def finish(self) -> None:
-        findings = self._stage.finish()
-        self.summary = findings.summary
-        from collections import defaultdict
-        self._flags = defaultdict(list)
-        for (order, allele, symbol, sample), flags in findings.flags.items():
-            self._flags[order].append(((allele, symbol), sample, flags, None))
-        for (order, allele, symbol, sample), text in findings.segregation.items():
-            self._flags[order].append(((allele, symbol), sample, None, text))
-
-    def annotate(self, item: PanelRecord) -> None:
-        by_key = {(f.allele, f.symbol): f for f in item.findings}
-        for key, sample, flags, text in self._flags.pop(item.key, []):
-            if flags is not None:
-                by_key[key].flags[sample] = flags
-            else:
-                by_key[key].segregation[sample] = text

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hftc_annot.reader.genotypes import zygosities
 from hftc_annot.reader.records import ALLELE_ABSENT, Record, format_column, format_matrix
 
 
@@ -21,17 +22,17 @@ class Gates:
 
 @dataclass
 class Occurrence:
-    """One qualifying ALT allele of one record in one gene; arrays are indexed by sample."""
+    """One qualifying ALT allele of one record (its Record.index) in one gene; arrays are indexed by sample.
+    zygosity holds Zygosity codes; haploid marks haploid calls, whatever they hold."""
 
-    order: int
+    index: int
     allele: int
     gene: str
     chrom: str
     pos: int
     label: str
-    copies: np.ndarray
-    ploidy: np.ndarray
-    called: np.ndarray
+    zygosity: np.ndarray
+    haploid: np.ndarray
     phased: np.ndarray
     slot: np.ndarray
     phase_set: np.ndarray | None
@@ -40,14 +41,14 @@ class Occurrence:
 
     @property
     def key(self) -> tuple[int, int]:
-        return self.order, self.allele
+        return self.index, self.allele
 
 
 @dataclass(frozen=True)
 class Pending:
     """A qualifying allele waiting for its gene to be evaluated: facts are computed per gene, in one batch."""
 
-    order: int
+    index: int
     allele: int
     gene: str
     label: str
@@ -64,13 +65,17 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     gts = np.full((len(pending), samples, width), ALLELE_ABSENT, dtype=np.int32)
     for row, p in enumerate(pending):
         gts[row, :, :p.record.genotypes.shape[1]] = p.record.genotypes
-    alleles = np.array([p.allele for p in pending])[:, None, None]
-    carries = gts == alleles
-    copies = carries.sum(axis=2, dtype=np.int8)  # small types: a cohort holds many of these arrays
-    ploidy = (gts != ALLELE_ABSENT).sum(axis=2, dtype=np.int8)
-    called = ((gts >= 0).sum(axis=2) == ploidy) & (ploidy > 0)
-    slot = np.where(copies == 1, carries.argmax(axis=2), -1).astype(np.int8)
-    other = ((gts > 0) & ~carries).any(axis=2)  # another ALT in the same genotype (1/2): trans by construction
+    alleles = np.array([p.allele for p in pending])[:, None]
+    zygosity = zygosities(gts, alleles)  # int8, as the other arrays kept: a cohort holds many of them
+    gt_slots = [gts[:, :, k] for k in range(width)]  # slot by slot: numpy reduces a short last axis slowly
+    holds = [gt_slot == alleles for gt_slot in gt_slots]
+    copies = sum(held.astype(np.int8) for held in holds)
+    ploidy = sum((gt_slot != ALLELE_ABSENT).astype(np.int8) for gt_slot in gt_slots)
+    slot = np.full(copies.shape, -1, dtype=np.int8)  # the GT slot holding the ALT, for a call with one copy
+    for k, held in enumerate(holds):
+        slot[held & (copies == 1)] = k
+    # another ALT in the same genotype (1/2): trans by construction
+    other = np.logical_or.reduce([(gt_slot > 0) & ~held for gt_slot, held in zip(gt_slots, holds, strict=True)])
     gq = np.stack([format_column(p.record.gq, samples) for p in pending])
     dp = np.stack([format_column(p.record.dp, samples) for p in pending])
     good = ~(gq < gates.min_gq) & ~(dp < gates.min_dp) & np.array([p.filter_ok for p in pending])[:, None]
@@ -86,7 +91,7 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     for row, p in enumerate(pending):
         record = p.record
         # copies of the rows, so that each gene's arrays can be freed once it has been evaluated
-        out.append(Occurrence(p.order, p.allele, p.gene, record.chrom, record.pos, p.label, copies[row].copy(),
-                              ploidy[row].copy(), called[row].copy(), record.phased, slot[row].copy(), record.phase_set,
-                              good[row].copy(), other[row].copy()))
+        out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.label, zygosity[row].copy(),
+                              ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
+                              other[row].copy()))
     return out

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 
 from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record, floats
 
-ZYGOSITIES = {
-    "hom_alt": "all of the sample's alleles are this ALT",
-    "het": "one copy of this ALT; the other allele is REF or another ALT (e.g. 1/2)",
-    "hemi": "haploid call of this ALT (e.g. chrX in a male)",
-    "partial": "this ALT plus a missing allele (e.g. 1/.)",
-}
+
+class Zygosity(IntEnum):
+    """A sample's call at one ALT allele: the one vocabulary of the report and the inheritance rules.
+
+    The values are the int8 codes that `zygosities` returns.
+    """
+
+    MISSING = 0  # no copy of this ALT and an allele not called (./., 0/., haploid .)
+    REF = 1  # fully called without this ALT (0/0, haploid 0; also 0/2 or 2/2 at ALT 1)
+    HET = 2  # one copy of this ALT; the other allele is REF or another ALT (0/1, 1/2)
+    HOM_ALT = 3  # all of the sample's alleles are this ALT (1/1)
+    HEMI = 4  # haploid call of this ALT (1, e.g. chrX in a male)
+    PARTIAL = 5  # this ALT plus a missing allele (1/., ./1): a carrier whose other allele is unknown
+
+    @functools.cached_property  # read for every relative at every allele
+    def carries(self) -> bool | None:
+        """Whether the call holds this ALT; None when it cannot tell (MISSING)."""
+        return None if self is Zygosity.MISSING else self is not Zygosity.REF
+
+
+ZYGOSITY_BY_CODE = tuple(Zygosity)
+"""The members indexed by their code (0, 1, ... in order): quicker than Zygosity(code) over a cohort's carriers."""
+CARRIER_CODES = (Zygosity.HET, Zygosity.HOM_ALT, Zygosity.HEMI, Zygosity.PARTIAL)
+REPORT_WORDS = {Zygosity.HOM_ALT: "hom_alt", Zygosity.HET: "het", Zygosity.HEMI: "hemi", Zygosity.PARTIAL: "partial"}
+"""The report's zygosity column (it lists carriers only)."""
 
 
 @dataclass(frozen=True)
@@ -32,14 +53,17 @@ class Call:
     allele_fraction: float
 
 
-def zygosity(alleles: list[int], allele: int) -> str:
-    """Zygosity of one sample's allele list (ALLELE_ABSENT slots removed) for ALT `allele`."""
-    if len(alleles) == 1:
-        return "hemi"
-    copies = alleles.count(allele)
-    if copies == len(alleles):
-        return "hom_alt"
-    return "partial" if ALLELE_MISSING in alleles else "het"
+def zygosities(genotypes: np.ndarray, allele: int | np.ndarray) -> np.ndarray:
+    """Zygosity codes (int8) of ALT `allele` for genotype arrays shaped (..., ploidy) as the reader gives them;
+    `allele` is one ALT number or an array of them shaped like genotypes[..., 0] (or broadcasting to it)."""
+    allele = np.asarray(allele)
+    slots = [genotypes[..., k] for k in range(genotypes.shape[-1])]  # numpy reduces a short last axis slowly
+    copies = sum((slot == allele).astype(np.int8) for slot in slots)
+    ploidy = sum((slot != ALLELE_ABSENT).astype(np.int8) for slot in slots)
+    uncalled = (ploidy == 0) | np.logical_or.reduce([(slot < 0) & (slot != ALLELE_ABSENT) for slot in slots])
+    cases = [(copies == 0) & uncalled, copies == 0, ploidy == 1, copies == ploidy, uncalled]
+    codes = [Zygosity.MISSING, Zygosity.REF, Zygosity.HEMI, Zygosity.HOM_ALT, Zygosity.PARTIAL]
+    return np.select(cases, np.array(codes, dtype=np.int8), np.int8(Zygosity.HET))
 
 
 def genotype_text(alleles: list[int], phased: bool) -> str:
@@ -69,17 +93,20 @@ class Carriers:
 def carriers(record: Record, allele: int) -> Carriers:
     """Calls of every sample with at least one copy of ALT number `allele` (1-based)."""
     gts = record.genotypes
-    rows = np.flatnonzero((gts == allele).any(axis=1)) if gts is not None else np.zeros(0, dtype=np.int64)
+    if gts is None:
+        return Carriers(np.zeros(0, dtype=np.int64), (), (), np.zeros((0, 5)))
+    codes = zygosities(gts, allele)
+    rows = np.flatnonzero(np.isin(codes, CARRIER_CODES))
     if not rows.size:
         return Carriers(rows, (), (), np.zeros((0, 5)))
     gq, dp = _first_values(record.gq, rows), _first_values(record.dp, rows)
     depths = [floats(d) for d in record.ad[rows].tolist()] if record.ad is not None else [[]] * rows.size
+    words = [REPORT_WORDS[ZYGOSITY_BY_CODE[code]] for code in codes[rows].tolist()]
     keys = [(*alleles, phased) for alleles, phased in zip(gts[rows].tolist(), record.phased[rows].tolist(),
                                                            strict=True)]
-    texts = {}  # genotype text and zygosity per distinct call: a cohort has few
+    texts = {}  # genotype text per distinct call: a cohort has few
     for key in set(keys):
-        present = [a for a in key[:-1] if a != ALLELE_ABSENT]
-        texts[key] = genotype_text(present, key[-1]), zygosity(present, allele)
+        texts[key] = genotype_text([a for a in key[:-1] if a != ALLELE_ABSENT], key[-1])
     values = []
     for q, d, ad in zip(gq, dp, depths, strict=True):
         ref_depth = ad[0] if ad else math.nan
@@ -87,8 +114,7 @@ def carriers(record: Record, allele: int) -> Carriers:
         total = sum(x for x in ad if not math.isnan(x))
         fraction = alt_depth / total if total > 0 and not math.isnan(alt_depth) else math.nan
         values.append((q, d, ref_depth, alt_depth, fraction))
-    return Carriers(rows, tuple(texts[k][0] for k in keys), tuple(texts[k][1] for k in keys),
-                    np.array(values, dtype=np.float64))
+    return Carriers(rows, tuple(texts[k] for k in keys), tuple(words), np.array(values, dtype=np.float64))
 
 
 def _first_values(values: np.ndarray | None, rows: np.ndarray) -> list[float]:

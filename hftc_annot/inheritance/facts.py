@@ -1,0 +1,116 @@
+"""The genotype facts the inheritance rules read (one sample at one allele, with its parents and unaffected
+siblings), read out of the per-sample arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hftc_annot.inheritance.calls import Occurrence
+from hftc_annot.inheritance.pedigree import AFFECTED, UNAFFECTED, UNKNOWN_STATUS, Individual, Pedigree
+from hftc_annot.reader.genotypes import ZYGOSITY_BY_CODE, Zygosity
+
+
+@dataclass(frozen=True, slots=True)
+class Relative:
+    """A relative's call at one allele; status is the PED's (pedigree.AFFECTED, UNAFFECTED or UNKNOWN_STATUS)
+    and good says whether the call passes the quality gates. A partial call (1/.) carries the ALT."""
+
+    name: str
+    status: int
+    zygosity: Zygosity
+    good: bool
+
+
+NOT_GENOTYPED = Relative("", UNKNOWN_STATUS, Zygosity.MISSING, False)
+"""A parent the PED does not name, or who is not in the VCF."""
+
+
+@dataclass(frozen=True, slots=True)
+class AlleleFacts:
+    """What the rules know about one sample at one qualifying ALT allele it carries.
+
+    key: (record index, ALT number); label: the allele's HGVS c., else CHROM:POS REF>ALT; good: the sample's call
+    passes the quality gates; siblings: the unaffected ones in the VCF; male: from the PED, else from a haploid
+    call in the gene; modes: the gene's modes of inheritance; x_linked: on chrX outside the pseudo-autosomal
+    regions. Read-backed phase: phased (GT uses |), haplotype (the GT slot holding this ALT, -1 unless the call
+    holds one copy), phase_set (FORMAT/PS: None when the record has none, NaN when the sample's is missing);
+    with_other_alt: the call holds another ALT of the same record (1/2).
+    """
+
+    key: tuple[int, int]
+    label: str
+    gene: str
+    zygosity: Zygosity
+    good: bool
+    father: Relative
+    mother: Relative
+    siblings: tuple[Relative, ...]
+    male: bool
+    modes: tuple[str, ...]
+    x_linked: bool
+    phased: bool = False
+    haplotype: int = -1
+    phase_set: float | None = None
+    with_other_alt: bool = False
+
+
+SEGREGATION_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",
+                     Zygosity.HEMI: "hemi", Zygosity.PARTIAL: "partial"}
+"""The family members' calls in the segregation text (partial: the ALT and a missing allele, as in the report)."""
+
+
+def segregation_text(members: list[tuple[str, Zygosity]]) -> str:
+    """'label: call' of each genotyped family member, e.g. 'KID (affected): het; DAD (unaffected): ref'."""
+    return "; ".join(f"{label}: {SEGREGATION_WORDS[zygosity]}" for label, zygosity in members)
+
+
+@dataclass(frozen=True)
+class Kin:
+    """A relative in the VCF: sample name and index, and PED status."""
+
+    name: str
+    index: int
+    status: int
+
+    def at(self, o: Occurrence) -> Relative:
+        """This relative's call at an allele."""
+        return Relative(self.name, self.status, ZYGOSITY_BY_CODE[o.zygosity[self.index]], bool(o.good[self.index]))
+
+
+@dataclass(frozen=True)
+class Family:
+    """A sample's PED entry and its relatives in the VCF (siblings: the unaffected ones); `members` labels the
+    genotyped members of its family for the segregation text (empty unless there are at least two)."""
+
+    person: Individual
+    father: Kin | None
+    mother: Kin | None
+    siblings: tuple[Kin, ...]
+    members: tuple[tuple[str, int], ...]
+
+
+def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
+    """A sample's relatives as sample indices (`index`: the VCF's samples)."""
+    person = pedigree.get(sample)
+
+    def kin(name: str | None) -> Kin | None:
+        return Kin(name, index[name], pedigree.get(name).status) if name in index else None
+
+    siblings = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == UNAFFECTED)
+    status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}
+    members = tuple((f"{p.id} ({status.get(p.status, 'unknown')})", index[p.id])
+                    for p in pedigree.family_of(sample) if p.id in index)
+    return Family(person, kin(person.father), kin(person.mother), siblings, members if len(members) >= 2 else ())
+
+
+def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[str, ...], male: bool,
+                 x_linked: bool) -> AlleleFacts:
+    """Sample s's facts at an allele it carries (`family`: its relatives; `male`, `modes`, `x_linked`: see
+    AlleleFacts)."""
+    return AlleleFacts(
+        o.key, o.label, gene, ZYGOSITY_BY_CODE[o.zygosity[s]], bool(o.good[s]),
+        family.father.at(o) if family.father else NOT_GENOTYPED,
+        family.mother.at(o) if family.mother else NOT_GENOTYPED,
+        tuple(sibling.at(o) for sibling in family.siblings) if family.siblings else (),
+        male, modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
+        None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]))

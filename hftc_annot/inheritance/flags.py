@@ -1,0 +1,45 @@
+"""What an inheritance finding is: the modes of inheritance, the table of flag kinds, confidence, and Flag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODES = ("AR", "AD", "XLD", "XLR")
+CONFIDENCE = ("high", "medium", "low")
+
+
+def worse(confidence: str, floor: str) -> str:
+    """The lower of two confidences."""
+    return CONFIDENCE[max(CONFIDENCE.index(confidence), CONFIDENCE.index(floor))]
+
+
+@dataclass(frozen=True)
+class FlagKind:
+    """A kind of flag: the modes of inheritance a finding of this kind fits, and its words in the summary
+    (`{phase}` stands for a pair's phase evidence)."""
+
+    name: str
+    modes: tuple[str, ...]
+    candidate: str
+
+
+FLAG_KINDS = (
+    FlagKind("AR_hom", ("AR",), "biallelic (homozygous)"),
+    FlagKind("AR_comphet", ("AR",), "biallelic (compound heterozygous, {phase})"),
+    FlagKind("AD", ("AD",), "heterozygous in an autosomal dominant gene"),
+    FlagKind("XL", ("XLD", "XLR"), "X-linked"),
+    FlagKind("de_novo", MODES, "de novo"),
+)
+KINDS = {kind.name: kind for kind in FLAG_KINDS}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One inheritance finding for one sample at one allele. name is a FlagKind's; phase is the pair's phase kind
+    (e.g. "parental_trans") and pair its id ("CH1"), both "" when the flag is not a compound-het pair."""
+
+    name: str
+    confidence: str
+    evidence: str
+    phase: str = ""
+    pair: str = ""

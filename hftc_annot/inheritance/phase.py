@@ -1,0 +1,106 @@
+"""Phase evidence for two heterozygous alleles of one sample: one multi-allelic call, phased reads, the parents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from hftc_annot.inheritance.facts import AlleleFacts
+
+PARENTS = ("father", "mother")
+
+
+class PhaseKind(Enum):
+    """Where the phase comes from and what it says; the value is the report's phase_evidence word."""
+
+    MULTIALLELIC_TRANS = "multiallelic_trans"
+    PHASED_TRANS = "phased_trans"
+    PHASED_CIS = "phased_cis"
+    PARENTAL_TRANS = "parental_trans"
+    PARENTAL_CIS = "parental_cis"
+    UNPHASED = "unphased"
+
+    @property
+    def cis(self) -> bool:
+        return self in (PhaseKind.PHASED_CIS, PhaseKind.PARENTAL_CIS)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Phase evidence for a pair: its kind, the confidence it gives the pair, and the reason in words."""
+
+    kind: PhaseKind
+    confidence: str
+    reason: str
+
+
+def phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
+    """The strongest evidence, in this order: one multi-allelic genotype holding both ALTs (trans, high); read-backed
+    or statistical phasing, both phased in the same phase set (trans high, or cis); else the parents."""
+    if a.key[0] == b.key[0] and a.with_other_alt:
+        return Phase(PhaseKind.MULTIALLELIC_TRANS, "high", "in trans: one multi-allelic genotype carries both")
+    if a.phased and b.phased and a.haplotype >= 0 and b.haplotype >= 0 and _same_block(a.phase_set, b.phase_set):
+        if a.haplotype != b.haplotype:
+            return Phase(PhaseKind.PHASED_TRANS, "high", "in trans on the phased haplotypes")
+        return Phase(PhaseKind.PHASED_CIS, "high", "in cis on the phased haplotypes")
+    return parental_phase(a, b)
+
+
+def _same_block(first: float | None, second: float | None) -> bool:
+    """Both calls in one phase set: both records without PS, or the same PS value (NaN, a missing PS, equals none)."""
+    if first is None or second is None:
+        return first is None and second is None
+    return first == second
+
+
+def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
+    """Phase from whatever genotypes the parents have (a parent may be missing at one site): one variant from each
+    parent is trans (high when all four calls are known, else medium), both from one parent and neither from the
+    other is cis; a variant in neither parent, or in both, leaves it unphased."""
+    in_a, in_b = _carried_by_parents(a), _carried_by_parents(b)
+    known = [*in_a.values(), *in_b.values()]
+    if all(c is None for c in known):
+        return Phase(PhaseKind.UNPHASED, "low", "phase unknown (no parental genotypes)")
+    complete = None not in known
+    first, second = _origin(in_a), _origin(in_b)
+    if first in PARENTS and second in PARENTS and first != second:
+        if complete:
+            return Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent")
+        return Phase(PhaseKind.PARENTAL_TRANS, "medium",
+                     "in trans: one seen in each parent (a parental genotype is missing)")
+    if "both" in (first, second):
+        return Phase(PhaseKind.UNPHASED, "low", "phase unknown: a variant is carried by both parents")
+    if first is not None and first == second:
+        other = _other(first)
+        if in_a[other] is False and in_b[other] is False:
+            return Phase(PhaseKind.PARENTAL_CIS, "high", "in cis: both from one parent")
+        return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: the {first} carries both (trans only if the {first} "
+                                                f"is a compound heterozygote too); the {other} is not genotyped")
+    seen = first or second
+    if seen is not None:
+        unseen = in_b if first == seen else in_a
+        if unseen[seen] is False:
+            if unseen[_other(seen)] is False:
+                return Phase(PhaseKind.UNPHASED, "medium", "phase unknown: one variant is in neither parent (de novo?)")
+            return Phase(PhaseKind.PARENTAL_TRANS, "medium", f"in trans by inference: the {seen} carries only one "
+                                                             "(the other parent is not genotyped)")
+        return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: the {seen}'s genotype at the other variant is missing")
+    if complete:
+        return Phase(PhaseKind.UNPHASED, "medium", "phase unknown: neither variant is in the parents (de novo?)")
+    return Phase(PhaseKind.UNPHASED, "low", "phase unknown: the parental genotypes are incomplete")
+
+
+def _carried_by_parents(allele: AlleleFacts) -> dict[str, bool | None]:
+    """Whether each parent carries the allele (None: not known)."""
+    return {"father": allele.father.zygosity.carries, "mother": allele.mother.zygosity.carries}
+
+
+def _origin(carried: dict[str, bool | None]) -> str | None:
+    """'both', the one parent who carries the allele, or None."""
+    if carried["father"] and carried["mother"]:
+        return "both"
+    return next((parent for parent in PARENTS if carried[parent]), None)
+
+
+def _other(parent: str) -> str:
+    return "mother" if parent == "father" else "father"

@@ -1,0 +1,203 @@
+"""Modes of inheritance as pure functions over one sample's genotype facts, each giving its Flag or None."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hftc_annot.inheritance.facts import AlleleFacts, Relative
+from hftc_annot.inheritance.flags import Flag, worse
+from hftc_annot.inheritance.pedigree import AFFECTED, UNAFFECTED
+from hftc_annot.inheritance.phase import phase
+from hftc_annot.reader.genotypes import Zygosity
+
+MAX_PAIRING = 20
+"""With more heterozygous qualifying alleles in one gene than this (e.g. intronic variants of a genome),
+compound-het pairs are not listed for that sample and gene; a warning says so (use --min-impact / --max-af)."""
+ONE_COPY = (Zygosity.HET, Zygosity.PARTIAL)
+"""Diploid calls with one copy of the ALT seen: the heterozygous alleles that can pair (a partial call, 1/., too)."""
+X_MODES = ("XLD", "XLR")
+MOTHER_OF_X_LINKED = {
+    Zygosity.HET: "; mother heterozygous carrier",
+    Zygosity.REF: "; mother homozygous reference (de novo?)",
+    Zygosity.HOM_ALT: "; mother hom",
+    Zygosity.HEMI: "; mother hemi",
+    Zygosity.PARTIAL: "; mother carries it (the other allele is not called)",
+    Zygosity.MISSING: "",
+}
+"""The end of an XL flag's evidence: the mother's call."""
+
+
+@dataclass
+class PairIds:
+    """Compound-het pair ids of one gene, "CH1", "CH2", ...: they count within the gene, so that a gene shard
+    gives the ids of a whole-panel run."""
+
+    issued: int = 0
+
+    def next(self) -> str:
+        self.issued += 1
+        return f"CH{self.issued}"
+
+
+def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds) -> list[tuple[AlleleFacts, Flag]]:
+    """Every flag of one sample in one gene (`alleles`: the qualifying alleles it carries there), in report order:
+    per allele the single-allele rules (AUTOSOMAL_RULES, or X_LINKED_RULES), then the AR_comphet pairs, none when
+    more than MAX_PAIRING alleles could pair."""
+    out = []
+    for allele in alleles:
+        for rule in X_LINKED_RULES if _in_x_linked_gene(allele) else AUTOSOMAL_RULES:
+            flag = rule(allele)
+            if flag:
+                out.append((allele, flag))
+    hets = pairable(alleles)
+    if len(hets) <= MAX_PAIRING:
+        for i, a in enumerate(hets):
+            for b in hets[i + 1:]:
+                flag = compound_het(a, b)
+                if flag:
+                    pair = Flag(flag.name, flag.confidence, flag.evidence, flag.phase, pair_ids.next())
+                    out += [(a, pair), (b, pair)]
+    return out
+
+
+def pairable(alleles: list[AlleleFacts]) -> list[AlleleFacts]:
+    """The alleles that can form compound-het pairs: one copy in a diploid call, in an AR gene, and not on chrX
+    outside the PARs of an X-linked gene."""
+    return [a for a in alleles if "AR" in a.modes and a.zygosity in ONE_COPY and not _in_x_linked_gene(a)]
+
+
+def male_heterozygous_on_x(allele: AlleleFacts) -> bool:
+    """A male with a diploid one-copy call on chrX outside the PARs: a sex or call error, worth a warning."""
+    return allele.x_linked and allele.male and allele.zygosity in ONE_COPY
+
+
+def _in_x_linked_gene(allele: AlleleFacts) -> bool:
+    return allele.x_linked and any(mode in X_MODES for mode in allele.modes)
+
+
+def de_novo(allele: AlleleFacts) -> Flag | None:
+    """ALT in a child whose parents are both homozygous reference (full calls without this ALT): high when all
+    three calls pass the quality gates, medium when only the child's fails, low when a parent's fails."""
+    father, mother = allele.father, allele.mother
+    if father.zygosity is not Zygosity.REF or mother.zygosity is not Zygosity.REF:
+        return None
+    solid = father.good and mother.good
+    confidence = "high" if solid and allele.good else "medium" if solid else "low"
+    detail = "both parents homozygous reference" + ("" if solid else " (a parent's genotype is low quality)")
+    return Flag("de_novo", confidence, f"not found in either parent: {detail}")
+
+
+def ar_hom(allele: AlleleFacts) -> Flag | None:
+    """Homozygous ALT in an AR gene. High when both parents are heterozygous carriers; medium for a singleton, or
+    with a parent not genotyped or only partly called (1/.: a carrier who may be homozygous); low when a parent is
+    homozygous reference, an unaffected parent or sibling is homozygous too, or the call fails the quality gates.
+    An affected homozygous parent is noted (pseudo-dominance)."""
+    if "AR" not in allele.modes or allele.zygosity is not Zygosity.HOM_ALT:
+        return None
+    confidence = "high" if allele.good else "low"
+    parents = {"father": allele.father, "mother": allele.mother}
+    known = [p.zygosity for p in parents.values() if p.zygosity is not Zygosity.MISSING]
+    if not known:
+        confidence, notes = worse(confidence, "medium"), ["no parental genotypes"]
+    elif known == [Zygosity.HET, Zygosity.HET]:
+        notes = ["both parents heterozygous carriers"]
+    else:
+        notes = []
+        for role, parent in parents.items():
+            floor, note = _parent_of_homozygote(role, parent)
+            confidence = worse(confidence, floor)
+            notes.append(note)
+    for sibling in allele.siblings:
+        if sibling.zygosity is Zygosity.HOM_ALT:
+            confidence = worse(confidence, "low")
+            notes.append(f"unaffected sibling {sibling.name} is homozygous too")
+    if not allele.good:
+        notes.append("genotype below the quality gates")
+    return Flag("AR_hom", confidence, "homozygous; " + "; ".join(notes))
+
+
+def _parent_of_homozygote(role: str, parent: Relative) -> tuple[str, str]:
+    """(the confidence it allows, a note) for one parent of a homozygous sample."""
+    if parent.zygosity is Zygosity.MISSING:
+        return "medium", f"{role}'s genotype not available"
+    if parent.zygosity is Zygosity.HET:
+        return "high", f"{role} heterozygous carrier"
+    if parent.zygosity is Zygosity.REF:
+        return "low", f"{role} homozygous reference (deletion of the other allele or uniparental disomy?)"
+    if parent.zygosity is Zygosity.PARTIAL:
+        return "medium", f"{role} carries it (the other allele is not called)"
+    if parent.status == UNAFFECTED:
+        return "low", f"unaffected {role} is homozygous too"
+    return "high", f"affected {role} is homozygous too (pseudo-dominance)"
+
+
+def compound_het(a: AlleleFacts, b: AlleleFacts) -> Flag | None:
+    """Two heterozygous alleles of one AR gene (the caller gives the pair its id), with the confidence of their
+    phase evidence; None when they are in cis. Low when a call fails the quality gates or an unaffected sibling
+    carries both."""
+    evidence = phase(a, b)
+    if evidence.kind.cis:
+        return None
+    confidence, reason = evidence.confidence, evidence.reason
+    if not (a.good and b.good):
+        confidence, reason = "low", reason + "; a genotype is below the quality gates"
+    for sibling_a, sibling_b in zip(a.siblings, b.siblings, strict=True):
+        if sibling_a.zygosity.carries and sibling_b.zygosity.carries:
+            confidence = "low"
+            reason += f"; unaffected sibling {sibling_a.name} carries both"
+    return Flag("AR_comphet", confidence, f"two heterozygous variants in {a.gene} ({a.label}, {b.label}), {reason}",
+                evidence.kind.value)
+
+
+def x_linked(allele: AlleleFacts) -> Flag | None:
+    """On chrX outside the PARs in an XLD or XLR gene: any ALT in a male (hemizygous); a heterozygous female in an
+    XLD gene (medium at best); a homozygous female in an XLR gene. Low when the call fails the quality gates."""
+    if not _in_x_linked_gene(allele):
+        return None
+    quality = "high" if allele.good else "low"
+    origin = MOTHER_OF_X_LINKED[allele.mother.zygosity]
+    if allele.male:
+        return Flag("XL", quality, "hemizygous in a male (X-linked)" + origin)
+    if "XLD" in allele.modes and allele.zygosity in (Zygosity.HET, Zygosity.HEMI, Zygosity.PARTIAL):
+        return Flag("XL", worse(quality, "medium"), "heterozygous female in an X-linked dominant gene" + origin)
+    if "XLR" in allele.modes and allele.zygosity is Zygosity.HOM_ALT:
+        return Flag("XL", quality, "homozygous female in an X-linked recessive gene" + origin)
+    return None
+
+
+def dominant(allele: AlleleFacts) -> Flag | None:
+    """ALT in an AD gene: high when inherited from an affected parent or absent from both parents (de novo); low
+    when an unaffected or unknown-status parent or an unaffected sibling carries it, or the call fails the quality
+    gates; medium without parental genotypes."""
+    if "AD" not in allele.modes:
+        return None
+    confidence = "high" if allele.good else "low"
+    notes = []
+    for role, parent in (("father", allele.father), ("mother", allele.mother)):
+        if parent.zygosity.carries and parent.status == AFFECTED:
+            notes.append(f"inherited from the affected {role}")
+        elif parent.zygosity.carries:
+            confidence = worse(confidence, "low")
+            kind = "unaffected" if parent.status == UNAFFECTED else "unknown-status"
+            notes.append(f"also carried by the {kind} {role} (reduced penetrance?)")
+    in_father, in_mother = allele.father.zygosity.carries, allele.mother.zygosity.carries
+    if in_father is False and in_mother is False:
+        notes.append("absent from both parents (de novo)")
+    elif in_father is None and in_mother is None:
+        confidence = worse(confidence, "medium")
+        notes.append("no parental genotypes")
+    elif True not in (in_father, in_mother):
+        confidence = worse(confidence, "medium")
+        notes.append(f"absent from the {'father' if in_father is False else 'mother'}; the other parent is not "
+                     "genotyped")
+    for sibling in allele.siblings:
+        if sibling.zygosity.carries:
+            confidence = worse(confidence, "low")
+            notes.append(f"unaffected sibling {sibling.name} carries it too")
+    zygosity = "homozygous" if allele.zygosity is Zygosity.HOM_ALT else "heterozygous"
+    return Flag("AD", confidence, f"{zygosity} in an autosomal dominant gene" + "".join(f"; {n}" for n in notes))
+
+
+AUTOSOMAL_RULES = (de_novo, ar_hom, dominant)
+X_LINKED_RULES = (de_novo, x_linked)
+"""The single-allele rules, in report order; X_LINKED_RULES on chrX outside the PARs of an XLD or XLR gene."""

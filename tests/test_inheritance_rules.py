@@ -1,0 +1,259 @@
+"""The inheritance rules one by one, on hand-built genotype facts, and the one genotype vocabulary they share
+with the report."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from hftc_annot.inheritance import rules
+from hftc_annot.inheritance.calls import Gates, Pending, occurrences
+from hftc_annot.inheritance.facts import NOT_GENOTYPED, SEGREGATION_WORDS, AlleleFacts, Relative
+from hftc_annot.inheritance.flags import FLAG_KINDS, Flag
+from hftc_annot.inheritance.pedigree import AFFECTED, UNAFFECTED, UNKNOWN_STATUS
+from hftc_annot.inheritance.phase import Phase, PhaseKind, parental_phase, phase
+from hftc_annot.inheritance.rules import PairIds, ar_hom, compound_het, de_novo, dominant, sample_flags, x_linked
+from hftc_annot.inheritance.summary import SummaryLine, interpretations, summary_lines
+from hftc_annot.panel import load_panel
+from hftc_annot.reader.genotypes import Zygosity, carriers, zygosities
+from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record
+
+X, M = ALLELE_ABSENT, ALLELE_MISSING
+MISSING, REF, HET, HOM, HEMI, PARTIAL = (Zygosity.MISSING, Zygosity.REF, Zygosity.HET, Zygosity.HOM_ALT,
+                                         Zygosity.HEMI, Zygosity.PARTIAL)
+CALLS = {"0/1": (0, 1), "1/1": (1, 1), "1": (1, X), "1/.": (1, M), "./.": (M, M), "1/2": (1, 2), "0/0": (0, 0),
+         "0/.": (0, M), "2/2": (2, 2), "0": (0, X), ".": (M, X)}
+
+
+def record(genotypes: list[tuple[int, int]]) -> Record:
+    n = len(genotypes)
+    return Record("chr2", 165750000, ".", "A", ("G", "T"), (), np.array(genotypes, dtype=np.int32),
+                  np.zeros(n, dtype=bool), None, None, None, None)
+
+
+def test_zygosity_codes_of_every_call_shape() -> None:
+    codes = zygosities(np.array(list(CALLS.values()), dtype=np.int32), 1)
+    assert dict(zip(CALLS, map(Zygosity, codes.tolist()), strict=True)) == {
+        "0/1": Zygosity.HET, "1/1": Zygosity.HOM_ALT, "1": Zygosity.HEMI, "1/.": Zygosity.PARTIAL,
+        "./.": Zygosity.MISSING, "1/2": Zygosity.HET, "0/0": Zygosity.REF, "0/.": Zygosity.MISSING,
+        "2/2": Zygosity.REF, "0": Zygosity.REF, ".": Zygosity.MISSING}
+    per_allele = zygosities(np.array([[(1, 2)], [(1, 2)]], dtype=np.int32), np.array([[1], [2]]))
+    assert per_allele.tolist() == [[Zygosity.HET], [Zygosity.HET]]
+
+
+def test_report_zygosity_words_come_from_the_codes() -> None:
+    calls = ["0/1", "1/1", "1", "1/.", "./.", "1/2", "0/0"]
+    found = carriers(record([CALLS[c] for c in calls]), 1)
+    assert found.samples.tolist() == [0, 1, 2, 3, 5]
+    assert found.genotypes == ("0/1", "1/1", "1", "1/.", "1/2")
+    assert found.zygosities == ("het", "hom_alt", "hemi", "partial", "het")
+
+
+def test_flag_kinds_table_gives_each_kind_its_modes_and_summary_words() -> None:
+    assert [(k.name, k.modes, k.candidate) for k in FLAG_KINDS] == [
+        ("AR_hom", ("AR",), "biallelic (homozygous)"),
+        ("AR_comphet", ("AR",), "biallelic (compound heterozygous, {phase})"),
+        ("AD", ("AD",), "heterozygous in an autosomal dominant gene"),
+        ("XL", ("XLD", "XLR"), "X-linked"),
+        ("de_novo", ("AR", "AD", "XLD", "XLR"), "de novo")]
+
+
+def test_interpretation_names_the_disorders_the_flag_fits() -> None:
+    genes = {g.symbol: g for g in load_panel("GRCh38").genes}
+    assert interpretations(genes["ABCC6"], ("AR", "AD"))["AR_comphet"] == (
+        "consistent with Pseudoxanthoma elasticum [OMIM:264800] (AR); Arterial calcification, generalized, of "
+        "infancy, 2 [OMIM:614473] (AR)")
+    assert interpretations(genes["PHEX"], ("XLD",)) == {
+        "AR_hom": "mode of PHEX: XLD", "AR_comphet": "mode of PHEX: XLD", "AD": "mode of PHEX: XLD",
+        "XL": "consistent with Hypophosphatemic rickets, X-linked dominant [OMIM:307800] (XLD)",
+        "de_novo": "consistent with Hypophosphatemic rickets, X-linked dominant [OMIM:307800] (XLD)"}
+    assert interpretations(genes["SPP1"], ())["de_novo"] == "mode of SPP1: not recorded"
+
+
+def test_report_zygosity_and_inheritance_state_come_from_one_function() -> None:
+    calls = ["0/1", "1/1", "1", "1/.", "./.", "1/2"]
+    rec = record([CALLS[c] for c in calls])
+    report = dict(zip(carriers(rec, 1).samples.tolist(), carriers(rec, 1).zygosities, strict=True))
+    [occurrence] = occurrences([Pending(0, 1, "GALNT3", "c.1A>G", rec, True)], Gates())
+    found = {call: (report.get(i, "."), Zygosity(code), SEGREGATION_WORDS[Zygosity(code)])
+             for i, (call, code) in enumerate(zip(calls, occurrence.zygosity.tolist(), strict=True))}
+    assert found == {"0/1": ("het", HET, "het"), "1/1": ("hom_alt", HOM, "hom"), "1": ("hemi", HEMI, "hemi"),
+                     "1/.": ("partial", PARTIAL, "partial"), "./.": (".", MISSING, "missing"),
+                     "1/2": ("het", HET, "het")}
+
+
+def relative(zygosity: Zygosity, name: str = "DAD", status: int = UNAFFECTED, good: bool = True) -> Relative:
+    return Relative(name, status, zygosity, good)
+
+
+def allele(zygosity: Zygosity = HET, *, father: Relative = NOT_GENOTYPED, mother: Relative = NOT_GENOTYPED,
+           modes: tuple[str, ...] = ("AR",), key: tuple[int, int] = (0, 1), **facts) -> AlleleFacts:
+    """Facts of one allele in GALNT3, a good call in a female singleton unless told otherwise."""
+    defaults = dict(label=f"v{key[0]}", gene="GALNT3", good=True, siblings=(), male=False, x_linked=False)
+    return AlleleFacts(key=key, zygosity=zygosity, father=father, mother=mother, modes=modes,
+                       **{**defaults, **facts})
+
+
+def trio(zygosity: Zygosity, dad: Zygosity, mum: Zygosity, **facts) -> AlleleFacts:
+    return allele(zygosity, father=relative(dad), mother=relative(mum, "MUM"), **facts)
+
+
+def test_ar_hom() -> None:
+    assert ar_hom(trio(HOM, HET, HET)) == Flag("AR_hom", "high", "homozygous; both parents heterozygous carriers")
+    assert ar_hom(allele(HOM)) == Flag("AR_hom", "medium", "homozygous; no parental genotypes")
+    assert ar_hom(trio(HOM, REF, HET)) == Flag("AR_hom", "low", (
+        "homozygous; father homozygous reference (deletion of the other allele or uniparental disomy?); "
+        "mother heterozygous carrier"))
+    assert ar_hom(trio(HOM, MISSING, HET)) == Flag(
+        "AR_hom", "medium", "homozygous; father's genotype not available; mother heterozygous carrier")
+    assert ar_hom(trio(HOM, HOM, HET)) == Flag(
+        "AR_hom", "low", "homozygous; unaffected father is homozygous too; mother heterozygous carrier")
+    affected_dad = allele(HOM, father=relative(HOM, status=AFFECTED), mother=relative(HET, "MUM"))
+    assert ar_hom(affected_dad) == Flag("AR_hom", "high", (
+        "homozygous; affected father is homozygous too (pseudo-dominance); mother heterozygous carrier"))
+    sibling = trio(HOM, HET, HET, siblings=(relative(HOM, "SIB"),), good=False)
+    assert ar_hom(sibling) == Flag("AR_hom", "low", (
+        "homozygous; both parents heterozygous carriers; unaffected sibling SIB is homozygous too; "
+        "genotype below the quality gates"))
+    assert ar_hom(allele(HET)) is None
+    assert ar_hom(allele(HOM, modes=("AD",))) is None
+
+
+def test_de_novo() -> None:
+    assert de_novo(trio(HET, REF, REF)) == Flag(
+        "de_novo", "high", "not found in either parent: both parents homozygous reference")
+    assert de_novo(trio(HET, REF, REF, good=False)).confidence == "medium"
+    low_parent = allele(HET, father=relative(REF, good=False), mother=relative(REF, "MUM"))
+    assert de_novo(low_parent) == Flag("de_novo", "low", (
+        "not found in either parent: both parents homozygous reference (a parent's genotype is low quality)"))
+    assert de_novo(trio(HET, REF, MISSING)) is None
+    assert de_novo(allele(HET, mother=relative(REF, "MUM"))) is None  # no father in the VCF
+
+
+def test_x_linked() -> None:
+    on_x = {"modes": ("XLD",), "x_linked": True}
+    assert x_linked(allele(HEMI, male=True, **on_x)) == Flag("XL", "high", "hemizygous in a male (X-linked)")
+    female = allele(HET, mother=relative(HET, "MUM"), **on_x)
+    assert x_linked(female) == Flag(
+        "XL", "medium", "heterozygous female in an X-linked dominant gene; mother heterozygous carrier")
+    assert x_linked(replace(female, good=False)).confidence == "low"
+    assert x_linked(allele(HOM, modes=("XLR",), x_linked=True, mother=relative(REF, "MUM"))) == Flag(
+        "XL", "high", "homozygous female in an X-linked recessive gene; mother homozygous reference (de novo?)")
+    assert x_linked(allele(HET, modes=("XLR",), x_linked=True)) is None
+    assert x_linked(allele(HET, modes=("XLD",), x_linked=False)) is None  # in a pseudo-autosomal region
+
+
+def test_dominant() -> None:
+    def parents(dad: Zygosity, mum: Zygosity, mum_status: int = UNAFFECTED, **facts) -> AlleleFacts:
+        return allele(HET, father=relative(dad), mother=relative(mum, "MUM", mum_status), modes=("AD",), **facts)
+
+    assert dominant(parents(REF, HET, AFFECTED)) == Flag(
+        "AD", "high", "heterozygous in an autosomal dominant gene; inherited from the affected mother")
+    assert dominant(parents(REF, HET)) == Flag("AD", "low", (
+        "heterozygous in an autosomal dominant gene; also carried by the unaffected mother (reduced penetrance?)"))
+    assert dominant(parents(REF, HET, UNKNOWN_STATUS)).evidence.endswith(
+        "also carried by the unknown-status mother (reduced penetrance?)")
+    assert dominant(parents(REF, REF)) == Flag(
+        "AD", "high", "heterozygous in an autosomal dominant gene; absent from both parents (de novo)")
+    assert dominant(parents(REF, MISSING)) == Flag("AD", "medium", (
+        "heterozygous in an autosomal dominant gene; absent from the father; the other parent is not genotyped"))
+    assert dominant(allele(HOM, modes=("AD",))) == Flag(
+        "AD", "medium", "homozygous in an autosomal dominant gene; no parental genotypes")
+    sibling = parents(REF, REF, siblings=(relative(PARTIAL, "SIB"),))
+    assert dominant(sibling) == Flag("AD", "low", (
+        "heterozygous in an autosomal dominant gene; absent from both parents (de novo); "
+        "unaffected sibling SIB carries it too"))
+    assert dominant(allele(HET, modes=("AR",))) is None
+
+
+def test_phase_from_one_multiallelic_call_and_from_phased_reads() -> None:
+    one_call = allele(HET, key=(3, 1), with_other_alt=True), allele(HET, key=(3, 2), with_other_alt=True)
+    assert phase(*one_call) == Phase(PhaseKind.MULTIALLELIC_TRANS, "high",
+                                     "in trans: one multi-allelic genotype carries both")
+    a = allele(HET, key=(0, 1), phased=True, haplotype=1, phase_set=100.0)
+    b = allele(HET, key=(1, 1), phased=True, haplotype=0, phase_set=100.0)
+    assert phase(a, b) == Phase(PhaseKind.PHASED_TRANS, "high", "in trans on the phased haplotypes")
+    assert phase(a, replace(b, haplotype=1)).kind is PhaseKind.PHASED_CIS
+    assert phase(a, replace(b, phase_set=200.0)).kind is PhaseKind.UNPHASED  # different blocks
+    assert phase(a, replace(b, phase_set=None)).kind is PhaseKind.UNPHASED
+    assert phase(replace(a, phase_set=None), replace(b, phase_set=None)).kind is PhaseKind.PHASED_TRANS
+    assert phase(a, replace(b, phased=False)).kind is PhaseKind.UNPHASED
+
+
+def test_parental_phase() -> None:
+    def pair(a_dad: Zygosity, a_mum: Zygosity, b_dad: Zygosity, b_mum: Zygosity) -> Phase:
+        return parental_phase(trio(HET, a_dad, a_mum, key=(0, 1)), trio(HET, b_dad, b_mum, key=(1, 1)))
+
+    assert pair(HET, REF, REF, HET) == Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent")
+    assert pair(HET, REF, MISSING, HET) == Phase(
+        PhaseKind.PARENTAL_TRANS, "medium", "in trans: one seen in each parent (a parental genotype is missing)")
+    assert pair(HET, REF, HET, REF).kind is PhaseKind.PARENTAL_CIS
+    assert pair(HET, MISSING, HET, MISSING) == Phase(PhaseKind.UNPHASED, "low", (
+        "phase unknown: the father carries both (trans only if the father is a compound heterozygote too); "
+        "the mother is not genotyped"))
+    assert pair(HET, MISSING, REF, MISSING) == Phase(PhaseKind.PARENTAL_TRANS, "medium", (
+        "in trans by inference: the father carries only one (the other parent is not genotyped)"))
+    assert pair(HET, REF, REF, REF) == Phase(
+        PhaseKind.UNPHASED, "medium", "phase unknown: one variant is in neither parent (de novo?)")
+    assert pair(HET, HET, REF, HET) == Phase(
+        PhaseKind.UNPHASED, "low", "phase unknown: a variant is carried by both parents")
+    assert pair(REF, REF, REF, REF) == Phase(
+        PhaseKind.UNPHASED, "medium", "phase unknown: neither variant is in the parents (de novo?)")
+    assert pair(MISSING, MISSING, MISSING, MISSING) == Phase(
+        PhaseKind.UNPHASED, "low", "phase unknown (no parental genotypes)")
+
+
+def test_compound_het() -> None:
+    a, b = trio(HET, HET, REF, key=(0, 1)), trio(HET, REF, HET, key=(1, 1))
+    assert compound_het(a, b) == Flag("AR_comphet", "high", (
+        "two heterozygous variants in GALNT3 (v0, v1), in trans: one from each parent"), "parental_trans")
+    assert compound_het(a, trio(HET, HET, REF, key=(1, 1))) is None  # both from the father: cis
+    sib_a, sib_b = replace(a, siblings=(relative(HET, "SIB"),)), replace(b, siblings=(relative(HET, "SIB"),))
+    assert compound_het(sib_a, sib_b).confidence == "low"
+    assert compound_het(sib_a, sib_b).evidence.endswith("; unaffected sibling SIB carries both")
+    assert compound_het(replace(a, good=False), b).evidence.endswith("; a genotype is below the quality gates")
+
+
+def test_sample_flags_number_pairs_within_the_gene_and_keep_report_order() -> None:
+    alleles = [allele(HET, key=(0, 1)), allele(HOM, key=(1, 1)), allele(HET, key=(2, 1)), allele(HET, key=(3, 1))]
+    ids = PairIds()
+    found = [(a.key, f.name, f.pair) for a, f in sample_flags(alleles, ids)]
+    assert found == [((1, 1), "AR_hom", ""), ((0, 1), "AR_comphet", "CH1"), ((2, 1), "AR_comphet", "CH1"),
+                     ((0, 1), "AR_comphet", "CH2"), ((3, 1), "AR_comphet", "CH2"), ((2, 1), "AR_comphet", "CH3"),
+                     ((3, 1), "AR_comphet", "CH3")]
+    assert ids.next() == "CH4"  # the next sample in the gene carries on counting
+    many = [allele(HET, key=(i, 1)) for i in range(rules.MAX_PAIRING + 1)]
+    assert sample_flags(many, PairIds()) == []
+
+
+def test_summary_lines_list_a_pair_once() -> None:
+    gene = next(g for g in load_panel("GRCh38").genes if g.symbol == "GALNT3")
+    flags = sample_flags([allele(HOM, key=(0, 1)), allele(HET, key=(1, 1)), allele(HET, key=(2, 1))], PairIds())
+    consistent = "consistent with Tumoral calcinosis, hyperphosphatemic, familial, 1 [OMIM:211900] (AR)"
+    assert summary_lines("S1", "GALNT3", interpretations(gene, ("AR",)), flags) == [
+        SummaryLine("S1", "GALNT3", "biallelic (homozygous)", "medium", "v0", consistent),
+        SummaryLine("S1", "GALNT3", "biallelic (compound heterozygous, unphased)", "low", "v1, v2", consistent)]
+
+
+def test_a_relatives_partial_call_counts_as_carrying_the_allele() -> None:
+    assert ar_hom(trio(HOM, PARTIAL, HET)) == Flag("AR_hom", "medium", (
+        "homozygous; father carries it (the other allele is not called); mother heterozygous carrier"))
+    affected_mum = allele(HET, father=relative(REF), mother=relative(PARTIAL, "MUM", AFFECTED), modes=("AD",))
+    assert dominant(affected_mum) == Flag(
+        "AD", "high", "heterozygous in an autosomal dominant gene; inherited from the affected mother")
+    assert de_novo(trio(HET, REF, PARTIAL)) is None
+    assert x_linked(allele(HEMI, male=True, modes=("XLD",), x_linked=True, mother=relative(PARTIAL, "MUM"))) == Flag(
+        "XL", "high", "hemizygous in a male (X-linked); mother carries it (the other allele is not called)")
+    a, b = trio(HET, PARTIAL, REF, key=(0, 1)), trio(HET, REF, HET, key=(1, 1))
+    assert parental_phase(a, b) == Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent")
+    assert SEGREGATION_WORDS[PARTIAL] == "partial"
+
+
+def test_a_partial_call_of_the_sample_itself_pairs_as_heterozygous() -> None:
+    alleles = [allele(PARTIAL, key=(0, 1)), allele(HET, key=(1, 1))]
+    assert [(a.key, f.name, f.phase, f.pair) for a, f in sample_flags(alleles, PairIds())] == [
+        ((0, 1), "AR_comphet", "unphased", "CH1"), ((1, 1), "AR_comphet", "unphased", "CH1")]
+    assert dominant(allele(PARTIAL, modes=("AD",))).evidence.startswith("heterozygous in an autosomal dominant gene")
+    assert x_linked(allele(PARTIAL, modes=("XLD",), x_linked=True)).evidence == (
+        "heterozygous female in an X-linked dominant gene")
