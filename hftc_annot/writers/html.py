@@ -72,7 +72,7 @@ def _figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> str:
         if key in seen:
             continue
         seen.add(key)
-        cx = x(row.pos)
+        cx = x(int(row.pos))
         colour = TIER_COLOURS.get(row.evidence_tier, TIER_COLOURS["."])
         label = row.hgvs_c if row.hgvs_c != "." else f"{row.pos} {row.ref}>{row.alt}"
         shapes.append(f'<line x1="{cx:.1f}" y1="44" x2="{cx:.1f}" y2="20" stroke="{colour}" stroke-width="2"/>'

@@ -24,10 +24,11 @@ MISSING = "."
 
 
 class ReportRow(NamedTuple):
-    """One report row as text, '.' where not known; cells are as the input gave them (no escaping)."""
+    """One report row as text, '.' where not known; cells are as the input gave them (no escaping, and never a
+    tab: VCF fields cannot hold one)."""
 
     chrom: str
-    pos: int
+    pos: str
     id: str
     ref: str
     alt: str
@@ -139,13 +140,13 @@ class ReportRows:
 
     def __init__(self, samples: tuple[str, ...]) -> None:
         self._samples = samples
-        self._rows: list[tuple[tuple, tuple]] = []
+        self._rows: list[tuple[tuple, str]] = []
         self._runs: list[str] = []
 
     def write(self, item: PanelRecord) -> int:
         """Add the rows of one finished record; returns how many."""
         record = item.record
-        site = [record.chrom, record.pos, record.id, record.ref]
+        site = [record.chrom, str(record.pos), record.id, record.ref]
         contig = contig_rank(canonical_contig(record.chrom))
         count = 0
         for finding in item.findings:
@@ -160,7 +161,7 @@ class ReportRows:
                        *flag_cells(flags, finding.segregation.get(sample, "")), rank, reason or MISSING, note)
                 key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9", finding.symbol,
                        contig, record.pos, finding.allele)
-                self._rows.append((key, row))
+                self._rows.append((key, "\t".join(row)))  # one string: cheap to sort, spill and read back
                 count += 1
                 if len(self._rows) >= SPILL_ROWS:
                     self._spill()
@@ -179,8 +180,8 @@ class ReportRows:
         """All rows, sorted by sample (VCF order), tier, gene, position; equal keys keep the record order."""
         self._rows.sort(key=itemgetter(0))
         runs = [_read_run(path) for path in self._runs]
-        for _, row in heapq.merge(*runs, self._rows, key=itemgetter(0)):
-            yield ReportRow(*row)
+        for _, line in heapq.merge(*runs, self._rows, key=itemgetter(0)):
+            yield ReportRow._make(line.split("\t"))
 
     def close(self) -> None:
         for path in self._runs:
@@ -189,7 +190,7 @@ class ReportRows:
         self._runs = []
 
 
-def _read_run(path: str) -> Iterator[tuple[tuple, tuple]]:
+def _read_run(path: str) -> Iterator[tuple[tuple, str]]:
     """The rows of one spilled run (marshal: written and read by the same interpreter, no object memo)."""
     with open(path, "rb") as handle:
         while True:

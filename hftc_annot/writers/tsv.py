@@ -10,6 +10,7 @@ from hftc_annot.writers.rows import COLUMNS, ReportRow
 
 __all__ = ["COLUMNS", "safe", "write_json", "write_tsv"]
 
+_FORMULA = frozenset("=+-@\t\r")
 _FROM_INPUT = tuple(COLUMNS.index(c) for c in ("id", "sample", "filter", "evidence", "segregation"))
 """Columns whose text comes from the input (IDs, sample names, FILTER), so may start like a formula."""
 
@@ -17,14 +18,15 @@ _FROM_INPUT = tuple(COLUMNS.index(c) for c in ("id", "sample", "filter", "eviden
 def safe(cell: str) -> str:
     """A cell from the input that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
     leading apostrophe, which spreadsheets hide and which marks the text as text."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    return "'" + cell if cell[:1] in _FORMULA else cell
 
 
 def tsv_cells(row: ReportRow) -> list[str]:
     """The row's cells for a spreadsheet: text from the input made safe."""
-    cells = [str(cell) for cell in row]
+    cells = list(row)
     for index in _FROM_INPUT:
-        cells[index] = safe(cells[index])
+        if cells[index][:1] in _FORMULA:
+            cells[index] = "'" + cells[index]
     return cells
 
 
@@ -37,6 +39,6 @@ def write_tsv(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow]) ->
 def write_json(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow]) -> None:
     """metadata (the preamble lines), columns, and rows as objects of text cells."""
     document = {"metadata": preamble, "columns": list(COLUMNS),
-                "rows": [{column: str(cell) for column, cell in zip(COLUMNS, row, strict=True)} for row in rows]}
+                "rows": [row._asdict() for row in rows]}
     json.dump(document, handle, indent=1, ensure_ascii=False)
     handle.write("\n")
