@@ -95,13 +95,13 @@ def carriers(record: Record, allele: int) -> Carriers:
     gts = record.genotypes
     if gts is None:
         return Carriers(np.zeros(0, dtype=np.int64), (), (), np.zeros((0, 5)))
-    codes = zygosities(gts, allele)
-    rows = np.flatnonzero(np.isin(codes, CARRIER_CODES))
+    rows = np.flatnonzero(np.logical_or.reduce([gts[:, k] == allele for k in range(gts.shape[1])]))
     if not rows.size:
         return Carriers(rows, (), (), np.zeros((0, 5)))
+    codes = zygosities(gts[rows], allele)  # a copy of the ALT: one of the CARRIER_CODES
     gq, dp = _first_values(record.gq, rows), _first_values(record.dp, rows)
     depths = [floats(d) for d in record.ad[rows].tolist()] if record.ad is not None else [[]] * rows.size
-    words = [REPORT_WORDS[ZYGOSITY_BY_CODE[code]] for code in codes[rows].tolist()]
+    words = [REPORT_WORDS[ZYGOSITY_BY_CODE[code]] for code in codes.tolist()]
     keys = [(*alleles, phased) for alleles, phased in zip(gts[rows].tolist(), record.phased[rows].tolist(),
                                                            strict=True)]
     texts = {}  # genotype text per distinct call: a cohort has few
