@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 import numpy as np
 
@@ -186,7 +188,5 @@ def _is_male(person: Individual, haploid: bool) -> bool:
 def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]]:
     """(sample, indices of the occurrences it carries) for every carrier, samples ascending."""
     samples, occ_index = np.nonzero(np.isin(np.stack([o.zygosity for o in occs]), CARRIER_CODES).T)
-    starts = np.flatnonzero(np.diff(samples)) + 1
-    for s, carried in zip(np.split(samples, starts), np.split(occ_index, starts), strict=True):
-        if s.size:
-            yield int(s[0]), carried.tolist()
+    for sample, pairs in groupby(zip(samples.tolist(), occ_index.tolist(), strict=True), key=itemgetter(0)):
+        yield sample, [index for _, index in pairs]

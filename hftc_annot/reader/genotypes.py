@@ -98,15 +98,14 @@ def carriers(record: Record, allele: int) -> Carriers:
     rows = np.flatnonzero(np.logical_or.reduce([gts[:, k] == allele for k in range(gts.shape[1])]))
     if not rows.size:
         return Carriers(rows, (), (), np.zeros((0, 5)))
-    codes = zygosities(gts[rows], allele)  # a copy of the ALT: one of the CARRIER_CODES
     gq, dp = _first_values(record.gq, rows), _first_values(record.dp, rows)
     depths = [floats(d) for d in record.ad[rows].tolist()] if record.ad is not None else [[]] * rows.size
-    words = [REPORT_WORDS[ZYGOSITY_BY_CODE[code]] for code in codes.tolist()]
     keys = [(*alleles, phased) for alleles, phased in zip(gts[rows].tolist(), record.phased[rows].tolist(),
                                                            strict=True)]
-    texts = {}  # genotype text per distinct call: a cohort has few
+    texts = {}  # genotype text and zygosity per distinct call: a cohort has few
     for key in set(keys):
-        texts[key] = genotype_text([a for a in key[:-1] if a != ALLELE_ABSENT], key[-1])
+        texts[key] = (genotype_text([a for a in key[:-1] if a != ALLELE_ABSENT], key[-1]),
+                      REPORT_WORDS[_zygosity(key[:-1], allele)])
     values = []
     for q, d, ad in zip(gq, dp, depths, strict=True):
         ref_depth = ad[0] if ad else math.nan
@@ -114,7 +113,14 @@ def carriers(record: Record, allele: int) -> Carriers:
         total = sum(x for x in ad if not math.isnan(x))
         fraction = alt_depth / total if total > 0 and not math.isnan(alt_depth) else math.nan
         values.append((q, d, ref_depth, alt_depth, fraction))
-    return Carriers(rows, tuple(texts[k] for k in keys), tuple(words), np.array(values, dtype=np.float64))
+    return Carriers(rows, tuple(texts[k][0] for k in keys), tuple(texts[k][1] for k in keys),
+                    np.array(values, dtype=np.float64))
+
+
+@functools.cache
+def _zygosity(alleles: tuple[int, ...], allele: int) -> Zygosity:
+    """`zygosities` of one call (cached: a cohort has few distinct calls)."""
+    return ZYGOSITY_BY_CODE[int(zygosities(np.array([alleles], dtype=np.int32), allele)[0])]
 
 
 def _first_values(values: np.ndarray | None, rows: np.ndarray) -> list[float]:
