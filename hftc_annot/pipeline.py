@@ -7,14 +7,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from hftc_annot.consequence import ConsequenceStage
+from hftc_annot.consequence.from_input import FromInputStage
+from hftc_annot.inheritance import InheritanceStage
+from hftc_annot.knowledge import KnowledgeStage
+from hftc_annot.knowledge.frequency import FrequencyStage
+from hftc_annot.knowledge.tiers import TierStage
 from hftc_annot.model import PanelRecord
+from hftc_annot.panel import Panel
 from hftc_annot.reader.records import Record
-
-
-class PanelStage(Protocol):
-    """Turns a record from the reader into a PanelRecord with one finding per (ALT, panel gene)."""
-
-    def hit(self, record: Record) -> PanelRecord: ...
 
 
 class RecordStage(Protocol):
@@ -41,13 +42,28 @@ class Writer(Protocol):
 
 @dataclass(frozen=True)
 class Pipeline:
-    """The stages in their order. Records flow through `before` and into `cohort` as they are read, then, once
-    the cohort stage has seen them all, through the cohort's results and `after` to the writers."""
+    """The run's stages, each in its named slot; `before` and `after` give their order. Records flow through the
+    `before` stages and into the inheritance stage as they are read, then, once it has seen them all, through
+    its results and the `after` stages to the writers."""
 
-    panel: PanelStage
-    before: Sequence[RecordStage]
-    cohort: CohortStage
-    after: Sequence[RecordStage]
+    panel: Panel
+    consequence: ConsequenceStage | FromInputStage
+    frequency: FrequencyStage
+    knowledge: KnowledgeStage
+    inheritance: InheritanceStage
+    tiers: TierStage
+
+    @property
+    def before(self) -> tuple[RecordStage, ...]:
+        return (self.consequence, self.frequency, self.knowledge)
+
+    @property
+    def cohort(self) -> CohortStage:
+        return self.inheritance
+
+    @property
+    def after(self) -> tuple[RecordStage, ...]:
+        return (self.tiers,)
 
     def read(self, records: Iterable[Record], seen: Callable[[PanelRecord], None]) -> list[PanelRecord]:
         """First pass: every record through the per-record stages and into the cohort stage; the records are

@@ -178,7 +178,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
         started = time.perf_counter()
         finished = pipeline.finish(kept)
         log.debug("inheritance: samples=%d summary_lines=%d seconds=%.2f", len(samples),
-                  len(pipeline.cohort.summary), time.perf_counter() - started)
+                  len(pipeline.inheritance.summary), time.perf_counter() - started)
         started = time.perf_counter()
         vcf_writer = _vcf_writer(outputs, kept_path, provenance) if kept_path else None
         try:
@@ -221,29 +221,29 @@ def _pipeline(config: Config, panel: Panel, header_lines: tuple[str, ...], sampl
     frequency = FrequencyStage(config.af_field,
                                VcfLookup(config.gnomad, "--gnomad", panel.build) if config.gnomad else None)
     tiers = TierStage(config.max_af if config.max_af is not None else RARE)
-    return Pipeline(panel=panel, before=(consequence, frequency, knowledge), cohort=inheritance, after=(tiers,))
+    return Pipeline(panel=panel, consequence=consequence, frequency=frequency, knowledge=knowledge,
+                    inheritance=inheritance, tiers=tiers)
 
 
 def _provenance(config: Config, vcf: VcfInput, build: str, evidence: BuildEvidence, panel: Panel,
                 samples: tuple[str, ...], pipeline: Pipeline) -> Provenance:
-    consequence, frequency, knowledge = pipeline.before
     panel_key, panel_text = _panel_line(panel, config).split(": ", 1)
     return Provenance(
         version=__version__, command=config.command, inputs=(vcf.source if config.vcf == "-" else config.vcf,),
         build=build, build_reason="given with --build" if config.build != "auto" else "from " + evidence.reason,
         panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
-        consequences=_consequence_line(config, consequence).removeprefix("consequences: "),
-        not_covered=panel.without_model, knowledge="; ".join([*knowledge.sources, frequency.source]),
+        consequences=_consequence_line(config, pipeline.consequence).removeprefix("consequences: "),
+        not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE)
 
 
 def _panel_records(config: Config, vcf: VcfInput, panel: Panel, pipeline: Pipeline,
                    kept_path: str | None) -> Iterator[Record]:
     """The reader's records in the panel regions (and the count of those in the other build's)."""
-    consequence, frequency, _ = pipeline.before
     other = on_other_build(panel)
     contigs = {g.contig for g in panel.genes} | ({g.contig for g in other.genes} if other else set())
-    info = frequency.info_keys + ((consequence.tag,) if isinstance(consequence, FromInputStage) else ())
+    consequence = pipeline.consequence
+    info = pipeline.frequency.info_keys + ((consequence.tag,) if isinstance(consequence, FromInputStage) else ())
     return vcf.records(regions=panel.regions(contigs), samples=list(config.samples) if config.samples else None,
                        other=other.regions(contigs) if other else None, info=info, keep=kept_path)
 
@@ -401,10 +401,10 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
                    pipeline: Pipeline, panel: Panel) -> None:
     """The TSV, JSON or HTML output, the --report HTML and the --summary table, from the sorted report rows."""
     preamble = provenance.to_lines()
-    summary_lines = pipeline.cohort.summary
+    summary_lines = pipeline.inheritance.summary
     html = None
     if report is not None and (fmt == "html" or config.report):
-        chosen = {g.symbol: found[0] for g in panel.genes if (found := pipeline.before[0].transcript(g.symbol))}
+        chosen = {g.symbol: found[0] for g in panel.genes if (found := pipeline.consequence.transcript(g.symbol))}
         html = render(preamble, report.rows(), summary_lines, panel.genes, chosen, panel.without_model)
     if fmt != "vcf":
         with outputs.text("output") as handle:
