@@ -1,5 +1,5 @@
 """The typed findings the stages build and the writers render: a PanelRecord per panel record, holding one
-AlleleFinding per (ALT allele, panel gene); each stage fills its own fields, in the order of pipeline.STAGES."""
+AlleleFinding per (ALT allele, panel gene); each stage fills its own fields, in the order pipeline.Pipeline gives."""
 
 from __future__ import annotations
 

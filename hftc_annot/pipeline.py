@@ -3,7 +3,7 @@ reader -> panel -> consequence -> population frequency -> knowledge -> inheritan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -92,10 +92,10 @@ class Pipeline:
             yield item
 
 
-def write(items: Iterable[PanelRecord], writers: Sequence[Writer]) -> int:
-    """Every finished record to every writer; the number of rows the first writer wrote."""
-    rows = 0
+def write(items: Iterable[PanelRecord], writers: dict[str, Writer]) -> dict[str, int]:
+    """Every finished record to every writer; the number of rows (or entries) each wrote, by its name."""
+    rows = dict.fromkeys(writers, 0)
     for item in items:
-        counts = [writer.write(item) for writer in writers]
-        rows += counts[0] if counts else 0
+        for name, writer in writers.items():
+            rows[name] += writer.write(item)
     return rows

@@ -182,7 +182,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
         started = time.perf_counter()
         vcf_writer = _vcf_writer(outputs, kept_path, provenance) if kept_path else None
         try:
-            summary.rows = write(finished, [w for w in (vcf_writer, report) if w is not None])
+            writers = {name: w for name, w in (("vcf", vcf_writer), ("report", report)) if w is not None}
+            summary.rows = write(finished, writers)["vcf" if fmt == "vcf" else "report"]
         finally:
             if vcf_writer is not None:
                 vcf_writer.close()
@@ -341,8 +342,10 @@ def parse_modes(values: tuple[str, ...], panel: Panel) -> dict[str, tuple[str, .
     return modes
 
 
-TIER_NOTE = ("evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, position; cells from "
-             "the input that start with = + - @ get a leading apostrophe")
+TIER_NOTE_PLAIN = "evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, position"
+"""The evidence-tier line of the JSON and HTML preambles, whose cells are as the input gave them."""
+TIER_NOTE = TIER_NOTE_PLAIN + "; cells from the input that start with = + - @ get a leading apostrophe"
+"""The evidence-tier line of the spreadsheet outputs (TSV report, --summary)."""
 
 
 def _consequence_line(config: Config, stage: ConsequenceStage | FromInputStage) -> str:
@@ -401,17 +404,18 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
                    pipeline: Pipeline, panel: Panel) -> None:
     """The TSV, JSON or HTML output, the --report HTML and the --summary table, from the sorted report rows."""
     preamble = provenance.to_lines()
+    plain = dataclasses.replace(provenance, evidence_tier=TIER_NOTE_PLAIN).to_lines()
     summary_lines = pipeline.inheritance.summary
     html = None
     if report is not None and (fmt == "html" or config.report):
         chosen = {g.symbol: found[0] for g in panel.genes if (found := pipeline.consequence.transcript(g.symbol))}
-        html = render(preamble, report.rows(), summary_lines, panel.genes, chosen, panel.without_model)
+        html = render(plain, report.rows(), summary_lines, panel.genes, chosen, panel.without_model)
     if fmt != "vcf":
         with outputs.text("output") as handle:
             if fmt == "html":
                 handle.write(html)
             elif fmt == "json":
-                write_json(handle, preamble, report.rows())
+                write_json(handle, plain, report.rows())
             else:
                 write_tsv(handle, preamble, report.rows())
     if config.report:

@@ -53,7 +53,7 @@ def test_stage_order_and_two_passes() -> None:
         ("panel", "hit"), ("consequence", "annotate"), ("frequency", "annotate"), ("knowledge", "annotate"),
         ("inheritance", "add"))]
     calls.clear()
-    assert write(pipeline.finish(kept), [stages["writer"]]) == 4
+    assert write(pipeline.finish(kept), {"report": stages["writer"]}) == {"report": 4}
     assert calls == [("inheritance", "finish", None)] + [
         (name, method, index) for index in (0, 1) for name, method in (
             ("inheritance", "annotate"), ("tiers", "annotate"), ("writer", "write"))]

@@ -23,7 +23,7 @@ from hftc_annot.model import PanelRecord
 from hftc_annot.panel import Gene
 from hftc_annot.reader.genotypes import CARRIER_CODES, ZYGOSITY_BY_CODE
 
-__all__ = ["MODES", "Findings", "Flag", "InheritanceStage", "Settings", "SummaryLine", "gene_modes"]
+__all__ = ["MODES", "Flag", "InheritanceStage", "Settings", "SummaryLine", "gene_modes"]
 
 BATCH = 256
 """Pending alleles are turned into compact per-sample arrays in batches of this many, so that a cohort's
@@ -41,14 +41,6 @@ class Settings:
     min_impact: str | None = None
     modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-
-@dataclass
-class Findings:
-    """Flags per (record index, ALT number, gene, sample index); family genotypes per the same keys."""
-
-    flags: dict[tuple[int, int, str, int], list[Flag]] = field(default_factory=lambda: defaultdict(list))
-    segregation: dict[tuple[int, int, str, int], str] = field(default_factory=dict)
-    summary: list[SummaryLine] = field(default_factory=list)
 
 
 def gene_modes(gene: Gene, overrides: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -75,7 +67,9 @@ class InheritanceStage:
         self._genes: dict[str, Gene] = {}
         self._interned: dict[Flag, Flag] = {}  # a cohort repeats the same few flags many times
         self._families: dict[int, Family] = {}
-        self._results: dict[int, list[tuple[int, str, int, list[Flag] | None, str]]] = defaultdict(list)
+        self._flags: dict[int, dict[tuple[int, str, int], list[Flag]]] = defaultdict(dict)
+        """Per record index: the flags per (ALT number, gene, sample index)."""
+        self._segregation: dict[int, dict[tuple[int, str, int], str]] = defaultdict(dict)
         self.summary: list[SummaryLine] = []
         """One line per sample, gene and candidate finding, once `finish` has run."""
 
@@ -94,7 +88,7 @@ class InheritanceStage:
                 continue
             label = (consequence.c_change if consequence and consequence.hgvs_c
                      else f"{record.chrom}:{record.pos} {record.ref}>{finding.alt}")
-            self._pending.append(Pending(record.index, finding.allele, finding.symbol, label, record, filter_ok))
+            self._pending.append(Pending(finding.record, finding.allele, finding.symbol, label, record, filter_ok))
             self._genes[finding.symbol] = finding.gene
         if len(self._pending) >= BATCH:
             self._convert()
@@ -107,30 +101,22 @@ class InheritanceStage:
     def finish(self) -> None:
         """Evaluate every gene and sample; `summary` and `annotate` give the results."""
         self._convert()
-        findings = Findings()
         for symbol in sorted(self._occurrences, key=lambda s: min(o.index for o in self._occurrences[s])):
             occs = sorted(self._occurrences.pop(symbol), key=lambda o: o.key)  # freed gene by gene
-            self._evaluate_gene(self._genes[symbol], occs, findings)
-        self.summary = findings.summary
-        for (index, allele, symbol, sample), flags in findings.flags.items():
-            self._results[index].append((allele, symbol, sample, flags, ""))
-        for (index, allele, symbol, sample), text in findings.segregation.items():
-            self._results[index].append((allele, symbol, sample, None, text))
+            self._evaluate_gene(self._genes[symbol], occs)
 
     def annotate(self, item: PanelRecord) -> None:
         """Put the flags and segregation text of each sample on the findings of one record (after `finish`)."""
-        results = self._results.pop(item.key, ())
-        if not results:
+        flags, segregation = self._flags.pop(item.key, {}), self._segregation.pop(item.key, {})
+        if not (flags or segregation):
             return
         by_key = {(f.allele, f.symbol): f for f in item.findings}
-        for allele, symbol, sample, flags, text in results:
-            finding = by_key[(allele, symbol)]
-            if flags is not None:
-                finding.flags[sample] = flags
-            else:
-                finding.segregation[sample] = text
+        for (allele, symbol, sample), given in flags.items():
+            by_key[(allele, symbol)].flags[sample] = given
+        for (allele, symbol, sample), text in segregation.items():
+            by_key[(allele, symbol)].segregation[sample] = text
 
-    def _evaluate_gene(self, gene: Gene, occs: list[Occurrence], findings: Findings) -> None:
+    def _evaluate_gene(self, gene: Gene, occs: list[Occurrence]) -> None:
         """Segregation text of every sample carrying an allele of one gene; flags and summary lines of those who
         are affected or of unknown status (unaffected relatives are evidence only)."""
         modes = gene_modes(gene, self._settings.modes)
@@ -145,7 +131,7 @@ class InheritanceStage:
             if family.members:
                 for o in mine:
                     members = [(label, ZYGOSITY_BY_CODE[o.zygosity[m]]) for label, m in family.members]
-                    findings.segregation[(*o.key, gene.symbol, s)] = segregation_text(members)
+                    self._segregation[o.index][(o.allele, gene.symbol, s)] = segregation_text(members)
             if family.person.status == UNAFFECTED:
                 continue
             male = _is_male(family.person, bool(haploid[s]))
@@ -154,8 +140,10 @@ class InheritanceStage:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
             flags = sample_flags(alleles, pair_ids)
             for allele, flag in flags:
-                findings.flags[(*allele.key, gene.symbol, s)].append(self._interned.setdefault(flag, flag))
-            findings.summary += summary_lines(self._samples[s], gene.symbol, interpretation, flags)
+                index, number = allele.key
+                flag = self._interned.setdefault(flag, flag)
+                self._flags[index].setdefault((number, gene.symbol, s), []).append(flag)
+            self.summary += summary_lines(self._samples[s], gene.symbol, interpretation, flags)
 
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:
         for o, allele in zip(occs, alleles, strict=True):

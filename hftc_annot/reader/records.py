@@ -60,7 +60,7 @@ class Record:
 
     def without_samples(self) -> Record:
         """This record without its per-sample arrays: what the writers keep per record."""
-        return replace(self, genotypes=None, phased=None, gq=None, dp=None, ad=None, phase_set=None)
+        return replace(self, genotypes=None, phased=None, gq=None, dp=None, ad=None, phase_set=None, info={})
 
 
 def skip_reason(ref: str, alt: str) -> str | None:

@@ -10,6 +10,7 @@ from html import escape
 
 from hftc_annot.consequence.terms import terms
 from hftc_annot.consequence.transcripts import Transcript
+from hftc_annot.inheritance import SummaryLine
 from hftc_annot.panel import Gene
 from hftc_annot.writers.rows import ReportRow
 
@@ -85,7 +86,7 @@ def _figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> str:
             f'{len(seen)} finding(s); dark boxes are coding exons; colours are evidence tiers.</figcaption></figure>')
 
 
-def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[tuple[str, ...]], genes: tuple[Gene, ...],
+def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine], genes: tuple[Gene, ...],
            transcripts: dict[str, Transcript], not_covered: tuple[str, ...]) -> str:
     """The whole report as one HTML page."""
     rows = list(rows)

@@ -25,8 +25,7 @@ def tsv_cells(row: ReportRow) -> list[str]:
     """The row's cells for a spreadsheet: text from the input made safe."""
     cells = list(row)
     for index in _FROM_INPUT:
-        if cells[index][:1] in _FORMULA:
-            cells[index] = "'" + cells[index]
+        cells[index] = safe(cells[index])
     return cells
 
 

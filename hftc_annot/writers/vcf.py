@@ -77,6 +77,9 @@ class VcfWriter:
     def write(self, item: PanelRecord) -> int:
         """Write the next kept record (the one of `item`) with the HFTC fields added; returns the entries."""
         variant = next(self._variants)
+        if (item.record.chrom, item.record.pos, item.record.ref) != (variant.CHROM, variant.POS, variant.REF):
+            raise RuntimeError(f"the kept record {variant.CHROM}:{variant.POS} is not record {item.key} "
+                               f"({item.record.chrom}:{item.record.pos})")
         entries = [_entry(finding, item.label) for finding in item.findings]
         names: list[list[str]] = [[] for _ in item.record.alts]
         per_sample: dict[int, list[str]] = defaultdict(list)
