@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from hftc_annot.consequence import ConsequenceStage
-from hftc_annot.consequence.from_input import FromInputStage
+from hftc_annot.consequence import ConsequenceSource
 from hftc_annot.inheritance import InheritanceStage
 from hftc_annot.knowledge import KnowledgeStage
 from hftc_annot.knowledge.frequency import FrequencyStage
@@ -47,7 +46,7 @@ class Pipeline:
     its results and the `after` stages to the writers."""
 
     panel: Panel
-    consequence: ConsequenceStage | FromInputStage
+    consequence: ConsequenceSource
     frequency: FrequencyStage
     knowledge: KnowledgeStage
     inheritance: InheritanceStage

@@ -21,7 +21,7 @@ from hftc_annot.assembly import (
     detect_build,
     resolve_build,
 )
-from hftc_annot.consequence import ConsequenceStage, choose_transcripts
+from hftc_annot.consequence import ConsequenceSource, ConsequenceStage, choose_transcripts
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
 from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed
@@ -233,7 +233,7 @@ def _provenance(config: Config, vcf: VcfInput, build: str, evidence: BuildEviden
         version=__version__, command=config.command, inputs=(vcf.source if config.vcf == "-" else config.vcf,),
         build=build, build_reason="given with --build" if config.build != "auto" else "from " + evidence.reason,
         panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
-        consequences=_consequence_line(config, pipeline.consequence).removeprefix("consequences: "),
+        consequences=pipeline.consequence.describe(config.gff or "shipped MANE Select models"),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE)
 
@@ -243,8 +243,7 @@ def _panel_records(config: Config, vcf: VcfInput, panel: Panel, pipeline: Pipeli
     """The reader's records in the panel regions (and the count of those in the other build's)."""
     other = on_other_build(panel)
     contigs = {g.contig for g in panel.genes} | ({g.contig for g in other.genes} if other else set())
-    consequence = pipeline.consequence
-    info = pipeline.frequency.info_keys + ((consequence.tag,) if isinstance(consequence, FromInputStage) else ())
+    info = pipeline.frequency.info_keys + pipeline.consequence.info_keys
     return vcf.records(regions=panel.regions(contigs), samples=list(config.samples) if config.samples else None,
                        other=other.regions(contigs) if other else None, info=info, keep=kept_path)
 
@@ -293,7 +292,7 @@ def naming_check(build: str, found: int, first_contig: str | None) -> str | None
 
 
 def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...], warn: Callable[[str], None],
-                      note_problem: Callable[[str, str], None]) -> ConsequenceStage | FromInputStage:
+                      note_problem: Callable[[str, str], None]) -> ConsequenceSource:
     """Transcript models for the panel genes (shipped or --gff) and the reference, checked against the build;
     or, with --consequences from-input, the input's own CSQ/ANN/BCSQ annotations."""
     models = read_gff3(config.gff or models_gff3(panel.build))
@@ -346,13 +345,6 @@ TIER_NOTE_PLAIN = "evidence tier (not an ACMG classification); rows sorted by sa
 """The evidence-tier line of the JSON and HTML preambles, whose cells are as the input gave them."""
 TIER_NOTE = TIER_NOTE_PLAIN + "; cells from the input that start with = + - @ get a leading apostrophe"
 """The evidence-tier line of the spreadsheet outputs (TSV report, --summary)."""
-
-
-def _consequence_line(config: Config, stage: ConsequenceStage | FromInputStage) -> str:
-    models = config.gff or "shipped MANE Select models"
-    if isinstance(stage, FromInputStage):
-        return f"consequences: read from the input ({stage.tag}); transcripts: {models}"
-    return f"consequences: computed; transcripts: {models}; reference: {stage.sequence_name or 'none'}"
 
 
 def _route(vcf: VcfInput) -> str:

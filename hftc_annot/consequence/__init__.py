@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from hftc_annot.consequence.predict import CodingSequence, Consequence, predict
 from hftc_annot.consequence.sequence import SequenceSource
@@ -12,7 +13,7 @@ from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import InputError
 from hftc_annot.model import AlleleFinding, PanelRecord
 
-__all__ = ["NO_SEQUENCE", "Consequence", "ConsequenceStage", "Effect", "TRANSCRIPT_RULES"]
+__all__ = ["NO_SEQUENCE", "Consequence", "ConsequenceSource", "ConsequenceStage", "Effect", "TRANSCRIPT_RULES"]
 
 TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
     ("MANE Select", lambda t: "MANE_Select" in t.tags),
@@ -24,6 +25,22 @@ TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
 
 NO_SEQUENCE = "no reference sequence: HGVS p., codons and indel HGVS c. need --fasta or an installed reference"
 """The note of a consequence computed without sequence, when it lacks a field that sequence would give."""
+
+
+class ConsequenceSource(Protocol):
+    """What a run needs of a consequence stage: computed (ConsequenceStage) or read from the input's own
+    CSQ/ANN/BCSQ annotation (FromInputStage)."""
+
+    info_keys: tuple[str, ...]
+    """The INFO keys the reader must copy for it."""
+
+    def describe(self, models: str) -> str:
+        """How consequences are obtained, for the report's preamble ('computed; transcripts: ...')."""
+        ...
+
+    def transcript(self, gene: str) -> tuple[Transcript, str] | None: ...
+
+    def annotate(self, item: PanelRecord) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -62,9 +79,10 @@ class ConsequenceStage:
         if seq is not None:
             self._check_reference(seq, warn)
 
-    @property
-    def sequence_name(self) -> str:
-        return self._seq.name if self._seq is not None else ""
+    info_keys: tuple[str, ...] = ()
+
+    def describe(self, models: str) -> str:
+        return f"computed; transcripts: {models}; reference: {self._seq.name if self._seq is not None else 'none'}"
 
     def transcript(self, gene: str) -> tuple[Transcript, str] | None:
         return self._chosen.get(gene)

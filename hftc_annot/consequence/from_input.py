@@ -83,18 +83,22 @@ def _vep_allele(ref: str, alt: str, alts: tuple[str, ...]) -> str:
 
 
 class FromInputStage:
-    """Reads the input's annotations instead of computing them; same interface as ConsequenceStage."""
+    """Reads the input's annotations instead of computing them (a ConsequenceSource)."""
 
     def __init__(self, annotation: InputAnnotation, transcripts: dict[str, Transcript],
                  note_problem: Callable[[str, str], None]) -> None:
         self._annotation = annotation
         self._note_problem = note_problem
         self.tag = annotation.tag
+        self.info_keys = (annotation.tag,)
         self._transcripts = transcripts
         self._columns = {what: annotation.index(what) for what in _NAMES}
         self._ids = {gene: {t.id, t.id.split(".")[0], t.refseq, t.refseq.split(".")[0]} - {""}
                      for gene, t in transcripts.items()}
         self._rule = f"MANE Select (from input {annotation.tag})"
+
+    def describe(self, models: str) -> str:
+        return f"read from the input ({self.tag}); transcripts: {models}"
 
     def transcript(self, gene: str) -> tuple[Transcript, str] | None:
         t = self._transcripts.get(gene)
