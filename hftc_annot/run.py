@@ -25,7 +25,7 @@ from hftc_annot.consequence import ConsequenceSource, ConsequenceStage, choose_t
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
 from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed
-from hftc_annot.consequence.transcripts import read_gff3
+from hftc_annot.consequence.transcripts import Transcript, read_gff3
 from hftc_annot.errors import UsageError
 from hftc_annot.inheritance import MODES, InheritanceStage, Settings
 from hftc_annot.inheritance.calls import Gates
@@ -167,11 +167,13 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
     provenance = _provenance(config, vcf, build, evidence, panel, samples, pipeline)
     kept_path = _temporary() if fmt == "vcf" else None
     report = ReportRows(samples) if fmt != "vcf" or config.report else None
+    other = on_other_build(panel)
     try:
-        kept = pipeline.read(_panel_records(config, vcf, panel, pipeline, kept_path), _counter(summary, progress))
+        records = _panel_records(config, vcf, panel, other, pipeline, kept_path)
+        kept = pipeline.read(records, _counter(summary, progress))
         log.debug("read: records=%d panel_records=%d other_build_records=%d seconds=%.2f", vcf.records_read,
                   summary.panel_records, vcf.other_hits, time.perf_counter() - started)
-        check = _build_check(config, build, evidence, panel, summary, vcf)
+        check = _build_check(config, build, evidence, other, summary, vcf)
         if check:
             warn(check)
             provenance = provenance.with_build_check(check)
@@ -216,14 +218,18 @@ def _pipeline(config: Config, panel: Panel, header_lines: tuple[str, ...], sampl
         with_affected(Pedigree({}), config.affected, samples)
     settings = Settings(config.gates, config.max_af, config.min_impact, parse_modes(config.inheritance, panel))
     inheritance = InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem)
-    chosen = {g.symbol: found[0] for g in panel.genes if (found := consequence.transcript(g.symbol))}
-    knowledge = KnowledgeStage(panel.build, chosen,
+    knowledge = KnowledgeStage(panel.build, _chosen(consequence, panel),
                                VcfLookup(config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
     frequency = FrequencyStage(config.af_field,
                                VcfLookup(config.gnomad, "--gnomad", panel.build) if config.gnomad else None)
     tiers = TierStage(config.max_af if config.max_af is not None else RARE)
     return Pipeline(panel=panel, consequence=consequence, frequency=frequency, knowledge=knowledge,
                     inheritance=inheritance, tiers=tiers)
+
+
+def _chosen(consequence: ConsequenceSource, panel: Panel) -> dict[str, Transcript]:
+    """The transcript chosen for each panel gene that has one."""
+    return {g.symbol: found[0] for g in panel.genes if (found := consequence.transcript(g.symbol))}
 
 
 def _provenance(config: Config, vcf: VcfInput, build: str, evidence: BuildEvidence, panel: Panel,
@@ -238,10 +244,9 @@ def _provenance(config: Config, vcf: VcfInput, build: str, evidence: BuildEviden
         evidence_tier=TIER_NOTE)
 
 
-def _panel_records(config: Config, vcf: VcfInput, panel: Panel, pipeline: Pipeline,
+def _panel_records(config: Config, vcf: VcfInput, panel: Panel, other: Panel | None, pipeline: Pipeline,
                    kept_path: str | None) -> Iterator[Record]:
-    """The reader's records in the panel regions (and the count of those in the other build's)."""
-    other = on_other_build(panel)
+    """The reader's records in the panel regions (and the count of those in `other`'s, the other build's)."""
     contigs = {g.contig for g in panel.genes} | ({g.contig for g in other.genes} if other else set())
     info = pipeline.frequency.info_keys + pipeline.consequence.info_keys
     return vcf.records(regions=panel.regions(contigs), samples=list(config.samples) if config.samples else None,
@@ -260,9 +265,8 @@ def _counter(summary: Summary, progress: Progress) -> Callable[[PanelRecord], No
     return seen
 
 
-def _build_check(config: Config, build: str, evidence: BuildEvidence, panel: Panel, summary: Summary,
+def _build_check(config: Config, build: str, evidence: BuildEvidence, other: Panel | None, summary: Summary,
                  vcf: VcfInput) -> str | None:
-    other = on_other_build(panel)
     check = build_check(build, evidence if config.build == "auto" else None, summary.panel_records,
                         other.build if other else "", vcf.other_hits)
     return check or naming_check(build, summary.panel_records, vcf.first_contig)
@@ -400,8 +404,8 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
     summary_lines = pipeline.inheritance.summary
     html = None
     if report is not None and (fmt == "html" or config.report):
-        chosen = {g.symbol: found[0] for g in panel.genes if (found := pipeline.consequence.transcript(g.symbol))}
-        html = render(plain, report.rows(), summary_lines, panel.genes, chosen, panel.without_model)
+        html = render(plain, report.rows(), summary_lines, panel.genes, _chosen(pipeline.consequence, panel),
+                      panel.without_model)
     if fmt != "vcf":
         with outputs.text("output") as handle:
             if fmt == "html":
