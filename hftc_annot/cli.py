@@ -119,12 +119,18 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--min-dp", type=float, default=10.0, show_default=True, help="Read depth gate.")
 @click.option("--min-het-ab", type=click.FloatRange(0, 0.5), default=0.2, show_default=True,
               help="Heterozygous calls need an allele balance between this and 1 minus this.")
+@click.option("--qualify", type=click.Choice(["rules", "all"]), default="rules", show_default=True,
+              help="Which alleles take part in inheritance flags: 'rules' = protein-altering, splice, unknown "
+                   "protein effect, ClinVar P/LP or curated HFTC, within the mode's frequency limit (AR/XLR 1%, "
+                   "AD/XLD 0.1%); 'all' = every allele (as before 0.2).")
 @click.option("--max-af", type=click.FloatRange(0, 1), metavar="AF",
-              help="Alleles with a population frequency above this do not count for inheritance flags.")
+              help="Alleles with a population frequency above this do not count for inheritance flags (replaces "
+                   "the per-mode limits); also the tiers' rarity limit.")
 @click.option("--af-field", default="gnomAD_AF", show_default=True, metavar="INFO",
               help="INFO field (Number=A) with the population allele frequency, for --max-af.")
 @click.option("--min-impact", type=click.Choice(["HIGH", "MODERATE", "LOW", "MODIFIER"]),
-              help="Only alleles of at least this impact count for inheritance flags.")
+              help="Only alleles of at least this impact count for inheritance flags (UNKNOWN impact, without a "
+                   "reference, is kept and counted in a warning).")
 @click.option("--clinvar", type=click.Path(dir_okay=False), metavar="VCF",
               help="A newer ClinVar VCF (bgzipped, indexed) used instead of the shipped 2024-12-15 snapshot.")
 @click.option("--gnomad", type=click.Path(dir_okay=False), metavar="VCF",
@@ -139,8 +145,8 @@ def _summary_line(summary: Summary) -> str:
                    "keeps only errors.")
 @click.version_option(__version__, prog_name=PROG)
 def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, samples, padding, threads, fasta, gff,
-             consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, max_af, af_field, min_impact, clinvar,
-             gnomad, report_path, summary_path, quiet, log_level) -> None:
+             consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, qualify, max_af, af_field, min_impact,
+             clinvar, gnomad, report_path, summary_path, quiet, log_level) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
@@ -155,8 +161,9 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, sampl
         vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), shard=shard, regions_bed=regions_bed,
         samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
         consequences=consequences, ped=ped, affected=_split(affected), inheritance=_split(modes),
-        gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), max_af=max_af, af_field=af_field,
-        min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path, report=report_path,
+        gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), qualify=qualify, max_af=max_af,
+        af_field=af_field, min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path,
+        report=report_path,
         command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
     )
     level = _configure_logging("error" if quiet else log_level)

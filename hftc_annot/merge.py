@@ -135,7 +135,8 @@ def merge_reports(paths: list[str], output, command: str) -> int:
         merged=f"{len(reports)} reports ({', '.join(sorted(r.path for r in reports))})",
         build=first.build, build_reason=first.build_reason, panel_key="panel",
         panel=f"{len(genes)} genes (merged), padding {first.padding} bp", genes=tuple(genes), samples=tuple(samples),
-        consequences=first.consequences, knowledge=first.knowledge, evidence_tier=first.evidence_tier)
+        consequences=first.consequences, protein_effects=first.protein_effects, knowledge=first.knowledge,
+        evidence_tier=first.evidence_tier)
     output.writelines(f"## {line}\n" for line in merged.to_lines())
     output.write("\t".join(COLUMNS) + "\n")
     rank = {s: i for i, s in enumerate(samples)}

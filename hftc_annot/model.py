@@ -26,7 +26,8 @@ class AlleleFinding:
     change: the allele in minimal form (1-based, canonical contig name).
     Filled by the stages: effect (consequence), frequency (population frequency), knowledge, calls (the samples
     carrying this ALT, None for a sites-only VCF), flags and segregation per sample index (inheritance), tiers
-    (evidence tier and reason for a sample without and with an inheritance flag).
+    (evidence tier and reason, keyed by the best confidence of a sample's flags here; knowledge.tiers.NO_FLAG for
+    a sample without).
     """
 
     record: int
@@ -40,16 +41,11 @@ class AlleleFinding:
     calls: Carriers | None = None
     flags: dict[int, list[Flag]] = field(default_factory=dict)
     segregation: dict[int, str] = field(default_factory=dict)
-    tiers: dict[bool, tuple[str, str]] = field(default_factory=dict)
+    tiers: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def symbol(self) -> str:
         return self.gene.symbol if self.gene is not None else ""
-
-    @property
-    def flagged(self) -> bool:
-        """Whether any sample has an inheritance flag at this allele and gene."""
-        return any(self.flags.values())
 
 
 @dataclass(slots=True)

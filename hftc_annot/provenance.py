@@ -26,6 +26,7 @@ class Provenance:
     genes: tuple[str, ...]
     samples: tuple[str, ...]
     consequences: str = ""
+    protein_effects: str = ""
     knowledge: str = ""
     evidence_tier: str = ""
     merged: str = ""
@@ -51,6 +52,8 @@ class Provenance:
                   f"samples: {len(self.samples)}" + (f" ({','.join(self.samples)})" if self.samples else "")]
         if self.consequences:
             lines.append(f"consequences: {self.consequences}")
+        if self.protein_effects:
+            lines.append(f"protein_effects: {self.protein_effects}")
         if self.not_covered:
             lines.append(f"not covered on {self.build} (no transcript model): {', '.join(self.not_covered)}")
         lines += [f"{key}: {value}" for key, value in (("knowledge", self.knowledge),
@@ -84,6 +87,7 @@ class Provenance:
                    build=build, build_reason=reason.removesuffix(")"), panel_key=panel_key,
                    panel=fields[panel_key], genes=tuple(fields["genes"].split(",")) if fields["genes"] else (),
                    samples=tuple(samples.split(",")) if samples else (),
-                   consequences=fields.get("consequences", ""), knowledge=fields.get("knowledge", ""),
+                   consequences=fields.get("consequences", ""), protein_effects=fields.get("protein_effects", ""),
+                   knowledge=fields.get("knowledge", ""),
                    evidence_tier=fields.get("evidence_tier", ""), merged=fields.get("merged", ""),
                    not_covered=not_covered, build_check=fields.get("build_check", ""))

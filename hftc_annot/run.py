@@ -27,7 +27,7 @@ from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed
 from hftc_annot.consequence.transcripts import Transcript, read_gff3
 from hftc_annot.errors import UsageError
-from hftc_annot.inheritance import MODES, InheritanceStage, Settings
+from hftc_annot.inheritance import MODES, InheritanceStage, Qualifying, Settings, SummaryLine
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
 from hftc_annot.knowledge import KnowledgeStage
@@ -45,7 +45,8 @@ from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import models_gff3
 from hftc_annot.writers.html import render
 from hftc_annot.writers.rows import ReportRows
-from hftc_annot.writers.tsv import write_json, write_tsv
+from hftc_annot.writers.summary import SummaryRanking
+from hftc_annot.writers.tsv import write_json, write_summary, write_tsv
 from hftc_annot.writers.vcf import VcfWriter, vcf_mode
 
 FORMATS = ("tsv", "vcf", "json", "html")
@@ -75,6 +76,7 @@ class Config:
     inheritance: tuple[str, ...] = ()
     gates: Gates = Gates()
     max_af: float | None = None
+    qualify: str = "rules"
     af_field: str = "gnomAD_AF"
     min_impact: str | None = None
     clinvar: str | None = None
@@ -179,17 +181,20 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
             provenance = provenance.with_build_check(check)
         started = time.perf_counter()
         finished = pipeline.finish(kept)
-        log.debug("inheritance: samples=%d summary_lines=%d seconds=%.2f", len(samples),
-                  len(pipeline.inheritance.summary), time.perf_counter() - started)
+        log.debug("inheritance: samples=%d candidates=%d seconds=%.2f", len(samples),
+                  len(pipeline.inheritance.candidates), time.perf_counter() - started)
         started = time.perf_counter()
         vcf_writer = _vcf_writer(outputs, kept_path, provenance) if kept_path else None
         try:
-            writers = {name: w for name, w in (("vcf", vcf_writer), ("report", report)) if w is not None}
+            ranking = SummaryRanking()
+            writers = {name: w for name, w in (("vcf", vcf_writer), ("report", report), ("summary", ranking))
+                       if w is not None}
             summary.rows = write(finished, writers)["vcf" if fmt == "vcf" else "report"]
         finally:
             if vcf_writer is not None:
                 vcf_writer.close()
-        _write_reports(config, fmt, outputs, provenance, report, pipeline, panel)
+        _write_reports(config, fmt, outputs, provenance, report, ranking.lines(pipeline.inheritance.candidates),
+                       pipeline, panel)
         summary.records_read = vcf.records_read
         log.debug("write: format=%s rows=%d seconds=%.2f", fmt, summary.rows, time.perf_counter() - started)
         outputs.publish()
@@ -216,7 +221,8 @@ def _pipeline(config: Config, panel: Panel, header_lines: tuple[str, ...], sampl
     consequence = consequence_stage(config, panel, header_lines, warn, summary.note_problem)
     pedigree = read_ped(config.ped, samples, config.affected, warn) if config.ped else \
         with_affected(Pedigree({}), config.affected, samples)
-    settings = Settings(config.gates, config.max_af, config.min_impact, parse_modes(config.inheritance, panel))
+    qualifying = Qualifying(every_allele=config.qualify == "all", max_af=config.max_af)
+    settings = Settings(config.gates, qualifying, config.min_impact, parse_modes(config.inheritance, panel))
     inheritance = InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem)
     knowledge = KnowledgeStage(panel.build, _chosen(consequence, panel),
                                VcfLookup(config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
@@ -240,6 +246,7 @@ def _provenance(config: Config, vcf: VcfInput, build: str, evidence: BuildEviden
         build=build, build_reason="given with --build" if config.build != "auto" else "from " + evidence.reason,
         panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
         consequences=pipeline.consequence.describe(config.gff or "shipped MANE Select models"),
+        protein_effects=pipeline.consequence.protein_effects,
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE)
 
@@ -397,11 +404,11 @@ def _vcf_writer(outputs: Outputs, kept_path: str, provenance: Provenance) -> Vcf
 
 
 def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Provenance, report: ReportRows | None,
-                   pipeline: Pipeline, panel: Panel) -> None:
-    """The TSV, JSON or HTML output, the --report HTML and the --summary table, from the sorted report rows."""
+                   summary_lines: list[SummaryLine], pipeline: Pipeline, panel: Panel) -> None:
+    """The TSV, JSON or HTML output, the --report HTML and the --summary table, from the sorted report rows and
+    the ranked summary."""
     preamble = provenance.to_lines()
     plain = dataclasses.replace(provenance, evidence_tier=TIER_NOTE_PLAIN).to_lines()
-    summary_lines = pipeline.inheritance.summary
     html = None
     if report is not None and (fmt == "html" or config.report):
         html = render(plain, report.rows(), summary_lines, panel.genes, _chosen(pipeline.consequence, panel),
@@ -411,7 +418,7 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
             if fmt == "html":
                 handle.write(html)
             elif fmt == "json":
-                write_json(handle, plain, report.rows())
+                write_json(handle, plain, report.rows(), summary_lines)
             else:
                 write_tsv(handle, preamble, report.rows())
     if config.report:
@@ -419,7 +426,5 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
             handle.write(html)
     if config.summary:
         with outputs.text("summary") as handle:
-            handle.writelines(f"## {line}\n" for line in preamble)
-            handle.write("sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation\n")
-            handle.writelines("\t".join(line) + "\n" for line in summary_lines)
+            write_summary(handle, preamble, summary_lines)
 

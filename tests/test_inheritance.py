@@ -1,6 +1,8 @@
 """Inheritance flags for every family shape, and the cases genmod and slivar get wrong.
 
-All genotypes are made up; positions are intronic GALNT3 (AR), SLC20A2 (AD) and PHEX (XLD) positions.
+All genotypes are made up; positions are intronic GALNT3 (AR), SLC20A2 (AD) and PHEX (XLD) positions. Intronic
+alleles do not qualify for flags by default, so these runs use --qualify all: they test segregation, and the
+qualifying rules are tested in tests/issues/test_012.py.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def flags(tmp: Path, records: list[str], samples: tuple[str, ...], ped_lines: li
     """(pos, sample) -> (flags, confidence, phase evidence, pair id) for rows with a flag."""
     vcf = write_vcf(tmp / "in.vcf", records, samples=samples)
     extra = ["--ped", str(ped(tmp / "fam.ped", ped_lines))] if ped_lines else []
-    result = run_cli(vcf, *extra, *args)
+    result = run_cli(vcf, *extra, "--qualify", "all", *args)
     assert result.code == 0, result.err
     return {(r["pos"], r["sample"]): (r["inheritance_flags"], r["confidence"], r["phase_evidence"],
                                       r["comphet_pair_id"])
@@ -140,7 +142,7 @@ def test_x_linked_male_and_female(tmp: Path) -> None:
 
 def test_male_heterozygous_on_x_is_a_warning(tmp: Path) -> None:
     vcf = write_vcf(tmp / "in.vcf", [f"chrX 22050000 . G A 50 PASS . {FORMAT} {HET}"], samples=("BOY",))
-    result = run_cli(vcf, "--ped", ped(tmp / "p.ped", ["F1 BOY 0 0 1 2"]))
+    result = run_cli(vcf, "--qualify", "all", "--ped", ped(tmp / "p.ped", ["F1 BOY 0 0 1 2"]))
     assert "male heterozygous on chrX outside the pseudo-autosomal regions (sex or call error?): 1 time " \
            "(first at BOY at chrX:22050000)" in result.err
 
@@ -150,10 +152,12 @@ def test_max_af_min_impact_and_mode_override(tmp: Path) -> None:
     records = [f"{common} {FORMAT} {HOM}"]
     header = ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="gnomAD allele frequency">',)
     vcf = write_vcf(tmp / "in.vcf", records, extra_header=header)
-    assert table(run_cli(vcf).out)[0]["inheritance_flags"] == "AR_hom"
-    assert table(run_cli(vcf, "--max-af", "0.01").out)[0]["inheritance_flags"] == "."
-    assert table(run_cli(vcf, "--min-impact", "HIGH").out)[0]["inheritance_flags"] == "."  # intronic
-    assert table(run_cli(vcf, "--inheritance", "GALNT3=AD").out)[0]["inheritance_flags"] == "AD"
+    assert table(run_cli(vcf, "--qualify", "all").out)[0]["inheritance_flags"] == "AR_hom"
+    assert table(run_cli(vcf, "--qualify", "all", "--max-af", "0.01").out)[0]["inheritance_flags"] == "."
+    intronic = run_cli(vcf, "--qualify", "all", "--min-impact", "HIGH")
+    assert table(intronic.out)[0]["inheritance_flags"] == "."
+    overridden = run_cli(vcf, "--qualify", "all", "--inheritance", "GALNT3=AD")
+    assert table(overridden.out)[0]["inheritance_flags"] == "AD"
 
 
 def test_affected_option_and_unaffected_samples(tmp: Path) -> None:
@@ -169,17 +173,19 @@ def test_evidence_segregation_vcf_and_summary(tmp: Path) -> None:
     vcf = write_vcf(tmp / "in.vcf", [f"{B} {FORMAT} {HET} {HET} {REF}", f"{C} {FORMAT} {HET} {REF} {HET}"],
                     samples=("KID", "DAD", "MUM"))
     family = ped(tmp / "fam.ped", TRIO)
-    result = run_cli(vcf, "--ped", family, "--summary", tmp / "summary.tsv")
+    result = run_cli(vcf, "--qualify", "all", "--ped", family, "--summary", tmp / "summary.tsv")
     row = next(r for r in table(result.out) if r["pos"] == "165760000" and r["sample"] == "KID")
     assert row["evidence"] == ("two heterozygous variants in GALNT3 (c.839-430G>A, c.572C>T), in trans: "
                                "one from each parent")
     assert row["segregation"] == "KID (affected): het; DAD (unaffected): het; MUM (unaffected): ref"
     lines = [line for line in (tmp / "summary.tsv").read_text().splitlines() if not line.startswith("## ")]
-    assert lines == ["sample\tgene\tcandidate\tconfidence\tvariants\tinterpretation",
-                     "KID\tGALNT3\tbiallelic (compound heterozygous, parental trans)\thigh\t"
-                     "c.839-430G>A, c.572C>T\tconsistent with Tumoral calcinosis, hyperphosphatemic, "
+    assert lines == ["sample\tgene\tcandidate\tconfidence\ttier\tvariants\tother_candidates\tevidence\t"
+                     "interpretation",
+                     "KID\tGALNT3\tbiallelic (compound heterozygous, parental trans)\thigh\t.\t"
+                     "c.839-430G>A, c.572C>T\t0\ttwo heterozygous variants in GALNT3 (c.839-430G>A, c.572C>T), in "
+                     "trans: one from each parent\tconsistent with Tumoral calcinosis, hyperphosphatemic, "
                      "familial, 1 [OMIM:211900] (AR)"]
-    out_vcf = run_cli(vcf, "--ped", family, "--format", "vcf").out
+    out_vcf = run_cli(vcf, "--qualify", "all", "--ped", family, "--format", "vcf").out
     body = [line.split("\t") for line in out_vcf.splitlines() if not line.startswith("#")]
     assert body[0][7].endswith("HFTC_INHERITANCE=AR_comphet")
     assert body[0][8].endswith(":HFTC_FLAGS") and body[0][9].endswith(":AR_comphet/high/CH1")
@@ -204,7 +210,7 @@ def test_bad_ped(tmp: Path, lines: list[str], message: str) -> None:
 
 def test_ped_and_vcf_sample_mismatches_are_warnings(tmp: Path) -> None:
     vcf = write_vcf(tmp / "in.vcf", [f"{A} {FORMAT} {HOM} {HOM}"], samples=("KID", "OTHER"))
-    result = run_cli(vcf, "--ped", ped(tmp / "fam.ped", TRIO))
+    result = run_cli(vcf, "--qualify", "all", "--ped", ped(tmp / "fam.ped", TRIO))
     assert result.code == 0
     assert "2 PED individual(s) are not in the VCF and count as not genotyped: DAD, MUM" in result.err
     assert "1 VCF sample(s) are not in the PED and count as unrelated, of unknown status: OTHER" in result.err
@@ -215,12 +221,13 @@ def test_ped_and_vcf_sample_mismatches_are_warnings(tmp: Path) -> None:
 def test_many_heterozygous_alleles_do_not_explode_into_pairs(tmp: Path) -> None:
     records = [f"chr2 {165750000 + 10 * i} . A G 50 PASS . {FORMAT} {HET}" for i in range(21)]
     vcf = write_vcf(tmp / "in.vcf", records)
-    result = run_cli(vcf)
+    result = run_cli(vcf, "--qualify", "all")
     assert {r["inheritance_flags"] for r in table(result.out)} == {"."}
     assert ("more than 20 heterozygous alleles in one gene: compound-het pairs not listed (narrow with "
             "--min-impact or --max-af): 1 time (first at S1 in GALNT3)") in result.err
-    few = run_cli(write_vcf(tmp / "few.vcf", records[:20]))
-    assert {r["comphet_pair_id"].count(";") + 1 for r in table(few.out)} == {19}
+    few = run_cli(write_vcf(tmp / "few.vcf", records[:20]), "--qualify", "all")
+    assert {r["inheritance_flags"] for r in table(few.out)} == {"AR_comphet(19 pairs)"}
+    assert {r["comphet_pair_id"].count(",") + 1 for r in table(few.out)} == {19}
 
 
 def test_each_parent_genotyped_at_a_different_variant(tmp: Path) -> None:

@@ -14,7 +14,7 @@ from hftc_annot.inheritance.flags import FLAG_KINDS, Flag
 from hftc_annot.inheritance.pedigree import AFFECTED, UNAFFECTED, UNKNOWN_STATUS
 from hftc_annot.inheritance.phase import Phase, PhaseKind, parental_phase, phase
 from hftc_annot.inheritance.rules import PairIds, ar_hom, compound_het, de_novo, dominant, sample_flags, x_linked
-from hftc_annot.inheritance.summary import SummaryLine, interpretations, summary_lines
+from hftc_annot.inheritance.summary import SummaryLine, candidates, interpretations, rank
 from hftc_annot.panel import load_panel
 from hftc_annot.reader.genotypes import Zygosity, carriers, zygosities
 from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record
@@ -227,13 +227,22 @@ def test_sample_flags_number_pairs_within_the_gene_and_keep_report_order() -> No
     assert sample_flags(many, PairIds()) == []
 
 
-def test_summary_lines_list_a_pair_once() -> None:
+def test_candidates_list_a_pair_once_and_the_summary_keeps_each_patterns_strongest() -> None:
     gene = next(g for g in load_panel("GRCh38").genes if g.symbol == "GALNT3")
-    flags = sample_flags([allele(HOM, key=(0, 1)), allele(HET, key=(1, 1)), allele(HET, key=(2, 1))], PairIds())
+    alleles = [allele(HOM, key=(0, 1)), allele(HET, key=(1, 1)), allele(HET, key=(2, 1)), allele(HET, key=(3, 1))]
+    flags = sample_flags(alleles, PairIds())
+    found = candidates("S1", gene, interpretations(gene, ("AR",)), flags)
+    assert [(c.flag.name, c.flag.pair, c.alleles, c.variants) for c in found] == [
+        ("AR_hom", "", ((0, 1),), "v0"), ("AR_comphet", "CH1", ((1, 1), (2, 1)), "v1, v2"),
+        ("AR_comphet", "CH2", ((1, 1), (3, 1)), "v1, v3"), ("AR_comphet", "CH3", ((2, 1), (3, 1)), "v2, v3")]
+    tiers = {(0, 1): "2", (1, 1): "1", (2, 1): "3", (3, 1): "1"}  # a pair is as strong as its weaker allele
     consistent = "consistent with Tumoral calcinosis, hyperphosphatemic, familial, 1 [OMIM:211900] (AR)"
-    assert summary_lines("S1", "GALNT3", interpretations(gene, ("AR",)), flags) == [
-        SummaryLine("S1", "GALNT3", "biallelic (homozygous)", "medium", "v0", consistent),
-        SummaryLine("S1", "GALNT3", "biallelic (compound heterozygous, unphased)", "low", "v1, v2", consistent)]
+    assert rank(found, lambda key, symbol, confidence: tiers[key]) == [
+        SummaryLine("S1", "GALNT3", "biallelic (compound heterozygous, unphased)", "low", "1", "v1, v3", 2,
+                    "two heterozygous variants in GALNT3 (v1, v3), phase unknown (no parental genotypes)",
+                    consistent + " if the two variants are in trans"),
+        SummaryLine("S1", "GALNT3", "biallelic (homozygous)", "medium", "2", "v0", 0,
+                    "homozygous; no parental genotypes", consistent)]
 
 
 def test_a_relatives_partial_call_counts_as_carrying_the_allele() -> None:

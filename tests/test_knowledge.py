@@ -83,10 +83,10 @@ def test_user_clinvar_overrides_the_snapshot(tmp: Path) -> None:
 def test_gnomad_frequency_and_max_af(tmp: Path) -> None:
     gnomad = indexed(tmp, "gnomad.vcf", ["2 165750000 . A G,T . . AF=0.3,0.0001"])
     vcf = write_vcf(tmp / "in.vcf", ["chr2 165750000 . A T 50 PASS . GT 1/1", "chr2 165750000 . A G 50 PASS . GT 1/1"])
-    found = table(run_cli(vcf, "--gnomad", gnomad).out)
+    found = table(run_cli(vcf, "--gnomad", gnomad, "--qualify", "all").out)  # intronic: qualifies only with 'all'
     assert sorted((r["alt"], r["population_af"], r["inheritance_flags"]) for r in found) == [
         ("G", "0.3", "AR_hom"), ("T", "0.0001", "AR_hom")]
-    filtered = table(run_cli(vcf, "--gnomad", gnomad, "--max-af", "0.01").out)
+    filtered = table(run_cli(vcf, "--gnomad", gnomad, "--qualify", "all", "--max-af", "0.01").out)
     assert sorted((r["alt"], r["inheritance_flags"]) for r in filtered) == [("G", "."), ("T", "AR_hom")]
 
 

@@ -29,10 +29,10 @@ RECORDS = [
 
 def test_exact_tsv_rows(tmp: Path) -> None:
     path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
-    result = run_cli(path)
+    result = run_cli(path, "--qualify", "all")  # intronic alleles: flags only when every allele qualifies
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[10] == "\t".join(COLUMNS)
+    assert lines[11] == "\t".join(COLUMNS)
     intron9 = ["MANE Select", "intron_variant", "MODIFIER"]
     rows = data_rows(result.out)
     assert {tuple(row[20:27]) for row in rows} == {(".",) * 7}  # nothing known about these made-up alleles
@@ -57,15 +57,15 @@ def test_exact_tsv_rows(tmp: Path) -> None:
     pair_g = "two heterozygous variants in GALNT3 (c.1627-106T>C, c.1627-106T>A), in trans: one multi-allelic " \
              "genotype carries both"
     gated = "phase unknown (no parental genotypes); a genotype is below the quality gates"
-    inherited = [
-        ["AR_comphet;AR_comphet", "high;low", "multiallelic_trans;unphased", "CH1;CH2",
-         f"{pair_g} | two heterozygous variants in GALNT3 (c.1627-106T>C, chr2:165760000 C>CT), {gated}", "."],
-        ["AR_comphet;AR_comphet", "high;low", "multiallelic_trans;unphased", "CH1;CH3",
-         f"{pair_g} | two heterozygous variants in GALNT3 (c.1627-106T>A, chr2:165760000 C>CT), {gated}", "."],
+    inherited = [  # each flag kind once: the strongest pair's confidence, phase and evidence, every pair id
+        ["AR_comphet(2 pairs)", "high", "multiallelic_trans", "CH1,CH2", f"{pair_g} (and 1 other candidate pair)",
+         "."],
+        ["AR_comphet(2 pairs)", "high", "multiallelic_trans", "CH1,CH3", f"{pair_g} (and 1 other candidate pair)",
+         "."],
         ["AR_hom", "low", ".", ".", "homozygous; no parental genotypes; genotype below the quality gates", "."],
-        ["AR_comphet;AR_comphet", "low;low", "unphased;unphased", "CH2;CH3",
-         f"two heterozygous variants in GALNT3 (c.1627-106T>C, chr2:165760000 C>CT), {gated} | "
-         f"two heterozygous variants in GALNT3 (c.1627-106T>A, chr2:165760000 C>CT), {gated}", "."],
+        ["AR_comphet(2 pairs)", "low", "unphased", "CH2,CH3",
+         f"two heterozygous variants in GALNT3 (c.1627-106T>C, chr2:165760000 C>CT), {gated} (and 1 other "
+         "candidate pair)", "."],
         [".", ".", ".", ".", ".", "."],
         ["XL", "low", ".", ".", "hemizygous in a male (X-linked)", "."],
         ["XL", "medium", ".", ".", "heterozygous female in an X-linked dominant gene", "."],
@@ -79,7 +79,8 @@ def test_exact_tsv_rows(tmp: Path) -> None:
     assert sorted(actual, key=by_site) == sorted(expected, key=by_site)
     assert [(row[27], row[-3]) for row in rows] == [  # sorted by sample (VCF order), then tier
         ("KID", "."), ("KID", "."), ("KID", "."), ("KID", "."), ("MUM", "."), ("MUM", "."), ("DAD", ".")]
-    no_sequence = "no reference sequence: HGVS p., codons and indel HGVS c. need --fasta or an installed reference"
+    no_sequence = ("HGVS p., codons and indel HGVS c. not given: no reference sequence (give --fasta REF.fa or run "
+                   "'hftc-annot reference install REF.fa')")
     assert {(row[1], row[4], row[-1]) for row in rows} == {  # an indel's HGVS c. needs the reference
         ("165750000", "G", "."), ("165750000", "T", "."), ("165760000", "CT", no_sequence), ("22050000", "A", ".")}
     assert "skipped alleles: 1 spanning deletion (*)" in result.err
@@ -97,6 +98,8 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         "## genes: " + ",".join(g.symbol for g in load_panel("GRCh38").genes),
         "## samples: 3 (KID,MUM,DAD)",
         "## consequences: computed; transcripts: shipped MANE Select models; reference: none",
+        "## protein_effects: not computed: no reference sequence; coding substitutions have impact UNKNOWN; give "
+        "--fasta REF.fa or run 'hftc-annot reference install REF.fa'",
         "## knowledge: ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38); curated HFTC literature variants "
         "(hftc_known_variants.tsv, with confidence); population frequency from the input's INFO/gnomAD_AF",
         "## evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
@@ -168,7 +171,7 @@ def test_vcf_output_declares_its_fields_like_vep(tmp: Path, name: str) -> None:
 
 def test_vcf_output_keeps_input_lines_and_subsets_samples(tmp: Path) -> None:
     path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
-    result = run_cli(path, "--format", "vcf", "--samples", "MUM")
+    result = run_cli(path, "--format", "vcf", "--samples", "MUM", "--qualify", "all")
     assert result.code == 0, result.err
     lines = [line for line in result.out.splitlines() if not line.startswith("##")]
     assert lines[0].split("\t")[9:] == ["MUM"]

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import body, run_cli, write_vcf
 
-RECORDS = ["chr2 165750000 . A G 50 PASS . GT:AD:DP:GQ 1/1:0,30:30:99",
+RECORDS = ["chr2 165754626 . C T 50 PASS . GT:AD:DP:GQ 1/1:0,30:30:99",
            "chr2 165760000 . C T 50 PASS . GT:AD:DP:GQ 0/1:12,14:26:99"]
 OPTIONS = {"-o": "report.tsv", "--report": "report.html", "--summary": "summary.tsv"}
 

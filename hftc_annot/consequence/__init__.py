@@ -13,7 +13,8 @@ from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import InputError
 from hftc_annot.model import AlleleFinding, PanelRecord
 
-__all__ = ["NO_SEQUENCE", "Consequence", "ConsequenceSource", "ConsequenceStage", "Effect", "TRANSCRIPT_RULES"]
+__all__ = ["NO_SEQUENCE", "NO_SEQUENCE_FIX", "Consequence", "ConsequenceSource", "ConsequenceStage", "Effect",
+           "TRANSCRIPT_RULES"]
 
 TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
     ("MANE Select", lambda t: "MANE_Select" in t.tags),
@@ -23,8 +24,9 @@ TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
 """How a gene's transcript is chosen: the first rule with a candidate wins (longest CDS among ties)."""
 
 
-NO_SEQUENCE = "no reference sequence: HGVS p., codons and indel HGVS c. need --fasta or an installed reference"
-"""The note of a consequence computed without sequence, when it lacks a field that sequence would give."""
+NO_SEQUENCE = "no reference sequence"
+NO_SEQUENCE_FIX = "give --fasta REF.fa or run 'hftc-annot reference install REF.fa'"
+"""Why a consequence computed without sequence lacks fields, and how to add the sequence."""
 
 
 class ConsequenceSource(Protocol):
@@ -33,6 +35,8 @@ class ConsequenceSource(Protocol):
 
     info_keys: tuple[str, ...]
     """The INFO keys the reader must copy for it."""
+    protein_effects: str
+    """Why protein effects are not computed for some or all genes, and how to add them ('' when they are)."""
 
     def describe(self, models: str) -> str:
         """How consequences are obtained, for the report's preamble ('computed; transcripts: ...')."""
@@ -76,6 +80,8 @@ class ConsequenceStage:
         self._note_problem = note_problem
         self._chosen = choose_transcripts(transcripts)
         self._coding: dict[str, CodingSequence | None] = {}
+        self.protein_effects = f"not computed: {NO_SEQUENCE}; coding substitutions have impact UNKNOWN; " \
+            f"{NO_SEQUENCE_FIX}" if seq is None else ""
         if seq is not None:
             self._check_reference(seq, warn)
 
@@ -108,6 +114,8 @@ class ConsequenceStage:
         if lacking:
             warn(f"{seq.name} has no sequence (missing or all N) for {len(lacking)} panel gene(s): "
                  f"{', '.join(lacking)}; their protein-level consequences and HGVS p. are not given")
+            self.protein_effects = f"not computed for {', '.join(lacking)}: {seq.name} has no sequence for them; " \
+                "their coding substitutions have impact UNKNOWN"
 
     def annotate(self, item: PanelRecord) -> None:
         record = item.record
@@ -129,7 +137,11 @@ class ConsequenceStage:
         coding = self._coding.get(symbol)
         seq = self._seq if coding is not None else None
         consequence = predict(t, change, seq, coding)
-        return Effect(consequence, rule, "" if seq else _without_sequence(consequence))
+        if seq is not None or consequence is None:
+            return Effect(consequence, rule)
+        why = f"{NO_SEQUENCE} ({NO_SEQUENCE_FIX})" if self._seq is None else \
+            f"{self._seq.name} has no sequence for {symbol}"
+        return Effect(consequence, rule, _without_sequence(consequence, why))
 
     def _ref_mismatch(self, record) -> str:
         if self._seq is None or self._seq.length(record.chrom) is None:
@@ -140,7 +152,11 @@ class ConsequenceStage:
         return f"REF does not match the reference (REF {record.ref}, reference {reference}): not annotated"
 
 
-def _without_sequence(consequence: Consequence) -> str:
-    """NO_SEQUENCE when the consequence lacks a field that sequence would have given."""
-    lacking = not consequence.hgvs_c or (consequence.cds_position and not consequence.hgvs_p)
-    return NO_SEQUENCE if lacking else ""
+def _without_sequence(consequence: Consequence, why: str) -> str:
+    """The note of a consequence computed without sequence: the protein effect is unknown, or fields that sequence
+    would give (HGVS p., codons, indel HGVS c.) are missing; '' when nothing is."""
+    if consequence.protein_unknown:
+        return f"protein effect unknown: {why}"
+    if not consequence.hgvs_c or (consequence.cds_position and not consequence.hgvs_p):
+        return f"HGVS p., codons and indel HGVS c. not given: {why}"
+    return ""

@@ -91,6 +91,7 @@ class FromInputStage:
         self._note_problem = note_problem
         self.tag = annotation.tag
         self.info_keys = (annotation.tag,)
+        self.protein_effects = ""
         self._transcripts = transcripts
         self._columns = {what: annotation.index(what) for what in _NAMES}
         self._ids = {gene: {t.id, t.id.split(".")[0], t.refseq, t.refseq.split(".")[0]} - {""}

@@ -20,7 +20,9 @@ from hftc_annot.consequence.transcripts import FLANK, Transcript
 
 @dataclass(frozen=True)
 class Consequence:
-    """The effect of one allele on one transcript. Empty strings where a field does not apply."""
+    """The effect of one allele on one transcript. Empty strings where a field does not apply. protein_unknown:
+    the allele changes the CDS but its protein effect could not be computed (no sequence for the gene); impact
+    is then UNKNOWN unless a known term is already MODERATE or HIGH."""
 
     transcript: Transcript
     terms: tuple[str, ...]
@@ -34,6 +36,7 @@ class Consequence:
     amino_acids: str = ""
     hgvs_c: str = ""
     hgvs_p: str = ""
+    protein_unknown: bool = False
 
     @property
     def c_change(self) -> str:
@@ -76,10 +79,11 @@ def predict(t: Transcript, allele: Allele, seq: SequenceSource | None,
         terms |= _coding_terms(t, allele, where, coding, detail)
     names = ordered(terms)
     n_exons = len(t.exons)
+    unknown = coding is None and "coding_sequence_variant" in names  # without sequence: the protein is not computed
     return Consequence(
-        transcript=t, terms=names, impact=impact(names),
+        transcript=t, terms=names, impact=impact(names, protein_unknown=unknown),
         exon=_numbered(where.exons, n_exons), intron=_numbered(where.introns, n_exons - 1),
-        cdna_position=_cdna_position(t, allele), hgvs_c=_hgvs_c(t, allele, seq), **detail,
+        cdna_position=_cdna_position(t, allele), hgvs_c=_hgvs_c(t, allele, seq), protein_unknown=unknown, **detail,
     )
 
 

@@ -12,6 +12,9 @@ from functools import cache
 from hftc_annot.resources import package_table
 
 IMPACTS = ("HIGH", "MODERATE", "LOW", "MODIFIER")
+UNKNOWN = "UNKNOWN"
+"""The impact of a CDS change whose protein effect could not be computed (no reference sequence): it may be
+anything from synonymous to stop_gained, so it is neither MODIFIER nor ranked among IMPACTS."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,11 @@ def ordered(names: set[str] | frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda n: term(n).rank))
 
 
-def impact(names: tuple[str, ...]) -> str:
-    """The impact of the most severe term ('MODIFIER' for none)."""
-    return term(names[0]).impact if names else "MODIFIER"
+def impact(names: tuple[str, ...], protein_unknown: bool = False) -> str:
+    """The impact of the most severe term ('MODIFIER' for none); UNKNOWN when the protein effect is unknown and no
+    known term is MODERATE or HIGH."""
+    known = term(names[0]).impact if names else "MODIFIER"
+    return UNKNOWN if protein_unknown and known not in ("HIGH", "MODERATE") else known
 
 
 @cache

@@ -1,5 +1,5 @@
-"""Inheritance stage (the cohort stage): keeps compact genotype facts of the qualifying alleles of every record, then
-flags each sample and gene and puts the flags on the findings."""
+"""Inheritance stage (the cohort stage): keeps compact genotype facts of the alleles of every record, then flags
+each sample and gene from the alleles that qualify and puts the flags on the findings."""
 
 from __future__ import annotations
 
@@ -12,18 +12,27 @@ from operator import itemgetter
 import numpy as np
 
 from hftc_annot.assembly import canonical_contig
-from hftc_annot.consequence.terms import IMPACTS
+from hftc_annot.consequence.terms import IMPACTS, UNKNOWN
 from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
 from hftc_annot.inheritance.facts import AlleleFacts, Family, allele_facts, family_of, segregation_text
 from hftc_annot.inheritance.flags import MODES, Flag
 from hftc_annot.inheritance.pedigree import FEMALE, MALE, UNAFFECTED, Individual, Pedigree
+from hftc_annot.inheritance.qualifying import Qualifying
 from hftc_annot.inheritance.rules import MAX_PAIRING, PairIds, male_heterozygous_on_x, pairable, sample_flags
-from hftc_annot.inheritance.summary import SummaryLine, interpretations, summary_lines
+from hftc_annot.inheritance.summary import (
+    SUMMARY_COLUMNS,
+    Candidate,
+    SummaryLine,
+    candidates,
+    dominant_caveat,
+    interpretations,
+)
 from hftc_annot.model import PanelRecord
 from hftc_annot.panel import Gene
 from hftc_annot.reader.genotypes import CARRIER_CODES, ZYGOSITY_BY_CODE
 
-__all__ = ["MODES", "Flag", "InheritanceStage", "Settings", "SummaryLine", "gene_modes"]
+__all__ = ["MODES", "SUMMARY_COLUMNS", "Candidate", "Flag", "InheritanceStage", "Qualifying", "Settings",
+           "SummaryLine", "gene_modes"]
 
 BATCH = 256
 """Pending alleles are turned into compact per-sample arrays in batches of this many, so that a cohort's
@@ -34,10 +43,11 @@ PAR = {"GRCh38": ((10_001, 2_781_479), (155_701_383, 156_030_895)),
 
 @dataclass(frozen=True)
 class Settings:
-    """The run's inheritance options: quality gates, --max-af, --min-impact and --inheritance overrides."""
+    """The run's inheritance options: quality gates, which alleles qualify (--qualify, --max-af), --min-impact and
+    --inheritance overrides."""
 
     gates: Gates = field(default_factory=Gates)
-    max_af: float | None = None
+    qualifying: Qualifying = field(default_factory=Qualifying)
     min_impact: str | None = None
     modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -52,7 +62,7 @@ def gene_modes(gene: Gene, overrides: dict[str, tuple[str, ...]]) -> tuple[str, 
 
 
 class InheritanceStage:
-    """Keeps compact genotype facts of the qualifying alleles, then evaluates every sample and gene at the end."""
+    """Keeps compact genotype facts of the alleles, then evaluates every sample and gene at the end."""
 
     def __init__(self, pedigree: Pedigree, samples: tuple[str, ...], build: str, settings: Settings,
                  note_problem: Callable[[str, str], None]) -> None:
@@ -70,28 +80,38 @@ class InheritanceStage:
         self._flags: dict[int, dict[tuple[int, str, int], list[Flag]]] = defaultdict(dict)
         """Per record index: the flags per (ALT number, gene, sample index)."""
         self._segregation: dict[int, dict[tuple[int, str, int], str]] = defaultdict(dict)
-        self.summary: list[SummaryLine] = []
-        """One line per sample, gene and candidate finding, once `finish` has run."""
+        self.candidates: list[Candidate] = []
+        """Every candidate finding (a flag of a sample in a gene; a pair once), once `finish` has run."""
 
     def add(self, item: PanelRecord) -> None:
-        """Remember the qualifying alleles of one panel record (rare enough, severe enough, on a panel gene)."""
+        """Remember the alleles of one panel record on panel genes (those below --min-impact are left out), and
+        whether each qualifies for flags."""
         record = item.record
         if record.genotypes is None or not item.genes:
             return
         filter_ok = not record.filters or record.filters == ("PASS",)
-        max_af, min_impact = self._settings.max_af, self._settings.min_impact
+        qualifying, min_impact = self._settings.qualifying, self._settings.min_impact
         for finding in item.findings:
-            if max_af is not None and finding.frequency is not None and finding.frequency > max_af:
-                continue
             consequence = finding.effect.consequence if finding.effect else None
-            if min_impact and (consequence is None or IMPACTS.index(consequence.impact) > IMPACTS.index(min_impact)):
+            if min_impact and not self._meets(consequence, min_impact, record.where):
                 continue
             label = (consequence.c_change if consequence and consequence.hgvs_c
                      else f"{record.chrom}:{record.pos} {record.ref}>{finding.alt}")
-            self._pending.append(Pending(finding.record, finding.allele, finding.symbol, label, record, filter_ok))
+            self._pending.append(Pending(finding.record, finding.allele, finding.symbol, label, record, filter_ok,
+                                         qualifying.qualifies(finding.effect, finding.knowledge), finding.frequency))
             self._genes[finding.symbol] = finding.gene
         if len(self._pending) >= BATCH:
             self._convert()
+
+    def _meets(self, consequence, min_impact: str, where: str) -> bool:
+        """Whether an allele passes --min-impact; one of unknown impact (no reference) passes, with a note."""
+        if consequence is None:
+            return False
+        if consequence.impact == UNKNOWN:
+            self._note(f"kept by --min-impact {min_impact} although its impact is unknown (no reference sequence)",
+                       where)
+            return True
+        return IMPACTS.index(consequence.impact) <= IMPACTS.index(min_impact)
 
     def _convert(self) -> None:
         for occurrence in occurrences(self._pending, self._settings.gates):
@@ -99,7 +119,7 @@ class InheritanceStage:
         self._pending = []
 
     def finish(self) -> None:
-        """Evaluate every gene and sample; `summary` and `annotate` give the results."""
+        """Evaluate every gene and sample; `candidates` and `annotate` give the results."""
         self._convert()
         for symbol in sorted(self._occurrences, key=lambda s: min(o.index for o in self._occurrences[s])):
             occs = sorted(self._occurrences.pop(symbol), key=lambda o: o.key)  # freed gene by gene
@@ -117,13 +137,15 @@ class InheritanceStage:
             by_key[(allele, symbol)].segregation[sample] = text
 
     def _evaluate_gene(self, gene: Gene, occs: list[Occurrence]) -> None:
-        """Segregation text of every sample carrying an allele of one gene; flags and summary lines of those who
+        """Segregation text of every sample carrying an allele of one gene; flags and candidates of those who
         are affected or of unknown status (unaffected relatives are evidence only)."""
         modes = gene_modes(gene, self._settings.modes)
         haploid = np.stack([o.haploid for o in occs]).any(axis=0)
         x_linked = [self._non_par_x(o) for o in occs]
         on_x = any(x_linked)
         interpretation = interpretations(gene, modes)
+        caveat = dominant_caveat(gene)
+        limits = self._settings.qualifying.kind_limits(modes)
         pair_ids = PairIds()
         for s, carried in _carried_by_sample(occs):
             family = self._family(s)
@@ -135,15 +157,16 @@ class InheritanceStage:
             if family.person.status == UNAFFECTED:
                 continue
             male = _is_male(family.person, bool(haploid[s]))
-            alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, male, x_linked[i]) for i in carried]
+            alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, male, x_linked[i], caveat)
+                       for i in carried]
             if on_x or len(alleles) > MAX_PAIRING:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
-            flags = sample_flags(alleles, pair_ids)
+            flags = sample_flags(alleles, pair_ids, limits)
             for allele, flag in flags:
                 index, number = allele.key
                 flag = self._interned.setdefault(flag, flag)
                 self._flags[index].setdefault((number, gene.symbol, s), []).append(flag)
-            self.summary += summary_lines(self._samples[s], gene.symbol, interpretation, flags)
+            self.candidates += candidates(self._samples[s], gene, interpretation, flags)
 
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:
         for o, allele in zip(occs, alleles, strict=True):

@@ -22,8 +22,9 @@ class Gates:
 
 @dataclass
 class Occurrence:
-    """One qualifying ALT allele of one record (its Record.index) in one gene; arrays are indexed by sample.
-    zygosity holds Zygosity codes; haploid marks haploid calls, whatever they hold."""
+    """One ALT allele of one record (its Record.index) in one gene; arrays are indexed by sample. zygosity holds
+    Zygosity codes; haploid marks haploid calls, whatever they hold. qualifies: the allele may take part in flags
+    (qualifying.py); af: its population frequency, when known."""
 
     index: int
     allele: int
@@ -38,6 +39,8 @@ class Occurrence:
     phase_set: np.ndarray | None
     good: np.ndarray
     multiallelic_partner: np.ndarray
+    qualifies: bool = True
+    af: float | None = None
 
     @property
     def key(self) -> tuple[int, int]:
@@ -46,7 +49,7 @@ class Occurrence:
 
 @dataclass(frozen=True)
 class Pending:
-    """A qualifying allele waiting for its gene to be evaluated: facts are computed per gene, in one batch."""
+    """An allele waiting for its gene to be evaluated: facts are computed per gene, in one batch."""
 
     index: int
     allele: int
@@ -54,6 +57,8 @@ class Pending:
     label: str
     record: Record
     filter_ok: bool
+    qualifies: bool = True
+    af: float | None = None
 
 
 def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
@@ -93,5 +98,5 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
         # copies of the rows, so that each gene's arrays can be freed once it has been evaluated
         out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.label, zygosity[row].copy(),
                               ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
-                              other[row].copy()))
+                              other[row].copy(), p.qualifies, p.af))
     return out

@@ -34,7 +34,8 @@ class AlleleFacts:
     call in the gene; modes: the gene's modes of inheritance; x_linked: on chrX outside the pseudo-autosomal
     regions. Read-backed phase: phased (GT uses |), haplotype (the GT slot holding this ALT, -1 unless the call
     holds one copy), phase_set (FORMAT/PS: None when the record has none, NaN when the sample's is missing);
-    with_other_alt: the call holds another ALT of the same record (1/2).
+    with_other_alt: the call holds another ALT of the same record (1/2). qualifies and af: see calls.Occurrence;
+    dominant_caveat: why the gene's dominant disorders need particular variants ('' when they do not).
     """
 
     key: tuple[int, int]
@@ -52,6 +53,9 @@ class AlleleFacts:
     haplotype: int = -1
     phase_set: float | None = None
     with_other_alt: bool = False
+    qualifies: bool = True
+    af: float | None = None
+    dominant_caveat: str = ""
 
 
 SEGREGATION_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",
@@ -104,13 +108,14 @@ def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
 
 
 def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[str, ...], male: bool,
-                 x_linked: bool) -> AlleleFacts:
-    """Sample s's facts at an allele it carries (`family`: its relatives; `male`, `modes`, `x_linked`: see
-    AlleleFacts)."""
+                 x_linked: bool, dominant_caveat: str = "") -> AlleleFacts:
+    """Sample s's facts at an allele it carries (`family`: its relatives; `male`, `modes`, `x_linked`,
+    `dominant_caveat`: see AlleleFacts)."""
     return AlleleFacts(
         o.key, o.label, gene, ZYGOSITY_BY_CODE[o.zygosity[s]], bool(o.good[s]),
         family.father.at(o) if family.father else NOT_GENOTYPED,
         family.mother.at(o) if family.mother else NOT_GENOTYPED,
         tuple(sibling.at(o) for sibling in family.siblings) if family.siblings else (),
         male, modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
-        None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]))
+        None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]), o.qualifies, o.af,
+        dominant_caveat)

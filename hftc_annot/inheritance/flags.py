@@ -43,3 +43,13 @@ class Flag:
     evidence: str
     phase: str = ""
     pair: str = ""
+
+
+PHASE_ORDER = ("", "multiallelic_trans", "phased_trans", "parental_trans", "unphased")
+"""Phase evidence from strongest to weakest ('' for a flag that is not a pair: it needs none)."""
+
+
+def strength(flag: Flag) -> tuple[int, bool, int]:
+    """A flag's sort key, strongest first: confidence, then whether trans is established (an unphased pair is
+    only a possibility), then the kind of phase evidence."""
+    return CONFIDENCE.index(flag.confidence), flag.phase == "unphased", PHASE_ORDER.index(flag.phase)

@@ -39,17 +39,25 @@ class PairIds:
         return f"CH{self.issued}"
 
 
-def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds) -> list[tuple[AlleleFacts, Flag]]:
-    """Every flag of one sample in one gene (`alleles`: the qualifying alleles it carries there), in report order:
-    per allele the single-allele rules (AUTOSOMAL_RULES, or X_LINKED_RULES), then the AR_comphet pairs, none when
-    more than MAX_PAIRING alleles could pair."""
+def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
+                 limits: dict[str, float] | None = None) -> list[tuple[AlleleFacts, Flag]]:
+    """Every flag of one sample in one gene (`alleles`: the alleles it carries there; only those that qualify
+    count), in report order: per allele the single-allele rules (AUTOSOMAL_RULES, or X_LINKED_RULES), then the
+    AR_comphet pairs, none when more than MAX_PAIRING alleles could pair. `limits`: per flag kind, the highest
+    population frequency an allele may have for it."""
+    limits = limits or {}
+
+    def within(allele: AlleleFacts, kind: str) -> bool:
+        return allele.af is None or kind not in limits or allele.af <= limits[kind]
+
+    alleles = [a for a in alleles if a.qualifies]
     out = []
     for allele in alleles:
         for rule in X_LINKED_RULES if _in_x_linked_gene(allele) else AUTOSOMAL_RULES:
             flag = rule(allele)
-            if flag:
+            if flag and within(allele, flag.name):
                 out.append((allele, flag))
-    hets = pairable(alleles)
+    hets = [a for a in pairable(alleles) if within(a, "AR_comphet")]
     if len(hets) <= MAX_PAIRING:
         for i, a in enumerate(hets):
             for b in hets[i + 1:]:
@@ -61,9 +69,10 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds) -> list[tuple[Al
 
 
 def pairable(alleles: list[AlleleFacts]) -> list[AlleleFacts]:
-    """The alleles that can form compound-het pairs: one copy in a diploid call, in an AR gene, and not on chrX
-    outside the PARs of an X-linked gene."""
-    return [a for a in alleles if "AR" in a.modes and a.zygosity in ONE_COPY and not _in_x_linked_gene(a)]
+    """The alleles that can form compound-het pairs: qualifying, one copy in a diploid call, in an AR gene, and not
+    on chrX outside the PARs of an X-linked gene."""
+    return [a for a in alleles
+            if a.qualifies and "AR" in a.modes and a.zygosity in ONE_COPY and not _in_x_linked_gene(a)]
 
 
 def male_heterozygous_on_x(allele: AlleleFacts) -> bool:
@@ -167,8 +176,9 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
 
 def dominant(allele: AlleleFacts) -> Flag | None:
     """ALT in an AD gene: high when inherited from an affected parent or absent from both parents (de novo); low
-    when an unaffected or unknown-status parent or an unaffected sibling carries it, or the call fails the quality
-    gates; medium without parental genotypes."""
+    when an unaffected or unknown-status parent or an unaffected sibling carries it, the call fails the quality
+    gates, or the gene's dominant disorders need particular variants (the caveat says which); medium without
+    parental genotypes."""
     if "AD" not in allele.modes:
         return None
     confidence = "high" if allele.good else "low"
@@ -194,6 +204,9 @@ def dominant(allele: AlleleFacts) -> Flag | None:
         if sibling.zygosity.carries:
             confidence = worse(confidence, "low")
             notes.append(f"unaffected sibling {sibling.name} carries it too")
+    if allele.dominant_caveat:
+        confidence = worse(confidence, "low")
+        notes.append(allele.dominant_caveat)
     zygosity = "homozygous" if allele.zygosity is Zygosity.HOM_ALT else "heterozygous"
     return Flag("AD", confidence, f"{zygosity} in an autosomal dominant gene" + "".join(f"; {n}" for n in notes))
 

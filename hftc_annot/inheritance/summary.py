@@ -1,52 +1,175 @@
-"""The summary: one line per sample, gene and candidate finding (a compound-het pair counts once)."""
+"""The summary: candidate findings (a sample's flag in one gene, a compound-het pair counting once), their
+interpretation in the panel's words, and their ranking into one line per sample, gene and pattern."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 from hftc_annot.inheritance.facts import AlleleFacts
-from hftc_annot.inheritance.flags import FLAG_KINDS, KINDS, Flag
+from hftc_annot.inheritance.flags import FLAG_KINDS, KINDS, Flag, strength
 from hftc_annot.panel import Gene
+from hftc_annot.resources import package_table
+
+_DISORDER = re.compile(r"^(?P<name>.*?)\s*\((?P<modes>[^()]*)\)$")
+_OMIM = re.compile(r"\[OMIM:(\d+)\]")
+TIER_ORDER = ("1", "2", "3", ".")
 
 
 class SummaryLine(NamedTuple):
-    """One candidate finding; a tuple, so that the writers can join its cells."""
+    """One candidate finding (a pattern in one sample and gene), ranked strongest first by `rank`."""
 
     sample: str
     gene: str
     candidate: str
+    """The pattern in words, e.g. 'biallelic (compound heterozygous, multiallelic trans)'."""
     confidence: str
+    tier: str
+    """The evidence tier of the line's alleles (a pair's weaker allele): '1', '2', '3' or '.'."""
+    variants: str
+    others: int
+    """How many other candidates of the same pattern this sample has in this gene (pairs, or variants)."""
+    evidence: str
+    interpretation: str
+
+    def cells(self) -> list[str]:
+        """The line's cells for the --summary table."""
+        return [*self[:6], str(self.others), self.evidence, self.interpretation]
+
+
+SUMMARY_COLUMNS = ("sample", "gene", "candidate", "confidence", "tier", "variants", "other_candidates", "evidence",
+                   "interpretation")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One flag of one sample in one gene, before ranking: a single allele's, or a compound-het pair's (both
+    alleles). alleles: (record index, ALT number) of each; core: the gene is a core HFTC gene."""
+
+    sample: str
+    gene: str
+    core: bool
+    flag: Flag
+    alleles: tuple[tuple[int, int], ...]
     variants: str
     interpretation: str
 
 
-def summary_lines(sample: str, gene: str, interpretation: dict[str, str],
-                  flags: list[tuple[AlleleFacts, Flag]]) -> list[SummaryLine]:
-    """The summary lines of one sample's flags in one gene, in the order of its flags; `interpretation` is the
+def candidates(sample: str, gene: Gene, interpretation: dict[str, str],
+               flags: list[tuple[AlleleFacts, Flag]]) -> list[Candidate]:
+    """The candidates of one sample's flags in one gene, in the order of its flags; `interpretation` is the
     gene's, per flag kind (see `interpretations`)."""
-    pair_labels: dict[str, list[str]] = {}
+    pairs: dict[str, list[AlleleFacts]] = {}
     for allele, flag in flags:
         if flag.pair:
-            pair_labels.setdefault(flag.pair, []).append(allele.label)
-    lines = []
+            pairs.setdefault(flag.pair, []).append(allele)
+    out = []
     seen = set()
+    core = gene.group == "core HFTC"
     for allele, flag in flags:
         finding = (flag.name, flag.pair or allele.key)
         if finding in seen:
             continue
         seen.add(finding)
-        variants = ", ".join(pair_labels[flag.pair]) if flag.pair else allele.label
-        candidate = KINDS[flag.name].candidate.format(phase=flag.phase.replace("_", " "))
-        lines.append(SummaryLine(sample, gene, candidate, flag.confidence, variants, interpretation[flag.name]))
+        members = pairs[flag.pair] if flag.pair else [allele]
+        text = interpretation[flag.name]
+        if flag.phase == "unphased" and text.startswith("consistent with"):
+            text += " if the two variants are in trans"
+        out.append(Candidate(sample, gene.symbol, core, flag, tuple(a.key for a in members),
+                             ", ".join(a.label for a in members), text))
+    return out
+
+
+def rank(found: list[Candidate], tier_of: Callable[[tuple[int, int], str, str], str]) -> list[SummaryLine]:
+    """One line per sample, gene and pattern: its strongest candidate, with how many others there are; strongest
+    lines first (tier, confidence, trans established, core HFTC gene, phase evidence), equal lines in the order
+    found. `tier_of(allele, gene, confidence)` gives an allele's tier for a flag of that confidence."""
+    def tier(candidate: Candidate) -> str:
+        tiers = [tier_of(allele, candidate.gene, candidate.flag.confidence) for allele in candidate.alleles]
+        return max(tiers, key=TIER_ORDER.index)
+
+    def key(candidate: Candidate, tier: str) -> tuple:
+        confidence, unphased, phase = strength(candidate.flag)
+        return TIER_ORDER.index(tier), confidence, unphased, not candidate.core, phase
+
+    groups: dict[tuple[str, str, str], list[tuple[tuple, Candidate, str]]] = {}
+    for candidate in found:
+        t = tier(candidate)
+        groups.setdefault((candidate.sample, candidate.gene, candidate.flag.name), []).append(
+            (key(candidate, t), candidate, t))
+    best = [min(group, key=lambda entry: entry[0]) + (len(group) - 1,) for group in groups.values()]
+    best.sort(key=lambda entry: entry[0])
+    lines = []
+    for _, c, t, others in best:
+        words = KINDS[c.flag.name].candidate.format(phase=c.flag.phase.replace("_", " "))
+        lines.append(SummaryLine(c.sample, c.gene, words, c.flag.confidence, t, c.variants, others,
+                                 c.flag.evidence, c.interpretation))
     return lines
 
 
+@dataclass(frozen=True)
+class Disorder:
+    """One disorder of a gene as the panel facts write it, 'Name [OMIM:n] (AR)' (its `label`); `caveat` says
+    when its dominant form is caused by particular variants only (specific_variants.tsv), '' otherwise."""
+
+    name: str
+    label: str
+    modes: tuple[str, ...]
+    caveat: str
+
+
+@cache
+def _caveats() -> dict[tuple[str, str], str]:
+    return {(row["gene"], row["omim"]): row["caveat"]
+            for row in package_table("hftc_annot.inheritance", "specific_variants.tsv")}
+
+
+def disorders(gene: Gene) -> list[Disorder]:
+    """The gene's disorders with their modes ('AD/AR' counts as both) and caveats."""
+    out = []
+    for part in gene.disorders.split(";"):
+        found = _DISORDER.match(part.strip())
+        if not found:
+            continue
+        omim = _OMIM.search(found["name"])
+        caveat = _caveats().get((gene.symbol, omim.group(1)), "") if omim else ""
+        out.append(Disorder(found["name"], part.strip(), tuple(found["modes"].replace("/", ";").split(";")), caveat))
+    return out
+
+
+def _caveat_text(gene: Gene, special: list[Disorder]) -> str:
+    return f"{gene.symbol}'s dominant disorder{'s' if len(special) > 1 else ''} " + "; ".join(
+        f"({d.name}) {d.caveat}" for d in special)
+
+
+def dominant_caveat(gene: Gene) -> str:
+    """When no dominant disorder of the gene follows from any heterozygous variant: a short note saying so, for
+    the AD flag's evidence (the interpretation says why); '' otherwise."""
+    dominant = [d for d in disorders(gene) if "AD" in d.modes]
+    if not dominant or not all(d.caveat for d in dominant):
+        return ""
+    return f"not every heterozygous variant causes {gene.symbol}'s dominant disorder" + \
+        ("s" if len(dominant) > 1 else "") + f" ({'; '.join(d.name for d in dominant)}): review"
+
+
 def interpretations(gene: Gene, modes: tuple[str, ...]) -> dict[str, str]:
-    """Per flag kind, the gene's disorders whose mode such a finding fits, in the panel's words; else the gene's
-    modes."""
+    """Per flag kind, the gene's disorders whose mode such a finding fits, in the panel's words ('consistent
+    with ...'); a dominant disorder caused by particular variants only is named with that caveat instead. Without
+    a fitting disorder, the gene's modes."""
     out = {}
     for kind in FLAG_KINDS:
-        fitting = [d.strip() for d in gene.disorders.split(";") if any(f"({m})" in d for m in kind.modes)]
-        out[kind.name] = ("consistent with " + "; ".join(fitting) if fitting else
-                          f"mode{'s' if len(modes) > 1 else ''} of {gene.symbol}: {', '.join(modes) or 'not recorded'}")
+        fitting = [d for d in disorders(gene) if set(d.modes) & set(kind.modes)]
+        special = [d for d in fitting if d.caveat and "AD" in d.modes and kind.name in ("AD", "de_novo")]
+        plain = [d.label for d in fitting if d not in special]
+        if special:
+            caveat = _caveat_text(gene, special)
+            out[kind.name] = f"consistent with {'; '.join(plain)}; note: {caveat}" if plain else caveat
+        elif plain:
+            out[kind.name] = "consistent with " + "; ".join(plain)
+        else:
+            plural = "s" if len(modes) > 1 else ""
+            out[kind.name] = f"mode{plural} of {gene.symbol}: {', '.join(modes) or 'not recorded'}"
     return out

@@ -24,9 +24,18 @@ SNAPSHOT_LABEL = "ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38)"
 _CODON = re.compile(r"p\.\(?[A-Z][a-z]{2}(\d+)")
 
 
+PATHOGENIC = frozenset({"Pathogenic", "Likely pathogenic", "Pathogenic/Likely pathogenic"})
+
+
+def pathogenic(significance: str) -> bool:
+    """Whether a ClinVar significance is pathogenic or likely pathogenic (ClinVar's VCF writes _ for spaces)."""
+    return significance.replace("_", " ") in PATHOGENIC
+
+
 @dataclass(frozen=True)
 class Knowledge:
-    """What is known about one ALT allele in one gene; empty strings when nothing is."""
+    """What is known about one ALT allele in one gene; empty strings when nothing is. known_hftc_exact: the curated
+    HFTC variant is this allele's own change (not only the same codon)."""
 
     clinvar_id: str = ""
     clinvar_significance: str = ""
@@ -35,6 +44,7 @@ class Knowledge:
     known_hftc_variant: str = ""
     known_hftc_reference: str = ""
     population_af: str = ""
+    known_hftc_exact: bool = False
 
 
 class KnowledgeStage:
@@ -82,7 +92,7 @@ class KnowledgeStage:
             finding.knowledge = dataclasses.replace(facts, population_af="" if af is None else f"{af:.6g}")
 
     def _lookup(self, gene: str, contig: str, pos: int, change, consequence, clinvar: ClinVarEntry | None) -> Knowledge:
-        fields: dict[str, str] = {}
+        fields: dict[str, str | bool] = {}
         hit = clinvar if self._clinvar else self._exact.get((change.chrom, change.start, change.ref, change.alt))
         if hit:
             fields.update(clinvar_id=hit.ident, clinvar_significance=hit.significance, clinvar_stars=hit.stars)
@@ -99,7 +109,7 @@ class KnowledgeStage:
         fields.update(self._curated(gene, consequence))
         return Knowledge(**fields)
 
-    def _curated(self, gene: str, consequence) -> dict[str, str]:
+    def _curated(self, gene: str, consequence) -> dict[str, str | bool]:
         if consequence is None:
             return {}
         ours_c, ours_p = consequence.c_change, consequence.p_change
@@ -109,7 +119,7 @@ class KnowledgeStage:
                 inferred = " (c. inferred by the curator)" if "(inferred)" in row["hgvs_c"] else ""
                 return {"known_hftc_variant": f"{row['hgvs_c'] or row['hgvs_p']} {row['hgvs_p']} "
                                               f"[confidence: {row['confidence']}]{inferred}",
-                        "known_hftc_reference": _reference(row)}
+                        "known_hftc_reference": _reference(row), "known_hftc_exact": True}
         codon = _CODON.match(ours_p)
         if codon:
             for row in self._known.get(gene, []):

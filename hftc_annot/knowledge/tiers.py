@@ -1,5 +1,8 @@
 """Evidence tiers (not an ACMG classification): an ordered rule table (tiers.tsv) applied to each report row; the
-consequence groups it asks about (null, missense, coding or splice) are the tier_group column of so_terms.tsv."""
+consequence groups it asks about (null, missense, coding or splice) are the tier_group column of so_terms.tsv,
+'unknown' is a CDS change whose protein effect is unknown. A genotype pattern "fits" the gene's inheritance when
+the sample has an inheritance flag of at least FITTING confidence there: a low-confidence flag (an unaffected
+relative carries the genotype, a call below the quality gates, phase unknown) does not."""
 
 from __future__ import annotations
 
@@ -7,14 +10,17 @@ from dataclasses import dataclass
 from functools import cache
 
 from hftc_annot.consequence.terms import term
-from hftc_annot.knowledge import Knowledge
+from hftc_annot.inheritance.flags import CONFIDENCE, Flag
+from hftc_annot.knowledge import Knowledge, pathogenic
 from hftc_annot.model import PanelRecord
 from hftc_annot.resources import package_table
 
-PATHOGENIC = ("Pathogenic", "Likely pathogenic", "Pathogenic/Likely pathogenic", "Likely_pathogenic",
-              "Pathogenic/Likely_pathogenic")
 RARE = 0.01
 """Population frequency at or below which an allele counts as rare (an unknown frequency counts as rare)."""
+FITTING = "medium"
+"""The lowest flag confidence with which a genotype pattern fits the gene's inheritance (the `fits` of tiers.tsv)."""
+NO_FLAG = ""
+"""The key of finding.tiers for a sample without an inheritance flag at the allele."""
 
 
 @dataclass(frozen=True)
@@ -43,25 +49,41 @@ class Facts:
     core_gene: bool
     population_af: float | None
     fits_pattern: bool
+    protein_unknown: bool = False
 
 
-def allele_tiers(terms: tuple[str, ...], known, core_gene: bool,
-                 rare_limit: float = RARE) -> dict[bool, tuple[str, str]]:
-    """(tier, reason) of one allele in one gene, for a sample without (False) and with (True) an inheritance
-    flag there; `known` is the allele's Knowledge."""
+def best_confidence(flags: list[Flag]) -> str:
+    """The highest confidence among a sample's flags at an allele (NO_FLAG without flags): the key of its tier."""
+    return min((f.confidence for f in flags), key=CONFIDENCE.index, default=NO_FLAG)
+
+
+def fits(confidence: str) -> bool:
+    """Whether a flag of this confidence makes the genotype pattern fit the gene's inheritance."""
+    return confidence != NO_FLAG and CONFIDENCE.index(confidence) <= CONFIDENCE.index(FITTING)
+
+
+def allele_tiers(terms: tuple[str, ...], known, core_gene: bool, rare_limit: float = RARE,
+                 protein_unknown: bool = False) -> dict[str, tuple[str, str]]:
+    """(tier, reason) of one allele in one gene, keyed by the best confidence of a sample's flags there (NO_FLAG
+    for a sample without); `known` is the allele's Knowledge."""
     try:
         af = float(known.population_af) if known.population_af else None
     except ValueError:
         af = None
-    return {flagged: tier(Facts(terms, known.clinvar_significance, known.clinvar_stars, core_gene, af, flagged),
-                          rare_limit) for flagged in (False, True)}
+    out = {}
+    for confidence in (NO_FLAG, *CONFIDENCE):
+        facts = Facts(terms, known.clinvar_significance, known.clinvar_stars, core_gene, af, fits(confidence),
+                      protein_unknown)
+        out[confidence] = tier(facts, rare_limit)
+    return out
 
 
 def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
     """The first matching rule's tier, and its reason ('.' and '' when none applies)."""
-    plp = facts.clinvar_significance in PATHOGENIC and facts.clinvar_stars not in ("", "0", "1")
+    plp = pathogenic(facts.clinvar_significance) and facts.clinvar_stars not in ("", "0", "1")
     groups = {term(name).tier_group for name in facts.terms}
     kinds = {"any": True, "null": "null" in groups, "missense": "missense" in groups,
+             "unknown": facts.protein_unknown,
              "coding_or_splice": bool(groups & {"null", "missense", "coding_or_splice"})}
     rare = facts.population_af is None or facts.population_af <= rare_limit
     for rule in rules():
@@ -73,7 +95,7 @@ def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
 
 
 class TierStage:
-    """Gives each finding its evidence tier and reason, for a sample without and with an inheritance flag."""
+    """Gives each finding its evidence tier and reason for each best flag confidence a sample may have there."""
 
     def __init__(self, rare_limit: float = RARE) -> None:
         self._rare = rare_limit
@@ -81,6 +103,7 @@ class TierStage:
     def annotate(self, item: PanelRecord) -> None:
         for finding in item.findings:
             effect = finding.effect
-            terms = effect.consequence.terms if effect and effect.consequence else ()
+            consequence = effect.consequence if effect else None
             core = finding.gene is not None and finding.gene.group == "core HFTC"
-            finding.tiers = allele_tiers(terms, finding.knowledge or Knowledge(), core, self._rare)
+            finding.tiers = allele_tiers(consequence.terms if consequence else (), finding.knowledge or Knowledge(),
+                                         core, self._rare, bool(consequence and consequence.protein_unknown))

@@ -15,7 +15,9 @@ from typing import NamedTuple
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import Effect
 from hftc_annot.inheritance import Flag
+from hftc_annot.inheritance.flags import strength
 from hftc_annot.knowledge import Knowledge
+from hftc_annot.knowledge.tiers import best_confidence
 from hftc_annot.model import AlleleFinding, PanelRecord
 from hftc_annot.panel import contig_rank
 from hftc_annot.reader.genotypes import Call
@@ -118,12 +120,27 @@ def call_cells(call: Call | None, samples: tuple[str, ...]) -> list[str]:
 
 
 def flag_cells(flags: list[Flag], segregation: str) -> list[str]:
-    """inheritance_flags … segregation; several flags are listed in the same order in each cell."""
+    """inheritance_flags … segregation: each flag kind once, in the order of the flags, and the same order in each
+    cell. A kind with several flags (compound-het pairs) is written `AR_comphet(3 pairs)`, with the confidence,
+    phase and evidence of its strongest pair and all its pair ids, strongest first (`CH2,CH1,CH3`)."""
     if not flags:
         return [MISSING] * 5 + [segregation or MISSING]
-    return [";".join(f.name for f in flags), ";".join(f.confidence for f in flags),
-            ";".join(f.phase or MISSING for f in flags), ";".join(f.pair or MISSING for f in flags),
-            " | ".join(f.evidence for f in flags), segregation or MISSING]
+    kinds: dict[str, list[Flag]] = {}
+    for flag in flags:
+        kinds.setdefault(flag.name, []).append(flag)
+    names, confidences, phases, pairs, evidence = [], [], [], [], []
+    for name, group in kinds.items():
+        group = sorted(group, key=strength)
+        best = group[0]
+        names.append(f"{name}({len(group)} pairs)" if len(group) > 1 else name)
+        confidences.append(best.confidence)
+        phases.append(best.phase or MISSING)
+        pairs.append(",".join(f.pair for f in group if f.pair) or MISSING)
+        others = f" (and {len(group) - 1} other candidate pair{'s' if len(group) > 2 else ''})" if len(group) > 1 \
+            else ""
+        evidence.append(best.evidence + others)
+    return [";".join(names), ";".join(confidences), ";".join(phases), ";".join(pairs), " | ".join(evidence),
+            segregation or MISSING]
 
 
 SPILL_ROWS = 20_000
@@ -156,7 +173,7 @@ class ReportRows:
             for call in finding.calls if finding.calls is not None else (None,):
                 sample = call.sample if call is not None else -1
                 flags = finding.flags.get(sample, [])
-                rank, reason = finding.tiers[bool(flags)]
+                rank, reason = finding.tiers[best_confidence(flags)]
                 row = (*prefix, *call_cells(call, self._samples), record.filter_text,
                        *flag_cells(flags, finding.segregation.get(sample, "")), rank, reason or MISSING, note)
                 key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9", finding.symbol,

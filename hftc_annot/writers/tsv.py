@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
+from hftc_annot.inheritance import SUMMARY_COLUMNS, SummaryLine
 from hftc_annot.writers.rows import COLUMNS, ReportRow
 
-__all__ = ["COLUMNS", "safe", "write_json", "write_tsv"]
+__all__ = ["COLUMNS", "safe", "write_json", "write_summary", "write_tsv"]
 
 _FORMULA = frozenset("=+-@\t\r")
 _FROM_INPUT = tuple(COLUMNS.index(c) for c in ("id", "sample", "filter", "evidence", "segregation"))
@@ -35,9 +36,23 @@ def write_tsv(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow]) ->
     handle.writelines("\t".join(tsv_cells(row)) + "\n" for row in rows)
 
 
-def write_json(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow]) -> None:
-    """metadata (the preamble lines), columns, and rows as objects of text cells."""
-    document = {"metadata": preamble, "columns": list(COLUMNS),
-                "rows": [row._asdict() for row in rows]}
+def write_summary(handle: TextIO, preamble: list[str], lines: list[SummaryLine]) -> None:
+    """The --summary table: the preamble, a header, one line per candidate finding (strongest first); text from
+    the input (sample names, evidence) made safe."""
+    handle.writelines(f"## {line}\n" for line in preamble)
+    handle.write("\t".join(SUMMARY_COLUMNS) + "\n")
+    for line in lines:
+        cells = line.cells()
+        cells[0], cells[7] = safe(cells[0]), safe(cells[7])
+        handle.write("\t".join(cells) + "\n")
+
+
+def write_json(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine]) -> None:
+    """metadata (the preamble lines), the ranked summary (strongest first), columns, and rows as objects of text
+    cells."""
+    document = {"metadata": preamble,
+                "summary": [dict(zip(SUMMARY_COLUMNS, (*line[:6], line.others, *line[7:]), strict=True))
+                            for line in summary],
+                "columns": list(COLUMNS), "rows": [row._asdict() for row in rows]}
     json.dump(document, handle, indent=1, ensure_ascii=False)
     handle.write("\n")

@@ -1,0 +1,73 @@
+"""Which alleles take part in inheritance flags: the evidence rules of qualifying.tsv (any one suffices) and the
+population-frequency limit per mode of frequency_limits.tsv."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from hftc_annot.consequence import Effect
+from hftc_annot.inheritance.flags import FLAG_KINDS
+from hftc_annot.knowledge import Knowledge, pathogenic
+from hftc_annot.resources import package_table
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of qualifying.tsv: an allele qualifies when its `evidence` (impact, term, clinvar or curated) has
+    this `value`."""
+
+    evidence: str
+    value: str
+    reason: str
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    return tuple(Rule(**row) for row in package_table("hftc_annot.inheritance", "qualifying.tsv"))
+
+
+@cache
+def frequency_limits() -> dict[str, float]:
+    """The highest population frequency an allele may have to count for a mode (AR, AD, XLD, XLR)."""
+    return {row["mode"]: float(row["max_af"]) for row in package_table("hftc_annot.inheritance",
+                                                                       "frequency_limits.tsv")}
+
+
+def reason(effect: Effect | None, known: Knowledge | None) -> str:
+    """The reason of the first rule the allele meets, '' when it meets none."""
+    consequence = effect.consequence if effect else None
+    facts = {
+        "impact": {consequence.impact} if consequence else set(),
+        "term": set(consequence.terms) if consequence else set(),
+        "clinvar": {"P/LP"} if known and pathogenic(known.clinvar_significance) else set(),
+        "curated": {"exact"} if known and known.known_hftc_exact else set(),
+    }
+    return next((rule.reason for rule in rules() if rule.value in facts[rule.evidence]), "")
+
+
+@dataclass(frozen=True)
+class Qualifying:
+    """The run's choice: by default an allele needs a rule of qualifying.tsv and a frequency within its mode's
+    limit; `every_allele` (--qualify all) drops both; `max_af` (--max-af) replaces every mode's limit."""
+
+    every_allele: bool = False
+    max_af: float | None = None
+
+    def qualifies(self, effect: Effect | None, known: Knowledge | None) -> bool:
+        return self.every_allele or bool(reason(effect, known))
+
+    def kind_limits(self, modes: tuple[str, ...]) -> dict[str, float]:
+        """Per flag kind, the highest population frequency of an allele it may use in a gene of these modes: the
+        most permissive limit among the modes the kind fits (none when no limit applies)."""
+        if self.max_af is not None:
+            return {kind.name: self.max_af for kind in FLAG_KINDS}
+        if self.every_allele:
+            return {}
+        table = frequency_limits()
+        out = {}
+        for kind in FLAG_KINDS:
+            fitting = [table[m] for m in kind.modes if m in modes and m in table]
+            if fitting:
+                out[kind.name] = max(fitting)
+        return out
