@@ -122,7 +122,7 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--qualify", type=click.Choice(["rules", "all"]), default="rules", show_default=True,
               help="Which alleles take part in inheritance flags: 'rules' = protein-altering, splice, unknown "
                    "protein effect, ClinVar P/LP or curated HFTC, within the mode's frequency limit (AR/XLR 1%, "
-                   "AD/XLD 0.1%); 'all' = every allele (as before 0.2).")
+                   "AD/XLD 0.1%); 'all' = every allele (0.1's behaviour).")
 @click.option("--max-af", type=click.FloatRange(0, 1), metavar="AF",
               help="Alleles with a population frequency above this do not count for inheritance flags (replaces "
                    "the per-mode limits); also the tiers' rarity limit.")
