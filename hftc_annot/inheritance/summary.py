@@ -10,14 +10,17 @@ from hftc_annot.panel import Gene
 
 
 class SummaryLine(NamedTuple):
-    """One candidate finding; a tuple, so that the writers can join its cells."""
-
+    """One candidate finding (a pattern in one sample and gene), ranked strongest first by the caller."""
     sample: str
     gene: str
-    candidate: str
-    confidence: str
-    variants: str
-    interpretation: str
+    candidate: str       # pattern words, e.g. "biallelic (compound heterozygous, multiallelic trans)"
+    confidence: str      # high / medium / low
+    tier: str            # evidence tier "1", "2", "3" or "." of the line's alleles
+    variants: str        # "c.516-2A>T, c.516-2A>G" (HGVS c. or chrom:pos ref>alt)
+    others: int          # how many other candidate pairs/variants of the same pattern this sample has in this gene
+    evidence: str        # plain-language reason, e.g. "two heterozygous variants in GALNT3 (...), in trans:
+    #                      one multi-allelic genotype carries both"
+    interpretation: str  # e.g. "consistent with Tumoral calcinosis, hyperphosphatemic, familial, 1 [OMIM:211900] (AR)"
 
 
 def summary_lines(sample: str, gene: str, interpretation: dict[str, str],
@@ -37,7 +40,8 @@ def summary_lines(sample: str, gene: str, interpretation: dict[str, str],
         seen.add(finding)
         variants = ", ".join(pair_labels[flag.pair]) if flag.pair else allele.label
         candidate = KINDS[flag.name].candidate.format(phase=flag.phase.replace("_", " "))
-        lines.append(SummaryLine(sample, gene, candidate, flag.confidence, variants, interpretation[flag.name]))
+        lines.append(SummaryLine(sample, gene, candidate, flag.confidence, ".", variants, 0, flag.evidence,
+                                 interpretation[flag.name]))
     return lines
 
 
