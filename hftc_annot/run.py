@@ -405,7 +405,7 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
     html = None
     if report is not None and (fmt == "html" or config.report):
         html = render(plain, report.rows(), summary_lines, panel.genes, _chosen(pipeline.consequence, panel),
-                      panel.without_model)
+                      panel.without_model, notices=[])
     if fmt != "vcf":
         with outputs.text("output") as handle:
             if fmt == "html":
