@@ -14,7 +14,7 @@ import pytest
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.inheritance import SummaryLine
 from hftc_annot.panel import load_panel
-from hftc_annot.writers.html import _place, figure, render
+from hftc_annot.writers.html import CHAR_WIDTH, _place, figure, render
 from hftc_annot.writers.rows import ReportRow
 
 from conftest import run_cli, vcf_text
@@ -175,10 +175,10 @@ def test_figure_labels_are_svg_text_and_staggered(tmp: Path) -> None:
     html = (tmp / "r.html").read_text()
     galnt3 = html[html.index('aria-label="GALNT3 findings"'):]
     galnt3 = galnt3[:galnt3.index("</svg>")]
-    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="11" fill="#222">([^<]+)</text>', galnt3)
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="12" fill="#222">([^<]+)</text>', galnt3)
     assert {text for _, _, text in labels} >= {"c.516-2A&gt;T", "c.516-2A&gt;G", "165759516 TA&gt;T"}
     assert not any(text.startswith("NM_") for _, _, text in labels)  # HGVS c. without the transcript
-    boxes = [(float(x), float(y), float(x) + len(text.replace("&gt;", ">")) * 6.4) for x, y, text in labels]
+    boxes = [(float(x), float(y), float(x) + len(unescape(text)) * CHAR_WIDTH) for x, y, text in labels]
     for i, (x, y, end) in enumerate(boxes):  # no two labels on the same row overlap
         assert not any(y == y2 and x < end2 and x2 < end for x2, y2, end2 in boxes[i + 1:])
     assert len({y for _, y, _ in boxes}) > 1 and galnt3.count("<title>") == galnt3.count('class="finding"') == 9

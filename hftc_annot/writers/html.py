@@ -23,8 +23,8 @@ CORE = "core HFTC"
 FIGURE_WIDTH, LEFT, RIGHT = 900, 20, 880
 """The gene figure's least width and the x of its 5' and 3' ends (SVG units); a figure is widened when a label
 near the 3' end needs the room."""
-ROW_HEIGHT, CHAR_WIDTH, LABEL_GAP = 15, 6.4, 8
-"""Label rows of a figure: their spacing, the width allowed per character of an 11px label, and the room left
+ROW_HEIGHT, CHAR_WIDTH, LABEL_GAP = 16, 7.0, 8
+"""Label rows of a figure: their spacing, the width allowed per character of a 12px label, and the room left
 between a circle and its label."""
 
 
