@@ -353,7 +353,10 @@ def parse_modes(values: tuple[str, ...], panel: Panel) -> dict[str, tuple[str, .
 
 
 TIER_NOTE_PLAIN = "evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, position"
-"""The evidence-tier line of the JSON and HTML preambles, whose cells are as the input gave them."""
+"""The evidence-tier line of the JSON preamble, whose cells are as the input gave them."""
+TIER_NOTE_HTML = "evidence tier (not an ACMG classification); findings sorted by strength (tier, confidence, core " \
+    "HFTC genes first)"
+"""The evidence-tier line of the HTML report's provenance."""
 TIER_NOTE = TIER_NOTE_PLAIN + "; cells from the input that start with = + - @ get a leading apostrophe"
 """The evidence-tier line of the spreadsheet outputs (TSV report, --summary)."""
 
@@ -411,8 +414,10 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
     plain = dataclasses.replace(provenance, evidence_tier=TIER_NOTE_PLAIN).to_lines()
     html = None
     if report is not None and (fmt == "html" or config.report):
-        html = render(plain, report.rows(), summary_lines, panel.genes, _chosen(pipeline.consequence, panel),
-                      panel.without_model)
+        notices = [text for text in (provenance.protein_effects and f"Protein effects {provenance.protein_effects}.",
+                                     provenance.build_check) if text]
+        html = render(dataclasses.replace(provenance, evidence_tier=TIER_NOTE_HTML).to_lines(), report.rows(),
+                      summary_lines, panel.genes, _chosen(pipeline.consequence, panel), panel.without_model, notices)
     if fmt != "vcf":
         with outputs.text("output") as handle:
             if fmt == "html":

@@ -1,13 +1,21 @@
-"""HTML report: self-contained, escaped, with a figure per gene with findings; rendered in headless Chromium."""
+"""HTML report: self-contained, escaped by its template, summary first, sorted findings, labelled gene figures;
+rendered, printed to PDF and measured in headless Chromium."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import pytest
+
+from hftc_annot.consequence.transcripts import Transcript
+from hftc_annot.inheritance import SummaryLine
+from hftc_annot.panel import load_panel
+from hftc_annot.writers.html import CHAR_WIDTH, _place, figure, render
+from hftc_annot.writers.rows import ReportRow
 
 from conftest import run_cli, vcf_text
 
@@ -53,3 +61,181 @@ def test_renders_in_headless_chromium(tmp: Path) -> None:
     dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", report.as_uri()],
                          capture_output=True, text=True, timeout=120, check=True).stdout
     assert dom.count('class="gene-figure"') == 4 and dom.count("<circle") == 6
+
+
+# --- the counselor report: template, order, wording, print and layout ---------------------------------------------
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "hftc_annot" / "writers" / "templates" / "report.html.j2"
+PDFTOTEXT = shutil.which("pdftotext")
+GALNT3 = next(g for g in load_panel("GRCh38").genes if g.symbol == "GALNT3")
+ENPP1 = next(g for g in load_panel("GRCh38").genes if g.symbol == "ENPP1")
+
+
+def row(**cells: str) -> ReportRow:
+    """A report row: '.' in every cell but those given."""
+    return ReportRow._make(["."] * len(ReportRow._fields))._replace(**cells)
+
+
+def line(**fields) -> SummaryLine:
+    values = {"sample": "S1", "gene": "GALNT3", "candidate": "biallelic (homozygous)", "confidence": "high",
+              "tier": "1", "variants": "c.1626+1G>A", "others": 0, "evidence": "homozygous",
+              "interpretation": "consistent with Tumoral calcinosis (AR)"}
+    return SummaryLine(**{**values, **fields})
+
+
+def page(rows: list[ReportRow] = (), summary: list[SummaryLine] = (), notices: list[str] = (),
+         transcripts: dict | None = None) -> str:
+    return render(["hftc-annot 0.1.0", "genes: GALNT3,ENPP1"], rows, list(summary), (GALNT3, ENPP1),
+                  transcripts or {}, (), list(notices))
+
+
+def _chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp / 'profile'}", *args], capture_output=True,
+                          text=True, timeout=120, check=True)
+
+
+def test_template_escapes_everything_and_marks_nothing_safe() -> None:
+    evil = "<script>alert(1)</script>"
+    html = page([row(chrom="chr2", pos="165754626", ref="C", alt="T", gene="GALNT3", sample=evil, hgvs_c=evil,
+                     evidence=evil, evidence_tier="1", consequence="splice_donor_variant", impact="HIGH")],
+                [line(sample=evil, variants=evil, evidence=evil, interpretation=evil)], notices=[evil])
+    assert "<script" not in html and html.count("&lt;script&gt;") >= 6
+    source = TEMPLATE.read_text()
+    assert not re.search(r"\|\s*safe\b|Markup", source)  # autoescape does it all; nothing opts out
+
+
+def test_page_order_notices_first_then_candidate_diagnoses() -> None:
+    html = page([row(chrom="chr2", pos="165754626", ref="C", alt="T", gene="GALNT3", sample="S1",
+                     evidence_tier="1", consequence="splice_donor_variant", impact="HIGH")], [line()],
+                notices=["No reference sequence: protein effects were not computed"])
+    order = ["<h1>", "No reference sequence: protein effects", "Candidate diagnoses", "Evidence tiers",
+             "<h2>Findings", "Genes with findings", "How this report was made", "<h2>Panel"]
+    positions = [html.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert 'class="notices"' not in page()  # no banner without notices
+
+
+def test_summary_keeps_the_given_order_and_counts_the_others() -> None:
+    summary = [line(gene="ENPP1", confidence="low", tier="2", variants="c.913C>A", others=1,
+                    candidate="heterozygous in an autosomal dominant gene"),
+               line(candidate="biallelic (compound heterozygous, unphased)", variants="c.1C>T, c.2C>T", others=3),
+               line(variants="c.3C>T")]
+    html = page(summary=summary)
+    assert html.index("c.913C&gt;A") < html.index("c.1C&gt;T, c.2C&gt;T") < html.index("c.3C&gt;T")
+    assert "and 1 other candidate variant<" in html and "and 3 other candidate pairs" in html
+    assert html.count("other candidate") == 2  # not for others == 0
+    assert "No candidate diagnosis" in page() and "No candidate diagnosis" not in html
+
+
+def test_findings_sorted_by_strength() -> None:
+    def at(pos: str, tier: str, confidence: str, group: str, sample: str = "S1", gene: str = "GALNT3") -> ReportRow:
+        n = len(confidence.split(";"))
+        flags, phases = (";".join(["AD"] * n), ";".join(["."] * n)) if confidence != "." else (".", ".")
+        return row(chrom="chr2", pos=pos, ref="C", alt="T", gene=gene, sample=sample, evidence_tier=tier,
+                   confidence=confidence, inheritance_flags=flags, phase_evidence=phases, panel_group=group,
+                   consequence="intron_variant")
+    rows = [at("10", ".", "high", "core HFTC"), at("20", "2", ".", "core HFTC"), at("30", "1", "low", "core HFTC"),
+            at("40", "1", "low;high", "ectopic calcification", gene="ENPP1"), at("50", "1", "low", "core HFTC", "S0"),
+            at("60", "1", "medium", "ectopic calcification", gene="ENPP1"), at("5", "1", "low", "core HFTC")]
+    html = page(rows)
+    found = [int(p) for p in re.findall(r"chr2:(\d+) C&gt;T", html)]
+    # tier 1 first; among them best confidence (high in "low;high"), then medium, then low: core genes, sample
+    # in the order given (S1 came first), position; then tier 2, then no tier
+    assert found == [40, 60, 5, 30, 50, 20, 10]
+
+
+def test_no_placeholder_dots_and_unknown_impact_visible() -> None:
+    html = page([row(chrom="chr2", pos="165770217", ref="G", alt="A", gene="GALNT3", sample="S1", evidence_tier=".",
+                     consequence="coding_sequence_variant", impact="UNKNOWN", hgvs_c="NM_004482.4:c.484C>T")])
+    assert "coding_<wbr>sequence_<wbr>variant <span class=\"unknown\">(protein effect unknown)</span>" in html
+    assert "impact UNKNOWN" in html
+    assert not re.search(r"<td>\s*\.\s*</td>|<br>\s*\.|>\s*\.\s*<", html)
+
+
+def test_tier_rules_shown_once_not_per_row(tmp: Path) -> None:
+    report = tmp / "trio.html"
+    assert run_cli(EXAMPLES / "trio.vcf", "--ped", EXAMPLES / "trio.ped", "-o", report).code == 0
+    html = report.read_text()
+    # six tier-1 rows in the trio, each with this rule before; the rule table now gives it once
+    assert html.count("known P/LP in ClinVar (&gt;=2 stars) in a genotype pattern") == 1
+    assert "no rule applies" in html and "not an ACMG classification" in html
+
+
+@pytest.mark.parametrize("name", ["trio", "single_exome"])
+def test_no_placeholder_cells_in_the_example_reports(tmp: Path, name: str) -> None:
+    ped = ["--ped", EXAMPLES / "trio.ped"] if name == "trio" else []
+    assert run_cli(EXAMPLES / f"{name}.vcf", *ped, "-o", tmp / "r.html").code == 0
+    html = (tmp / "r.html").read_text()
+    assert not re.search(r"<td>\s*\.\s*</td>", html) and not re.search(r"<br>\s*\.", html)
+    assert not re.search(r">\s*\.\s*<", html)
+
+
+def test_figure_labels_are_svg_text_and_staggered(tmp: Path) -> None:
+    assert run_cli(EXAMPLES / "single_exome.vcf", "-o", tmp / "r.html").code == 0
+    html = (tmp / "r.html").read_text()
+    galnt3 = html[html.index('aria-label="GALNT3 findings"'):]
+    galnt3 = galnt3[:galnt3.index("</svg>")]
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="12" fill="#222">([^<]+)</text>', galnt3)
+    assert {text for _, _, text in labels} >= {"c.516-2A&gt;T", "c.516-2A&gt;G", "165759516 TA&gt;T"}
+    assert not any(text.startswith("NM_") for _, _, text in labels)  # HGVS c. without the transcript
+    boxes = [(float(x), float(y), float(x) + len(unescape(text)) * CHAR_WIDTH) for x, y, text in labels]
+    for i, (x, y, end) in enumerate(boxes):  # no two labels on the same row overlap
+        assert not any(y == y2 and x < end2 and x2 < end for x2, y2, end2 in boxes[i + 1:])
+    assert len({y for _, y, _ in boxes}) > 1 and galnt3.count("<title>") == galnt3.count('class="finding"') == 9
+
+
+def test_label_rows() -> None:
+    assert _place([100.0, 500.0], [60.0, 60.0]) == [0, 0]  # far apart: one row
+    assert _place([100.0, 120.0, 140.0], [60.0, 60.0, 60.0]) == [2, 1, 0]  # close: a row each, no stem crosses
+    assert _place([300.0, 300.0], [60.0, 60.0]) == [1, 0]  # same position (two ALTs): stacked on one stem
+
+
+def test_figure_numbers_for_the_template() -> None:
+    t = Transcript("ENST1", "NM_1.1", "NP_1.1", "GALNT3", "chr2", 1, ((1000, 1100), (2000, 2100)), (1050, 2050))
+    fig = figure(GALNT3, t, [row(pos="1060", alt="T", ref="C", evidence_tier="2", hgvs_c="NM_1.1:c.11C>T",
+                                 consequence="missense_variant")])
+    # 5' end at x 20, 3' end at 880: the CDS starts 50 of 1,100 bp in, the finding 60 bp in
+    assert (fig.exons[0][0], fig.exons[1][0], fig.coding[0][0]) == (20.0, 801.8, 59.1)
+    assert (fig.findings[0].x, fig.findings[0].label, fig.findings[0].tier, fig.width) == (66.9, "c.11C>T", "2", 900)
+
+
+def test_wrapping_css_for_long_lists(tmp: Path) -> None:
+    assert run_cli(EXAMPLES / "trio.vcf", "-o", tmp / "r.html").code == 0
+    html = (tmp / "r.html").read_text()
+    assert "overflow-wrap:anywhere" in html and "table-layout:fixed" in html
+    genes = re.search(r'<dl class="provenance wrap">.*?<dt>genes</dt><dd>([^<]*(<wbr>[^<]*)*)</dd>', html, re.S)
+    assert genes and genes.group(1).count(",<wbr>") == 48  # 49 genes, a break opportunity after each comma
+    assert "@media print" in html and "thead{display:table-header-group}" in html
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+@pytest.mark.parametrize("name", ["trio", "single_exome"])
+def test_no_horizontal_scroll_at_1400_px(tmp: Path, name: str) -> None:
+    report = tmp / "r.html"
+    assert run_cli(EXAMPLES / f"{name}.vcf", "-o", report).code == 0
+    # A copy with a probe script (the report itself has none): the page's overflow beyond the window, in px.
+    probe = tmp / "probe.html"
+    probe.write_text(report.read_text().replace(
+        "</body>", "<script>document.body.dataset.overflow = document.documentElement.scrollWidth - "
+                   "document.documentElement.clientWidth;</script></body>"))
+    dom = _chromium(tmp, "--window-size=1400,1000", "--dump-dom", probe.as_uri()).stdout
+    assert 'data-overflow="0"' in dom
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext is not installed (apt-get install poppler-utils)")
+def test_printed_report_has_the_summary_on_page_1(tmp: Path) -> None:
+    report = tmp / "trio.html"
+    assert run_cli(EXAMPLES / "trio.vcf", "--ped", EXAMPLES / "trio.ped", "-o", report).code == 0
+    html = report.read_text()
+    first = re.search(r'<li class="candidate.*?<strong>[^<]*</strong> &middot;\s*<strong>([^<]+)</strong>.*?'
+                      r"<dt>variants</dt><dd>([^<\n]+)", html, re.S)
+    gene, variants = first.group(1), unescape(first.group(2).strip())
+    pdf, shot = tmp / "out.pdf", tmp / "out.png"
+    _chromium(tmp, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
+    _chromium(tmp, "--window-size=1400,3000", f"--screenshot={shot}", report.as_uri())
+    assert pdf.read_bytes()[:5] == b"%PDF-" and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = subprocess.run([PDFTOTEXT, "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                          timeout=60, check=True).stdout
+    flat = " ".join(text.split())
+    assert "Candidate diagnoses" in flat and gene in flat and variants in flat

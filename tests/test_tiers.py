@@ -56,5 +56,5 @@ def test_spreadsheet_escaping_only_in_the_tsv(tmp: Path) -> None:
     rows = json.loads(as_json.out)["rows"]
     assert [(r["sample"], r["id"]) for r in rows] == [("=cmd|x", "=HYPERLINK(1)"), ("<b>S2", "=HYPERLINK(1)")]
     html = run_cli(path, "--format", "html").out
-    assert "<td>=cmd|x</td>" in html and "<td>&lt;b&gt;S2</td>" in html
+    assert "<div>=cmd|x</div>" in html and "<div>&lt;b&gt;S2</div>" in html  # the findings' sample lines
     assert "'=" not in html and "<b>S2" not in html

@@ -1,137 +1,211 @@
-"""Self-contained HTML report for genetic counselors: summary per sample, findings, gene figures, panel, sources.
-
-No scripts and no network: inline CSS and inline SVG. Every value from the input is escaped.
-"""
+"""Self-contained HTML report for genetic counselors, rendered from a Jinja2 template with autoescaping."""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable
-from html import escape
+from functools import cache
+from typing import NamedTuple
+
+import jinja2
 
 from hftc_annot.consequence.terms import terms
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.inheritance import SummaryLine
+from hftc_annot.inheritance.flags import CONFIDENCE, KINDS
+from hftc_annot.knowledge.tiers import rules
 from hftc_annot.panel import Gene
-from hftc_annot.writers.rows import ReportRow
+from hftc_annot.writers.rows import MISSING, ReportRow
 
-TIER_COLOURS = {"1": "#c0392b", "2": "#e67e22", "3": "#d4ac0d", ".": "#7f8c8d"}
-_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#222;max-width:1200px}
-h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:28px}
-table{border-collapse:collapse;font-size:13px;width:100%}th,td{border:1px solid #ddd;padding:4px 6px;
-vertical-align:top;text-align:left}th{background:#f4f4f4}.tier{font-weight:bold;color:#fff;padding:1px 6px;
-border-radius:3px}.note{color:#555;font-size:12px}figure{margin:12px 0}figcaption{font-size:13px}
-"""
-
-
-def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+TIER_ORDER = ("1", "2", "3", MISSING)
+CORE = "core HFTC"
+FIGURE_WIDTH, LEFT, RIGHT = 900, 20, 880
+"""The gene figure's least width and the x of its 5' and 3' ends (SVG units); a figure is widened when a label
+near the 3' end needs the room."""
+ROW_HEIGHT, CHAR_WIDTH, LABEL_GAP = 16, 7.0, 8
+"""Label rows of a figure: their spacing, the width allowed per character of a 12px label, and the room left
+between a circle and its label."""
 
 
-def explain(row: ReportRow) -> str:
-    """One plain-language sentence for a finding."""
-    variant = row.hgvs_c if row.hgvs_c != "." else f"{row.chrom}:{row.pos} {row.ref}>{row.alt}"
-    parts = [f"{row.gene} {variant}"]
-    if row.hgvs_p != ".":
-        parts[0] += f" ({row.hgvs_p.split(':', 1)[-1]})"
+class Cell(NamedTuple):
+    """One labelled line of a finding's notes."""
+
+    label: str
+    text: str
+
+
+class Finding(NamedTuple):
+    """A report row as the template shows it: cells with '' for '.', and the words worked out from them."""
+
+    row: ReportRow
+    consequence: str
+    protein_unknown: bool
+    inheritance: list[str]
+    notes: list[Cell]
+
+
+class Lollipop(NamedTuple):
+    """A finding drawn on a gene figure: the circle (x, y), its label (drawn from label_x) and tooltip."""
+
+    x: float
+    y: float
+    tier: str
+    label: str
+    label_x: float
+    title: str
+
+
+class Figure(NamedTuple):
+    """One gene's transcript drawn 5' to 3' (numbers in SVG units) with its findings."""
+
+    gene: str
+    transcript: str
+    exon_count: int
+    width: int
+    height: int
+    track_y: int
+    exons: list[tuple[float, float]]
+    coding: list[tuple[float, float]]
+    findings: list[Lollipop]
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("hftc_annot.writers", "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+
+
+def _blank(row: ReportRow) -> ReportRow:
+    return ReportRow._make("" if cell == MISSING else cell for cell in row)
+
+
+def _best_confidence(cell: str) -> int:
+    """0 for high, 1 medium, 2 low, 3 when the row has no inheritance flag."""
+    return min((CONFIDENCE.index(c) for c in cell.split(";") if c in CONFIDENCE), default=len(CONFIDENCE))
+
+
+def strength_order(rows: list[ReportRow]) -> list[ReportRow]:
+    """Rows strongest first: tier, best confidence, core HFTC genes first, sample (order given), gene, position."""
+    samples: dict[str, int] = {}
+    for row in rows:
+        samples.setdefault(row.sample, len(samples))
+    return sorted(rows, key=lambda r: (TIER_ORDER.index(r.evidence_tier), _best_confidence(r.confidence),
+                                       r.panel_group != CORE, samples[r.sample], r.gene, int(r.pos)))
+
+
+def _inheritance(row: ReportRow) -> list[str]:
+    """Each flag of the row in words with its confidence; repeats (one per compound-het pair) counted."""
+    if not row.inheritance_flags:
+        return []
+    words = []
+    for name, confidence, phase in zip(row.inheritance_flags.split(";"), row.confidence.split(";"),
+                                       row.phase_evidence.split(";"), strict=True):
+        words.append(f"{KINDS[name].candidate.format(phase=phase.replace('_', ' '))}: {confidence} confidence")
+    return [text if n == 1 else f"{text} ({n} pairs)" for text, n in Counter(words).items()]
+
+
+def _notes(row: ReportRow) -> list[Cell]:
+    """What a counselor reads about one finding, as labelled lines (empty cells left out)."""
     first = row.consequence.split("&")[0]
-    if first in terms():
-        parts.append(terms()[first].description)
-    if row.sample != ".":
-        parts.append(f"{row.sample} is {row.zygosity.replace('_', ' ')}")
-    if row.evidence != ".":
-        parts.append(row.evidence)
-    if row.clinvar_id != ".":
-        parts.append(f"ClinVar {row.clinvar_id}: {row.clinvar_significance} ({row.clinvar_stars} stars)")
-    elif row.clinvar_nearby != ".":
-        parts.append(row.clinvar_nearby)
-    if row.known_hftc_variant != ".":
-        parts.append("reported in the HFTC literature: " + row.known_hftc_variant)
-    return "; ".join(parts) + "."
+    notes = [Cell("effect", terms()[first].description)] if first in terms() else []
+    evidence = list(dict.fromkeys(part.strip() for part in row.evidence.split(" | ") if part.strip()))
+    notes += [Cell("inheritance", text) for text in evidence]
+    if row.segregation:
+        notes.append(Cell("family", row.segregation))
+    if row.clinvar_id:
+        notes.append(Cell("ClinVar", f"{row.clinvar_id}: {row.clinvar_significance} ({row.clinvar_stars} stars)"))
+    elif row.clinvar_nearby:
+        notes.append(Cell("ClinVar", row.clinvar_nearby))
+    if row.known_hftc_variant:
+        notes.append(Cell("literature", f"{row.known_hftc_variant}; {row.known_hftc_reference}"
+                          if row.known_hftc_reference else row.known_hftc_variant))
+    if row.population_af:
+        notes.append(Cell("population AF", row.population_af))
+    if row.consequence_note:
+        notes.append(Cell("note", row.consequence_note))
+    return notes
 
 
-def _figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> str:
-    """The transcript's exons (CDS taller) from 5' to 3', with each finding drawn at its position."""
-    width, left, right = 900, 20, 880
+def finding(row: ReportRow) -> Finding:
+    """One report row prepared for the template."""
+    shown = _blank(row)
+    return Finding(shown, shown.consequence.replace("&", ", "), shown.impact == "UNKNOWN", _inheritance(shown),
+                   _notes(shown))
+
+
+def _short(allele: str) -> str:
+    return allele if len(allele) <= 8 else allele[:6] + "…"
+
+
+def _label(row: ReportRow) -> str:
+    """hgvs_c without its transcript, else 'pos ref>alt' (long alleles shortened)."""
+    if row.hgvs_c != MISSING:
+        return row.hgvs_c.split(":", 1)[-1]
+    return f"{row.pos} {_short(row.ref)}>{_short(row.alt)}"
+
+
+def _place(xs: list[float], widths: list[float]) -> list[int]:
+    """The label row of each finding (xs ascending; labels start right of their circle): placed right to left,
+    each in the lowest row where its circle and label overlap no other in that row and no stem of a finding
+    placed higher crosses its label (a stem never crosses a label to its left, so a row is always found)."""
+    placed: list[tuple[int, float, float]] = []  # row, circle x, label end
+    rows = [0] * len(xs)
+    for i in reversed(range(len(xs))):
+        x, end = xs[i], xs[i] + LABEL_GAP + widths[i]
+        row = 0
+        while any((r == row and x - 6 < end_ + 4 and px - 6 < end + 4) or (r > row and x + LABEL_GAP <= px <= end)
+                  for r, px, end_ in placed):
+            row += 1
+        placed.append((row, x, end))
+        rows[i] = row
+    return rows
+
+
+def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
+    """The transcript's exons (coding parts taller) from 5' to 3', each distinct finding at its position with its
+    best tier; labels stagger into rows so that they do not overlap."""
     span = max(1, t.end - t.start)
 
     def x(g: int) -> float:
         fraction = (g - t.start) / span if t.strand == 1 else (t.end - g) / span
-        return left + min(1.0, max(0.0, fraction)) * (right - left)
+        return round(LEFT + min(1.0, max(0.0, fraction)) * (RIGHT - LEFT), 1)
 
-    shapes = [f'<line x1="{left}" y1="60" x2="{right}" y2="60" stroke="#555" stroke-width="1"/>']
-    for start, end in t.exons:
-        a, b = sorted((x(start), x(end)))
-        shapes.append(f'<rect x="{a:.1f}" y="52" width="{max(1.0, b - a):.1f}" height="16" fill="#aab7c4"/>')
-        cds_a, cds_b = max(start, t.cds[0]), min(end, t.cds[1])
-        if cds_a <= cds_b:
-            a, b = sorted((x(cds_a), x(cds_b)))
-            shapes.append(f'<rect x="{a:.1f}" y="46" width="{max(1.0, b - a):.1f}" height="28" fill="#34495e"/>')
-    seen = set()
-    for row in rows:
-        key = (row.pos, row.alt)
-        if key in seen:
-            continue
-        seen.add(key)
-        cx = x(int(row.pos))
-        colour = TIER_COLOURS.get(row.evidence_tier, TIER_COLOURS["."])
-        label = row.hgvs_c if row.hgvs_c != "." else f"{row.pos} {row.ref}>{row.alt}"
-        shapes.append(f'<line x1="{cx:.1f}" y1="44" x2="{cx:.1f}" y2="20" stroke="{colour}" stroke-width="2"/>'
-                      f'<circle class="finding" cx="{cx:.1f}" cy="16" r="5" fill="{colour}"><title>{_e(label)} '
-                      f'(tier {_e(row.evidence_tier)})</title></circle>')
-    return (f'<figure><svg class="gene-figure" xmlns="http://www.w3.org/2000/svg" width="{width}" height="90" '
-            f'role="img" aria-label="{_e(gene.symbol)} findings">{"".join(shapes)}'
-            f'<text x="{left}" y="86" font-size="11">5\'</text><text x="{right - 10}" y="86" font-size="11">3\'</text>'
-            f'</svg><figcaption>{_e(gene.symbol)} ({_e(t.refseq or t.id)}, {len(t.exons)} exons, drawn 5\' to 3\'): '
-            f'{len(seen)} finding(s); dark boxes are coding exons; colours are evidence tiers.</figcaption></figure>')
+    def box(a: int, b: int) -> tuple[float, float]:
+        left, right = sorted((x(a), x(b)))
+        return left, round(max(1.0, right - left), 1)
+
+    exons = [box(start, end) for start, end in t.exons]
+    coding = [box(max(s, t.cds[0]), min(e, t.cds[1])) for s, e in t.exons if max(s, t.cds[0]) <= min(e, t.cds[1])]
+    distinct: dict[tuple[str, str], ReportRow] = {}
+    for row in strength_order(rows):
+        distinct.setdefault((row.pos, row.alt), row)
+    points = sorted(distinct.values(), key=lambda r: x(int(r.pos)))
+    labels = [_label(r) for r in points]
+    xs = [x(int(r.pos)) for r in points]
+    widths = [len(label) * CHAR_WIDTH for label in labels]
+    rows_of = _place(xs, widths)
+    track_y = 14 + max(rows_of, default=0) * ROW_HEIGHT + 36
+    lollipops = []
+    for r, label, cx, row in zip(points, labels, xs, rows_of, strict=True):
+        consequence = r.consequence.replace("&", ", ")
+        lollipops.append(Lollipop(cx, track_y - 36 - row * ROW_HEIGHT, r.evidence_tier, label, cx + LABEL_GAP,
+                                  f"{label} ({consequence}), tier {r.evidence_tier}"))
+    width = max([FIGURE_WIDTH] + [math.ceil(cx + LABEL_GAP + w + 4) for cx, w in zip(xs, widths, strict=True)])
+    return Figure(gene.symbol, t.refseq or t.id, len(t.exons), width, track_y + 34, track_y, exons, coding,
+                  lollipops)
 
 
 def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine], genes: tuple[Gene, ...],
-           transcripts: dict[str, Transcript], not_covered: tuple[str, ...]) -> str:
-    """The whole report as one HTML page."""
-    rows = list(rows)
-    parts = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>hftc-annot report</title>",
-             f"<style>{_CSS}</style></head><body>", "<h1>hftc-annot: calcification gene panel report</h1>",
-             "<p class=\"note\">" + "<br>".join(_e(line) for line in preamble) + "</p>",
-             "<p class=\"note\">Evidence tiers are not an ACMG classification; they order findings for review.</p>"]
-    parts.append("<h2>Summary per sample</h2>")
-    if summary:
-        parts.append("<table><tr><th>sample</th><th>gene</th><th>candidate</th><th>confidence</th>"
-                     "<th>variants</th><th>interpretation</th></tr>")
-        parts += ["<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in line) + "</tr>" for line in summary]
-        parts.append("</table>")
-    else:
-        parts.append("<p>No genotype fits a gene's mode of inheritance.</p>")
-    parts.append("<h2>Findings</h2>")
-    if rows:
-        parts.append("<table><tr><th>tier</th><th>sample</th><th>gene</th><th>variant</th><th>consequence</th>"
-                     "<th>genotype</th><th>inheritance</th><th>explanation</th></tr>")
-        for row in rows:
-            colour = TIER_COLOURS.get(row.evidence_tier, TIER_COLOURS["."])
-            variant = f"{row.chrom}:{row.pos} {row.ref}>{row.alt}"
-            parts.append(
-                f"<tr><td><span class=\"tier\" style=\"background:{colour}\">{_e(row.evidence_tier)}</span>"
-                f"<div class=\"note\">{_e(row.tier_reasons)}</div></td><td>{_e(row.sample)}</td>"
-                f"<td>{_e(row.gene)}</td><td>{_e(variant)}<div class=\"note\">{_e(row.hgvs_c)}<br>"
-                f"{_e(row.hgvs_p)}</div></td><td>{_e(row.consequence)}</td>"
-                f"<td>{_e(row.genotype)} ({_e(row.zygosity)})</td><td>{_e(row.inheritance_flags)} "
-                f"{_e(row.confidence)}</td><td>{_e(explain(row))}</td></tr>")
-        parts.append("</table>")
-    else:
-        parts.append("<p>No variant in the panel regions.</p>")
-    parts.append("<h2>Genes with findings</h2>")
+           transcripts: dict[str, Transcript], not_covered: tuple[str, ...], notices: list[str]) -> str:
+    """The whole report as one HTML page; `summary` is ranked strongest first and keeps its order."""
+    ordered = strength_order(list(rows))
     by_gene: dict[str, list[ReportRow]] = {}
-    for row in rows:
+    for row in ordered:
         by_gene.setdefault(row.gene, []).append(row)
-    for gene in genes:
-        if gene.symbol in by_gene and gene.symbol in transcripts:
-            parts.append(_figure(gene, transcripts[gene.symbol], by_gene[gene.symbol]))
-    parts.append("<h2>Panel</h2><table><tr><th>gene</th><th>group</th><th>inheritance</th><th>transcript</th>"
-                 "<th>disorders</th></tr>")
-    parts += [f"<tr><td>{_e(g.symbol)}</td><td>{_e(g.group)}</td><td>{_e(', '.join(g.inheritance))}</td>"
-              f"<td>{_e(g.refseq)}</td><td>{_e(g.disorders)}</td></tr>" for g in genes]
-    parts.append("</table>")
-    if not_covered:
-        parts.append(f"<p>Not covered on this build (no transcript model): {_e(', '.join(not_covered))}.</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    figures = [figure(g, transcripts[g.symbol], by_gene[g.symbol]) for g in genes
+               if g.symbol in by_gene and g.symbol in transcripts]
+    return _environment().get_template("report.html.j2").render(
+        preamble=preamble, notices=notices, summary=summary, rules=rules(), findings=[finding(r) for r in ordered],
+        figures=figures, genes=genes, not_covered=not_covered, left=LEFT, right=RIGHT)
