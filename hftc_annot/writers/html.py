@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from typing import NamedTuple
@@ -96,14 +95,16 @@ def strength_order(rows: list[ReportRow]) -> list[ReportRow]:
 
 
 def _inheritance(row: ReportRow) -> list[str]:
-    """Each flag of the row in words with its confidence; repeats (one per compound-het pair) counted."""
+    """Each flag kind of the row in words with its confidence (the strongest pair's, with the number of pairs)."""
     if not row.inheritance_flags:
         return []
     words = []
-    for name, confidence, phase in zip(row.inheritance_flags.split(";"), row.confidence.split(";"),
+    for cell, confidence, phase in zip(row.inheritance_flags.split(";"), row.confidence.split(";"),
                                        row.phase_evidence.split(";"), strict=True):
-        words.append(f"{KINDS[name].candidate.format(phase=phase.replace('_', ' '))}: {confidence} confidence")
-    return [text if n == 1 else f"{text} ({n} pairs)" for text, n in Counter(words).items()]
+        name, _, pairs = cell.partition("(")  # 'AR_comphet(3 pairs)'
+        text = f"{KINDS[name].candidate.format(phase=phase.replace('_', ' '))}: {confidence} confidence"
+        words.append(f"{text} ({pairs.removesuffix(')')})" if pairs else text)
+    return words
 
 
 def _notes(row: ReportRow) -> list[Cell]:

@@ -8,6 +8,7 @@ Real alleles are ClinVar P/LP records of the shipped snapshot (IDs given); other
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,17 @@ def test_the_tsv_lists_each_flag_kind_once(tmp_path: Path) -> None:
         "AR_comphet(5 pairs)", "high", "multiallelic_trans")
     assert row["comphet_pair_id"] == "CH13,CH3,CH7,CH10,CH14"  # the multi-allelic trans pair first
     assert row["evidence"].endswith("(and 4 other candidate pairs)")
+
+
+def test_trio_html_puts_the_galnt3_findings_first(tmp_path: Path) -> None:
+    report = tmp_path / "trio.html"
+    assert run_cli(EXAMPLES / "trio.vcf", "--ped", EXAMPLES / "trio.ped", "-o", report).code == 0
+    html = report.read_text()
+    heads = re.findall(r'<li class="candidate[^>]*>\s*<div class="head"><span class="rank">(\d+)\.</span> '
+                       r"<strong>([^<]+)</strong> &middot;\s*<strong>([^<]+)</strong>: ([^<]+?) <", html)
+    assert [(rank, sample, gene, words) for rank, sample, gene, words in heads[:3]] == [
+        ("1", "CHILD", "GALNT3", "biallelic (homozygous)"),
+        ("2", "CHILD", "GALNT3", "biallelic (compound heterozygous, parental trans)"),
+        ("3", "CHILD", "PHEX", "de novo")]
+    assert html.index("Candidate diagnoses") < html.index("Findings")
+    assert "Warning: Protein effects not computed: no reference sequence" in html
