@@ -36,7 +36,7 @@ class Report:
         p = self.provenance
         return [("hftc-annot version", p.version), ("padding", f"{p.padding} bp"),
                 ("build", f"{p.build} ({p.build_reason})"), ("consequences", p.consequences),
-                ("knowledge", p.knowledge), ("evidence_tier", p.evidence_tier)]
+                ("qualifying", p.qualifying), ("knowledge", p.knowledge), ("evidence_tier", p.evidence_tier)]
 
 
 def _open(path: str):
@@ -135,8 +135,10 @@ def merge_reports(paths: list[str], output, command: str) -> int:
         merged=f"{len(reports)} reports ({', '.join(sorted(r.path for r in reports))})",
         build=first.build, build_reason=first.build_reason, panel_key="panel",
         panel=f"{len(genes)} genes (merged), padding {first.padding} bp", genes=tuple(genes), samples=tuple(samples),
-        consequences=first.consequences, protein_effects=first.protein_effects, knowledge=first.knowledge,
-        evidence_tier=first.evidence_tier)
+        consequences=first.consequences, knowledge=first.knowledge, evidence_tier=first.evidence_tier,
+        protein_effects=" | ".join(dict.fromkeys(r.provenance.protein_effects for r in reports
+                                                 if r.provenance.protein_effects)),
+        qualifying=first.qualifying)
     output.writelines(f"## {line}\n" for line in merged.to_lines())
     output.write("\t".join(COLUMNS) + "\n")
     rank = {s: i for i, s in enumerate(samples)}

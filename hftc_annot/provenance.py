@@ -27,6 +27,7 @@ class Provenance:
     samples: tuple[str, ...]
     consequences: str = ""
     protein_effects: str = ""
+    qualifying: str = ""
     knowledge: str = ""
     evidence_tier: str = ""
     merged: str = ""
@@ -54,6 +55,8 @@ class Provenance:
             lines.append(f"consequences: {self.consequences}")
         if self.protein_effects:
             lines.append(f"protein_effects: {self.protein_effects}")
+        if self.qualifying:
+            lines.append(f"qualifying: {self.qualifying}")
         if self.not_covered:
             lines.append(f"not covered on {self.build} (no transcript model): {', '.join(self.not_covered)}")
         lines += [f"{key}: {value}" for key, value in (("knowledge", self.knowledge),
@@ -88,6 +91,7 @@ class Provenance:
                    panel=fields[panel_key], genes=tuple(fields["genes"].split(",")) if fields["genes"] else (),
                    samples=tuple(samples.split(",")) if samples else (),
                    consequences=fields.get("consequences", ""), protein_effects=fields.get("protein_effects", ""),
+                   qualifying=fields.get("qualifying", ""),
                    knowledge=fields.get("knowledge", ""),
                    evidence_tier=fields.get("evidence_tier", ""), merged=fields.get("merged", ""),
                    not_covered=not_covered, build_check=fields.get("build_check", ""))

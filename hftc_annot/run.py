@@ -246,7 +246,7 @@ def _provenance(config: Config, vcf: VcfInput, build: str, evidence: BuildEviden
         build=build, build_reason="given with --build" if config.build != "auto" else "from " + evidence.reason,
         panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
         consequences=pipeline.consequence.describe(config.gff or "shipped MANE Select models"),
-        protein_effects=pipeline.consequence.protein_effects,
+        protein_effects=pipeline.consequence.protein_effects, qualifying=pipeline.inheritance.qualifying.describe(),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE)
 
@@ -401,8 +401,9 @@ def _temporary() -> str:
 
 def _vcf_writer(outputs: Outputs, kept_path: str, provenance: Provenance) -> VcfWriter:
     meta = {"version": provenance.version, "command": provenance.command, "build": provenance.build}
-    if provenance.build_check:
-        meta["build_check"] = provenance.build_check
+    meta |= {key: value for key, value in (("protein_effects", provenance.protein_effects),
+                                           ("qualifying", provenance.qualifying),
+                                           ("build_check", provenance.build_check)) if value}
     return VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), kept_path, meta)
 
 

@@ -78,8 +78,12 @@ def test_fasta_gives_protein_consequences_and_checks_ref(genome: dict, tmp: Path
     assert rows[0]["hgvs_c"] == expected.hgvs_c and rows[0]["hgvs_p"] == expected.hgvs_p != ""
     assert rows[0]["consequence"] == "&".join(expected.terms)
     assert rows[0]["codons"] == expected.codons and rows[0]["protein_position"] == "20"
-    assert rows[1]["consequence"] == "." and rows[1]["hgvs_c"] == "."  # REF disagrees with the FASTA
-    assert "REF differs from the reference FASTA; not annotated: 1 time (first at line" in result.err
+    # REF disagrees with the FASTA: the position's terms, no HGVS c., the protein effect unknown
+    assert (rows[1]["consequence"], rows[1]["impact"], rows[1]["hgvs_c"]) == ("coding_sequence_variant", "UNKNOWN", ".")
+    assert rows[1]["consequence_note"].endswith(": consequence from the position only; protein effect unknown")
+    assert rows[1]["consequence_note"].startswith("REF does not match the reference (REF ")
+    assert "REF differs from the reference FASTA; consequence from the position only: 1 time (first at line" \
+        in result.err
     assert "has no sequence (missing or all N) for 0" not in result.err
 
 

@@ -102,8 +102,9 @@ def genmod_models(vcf: Path, ped: Path, work: Path, family: str = "FAM1") -> dic
 
 
 def hftc_flags(vcf: Path, ped: Path, sample: str) -> dict[str, str]:
-    """variant label -> our inheritance_flags for `sample` (every variant reported for that sample)."""
-    result = run_cli(vcf, "--ped", ped, "-q")
+    """variant label -> our inheritance_flags for `sample` (every variant reported for that sample). genmod
+    considers every variant, so every allele qualifies here (--qualify all)."""
+    result = run_cli(vcf, "--ped", ped, "-q", "--qualify", "all")
     assert result.code == 0, result.err
     found: dict[str, str] = {}
     for row in table(result.out):

@@ -32,7 +32,7 @@ def test_exact_tsv_rows(tmp: Path) -> None:
     result = run_cli(path, "--qualify", "all")  # intronic alleles: flags only when every allele qualifies
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[11] == "\t".join(COLUMNS)
+    assert lines[12] == "\t".join(COLUMNS)
     intron9 = ["MANE Select", "intron_variant", "MODIFIER"]
     rows = data_rows(result.out)
     assert {tuple(row[20:27]) for row in rows} == {(".",) * 7}  # nothing known about these made-up alleles
@@ -100,6 +100,9 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         "## consequences: computed; transcripts: shipped MANE Select models; reference: none",
         "## protein_effects: not computed: no reference sequence; coding substitutions have impact UNKNOWN; give "
         "--fasta REF.fa or run 'hftc-annot reference install REF.fa'",
+        "## qualifying: protein-altering, splice, unknown protein effect, ClinVar P/LP or curated HFTC "
+        "(qualifying.tsv); population frequency at most AR 0.01, XLR 0.01, AD 0.001, XLD 0.001 "
+        "(frequency_limits.tsv)",
         "## knowledge: ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38); curated HFTC literature variants "
         "(hftc_known_variants.tsv, with confidence); population frequency from the input's INFO/gnomAD_AF",
         "## evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "

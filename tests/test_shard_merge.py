@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hftc_annot import __version__
 from hftc_annot.panel import load_panel, shard_genes
 
 from conftest import body, data_rows, run_cli
@@ -63,12 +64,12 @@ def test_merge_refuses_mixed_inputs(tmp: Path) -> None:
     assert run_cli(EXAMPLES / "grch37_exome.vcf", "-q", "-o", b37).code == 0
     assert run_cli(EXAMPLES / "single_exome.vcf.gz", "-q", "--genes", "GALNT3", "-o", other).code == 0
     older = tmp / "older.tsv"
-    older.write_text(single.read_text().replace("## hftc-annot 0.1.0", "## hftc-annot 0.0.9", 1))
+    older.write_text(single.read_text().replace(f"## hftc-annot {__version__}", "## hftc-annot 0.0.9", 1))
     vcf = tmp / "single.vcf.gz"
     assert run_cli(EXAMPLES / "single_exome.vcf.gz", "-q", "-o", vcf).code == 0
     cases = {
         (single, b37): "different build",
-        (single, older): "different hftc-annot version ('0.0.9' vs '0.1.0')",
+        (single, older): f"different hftc-annot version ('0.0.9' vs '{__version__}')",
         (single, other): "both report GALNT3 of the same input",
         (single, vcf): "cannot merge TSV reports with VCFs",
         (single, EXAMPLES / "trio.ped"): "not an hftc-annot TSV report",

@@ -121,7 +121,8 @@ class ConsequenceStage:
         record = item.record
         failure = self._ref_mismatch(record)
         if failure:
-            self._note_problem("REF differs from the reference FASTA; not annotated", record.where)
+            self._note_problem("REF differs from the reference FASTA; consequence from the position only",
+                               record.where)
         for finding in item.findings:
             if finding.gene is not None:
                 finding.effect = self._effect(finding, finding.gene.symbol, failure)
@@ -132,7 +133,7 @@ class ConsequenceStage:
             return Effect(None, note=f"no transcript model for {symbol}")
         t, rule = chosen
         if failure:
-            return Effect(None, rule, failure)
+            return _from_position(t, dataclasses.replace(finding.change, chrom=t.chrom), rule, failure)
         change = dataclasses.replace(finding.change, chrom=t.chrom)  # the VCF may say 2 where the models say chr2
         coding = self._coding.get(symbol)
         seq = self._seq if coding is not None else None
@@ -149,7 +150,18 @@ class ConsequenceStage:
         reference = self._seq.fetch(record.chrom, record.pos, record.end)
         if set(reference) <= {"N"} or reference == record.ref.upper():
             return ""
-        return f"REF does not match the reference (REF {record.ref}, reference {reference}): not annotated"
+        return f"REF does not match the reference (REF {record.ref}, reference {reference})"
+
+
+def _from_position(t: Transcript, change, rule: str, failure: str) -> Effect:
+    """The effect of an allele whose REF disagrees with the reference: location terms from its position only (no
+    HGVS c., which would name the wrong base); a CDS change has an unknown protein effect."""
+    consequence = predict(t, change, None, None)
+    if consequence is None:
+        return Effect(None, rule, failure)
+    note = f"{failure}: consequence from the position only" + \
+        ("; protein effect unknown" if consequence.protein_unknown else "")
+    return Effect(dataclasses.replace(consequence, hgvs_c=""), rule, note)
 
 
 def _without_sequence(consequence: Consequence, why: str) -> str:

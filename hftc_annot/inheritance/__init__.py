@@ -71,6 +71,7 @@ class InheritanceStage:
         self._index = {s: i for i, s in enumerate(samples)}
         self._build = build
         self._settings = settings
+        self.qualifying = settings.qualifying
         self._note = note_problem
         self._pending: list[Pending] = []
         self._occurrences: dict[str, list[Occurrence]] = defaultdict(list)

@@ -1,4 +1,4 @@
-"""Per-sample genotype facts for one qualifying ALT allele, as numpy arrays over samples, and quality gates."""
+"""Per-sample genotype facts for one ALT allele, as numpy arrays over samples, and quality gates."""
 
 from __future__ import annotations
 

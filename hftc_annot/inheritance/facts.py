@@ -27,7 +27,7 @@ NOT_GENOTYPED = Relative("", UNKNOWN_STATUS, Zygosity.MISSING, False)
 
 @dataclass(frozen=True, slots=True)
 class AlleleFacts:
-    """What the rules know about one sample at one qualifying ALT allele it carries.
+    """What the rules know about one sample at one ALT allele it carries (only a qualifying one earns flags).
 
     key: (record index, ALT number); label: the allele's HGVS c., else CHROM:POS REF>ALT; good: the sample's call
     passes the quality gates; siblings: the unaffected ones in the VCF; male: from the PED, else from a haploid

@@ -28,7 +28,7 @@ FLAG_KINDS = (
     FlagKind("AR_comphet", ("AR",), "biallelic (compound heterozygous, {phase})"),
     FlagKind("AD", ("AD",), "heterozygous in an autosomal dominant gene"),
     FlagKind("XL", ("XLD", "XLR"), "X-linked"),
-    FlagKind("de_novo", MODES, "de novo"),
+    FlagKind("de_novo", ("AD", "XLD", "XLR"), "de novo"),
 )
 KINDS = {kind.name: kind for kind in FLAG_KINDS}
 

@@ -54,6 +54,19 @@ class Qualifying:
     every_allele: bool = False
     max_af: float | None = None
 
+    def describe(self) -> str:
+        """The choice in words, for the report's preamble."""
+        if self.every_allele:
+            what = "every allele (--qualify all)"
+        else:
+            what = "protein-altering, splice, unknown protein effect, ClinVar P/LP or curated HFTC (qualifying.tsv)"
+        if self.max_af is not None:
+            return f"{what}; population frequency at most {self.max_af:g} (--max-af)"
+        if self.every_allele:
+            return what
+        limits = ", ".join(f"{mode} {limit:g}" for mode, limit in frequency_limits().items())
+        return f"{what}; population frequency at most {limits} (frequency_limits.tsv)"
+
     def qualifies(self, effect: Effect | None, known: Knowledge | None) -> bool:
         return self.every_allele or bool(reason(effect, known))
 

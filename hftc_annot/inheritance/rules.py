@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hftc_annot.inheritance.facts import AlleleFacts, Relative
-from hftc_annot.inheritance.flags import Flag, worse
+from hftc_annot.inheritance.flags import KINDS, Flag, worse
 from hftc_annot.inheritance.pedigree import AFFECTED, UNAFFECTED
 from hftc_annot.inheritance.phase import phase
 from hftc_annot.reader.genotypes import Zygosity
@@ -16,6 +16,7 @@ compound-het pairs are not listed for that sample and gene; a warning says so (u
 ONE_COPY = (Zygosity.HET, Zygosity.PARTIAL)
 """Diploid calls with one copy of the ALT seen: the heterozygous alleles that can pair (a partial call, 1/., too)."""
 X_MODES = ("XLD", "XLR")
+DE_NOVO_MODES = KINDS["de_novo"].modes
 MOTHER_OF_X_LINKED = {
     Zygosity.HET: "; mother heterozygous carrier",
     Zygosity.REF: "; mother homozygous reference (de novo?)",
@@ -85,14 +86,18 @@ def _in_x_linked_gene(allele: AlleleFacts) -> bool:
 
 
 def de_novo(allele: AlleleFacts) -> Flag | None:
-    """ALT in a child whose parents are both homozygous reference (full calls without this ALT): high when all
-    three calls pass the quality gates, medium when only the child's fails, low when a parent's fails."""
+    """ALT in a child whose parents are both homozygous reference (full calls without this ALT), in a gene with a
+    mode a new allele can cause (AD, XLD, XLR; in a recessive-only gene a de novo allele counts only as part of
+    a pair): high when all three calls pass the quality gates, else low."""
     father, mother = allele.father, allele.mother
     if father.zygosity is not Zygosity.REF or mother.zygosity is not Zygosity.REF:
         return None
+    if not set(allele.modes) & set(DE_NOVO_MODES):
+        return None
     solid = father.good and mother.good
-    confidence = "high" if solid and allele.good else "medium" if solid else "low"
-    detail = "both parents homozygous reference" + ("" if solid else " (a parent's genotype is low quality)")
+    confidence = "high" if solid and allele.good else "low"
+    detail = "both parents homozygous reference" + ("" if solid else " (a parent's genotype is low quality)") + \
+        ("" if allele.good else "; the child's genotype is below the quality gates")
     return Flag("de_novo", confidence, f"not found in either parent: {detail}")
 
 

@@ -151,7 +151,7 @@ def dominant_caveat(gene: Gene) -> str:
     dominant = [d for d in disorders(gene) if "AD" in d.modes]
     if not dominant or not all(d.caveat for d in dominant):
         return ""
-    return f"not every heterozygous variant causes {gene.symbol}'s dominant disorder" + \
+    return f"not every variant causes {gene.symbol}'s dominant disorder" + \
         ("s" if len(dominant) > 1 else "") + f" ({'; '.join(d.name for d in dominant)}): review"
 
 

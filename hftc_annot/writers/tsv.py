@@ -51,8 +51,7 @@ def write_json(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow], s
     """metadata (the preamble lines), the ranked summary (strongest first), columns, and rows as objects of text
     cells."""
     document = {"metadata": preamble,
-                "summary": [dict(zip(SUMMARY_COLUMNS, (*line[:6], line.others, *line[7:]), strict=True))
-                            for line in summary],
+                "summary": [dict(zip(SUMMARY_COLUMNS, line, strict=True)) for line in summary],
                 "columns": list(COLUMNS), "rows": [row._asdict() for row in rows]}
     json.dump(document, handle, indent=1, ensure_ascii=False)
     handle.write("\n")

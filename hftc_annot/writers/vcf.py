@@ -34,7 +34,7 @@ def vcf_mode(path: str) -> str:
 
 def _entry(finding: AlleleFinding, label: str) -> str:
     """One HFTC entry: the consequence fields (VEP's names), then the note, knowledge and evidence tier (the one
-    of a sample with an inheritance flag here, when any sample has one)."""
+    the strongest flag of any sample here gives; without flags, the tier without a pattern)."""
     effect, gene, known = finding.effect, finding.gene, finding.knowledge or Knowledge()
     c = effect.consequence if effect else None
     tier, reason = finding.tiers[best_confidence([f for flags in finding.flags.values() for f in flags])]

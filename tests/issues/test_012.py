@@ -215,7 +215,7 @@ def test_interpretation_names_a_dominant_disorder_of_particular_variants_with_it
     assert enpp1["AD"] == ("ENPP1's dominant disorder (Cole disease [OMIM:615522]) is caused by specific missense "
                            "variants in the somatomedin-B-like domains: review whether this variant is one of them")
     assert enpp1["AR_hom"].startswith("consistent with Arterial calcification, generalized, of infancy, 1")
-    assert dominant_caveat(GENES["ENPP1"]) == ("not every heterozygous variant causes ENPP1's dominant disorder "
+    assert dominant_caveat(GENES["ENPP1"]) == ("not every variant causes ENPP1's dominant disorder "
                                                "(Cole disease [OMIM:615522]): review")
     casr = interpretations(GENES["CASR"], ("AD", "AR"))  # FHH1 follows from loss of function, ADH1 does not
     assert casr["AD"] == ("consistent with Hyperparathyroidism, neonatal severe [OMIM:239200] (AD/AR); "
@@ -232,8 +232,7 @@ def test_a_heterozygous_allele_in_a_gene_of_particular_dominant_variants_is_low(
     [row] = table(run_cli(vcf).out)
     assert (row["inheritance_flags"], row["confidence"], row["evidence_tier"]) == ("AD", "low", "2")
     assert row["evidence"] == ("heterozygous in an autosomal dominant gene; no parental genotypes; not every "
-                               "heterozygous variant causes ENPP1's dominant disorder (Cole disease [OMIM:615522]): "
-                               "review")
+                               "variant causes ENPP1's dominant disorder (Cole disease [OMIM:615522]): review")
 
 
 def test_the_tsv_lists_each_flag_kind_once(tmp_path: Path) -> None:
@@ -257,3 +256,18 @@ def test_trio_html_puts_the_galnt3_findings_first(tmp_path: Path) -> None:
         ("3", "CHILD", "PHEX", "de novo")]
     assert html.index("Candidate diagnoses") < html.index("Findings")
     assert "Warning: Protein effects not computed: no reference sequence" in html
+
+
+def test_a_de_novo_allele_in_a_recessive_only_gene_is_no_standalone_finding(tmp_path: Path) -> None:
+    """ClinVar 7801, GALNT3 c.1626+1G>A (AR only), new in the child: no de novo flag, no 'consistent with', no
+    tier 1; in SLC20A2 (AD) a new allele is de novo, and low when the child's call is below the gates."""
+    ped = tmp_path / "trio.ped"
+    ped.write_text("F1\tKID\tDAD\tMUM\t2\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\n")
+    records = [f"chr2 165754626 . C T 50 PASS . {FORMAT} {HET} {REF} {REF}",
+               f"chr8 42417900 . G A 50 PASS . {FORMAT} {HET} {REF} {REF}",
+               f"chr8 42417950 . G A 50 PASS . {FORMAT} 0/1:3,3:6:10 {REF} {REF}"]
+    vcf = write_vcf(tmp_path / "in.vcf", records, samples=("KID", "DAD", "MUM"))
+    rows = {r["pos"]: r for r in table(run_cli(vcf, "--ped", ped).out) if r["sample"] == "KID"}
+    assert (rows["165754626"]["inheritance_flags"], rows["165754626"]["evidence_tier"]) == (".", "2")
+    assert (rows["42417900"]["inheritance_flags"], rows["42417900"]["confidence"]) == ("de_novo;AD", "high;high")
+    assert (rows["42417950"]["inheritance_flags"], rows["42417950"]["confidence"]) == ("de_novo;AD", "low;low")
