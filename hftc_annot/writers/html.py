@@ -5,9 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import cache
-from typing import NamedTuple
-
-import jinja2
+from typing import TYPE_CHECKING, NamedTuple
 
 from hftc_annot.consequence.terms import terms
 from hftc_annot.consequence.transcripts import Transcript
@@ -16,6 +14,9 @@ from hftc_annot.inheritance.flags import CONFIDENCE, KINDS
 from hftc_annot.knowledge.tiers import rules
 from hftc_annot.panel import Gene
 from hftc_annot.writers.rows import MISSING, ReportRow
+
+if TYPE_CHECKING:
+    import jinja2
 
 TIER_ORDER = ("1", "2", "3", MISSING)
 CORE = "core HFTC"
@@ -71,6 +72,8 @@ class Figure(NamedTuple):
 
 @cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # here, not at the top: only a run that writes HTML pays for the import
+
     return jinja2.Environment(loader=jinja2.PackageLoader("hftc_annot.writers", "templates"), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               keep_trailing_newline=True)
