@@ -26,8 +26,8 @@ class AlleleFinding:
     change: the allele in minimal form (1-based, canonical contig name).
     Filled by the stages: effect (consequence), frequency (population frequency), knowledge, calls (the samples
     carrying this ALT, None for a sites-only VCF), flags and segregation per sample index (inheritance), tiers
-    (evidence tier and reason, keyed by the best confidence of a sample's flags here; knowledge.tiers.NO_FLAG for
-    a sample without).
+    (evidence tier and reason for a sample whose pattern here does not fit / fits the gene's inheritance:
+    knowledge.tiers.fitting).
     """
 
     record: int
@@ -41,7 +41,7 @@ class AlleleFinding:
     calls: Carriers | None = None
     flags: dict[int, list[Flag]] = field(default_factory=dict)
     segregation: dict[int, str] = field(default_factory=dict)
-    tiers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    tiers: dict[bool, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def symbol(self) -> str:

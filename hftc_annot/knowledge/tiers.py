@@ -19,8 +19,6 @@ RARE = 0.01
 """Population frequency at or below which an allele counts as rare (an unknown frequency counts as rare)."""
 FITTING = "medium"
 """The lowest flag confidence with which a genotype pattern fits the gene's inheritance (the `fits` of tiers.tsv)."""
-NO_FLAG = ""
-"""The key of finding.tiers for a sample without an inheritance flag at the allele."""
 
 
 @dataclass(frozen=True)
@@ -52,30 +50,26 @@ class Facts:
     protein_unknown: bool = False
 
 
-def best_confidence(flags: list[Flag]) -> str:
-    """The highest confidence among a sample's flags at an allele (NO_FLAG without flags): the key of its tier."""
-    return min((f.confidence for f in flags), key=CONFIDENCE.index, default=NO_FLAG)
-
-
 def fits(confidence: str) -> bool:
     """Whether a flag of this confidence makes the genotype pattern fit the gene's inheritance."""
-    return confidence != NO_FLAG and CONFIDENCE.index(confidence) <= CONFIDENCE.index(FITTING)
+    return CONFIDENCE.index(confidence) <= CONFIDENCE.index(FITTING)
+
+
+def fitting(flags: list[Flag]) -> bool:
+    """Whether any of a sample's flags at an allele makes its pattern fit: the key of its tier."""
+    return any(fits(f.confidence) for f in flags)
 
 
 def allele_tiers(terms: tuple[str, ...], known, core_gene: bool, rare_limit: float = RARE,
-                 protein_unknown: bool = False) -> dict[str, tuple[str, str]]:
-    """(tier, reason) of one allele in one gene, keyed by the best confidence of a sample's flags there (NO_FLAG
-    for a sample without); `known` is the allele's Knowledge."""
+                 protein_unknown: bool = False) -> dict[bool, tuple[str, str]]:
+    """(tier, reason) of one allele in one gene for a sample whose pattern does not fit (False) and fits (True)
+    the gene's inheritance (see `fitting`); `known` is the allele's Knowledge."""
     try:
         af = float(known.population_af) if known.population_af else None
     except ValueError:
         af = None
-    out = {}
-    for confidence in (NO_FLAG, *CONFIDENCE):
-        facts = Facts(terms, known.clinvar_significance, known.clinvar_stars, core_gene, af, fits(confidence),
-                      protein_unknown)
-        out[confidence] = tier(facts, rare_limit)
-    return out
+    return {fit: tier(Facts(terms, known.clinvar_significance, known.clinvar_stars, core_gene, af, fit,
+                            protein_unknown), rare_limit) for fit in (False, True)}
 
 
 def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
@@ -95,7 +89,7 @@ def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
 
 
 class TierStage:
-    """Gives each finding its evidence tier and reason for each best flag confidence a sample may have there."""
+    """Gives each finding its evidence tier and reason for a sample whose pattern there fits and does not fit."""
 
     def __init__(self, rare_limit: float = RARE) -> None:
         self._rare = rare_limit

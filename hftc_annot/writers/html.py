@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from hftc_annot.consequence.terms import terms
+from hftc_annot.consequence.terms import UNKNOWN, terms
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.inheritance import SummaryLine
 from hftc_annot.inheritance.flags import CONFIDENCE, KINDS
+from hftc_annot.inheritance.summary import TIER_ORDER
 from hftc_annot.knowledge.tiers import rules
 from hftc_annot.panel import Gene
 from hftc_annot.writers.rows import MISSING, ReportRow
@@ -18,7 +19,6 @@ from hftc_annot.writers.rows import MISSING, ReportRow
 if TYPE_CHECKING:
     import jinja2
 
-TIER_ORDER = ("1", "2", "3", MISSING)
 CORE = "core HFTC"
 FIGURE_WIDTH, LEFT, RIGHT = 900, 20, 880
 """The gene figure's least width and the x of its 5' and 3' ends (SVG units); a figure is widened when a label
@@ -135,7 +135,7 @@ def _notes(row: ReportRow) -> list[Cell]:
 def finding(row: ReportRow) -> Finding:
     """One report row prepared for the template."""
     shown = _blank(row)
-    return Finding(shown, shown.consequence.replace("&", ", "), shown.impact == "UNKNOWN", _inheritance(shown),
+    return Finding(shown, shown.consequence.replace("&", ", "), shown.impact == UNKNOWN, _inheritance(shown),
                    _notes(shown))
 
 

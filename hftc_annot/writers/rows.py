@@ -17,7 +17,7 @@ from hftc_annot.consequence import Effect
 from hftc_annot.inheritance import Flag
 from hftc_annot.inheritance.flags import strength
 from hftc_annot.knowledge import Knowledge
-from hftc_annot.knowledge.tiers import best_confidence
+from hftc_annot.knowledge.tiers import fitting
 from hftc_annot.model import AlleleFinding, PanelRecord
 from hftc_annot.panel import contig_rank
 from hftc_annot.reader.genotypes import Call
@@ -173,7 +173,7 @@ class ReportRows:
             for call in finding.calls if finding.calls is not None else (None,):
                 sample = call.sample if call is not None else -1
                 flags = finding.flags.get(sample, [])
-                rank, reason = finding.tiers[best_confidence(flags)]
+                rank, reason = finding.tiers[fitting(flags)]
                 row = (*prefix, *call_cells(call, self._samples), record.filter_text,
                        *flag_cells(flags, finding.segregation.get(sample, "")), rank, reason or MISSING, note)
                 key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9", finding.symbol,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hftc_annot.inheritance import Candidate, SummaryLine
 from hftc_annot.inheritance.summary import rank
+from hftc_annot.knowledge.tiers import fits
 from hftc_annot.model import PanelRecord
 
 
@@ -12,7 +13,7 @@ class SummaryRanking:
     """A writer of no rows: collects, per flagged (record, ALT, gene), the tiers the ranking needs."""
 
     def __init__(self) -> None:
-        self._tiers: dict[tuple[int, int, str], dict[str, tuple[str, str]]] = {}
+        self._tiers: dict[tuple[int, int, str], dict[bool, tuple[str, str]]] = {}
 
     def write(self, item: PanelRecord) -> int:
         for finding in item.findings:
@@ -22,4 +23,4 @@ class SummaryRanking:
 
     def lines(self, candidates: list[Candidate]) -> list[SummaryLine]:
         """The summary lines of the run's candidates, strongest first."""
-        return rank(candidates, lambda allele, gene, confidence: self._tiers[(*allele, gene)][confidence][0])
+        return rank(candidates, lambda allele, gene, confidence: self._tiers[(*allele, gene)][fits(confidence)][0])

@@ -8,7 +8,7 @@ import cyvcf2
 import numpy as np
 
 from hftc_annot.knowledge import Knowledge
-from hftc_annot.knowledge.tiers import best_confidence
+from hftc_annot.knowledge.tiers import fitting
 from hftc_annot.model import AlleleFinding, PanelRecord
 
 INFO_ID = "HFTC"
@@ -37,7 +37,7 @@ def _entry(finding: AlleleFinding, label: str) -> str:
     the strongest flag of any sample here gives; without flags, the tier without a pattern)."""
     effect, gene, known = finding.effect, finding.gene, finding.knowledge or Knowledge()
     c = effect.consequence if effect else None
-    tier, reason = finding.tiers[best_confidence([f for flags in finding.flags.values() for f in flags])]
+    tier, reason = finding.tiers[fitting([f for flags in finding.flags.values() for f in flags])]
     consequence = [finding.alt, "&".join(c.terms) if c else "", c.impact if c else ""]
     transcript = [gene.symbol, gene.hgnc_id, gene.ensembl_transcript, gene.refseq] if gene else [label, "", "", ""]
     fields = [c.exon, c.intron, c.hgvs_c, c.hgvs_p, c.cdna_position, c.cds_position, c.protein_position,
