@@ -6,19 +6,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hftc_annot.inheritance.calls import Occurrence
-from hftc_annot.inheritance.pedigree import AFFECTED, UNAFFECTED, UNKNOWN_STATUS, Individual, Pedigree
+from hftc_annot.inheritance.pedigree import (
+    AFFECTED,
+    FEMALE,
+    MALE,
+    UNAFFECTED,
+    UNKNOWN_STATUS,
+    Individual,
+    Pedigree,
+)
 from hftc_annot.reader.genotypes import ZYGOSITY_BY_CODE, Zygosity
 
 
 @dataclass(frozen=True, slots=True)
 class Relative:
-    """A relative's call at one allele; status is the PED's (pedigree.AFFECTED, UNAFFECTED or UNKNOWN_STATUS)
-    and good says whether the call passes the quality gates. A partial call (1/.) carries the ALT."""
+    """A relative's call at one allele; status is the PED's (pedigree.AFFECTED, UNAFFECTED or UNKNOWN_STATUS),
+    good says whether the call passes the quality gates, male comes from the PED, else from a haploid call. A
+    partial call (1/.) carries the ALT. phased, haplotype, phase_set, with_other_alt: the relative's own phase, as
+    in AlleleFacts."""
 
     name: str
     status: int
     zygosity: Zygosity
     good: bool
+    male: bool = False
+    phased: bool = False
+    haplotype: int = -1
+    phase_set: float | None = None
+    with_other_alt: bool = False
 
 
 NOT_GENOTYPED = Relative("", UNKNOWN_STATUS, Zygosity.MISSING, False)
@@ -70,15 +85,20 @@ def segregation_text(members: list[tuple[str, Zygosity]]) -> str:
 
 @dataclass(frozen=True)
 class Kin:
-    """A relative in the VCF: sample name and index, and PED status."""
+    """A relative in the VCF: sample name and index, PED status and sex."""
 
     name: str
     index: int
     status: int
+    sex: int
 
     def at(self, o: Occurrence) -> Relative:
         """This relative's call at an allele."""
-        return Relative(self.name, self.status, ZYGOSITY_BY_CODE[o.zygosity[self.index]], bool(o.good[self.index]))
+        i = self.index
+        male = self.sex == MALE if self.sex in (MALE, FEMALE) else bool(o.haploid[i])
+        return Relative(self.name, self.status, ZYGOSITY_BY_CODE[o.zygosity[i]], bool(o.good[i]), male,
+                        bool(o.phased[i]), int(o.slot[i]), None if o.phase_set is None else float(o.phase_set[i]),
+                        bool(o.multiallelic_partner[i]))
 
 
 @dataclass(frozen=True)
@@ -98,7 +118,7 @@ def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
     person = pedigree.get(sample)
 
     def kin(name: str | None) -> Kin | None:
-        return Kin(name, index[name], pedigree.get(name).status) if name in index else None
+        return Kin(name, index[name], pedigree.get(name).status, pedigree.get(name).sex) if name in index else None
 
     siblings = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == UNAFFECTED)
     status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 from hftc_annot.inheritance.facts import AlleleFacts
 
@@ -34,16 +35,37 @@ class Phase:
     reason: str
 
 
+READ_BACKED = {PhaseKind.MULTIALLELIC_TRANS: "in trans: one multi-allelic genotype carries both",
+               PhaseKind.PHASED_TRANS: "in trans on the phased haplotypes",
+               PhaseKind.PHASED_CIS: "in cis on the phased haplotypes"}
+
+
+class Calls(Protocol):
+    """One person's calls at an allele, as far as their own phase goes (AlleleFacts, or a relative's call)."""
+
+    phased: bool
+    haplotype: int
+    phase_set: float | None
+    with_other_alt: bool
+
+
 def phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
     """The strongest evidence, in this order: one multi-allelic genotype holding both ALTs (trans, high); read-backed
     or statistical phasing, both phased in the same phase set (trans high, or cis); else the parents."""
-    if a.key[0] == b.key[0] and a.with_other_alt:
-        return Phase(PhaseKind.MULTIALLELIC_TRANS, "high", "in trans: one multi-allelic genotype carries both")
-    if a.phased and b.phased and a.haplotype >= 0 and b.haplotype >= 0 and _same_block(a.phase_set, b.phase_set):
-        if a.haplotype != b.haplotype:
-            return Phase(PhaseKind.PHASED_TRANS, "high", "in trans on the phased haplotypes")
-        return Phase(PhaseKind.PHASED_CIS, "high", "in cis on the phased haplotypes")
+    kind = own_phase(a, b, a.key[0] == b.key[0])
+    if kind:
+        return Phase(kind, "high", READ_BACKED[kind])
     return parental_phase(a, b)
+
+
+def own_phase(a: Calls, b: Calls, same_record: bool) -> PhaseKind | None:
+    """What one person's own calls at two alleles say: a multi-allelic genotype holding both (trans), both phased in
+    one phase set (trans or cis); None when they say nothing."""
+    if same_record and a.with_other_alt:
+        return PhaseKind.MULTIALLELIC_TRANS
+    if a.phased and b.phased and a.haplotype >= 0 and b.haplotype >= 0 and _same_block(a.phase_set, b.phase_set):
+        return PhaseKind.PHASED_TRANS if a.haplotype != b.haplotype else PhaseKind.PHASED_CIS
+    return None
 
 
 def _same_block(first: float | None, second: float | None) -> bool:

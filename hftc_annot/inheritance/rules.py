@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from hftc_annot.inheritance import relatives
 from hftc_annot.inheritance.facts import AlleleFacts, Relative
 from hftc_annot.inheritance.flags import KINDS, Flag, worse
-from hftc_annot.inheritance.pedigree import AFFECTED, UNAFFECTED
+from hftc_annot.inheritance.pedigree import AFFECTED
 from hftc_annot.inheritance.phase import phase
 from hftc_annot.reader.genotypes import Zygosity
 
@@ -16,6 +17,7 @@ compound-het pairs are not listed for that sample and gene; a warning says so (u
 ONE_COPY = (Zygosity.HET, Zygosity.PARTIAL)
 """Diploid calls with one copy of the ALT seen: the heterozygous alleles that can pair (a partial call, 1/., too)."""
 X_MODES = ("XLD", "XLR")
+MALE_HETEROZYGOUS_ON_X = "heterozygous call in a male on chrX outside the pseudo-autosomal regions (sex or call error?)"
 DE_NOVO_MODES = KINDS["de_novo"].modes
 MOTHER_OF_X_LINKED = {
     Zygosity.HET: "; mother heterozygous carrier",
@@ -57,7 +59,7 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
         for rule in X_LINKED_RULES if _in_x_linked_gene(allele) else AUTOSOMAL_RULES:
             flag = rule(allele)
             if flag and within(allele, flag.name):
-                out.append((allele, flag))
+                out.append((allele, _as_called_on_x(allele, flag)))
     hets = [a for a in pairable(alleles) if within(a, "AR_comphet")]
     if len(hets) <= MAX_PAIRING:
         for i, a in enumerate(hets):
@@ -81,6 +83,13 @@ def male_heterozygous_on_x(allele: AlleleFacts) -> bool:
     return allele.x_linked and allele.male and allele.zygosity in ONE_COPY
 
 
+def _as_called_on_x(allele: AlleleFacts, flag: Flag) -> Flag:
+    """A male's flag from a heterozygous call outside the PARs is low: his sex or the call is doubtful."""
+    if not male_heterozygous_on_x(allele):
+        return flag
+    return replace(flag, confidence="low", evidence=flag.evidence + "; " + MALE_HETEROZYGOUS_ON_X)
+
+
 def _in_x_linked_gene(allele: AlleleFacts) -> bool:
     return allele.x_linked and any(mode in X_MODES for mode in allele.modes)
 
@@ -88,7 +97,8 @@ def _in_x_linked_gene(allele: AlleleFacts) -> bool:
 def de_novo(allele: AlleleFacts) -> Flag | None:
     """ALT in a child whose parents are both homozygous reference (full calls without this ALT), in a gene with a
     mode a new allele can cause (AD, XLD, XLR; in a recessive-only gene a de novo allele counts only as part of
-    a pair): high when all three calls pass the quality gates, else low."""
+    a pair): high when all three calls pass the quality gates, else low; low when an unaffected sibling carries
+    it too."""
     father, mother = allele.father, allele.mother
     if father.zygosity is not Zygosity.REF or mother.zygosity is not Zygosity.REF:
         return None
@@ -98,14 +108,16 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     confidence = "high" if solid and allele.good else "low"
     detail = "both parents homozygous reference" + ("" if solid else " (a parent's genotype is low quality)") + \
         ("" if allele.good else "; the child's genotype is below the quality gates")
-    return Flag("de_novo", confidence, f"not found in either parent: {detail}")
+    against = relatives.carriers(allele, "germline mosaicism in a parent?")
+    return Flag("de_novo", relatives.lowered(confidence, against), f"not found in either parent: {detail}" +
+                _notes(against))
 
 
 def ar_hom(allele: AlleleFacts) -> Flag | None:
     """Homozygous ALT in an AR gene. High when both parents are heterozygous carriers; medium for a singleton, or
     with a parent not genotyped or only partly called (1/.: a carrier who may be homozygous); low when a parent is
-    homozygous reference, an unaffected parent or sibling is homozygous too, or the call fails the quality gates.
-    An affected homozygous parent is noted (pseudo-dominance)."""
+    homozygous reference or the call fails the quality gates. A relative homozygous too lowers it (relatives.py);
+    an affected homozygous parent is noted (pseudo-dominance)."""
     if "AR" not in allele.modes or allele.zygosity is not Zygosity.HOM_ALT:
         return None
     confidence = "high" if allele.good else "low"
@@ -120,81 +132,78 @@ def ar_hom(allele: AlleleFacts) -> Flag | None:
         for role, parent in parents.items():
             floor, note = _parent_of_homozygote(role, parent)
             confidence = worse(confidence, floor)
-            notes.append(note)
-    for sibling in allele.siblings:
-        if sibling.zygosity is Zygosity.HOM_ALT:
-            confidence = worse(confidence, "low")
-            notes.append(f"unaffected sibling {sibling.name} is homozygous too")
-    if not allele.good:
-        notes.append("genotype below the quality gates")
-    return Flag("AR_hom", confidence, "homozygous; " + "; ".join(notes))
+            notes += [note] if note else []
+    against = relatives.homozygous(allele)
+    notes += [c.note for c in against] + ([] if allele.good else ["genotype below the quality gates"])
+    return Flag("AR_hom", relatives.lowered(confidence, against), "homozygous; " + "; ".join(notes))
 
 
 def _parent_of_homozygote(role: str, parent: Relative) -> tuple[str, str]:
-    """(the confidence it allows, a note) for one parent of a homozygous sample."""
+    """(the confidence it allows, a note) for one parent of a homozygous sample; a homozygous parent who is not
+    affected is left to relatives.homozygous."""
     if parent.zygosity is Zygosity.MISSING:
         return "medium", f"{role}'s genotype not available"
-    if parent.zygosity is Zygosity.HET:
+    if parent.zygosity in (Zygosity.HET, Zygosity.HEMI):
         return "high", f"{role} heterozygous carrier"
     if parent.zygosity is Zygosity.REF:
         return "low", f"{role} homozygous reference (deletion of the other allele or uniparental disomy?)"
     if parent.zygosity is Zygosity.PARTIAL:
         return "medium", f"{role} carries it (the other allele is not called)"
-    if parent.status == UNAFFECTED:
-        return "low", f"unaffected {role} is homozygous too"
-    return "high", f"affected {role} is homozygous too (pseudo-dominance)"
+    if parent.status == AFFECTED:
+        return "high", f"affected {role} is homozygous too (pseudo-dominance)"
+    return "high", ""
 
 
 def compound_het(a: AlleleFacts, b: AlleleFacts) -> Flag | None:
     """Two heterozygous alleles of one AR gene (the caller gives the pair its id), with the confidence of their
-    phase evidence; None when they are in cis. Low when a call fails the quality gates or an unaffected sibling
-    carries both."""
+    phase evidence; None when they are in cis. Low when a call fails the quality gates; a relative who is not
+    affected and carries both (not in cis) or is homozygous for one lowers it (relatives.py)."""
     evidence = phase(a, b)
     if evidence.kind.cis:
         return None
     confidence, reason = evidence.confidence, evidence.reason
     if not (a.good and b.good):
         confidence, reason = "low", reason + "; a genotype is below the quality gates"
-    for sibling_a, sibling_b in zip(a.siblings, b.siblings, strict=True):
-        if sibling_a.zygosity.carries and sibling_b.zygosity.carries:
-            confidence = "low"
-            reason += f"; unaffected sibling {sibling_a.name} carries both"
-    return Flag("AR_comphet", confidence, f"two heterozygous variants in {a.gene} ({a.label}, {b.label}), {reason}",
+    against = relatives.pair(a, b)
+    return Flag("AR_comphet", relatives.lowered(confidence, against),
+                f"two heterozygous variants in {a.gene} ({a.label}, {b.label}), {reason}" + _notes(against),
                 evidence.kind.value)
 
 
 def x_linked(allele: AlleleFacts) -> Flag | None:
     """On chrX outside the PARs in an XLD or XLR gene: any ALT in a male (hemizygous); a heterozygous female in an
-    XLD gene (medium at best); a homozygous female in an XLR gene. Low when the call fails the quality gates."""
+    XLD gene (medium at best); a homozygous female. Low when the call fails the quality gates; a male relative
+    with the ALT, a homozygous female relative, or in a dominant-only gene a heterozygous one lowers it unless
+    affected (relatives.py). The mother's call ends the evidence unless she is among those."""
     if not _in_x_linked_gene(allele):
         return None
-    quality = "high" if allele.good else "low"
-    origin = MOTHER_OF_X_LINKED[allele.mother.zygosity]
+    confidence = "high" if allele.good else "low"
     if allele.male:
-        return Flag("XL", quality, "hemizygous in a male (X-linked)" + origin)
-    if "XLD" in allele.modes and allele.zygosity in (Zygosity.HET, Zygosity.HEMI, Zygosity.PARTIAL):
-        return Flag("XL", worse(quality, "medium"), "heterozygous female in an X-linked dominant gene" + origin)
-    if "XLR" in allele.modes and allele.zygosity is Zygosity.HOM_ALT:
-        return Flag("XL", quality, "homozygous female in an X-linked recessive gene" + origin)
-    return None
+        what = "hemizygous in a male" if allele.zygosity in (Zygosity.HEMI, Zygosity.HOM_ALT) else "in a male"
+        evidence = f"{what} (X-linked)"
+    elif "XLD" in allele.modes and allele.zygosity in ONE_COPY + (Zygosity.HEMI,):
+        confidence, evidence = worse(confidence, "medium"), "heterozygous female in an X-linked dominant gene"
+    elif allele.zygosity is Zygosity.HOM_ALT:
+        evidence = "homozygous female in an X-linked " + ("recessive" if "XLR" in allele.modes else "dominant") + \
+            " gene"
+    else:
+        return None
+    against = relatives.x_linked(allele)
+    origin = "" if any(c.by is allele.mother for c in against) else MOTHER_OF_X_LINKED[allele.mother.zygosity]
+    return Flag("XL", relatives.lowered(confidence, against), evidence + origin + _notes(against))
 
 
 def dominant(allele: AlleleFacts) -> Flag | None:
-    """ALT in an AD gene: high when inherited from an affected parent or absent from both parents (de novo); low
-    when an unaffected or unknown-status parent or an unaffected sibling carries it, the call fails the quality
-    gates, or the gene's dominant disorders need particular variants (the caveat says which); medium without
-    parental genotypes."""
+    """ALT in an AD gene: high when inherited from an affected parent or absent from both parents (de novo);
+    medium without parental genotypes; low when the call fails the quality gates or the gene's dominant disorders
+    need particular variants (the caveat says which). A parent or sibling who is not affected and carries it lowers
+    it (relatives.py)."""
     if "AD" not in allele.modes:
         return None
     confidence = "high" if allele.good else "low"
-    notes = []
-    for role, parent in (("father", allele.father), ("mother", allele.mother)):
-        if parent.zygosity.carries and parent.status == AFFECTED:
-            notes.append(f"inherited from the affected {role}")
-        elif parent.zygosity.carries:
-            confidence = worse(confidence, "low")
-            kind = "unaffected" if parent.status == UNAFFECTED else "unknown-status"
-            notes.append(f"also carried by the {kind} {role} (reduced penetrance?)")
+    notes = [f"inherited from the affected {role}" for role, parent in (("father", allele.father),
+                                                                         ("mother", allele.mother))
+             if parent.zygosity.carries and parent.status == AFFECTED]
     in_father, in_mother = allele.father.zygosity.carries, allele.mother.zygosity.carries
     if in_father is False and in_mother is False:
         notes.append("absent from both parents (de novo)")
@@ -205,15 +214,16 @@ def dominant(allele: AlleleFacts) -> Flag | None:
         confidence = worse(confidence, "medium")
         notes.append(f"absent from the {'father' if in_father is False else 'mother'}; the other parent is not "
                      "genotyped")
-    for sibling in allele.siblings:
-        if sibling.zygosity.carries:
-            confidence = worse(confidence, "low")
-            notes.append(f"unaffected sibling {sibling.name} carries it too")
+    against = relatives.carriers(allele, "reduced penetrance?")
     if allele.dominant_caveat:
-        confidence = worse(confidence, "low")
-        notes.append(allele.dominant_caveat)
+        against.append(relatives.Contradiction("low", allele.dominant_caveat))
     zygosity = "homozygous" if allele.zygosity is Zygosity.HOM_ALT else "heterozygous"
-    return Flag("AD", confidence, f"{zygosity} in an autosomal dominant gene" + "".join(f"; {n}" for n in notes))
+    return Flag("AD", relatives.lowered(confidence, against),
+                f"{zygosity} in an autosomal dominant gene" + "".join(f"; {n}" for n in notes) + _notes(against))
+
+
+def _notes(against: list[relatives.Contradiction]) -> str:
+    return "".join(f"; {c.note}" for c in against)
 
 
 AUTOSOMAL_RULES = (de_novo, ar_hom, dominant)

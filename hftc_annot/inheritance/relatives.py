@@ -1,0 +1,113 @@
+"""What the calls of relatives who are not known to be affected do to a flag: the README's table of relatives'
+effects, one check per flag kind, each listing the calls that contradict the flag and how far they lower it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from hftc_annot.inheritance.facts import AlleleFacts, Relative
+from hftc_annot.inheritance.flags import worse
+from hftc_annot.inheritance.pedigree import UNAFFECTED, UNKNOWN_STATUS
+from hftc_annot.inheritance.phase import own_phase
+from hftc_annot.reader.genotypes import Zygosity
+
+FLOOR = {UNAFFECTED: "low", UNKNOWN_STATUS: "medium"}
+"""How far a contradicting call lowers a flag, by the relative's PED status. An affected relative never contradicts;
+one of unknown status (PED phenotype 0/-9) may be affected, so lowers to medium only."""
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A call that speaks against a flag: the confidence it leaves at most, why in words, and whose call it is
+    (None for what is not a relative's call, such as a dominant caveat)."""
+
+    floor: str
+    note: str
+    by: Relative | None = None
+
+
+@dataclass(frozen=True)
+class Other:
+    """A relative who is not known to be affected, as the evidence names them ('unaffected father', 'unaffected
+    sister S2', 'mother of unknown status'), with their call and whether they are male."""
+
+    who: str
+    call: Relative
+    male: bool
+
+    @property
+    def floor(self) -> str:
+        return FLOOR[self.call.status]
+
+
+def others(allele: AlleleFacts) -> Iterator[Other]:
+    """The parents who are not affected (not genotyped ones too: their calls are missing) and the unaffected
+    siblings, in that order; a sibling is a brother or sister on chrX (sex from the PED, else a haploid call)."""
+    for role, parent in (("father", allele.father), ("mother", allele.mother)):
+        if parent.status in FLOOR:
+            who = f"unaffected {role}" if parent.status == UNAFFECTED else f"{role} of unknown status"
+            yield Other(who, parent, role == "father")
+    for sibling in allele.siblings:
+        word = ("brother" if sibling.male else "sister") if allele.x_linked else "sibling"
+        yield Other(f"unaffected {word} {sibling.name}", sibling, sibling.male)
+
+
+def lowered(confidence: str, contradictions: list[Contradiction]) -> str:
+    """The confidence left after the contradictions."""
+    for contradiction in contradictions:
+        confidence = worse(confidence, contradiction.floor)
+    return confidence
+
+
+def homozygous(allele: AlleleFacts) -> list[Contradiction]:
+    """AR_hom: a parent or sibling homozygous too (a parent's other calls are the rule's own evidence)."""
+    return [Contradiction(o.floor, f"{o.who} is homozygous too", o.call) for o in others(allele)
+            if o.call.zygosity is Zygosity.HOM_ALT]
+
+
+def carriers(allele: AlleleFacts, question: str) -> list[Contradiction]:
+    """AD and de_novo: a parent or sibling who carries the allele; `question` is the explanation asked after an
+    unaffected carrier ('reduced penetrance?')."""
+    return [Contradiction(o.floor, f"also carried by the {o.who}" + (f" ({question})" if o.floor == "low" else ""),
+                          o.call) for o in others(allele) if o.call.zygosity.carries]
+
+
+def pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]:
+    """AR_comphet: a parent or sibling who carries both alleles, unless their own phase puts them in cis, or who is
+    homozygous for one of them."""
+    found = []
+    for first, second in zip(others(a), others(b), strict=True):
+        at_a, at_b = first.call, second.call
+        if at_a.zygosity.carries and at_b.zygosity.carries:
+            kind = own_phase(at_a, at_b, a.key[0] == b.key[0])
+            if kind and kind.cis:
+                continue
+            if Zygosity.HOM_ALT in (at_a.zygosity, at_b.zygosity):
+                how = "in trans (homozygous for one)"
+            else:
+                how = "in trans" if kind else "(phase unknown)"
+            found.append(Contradiction(first.floor, f"{first.who} carries both {how}", at_a))
+        elif at_a.zygosity is Zygosity.HOM_ALT or at_b.zygosity is Zygosity.HOM_ALT:
+            label = a.label if at_a.zygosity is Zygosity.HOM_ALT else b.label
+            found.append(Contradiction(first.floor, f"{first.who} is homozygous for {label}", at_a))
+    return found
+
+
+def x_linked(allele: AlleleFacts) -> list[Contradiction]:
+    """XL: a male relative with the ALT (hemizygous), a female relative homozygous for it, and in a gene with no
+    recessive X-linked mode a heterozygous female relative."""
+    dominant_only = "XLR" not in allele.modes
+    found = []
+    for o in others(allele):
+        zygosity = o.call.zygosity
+        if not zygosity.carries:
+            continue
+        if o.male:
+            found.append(Contradiction(o.floor, f"{o.who} is hemizygous for it", o.call))
+        elif zygosity is Zygosity.HOM_ALT:
+            found.append(Contradiction(o.floor, f"{o.who} is homozygous for it", o.call))
+        elif dominant_only:
+            question = " (reduced penetrance?)" if o.floor == "low" else ""
+            found.append(Contradiction(o.floor, f"{o.who} is heterozygous for it{question}", o.call))
+    return found
