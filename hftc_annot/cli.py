@@ -111,7 +111,9 @@ def _summary_line(summary: Summary) -> str:
               help="compute them, or take the input's VEP CSQ / SnpEff ANN / bcftools BCSQ entry for the MANE "
                    "transcript.")
 @click.option("--ped", type=click.Path(dir_okay=False), metavar="PED",
-              help="6-column pedigree (family, id, father, mother, sex 1/2/0, phenotype 1/2/0/-9).")
+              help="6-column pedigree (family, id, father, mother, sex 1/2/0 or male/M/female/F/unknown, "
+                   "phenotype 2/1/0/-9 or affected/unaffected/unknown); tab- or space-separated, with header, "
+                   "comments, CRLF and BOM allowed.")
 @click.option("--affected", multiple=True, metavar="NAMES", help="Samples to treat as affected (comma-separated).")
 @click.option("--inheritance", "modes", multiple=True, metavar="GENE=MODE",
               help="Override a gene's modes (AR, AD, XLD, XLR; several comma-separated); repeatable.")

@@ -35,3 +35,12 @@ def open_text(path: str) -> TextIO:
         return open(path)
     except OSError as exc:
         raise InputError(path, f"cannot read ({exc.strerror})") from None
+
+
+def read_bytes(path: str) -> bytes:
+    """A user's file, whole; failure is an InputError naming it."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror})") from None

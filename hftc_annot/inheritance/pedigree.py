@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from hftc_annot.errors import InputError, UsageError, open_text
+from hftc_annot.errors import InputError, UsageError, read_bytes
 
 MALE, FEMALE, UNKNOWN_SEX = 1, 2, 0
 AFFECTED, UNAFFECTED, UNKNOWN_STATUS = 2, 1, 0
-_MISSING_PARENT = {"0", ".", ""}
+_SEX_WORDS = {MALE: ("1", "male", "M"), FEMALE: ("2", "female", "F"),
+              UNKNOWN_SEX: ("0", "-9", "-1", "unknown", "other")}
+_STATUS_WORDS = {AFFECTED: ("2", "affected"), UNAFFECTED: ("1", "unaffected"),
+                 UNKNOWN_STATUS: ("0", "-9", "unknown", "missing")}
+_SEX = {word.lower(): code for code, words in _SEX_WORDS.items() for word in words}
+_STATUS = {word.lower(): code for code, words in _STATUS_WORDS.items() for word in words}
+_VAGUE_SEX = "other"  # a sex that is known but neither male nor female: unknown here, with a warning
+_MISSING_PARENT = {"0", "-9", ".", ""}
+# Header words per column, lower case with everything but letters removed ("Family ID" -> "familyid").
+_HEADER = ({"fid", "family", "familyid", "famid"},
+           {"iid", "individual", "individualid", "id", "sample", "sampleid"},
+           {"pat", "father", "fatherid", "paternal", "paternalid"},
+           {"mat", "mother", "motherid", "maternal", "maternalid"},
+           {"sex", "gender"},
+           {"phenotype", "pheno", "status", "affected", "affection", "affectionstatus"})
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -45,33 +61,44 @@ class Pedigree:
 
 def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
              warn: Callable[[str], None]) -> Pedigree:
-    """Parse and check a 6-column PED (family, id, father, mother, sex 1/2/0, phenotype 1/2/0/-9).
+    """Parse and check a 6-column PED (family, id, father, mother, sex, phenotype) in the dialects pipelines write.
 
-    Errors (exit 2) for malformed lines, duplicate ids, a parent who is the child itself, a father who is
-    female or a mother who is male, and ancestry loops; warnings for samples in only one of PED and VCF.
+    A line is split on tabs when it has one (empty fields allowed), else on whitespace. Skipped: blank lines, `#`
+    comments, a header of column names (FID IID PAT MAT SEX PHENOTYPE, Family ... Phenotype) as the first line
+    that is neither, a UTF-8 byte-order mark and the CR of CRLF ends. Sex is 1/male/M, 2/female/F or unknown as
+    0/-9/-1/unknown/other; phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing (words in any case); a
+    missing parent is 0, -9, . or empty.
+
+    Errors (exit 2): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or phenotype
+    (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is the child
+    itself, a father who is female or a mother who is male, and ancestry loops. Warnings: columns beyond the sixth
+    (ignored), sex 'other', and samples in only one of PED and VCF.
     """
     individuals: dict[str, Individual] = {}
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            fields = line.split()
-            if len(fields) < 6:
-                raise InputError(path, "a PED line needs 6 columns: family, individual, father, mother, sex, "
-                                 "phenotype", line=number)
-            family, ident, father, mother, sex, status = fields[:6]
-            if ident in individuals:
-                raise InputError(path, f"individual '{ident}' is listed twice", line=number)
-            if ident in (father, mother):
-                raise InputError(path, f"individual '{ident}' is listed as its own parent", line=number)
-            if sex not in ("0", "1", "2"):
-                raise InputError(path, f"sex '{sex}' must be 1 (male), 2 (female) or 0 (unknown)", line=number)
-            codes = {"2": AFFECTED, "1": UNAFFECTED, "0": UNKNOWN_STATUS, "-9": UNKNOWN_STATUS}
-            if status not in codes:
-                raise InputError(path, f"phenotype '{status}' must be 2 (affected), 1 (unaffected), 0 or -9",
-                                 line=number)
-            individuals[ident] = Individual(family, ident, None if father in _MISSING_PARENT else father,
-                                            None if mother in _MISSING_PARENT else mother, int(sex), codes[status])
+    extra: list[int] = []  # line numbers with columns beyond the sixth
+    vague: list[str] = []  # individuals of sex 'other'
+    for index, (number, fields) in enumerate(_rows(path)):
+        if len(fields) < 6:
+            raise InputError(path, "a PED line needs 6 columns: family, individual, father, mother, sex, "
+                             "phenotype", line=number)
+        if index == 0 and _is_header(fields):
+            continue
+        person = _individual(path, number, fields)
+        if person.id in individuals:
+            earlier = individuals[person.id].family
+            raise InputError(path, f"individual '{person.id}' is listed twice" if earlier == person.family else
+                             f"individual '{person.id}' is in family '{earlier}' and in family '{person.family}': "
+                             "sample ids must be unique", line=number)
+        individuals[person.id] = person
+        if any(fields[6:]):
+            extra.append(number)
+        if fields[4].lower() == _VAGUE_SEX:
+            vague.append(person.id)
+    if extra:
+        warn(f"PED columns beyond the sixth are ignored ({len(extra)} line(s), the first is line {extra[0]})")
+    if vague:
+        warn(f"{len(vague)} PED individual(s) have sex '{_VAGUE_SEX}' and count as of unknown sex: "
+             f"{', '.join(vague[:5])}")
     for person in individuals.values():
         for parent, sex, role in ((person.father, FEMALE, "father"), (person.mother, MALE, "mother")):
             if parent in individuals and individuals[parent].sex == sex:
@@ -87,6 +114,48 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
         warn(f"{len(unknown)} VCF sample(s) are not in the PED and count as unrelated, of unknown status: "
              f"{', '.join(unknown[:5])}")
     return with_affected(Pedigree(individuals), affected, vcf_samples)
+
+
+def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
+    """The fields of each line that is not blank or a comment, with its line number."""
+    data = read_bytes(path)
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "not UTF-8 text (a PED must be plain text, not compressed or binary)",
+                         line=data.count(b"\n", 0, exc.start) + 1) from None
+    for number, line in enumerate(text.split("\n"), 1):  # the CR of a CRLF end is stripped with the whitespace
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield number, [f.strip() for f in line.split("\t")] if "\t" in line else line.split()
+
+
+def _is_header(fields: list[str]) -> bool:
+    """Column names, not an individual: each of the six fields is a header word of its column."""
+    return all(re.sub("[^a-z]", "", field.lower()) in words for field, words in zip(fields[:6], _HEADER, strict=True))
+
+
+def _individual(path: str, number: int, fields: list[str]) -> Individual:
+    """One PED line's individual, checked on its own."""
+    family, ident, father, mother, sex, status = fields[:6]
+    if not family or not ident:
+        raise InputError(path, "the family and individual ids must not be empty", line=number)
+    if ident in (father, mother):
+        raise InputError(path, f"individual '{ident}' is listed as its own parent", line=number)
+    if sex.lower() not in _SEX:
+        raise InputError(path, f"sex '{sex}' must be {_choices(_SEX_WORDS)} (words in any case)", line=number)
+    if status.lower() not in _STATUS:
+        accepted = f"{_choices(_STATUS_WORDS)} (words in any case)"
+        raise InputError(path, f"phenotype '{status}' looks quantitative: quantitative phenotypes are not supported; "
+                         f"use {accepted}" if _NUMBER.fullmatch(status) else
+                         f"phenotype '{status}' must be {accepted}", line=number)
+    return Individual(family, ident, None if father in _MISSING_PARENT else father,
+                      None if mother in _MISSING_PARENT else mother, _SEX[sex.lower()], _STATUS[status.lower()])
+
+
+def _choices(words: dict[int, tuple[str, ...]]) -> str:
+    """'1/male/M, 2/female/F or 0/-9/...': the accepted words, one group per code."""
+    groups = ["/".join(group) for group in words.values()]
+    return f"{', '.join(groups[:-1])} or {groups[-1]}"
 
 
 def with_affected(pedigree: Pedigree, affected: tuple[str, ...], vcf_samples: tuple[str, ...]) -> Pedigree:

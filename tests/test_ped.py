@@ -1,0 +1,82 @@
+"""PED dialects as case files, and the CLI reading them.
+
+tests/data/ped/ok/NAME.ped parses to NAME.expected: a TSV (family, id, father, mother, sex, phenotype; a missing
+parent is '.') followed by one 'warning: TEXT' line per warning, in order. tests/data/ped/bad/NAME.ped fails with
+the one-line error in NAME.error (the message after the file name). Samples, families and genotypes are made up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hftc_annot.errors import InputError
+from hftc_annot.inheritance import pedigree as ped
+
+from conftest import body, run_cli, table, write_vcf
+
+CASES = Path(__file__).parent / "data" / "ped"
+SEX = {ped.MALE: "male", ped.FEMALE: "female", ped.UNKNOWN_SEX: "unknown"}
+STATUS = {ped.AFFECTED: "affected", ped.UNAFFECTED: "unaffected", ped.UNKNOWN_STATUS: "unknown"}
+HEADER = "family\tid\tfather\tmother\tsex\tphenotype"
+
+
+def render(pedigree: ped.Pedigree, warnings: list[str]) -> str:
+    """The parse in the form of a .expected file."""
+    rows = ["\t".join((i.family, i.id, i.father or ".", i.mother or ".", SEX[i.sex], STATUS[i.status]))
+            for i in pedigree.individuals.values()]
+    return "".join(f"{line}\n" for line in [HEADER, *rows, *(f"warning: {w}" for w in warnings)])
+
+
+def cases(kind: str) -> list[Path]:
+    return sorted((CASES / kind).glob("*.ped"))
+
+
+def test_every_case_has_its_answer_and_is_stored_byte_exact() -> None:
+    for kind, answer in (("ok", ".expected"), ("bad", ".error")):
+        assert {p.stem for p in cases(kind)} == {p.stem for p in (CASES / kind).glob(f"*{answer}")}
+    assert (CASES / "ok" / "crlf.ped").read_bytes().count(b"\r\n") == 3  # .gitattributes: tests/data/ped/** -text
+    assert (CASES / "ok" / "bom.ped").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("case", cases("ok"), ids=lambda p: p.stem)
+def test_dialect_parses(case: Path) -> None:
+    expected = case.with_suffix(".expected").read_text(encoding="utf-8")
+    ids = tuple(line.split("\t")[1] for line in expected.splitlines()[1:] if not line.startswith("warning: "))
+    warnings: list[str] = []
+    assert render(ped.read_ped(str(case), ids, (), warnings.append), warnings) == expected
+
+
+@pytest.mark.parametrize("case", cases("bad"), ids=lambda p: p.stem)
+def test_bad_ped_is_refused(case: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        ped.read_ped(str(case), (), (), [].append)
+    assert str(caught.value) == f"{case}: {case.with_suffix('.error').read_text(encoding='utf-8').rstrip()}"
+
+
+FORMAT, HET, REF = "GT:AD:DP:GQ", "0/1:10,10:20:60", "0/0:20,0:20:60"
+RECORDS = [f"chr2 165760000 . C T 50 PASS . {FORMAT} {HET} {HET} {REF}",  # intronic GALNT3 (AR): --qualify all
+           f"chr2 165765000 . G A 50 PASS . {FORMAT} {HET} {REF} {HET}"]
+
+
+def test_cli_dialect_ped_gives_the_plain_output(tmp: Path) -> None:
+    """ok/trio_dialect.ped (BOM, comment, CRLF, PLINK header, tabs with empty parents, sex and phenotype words) is
+    the trio of ok/plain.ped."""
+    vcf = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "DAD", "MUM"))
+    plain, dialect = (run_cli(vcf, "--qualify", "all", "--ped", CASES / "ok" / f"{name}.ped")
+                      for name in ("plain", "trio_dialect"))
+    assert plain.code == dialect.code == 0, plain.err + dialect.err
+    assert body(dialect.out) == body(plain.out)
+    assert {(r["sample"], r["inheritance_flags"], r["phase_evidence"]) for r in table(plain.out)} >= {
+        ("KID", "AR_comphet", "parental_trans")}
+
+
+@pytest.mark.parametrize("name", ["two_families", "gzipped"])
+def test_cli_bad_ped_exits_2_with_one_line(tmp: Path, name: str) -> None:
+    vcf = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "DAD", "MUM"))
+    case = CASES / "bad" / f"{name}.ped"
+    result = run_cli(vcf, "--ped", case, "-o", tmp / "out.tsv")
+    error = case.with_suffix(".error").read_text(encoding="utf-8")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {case}: {error}")
+    assert not (tmp / "out.tsv").exists()
