@@ -1,0 +1,319 @@
+"""Issue 13: relatives who are not affected are checked in every mode, and the README's table of what their
+genotypes do to a flag holds cell by cell.
+
+Each cell of the README tables ("What relatives' genotypes do to a flag") is one case below, run end to end on a
+made-up trio or quartet: KID (affected), DAD and MUM (unaffected unless a case says otherwise) and, in sibling
+cases, SIB (unaffected). A test reads the README tables and checks that every cell has its case. Positions are
+made up and intronic in GALNT3 (AR), SLC20A2 (AD) and PHEX (XLD; XLR with --inheritance PHEX=XLR), so the runs use
+--qualify all (qualifying rules are issue 12's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, table, write_vcf
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+FORMAT = "GT:AD:DP:GQ:PS"
+HET, HOM, REF, MISS = "0/1:10,10:20:60:.", "1/1:0,20:20:60:.", "0/0:20,0:20:60:.", "./.:.:.:.:."
+P01, P10 = "0|1:10,10:20:60:100", "1|0:10,10:20:60:100"  # phased, one phase set
+HEMI, HREF, HMISS = "1:0,20:20:60:.", "0:20,0:20:60:.", ".:.:.:.:."  # haploid (chrX in a male)
+SITES = {
+    "AR": ["chr2 165750000 . A G 50 PASS ."],  # GALNT3
+    "pair": ["chr2 165760000 . C T 50 PASS .", "chr2 165765000 . G A 50 PASS ."],  # GALNT3
+    "AD": ["chr8 42450000 . A G 50 PASS ."],  # SLC20A2
+    "XLD": ["chrX 22050000 . G A 50 PASS ."],  # PHEX
+    "XLR": ["chrX 22050000 . G A 50 PASS ."],
+}
+PAIR = "two heterozygous variants in GALNT3 (c.839-430G>A, c.572C>T), "
+AR_HOM = "homozygous; both parents heterozygous carriers"
+DE_NOVO_AD = ("de_novo;AD", "high;high", "not found in either parent: both parents homozygous reference | "
+              "heterozygous in an autosomal dominant gene; absent from both parents (de novo)")
+MALE = "hemizygous in a male (X-linked)"
+
+
+@dataclass
+class Family:
+    """One made-up family at the sites of a mode: each member's calls (one per site), sexes and PED statuses."""
+
+    sites: str
+    calls: dict[str, tuple[str, ...]]
+    sex: dict[str, int] = field(default_factory=dict)
+    status: dict[str, int] = field(default_factory=dict)
+
+    def kid(self, tmp: Path) -> tuple[str, str, str] | None:
+        """KID's (flags, confidence, evidence), None when KID has no flag."""
+        samples = tuple(self.calls)
+        records = [f"{site} {FORMAT} " + " ".join(self.calls[s][i] for s in samples)
+                   for i, site in enumerate(SITES[self.sites])]
+        vcf = write_vcf(tmp / "in.vcf", records, samples=samples)
+        sex = {"KID": 1, "DAD": 1, "MUM": 2, "SIB": 2} | self.sex
+        status = {"KID": 2, "DAD": 1, "MUM": 1, "SIB": 1} | self.status
+        lines = [f"F1\t{s}\t{'0' if s in ('DAD', 'MUM') else 'DAD'}\t{'0' if s in ('DAD', 'MUM') else 'MUM'}\t"
+                 f"{sex[s]}\t{status[s]}" for s in samples]
+        (tmp / "fam.ped").write_text("\n".join(lines) + "\n")
+        extra = ("--inheritance", "PHEX=XLR") if self.sites == "XLR" else ()
+        result = run_cli(vcf, "--qualify", "all", "--ped", tmp / "fam.ped", *extra)
+        assert result.code == 0, result.err
+        row = next(r for r in table(result.out) if r["sample"] == "KID")
+        if row["inheritance_flags"] == ".":
+            return None
+        return row["inheritance_flags"], row["confidence"], row["evidence"]
+
+
+def trio(sites: str, kid: tuple[str, ...], dad: tuple[str, ...], mum: tuple[str, ...], **facts) -> Family:
+    return Family(sites, {"KID": kid, "DAD": dad, "MUM": mum}, **facts)
+
+
+def quartet(sites: str, kid: tuple[str, ...], dad: tuple[str, ...], mum: tuple[str, ...], sib: tuple[str, ...],
+            **facts) -> Family:
+    return Family(sites, {"KID": kid, "DAD": dad, "MUM": mum, "SIB": sib}, **facts)
+
+
+def ar(dad: str, mum: str, sib: str = REF) -> Family:
+    return quartet("AR", (HOM,), (dad,), (mum,), (sib,))
+
+
+def ad(dad: str, mum: str, sib: str = REF, **facts) -> Family:
+    return quartet("AD", (HET,), (dad,), (mum,), (sib,), **facts)
+
+
+def pair(dad: tuple[str, str], mum: tuple[str, str], sib: tuple[str, str] = (REF, REF),
+         kid: tuple[str, str] = (HET, HET)) -> Family:
+    return quartet("pair", kid, dad, mum, sib)
+
+
+def x(sites: str, dad: str, mum: str, sib: str = HREF, sib_sex: int = 1, **facts) -> Family:
+    return quartet(sites, (HEMI,), (dad,), (mum,), (sib,), sex={"SIB": sib_sex}, **facts)
+
+
+TRANS = "in trans: one from each parent"
+PHASED = "in trans on the phased haplotypes"
+Expected = tuple[str, str, str] | None
+
+# (table, relative, column as in the README) -> [(family, KID's expected flags, confidence and evidence), ...]
+CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
+    ("AR_hom", "parent", "ref"): [(ar(REF, HET), ("AR_hom", "low", (
+        "homozygous; father homozygous reference (deletion of the other allele or uniparental disomy?); "
+        "mother heterozygous carrier")))],
+    ("AR_hom", "parent", "het"): [(ar(HET, HET), ("AR_hom", "high", AR_HOM))],
+    ("AR_hom", "parent", "hom"): [(ar(HOM, HET), ("AR_hom", "low", (
+        "homozygous; mother heterozygous carrier; unaffected father is homozygous too")))],
+    ("AR_hom", "parent", "not called"): [(ar(MISS, HET), ("AR_hom", "medium", (
+        "homozygous; father's genotype not available; mother heterozygous carrier")))],
+    ("AR_hom", "sibling", "ref"): [(ar(HET, HET, REF), ("AR_hom", "high", AR_HOM))],
+    ("AR_hom", "sibling", "het"): [(ar(HET, HET, HET), ("AR_hom", "high", AR_HOM))],
+    ("AR_hom", "sibling", "hom"): [(ar(HET, HET, HOM), ("AR_hom", "low", (
+        AR_HOM + "; unaffected sibling SIB is homozygous too")))],
+    ("AR_hom", "sibling", "not called"): [(ar(HET, HET, MISS), ("AR_hom", "high", AR_HOM))],
+
+    ("AD", "parent", "ref"): [(ad(REF, REF), DE_NOVO_AD)],
+    ("AD", "parent", "het"): [(ad(HET, REF), ("AD", "low", (
+        "heterozygous in an autosomal dominant gene; also carried by the unaffected father (reduced penetrance?)")))],
+    ("AD", "parent", "hom"): [(ad(HOM, REF), ("AD", "low", (
+        "heterozygous in an autosomal dominant gene; also carried by the unaffected father (reduced penetrance?)")))],
+    ("AD", "parent", "not called"): [
+        (ad(MISS, REF), ("AD", "medium", (
+            "heterozygous in an autosomal dominant gene; absent from the mother; the other parent is not genotyped"))),
+        (ad(MISS, HET, status={"MUM": 2}), ("AD", "high", (
+            "heterozygous in an autosomal dominant gene; inherited from the affected mother")))],
+    ("AD", "sibling", "ref"): [(ad(REF, REF, REF), DE_NOVO_AD)],
+    ("AD", "sibling", "het"): [(ad(REF, REF, HET), ("de_novo;AD", "low;low", (
+        "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
+        "(germline mosaicism in a parent?) | heterozygous in an autosomal dominant gene; absent from both parents "
+        "(de novo); also carried by the unaffected sibling SIB (reduced penetrance?)")))],
+    ("AD", "sibling", "hom"): [(ad(REF, REF, HOM), ("de_novo;AD", "low;low", (
+        "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
+        "(germline mosaicism in a parent?) | heterozygous in an autosomal dominant gene; absent from both parents "
+        "(de novo); also carried by the unaffected sibling SIB (reduced penetrance?)")))],
+    ("AD", "sibling", "not called"): [(ad(REF, REF, MISS), DE_NOVO_AD)],
+
+    ("de_novo", "parent", "ref"): [(ad(REF, REF), DE_NOVO_AD)],
+    ("de_novo", "parent", "het"): [(ad(REF, HET), ("AD", "low", (
+        "heterozygous in an autosomal dominant gene; also carried by the unaffected mother (reduced penetrance?)")))],
+    ("de_novo", "parent", "hom"): [(ad(REF, HOM), ("AD", "low", (
+        "heterozygous in an autosomal dominant gene; also carried by the unaffected mother (reduced penetrance?)")))],
+    ("de_novo", "parent", "not called"): [(ad(REF, MISS), ("AD", "medium", (
+        "heterozygous in an autosomal dominant gene; absent from the father; the other parent is not genotyped")))],
+    ("de_novo", "sibling", "ref"): [(ad(REF, REF, REF), DE_NOVO_AD)],
+    ("de_novo", "sibling", "het"): [(ad(REF, REF, HET), ("de_novo;AD", "low;low", (
+        "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
+        "(germline mosaicism in a parent?) | heterozygous in an autosomal dominant gene; absent from both parents "
+        "(de novo); also carried by the unaffected sibling SIB (reduced penetrance?)")))],
+    ("de_novo", "sibling", "hom"): [(ad(REF, REF, HOM), ("de_novo;AD", "low;low", (
+        "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
+        "(germline mosaicism in a parent?) | heterozygous in an autosomal dominant gene; absent from both parents "
+        "(de novo); also carried by the unaffected sibling SIB (reduced penetrance?)")))],
+    ("de_novo", "sibling", "not called"): [(ad(REF, REF, MISS), DE_NOVO_AD)],
+
+    ("AR_comphet", "parent", "carries at most one, het"): [
+        (pair((HET, REF), (REF, HET)), ("AR_comphet", "high", PAIR + TRANS))],
+    ("AR_comphet", "parent", "both, in trans (own phase, or homozygous at one)"): [
+        # the issue's case: the proband phased trans, the unaffected father phased trans too
+        (pair((P01, P10), (REF, REF), kid=(P01, P10)), ("AR_comphet", "low", (
+            PAIR + PHASED + "; unaffected father carries both in trans"))),
+        (pair((HOM, HET), (REF, REF), kid=(P01, P10)), ("AR_comphet", "low", (
+            PAIR + PHASED + "; unaffected father carries both in trans (homozygous for one)")))],
+    ("AR_comphet", "parent", "both, phase unknown"): [
+        (pair((HET, HET), (REF, REF), kid=(P01, P10)), ("AR_comphet", "low", (
+            PAIR + PHASED + "; unaffected father carries both (phase unknown)"))),
+        (pair((HET, HET), (MISS, MISS)), ("AR_comphet", "low", (
+            PAIR + "phase unknown: the father carries both (trans only if the father is a compound heterozygote "
+            "too); the mother is not genotyped; unaffected father carries both (phase unknown)"))),
+        (pair((HET, HET), (REF, REF)), None)],  # both from the father, neither from the mother: cis
+    ("AR_comphet", "parent", "both, in cis (own phase)"): [
+        (pair((P01, P01), (REF, REF), kid=(P01, P10)), ("AR_comphet", "high", PAIR + PHASED))],
+    ("AR_comphet", "parent", "homozygous for one only"): [
+        (pair((HOM, REF), (REF, HET)), ("AR_comphet", "low", (
+            PAIR + TRANS + "; unaffected father is homozygous for c.839-430G>A")))],
+    ("AR_comphet", "parent", "not called"): [
+        (pair((MISS, MISS), (REF, HET)), ("AR_comphet", "medium", (
+            PAIR + "in trans by inference: the mother carries only one (the other parent is not genotyped)")))],
+    ("AR_comphet", "sibling", "carries at most one, het"): [
+        (pair((HET, REF), (REF, HET), (HET, REF)), ("AR_comphet", "high", PAIR + TRANS))],
+    ("AR_comphet", "sibling", "both, in trans (own phase, or homozygous at one)"): [
+        (pair((HET, REF), (REF, HET), ("1|0:10,10:20:60:7", "0|1:10,10:20:60:7")), ("AR_comphet", "low", (
+            PAIR + TRANS + "; unaffected sibling SIB carries both in trans"))),
+        (pair((HET, REF), (REF, HET), (HET, HOM)), ("AR_comphet", "low", (
+            PAIR + TRANS + "; unaffected sibling SIB carries both in trans (homozygous for one)")))],
+    ("AR_comphet", "sibling", "both, phase unknown"): [
+        (pair((HET, REF), (REF, HET), (HET, HET)), ("AR_comphet", "low", (
+            PAIR + TRANS + "; unaffected sibling SIB carries both (phase unknown)")))],
+    ("AR_comphet", "sibling", "both, in cis (own phase)"): [
+        (pair((HET, REF), (REF, HET), (P01, P01)), ("AR_comphet", "high", PAIR + TRANS))],
+    ("AR_comphet", "sibling", "homozygous for one only"): [
+        (pair((HET, REF), (REF, HET), (REF, HOM)), ("AR_comphet", "low", (
+            PAIR + TRANS + "; unaffected sibling SIB is homozygous for c.572C>T")))],
+    ("AR_comphet", "sibling", "not called"): [
+        (pair((HET, REF), (REF, HET), (MISS, MISS)), ("AR_comphet", "high", PAIR + TRANS))],
+
+    ("XL", "father", "ref"): [(x("XLD", HREF, MISS), ("XL", "high", MALE))],
+    ("XL", "father", "hemizygous (male)"): [
+        (x("XLD", HEMI, MISS), ("XL", "low", MALE + "; unaffected father is hemizygous for it")),
+        (x("XLR", HET, MISS), ("XL", "low", MALE + "; unaffected father is hemizygous for it"))],
+    ("XL", "father", "not called"): [(x("XLD", HMISS, MISS), ("XL", "high", MALE))],
+    ("XL", "mother", "ref"): [
+        (x("XLD", HMISS, REF), ("XL", "high", MALE + "; mother homozygous reference (de novo?)"))],
+    ("XL", "mother", "het (female)"): [
+        (x("XLR", HMISS, HET), ("XL", "high", MALE + "; mother heterozygous carrier")),
+        (x("XLD", HMISS, HET), ("XL", "low", (
+            MALE + "; unaffected mother is heterozygous for it (reduced penetrance?)")))],
+    ("XL", "mother", "hom (female)"): [
+        (x("XLR", HMISS, HOM), ("XL", "low", MALE + "; unaffected mother is homozygous for it"))],
+    ("XL", "mother", "not called"): [(x("XLD", HMISS, MISS), ("XL", "high", MALE))],
+    ("XL", "brother", "ref"): [(x("XLD", HMISS, MISS, HREF), ("XL", "high", MALE))],
+    ("XL", "brother", "hemizygous (male)"): [
+        (x("XLD", HMISS, MISS, HEMI), ("XL", "low", MALE + "; unaffected brother SIB is hemizygous for it")),
+        # sex unknown in the PED: a haploid call makes him a brother
+        (x("XLR", HMISS, MISS, HEMI, 0), ("XL", "low", MALE + "; unaffected brother SIB is hemizygous for it"))],
+    ("XL", "brother", "not called"): [(x("XLD", HMISS, MISS, HMISS), ("XL", "high", MALE))],
+    ("XL", "sister", "ref"): [(x("XLD", HMISS, MISS, REF, 2), ("XL", "high", MALE))],
+    ("XL", "sister", "het (female)"): [
+        (x("XLR", HMISS, MISS, HET, 2), ("XL", "high", MALE)),
+        (x("XLD", HMISS, MISS, HET, 2), ("XL", "low", (
+            MALE + "; unaffected sister SIB is heterozygous for it (reduced penetrance?)")))],
+    ("XL", "sister", "hom (female)"): [
+        (x("XLR", HMISS, MISS, HOM, 2), ("XL", "low", MALE + "; unaffected sister SIB is homozygous for it"))],
+    ("XL", "sister", "not called"): [(x("XLD", HMISS, MISS, MISS, 2), ("XL", "high", MALE))],
+}
+
+
+@pytest.mark.parametrize("cell", list(CELLS), ids="/".join)
+def test_a_relatives_genotype_does_what_the_readme_table_says(tmp_path: Path, cell: tuple[str, str, str]) -> None:
+    for number, (family, expected) in enumerate(CELLS[cell]):
+        work = tmp_path / str(number)
+        work.mkdir()
+        assert family.kid(work) == expected, family
+
+
+def readme_cells() -> set[tuple[str, str, str]]:
+    """(flag, relative, column) of every non-empty cell of the README's tables of relatives' effects: the first
+    table names the flag in its first column; the pair and X tables name theirs in the text above them."""
+    section = README.read_text().split("#### What relatives' genotypes do to a flag")[1].split("\n#### ")[0]
+    cells = set()
+    for block in section.split("\n\n"):
+        rows = [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()
+                if line.startswith("|") and not line.startswith("|---")]
+        if not rows:
+            continue
+        header, body = rows[0], rows[1:]
+        for row in body:
+            if header[0] == "flag":
+                flag, relative, columns, values = row[0], row[1], header[2:], row[2:]
+            else:
+                flag = "XL" if "hemizygous (male)" in header else "AR_comphet"
+                relative, columns, values = row[0], header[1:], row[1:]
+            cells |= {(flag, relative, c) for c, v in zip(columns, values, strict=True) if v}
+    return cells
+
+
+def test_every_cell_of_the_readme_tables_has_its_case() -> None:
+    assert readme_cells() == set(CELLS)
+
+
+def test_a_homozygous_female_in_an_xld_gene_is_flagged(tmp_path: Path) -> None:
+    girl = trio("XLD", (HOM,), (HEMI,), (HET,), sex={"KID": 2}, status={"DAD": 2, "MUM": 2})
+    assert girl.kid(tmp_path) == ("XL", "high", "homozygous female in an X-linked dominant gene; mother "
+                                                "heterozygous carrier")
+
+
+def test_a_males_heterozygous_call_outside_the_pars_makes_his_flags_low(tmp_path: Path) -> None:
+    caveat = "; heterozygous call in a male on chrX outside the pseudo-autosomal regions (sex or call error?)"
+    boy = trio("XLD", (HET,), (HREF,), (REF,))
+    assert boy.kid(tmp_path) == ("de_novo;XL", "low;low", (
+        "not found in either parent: both parents homozygous reference" + caveat + " | in a male (X-linked); "
+        "mother homozygous reference (de novo?)" + caveat))
+
+
+@pytest.mark.parametrize(("family", "expected"), [
+    (ad(HET, REF, status={"DAD": 0}), ("AD", "medium", (
+        "heterozygous in an autosomal dominant gene; also carried by the father of unknown status"))),
+    (quartet("AR", (HOM,), (HOM,), (HET,), (REF,), status={"DAD": 0}), (
+        "AR_hom", "medium", "homozygous; mother heterozygous carrier; father of unknown status is homozygous too")),
+    (Family("pair", {"KID": (P01, P10), "DAD": (HET, HET), "MUM": (REF, REF)}, status={"DAD": 0}), (
+        "AR_comphet", "medium", PAIR + PHASED + "; father of unknown status carries both (phase unknown)")),
+    (x("XLR", HEMI, MISS, status={"DAD": 0}), (
+        "XL", "medium", MALE + "; father of unknown status is hemizygous for it")),
+], ids=["AD", "AR_hom", "AR_comphet", "XL"])
+def test_a_parent_of_unknown_status_lowers_to_medium(tmp_path: Path, family: Family, expected: Expected) -> None:
+    assert family.kid(tmp_path) == expected
+
+
+@pytest.mark.parametrize(("family", "expected"), [
+    (ad(HET, REF, status={"DAD": 2}), ("AD", "high", (
+        "heterozygous in an autosomal dominant gene; inherited from the affected father"))),
+    (quartet("AR", (HOM,), (HOM,), (HET,), (REF,), status={"DAD": 2}), (
+        "AR_hom", "high", "homozygous; affected father is homozygous too (pseudo-dominance); mother heterozygous "
+                          "carrier")),
+    (Family("pair", {"KID": (P01, P10), "DAD": (P01, P10), "MUM": (REF, REF)}, status={"DAD": 2}), (
+        "AR_comphet", "high", PAIR + PHASED)),
+    (x("XLR", HEMI, MISS, HEMI, status={"DAD": 2, "SIB": 2}), ("XL", "high", MALE)),
+], ids=["AD", "AR_hom", "AR_comphet", "XL"])
+def test_an_affected_relative_never_lowers(tmp_path: Path, family: Family, expected: Expected) -> None:
+    assert family.kid(tmp_path) == expected
+
+
+def test_two_affected_siblings_are_each_flagged_and_an_unaffected_one_lowers_both(tmp_path: Path) -> None:
+    """Quartet and quintet shapes: an affected sibling is evidence for nobody's confidence; an unaffected one
+    carrying the pair in trans lowers every affected child's pair."""
+    samples = ("KID", "KID2", "DAD", "MUM")
+    records = [f"{SITES['pair'][0]} {FORMAT} {HET} {HET} {HET} {REF}",
+               f"{SITES['pair'][1]} {FORMAT} {HET} {HET} {REF} {HET}"]
+    ped = ["F1\tKID\tDAD\tMUM\t1\t2", "F1\tKID2\tDAD\tMUM\t2\t2", "F1\tDAD\t0\t0\t1\t1", "F1\tMUM\t0\t0\t2\t1"]
+    vcf = write_vcf(tmp_path / "in.vcf", records, samples=samples)
+    (tmp_path / "fam.ped").write_text("\n".join(ped) + "\n")
+    rows = table(run_cli(vcf, "--qualify", "all", "--ped", tmp_path / "fam.ped").out)
+    assert {(r["sample"], r["inheritance_flags"], r["confidence"], r["evidence"]) for r in rows} == {
+        (kid, "AR_comphet", "high", PAIR + TRANS) for kid in ("KID", "KID2")} | {
+        (parent, ".", ".", ".") for parent in ("DAD", "MUM")}
+    records = [f"{record} {HET}" for record in records]
+    vcf = write_vcf(tmp_path / "in.vcf", records, samples=(*samples, "SIB"))
+    (tmp_path / "fam.ped").write_text("\n".join([*ped, "F1\tSIB\tDAD\tMUM\t2\t1"]) + "\n")
+    rows = table(run_cli(vcf, "--qualify", "all", "--ped", tmp_path / "fam.ped").out)
+    assert {(r["sample"], r["confidence"], r["evidence"]) for r in rows if r["inheritance_flags"] != "."} == {
+        (kid, "low", PAIR + TRANS + "; unaffected sibling SIB carries both (phase unknown)")
+        for kid in ("KID", "KID2")}
