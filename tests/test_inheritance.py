@@ -143,7 +143,7 @@ def test_x_linked_male_and_female(tmp: Path) -> None:
 def test_male_heterozygous_on_x_is_a_warning(tmp: Path) -> None:
     vcf = write_vcf(tmp / "in.vcf", [f"chrX 22050000 . G A 50 PASS . {FORMAT} {HET}"], samples=("BOY",))
     result = run_cli(vcf, "--qualify", "all", "--ped", ped(tmp / "p.ped", ["F1 BOY 0 0 1 2"]))
-    assert "male heterozygous on chrX outside the pseudo-autosomal regions (sex or call error?): 1 time " \
+    assert "heterozygous call in a male on chrX outside the pseudo-autosomal regions (sex or call error?): 1 time " \
            "(first at BOY at chrX:22050000)" in result.err
 
 

@@ -16,9 +16,16 @@ from hftc_annot.consequence.terms import IMPACTS, UNKNOWN
 from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
 from hftc_annot.inheritance.facts import AlleleFacts, Family, allele_facts, family_of, segregation_text
 from hftc_annot.inheritance.flags import MODES, Flag
-from hftc_annot.inheritance.pedigree import FEMALE, MALE, UNAFFECTED, Individual, Pedigree
+from hftc_annot.inheritance.pedigree import UNAFFECTED, Pedigree
 from hftc_annot.inheritance.qualifying import Qualifying
-from hftc_annot.inheritance.rules import MAX_PAIRING, PairIds, male_heterozygous_on_x, pairable, sample_flags
+from hftc_annot.inheritance.rules import (
+    MALE_HETEROZYGOUS_ON_X,
+    MAX_PAIRING,
+    PairIds,
+    male_heterozygous_on_x,
+    pairable,
+    sample_flags,
+)
 from hftc_annot.inheritance.summary import (
     SUMMARY_COLUMNS,
     Candidate,
@@ -157,8 +164,7 @@ class InheritanceStage:
                     self._segregation[o.index][(o.allele, gene.symbol, s)] = segregation_text(members)
             if family.person.status == UNAFFECTED:
                 continue
-            male = _is_male(family.person, bool(haploid[s]))
-            alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, male, x_linked[i], caveat)
+            alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, haploid, x_linked[i], caveat)
                        for i in carried]
             if on_x or len(alleles) > MAX_PAIRING:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
@@ -172,8 +178,7 @@ class InheritanceStage:
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:
         for o, allele in zip(occs, alleles, strict=True):
             if male_heterozygous_on_x(allele):
-                self._note("male heterozygous on chrX outside the pseudo-autosomal regions (sex or call error?)",
-                           f"{sample} at {o.chrom}:{o.pos}")
+                self._note(MALE_HETEROZYGOUS_ON_X, f"{sample} at {o.chrom}:{o.pos}")
         if len(pairable(alleles)) > MAX_PAIRING:
             self._note(f"more than {MAX_PAIRING} heterozygous alleles in one gene: compound-het pairs not listed "
                        "(narrow with --min-impact or --max-af)", f"{sample} in {gene}")
@@ -188,13 +193,6 @@ class InheritanceStage:
         if canonical_contig(o.chrom) != "X":
             return False
         return not any(a <= o.pos <= b for a, b in PAR.get(self._build, ()))
-
-
-def _is_male(person: Individual, haploid: bool) -> bool:
-    """Sex from the PED, else from any haploid call in the gene."""
-    if person.sex in (MALE, FEMALE):
-        return person.sex == MALE
-    return haploid
 
 
 def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]]:

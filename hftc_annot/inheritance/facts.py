@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from hftc_annot.inheritance.calls import Occurrence
 from hftc_annot.inheritance.pedigree import (
     AFFECTED,
@@ -92,11 +94,11 @@ class Kin:
     status: int
     sex: int
 
-    def at(self, o: Occurrence) -> Relative:
-        """This relative's call at an allele."""
+    def at(self, o: Occurrence, haploid: np.ndarray) -> Relative:
+        """This relative's call at an allele (`haploid`: per sample, whether any call in the gene is haploid)."""
         i = self.index
-        male = self.sex == MALE if self.sex in (MALE, FEMALE) else bool(o.haploid[i])
-        return Relative(self.name, self.status, ZYGOSITY_BY_CODE[o.zygosity[i]], bool(o.good[i]), male,
+        return Relative(self.name, self.status, ZYGOSITY_BY_CODE[o.zygosity[i]], bool(o.good[i]),
+                        is_male(self.sex, bool(haploid[i])),
                         bool(o.phased[i]), int(o.slot[i]), None if o.phase_set is None else float(o.phase_set[i]),
                         bool(o.multiallelic_partner[i]))
 
@@ -127,15 +129,21 @@ def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
     return Family(person, kin(person.father), kin(person.mother), siblings, members if len(members) >= 2 else ())
 
 
-def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[str, ...], male: bool,
+def is_male(sex: int, haploid: bool) -> bool:
+    """Sex from the PED, else from a haploid call in the gene."""
+    return sex == MALE if sex in (MALE, FEMALE) else haploid
+
+
+def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[str, ...], haploid: np.ndarray,
                  x_linked: bool, dominant_caveat: str = "") -> AlleleFacts:
-    """Sample s's facts at an allele it carries (`family`: its relatives; `male`, `modes`, `x_linked`,
-    `dominant_caveat`: see AlleleFacts)."""
+    """Sample s's facts at an allele it carries (`family`: its relatives; `haploid`: per sample, whether any call in
+    the gene is haploid, for the sex of those the PED does not give; `modes`, `x_linked`, `dominant_caveat`: see
+    AlleleFacts)."""
     return AlleleFacts(
         o.key, o.label, gene, ZYGOSITY_BY_CODE[o.zygosity[s]], bool(o.good[s]),
-        family.father.at(o) if family.father else NOT_GENOTYPED,
-        family.mother.at(o) if family.mother else NOT_GENOTYPED,
-        tuple(sibling.at(o) for sibling in family.siblings) if family.siblings else (),
-        male, modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
+        family.father.at(o, haploid) if family.father else NOT_GENOTYPED,
+        family.mother.at(o, haploid) if family.mother else NOT_GENOTYPED,
+        tuple(sibling.at(o, haploid) for sibling in family.siblings) if family.siblings else (),
+        is_male(family.person.sex, bool(haploid[s])), modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
         None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]), o.qualifies, o.af,
         dominant_caveat)

@@ -36,9 +36,12 @@ class Other:
     call: Relative
     male: bool
 
-    @property
-    def floor(self) -> str:
-        return FLOOR[self.call.status]
+    def against(self, note: str, good: bool | None = None) -> Contradiction:
+        """A contradiction by this relative; a call below the quality gates (`good`: of all the calls it rests on,
+        this relative's call by default) lowers to medium at most, and says so."""
+        good = self.call.good if good is None else good
+        floor = FLOOR[self.call.status] if good else "medium"
+        return Contradiction(floor, note + ("" if good else " (a call below the quality gates)"), self.call)
 
 
 def others(allele: AlleleFacts) -> Iterator[Other]:
@@ -62,15 +65,14 @@ def lowered(confidence: str, contradictions: list[Contradiction]) -> str:
 
 def homozygous(allele: AlleleFacts) -> list[Contradiction]:
     """AR_hom: a parent or sibling homozygous too (a parent's other calls are the rule's own evidence)."""
-    return [Contradiction(o.floor, f"{o.who} is homozygous too", o.call) for o in others(allele)
-            if o.call.zygosity is Zygosity.HOM_ALT]
+    return [o.against(f"{o.who} is homozygous too") for o in others(allele) if o.call.zygosity is Zygosity.HOM_ALT]
 
 
 def carriers(allele: AlleleFacts, question: str) -> list[Contradiction]:
     """AD and de_novo: a parent or sibling who carries the allele; `question` is the explanation asked after an
     unaffected carrier ('reduced penetrance?')."""
-    return [Contradiction(o.floor, f"also carried by the {o.who}" + (f" ({question})" if o.floor == "low" else ""),
-                          o.call) for o in others(allele) if o.call.zygosity.carries]
+    return [o.against(f"also carried by the {o.who}" + (f" ({question})" if o.call.status == UNAFFECTED else ""))
+            for o in others(allele) if o.call.zygosity.carries]
 
 
 def pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]:
@@ -83,14 +85,17 @@ def pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]:
             kind = own_phase(at_a, at_b, a.key[0] == b.key[0])
             if kind and kind.cis:
                 continue
-            if Zygosity.HOM_ALT in (at_a.zygosity, at_b.zygosity):
+            homozygous = [at.zygosity is Zygosity.HOM_ALT for at in (at_a, at_b)]
+            if all(homozygous):
+                how = "(homozygous for both)"
+            elif any(homozygous):
                 how = "in trans (homozygous for one)"
             else:
                 how = "in trans" if kind else "(phase unknown)"
-            found.append(Contradiction(first.floor, f"{first.who} carries both {how}", at_a))
+            found.append(first.against(f"{first.who} carries both {how}", at_a.good and at_b.good))
         elif at_a.zygosity is Zygosity.HOM_ALT or at_b.zygosity is Zygosity.HOM_ALT:
-            label = a.label if at_a.zygosity is Zygosity.HOM_ALT else b.label
-            found.append(Contradiction(first.floor, f"{first.who} is homozygous for {label}", at_a))
+            at, label = (at_a, a.label) if at_a.zygosity is Zygosity.HOM_ALT else (at_b, b.label)
+            found.append(first.against(f"{first.who} is homozygous for {label}", at.good))
     return found
 
 
@@ -104,10 +109,11 @@ def x_linked(allele: AlleleFacts) -> list[Contradiction]:
         if not zygosity.carries:
             continue
         if o.male:
-            found.append(Contradiction(o.floor, f"{o.who} is hemizygous for it", o.call))
+            hemizygous = zygosity in (Zygosity.HEMI, Zygosity.HOM_ALT)
+            found.append(o.against(f"{o.who} {'is hemizygous for' if hemizygous else 'carries'} it"))
         elif zygosity is Zygosity.HOM_ALT:
-            found.append(Contradiction(o.floor, f"{o.who} is homozygous for it", o.call))
+            found.append(o.against(f"{o.who} is homozygous for it"))
         elif dominant_only:
-            question = " (reduced penetrance?)" if o.floor == "low" else ""
-            found.append(Contradiction(o.floor, f"{o.who} is heterozygous for it{question}", o.call))
+            question = " (reduced penetrance?)" if o.call.status == UNAFFECTED else ""
+            found.append(o.against(f"{o.who} is heterozygous for it{question}"))
     return found

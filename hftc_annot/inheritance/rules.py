@@ -22,12 +22,13 @@ DE_NOVO_MODES = KINDS["de_novo"].modes
 MOTHER_OF_X_LINKED = {
     Zygosity.HET: "; mother heterozygous carrier",
     Zygosity.REF: "; mother homozygous reference (de novo?)",
-    Zygosity.HOM_ALT: "; mother hom",
-    Zygosity.HEMI: "; mother hemi",
+    Zygosity.HOM_ALT: "; mother homozygous",
+    Zygosity.HEMI: "; mother carries it (a haploid call)",
     Zygosity.PARTIAL: "; mother carries it (the other allele is not called)",
     Zygosity.MISSING: "",
 }
-"""The end of an XL flag's evidence: the mother's call."""
+"""The end of an XL flag's evidence: the mother's call (for a daughter whose father carries the allele and whose
+mother does not, "inherited from the father" instead)."""
 
 
 @dataclass
@@ -59,13 +60,14 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
         for rule in X_LINKED_RULES if _in_x_linked_gene(allele) else AUTOSOMAL_RULES:
             flag = rule(allele)
             if flag and within(allele, flag.name):
-                out.append((allele, _as_called_on_x(allele, flag)))
+                out.append((allele, _as_called_on_x(flag, allele)))
     hets = [a for a in pairable(alleles) if within(a, "AR_comphet")]
     if len(hets) <= MAX_PAIRING:
         for i, a in enumerate(hets):
             for b in hets[i + 1:]:
                 flag = compound_het(a, b)
                 if flag:
+                    flag = _as_called_on_x(flag, a, b)
                     pair = Flag(flag.name, flag.confidence, flag.evidence, flag.phase, pair_ids.next())
                     out += [(a, pair), (b, pair)]
     return out
@@ -83,9 +85,9 @@ def male_heterozygous_on_x(allele: AlleleFacts) -> bool:
     return allele.x_linked and allele.male and allele.zygosity in ONE_COPY
 
 
-def _as_called_on_x(allele: AlleleFacts, flag: Flag) -> Flag:
-    """A male's flag from a heterozygous call outside the PARs is low: his sex or the call is doubtful."""
-    if not male_heterozygous_on_x(allele):
+def _as_called_on_x(flag: Flag, *alleles: AlleleFacts) -> Flag:
+    """A male's flag resting on a heterozygous call outside the PARs is low: his sex or the call is doubtful."""
+    if not any(male_heterozygous_on_x(allele) for allele in alleles):
         return flag
     return replace(flag, confidence="low", evidence=flag.evidence + "; " + MALE_HETEROZYGOUS_ON_X)
 
@@ -97,17 +99,19 @@ def _in_x_linked_gene(allele: AlleleFacts) -> bool:
 def de_novo(allele: AlleleFacts) -> Flag | None:
     """ALT in a child whose parents are both homozygous reference (full calls without this ALT), in a gene with a
     mode a new allele can cause (AD, XLD, XLR; in a recessive-only gene a de novo allele counts only as part of
-    a pair): high when all three calls pass the quality gates, else low; low when an unaffected sibling carries
-    it too."""
+    a pair): high when all three calls pass the quality gates, else low; low for a homozygous child (two new
+    alleles?); a sibling who is not affected and carries it lowers it (relatives.py)."""
     father, mother = allele.father, allele.mother
     if father.zygosity is not Zygosity.REF or mother.zygosity is not Zygosity.REF:
         return None
     if not set(allele.modes) & set(DE_NOVO_MODES):
         return None
     solid = father.good and mother.good
-    confidence = "high" if solid and allele.good else "low"
+    twice = allele.zygosity is Zygosity.HOM_ALT and not (allele.x_linked and allele.male)
+    confidence = "high" if solid and allele.good and not twice else "low"
     detail = "both parents homozygous reference" + ("" if solid else " (a parent's genotype is low quality)") + \
-        ("" if allele.good else "; the child's genotype is below the quality gates")
+        ("" if allele.good else "; the child's genotype is below the quality gates") + \
+        ("; the child is homozygous (two new alleles, or one with a deletion or uniparental disomy?)" if twice else "")
     against = relatives.carriers(allele, "germline mosaicism in a parent?")
     return Flag("de_novo", relatives.lowered(confidence, against), f"not found in either parent: {detail}" +
                 _notes(against))
@@ -174,7 +178,8 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
     """On chrX outside the PARs in an XLD or XLR gene: any ALT in a male (hemizygous); a heterozygous female in an
     XLD gene (medium at best); a homozygous female. Low when the call fails the quality gates; a male relative
     with the ALT, a homozygous female relative, or in a dominant-only gene a heterozygous one lowers it unless
-    affected (relatives.py). The mother's call ends the evidence unless she is among those."""
+    affected (relatives.py). The mother's call ends the evidence unless she is among those (for a daughter who has
+    it from her father: "inherited from the father"); a homozygous daughter of a father without it is low."""
     if not _in_x_linked_gene(allele):
         return None
     confidence = "high" if allele.good else "low"
@@ -190,6 +195,11 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
         return None
     against = relatives.x_linked(allele)
     origin = "" if any(c.by is allele.mother for c in against) else MOTHER_OF_X_LINKED[allele.mother.zygosity]
+    if not allele.male and allele.father.zygosity.carries and allele.mother.zygosity is Zygosity.REF:
+        origin = "; inherited from the father"
+    if not allele.male and allele.zygosity is Zygosity.HOM_ALT and allele.father.zygosity is Zygosity.REF:
+        confidence = "low"
+        origin += "; father does not carry it (deletion of the other allele or uniparental disomy?)"
     return Flag("XL", relatives.lowered(confidence, against), evidence + origin + _notes(against))
 
 

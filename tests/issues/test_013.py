@@ -28,6 +28,7 @@ SITES = {
     "AD": ["chr8 42450000 . A G 50 PASS ."],  # SLC20A2
     "XLD": ["chrX 22050000 . G A 50 PASS ."],  # PHEX
     "XLR": ["chrX 22050000 . G A 50 PASS ."],
+    "XLD, two sites": ["chrX 22040000 . C T 50 PASS .", "chrX 22050000 . G A 50 PASS ."],
 }
 PAIR = "two heterozygous variants in GALNT3 (c.839-430G>A, c.572C>T), "
 AR_HOM = "homozygous; both parents heterozygous carriers"
@@ -47,6 +48,7 @@ class Family:
 
     def kid(self, tmp: Path) -> tuple[str, str, str] | None:
         """KID's (flags, confidence, evidence), None when KID has no flag."""
+        tmp.mkdir(exist_ok=True)
         samples = tuple(self.calls)
         records = [f"{site} {FORMAT} " + " ".join(self.calls[s][i] for s in samples)
                    for i, site in enumerate(SITES[self.sites])]
@@ -191,10 +193,14 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
     ("AR_comphet", "sibling", "not called"): [
         (pair((HET, REF), (REF, HET), (MISS, MISS)), ("AR_comphet", "high", PAIR + TRANS))],
 
-    ("XL", "father", "ref"): [(x("XLD", HREF, MISS), ("XL", "high", MALE))],
+    ("XL", "father", "ref"): [
+        (x("XLD", HREF, MISS), ("XL", "high", MALE)),
+        (trio("XLR", (HOM,), (HREF,), (HET,), sex={"KID": 2}), ("XL", "low", (
+            "homozygous female in an X-linked recessive gene; mother heterozygous carrier; father does not carry it "
+            "(deletion of the other allele or uniparental disomy?)")))],
     ("XL", "father", "hemizygous (male)"): [
         (x("XLD", HEMI, MISS), ("XL", "low", MALE + "; unaffected father is hemizygous for it")),
-        (x("XLR", HET, MISS), ("XL", "low", MALE + "; unaffected father is hemizygous for it"))],
+        (x("XLR", HET, MISS), ("XL", "low", MALE + "; unaffected father carries it"))],  # a diploid call
     ("XL", "father", "not called"): [(x("XLD", HMISS, MISS), ("XL", "high", MALE))],
     ("XL", "mother", "ref"): [
         (x("XLD", HMISS, REF), ("XL", "high", MALE + "; mother homozygous reference (de novo?)"))],
@@ -317,3 +323,46 @@ def test_two_affected_siblings_are_each_flagged_and_an_unaffected_one_lowers_bot
     assert {(r["sample"], r["confidence"], r["evidence"]) for r in rows if r["inheritance_flags"] != "."} == {
         (kid, "low", PAIR + TRANS + "; unaffected sibling SIB carries both (phase unknown)")
         for kid in ("KID", "KID2")}
+
+
+def test_a_relatives_call_below_the_quality_gates_lowers_to_medium_only_and_says_so(tmp_path: Path) -> None:
+    shallow = "0/1:3,2:5:7:."
+    assert ad(REF, REF, shallow).kid(tmp_path) == ("de_novo;AD", "medium;medium", (
+        "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
+        "(germline mosaicism in a parent?) (a call below the quality gates) | heterozygous in an autosomal dominant "
+        "gene; absent from both parents (de novo); also carried by the unaffected sibling SIB (reduced penetrance?) "
+        "(a call below the quality gates)"))
+
+
+def test_x_linked_daughters(tmp_path: Path) -> None:
+    """A daughter has one X from each parent: from her father when her mother lacks it, and a homozygous daughter
+    with both parents without it is two new alleles at once."""
+    from_father = trio("XLD", (HET,), (HEMI,), (REF,), sex={"KID": 2}, status={"DAD": 2})
+    assert from_father.kid(tmp_path / "a") == (
+        "XL", "medium", "heterozygous female in an X-linked dominant gene; inherited from the father")
+    twice = trio("XLD", (HOM,), (HREF,), (REF,), sex={"KID": 2})
+    assert twice.kid(tmp_path / "b") == ("de_novo;XL", "low;low", (
+        "not found in either parent: both parents homozygous reference; the child is homozygous (two new alleles, or "
+        "one with a deletion or uniparental disomy?) | homozygous female in an X-linked dominant gene; mother "
+        "homozygous reference (de novo?); father does not carry it (deletion of the other allele or uniparental "
+        "disomy?)"))
+
+
+def test_wording_of_what_relatives_carry(tmp_path: Path) -> None:
+    both = pair((HET, REF), (REF, HET), (HOM, HOM)).kid(tmp_path / "a")
+    assert both == ("AR_comphet", "low", PAIR + TRANS + "; unaffected sibling SIB carries both (homozygous for both)")
+    # a sibling of unknown sex with a diploid call here but a haploid one elsewhere in the gene is a brother
+    family = Family("XLD, two sites", {"KID": (HREF, HEMI), "DAD": (HMISS, HMISS), "MUM": (MISS, MISS),
+                                       "SIB": (HREF, HET)}, sex={"SIB": 0})
+    assert family.kid(tmp_path / "b") == ("XL", "low", MALE + "; unaffected brother SIB carries it")
+
+
+def test_a_males_heterozygous_calls_pair_only_at_low_confidence(tmp_path: Path) -> None:
+    """With PHEX taken as AR, two heterozygous calls in a male on chrX can pair, but only as a low candidate."""
+    caveat = "; heterozygous call in a male on chrX outside the pseudo-autosomal regions (sex or call error?)"
+    records = [f"chrX 22040000 . C T 50 PASS . {FORMAT} {HET}", f"chrX 22050000 . G A 50 PASS . {FORMAT} {HET}"]
+    vcf = write_vcf(tmp_path / "in.vcf", records, samples=("BOY",))
+    (tmp_path / "p.ped").write_text("F1\tBOY\t0\t0\t1\t2\n")
+    rows = table(run_cli(vcf, "--qualify", "all", "--ped", tmp_path / "p.ped", "--inheritance", "PHEX=AR").out)
+    assert {(r["inheritance_flags"], r["confidence"], r["evidence"].split("), ")[1]) for r in rows} == {
+        ("AR_comphet", "low", "phase unknown (no parental genotypes)" + caveat)}
