@@ -63,11 +63,11 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
              warn: Callable[[str], None]) -> Pedigree:
     """Parse and check a 6-column PED (family, id, father, mother, sex, phenotype) in the dialects pipelines write.
 
-    A line is split on tabs when it has one (empty fields allowed), else on whitespace. Skipped: blank lines, `#`
-    comments, a header of column names (FID IID PAT MAT SEX PHENOTYPE, Family ... Phenotype) as the first line
-    that is neither, a UTF-8 byte-order mark and the CR of CRLF ends. Sex is 1/male/M, 2/female/F or unknown as
-    0/-9/-1/unknown/other; phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing (words in any case); a
-    missing parent is 0, -9, . or empty.
+    Lines end in LF, CRLF or CR (any `str.splitlines` break). A line is split on tabs when it has one (empty fields
+    allowed), else on whitespace. Skipped: blank lines, `#` comments, a header of column names (FID IID PAT MAT SEX
+    PHENOTYPE, Family ... Phenotype) as the first line that is neither, and a UTF-8 byte-order mark. Sex is
+    1/male/M, 2/female/F or unknown as 0/-9/-1/unknown/other; phenotype 2/affected, 1/unaffected or
+    0/-9/unknown/missing (words in any case); a missing parent is 0, -9, . or empty.
 
     Errors (exit 2): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or phenotype
     (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is the child
@@ -122,9 +122,10 @@ def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
+        before = data[:exc.start].decode("utf-8")  # its lines, and one more character on the bad byte's line
         raise InputError(path, "not UTF-8 text (a PED must be plain text, not compressed or binary)",
-                         line=data.count(b"\n", 0, exc.start) + 1) from None
-    for number, line in enumerate(text.split("\n"), 1):  # the CR of a CRLF end is stripped with the whitespace
+                         line=len(f"{before}.".splitlines())) from None
+    for number, line in enumerate(text.splitlines(), 1):  # CR, LF and CRLF ends alike
         if line.strip() and not line.lstrip().startswith("#"):
             yield number, [f.strip() for f in line.split("\t")] if "\t" in line else line.split()
 
