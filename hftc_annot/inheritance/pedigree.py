@@ -63,11 +63,12 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
              warn: Callable[[str], None]) -> Pedigree:
     """Parse and check a 6-column PED (family, id, father, mother, sex, phenotype) in the dialects pipelines write.
 
-    Lines end in LF, CRLF or CR (any `str.splitlines` break). A line is split on tabs when it has one (empty fields
-    allowed), else on whitespace. Skipped: blank lines, `#` comments, a header of column names (FID IID PAT MAT SEX
-    PHENOTYPE, Family ... Phenotype) as the first line that is neither, and a UTF-8 byte-order mark. Sex is
-    1/male/M, 2/female/F or unknown as 0/-9/-1/unknown/other; phenotype 2/affected, 1/unaffected or
-    0/-9/unknown/missing (words in any case); a missing parent is 0, -9, . or empty.
+    Lines end in LF, CRLF or CR (any `str.splitlines` break). A line without its trailing whitespace is split on
+    tabs when that gives 6 or more fields (empty ones allowed), else on whitespace (tabs and spaces mixed).
+    Skipped: blank lines, `#` comments, a header of column names (FID IID PAT MAT SEX PHENOTYPE, Family ...
+    Phenotype) as the first line that is neither, and a UTF-8 byte-order mark. Sex is 1/male/M, 2/female/F or
+    unknown as 0/-9/-1/unknown/other; phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing (words in any
+    case); a missing parent is 0, -9, . or empty.
 
     Errors (exit 2): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or phenotype
     (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is the child
@@ -117,7 +118,8 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
 
 
 def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
-    """The fields of each line that is not blank or a comment, with its line number."""
+    """The fields of each line that is not blank or a comment, with its line number: split on tabs (keeping empty
+    fields) when that gives 6 or more, else on whitespace; trailing whitespace is no field."""
     data = read_bytes(path)
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
@@ -126,8 +128,10 @@ def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
         raise InputError(path, "not UTF-8 text (a PED must be plain text, not compressed or binary)",
                          line=len(f"{before}.".splitlines())) from None
     for number, line in enumerate(text.splitlines(), 1):  # CR, LF and CRLF ends alike
-        if line.strip() and not line.lstrip().startswith("#"):
-            yield number, [f.strip() for f in line.split("\t")] if "\t" in line else line.split()
+        line = line.rstrip()
+        if line and not line.lstrip().startswith("#"):
+            fields = [f.strip() for f in line.split("\t")]
+            yield number, fields if len(fields) >= 6 else line.split()  # too few tabs: spaces separate too
 
 
 def _is_header(fields: list[str]) -> bool:
