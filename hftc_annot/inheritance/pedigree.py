@@ -18,13 +18,7 @@ _SEX = {word.lower(): code for code, words in _SEX_WORDS.items() for word in wor
 _STATUS = {word.lower(): code for code, words in _STATUS_WORDS.items() for word in words}
 _VAGUE_SEX = "other"  # a sex that is known but neither male nor female: unknown here, with a warning
 _MISSING_PARENT = {"0", "-9", ".", ""}
-# Header words per column, lower case with everything but letters removed ("Family ID" -> "familyid").
-_HEADER = ({"fid", "family", "familyid", "famid"},
-           {"iid", "individual", "individualid", "id", "sample", "sampleid"},
-           {"pat", "father", "fatherid", "paternal", "paternalid"},
-           {"mat", "mother", "motherid", "maternal", "maternalid"},
-           {"sex", "gender"},
-           {"phenotype", "pheno", "status", "affected", "affection", "affectionstatus"})
+_SEX_COLUMN = {"sex", "gender"}  # a header's name for the sex column (lower case, letters only), never a sex
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -65,10 +59,11 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
 
     Lines end in LF, CRLF or CR (any `str.splitlines` break). A line without its trailing whitespace is split on
     tabs when that gives 6 or more fields (empty ones allowed), else on whitespace (tabs and spaces mixed).
-    Skipped: blank lines, `#` comments, a header of column names (FID IID PAT MAT SEX PHENOTYPE, Family ...
-    Phenotype) as the first line that is neither, and a UTF-8 byte-order mark. Sex is 1/male/M, 2/female/F or
-    unknown as 0/-9/-1/unknown/other; phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing (words in any
-    case); a missing parent is 0, -9, . or empty.
+    Skipped: blank lines, `#` comments, a UTF-8 byte-order mark and, as the first line that is none of these, a
+    header of column names: one naming a sex column (SEX, Gender, ...; FID IID PAT MAT SEX PHENOTYPE, Family ID
+    Individual ID ... Gender Phenotype). Sex is 1/male/M, 2/female/F or unknown as 0/-9/-1/unknown/other;
+    phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing (words in any case); a missing parent is 0, -9, .
+    or empty.
 
     Errors (exit 2): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or phenotype
     (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is the child
@@ -79,11 +74,11 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     extra: list[int] = []  # line numbers with columns beyond the sixth
     vague: list[str] = []  # individuals of sex 'other'
     for index, (number, fields) in enumerate(_rows(path)):
+        if index == 0 and _is_header(fields):
+            continue
         if len(fields) < 6:
             raise InputError(path, "a PED line needs 6 columns: family, individual, father, mother, sex, "
                              "phenotype", line=number)
-        if index == 0 and _is_header(fields):
-            continue
         person = _individual(path, number, fields)
         if person.id in individuals:
             earlier = individuals[person.id].family
@@ -135,8 +130,10 @@ def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _is_header(fields: list[str]) -> bool:
-    """Column names, not an individual: each of the six fields is a header word of its column."""
-    return all(re.sub("[^a-z]", "", field.lower()) in words for field, words in zip(fields[:6], _HEADER, strict=True))
+    """Column names, not an individual: a field names the sex column ('SEX', 'Gender', ...) and the fifth field is
+    no sex (so a first individual with an id like 'SEX1' stays one)."""
+    names_sex = any(re.sub("[^a-z]", "", field.lower()) in _SEX_COLUMN for field in fields)
+    return names_sex and (len(fields) < 5 or fields[4].lower() not in _SEX)
 
 
 def _individual(path: str, number: int, fields: list[str]) -> Individual:
