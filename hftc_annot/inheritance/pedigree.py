@@ -65,12 +65,14 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing (words in any case); a missing parent is 0, -9, .
     or empty.
 
-    Errors (exit 2): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or phenotype
-    (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is the child
-    itself, a father who is female or a mother who is male, and ancestry loops. Warnings: columns beyond the sixth
-    (ignored), sex 'other', and samples in only one of PED and VCF.
+    Errors (exit 2, with the line): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or
+    phenotype (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is
+    the child itself, one individual as both parents, a father who is female or a mother who is male (the child's
+    line), and ancestry loops (the line of an individual who is their own ancestor). Warnings: columns beyond the
+    sixth (ignored), sex 'other', and samples in only one of PED and VCF.
     """
     individuals: dict[str, Individual] = {}
+    lines: dict[str, int] = {}  # the line of each individual's entry
     extra: list[int] = []  # line numbers with columns beyond the sixth
     vague: list[str] = []  # individuals of sex 'other'
     for index, (number, fields) in enumerate(_rows(path)):
@@ -85,7 +87,7 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
             raise InputError(path, f"individual '{person.id}' is listed twice" if earlier == person.family else
                              f"individual '{person.id}' is in family '{earlier}' and in family '{person.family}': "
                              "sample ids must be unique", line=number)
-        individuals[person.id] = person
+        individuals[person.id], lines[person.id] = person, number
         if any(fields[6:]):
             extra.append(number)
         if fields[4].lower() == _VAGUE_SEX:
@@ -99,8 +101,8 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
         for parent, sex, role in ((person.father, FEMALE, "father"), (person.mother, MALE, "mother")):
             if parent in individuals and individuals[parent].sex == sex:
                 raise InputError(path, f"'{parent}' is the {role} of '{person.id}' but has sex "
-                                 f"{'female' if sex == FEMALE else 'male'}")
-    _check_loops(individuals, path)
+                                 f"{'female' if sex == FEMALE else 'male'}", line=lines[person.id])
+    _check_loops(individuals, lines, path)
     missing = [i for i in individuals if i not in vcf_samples]
     if missing:
         warn(f"{len(missing)} PED individual(s) are not in the VCF and count as not genotyped: "
@@ -143,6 +145,8 @@ def _individual(path: str, number: int, fields: list[str]) -> Individual:
         raise InputError(path, "the family and individual ids must not be empty", line=number)
     if ident in (father, mother):
         raise InputError(path, f"individual '{ident}' is listed as its own parent", line=number)
+    if father == mother and father not in _MISSING_PARENT:
+        raise InputError(path, f"individual '{father}' is listed as both father and mother of '{ident}'", line=number)
     if sex.lower() not in _SEX:
         raise InputError(path, f"sex '{sex}' must be {_choices(_SEX_WORDS)} (words in any case)", line=number)
     if status.lower() not in _STATUS:
@@ -172,8 +176,8 @@ def with_affected(pedigree: Pedigree, affected: tuple[str, ...], vcf_samples: tu
     return Pedigree(people)
 
 
-def _check_loops(individuals: dict[str, Individual], path: str) -> None:
-    """No one may be their own ancestor."""
+def _check_loops(individuals: dict[str, Individual], lines: dict[str, int], path: str) -> None:
+    """No one may be their own ancestor (the error gives the line of that individual's entry)."""
     def ancestors(ident: str, seen: tuple[str, ...]) -> None:
         person = individuals.get(ident)
         if person is None:
@@ -182,7 +186,7 @@ def _check_loops(individuals: dict[str, Individual], path: str) -> None:
             if parent is None:
                 continue
             if parent in seen:
-                raise InputError(path, f"pedigree loop: '{parent}' is an ancestor of itself")
+                raise InputError(path, f"pedigree loop: '{parent}' is an ancestor of itself", line=lines[parent])
             ancestors(parent, (*seen, parent))
 
     for ident in individuals:
