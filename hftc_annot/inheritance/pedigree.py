@@ -177,17 +177,29 @@ def with_affected(pedigree: Pedigree, affected: tuple[str, ...], vcf_samples: tu
 
 
 def _check_loops(individuals: dict[str, Individual], lines: dict[str, int], path: str) -> None:
-    """No one may be their own ancestor (the error gives the line of that individual's entry)."""
-    def ancestors(ident: str, seen: tuple[str, ...]) -> None:
-        person = individuals.get(ident)
-        if person is None:
-            return
-        for parent in (person.father, person.mother):
-            if parent is None:
-                continue
-            if parent in seen:
-                raise InputError(path, f"pedigree loop: '{parent}' is an ancestor of itself", line=lines[parent])
-            ancestors(parent, (*seen, parent))
+    """No one may be their own ancestor (the error gives the line of that individual's entry).
 
-    for ident in individuals:
-        ancestors(ident, (ident,))
+    A depth-first walk up the parents with an explicit stack, linear in the number of individuals: an individual
+    is on the current path (`walking`) until all its ancestors are checked, then `done` and never walked again.
+    """
+    def parents(ident: str) -> Iterator[str]:
+        person = individuals[ident]
+        return iter([p for p in (person.father, person.mother) if p in individuals])  # the unlisted have no parents
+
+    done: set[str] = set()
+    for start in individuals:
+        if start in done:
+            continue
+        walking, stack = {start}, [(start, parents(start))]
+        while stack:
+            ident, todo = stack[-1]
+            parent = next(todo, None)
+            if parent is None:
+                stack.pop()
+                walking.remove(ident)
+                done.add(ident)
+            elif parent in walking:
+                raise InputError(path, f"pedigree loop: '{parent}' is an ancestor of itself", line=lines[parent])
+            elif parent not in done:
+                walking.add(parent)
+                stack.append((parent, parents(parent)))
