@@ -55,6 +55,14 @@ def test_bad_ped_is_refused(case: Path) -> None:
     assert str(caught.value) == f"{case}: {case.with_suffix('.error').read_text(encoding='utf-8').rstrip()}"
 
 
+def test_siblings_share_a_known_father_and_a_known_mother() -> None:
+    """ok/half_siblings.ped: KID and SIB are full siblings; HALF shares only DAD; P1 and P2 share DAD and have no
+    mother in the PED; A and B are founders."""
+    pedigree = ped.read_ped(str(CASES / "ok" / "half_siblings.ped"), (), (), [].append)
+    assert {s: [i.id for i in pedigree.siblings(s)] for s in ("KID", "SIB", "HALF", "P1", "P2", "A", "B", "NEW")} == {
+        "KID": ["SIB"], "SIB": ["KID"], "HALF": [], "P1": [], "P2": [], "A": [], "B": [], "NEW": []}
+
+
 def test_deep_pedigrees_are_walked_once(tmp: Path) -> None:
     """A 5,000-generation line of fathers parses, and errors when its eldest is the father of its youngest; an
     inbred ladder (each generation's couple the children of the one before), whose ancestry paths double with each

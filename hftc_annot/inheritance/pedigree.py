@@ -42,8 +42,10 @@ class Pedigree:
         return self.individuals.get(sample) or Individual(sample, sample, None, None, UNKNOWN_SEX, UNKNOWN_STATUS)
 
     def siblings(self, sample: str) -> list[Individual]:
+        """Full siblings: the others with the same father and the same mother, both known. Empty when either parent
+        of `sample` is unknown, so half siblings and founders are never full siblings."""
         me = self.get(sample)
-        if me.father is None and me.mother is None:
+        if me.father is None or me.mother is None:
             return []
         return [i for i in self.individuals.values()
                 if i.id != sample and (i.father, i.mother) == (me.father, me.mother)]
