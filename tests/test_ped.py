@@ -96,7 +96,7 @@ def test_cli_dialect_ped_gives_the_plain_output(tmp: Path) -> None:
         ("KID", "AR_comphet", "parental_trans")}
 
 
-@pytest.mark.parametrize("name", ["two_families", "gzipped"])
+@pytest.mark.parametrize("name", ["two_families", "gzipped", "nul_in_field"])
 def test_cli_bad_ped_exits_2_with_one_line(tmp: Path, name: str) -> None:
     vcf = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "DAD", "MUM"))
     case = CASES / "bad" / f"{name}.ped"

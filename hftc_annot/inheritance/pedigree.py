@@ -70,8 +70,9 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     Errors (exit 2, with the line): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or
     phenotype (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is
     the child itself, one individual as both parents, a father who is female or a mother who is male (the child's
-    line), and ancestry loops (the line of an individual who is their own ancestor). Warnings: columns beyond the
-    sixth (ignored), sex 'other', and samples in only one of PED and VCF.
+    line), and ancestry loops (the line of an individual who is their own ancestor); text from the file is quoted as
+    `repr` does, so a control character in it shows escaped ('1\\x00'). Warnings: columns beyond the sixth
+    (ignored), sex 'other', and samples in only one of PED and VCF.
     """
     individuals: dict[str, Individual] = {}
     lines: dict[str, int] = {}  # the line of each individual's entry
@@ -86,8 +87,8 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
         person = _individual(path, number, fields)
         if person.id in individuals:
             earlier = individuals[person.id].family
-            raise InputError(path, f"individual '{person.id}' is listed twice" if earlier == person.family else
-                             f"individual '{person.id}' is in family '{earlier}' and in family '{person.family}': "
+            raise InputError(path, f"individual {person.id!r} is listed twice" if earlier == person.family else
+                             f"individual {person.id!r} is in family {earlier!r} and in family {person.family!r}: "
                              "sample ids must be unique", line=number)
         individuals[person.id], lines[person.id] = person, number
         if any(fields[6:]):
@@ -102,7 +103,7 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     for person in individuals.values():
         for parent, sex, role in ((person.father, FEMALE, "father"), (person.mother, MALE, "mother")):
             if parent in individuals and individuals[parent].sex == sex:
-                raise InputError(path, f"'{parent}' is the {role} of '{person.id}' but has sex "
+                raise InputError(path, f"{parent!r} is the {role} of {person.id!r} but has sex "
                                  f"{'female' if sex == FEMALE else 'male'}", line=lines[person.id])
     _check_loops(individuals, lines, path)
     missing = [i for i in individuals if i not in vcf_samples]
@@ -146,16 +147,16 @@ def _individual(path: str, number: int, fields: list[str]) -> Individual:
     if not family or not ident:
         raise InputError(path, "the family and individual ids must not be empty", line=number)
     if ident in (father, mother):
-        raise InputError(path, f"individual '{ident}' is listed as its own parent", line=number)
+        raise InputError(path, f"individual {ident!r} is listed as its own parent", line=number)
     if father == mother and father not in _MISSING_PARENT:
-        raise InputError(path, f"individual '{father}' is listed as both father and mother of '{ident}'", line=number)
+        raise InputError(path, f"individual {father!r} is listed as both father and mother of {ident!r}", line=number)
     if sex.lower() not in _SEX:
-        raise InputError(path, f"sex '{sex}' must be {_choices(_SEX_WORDS)} (words in any case)", line=number)
+        raise InputError(path, f"sex {sex!r} must be {_choices(_SEX_WORDS)} (words in any case)", line=number)
     if status.lower() not in _STATUS:
         accepted = f"{_choices(_STATUS_WORDS)} (words in any case)"
-        raise InputError(path, f"phenotype '{status}' looks quantitative: quantitative phenotypes are not supported; "
+        raise InputError(path, f"phenotype {status!r} looks quantitative: quantitative phenotypes are not supported; "
                          f"use {accepted}" if _NUMBER.fullmatch(status) else
-                         f"phenotype '{status}' must be {accepted}", line=number)
+                         f"phenotype {status!r} must be {accepted}", line=number)
     return Individual(family, ident, None if father in _MISSING_PARENT else father,
                       None if mother in _MISSING_PARENT else mother, _SEX[sex.lower()], _STATUS[status.lower()])
 
@@ -201,7 +202,7 @@ def _check_loops(individuals: dict[str, Individual], lines: dict[str, int], path
                 walking.remove(ident)
                 done.add(ident)
             elif parent in walking:
-                raise InputError(path, f"pedigree loop: '{parent}' is an ancestor of itself", line=lines[parent])
+                raise InputError(path, f"pedigree loop: {parent!r} is an ancestor of itself", line=lines[parent])
             elif parent not in done:
                 walking.add(parent)
                 stack.append((parent, parents(parent)))
