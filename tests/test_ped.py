@@ -55,6 +55,30 @@ def test_bad_ped_is_refused(case: Path) -> None:
     assert str(caught.value) == f"{case}: {case.with_suffix('.error').read_text(encoding='utf-8').rstrip()}"
 
 
+def test_siblings_share_a_known_father_and_a_known_mother() -> None:
+    """ok/half_siblings.ped: KID and SIB are full siblings; HALF shares only DAD; P1 and P2 share DAD and have no
+    mother in the PED; A and B are founders."""
+    pedigree = ped.read_ped(str(CASES / "ok" / "half_siblings.ped"), (), (), [].append)
+    assert {s: [i.id for i in pedigree.siblings(s)] for s in ("KID", "SIB", "HALF", "P1", "P2", "A", "B", "NEW")} == {
+        "KID": ["SIB"], "SIB": ["KID"], "HALF": [], "P1": [], "P2": [], "A": [], "B": [], "NEW": []}
+
+
+def test_deep_pedigrees_are_walked_once(tmp: Path) -> None:
+    """A 5,000-generation line of fathers parses, and errors when its eldest is the father of its youngest; an
+    inbred ladder (each generation's couple the children of the one before), whose ancestry paths double with each
+    generation, parses too."""
+    chain = [f"F1 G{g} G{g + 1} 0 1 1" for g in range(5000)] + ["F1 G5000 0 0 1 1"]
+    ladder = [f"F1 {child}{g} F{g + 1} M{g + 1} {sex} 1" for g in range(24) for child, sex in (("F", 1), ("M", 2))]
+    ladder += ["F1 F24 0 0 1 1", "F1 M24 0 0 2 1", "F1 KID F0 M0 1 2"]
+    for name, lines in (("chain", chain), ("ladder", ladder)):
+        (tmp / f"{name}.ped").write_text("\n".join(lines) + "\n")
+        assert len(ped.read_ped(str(tmp / f"{name}.ped"), (), (), [].append).individuals) == len(lines)
+    chain[-1] = "F1 G5000 G0 0 1 1"
+    (tmp / "loop.ped").write_text("\n".join(chain) + "\n")
+    with pytest.raises(InputError, match="line 1: pedigree loop: 'G0' is an ancestor of itself"):
+        ped.read_ped(str(tmp / "loop.ped"), (), (), [].append)
+
+
 FORMAT, HET, REF = "GT:AD:DP:GQ", "0/1:10,10:20:60", "0/0:20,0:20:60"
 RECORDS = [f"chr2 165760000 . C T 50 PASS . {FORMAT} {HET} {HET} {REF}",  # intronic GALNT3 (AR): --qualify all
            f"chr2 165765000 . G A 50 PASS . {FORMAT} {HET} {REF} {HET}"]
@@ -72,7 +96,7 @@ def test_cli_dialect_ped_gives_the_plain_output(tmp: Path) -> None:
         ("KID", "AR_comphet", "parental_trans")}
 
 
-@pytest.mark.parametrize("name", ["two_families", "gzipped"])
+@pytest.mark.parametrize("name", ["two_families", "gzipped", "nul_in_field"])
 def test_cli_bad_ped_exits_2_with_one_line(tmp: Path, name: str) -> None:
     vcf = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "DAD", "MUM"))
     case = CASES / "bad" / f"{name}.ped"

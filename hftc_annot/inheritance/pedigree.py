@@ -18,13 +18,7 @@ _SEX = {word.lower(): code for code, words in _SEX_WORDS.items() for word in wor
 _STATUS = {word.lower(): code for code, words in _STATUS_WORDS.items() for word in words}
 _VAGUE_SEX = "other"  # a sex that is known but neither male nor female: unknown here, with a warning
 _MISSING_PARENT = {"0", "-9", ".", ""}
-# Header words per column, lower case with everything but letters removed ("Family ID" -> "familyid").
-_HEADER = ({"fid", "family", "familyid", "famid"},
-           {"iid", "individual", "individualid", "id", "sample", "sampleid"},
-           {"pat", "father", "fatherid", "paternal", "paternalid"},
-           {"mat", "mother", "motherid", "maternal", "maternalid"},
-           {"sex", "gender"},
-           {"phenotype", "pheno", "status", "affected", "affection", "affectionstatus"})
+_SEX_COLUMN = {"sex", "gender"}  # a header's name for the sex column (lower case, letters only), never a sex
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -48,8 +42,10 @@ class Pedigree:
         return self.individuals.get(sample) or Individual(sample, sample, None, None, UNKNOWN_SEX, UNKNOWN_STATUS)
 
     def siblings(self, sample: str) -> list[Individual]:
+        """Full siblings: the others with the same father and the same mother, both known. Empty when either parent
+        of `sample` is unknown, so half siblings and founders are never full siblings."""
         me = self.get(sample)
-        if me.father is None and me.mother is None:
+        if me.father is None or me.mother is None:
             return []
         return [i for i in self.individuals.values()
                 if i.id != sample and (i.father, i.mother) == (me.father, me.mother)]
@@ -63,33 +59,38 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
              warn: Callable[[str], None]) -> Pedigree:
     """Parse and check a 6-column PED (family, id, father, mother, sex, phenotype) in the dialects pipelines write.
 
-    A line is split on tabs when it has one (empty fields allowed), else on whitespace. Skipped: blank lines, `#`
-    comments, a header of column names (FID IID PAT MAT SEX PHENOTYPE, Family ... Phenotype) as the first line
-    that is neither, a UTF-8 byte-order mark and the CR of CRLF ends. Sex is 1/male/M, 2/female/F or unknown as
-    0/-9/-1/unknown/other; phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing (words in any case); a
-    missing parent is 0, -9, . or empty.
+    Lines end in LF, CRLF or CR (any `str.splitlines` break). A line without its trailing whitespace is split on
+    tabs when that gives 6 or more fields (empty ones allowed), else on whitespace (tabs and spaces mixed).
+    Skipped: blank lines, `#` comments, a UTF-8 byte-order mark and, as the first line that is none of these, a
+    header of column names: one naming a sex column (SEX, Gender, ...; FID IID PAT MAT SEX PHENOTYPE, Family ID
+    Individual ID ... Gender Phenotype). Sex is 1/male/M, 2/female/F or unknown as 0/-9/-1/unknown/other;
+    phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing (words in any case); a missing parent is 0, -9, .
+    or empty.
 
-    Errors (exit 2): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or phenotype
-    (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is the child
-    itself, a father who is female or a mother who is male, and ancestry loops. Warnings: columns beyond the sixth
+    Errors (exit 2, with the line): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or
+    phenotype (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is
+    the child itself, one individual as both parents, a father who is female or a mother who is male (the child's
+    line), and ancestry loops (the line of an individual who is their own ancestor); text from the file is quoted as
+    `repr` does, so a control character in it shows escaped ('1\\x00'). Warnings: columns beyond the sixth
     (ignored), sex 'other', and samples in only one of PED and VCF.
     """
     individuals: dict[str, Individual] = {}
+    lines: dict[str, int] = {}  # the line of each individual's entry
     extra: list[int] = []  # line numbers with columns beyond the sixth
     vague: list[str] = []  # individuals of sex 'other'
     for index, (number, fields) in enumerate(_rows(path)):
+        if index == 0 and _is_header(fields):
+            continue
         if len(fields) < 6:
             raise InputError(path, "a PED line needs 6 columns: family, individual, father, mother, sex, "
                              "phenotype", line=number)
-        if index == 0 and _is_header(fields):
-            continue
         person = _individual(path, number, fields)
         if person.id in individuals:
             earlier = individuals[person.id].family
-            raise InputError(path, f"individual '{person.id}' is listed twice" if earlier == person.family else
-                             f"individual '{person.id}' is in family '{earlier}' and in family '{person.family}': "
+            raise InputError(path, f"individual {person.id!r} is listed twice" if earlier == person.family else
+                             f"individual {person.id!r} is in family {earlier!r} and in family {person.family!r}: "
                              "sample ids must be unique", line=number)
-        individuals[person.id] = person
+        individuals[person.id], lines[person.id] = person, number
         if any(fields[6:]):
             extra.append(number)
         if fields[4].lower() == _VAGUE_SEX:
@@ -102,9 +103,9 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     for person in individuals.values():
         for parent, sex, role in ((person.father, FEMALE, "father"), (person.mother, MALE, "mother")):
             if parent in individuals and individuals[parent].sex == sex:
-                raise InputError(path, f"'{parent}' is the {role} of '{person.id}' but has sex "
-                                 f"{'female' if sex == FEMALE else 'male'}")
-    _check_loops(individuals, path)
+                raise InputError(path, f"{parent!r} is the {role} of {person.id!r} but has sex "
+                                 f"{'female' if sex == FEMALE else 'male'}", line=lines[person.id])
+    _check_loops(individuals, lines, path)
     missing = [i for i in individuals if i not in vcf_samples]
     if missing:
         warn(f"{len(missing)} PED individual(s) are not in the VCF and count as not genotyped: "
@@ -117,21 +118,27 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
 
 
 def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
-    """The fields of each line that is not blank or a comment, with its line number."""
+    """The fields of each line that is not blank or a comment, with its line number: split on tabs (keeping empty
+    fields) when that gives 6 or more, else on whitespace; trailing whitespace is no field."""
     data = read_bytes(path)
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
+        before = data[:exc.start].decode("utf-8")  # its lines, and one more character on the bad byte's line
         raise InputError(path, "not UTF-8 text (a PED must be plain text, not compressed or binary)",
-                         line=data.count(b"\n", 0, exc.start) + 1) from None
-    for number, line in enumerate(text.split("\n"), 1):  # the CR of a CRLF end is stripped with the whitespace
-        if line.strip() and not line.lstrip().startswith("#"):
-            yield number, [f.strip() for f in line.split("\t")] if "\t" in line else line.split()
+                         line=len(f"{before}.".splitlines())) from None
+    for number, line in enumerate(text.splitlines(), 1):  # CR, LF and CRLF ends alike
+        line = line.rstrip()
+        if line and not line.lstrip().startswith("#"):
+            fields = [f.strip() for f in line.split("\t")]
+            yield number, fields if len(fields) >= 6 else line.split()  # too few tabs: spaces separate too
 
 
 def _is_header(fields: list[str]) -> bool:
-    """Column names, not an individual: each of the six fields is a header word of its column."""
-    return all(re.sub("[^a-z]", "", field.lower()) in words for field, words in zip(fields[:6], _HEADER, strict=True))
+    """Column names, not an individual: a field names the sex column ('SEX', 'Gender', ...) and the fifth field is
+    no sex (so a first individual with an id like 'SEX1' stays one)."""
+    names_sex = any(re.sub("[^a-z]", "", field.lower()) in _SEX_COLUMN for field in fields)
+    return names_sex and (len(fields) < 5 or fields[4].lower() not in _SEX)
 
 
 def _individual(path: str, number: int, fields: list[str]) -> Individual:
@@ -140,14 +147,16 @@ def _individual(path: str, number: int, fields: list[str]) -> Individual:
     if not family or not ident:
         raise InputError(path, "the family and individual ids must not be empty", line=number)
     if ident in (father, mother):
-        raise InputError(path, f"individual '{ident}' is listed as its own parent", line=number)
+        raise InputError(path, f"individual {ident!r} is listed as its own parent", line=number)
+    if father == mother and father not in _MISSING_PARENT:
+        raise InputError(path, f"individual {father!r} is listed as both father and mother of {ident!r}", line=number)
     if sex.lower() not in _SEX:
-        raise InputError(path, f"sex '{sex}' must be {_choices(_SEX_WORDS)} (words in any case)", line=number)
+        raise InputError(path, f"sex {sex!r} must be {_choices(_SEX_WORDS)} (words in any case)", line=number)
     if status.lower() not in _STATUS:
         accepted = f"{_choices(_STATUS_WORDS)} (words in any case)"
-        raise InputError(path, f"phenotype '{status}' looks quantitative: quantitative phenotypes are not supported; "
+        raise InputError(path, f"phenotype {status!r} looks quantitative: quantitative phenotypes are not supported; "
                          f"use {accepted}" if _NUMBER.fullmatch(status) else
-                         f"phenotype '{status}' must be {accepted}", line=number)
+                         f"phenotype {status!r} must be {accepted}", line=number)
     return Individual(family, ident, None if father in _MISSING_PARENT else father,
                       None if mother in _MISSING_PARENT else mother, _SEX[sex.lower()], _STATUS[status.lower()])
 
@@ -170,18 +179,30 @@ def with_affected(pedigree: Pedigree, affected: tuple[str, ...], vcf_samples: tu
     return Pedigree(people)
 
 
-def _check_loops(individuals: dict[str, Individual], path: str) -> None:
-    """No one may be their own ancestor."""
-    def ancestors(ident: str, seen: tuple[str, ...]) -> None:
-        person = individuals.get(ident)
-        if person is None:
-            return
-        for parent in (person.father, person.mother):
-            if parent is None:
-                continue
-            if parent in seen:
-                raise InputError(path, f"pedigree loop: '{parent}' is an ancestor of itself")
-            ancestors(parent, (*seen, parent))
+def _check_loops(individuals: dict[str, Individual], lines: dict[str, int], path: str) -> None:
+    """No one may be their own ancestor (the error gives the line of that individual's entry).
 
-    for ident in individuals:
-        ancestors(ident, (ident,))
+    A depth-first walk up the parents with an explicit stack, linear in the number of individuals: an individual
+    is on the current path (`walking`) until all its ancestors are checked, then `done` and never walked again.
+    """
+    def parents(ident: str) -> Iterator[str]:
+        person = individuals[ident]
+        return iter([p for p in (person.father, person.mother) if p in individuals])  # the unlisted have no parents
+
+    done: set[str] = set()
+    for start in individuals:
+        if start in done:
+            continue
+        walking, stack = {start}, [(start, parents(start))]
+        while stack:
+            ident, todo = stack[-1]
+            parent = next(todo, None)
+            if parent is None:
+                stack.pop()
+                walking.remove(ident)
+                done.add(ident)
+            elif parent in walking:
+                raise InputError(path, f"pedigree loop: {parent!r} is an ancestor of itself", line=lines[parent])
+            elif parent not in done:
+                walking.add(parent)
+                stack.append((parent, parents(parent)))
