@@ -49,6 +49,7 @@ def make_cohort(path: Path, samples: int, records: int, seed: int) -> None:
 def time_stages(vcf: str, samples: list[str]) -> dict[str, float]:
     from hftc_annot.consequence import ConsequenceStage
     from hftc_annot.consequence.transcripts import read_gff3
+    from hftc_annot.hits import PanelStage
     from hftc_annot.inheritance import InheritanceStage, Settings
     from hftc_annot.inheritance.pedigree import Pedigree
     from hftc_annot.panel import load_panel
@@ -61,7 +62,8 @@ def time_stages(vcf: str, samples: list[str]) -> dict[str, float]:
     source = open_vcf(vcf)
     times = {"read+panel": 0.0, "consequence": 0.0, "inheritance": 0.0}
     started = time.perf_counter()
-    items = [panel.hit(record) for record in source.records(panel.regions(), samples)]
+    stage = PanelStage(panel)
+    items = [stage.hit(record) for record in source.records(panel.regions(), samples)]
     times["read+panel"] = time.perf_counter() - started
     started = time.perf_counter()
     for item in items:

@@ -8,17 +8,20 @@ import shlex
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 import click
 
 from hftc_annot import __version__
 from hftc_annot.errors import HftcError
-from hftc_annot.inheritance.calls import Gates
 from hftc_annot.panel import DEFAULT_PADDING
 from hftc_annot.progress import Progress
-from hftc_annot.run import FORMATS, Config, Summary, run
+
+if TYPE_CHECKING:
+    from hftc_annot.run import Summary
 
 PROG = "hftc-annot"
+FORMATS = ("tsv", "vcf", "json", "html")
 LEVELS = ("debug", "info", "warning", "error")
 log = logging.getLogger("hftc_annot")
 
@@ -159,6 +162,10 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, sampl
         raise click.UsageError("--genes and --regions cannot be combined: --regions replaces the gene list")
     if shard and (genes or regions_bed):
         raise click.UsageError("--shard cannot be combined with --genes or --regions: it chooses the genes itself")
+    # the engine is imported only for a run, so that --version, --help and the subcommands start fast
+    from hftc_annot.inheritance.calls import Gates
+    from hftc_annot.run import Config, run
+
     config = Config(
         vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), shard=shard, regions_bed=regions_bed,
         samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,

@@ -1,4 +1,5 @@
-"""Panel stage: the shipped gene panel for a build, its padded target regions, and genes per record."""
+"""The gene panel: the shipped genes for a build, their padded target regions, shards, and genes per position.
+Light to import (no numpy, no htslib), so that `hftc-annot panel` starts fast; hits.py applies it to records."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ import dataclasses
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hftc_annot.alleles import minimal
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError, open_text
-from hftc_annot.model import AlleleFinding, PanelRecord
-from hftc_annot.reader.genotypes import carriers
-from hftc_annot.reader.records import Record, skip_reason
-from hftc_annot.regions import Regions
 from hftc_annot.resources import BUILDS, genes_bed, read_table
+
+if TYPE_CHECKING:
+    from hftc_annot.regions import Regions
 
 DEFAULT_PADDING = 5000
 """bp added on each side of a transcript: covers splice regions and VEP's 5 kb up/downstream window."""
@@ -59,32 +59,21 @@ class Panel:
 
     def regions(self, contigs: Iterable[str] = ()) -> Regions:
         """The padded transcripts (or the --regions BED), numbering `contigs` too (see Regions)."""
+        from hftc_annot.regions import Regions  # numpy: only for runs, not for `hftc-annot panel`
+
         if self.custom_regions:
             return Regions(((c, s, e) for c, s, e, _ in self.custom_regions), contigs)
         return Regions(((g.contig, g.start - self.padding, g.end + self.padding) for g in self.genes), contigs)
 
-    def hit(self, record: Record) -> PanelRecord:
-        """The record with the panel genes its REF span touches (padded) and a finding per annotatable ALT and
-        gene, with the samples carrying that ALT; each ALT that cannot be annotated as a sequence change gives
-        its reason in `skipped`."""
-        contig = canonical_contig(record.chrom)
-        end = record.end
+    def genes_at(self, contig: str, pos: int, end: int) -> tuple[tuple[Gene, ...], str]:
+        """The genes whose padded span touches contig:pos-end (canonical contig name), and the name of the --regions
+        BED region it falls in when no gene does ('.' otherwise)."""
         genes = tuple(g for g in self._by_contig.get(contig, ())
-                      if g.start - self.padding <= end and record.pos <= g.end + self.padding)
+                      if g.start - self.padding <= end and pos <= g.end + self.padding)
         label = "."
         if self.custom_regions and not genes:
-            label = next((n for c, s, e, n in self.custom_regions if c == contig and s <= end and record.pos <= e), ".")
-        findings, skipped = [], []
-        for number, alt in enumerate(record.alts, 1):
-            reason = skip_reason(record.ref, alt)
-            if reason is not None:
-                skipped.append(reason)
-                continue
-            change = minimal(contig, record.pos, record.ref, alt)
-            calls = carriers(record, number) if record.genotypes is not None else None
-            findings += [AlleleFinding(record.index, number, alt, change, gene, calls=calls)
-                         for gene in genes or (None,)]
-        return PanelRecord(record, genes, tuple(skipped), label, findings)
+            label = next((n for c, s, e, n in self.custom_regions if c == contig and s <= end and pos <= e), ".")
+        return genes, label
 
 
 def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFAULT_PADDING) -> Panel:

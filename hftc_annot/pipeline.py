@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from hftc_annot.consequence import ConsequenceSource
+from hftc_annot.hits import PanelStage
 from hftc_annot.inheritance import InheritanceStage
 from hftc_annot.knowledge import KnowledgeStage
 from hftc_annot.knowledge.frequency import FrequencyStage
 from hftc_annot.knowledge.tiers import TierStage
 from hftc_annot.model import PanelRecord
-from hftc_annot.panel import Panel
 from hftc_annot.reader.records import Record
 
 
@@ -45,7 +45,7 @@ class Pipeline:
     `before` stages and into the inheritance stage as they are read, then, once it has seen them all, through
     its results and the `after` stages to the writers."""
 
-    panel: Panel
+    panel: PanelStage
     consequence: ConsequenceSource
     frequency: FrequencyStage
     knowledge: KnowledgeStage

@@ -27,6 +27,7 @@ from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed
 from hftc_annot.consequence.transcripts import Transcript, read_gff3
 from hftc_annot.errors import UsageError
+from hftc_annot.hits import PanelStage
 from hftc_annot.inheritance import MODES, InheritanceStage, Qualifying, Settings, SummaryLine
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
@@ -49,7 +50,6 @@ from hftc_annot.writers.summary import SummaryRanking
 from hftc_annot.writers.tsv import write_json, write_summary, write_tsv
 from hftc_annot.writers.vcf import VcfWriter, vcf_mode
 
-FORMATS = ("tsv", "vcf", "json", "html")
 log = logging.getLogger("hftc_annot")
 _VCF_SUFFIXES = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
 
@@ -229,7 +229,7 @@ def _pipeline(config: Config, panel: Panel, header_lines: tuple[str, ...], sampl
     frequency = FrequencyStage(config.af_field,
                                VcfLookup(config.gnomad, "--gnomad", panel.build) if config.gnomad else None)
     tiers = TierStage(config.max_af if config.max_af is not None else RARE)
-    return Pipeline(panel=panel, consequence=consequence, frequency=frequency, knowledge=knowledge,
+    return Pipeline(panel=PanelStage(panel), consequence=consequence, frequency=frequency, knowledge=knowledge,
                     inheritance=inheritance, tiers=tiers)
 
 
