@@ -36,11 +36,14 @@ class Other:
     call: Relative
     male: bool
 
-    def against(self, note: str, good: bool | None = None) -> Contradiction:
-        """A contradiction by this relative; a call below the quality gates (`good`: of all the calls it rests on,
-        this relative's call by default) lowers to medium at most, and says so."""
+    def against(self, note: str, good: bool | None = None, question: str = "") -> Contradiction:
+        """A contradiction by this relative; `question` (the explanation, e.g. 'reduced penetrance?') is asked of an
+        unaffected one. A call below the quality gates (`good`: of all the calls it rests on, this relative's call
+        by default) lowers to medium at most, and says so."""
         good = self.call.good if good is None else good
         floor = FLOOR[self.call.status] if good else "medium"
+        if question and self.call.status == UNAFFECTED:
+            note += f" ({question})"
         return Contradiction(floor, note + ("" if good else " (a call below the quality gates)"), self.call)
 
 
@@ -71,8 +74,8 @@ def homozygous(allele: AlleleFacts) -> list[Contradiction]:
 def carriers(allele: AlleleFacts, question: str) -> list[Contradiction]:
     """AD and de_novo: a parent or sibling who carries the allele; `question` is the explanation asked after an
     unaffected carrier ('reduced penetrance?')."""
-    return [o.against(f"also carried by the {o.who}" + (f" ({question})" if o.call.status == UNAFFECTED else ""))
-            for o in others(allele) if o.call.zygosity.carries]
+    return [o.against(f"also carried by the {o.who}", question=question) for o in others(allele)
+            if o.call.zygosity.carries]
 
 
 def pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]:
@@ -114,6 +117,5 @@ def x_linked(allele: AlleleFacts) -> list[Contradiction]:
         elif zygosity is Zygosity.HOM_ALT:
             found.append(o.against(f"{o.who} is homozygous for it"))
         elif dominant_only:
-            question = " (reduced penetrance?)" if o.call.status == UNAFFECTED else ""
-            found.append(o.against(f"{o.who} is heterozygous for it{question}"))
+            found.append(o.against(f"{o.who} is heterozygous for it", question="reduced penetrance?"))
     return found

@@ -67,8 +67,7 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
             for b in hets[i + 1:]:
                 flag = compound_het(a, b)
                 if flag:
-                    flag = _as_called_on_x(flag, a, b)
-                    pair = Flag(flag.name, flag.confidence, flag.evidence, flag.phase, pair_ids.next())
+                    pair = replace(_as_called_on_x(flag, a, b), pair=pair_ids.next())
                     out += [(a, pair), (b, pair)]
     return out
 
