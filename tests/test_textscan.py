@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import io
 import re
-import zlib
 
 import numpy as np
 import pysam
@@ -13,7 +12,9 @@ import pytest
 
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError
-from hftc_annot.reader.textscan import TextScanner, bgzf_chunks, gunzip_chunks
+from hftc_annot.reader import textscan
+from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks
+from hftc_annot.reader.textscan import TextScanner
 from hftc_annot.regions import Regions
 
 SPANS = [("2", 1000, 2000), ("2", 5000, 5000), ("X", 300, 900), ("12", 10, 20), ("MT", 100, 200)]
@@ -76,7 +77,7 @@ def test_deletion_reaching_into_a_region_is_kept() -> None:
     (b"chr2 100 . A G . . .", "1 tab-separated columns where the #CHROM line has 8"),
     (b"chr2\t100\t.\tA\tG\t.\t.\t.\tGT", "9 tab-separated columns where the #CHROM line has 8"),
     (b"\t100\t.\tA\tG\t.\t.\t.", "empty CHROM"),
-    (b"chr2\t100\t.\t\tG\t.\t.\t.", "empty REF"),
+    (b"chr2\t1500\t.\t\tG\t.\t.\t.", "empty REF"),
     (b"#CHROM\tPOS", "header line ('#') after the first record"),
     (b"chr2\t100\t.\tA\x00\tG\t.\t.\t.", "control character in the text (binary data?)"),
 ])
@@ -109,5 +110,109 @@ def test_truncated_and_corrupt_compression() -> None:
     with pytest.raises(EOFError):
         b"".join(gunzip_chunks(io.BytesIO(packed[:-20])))
     broken = packed[:30] + bytes(b ^ 0xFF for b in packed[30:60]) + packed[60:]
-    with pytest.raises((zlib.error, EOFError)):
+    with pytest.raises((*ERRORS, EOFError)):
         b"".join(gunzip_chunks(io.BytesIO(broken)))
+
+
+# ----------------------------------------------------------------------------- the quick pass
+# Sorted bodies far from the regions are passed over in groups; every test below compares with the brute-force
+# filter, so a group wrongly passed over shows up as a missing line.
+
+FAR = [("2", 5_000_000, 5_002_000), ("2", 1000, 2000), ("2", 15_000_000, 15_001_000), ("2", 1_530_000, 1_531_000),
+       ("X", 70_000_000, 70_050_000), ("X", 1_500_000, 1_510_000), ("X", 1_525_000, 1_525_500)]
+
+
+def brute_force(data: bytes, spans: list[tuple[str, int, int]]) -> list[int]:
+    regions = Regions(spans)
+    hits = []
+    for number, line in enumerate(data.decode().splitlines(), start=1):
+        chrom, pos, _, ref = line.split("\t")[:4]
+        if regions.overlaps(canonical_contig(chrom), int(pos), int(pos) + len(ref) - 1):
+            hits.append(number)
+    return hits
+
+
+def sorted_body(n: int, seed: int) -> list[str]:
+    """Sorted records on three contigs, POS of 7 to 9 digits (synthetic bases), some near FAR."""
+    rng = np.random.default_rng(seed)
+    lines = []
+    for chrom in ("chr1", "chr2", "chrX"):
+        positions = np.sort(rng.integers(1_000_000, 120_000_000, n // 3))
+        if chrom != "chr1":
+            positions = np.sort(np.concatenate([positions, rng.integers(4_999_000, 5_003_000, 20),
+                                                rng.integers(69_999_000, 70_051_000, 20)]))
+        for pos in positions.tolist():
+            ref = "A" * int(rng.choice([1, 1, 1, 3, 40]))
+            lines.append(f"{chrom}\t{pos}\t.\t{ref}\tG\t50\tPASS\t.")
+    return lines
+
+
+def quick_scan(lines: list[str], chunk: int = 1 << 20, spans=FAR) -> tuple[list[int], int, int]:
+    data = "".join(line + "\n" for line in lines).encode()
+    scanner = TextScanner(Regions(spans), set(), "test.vcf", 8)
+    out = io.BytesIO()
+    result = scanner.scan((data[i:i + chunk] for i in range(0, len(data), chunk)), 1, out)
+    assert result.candidate_lines == brute_force(data, spans)
+    assert out.getvalue().decode().splitlines() == [lines[i - 1] for i in result.candidate_lines]
+    return result.candidate_lines, result.records, result.records_skipped
+
+
+@pytest.fixture
+def small_groups(monkeypatch):
+    monkeypatch.setattr(textscan, "GROUP_LINES", 16)
+    monkeypatch.setattr(textscan, "FINE_LINES", 4)
+
+
+@pytest.mark.parametrize("chunk", [100, 4096, 1 << 20])
+def test_sorted_input_is_mostly_passed_over_and_exact(chunk: int, small_groups) -> None:
+    lines = sorted_body(6000, seed=chunk)
+    found, records, skipped = quick_scan(lines, chunk)
+    assert records == len(lines)
+    assert len(found) >= 20
+    if chunk > 100:  # 100-byte chunks hold about two lines: too few for a group
+        assert skipped > 0.9 * len(lines)
+
+
+def test_default_groups_pass_over_a_large_sorted_body() -> None:
+    lines = sorted_body(30000, seed=1)
+    _, records, skipped = quick_scan(lines)
+    assert skipped > 0.7 * records
+
+
+@pytest.mark.parametrize("intruder", [
+    "chr2\t5001000\t.\tA\tG\t50\tPASS\t.",  # out of order, inside a region
+    "chr2\t1500\tab\tA\tG\t50\tPASS\t.",  # the group's leading digits, but fewer of them
+    "chr2\t15000500\t.\tA\tG\t50\tPASS\t.",  # the group's leading digits, but more of them
+    "chrX\t1503000\t.\tA\tG\t50\tPASS\t.",  # another contig, the same digits
+    "2\t1500\t.\tA\tG\t50\tPASS\t.",  # another spelling of the contig
+    "chr2\t05001000\t.\tA\tG\t50\tPASS\t.",  # a leading zero: 5001000, inside a region
+    "chr2\t1505000\t.\t" + "A" * 30_001 + "\tG\t50\tPASS\t.",  # in the group's range, its REF reaches a region
+])
+def test_a_line_that_breaks_the_order_of_its_group_is_still_found(intruder: str, small_groups) -> None:
+    lines = [f"chr2\t{1_500_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(64)]
+    lines.insert(40, intruder)  # in the middle of a group whose first and last lines are far from every region
+    found, _, skipped = quick_scan(lines)
+    assert found == [41]
+    assert skipped >= 48
+
+
+def test_far_lines_are_still_checked_for_columns_and_control_characters(small_groups) -> None:
+    lines = [f"chr2\t{30_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(64)]
+    for bad, message in (("chr2\t30000350\t.\tA\tG\t50\tPASS", "line 37: 7 tab-separated columns"),
+                         ("chr2\t30000350\t.\tA\x01\tG\t50\tPASS\t.", "line 37: control character")):
+        with pytest.raises(InputError, match=message):
+            quick_scan([*lines[:36], bad, *lines[36:]])
+
+
+def test_an_empty_ref_far_from_every_region_is_passed_over(small_groups) -> None:
+    """The trade-off: lines far from the panel are checked for CHROM, POS, column count and control characters
+    only; as on the indexed route, which never reads them."""
+    lines = [f"chr2\t{30_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(64)]
+    lines[36] = "chr2\t30000350\t.\t\tG\t50\tPASS\t."
+    assert quick_scan(lines)[1:] == (64, 64)
+
+
+def test_positions_written_with_leading_zeros_are_read_as_numbers(small_groups) -> None:
+    lines = [f"chrX\t0{1_520_000 + 10 * i}\t.\tA\tG\t50\tPASS\t." for i in range(64)]
+    lines.insert(40, "chrX\t01525100\t.\tA\tG\t50\tPASS\t.")
+    assert quick_scan(lines)[0] == [41]

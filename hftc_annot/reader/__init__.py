@@ -14,7 +14,6 @@ import shutil
 import sys
 import tempfile
 import warnings
-import zlib
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
@@ -23,15 +22,10 @@ import cyvcf2
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.reader.header import FILEFORMAT, Header, parse_header
+from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks, in_background, raw_chunks
 from hftc_annot.reader.records import Record, record_from_variant
 from hftc_annot.reader.sniff import InputFile, Kind, inspect_path, kind_of, lacks_bgzf_eof
-from hftc_annot.reader.textscan import (
-    TextScanner,
-    bgzf_chunks,
-    gunzip_chunks,
-    in_background,
-    raw_chunks,
-)
+from hftc_annot.reader.textscan import TextScanner
 from hftc_annot.regions import Regions
 
 __all__ = ["Header", "Record", "VcfInput", "open_vcf"]
@@ -97,7 +91,7 @@ class VcfInput:
                 self._open_indexed_or_bcf(info)
             else:
                 self._open_text(info)
-        except (EOFError, OSError, ValueError, zlib.error) as exc:
+        except (EOFError, OSError, ValueError, *ERRORS) as exc:
             self.close()
             raise InputError(source, f"cannot read: {_describe(exc)}") from None
         except BaseException:
@@ -230,7 +224,7 @@ class VcfInput:
             candidates.write(("\n".join(header_lines) + "\n").encode())
             try:
                 scan = scanner.scan(_prepend(self._first_body, self._chunks), first_line, candidates, self.progress)
-            except (EOFError, OSError, ValueError, zlib.error) as exc:
+            except (EOFError, OSError, ValueError, *ERRORS) as exc:
                 raise InputError(self.source, f"cannot read: {_describe(exc)}") from None
         self.records_read = scan.records
         self.other_hits = scan.other_hits
@@ -394,7 +388,7 @@ def _guarded(variants, source: str, lines: list[int] | None) -> Iterator[tuple[i
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, EOFError):
         return "the compressed file ends early (truncated download or copy?)"
-    if isinstance(exc, zlib.error):
+    if isinstance(exc, ERRORS):
         return f"corrupt gzip data ({exc})"
     return str(exc) or type(exc).__name__
 

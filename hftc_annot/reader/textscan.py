@@ -1,16 +1,18 @@
 """Streaming prefilter for VCF text: finds panel records in whole blocks of lines with numpy.
 
-A record costs a few vectorised byte operations here and no Python work unless it overlaps a
-target region. Only those candidate lines go on to cyvcf2. The scanner also validates what it
-reads for every line (column count, numeric POS, contigs declared in the header) so that a bad
-line is reported by its line number instead of reaching htslib.
+Two passes, both vectorised. The quick pass takes the lines in groups (GROUP_LINES) and proves,
+for each group, that none of its lines can reach a target region: the group's first and last
+lines fix a contig and a decimal range of POS (same digit count, common leading digits), and three
+byte comparisons per line check that every line of the group lies in that range, so the proof
+holds whatever the sort order. Groups without such a proof -- near a region, unsorted, on a long
+contig name, or with anything unusual in them -- go to the full pass, which parses CHROM, POS
+and REF of every line and validates the line (column count, numeric POS, contigs declared in the
+header) so that a bad line is reported by its line number instead of reaching htslib. Only the
+lines overlapping a region go on to cyvcf2.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -21,19 +23,50 @@ from hftc_annot.assembly import contig_spellings
 from hftc_annot.errors import InputError
 from hftc_annot.regions import Regions
 
-CHUNK_BYTES = 6 << 20
+GROUP_LINES = 1024
+FINE_LINES = 128
 _KEY_BYTES = 8  # contig names up to 8 bytes are matched exactly by one uint64
 _POS_DIGITS = 10
 _MAX_POS = 2**31 - 1
 _COLS8 = np.arange(_KEY_BYTES)
 _COLS_POS = np.arange(_POS_DIGITS)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_BGZF_MAGIC = b"\x1f\x8b\x08\x04"
-_BGZF_HEADER = 18
+_PAD = bytes(_KEY_BYTES + _POS_DIGITS)  # lets the quick pass read a whole word at any line start
+_TAB = 9
+
+
+_MASKS = np.array([(1 << 8 * n) - 1 for n in range(_KEY_BYTES + 1)], dtype=np.uint64)
+_HIGH_NIBBLES = np.uint64(0xF0F0F0F0F0F0F0F0)
+_ZEROS = np.uint64(0x3030303030303030)
+_SIXES = np.uint64(0x0606060606060606)
+_NO_PLAN = (0, 0, 0, 0, 0)
+_PLAN_TYPES = (np.int64, np.uint64, np.int64, np.uint64, np.int64)
 
 
 def _name_key(name: bytes) -> int:
     return int.from_bytes(name.ljust(_KEY_BYTES, b"\0"), "little")
+
+
+def _word(text: bytes) -> int:
+    """Up to 8 bytes as the little-endian word that the quick pass reads at their place."""
+    return int.from_bytes(text, "little")
+
+
+def _all_digits(words: np.ndarray, masks: np.ndarray) -> np.ndarray:
+    """Are the bytes of each word under its mask all ASCII digits? (0x30-0x39: high nibble 3, and still 3 after
+    adding 6; a byte that carries into the next one already fails the first test.)"""
+    bits = words & masks
+    zeros = _ZEROS & masks
+    return ((bits & _HIGH_NIBBLES) == zeros) & (((bits + (_SIXES & masks)) & _HIGH_NIBBLES) == zeros)
+
+
+def _chrom_pos(lines: bytes, start: int, end: int) -> tuple[bytes, bytes] | None:
+    """CHROM and POS of the line from `start` to `end` (its newline), when it has both."""
+    chrom_end = lines.find(b"\t", start, min(end, start + _KEY_BYTES))
+    pos_end = lines.find(b"\t", chrom_end + 1, min(end, chrom_end + 2 + _POS_DIGITS)) if chrom_end > start else -1
+    if pos_end < 0:
+        return None
+    return lines[start:chrom_end], lines[chrom_end + 1:pos_end]
 
 
 @dataclass
@@ -43,6 +76,8 @@ class ScanResult:
     records: int = 0
     candidate_lines: list[int] = field(default_factory=list)
     other_hits: int = 0
+    records_skipped: int = 0
+    """Records that the quick pass proved to be far from every region (counted in `records`)."""
     first_contig: str | None = None
 
 
@@ -60,11 +95,12 @@ class TextScanner:
         self._other = other
         self._source = source
         self._declared = declared_contigs
-        keys: dict[int, int] = {}
+        self._codes: dict[bytes, int] = {}
         for code, contig in enumerate(regions.contigs):
             for spelling in contig_spellings(contig):
                 if len(spelling) <= _KEY_BYTES:
-                    keys[_name_key(spelling.encode())] = code
+                    self._codes[spelling.encode()] = code
+        keys = {_name_key(name): code for name, code in self._codes.items()}
         order = sorted(keys)
         self._keys = np.array(order or [0], dtype=np.uint64)
         self._key_codes = np.array([keys[k] for k in order] or [-1], dtype=np.int64)
@@ -87,46 +123,150 @@ class TextScanner:
                 rest += chunk
                 continue
             if rest:
-                head = rest + chunk[: first + 1]
-                line_no = self._scan_block(np.frombuffer(head, dtype=np.uint8), line_no, out, result)
+                line_no = self._scan_lines(b"".join((rest, chunk[: first + 1], _PAD)), line_no, out, result)
             else:
                 first = -1
             last = chunk.rfind(b"\n")
             if last > first:
-                body = np.frombuffer(chunk, dtype=np.uint8, count=last - first, offset=first + 1)
-                line_no = self._scan_block(body, line_no, out, result)
+                whole = memoryview(chunk)[first + 1:last + 1]
+                line_no = self._scan_lines(b"".join((whole, _PAD)), line_no, out, result)
             rest = chunk[last + 1:]
             if progress is not None:
                 progress(result.records)
         if rest:
-            self._scan_block(np.frombuffer(rest + b"\n", dtype=np.uint8), line_no, out, result)
+            self._scan_lines(b"".join((rest, b"\n", _PAD)), line_no, out, result)
         return result
+
+    def _scan_lines(self, lines: bytes, line_no: int, out: BinaryIO, result: ScanResult) -> int:
+        """Scan whole lines (`lines` ends with a newline and then _PAD): the quick pass, then the full pass on the
+        lines it proves nothing about. Returns the next line number."""
+        padded = np.frombuffer(lines, dtype=np.uint8)
+        buf = padded[:len(lines) - len(_PAD)]
+        ends = np.flatnonzero(buf == 10)
+        numbers = line_no + np.arange(len(ends))
+        if result.first_contig is None:
+            text = lines.lstrip(b"\n")
+            result.first_contig = text[:text.find(b"\t")].decode(errors="replace")
+        if (buf < _TAB).any():
+            self._scan_block(buf, numbers, out, result)  # names the line with the control character
+            return line_no + len(ends)
+        starts = np.empty_like(ends)
+        starts[:1] = 0
+        starts[1:] = ends[:-1] + 1
+        bounds, proven = self._quiet_segments(lines, padded, starts, ends)
+        keep = np.repeat(~proven, np.diff(bounds))
+        view = memoryview(lines)
+        rest = np.frombuffer(b"".join(view[starts[bounds[i]]:ends[bounds[i + 1] - 1] + 1]
+                                      for i in np.flatnonzero(~proven).tolist()), dtype=np.uint8)
+        skipped = len(ends) - int(keep.sum())
+        if np.count_nonzero(buf == _TAB) - np.count_nonzero(rest == _TAB) != skipped * (self._columns - 1):
+            rest, keep, skipped = buf, np.ones(len(ends), dtype=bool), 0  # a bad column count: the full pass names it
+        result.records += skipped
+        result.records_skipped += skipped
+        if len(rest):
+            self._scan_block(rest, numbers[keep], out, result)
+        return line_no + len(ends)
+
+    def _quiet_segments(self, lines: bytes, padded: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                        ) -> tuple[list[int], np.ndarray]:
+        """Cut the lines into segments: the first line of each, then the end (`bounds`), and for each segment whether
+        no line of it can overlap a region, nor an `other` one (`proven`). Segments are GROUP_LINES lines, or
+        FINE_LINES within a group that as a whole proves nothing (near a region)."""
+        bounds: list[int] = []
+        plans: list[tuple[int, int, int, int, int] | None] = []
+        for group in range(0, len(ends), GROUP_LINES):
+            cuts = list(range(group, min(group + GROUP_LINES, len(ends)), FINE_LINES))
+            plan = self._plan(lines, starts, ends, group, min(group + GROUP_LINES, len(ends)) - 1)
+            if plan is not None or len(cuts) == 1:
+                cuts = [group]
+                plans.append(plan)
+            else:
+                plans += [self._plan(lines, starts, ends, cut, min(cut + FINE_LINES, len(ends)) - 1) for cut in cuts]
+            bounds += cuts
+        bounds.append(len(ends))
+        proven = np.array([plan is not None for plan in plans], dtype=bool)
+        if not proven.any():
+            return bounds, proven
+        segment = np.repeat(np.arange(len(plans)), np.diff(bounds))
+        name_len, name_word, prefix_len, prefix_word, digits = (
+            np.array(column, dtype=dtype)[segment] for column, dtype in
+            zip(zip(*(plan or _NO_PLAN for plan in plans), strict=True), _PLAN_TYPES, strict=True))
+        words = np.ndarray((len(padded) - _KEY_BYTES + 1,), dtype="<u8", buffer=padded, strides=(1,))
+        pos_at = starts + name_len
+        head = words[pos_at]
+        tail_len = np.minimum(digits, _KEY_BYTES)
+        fine = (words[starts] & _MASKS[name_len]) == name_word
+        fine &= (head & _MASKS[prefix_len]) == prefix_word
+        fine &= _all_digits(head, _MASKS[tail_len])
+        fine &= _all_digits(words[pos_at + digits - tail_len], _MASKS[tail_len])
+        fine &= padded[pos_at + digits] == _TAB
+        proven[segment[~fine]] = False
+        return bounds, proven
+
+    def _plan(self, lines: bytes, starts: np.ndarray, ends: np.ndarray, first_line: int, last_line: int
+              ) -> tuple[int, int, int, int, int] | None:
+        """What every line from `first_line` to `last_line` must look like for none of them to reach a region:
+        (CHROM+tab length, its bytes as a word, POS prefix length, the prefix as a word, POS digits). None when
+        the first and last of the lines allow no such proof."""
+        first, end = int(starts[first_line]), int(ends[last_line])
+        head = _chrom_pos(lines, first, int(ends[first_line]))
+        tail = _chrom_pos(lines, int(starts[last_line]), end)
+        if head is None or tail is None or head[0] != tail[0]:
+            return None
+        chrom, pos = head
+        digits = len(pos)
+        if (len(chrom) >= _KEY_BYTES or len(tail[1]) != digits or digits > _POS_DIGITS
+                or not (pos + tail[1]).isdigit() or pos[0] == 48 or not self._declared_name(chrom)):
+            return None
+        low, high, scale = int(pos), int(tail[1]), 1
+        while low != high or low >= 10 ** _KEY_BYTES:  # the leading digits they share, at most 8 of them
+            low, high, scale = low // 10, high // 10, scale * 10
+        if low == 0:
+            return None
+        prefix = pos[:len(str(low))]
+        low *= scale
+        high = low + scale - 1
+        code = self._codes.get(chrom, -1)
+        if high > _MAX_POS:
+            return None
+        if code >= 0:
+            contig, reach = self._regions.contigs[code], high + end - first  # a REF is shorter than its group
+            if self._regions.overlaps(contig, low, reach) or (
+                    self._other is not None and self._other.overlaps(contig, low, reach)):
+                return None
+        return len(chrom) + 1, _word(chrom + b"\t"), len(prefix), _word(prefix), digits
+
+    def _declared_name(self, name: bytes) -> bool:
+        if not self._declared or name in self._checked_names:
+            return True
+        if name.decode(errors="replace") not in self._declared:
+            return False  # the full pass names the line
+        self._checked_names.add(name)
+        return True
 
     def _fail(self, line: int, message: str) -> None:
         raise InputError(self._source, message, line=line)
 
-    def _scan_block(self, buf: np.ndarray, line_no: int, out: BinaryIO, result: ScanResult) -> int:
-        """Scan whole lines (buf ends with a newline); returns the next line number."""
+    def _scan_block(self, buf: np.ndarray, numbers: np.ndarray, out: BinaryIO, result: ScanResult) -> None:
+        """The full pass: scan whole lines (buf ends with a newline), whose input line numbers are `numbers`."""
         cut = len(buf)
         marks = np.flatnonzero(buf <= 10)  # tabs and newlines, in one pass over the bytes
         kinds = buf[marks]
         if (kinds < 9).any():
             where = int(marks[np.flatnonzero(kinds < 9)[0]])
-            self._fail(line_no + int((buf[:where] == 10).sum()), "control character in the text (binary data?)")
+            self._fail(int(numbers[int((buf[:where] == 10).sum())]), "control character in the text (binary data?)")
         newline = np.flatnonzero(kinds == 10)
         previous = np.empty_like(newline)
         previous[0] = -1
         previous[1:] = newline[:-1]
         ends = marks[newline]
         starts = np.where(previous >= 0, marks[previous] + 1, 0)
-        numbers = line_no + np.arange(len(ends))
-        next_line = line_no + len(ends)
         nonempty = ends > starts
         if not nonempty.all():
             starts, ends, numbers = starts[nonempty], ends[nonempty], numbers[nonempty]
             newline, previous = newline[nonempty], previous[nonempty]
         if len(starts) == 0:
-            return next_line
+            return
         if (buf[starts] == 35).any():
             bad = int(np.flatnonzero(buf[starts] == 35)[0])
             self._fail(int(numbers[bad]), "header line ('#') after the first record")
@@ -171,8 +311,6 @@ class TextScanner:
         if (ref_len < 1).any():
             self._fail(int(numbers[np.flatnonzero(ref_len < 1)[0]]), "empty REF")
 
-        if result.first_contig is None:
-            result.first_contig = bytes(buf[starts[0]:t_chrom[0]]).decode(errors="replace")
         last_bases = positions + ref_len - 1
         hits = np.flatnonzero(self._regions.overlaps_many(codes, positions, last_bases))
         if self._other is not None:
@@ -183,7 +321,6 @@ class TextScanner:
             out.write(b"\n")
         result.candidate_lines.extend(numbers[hits].tolist())
         result.records += len(starts)
-        return next_line
 
     def _check_contigs(self, buf: np.ndarray, cut: int, keys: np.ndarray, name_len: np.ndarray,
                        starts: np.ndarray, t_chrom: np.ndarray, numbers: np.ndarray) -> None:
@@ -205,123 +342,3 @@ class TextScanner:
                 self._fail(int(numbers[i]), f"contig '{name.decode(errors='replace')}' is not declared in the "
                            "header (##contig lines); fix the header, e.g. with bcftools reheader --fai")
             self._checked_names.add(name)
-
-
-def raw_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Uncompressed input, in blocks."""
-    while chunk := handle.read(size):
-        yield chunk
-
-
-def _batched(pieces: Iterator[bytes], size: int) -> Iterator[bytes]:
-    """Join small decompressed pieces into chunks of at least `size` bytes (the last may be smaller)."""
-    held: list[bytes] = []
-    total = 0
-    for piece in pieces:
-        held.append(piece)
-        total += len(piece)
-        if total >= size:
-            yield b"".join(held)
-            held, total = [], 0
-    if held:
-        yield b"".join(held)
-
-
-def _gzip_members(handle: BinaryIO) -> Iterator[bytes]:
-    member = zlib.decompressobj(31)
-    in_member = False
-    while compressed := handle.read(1 << 20):
-        while compressed:
-            out = member.decompress(compressed)
-            in_member = True
-            if out:
-                yield out
-            if not member.eof:
-                break
-            compressed = member.unused_data
-            in_member = False
-            if compressed and not compressed.startswith(b"\x1f\x8b"):
-                if compressed.strip(b"\0"):
-                    raise ValueError("data after the end of the gzip stream is not gzip")
-                compressed = b""
-            member = zlib.decompressobj(31)
-    if in_member:
-        raise EOFError("compressed stream ends before its end marker")
-
-
-def gunzip_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Decompress gzip (any number of members) in blocks of about `size` bytes.
-
-    zlib checks each member's CRC and length itself. Raises EOFError for a truncated stream and
-    ValueError for data after the last member that is not gzip.
-    """
-    return _batched(_gzip_members(handle), size)
-
-
-def _bgzf_blocks(handle: BinaryIO) -> Iterator[bytes]:
-    pending = b""
-    last_length = None
-    while data := handle.read(1 << 20):
-        buf = pending + data if pending else data
-        view = memoryview(buf)
-        at = 0
-        while len(buf) - at >= _BGZF_HEADER:
-            if buf[at:at + 4] != _BGZF_MAGIC or buf[at + 12:at + 14] != b"BC":
-                raise ValueError(f"not a BGZF block at byte {at} of a read (mixed gzip/bgzip data?)")
-            block_size = int.from_bytes(buf[at + 16:at + 18], "little") + 1
-            if len(buf) - at < block_size:
-                break
-            footer = at + block_size - 8
-            crc = int.from_bytes(buf[footer:footer + 4], "little")
-            length = int.from_bytes(buf[footer + 4:footer + 8], "little")
-            out = zlib.decompress(view[at + _BGZF_HEADER:footer], -15, max(length, 1))
-            if len(out) != length or zlib.crc32(out) != crc:
-                raise ValueError("a BGZF block fails its CRC or length check (corrupt file)")
-            if out:
-                yield out
-            last_length = length
-            at += block_size
-        pending = buf[at:]
-    if pending:
-        raise EOFError("compressed stream ends inside a block")
-    if last_length != 0:
-        raise EOFError("compressed stream has no BGZF end-of-file block after its last block")
-
-
-def bgzf_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Decompress BGZF block by block (each block's size is in its header), checking CRC and length."""
-    return _batched(_bgzf_blocks(handle), size)
-
-
-def in_background(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """Produce the chunks (reading and decompressing) in a second thread while the caller scans."""
-    blocks: queue.Queue = queue.Queue(maxsize=4)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for chunk in chunks:
-                if stop.is_set():
-                    return
-                blocks.put(chunk)
-            blocks.put(b"")
-        except Exception as exc:  # handed to the consumer, which raises it in the main thread
-            blocks.put(exc)
-
-    worker = threading.Thread(target=produce, daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = blocks.get()
-            if isinstance(item, Exception):
-                raise item
-            if not item:
-                return
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
-            try:
-                blocks.get_nowait()
-            except queue.Empty:
-                worker.join(0.01)

@@ -1,6 +1,7 @@
-"""Issue 15 (speed), the part that is done: commands that annotate nothing start without the engine.
+"""Issue 15 (speed): what the fast paths must not change, and what makes startup fast.
 
-Times are measured by bench/bench_startup.py, never asserted here; this checks the cause: `--version`, `--help`
+Times are measured by the bench/ scripts, never asserted here. This checks that the streamed route's quick pass
+changes no output (sorted, unsorted, multi-contig input, lines cut by chunk ends), and that `--version`, `--help`
 and `panel` import neither numpy nor htslib bindings nor the stages.
 """
 
@@ -8,8 +9,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
+
+from hftc_annot.cli import main
+from hftc_annot.reader import inflate, textscan
+from hftc_annot.resources import read_table
+
+from conftest import bgzip_index, body, write_vcf
+
+REPO = Path(__file__).resolve().parents[2]
 
 HEAVY = ("numpy", "cyvcf2", "pysam", "jinja2", "hftc_annot.run", "hftc_annot.inheritance", "hftc_annot.reader")
 PROBE = """
@@ -35,3 +46,86 @@ def test_a_run_still_imports_what_it_needs() -> None:
     proc = subprocess.run([sys.executable, "-c", PROBE.format(args=["/nonexistent.vcf"], heavy=HEAVY)],
                           capture_output=True, text=True, timeout=60)
     assert "hftc_annot.run" in proc.stderr.splitlines()[-1]
+
+
+# ----------------------------------------------------------------------------- the streamed route's quick pass
+
+GRCH38_LENGTHS = {row["contig"]: int(row["length"]) for row in read_table("assemblies.tsv") if row["build"] == "GRCh38"}
+
+
+def wgs_like(n_far: int, seed: int) -> list[str]:
+    """Sorted single-sample records (synthetic bases) on every GRCh38 chromosome: `n_far` spread over the genome,
+    plus records in and around each panel gene, some of them deletions reaching into a gene from outside."""
+    rng = np.random.default_rng(seed)
+    genes: dict[str, list[tuple[int, int]]] = {}
+    for line in (REPO / "resources" / "genes.bed").read_text().splitlines()[1:]:
+        chrom, start, end = line.split("\t")[:3]
+        genes.setdefault(chrom, []).append((int(start), int(end)))
+    total = sum(GRCH38_LENGTHS[c] for c in CHROMOSOMES)
+    records = []
+    for chrom in CHROMOSOMES:
+        name = f"chr{chrom}"
+        positions = list(rng.integers(1, GRCH38_LENGTHS[chrom], n_far * GRCH38_LENGTHS[chrom] // total))
+        for start, end in genes.get(name, []):
+            positions += list(rng.integers(start - 6000, end + 6000, 12))
+        for pos in sorted(set(positions)):
+            ref = "ACGTTGCA"[: int(rng.integers(1, 8))] if rng.random() < 0.1 else "C"
+            gt = ["0/1", "1/1", "0|1", "0/0"][int(rng.integers(4))]
+            records.append(f"{name} {pos} . {ref} G 50 PASS . GT:AD:DP:GQ {gt}:5,5:10:60")
+        for start, _ in genes.get(name, []):
+            records.append(f"{name} {start - 5030} . {'A' * 40} A 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60")
+    records.sort(key=lambda r: (CHROMOSOMES.index(r.split()[0][3:]), int(r.split()[1])))
+    return records
+
+
+CHROMOSOMES = [str(i) for i in range(1, 23)] + ["X", "Y"]
+
+
+def annotate_in_process(args: list[str], out: Path) -> str:
+    """Run the CLI in this process (so that a test can patch the reader) and return the TSV body."""
+    with pytest.raises(SystemExit) as done:
+        main([*map(str, args), "-o", str(out), "-q"])
+    assert done.value.code == 0
+    return body(out.read_text())
+
+
+def test_streamed_output_is_identical_with_and_without_the_quick_pass(tmp: Path, monkeypatch) -> None:
+    records = wgs_like(40_000, seed=15)
+    plain = write_vcf(tmp / "wgs.vcf", records)
+    indexed = bgzip_index(plain)
+    unindexed = bgzip_index(write_vcf(tmp / "wgs_noindex.vcf", records), index=False)
+    shuffled = write_vcf(tmp / "shuffled.vcf", list(np.random.default_rng(1).permutation(records)))
+    outputs = {
+        "indexed": annotate_in_process([indexed], tmp / "a.tsv"),
+        "bgzip": annotate_in_process([unindexed], tmp / "b.tsv"),
+        "plain, 2 threads": annotate_in_process([plain, "--threads", "2"], tmp / "c.tsv"),
+    }
+    unsorted = annotate_in_process([shuffled], tmp / "d.tsv")
+    skipped = []
+    real_scan = textscan.TextScanner.scan
+
+    def counting_scan(self, *args, **kwargs):
+        result = real_scan(self, *args, **kwargs)
+        skipped.append(result.records_skipped)
+        return result
+
+    monkeypatch.setattr(textscan.TextScanner, "scan", counting_scan)
+    monkeypatch.setattr(textscan, "GROUP_LINES", 64)  # groups this small are quiet even in a file this sparse
+    monkeypatch.setattr(textscan, "FINE_LINES", 8)
+    outputs["bgzip, small groups"] = annotate_in_process([unindexed], tmp / "e.tsv")
+    assert skipped[-1] > 0.8 * len(records)
+    monkeypatch.setattr(inflate.bgzf_chunks, "__defaults__", (10_000,))  # lines cut by many chunk ends
+    outputs["bgzip, small chunks"] = annotate_in_process([unindexed], tmp / "h.tsv")
+    assert skipped[-1] > 0.5 * len(records)
+    monkeypatch.setattr(textscan.TextScanner, "_quiet_segments",
+                        lambda self, lines, padded, starts, ends: ([0, len(ends)], np.zeros(1, dtype=bool)))
+    outputs["bgzip, full pass only"] = annotate_in_process([unindexed], tmp / "f.tsv")
+    assert skipped[-1] == 0
+    assert annotate_in_process([shuffled], tmp / "g.tsv") == unsorted
+    assert len(set(outputs.values())) == 1, [k for k, v in outputs.items() if v != outputs["indexed"]]
+    rows = outputs["indexed"].splitlines()
+    assert len(rows) > 300
+    def variants(tsv: str) -> list[list[str]]:  # rows in input order, pair numbers by order: compare the variants
+        return sorted(line.split("\t")[:14] for line in tsv.splitlines()[1:])
+
+    assert variants(unsorted) == variants(outputs["indexed"])
