@@ -3,7 +3,7 @@ AlleleFinding per (ALT allele, panel gene); each stage fills its own fields, in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hftc_annot.alleles import Allele
@@ -70,4 +70,4 @@ class PanelRecord:
 
     def without_samples(self) -> PanelRecord:
         """The record without its per-sample arrays: what is kept until the writers run."""
-        return replace(self, record=self.record.without_samples())
+        return PanelRecord(self.record.without_samples(), self.genes, self.skipped, self.label, self.findings)

@@ -7,7 +7,6 @@ variant itself.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -86,13 +85,13 @@ class KnowledgeStage:
             if self._clinvar and finding.allele not in clinvar:
                 clinvar[finding.allele] = self._clinvar.lookup(record.chrom, record.pos, record.ref, finding.alt)
             consequence = finding.effect.consequence if finding.effect else None
-            facts = self._lookup(finding.gene.symbol, contig, record.pos, finding.change, consequence,
-                                 clinvar.get(finding.allele))
             af = finding.frequency
-            finding.knowledge = dataclasses.replace(facts, population_af="" if af is None else f"{af:.6g}")
+            finding.knowledge = self._lookup(finding.gene.symbol, contig, record.pos, finding.change, consequence,
+                                             clinvar.get(finding.allele), "" if af is None else f"{af:.6g}")
 
-    def _lookup(self, gene: str, contig: str, pos: int, change, consequence, clinvar: ClinVarEntry | None) -> Knowledge:
-        fields: dict[str, str | bool] = {}
+    def _lookup(self, gene: str, contig: str, pos: int, change, consequence, clinvar: ClinVarEntry | None,
+                population_af: str) -> Knowledge:
+        fields: dict[str, str | bool] = {"population_af": population_af}
         hit = clinvar if self._clinvar else self._exact.get((change.chrom, change.start, change.ref, change.alt))
         if hit:
             fields.update(clinvar_id=hit.ident, clinvar_significance=hit.significance, clinvar_stars=hit.stars)

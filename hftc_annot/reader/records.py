@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -60,7 +60,8 @@ class Record:
 
     def without_samples(self) -> Record:
         """This record without its per-sample arrays: what the writers keep per record."""
-        return replace(self, genotypes=None, phased=None, gq=None, dp=None, ad=None, phase_set=None, info={})
+        return Record(self.chrom, self.pos, self.id, self.ref, self.alts, self.filters, None, None, None, None, None,
+                      self.line, self.index)
 
 
 def skip_reason(ref: str, alt: str) -> str | None:
