@@ -1,7 +1,9 @@
 """Write a WGS-scale synthetic VCF (GRCh38 contigs, bgzipped, optionally indexed) for benchmarks.
 
 Everything in the file is synthetic: positions are uniform random on the GRCh38 primary
-chromosomes and REF/ALT bases are random, so they do not match the reference genome.
+chromosomes and REF/ALT bases are random, so they do not match the reference genome. With
+--reference, REF is taken from that FASTA wherever it has a base other than N (the benchmark's
+synthetic reference, so that bcftools csq and hftc-annot --fasta accept the records).
 """
 
 from __future__ import annotations
@@ -41,12 +43,16 @@ def header(samples: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_body(out, records: int, n_samples: int, rng: np.random.Generator) -> None:
+def write_body(out, records: int, n_samples: int, rng: np.random.Generator, reference: Path | None) -> None:
     lengths = np.array(list(GRCH38.values()), dtype=np.float64)
     per_chrom = rng.multinomial(records, lengths / lengths.sum())
+    fasta = pysam.FastaFile(str(reference)) if reference else None
     for (chrom, length), count in zip(GRCH38.items(), per_chrom, strict=True):
         positions = np.sort(rng.integers(1, length - 100, size=count))
         refs = BASES[rng.integers(0, 4, size=count)]
+        if fasta is not None and chrom in fasta.references:
+            bases = np.frombuffer(fasta.fetch(chrom).upper().encode(), dtype="S1")[positions - 1].astype("U1")
+            refs = np.where(bases != "N", bases, refs)
         alts = BASES[(np.searchsorted(BASES, refs) + rng.integers(1, 4, size=count)) % 4]
         quals = rng.integers(20, 999, size=count)
         depth = rng.integers(8, 60, size=(count, n_samples))
@@ -70,12 +76,13 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=1)
     parser.add_argument("--seed", type=int, default=38)
     parser.add_argument("--index", action="store_true", help="also write a .tbi index")
+    parser.add_argument("--reference", type=Path, help="take REF from this indexed FASTA where it is not N")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     plain = args.output.with_suffix("")
     with open(plain, "w") as out:
         out.write(header([f"SAMPLE{i + 1}" for i in range(args.samples)]))
-        write_body(out, args.records, args.samples, rng)
+        write_body(out, args.records, args.samples, rng, args.reference)
     pysam.tabix_compress(str(plain), str(args.output), force=True)
     plain.unlink()
     if args.index:

@@ -7,6 +7,8 @@ import os
 import zlib
 from typing import Protocol
 
+import numpy as np
+
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError
 
@@ -80,6 +82,10 @@ class FastaSource:
         """Each contig's .fai offset must point just after its own '>name' line: an index made before the file
         was changed would otherwise give other bases without any error."""
         offsets = _fai_offsets(self.name + ".fai")
+        try:
+            blocks = _gzi_blocks(self.name)
+        except (OSError, EOFError):
+            raise InputError(self.name, f"cannot read its .gzi index: {_STALE}") from None
         for contig in contigs:
             name = self._resolve(contig)
             if name is None:
@@ -87,7 +93,7 @@ class FastaSource:
             offset = offsets[name]
             start = max(0, offset - _TITLE_BYTES)
             try:
-                before = _read_uncompressed(self.name, start, offset - start)
+                before = _read_uncompressed(self.name, start, offset - start, blocks)
             except (OSError, EOFError, zlib.error):
                 raise InputError(self.name, f"cannot read near contig {name}: {_STALE}") from None
             header_end = offset - start
@@ -113,20 +119,26 @@ def _fai_offsets(path: str) -> dict[str, int]:
     return offsets
 
 
-def _read_uncompressed(path: str, start: int, size: int) -> bytes:
-    """`size` bytes from uncompressed offset `start` of a plain or bgzipped file (bgzip: found with its .gzi)."""
+def _gzi_blocks(path: str) -> np.ndarray | None:
+    """A bgzipped file's .gzi as (compressed offset, uncompressed offset) rows, the first block (0, 0) included;
+    None for a plain file."""
     with open(path, "rb") as handle:
         if handle.read(2) != b"\x1f\x8b":
+            return None
+    entries = np.fromfile(path + ".gzi", dtype="<u8")
+    count = int(entries[0]) if len(entries) else 0
+    if len(entries) < 1 + 2 * count:
+        raise EOFError("the .gzi index is shorter than it says")
+    return np.vstack([np.zeros((1, 2), dtype=np.uint64), entries[1:1 + 2 * count].reshape(count, 2)])
+
+
+def _read_uncompressed(path: str, start: int, size: int, blocks: np.ndarray | None) -> bytes:
+    """`size` bytes from uncompressed offset `start` of a plain file, or of a bgzipped one with its `blocks`."""
+    with open(path, "rb") as handle:
+        if blocks is None:
             handle.seek(start)
             return handle.read(size)
-        block, block_start = 0, 0
-        with open(path + ".gzi", "rb") as index:
-            count = int.from_bytes(index.read(8), "little")
-            for _ in range(count):
-                packed, unpacked = (int.from_bytes(index.read(8), "little") for _ in range(2))
-                if unpacked > start:
-                    break
-                block, block_start = packed, unpacked
+        block, block_start = (int(x) for x in blocks[np.searchsorted(blocks[:, 1], start, side="right") - 1])
         handle.seek(block)
         with gzip.GzipFile(fileobj=handle) as members:
             members.read(start - block_start)
