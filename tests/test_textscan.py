@@ -216,3 +216,9 @@ def test_positions_written_with_leading_zeros_are_read_as_numbers(small_groups) 
     lines = [f"chrX\t0{1_520_000 + 10 * i}\t.\tA\tG\t50\tPASS\t." for i in range(64)]
     lines.insert(40, "chrX\t01525100\t.\tA\tG\t50\tPASS\t.")
     assert quick_scan(lines)[0] == [41]
+
+
+def test_first_contig_is_the_first_records_even_after_blank_lines() -> None:
+    scanner = TextScanner(Regions(SPANS), set(), "test.vcf", 8)
+    result = scanner.scan(iter([b"\n\n", b"\nchr7\t5\t.\tA\tG\t.\t.\t.\n"]), 1, io.BytesIO())
+    assert (result.first_contig, result.records, result.candidate_lines) == ("chr7", 1, [])

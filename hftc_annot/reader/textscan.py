@@ -144,15 +144,17 @@ class TextScanner:
         buf = padded[:len(lines) - len(_PAD)]
         ends = np.flatnonzero(buf == 10)
         numbers = line_no + np.arange(len(ends))
-        if result.first_contig is None:
-            text = lines.lstrip(b"\n")
-            result.first_contig = text[:text.find(b"\t")].decode(errors="replace")
-        if (buf < _TAB).any():
-            self._scan_block(buf, numbers, out, result)  # names the line with the control character
-            return line_no + len(ends)
         starts = np.empty_like(ends)
         starts[:1] = 0
         starts[1:] = ends[:-1] + 1
+        if result.first_contig is None and (ends > starts).any():
+            first = int(np.flatnonzero(ends > starts)[0])
+            name_end = lines.find(b"\t", int(starts[first]), int(ends[first]))
+            result.first_contig = lines[starts[first]:name_end if name_end >= 0 else ends[first]].decode(
+                errors="replace")
+        if (buf < _TAB).any():
+            self._scan_block(buf, numbers, out, result)  # names the line with the control character
+            return line_no + len(ends)
         bounds, proven = self._quiet_segments(lines, padded, starts, ends)
         keep = np.repeat(~proven, np.diff(bounds))
         view = memoryview(lines)
