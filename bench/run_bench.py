@@ -30,6 +30,7 @@ import argparse
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -135,8 +136,8 @@ def bcftools_cmd(option: str, panel: Path, vcf: Path, threads: int | None = None
 
 def csq_chain(option: str, panel: Path, vcf: Path, fasta: Path) -> list[str]:
     """bcftools view (-R or -T) piped into bcftools csq -p a, as one shell pipeline that fails if either fails."""
-    view = f"bcftools view {option} {panel} {vcf} -Ou"
-    csq = f"bcftools csq -p a -f {fasta} -g {MODELS_GFF3} -Ou -o /dev/null"
+    view = shlex.join(["bcftools", "view", option, str(panel), str(vcf), "-Ou"])
+    csq = shlex.join(["bcftools", "csq", "-p", "a", "-f", str(fasta), "-g", str(MODELS_GFF3), "-Ou", "-o", "/dev/null"])
     return ["bash", "-c", f"set -o pipefail; {view} | {csq}"]
 
 

@@ -228,9 +228,9 @@ class TextScanner:
         prefix = pos[:len(str(low))]
         low *= scale
         high = low + scale - 1
-        code = self._codes.get(chrom, -1)
         if high > _MAX_POS:
             return None
+        code = self._codes.get(chrom, -1)
         if code >= 0:
             contig, reach = self._regions.contigs[code], high + end - first  # a REF is shorter than its group
             if self._regions.overlaps(contig, low, reach) or (
@@ -239,6 +239,7 @@ class TextScanner:
         return len(chrom) + 1, _word(chrom + b"\t"), len(prefix), _word(prefix), digits
 
     def _declared_name(self, name: bytes) -> bool:
+        """Is a CHROM declared in the header (or does the header declare no contigs)? Remembered per name."""
         if not self._declared or name in self._checked_names:
             return True
         if name.decode(errors="replace") not in self._declared:
@@ -338,9 +339,6 @@ class TextScanner:
         self._last_ident = ident[-1]
         for i in np.flatnonzero(ident != previous):
             name = bytes(buf[starts[i]:t_chrom[i]])
-            if name in self._checked_names:
-                continue
-            if name.decode(errors="replace") not in self._declared:
+            if not self._declared_name(name):
                 self._fail(int(numbers[i]), f"contig '{name.decode(errors='replace')}' is not declared in the "
                            "header (##contig lines); fix the header, e.g. with bcftools reheader --fai")
-            self._checked_names.add(name)
