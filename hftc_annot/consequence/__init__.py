@@ -132,9 +132,11 @@ class ConsequenceStage:
         if chosen is None:
             return Effect(None, note=f"no transcript model for {symbol}")
         t, rule = chosen
+        change = finding.change  # the VCF may say 2 where the models say chr2
+        if change.chrom != t.chrom:
+            change = dataclasses.replace(change, chrom=t.chrom)
         if failure:
-            return _from_position(t, dataclasses.replace(finding.change, chrom=t.chrom), rule, failure)
-        change = dataclasses.replace(finding.change, chrom=t.chrom)  # the VCF may say 2 where the models say chr2
+            return _from_position(t, change, rule, failure)
         coding = self._coding.get(symbol)
         seq = self._seq if coding is not None else None
         consequence = predict(t, change, seq, coding)

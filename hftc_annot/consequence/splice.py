@@ -31,9 +31,20 @@ def windows() -> tuple[Window, ...]:
                  for row in package_table("hftc_annot.consequence", "splice_windows.tsv"))
 
 
-def base_terms(donor: int, acceptor: int) -> set[str]:
+def base_terms(donor: int, acceptor: int) -> frozenset[str]:
     """The terms of one intron base ('_splice_region' stands for splice_region_variant until settled)."""
-    return {w.term for w in windows() if w.holds(donor, acceptor)}
+    beyond = _beyond_windows()  # every distance past the windows' bounds gives the same terms: one cache entry
+    return _base_terms(min(donor, beyond), min(acceptor, beyond))
+
+
+@cache
+def _base_terms(donor: int, acceptor: int) -> frozenset[str]:
+    return frozenset(w.term for w in windows() if w.holds(donor, acceptor))
+
+
+@cache
+def _beyond_windows() -> int:
+    return max(max(w.first, w.last or 0) for w in windows()) + 1
 
 
 def insertion_terms(upstream: tuple[int, int], downstream: tuple[int, int]) -> set[str]:

@@ -35,6 +35,8 @@ class Zygosity(IntEnum):
 ZYGOSITY_BY_CODE = tuple(Zygosity)
 """The members indexed by their code (0, 1, ... in order): quicker than Zygosity(code) over a cohort's carriers."""
 CARRIER_CODES = (Zygosity.HET, Zygosity.HOM_ALT, Zygosity.HEMI, Zygosity.PARTIAL)
+FEW_SAMPLES = 64
+"""Up to this many samples, a record's per-sample values are cheaper to handle as Python lists than with numpy."""
 REPORT_WORDS = {Zygosity.HOM_ALT: "hom_alt", Zygosity.HET: "het", Zygosity.HEMI: "hemi", Zygosity.PARTIAL: "partial"}
 """The report's zygosity column (it lists carriers only)."""
 
@@ -95,13 +97,15 @@ def carriers(record: Record, allele: int) -> Carriers:
     gts = record.genotypes
     if gts is None:
         return Carriers(np.zeros(0, dtype=np.int64), (), (), np.zeros((0, 5)))
-    rows = np.flatnonzero(np.logical_or.reduce([gts[:, k] == allele for k in range(gts.shape[1])]))
-    if not rows.size:
-        return Carriers(rows, (), (), np.zeros((0, 5)))
+    if len(gts) <= FEW_SAMPLES:
+        rows = [i for i, alleles in enumerate(gts.tolist()) if allele in alleles]
+    else:
+        rows = np.flatnonzero(np.logical_or.reduce([gts[:, k] == allele for k in range(gts.shape[1])])).tolist()
+    if not rows:
+        return Carriers(np.zeros(0, dtype=np.int64), (), (), np.zeros((0, 5)))
     gq, dp = _first_values(record.gq, rows), _first_values(record.dp, rows)
-    depths = [floats(d) for d in record.ad[rows].tolist()] if record.ad is not None else [[]] * rows.size
-    keys = [(*alleles, phased) for alleles, phased in zip(gts[rows].tolist(), record.phased[rows].tolist(),
-                                                           strict=True)]
+    depths = [floats(d) for d in _take(record.ad, rows)] if record.ad is not None else [[]] * len(rows)
+    keys = [(*alleles, phased) for alleles, phased in zip(_take(gts, rows), _take(record.phased, rows), strict=True)]
     texts = {}  # genotype text and zygosity per distinct call: a cohort has few
     for key in set(keys):
         texts[key] = (genotype_text([a for a in key[:-1] if a != ALLELE_ABSENT], key[-1]),
@@ -113,8 +117,16 @@ def carriers(record: Record, allele: int) -> Carriers:
         total = sum(x for x in ad if not math.isnan(x))
         fraction = alt_depth / total if total > 0 and not math.isnan(alt_depth) else math.nan
         values.append((q, d, ref_depth, alt_depth, fraction))
-    return Carriers(rows, tuple(texts[k][0] for k in keys), tuple(texts[k][1] for k in keys),
-                    np.array(values, dtype=np.float64))
+    return Carriers(np.array(rows, dtype=np.int64), tuple(texts[k][0] for k in keys),
+                    tuple(texts[k][1] for k in keys), np.array(values, dtype=np.float64))
+
+
+def _take(values: np.ndarray, rows: list[int]) -> list:
+    """values[rows] as Python values; a few samples are cheaper to index in Python than with numpy."""
+    if len(values) <= FEW_SAMPLES:
+        every = values.tolist()
+        return [every[row] for row in rows]
+    return values[rows].tolist()
 
 
 @functools.cache
@@ -123,12 +135,12 @@ def _zygosity(alleles: tuple[int, ...], allele: int) -> Zygosity:
     return ZYGOSITY_BY_CODE[int(zygosities(np.array([alleles], dtype=np.int32), allele)[0])]
 
 
-def _first_values(values: np.ndarray | None, rows: np.ndarray) -> list[float]:
+def _first_values(values: np.ndarray | None, rows: list[int]) -> list[float]:
     """The first value of a FORMAT field for each of `rows`, NaN where missing or absent."""
     if values is None:
-        return [math.nan] * rows.size
+        return [math.nan] * len(rows)
     first = []
-    for value in values[rows].tolist():
+    for value in _take(values, rows):
         found = floats(value if isinstance(value, list) else [value])
         first.append(found[0] if found else math.nan)
     return first
