@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from isal import isal_zlib
 
-CHUNK_BYTES = 6 << 20
+CHUNK_BYTES = 2 << 20
 _BGZF_MAGIC = b"\x1f\x8b\x08\x04"
 _BGZF_HEADER = 18
 
@@ -110,7 +110,7 @@ def bgzf_chunks(handle: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
 
 def in_background(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """Produce the chunks (reading and decompressing) in a second thread while the caller scans."""
-    blocks: queue.Queue = queue.Queue(maxsize=4)
+    blocks: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
 
     def produce() -> None:
