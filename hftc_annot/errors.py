@@ -17,6 +17,10 @@ class InputError(HftcError):
     def __init__(self, source: str, message: str, line: int | None = None) -> None:
         where = f"{source}: line {line}" if line is not None else source
         super().__init__(f"{where}: {message}")
+        self._parts = (source, message, line)
+
+    def __reduce__(self) -> tuple:
+        return type(self), self._parts  # picklable: a scan in a child process reports it (reader/scanchild.py)
 
 
 class UsageError(HftcError):

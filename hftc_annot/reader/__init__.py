@@ -3,7 +3,8 @@
 Three routes, chosen by what the input allows:
 - indexed (bgzipped VCF or BCF with a fresh .tbi/.csi): cyvcf2 jumps to each region;
 - VCF text (plain, bgzip or gzip, file or stdin): the numpy prefilter (textscan) finds candidate
-  lines, which cyvcf2 then parses from a small temporary VCF;
+  lines, which cyvcf2 then parses from a small temporary VCF, or, with --threads 2 or more, from a pipe
+  fed by a child process that scans while this one annotates (scanchild);
 - BCF without an index: cyvcf2 reads every record and a Python test rejects it.
 """
 
@@ -24,8 +25,9 @@ from hftc_annot.errors import InputError, UsageError
 from hftc_annot.reader.header import FILEFORMAT, Header, parse_header
 from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks, in_background, raw_chunks
 from hftc_annot.reader.records import Record, record_from_variant
+from hftc_annot.reader.scanchild import Scan, ScanChild, can_fork
 from hftc_annot.reader.sniff import InputFile, Kind, inspect_path, kind_of, lacks_bgzf_eof
-from hftc_annot.reader.textscan import TextScanner
+from hftc_annot.reader.textscan import ScanResult, TextScanner
 from hftc_annot.regions import Regions
 
 __all__ = ["Header", "Record", "VcfInput", "open_vcf"]
@@ -141,8 +143,6 @@ class VcfInput:
         self._handle = sys.stdin.buffer if info.path is None else open(info.path, "rb")
         readers = {Kind.BGZF: bgzf_chunks, Kind.GZIP: gunzip_chunks, Kind.VCF: raw_chunks}
         chunks = readers[info.kind](self._handle)
-        if self._threads > 1 and info.kind is not Kind.VCF:
-            chunks = in_background(chunks)
         self._chunks = chunks
         lines, self._first_body = _read_text_header(chunks, self.source)
         self.header = parse_header(lines, self.source)
@@ -216,21 +216,67 @@ class VcfInput:
         assert self._handle is not None
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
         scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other)
-        candidates = tempfile.NamedTemporaryFile(prefix="hftc-annot-", suffix=".vcf", delete=False)
-        self._cleanup.append(candidates.name)
-        first_line = len(self.header.lines) + 1
         header_lines, numbers = self.header.for_htslib()
-        with candidates:
-            candidates.write(("\n".join(header_lines) + "\n").encode())
+
+        def scan(out: BinaryIO, after_chunk: Callable[[ScanResult], None]) -> ScanResult:
+            out.write(("\n".join(header_lines) + "\n").encode())
+            chunks = _prepend(self._first_body, self._chunks)
+            if self._threads > 1 and not can_fork() and self.info.kind is not Kind.VCF:
+                chunks = in_background(chunks)  # a thread inflates while this one scans
             try:
-                scan = scanner.scan(_prepend(self._first_body, self._chunks), first_line, candidates, self.progress)
+                return scanner.scan(chunks, len(self.header.lines) + 1, out, after_chunk)
             except (EOFError, OSError, ValueError, *ERRORS) as exc:
                 raise InputError(self.source, f"cannot read: {_describe(exc)}") from None
+
+        def after_chunk(result: ScanResult) -> None:
+            if self.progress is not None:
+                self.progress(result.records)
+
+        if self._threads > 1 and can_fork():
+            yield from self._overlapped(scan, after_chunk, header_lines, numbers, samples)
+            return
+        candidates = tempfile.NamedTemporaryFile(prefix="hftc-annot-", suffix=".vcf", delete=False)
+        self._cleanup.append(candidates.name)
+        with candidates:
+            lines = self._scanned(scan(candidates, after_chunk))
+        self._open_candidates(candidates.name, header_lines, numbers, samples)
+        for index, variant in _guarded(self._reader, self.source, lines):
+            yield variant, lines[index - 1]
+
+    def _overlapped(self, scan: Scan, after_chunk: Callable[[ScanResult], None], header_lines: list[str],
+                    numbers: list[int], samples: list[str] | None) -> Iterator[tuple[object, int]]:
+        """The text route with the scan in a child process, its candidates read as they come."""
+
+        def scan_and_report(out: BinaryIO, flush: Callable[[ScanResult], None]) -> ScanResult:
+            def after(result: ScanResult) -> None:
+                after_chunk(result)
+                flush(result)
+            return scan(out, after)
+
+        child = ScanChild(scan_and_report)
+        try:
+            try:
+                self._open_candidates(child.path, header_lines, numbers, samples)
+                for index, variant in _guarded(self._reader, self.source, child):
+                    yield variant, child[index - 1]
+            except InputError:
+                child.drain()  # a bad line the scan meets later is reported first, as without the child
+                raise
+            self._scanned(child.result())
+        finally:
+            child.close()
+
+    def _scanned(self, scan: ScanResult) -> list[int]:
+        """Take the scan's counts; returns the input line of each candidate."""
         self.records_read = scan.records
         self.other_hits = scan.other_hits
         self.first_contig = scan.first_contig
+        return scan.candidate_lines
+
+    def _open_candidates(self, path: str, header_lines: list[str], numbers: list[int],
+                         samples: list[str] | None) -> None:
         try:
-            reader = cyvcf2.VCF(candidates.name, gts012=False)
+            reader = cyvcf2.VCF(path, gts012=False)
         except Exception:  # cyvcf2 raises plain Exception/OSError when htslib refuses the header
             bad = unparsable_header_line(header_lines)
             number = numbers[bad] if bad is not None else None
@@ -238,9 +284,6 @@ class VcfInput:
                              "htslib cannot parse the header", line=number) from None
         self._reader = reader
         self._set_samples(reader, samples)
-        lines = scan.candidate_lines
-        for index, variant in _guarded(reader, self.source, lines):
-            yield variant, lines[index - 1]
 
     def _indexed_variants(self, regions: Regions, count: bool = False) -> Iterator:
         """The cyvcf2 variants overlapping `regions`, each once, found through the index; with `count`, every

@@ -108,11 +108,11 @@ class TextScanner:
         self._last_ident: np.uint64 | None = None
 
     def scan(self, chunks: Iterator[bytes], first_line: int, out: BinaryIO,
-             progress: Callable[[int], None] | None = None) -> ScanResult:
+             after_chunk: Callable[[ScanResult], None] | None = None) -> ScanResult:
         """Read all chunks; write candidate lines (newline-terminated) to `out`.
 
-        `first_line` is the 1-based input line number of the first byte of the first chunk; `progress` is
-        told the number of records read after each chunk.
+        `first_line` is the 1-based input line number of the first byte of the first chunk; `after_chunk` is
+        given the result so far after each chunk.
         """
         result = ScanResult()
         line_no = first_line
@@ -131,8 +131,8 @@ class TextScanner:
                 whole = memoryview(chunk)[first + 1:last + 1]
                 line_no = self._scan_lines(b"".join((whole, _PAD)), line_no, out, result)
             rest = chunk[last + 1:]
-            if progress is not None:
-                progress(result.records)
+            if after_chunk is not None:
+                after_chunk(result)
         if rest:
             self._scan_lines(b"".join((rest, b"\n", _PAD)), line_no, out, result)
         return result

@@ -7,6 +7,7 @@ and `panel` import neither numpy nor htslib bindings nor the stages.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,7 +100,10 @@ def test_streamed_output_is_identical_with_and_without_the_quick_pass(tmp: Path,
         "indexed": annotate_in_process([indexed], tmp / "a.tsv"),
         "bgzip": annotate_in_process([unindexed], tmp / "b.tsv"),
         "plain, 2 threads": annotate_in_process([plain, "--threads", "2"], tmp / "c.tsv"),
+        "bgzip, 2 threads": annotate_in_process([unindexed, "--threads", "2"], tmp / "i.tsv"),
     }
+    with pytest.raises(ChildProcessError):  # the scanning processes of the 2-thread runs have been waited for
+        os.waitpid(-1, os.WNOHANG)
     unsorted = annotate_in_process([shuffled], tmp / "d.tsv")
     skipped = []
     real_scan = textscan.TextScanner.scan
@@ -129,3 +133,48 @@ def test_streamed_output_is_identical_with_and_without_the_quick_pass(tmp: Path,
         return sorted(line.split("\t")[:14] for line in tsv.splitlines()[1:])
 
     assert variants(unsorted) == variants(outputs["indexed"])
+
+
+# ----------------------------------------------------------------------------- --threads 2: the scan in a child process
+
+CLASH = '##INFO=<ID=CLASH,Number=1,Type=Integer,Description="IDX taken by PASS",IDX=0>'
+
+
+def bad_inputs(tmp: Path) -> dict[str, Path]:
+    """Inputs whose problems the streamed route meets at different points: in the scan (a bad line far from the
+    panel, after many panel records), in the compressed stream, in htslib's header or record parser, or both."""
+    records = wgs_like(3_000, seed=7)
+    late_bad_pos = records[:-5] + ["chr22 12x4 . A G 50 PASS . GT:AD:DP:GQ 0/1:9,9:18:60"] + records[-5:]
+    in_panel = next(i for i, r in enumerate(records) if f" {'A' * 40} " in r)  # a deletion reaching a gene
+    malformed = list(records)
+    malformed[in_panel] = malformed[in_panel].rsplit(" ", 1)[0] + " 0/1:x,y:10:60"
+    inputs = {
+        "bad POS late": bgzip_index(write_vcf(tmp / "late.vcf", late_bad_pos), index=False),
+        "malformed panel record": bgzip_index(write_vcf(tmp / "malformed.vcf", malformed), index=False),
+    }
+    both = malformed[:-5] + late_bad_pos[-6:]
+    inputs["malformed panel record and bad POS late"] = bgzip_index(write_vcf(tmp / "both.vcf", both), index=False)
+    corrupt = bytearray(bgzip_index(write_vcf(tmp / "whole.vcf", records), index=False).read_bytes())
+    corrupt[len(corrupt) * 2 // 3] ^= 0xFF
+    inputs["corrupt block"] = tmp / "corrupt.vcf.gz"
+    inputs["corrupt block"].write_bytes(corrupt)
+    for name, body_records in (("header refused", records), ("header refused and bad POS late", late_bad_pos)):
+        lines = write_vcf(tmp / "h.vcf", body_records).read_text().splitlines()
+        lines.insert(3, CLASH)
+        path = tmp / f"{name.replace(' ', '_')}.vcf"
+        path.write_text("\n".join(lines) + "\n")
+        inputs[name] = bgzip_index(path, index=False)
+    return inputs
+
+
+def test_two_threads_report_the_same_error_as_one(tmp: Path) -> None:
+    for name, path in bad_inputs(tmp).items():
+        outcomes = []
+        for threads in ("1", "2"):
+            output = tmp / f"out_{threads}.tsv"
+            proc = subprocess.run([sys.executable, "-m", "hftc_annot", str(path), "-o", str(output), "-q",
+                                   "--threads", threads], capture_output=True, text=True, timeout=120)
+            outcomes.append((proc.returncode, proc.stderr))
+            assert not output.exists(), name
+        assert outcomes[0] == outcomes[1], name
+        assert outcomes[0][0] == 2 and outcomes[0][1].count("\n") == 1, (name, outcomes[0])
