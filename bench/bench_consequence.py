@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from hftc_annot.consequence.alleles import minimal  # noqa: E402
+from hftc_annot.consequence.gff import read_transcripts  # noqa: E402
 from hftc_annot.consequence.predict import CodingSequence, predict  # noqa: E402
 from hftc_annot.consequence.sequence import FastaSource  # noqa: E402
-from hftc_annot.consequence.transcripts import read_gff3  # noqa: E402
 
 from oracle.harness import (  # noqa: E402
     build_oracle_reference,
@@ -41,7 +41,7 @@ def main() -> None:
                                         seed=20261121)
         variants = saturation_variants(oracle, seed=20261121, n_indels=args.indels)
         write_vcf(variants, work / "sat.vcf", oracle.contig_lengths())
-        transcripts = {t.chrom: t for t in read_gff3(work / "ref" / "oracle.gff3")}
+        transcripts = {t.chrom: t for t in read_transcripts(work / "ref" / "oracle.gff3")}
         seq = FastaSource(str(work / "ref" / "oracle.fa"))
         started = time.perf_counter()
         coding = {contig: CodingSequence(t, seq) for contig, t in transcripts.items()}

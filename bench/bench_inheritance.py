@@ -48,7 +48,7 @@ def make_cohort(path: Path, samples: int, records: int, seed: int) -> None:
 
 def time_stages(vcf: str, samples: list[str]) -> dict[str, float]:
     from hftc_annot.consequence import ConsequenceStage
-    from hftc_annot.consequence.transcripts import read_gff3
+    from hftc_annot.consequence.gff import read_transcripts
     from hftc_annot.hits import PanelStage
     from hftc_annot.inheritance import InheritanceStage, Settings
     from hftc_annot.inheritance.pedigree import Pedigree
@@ -57,7 +57,7 @@ def time_stages(vcf: str, samples: list[str]) -> dict[str, float]:
     from hftc_annot.resources import models_gff3
 
     panel = load_panel("GRCh38")
-    consequence = ConsequenceStage(read_gff3(models_gff3("GRCh38")), None, lambda _: None)
+    consequence = ConsequenceStage(read_transcripts(models_gff3("GRCh38")), None, lambda _: None)
     inheritance = InheritanceStage(Pedigree({}), tuple(samples), "GRCh38", Settings(), lambda *_: None)
     source = open_vcf(vcf)
     times = {"read+panel": 0.0, "consequence": 0.0, "inheritance": 0.0}

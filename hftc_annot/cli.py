@@ -104,7 +104,8 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
               help="bp kept on each side of every MANE transcript (splice regions, up/downstream).")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
-              help="With 2 or more, a streamed VCF is inflated and scanned in a second process while this one annotates.")
+              help="With 2 or more, a streamed VCF is inflated and scanned in a second process while this one "
+                   "annotates.")
 @click.option("--fasta", type=click.Path(dir_okay=False), envvar="HFTC_ANNOT_FASTA", metavar="REF.fa",
               help="Reference FASTA of the VCF's build (plain or bgzipped, with .fai/.gzi); also $HFTC_ANNOT_FASTA. "
                    "Needed for protein consequences, HGVS p. and REF checks.")

@@ -33,6 +33,7 @@ class Gene:
     omim_gene: str
     refseq: str
     ensembl_transcript: str
+    protein: str
     chrom: str
     contig: str
     start: int
@@ -107,6 +108,7 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
             symbol=symbol, hgnc_id=f["hgnc_id"], group=f["group"], secondary_group=f["secondary_group"],
             inheritance=tuple(m for m in f["inheritance"].split(";") if m), disorders=f["disorders"],
             omim_gene=f["omim_gene"], refseq=f["mane_select_refseq"], ensembl_transcript=f["mane_select_ensembl"],
+            protein=f["mane_select_protein"],
             chrom=chrom, contig=canonical_contig(chrom), start=start, end=end, strand=strand,
         ))
     without_model = tuple(s for s in chosen if s not in spans)

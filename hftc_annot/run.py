@@ -23,9 +23,10 @@ from hftc_annot.assembly import (
 )
 from hftc_annot.consequence import ConsequenceSource, ConsequenceStage, choose_transcripts
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
+from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed
-from hftc_annot.consequence.transcripts import Transcript, read_gff3
+from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import UsageError
 from hftc_annot.hits import PanelStage
 from hftc_annot.inheritance import MODES, InheritanceStage, Qualifying, Settings, SummaryLine
@@ -37,7 +38,7 @@ from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE, TierStage
 from hftc_annot.model import PanelRecord
 from hftc_annot.outputs import Outputs
-from hftc_annot.panel import Panel, load_panel, on_other_build, read_bed, shard_genes
+from hftc_annot.panel import Gene, Panel, load_panel, on_other_build, read_bed, shard_genes
 from hftc_annot.pipeline import Pipeline, write
 from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance
@@ -306,11 +307,12 @@ def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...
                       note_problem: Callable[[str, str], None]) -> ConsequenceSource:
     """Transcript models for the panel genes (shipped or --gff) and the reference, checked against the build;
     or, with --consequences from-input, the input's own CSQ/ANN/BCSQ annotations."""
-    models = read_gff3(config.gff or models_gff3(panel.build))
-    wanted = {g.symbol for g in panel.genes}
-    transcripts = [t for t in models if t.gene in wanted]
+    wanted = {g.symbol: g for g in panel.genes}
+    models = read_transcripts(config.gff or models_gff3(panel.build), wanted)
+    transcripts = [_with_mane_ids(t, wanted[t.gene]) for t in models]
     if config.gff and not transcripts:
-        raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by Name)")
+        raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by symbol: "
+                         "Name, gene_name or gene)")
     if config.consequences == "from-input":
         annotation = declared_annotation(header_lines)
         return FromInputStage(annotation, {gene: t for gene, (t, _) in choose_transcripts(transcripts).items()},
@@ -327,6 +329,14 @@ def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...
         warn("no reference FASTA: protein-level consequences, HGVS p. and indel HGVS c. are left empty; "
              "give --fasta REF.fa (or set HFTC_ANNOT_FASTA), or run 'hftc-annot reference install REF.fa' once")
     return ConsequenceStage(transcripts, seq, warn, note_problem)
+
+
+def _with_mane_ids(t: Transcript, gene: Gene) -> Transcript:
+    """The gene's MANE Select transcript read from a file without RefSeq ids (GENCODE, Ensembl) takes its MANE
+    RefSeq transcript and protein from the panel facts, so that HGVS names NM_/NP_ as with the shipped models."""
+    if t.refseq or t.id != gene.ensembl_transcript:
+        return t
+    return dataclasses.replace(t, refseq=gene.refseq, protein=gene.protein)
 
 
 def _check_fasta_build(seq: FastaSource, panel: Panel) -> None:

@@ -38,6 +38,14 @@ ASSEMBLIES = {
                155270560, 59373566, 16569],
 }
 ASSEMBLY_CONTIGS = [str(i) for i in range(1, 23)] + ["X", "Y", "MT"]
+# RefSeq accessions of the same chromosomes (GRC assembly reports, 'RefSeq-Accn'): NC_0000NN for 1-22, X (23) and
+# Y (24), each GRCh38 version one above GRCh37's; NC_012920.1 (rCRS) for MT in both. RefSeq GFF3 names contigs so.
+REFSEQ_VERSIONS_GRCH37 = [10, 11, 11, 11, 9, 11, 13, 10, 11, 10, 9, 11, 10, 8, 9, 9, 10, 9, 9, 10, 8, 10, 10, 9]
+
+
+def refseq_accessions(build: str) -> list[str]:
+    step = 1 if build == "GRCh38" else 0
+    return [f"NC_{n:06d}.{v + step}" for n, v in enumerate(REFSEQ_VERSIONS_GRCH37, 1)] + ["NC_012920.1"]
 
 FACT_COLUMNS = [
     ("symbol", "hgnc_symbol"), ("hgnc_id", "hgnc_id"), ("ensembl_gene", "ensembl_gene_version_mane"),
@@ -185,9 +193,10 @@ def main() -> None:
         fact_rows.append("\t".join(cells) + f"\t{status}")
     outputs.append(write(out / "panel_facts.tsv", "\n".join(fact_rows) + "\n"))
 
-    asm = ["build\tcontig\tlength"]
+    asm = ["build\tcontig\tlength\trefseq"]
     for build, lengths in ASSEMBLIES.items():
-        asm += [f"{build}\t{c}\t{n}" for c, n in zip(ASSEMBLY_CONTIGS, lengths, strict=True)]
+        asm += [f"{build}\t{c}\t{n}\t{a}"
+                for c, n, a in zip(ASSEMBLY_CONTIGS, lengths, refseq_accessions(build), strict=True)]
     outputs.append(write(out / "assemblies.tsv", "\n".join(asm) + "\n"))
 
     clinvar = ["chrom\tpos\tref\talt\tgene\tclinvar_id\tsignificance\treview_status\tstars\tdiseases"]

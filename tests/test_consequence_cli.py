@@ -16,9 +16,9 @@ import pytest
 
 from hftc_annot.consequence import ConsequenceStage
 from hftc_annot.consequence.alleles import minimal
+from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.consequence.predict import CodingSequence, predict
 from hftc_annot.consequence.sequence import MemorySource
-from hftc_annot.consequence.transcripts import read_gff3
 from hftc_annot.errors import InputError
 from hftc_annot.resources import models_gff3
 
@@ -46,7 +46,7 @@ def genome(tmp_path_factory: pytest.TempPathFactory) -> dict:
     pysam.tabix_compress(str(plain), str(fasta), force=True)
     pysam.faidx(str(fasta))
     pysam.faidx(str(plain))
-    t = next(t for t in read_gff3(models_gff3("GRCh38")) if t.gene == "JAM2")
+    t = next(t for t in read_transcripts(models_gff3("GRCh38")) if t.gene == "JAM2")
     return {"fasta": fasta, "plain": plain, "sequence": sequence, "start": start, "transcript": t, "work": work}
 
 
@@ -197,7 +197,7 @@ def test_install_into_a_linked_cache_keeps_the_link(genome: dict, tmp: Path) -> 
 
 
 def test_cds_that_does_not_translate_is_refused() -> None:
-    t = next(t for t in read_gff3(models_gff3("GRCh38")) if t.gene == "FGF23")
+    t = next(t for t in read_transcripts(models_gff3("GRCh38")) if t.gene == "FGF23")
     wrong = MemorySource({"chr12": "ACGT" * (t.end // 4 + 10)}, "wrong.fa")
     with pytest.raises(InputError, match="wrong.fa: the FGF23 CDS .* does not translate from ATG to one final stop"):
         ConsequenceStage([t], wrong, lambda _: None)

@@ -42,9 +42,10 @@ from typing import NamedTuple
 import pytest
 
 from hftc_annot.consequence.alleles import Allele, minimal, shift_3prime
+from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.consequence.predict import CodingSequence, predict
 from hftc_annot.consequence.sequence import FastaSource
-from hftc_annot.consequence.transcripts import Transcript, read_gff3
+from hftc_annot.consequence.transcripts import Transcript
 
 from oracle.harness import (
     Model,
@@ -594,7 +595,7 @@ def compare(work: Path) -> Comparison:
     seconds_snpeff = time.perf_counter() - snpeff_started
 
     models = {m.chrom: m for m in oracle.models}
-    transcripts = {t.chrom: t for t in read_gff3(oracle.gff3) if t.chrom in GENES}
+    transcripts = {t.chrom: t for t in read_transcripts(oracle.gff3) if t.chrom in GENES}
     seq = FastaSource(str(oracle.fasta))
     coding = {c: CodingSequence(t, seq) for c, t in transcripts.items()}
     differences: list[Difference] = []

@@ -38,7 +38,7 @@ def install(fasta: str) -> tuple[str, Path, list[str]]:
     swapped in only when every panel CDS translates; a failure leaves the cache as it was.
     """
     from hftc_annot.consequence import ConsequenceStage
-    from hftc_annot.consequence.transcripts import read_gff3
+    from hftc_annot.consequence.gff import read_transcripts
     from hftc_annot.panel import load_panel
     from hftc_annot.resources import models_gff3
 
@@ -60,7 +60,7 @@ def install(fasta: str) -> tuple[str, Path, list[str]]:
             fresh.mkdir()
             _cut(genome, genes, names, fresh)
             _write_manifest(fresh / "manifest.tsv", build, fasta, genome.lengths)
-            ConsequenceStage(read_gff3(models_gff3(build)), InstalledSource(build, fresh), warnings.append)
+            ConsequenceStage(read_transcripts(models_gff3(build)), InstalledSource(build, fresh), warnings.append)
             _swap(fresh, final, Path(work) / "previous")
     except OSError as exc:
         _remove_empty(created)

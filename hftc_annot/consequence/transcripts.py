@@ -1,14 +1,10 @@
-"""Transcript models: exons and CDS on the genome, coordinate mapping, and the Ensembl-style GFF3 reader."""
+"""Transcript models: exons and CDS on the genome, and coordinate mapping (gff.py reads them from files)."""
 
 from __future__ import annotations
 
 import functools
 from bisect import bisect_right
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import unquote
-
-from hftc_annot.errors import InputError, open_text
 
 FLANK = 5000  # VEP's upstream/downstream distance
 
@@ -127,92 +123,3 @@ class Transcript:
             anchor = self._exon_cdna[i] + self.exons[i][1] - self.exons[i][0]
             return f"{self.c_number(anchor)}+{donor}"
         return f"{self.c_number(self._exon_cdna[i + 1])}-{acceptor}"
-
-
-def _attributes(text: str) -> dict[str, str]:
-    out = {}
-    for part in text.strip().split(";"):
-        if "=" in part:
-            key, value = part.split("=", 1)
-            out[key] = unquote(value)
-    return out
-
-
-def _versioned(attrs: dict[str, str], key: str, fallback: str) -> str:
-    ident = attrs.get(key) or fallback
-    return f"{ident}.{attrs['version']}" if "version" in attrs and "." not in ident else ident
-
-
-def read_gff3(path: Path | str) -> list[Transcript]:
-    """Coding transcripts from an Ensembl-style GFF3 (gene:/transcript: ids, exon and CDS lines with phase).
-
-    Checked: every CDS line has a phase 0/1/2, the phases agree with the CDS lengths, a transcript's
-    exons do not overlap, and the CDS lies within the exons. A failure names the file and line.
-    """
-    source = str(path)
-    genes: dict[str, tuple[str, dict[str, str]]] = {}
-    transcripts: dict[str, tuple[int, list[str], dict[str, str]]] = {}
-    exons: dict[str, list[tuple[int, int, int]]] = {}
-    cds: dict[str, list[tuple[int, int, int, int]]] = {}
-    with open_text(source) as handle:
-        for number, line in enumerate(handle, 1):
-            if line.startswith("#") or not line.strip():
-                continue
-            fields = line.rstrip("\r\n").split("\t")
-            if len(fields) != 9:
-                raise InputError(source, "a GFF3 line needs 9 tab-separated columns", line=number)
-            chrom, _, kind, start, end, _, strand, phase, text = fields
-            try:
-                start_i, end_i = int(start), int(end)
-            except ValueError:
-                raise InputError(source, f"start '{start}' and end '{end}' must be whole numbers",
-                                 line=number) from None
-            attrs = _attributes(text)
-            parent = attrs.get("Parent", "")
-            if kind == "gene" or attrs.get("ID", "").startswith("gene:"):
-                genes[attrs.get("ID", "")] = (attrs.get("Name", attrs.get("gene_id", "")), attrs)
-            elif attrs.get("ID", "").startswith("transcript:"):
-                if strand not in "+-" or not strand:
-                    raise InputError(source, f"strand '{strand}' must be + or -", line=number)
-                transcripts[attrs["ID"]] = (number, [chrom, strand, parent], attrs)
-            elif kind == "exon":
-                exons.setdefault(parent, []).append((start_i, end_i, number))
-            elif kind == "CDS":
-                if phase not in ("0", "1", "2"):
-                    raise InputError(source, f"CDS line without a phase (0, 1 or 2): '{phase}'", line=number)
-                cds.setdefault(parent, []).append((start_i, end_i, int(phase), number))
-    models = []
-    for ident, (number, (chrom, strand, parent), attrs) in transcripts.items():
-        if ident not in cds:
-            continue  # not coding
-        gene_name, _ = genes.get(parent, (attrs.get("Name", ""), {}))
-        models.append(_model(source, ident, number, chrom, strand, gene_name, attrs, exons.get(ident, []), cds[ident]))
-    return models
-
-
-def _model(source: str, ident: str, number: int, chrom: str, strand: str, gene: str, attrs: dict[str, str],
-           exon_rows: list[tuple[int, int, int]], cds_rows: list[tuple[int, int, int, int]]) -> Transcript:
-    sign = 1 if strand == "+" else -1
-    if not exon_rows:
-        raise InputError(source, f"transcript {ident} has CDS but no exon lines", line=number)
-    ordered = sorted(exon_rows, key=lambda r: r[0])
-    for (_, end, _), (start, _, line) in zip(ordered, ordered[1:], strict=False):
-        if start <= end:
-            raise InputError(source, f"exon overlaps another exon of {ident}", line=line)
-    spans = [(s, e) for s, e, _ in ordered]
-    coding = sorted(cds_rows, key=lambda r: r[0], reverse=sign == -1)
-    done = 0
-    for start, end, phase, line in coding:
-        if not any(s <= start and end <= e for s, e in spans):
-            raise InputError(source, f"CDS {start}-{end} of {ident} is not inside an exon", line=line)
-        if phase != (3 - done % 3) % 3:
-            raise InputError(source, f"CDS phase {phase} of {ident} disagrees with the CDS length before it "
-                             f"(expected {(3 - done % 3) % 3})", line=line)
-        done += end - start + 1
-    tags = tuple(t for t in attrs.get("tag", "").split(",") if t)
-    return Transcript(
-        id=_versioned(attrs, "transcript_id", ident.split(":", 1)[1]), refseq=attrs.get("mane_select", ""),
-        protein=attrs.get("refseq_protein", ""), gene=gene, chrom=chrom, strand=sign,
-        exons=tuple(spans if sign == 1 else spans[::-1]),
-        cds=(min(r[0] for r in cds_rows), max(r[1] for r in cds_rows)), tags=tags,
-    )

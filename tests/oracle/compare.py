@@ -19,9 +19,9 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parents[1]))
 
 from hftc_annot.consequence.alleles import minimal  # noqa: E402
+from hftc_annot.consequence.gff import read_transcripts  # noqa: E402
 from hftc_annot.consequence.predict import CodingSequence, Consequence, predict  # noqa: E402
 from hftc_annot.consequence.sequence import FastaSource  # noqa: E402
-from hftc_annot.consequence.transcripts import read_gff3  # noqa: E402
 
 from oracle.harness import (  # noqa: E402
     build_oracle_reference,
@@ -119,7 +119,7 @@ def compare(work: Path) -> Comparison:
     variants = saturation_variants(oracle, seed=SEED, n_indels=N_INDELS)
     write_vcf(variants, work / "saturation.vcf", oracle.contig_lengths())
     calls = run_bcftools_csq(work / "saturation.vcf", oracle, work / "csq")
-    transcripts = {t.chrom: t for t in read_gff3(work / "ref" / "oracle.gff3")}
+    transcripts = {t.chrom: t for t in read_transcripts(work / "ref" / "oracle.gff3")}
     seq = FastaSource(str(work / "ref" / "oracle.fa"))
     coding = {contig: CodingSequence(t, seq) for contig, t in transcripts.items()}
     started = time.perf_counter()

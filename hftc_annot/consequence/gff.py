@@ -1,0 +1,205 @@
+"""Transcript models from annotation files: Ensembl, GENCODE and RefSeq GFF3, GENCODE and Ensembl GTF, plain or
+gzipped. Coding transcripts only (a transcript is modelled when it has CDS lines).
+
+The dialects differ in how features name each other (GFF3 ID/Parent, GTF gene_id/transcript_id), how a gene
+is named (Name, gene_name, gene), where the RefSeq ids are (RefSeq: the transcript itself and its CDS's
+protein_id; Ensembl ids in Dbxref), how tags are written ('MANE_Select', RefSeq's 'MANE Select'), and whether
+CDS lines include the stop codon (GTF and GENCODE: a separate stop_codon feature). RefSeq contig accessions
+(NC_000001.11) are read as chromosome names of GRCh38 or GRCh37.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from hftc_annot.consequence.transcripts import Transcript
+from hftc_annot.errors import InputError
+from hftc_annot.resources import read_table
+
+_GTF_PAIR = re.compile(r'\s*([^\s";]+)\s+"([^"]*)"\s*;?')
+_PARENT = re.compile(r"(?:^|;)Parent=([^;]*)")
+_GTF_TRANSCRIPT = re.compile(r'transcript_id "([^"]*)"')
+_TRANSCRIPT_KINDS = {"mRNA", "transcript"}
+_PARTS = {"exon", "CDS", "stop_codon"}
+_SKIPPED = {"five_prime_UTR", "three_prime_UTR", "UTR", "start_codon", "Selenocysteine"}
+_INCOMPLETE = {"cds_start_NF", "cds_end_NF"}
+"""GENCODE/Ensembl tags of a CDS whose start or end is not in the model: no protein can be read from it."""
+
+
+@dataclass
+class _Parts:
+    """A transcript being assembled from its lines."""
+
+    line: int
+    chrom: str
+    strand: str
+    gene: str
+    attrs: dict[str, str]
+    exons: list[tuple[int, int, int]] = field(default_factory=list)
+    cds: list[tuple[int, int, int, int]] = field(default_factory=list)
+    stops: list[tuple[int, int]] = field(default_factory=list)
+
+
+def read_transcripts(path: str, genes: Collection[str] | None = None) -> list[Transcript]:
+    """The coding transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given).
+
+    Checked: every CDS line has a phase 0/1/2, the phases agree with the CDS lengths, a transcript's
+    exons do not overlap, and the CDS lies within the exons. A failure names the file and line.
+    """
+    source = str(path)
+    symbols: dict[str, str] = {}  # gene key (GFF3 ID, GTF gene_id) -> gene symbol
+    transcripts: dict[str, _Parts] = {}
+    gtf = None
+    for number, fields in _lines(source):
+        chrom, _, kind, start, end, _, strand, phase, text = fields
+        if kind in _SKIPPED:
+            continue
+        if gtf is None:
+            gtf = _GTF_PAIR.match(text) is not None and "=" not in text.split(";")[0]
+        if kind in _PARTS:
+            keys = [k for k in _part_parents(text, gtf) if k in transcripts]
+            if not keys:
+                continue  # a feature of a transcript not modelled (another gene, or not a transcript)
+            _add_part(source, number, kind, _span(source, number, start, end), phase,
+                      _gtf_attributes(text) if gtf else _gff3_attributes(text), [transcripts[k] for k in keys])
+            continue
+        attrs = _gtf_attributes(text) if gtf else _gff3_attributes(text)
+        ident = attrs.get("transcript_id", "") if gtf else attrs.get("ID", "")
+        gene_key = attrs.get("gene_id", "") if gtf else attrs.get("Parent", "")
+        if kind == "gene" or (not gtf and ident.startswith(("gene:", "gene-"))):
+            key = gene_key if gtf else ident
+            symbols[key] = attrs.get("Name") or attrs.get("gene_name") or attrs.get("gene_id", "")
+        elif kind in _TRANSCRIPT_KINDS or (not gtf and ident.startswith(("transcript:", "rna-"))):
+            symbol = symbols.get(gene_key) or attrs.get("gene_name") or attrs.get("gene", "")
+            if ident and (genes is None or symbol in genes):
+                transcripts[ident] = _Parts(number, chrom, _strand(source, number, strand), symbol, attrs)
+    accessions = _accessions()
+    return [_model(source, ident, parts, accessions) for ident, parts in transcripts.items()
+            if parts.cds and not _INCOMPLETE & set(_tags(parts.attrs))]
+
+
+def _add_part(source: str, number: int, kind: str, span: tuple[int, int], phase: str, attrs: dict[str, str],
+              owners: list[_Parts]) -> None:
+    if kind == "CDS" and phase not in ("0", "1", "2"):
+        raise InputError(source, f"CDS line without a phase (0, 1 or 2): '{phase}'", line=number)
+    for parts in owners:
+        if kind == "exon":
+            parts.exons.append((*span, number))
+        elif kind == "CDS":
+            parts.cds.append((*span, int(phase), number))
+            if "protein_id" in attrs:
+                parts.attrs.setdefault("cds_protein_id", attrs["protein_id"])
+        else:
+            parts.stops.append(span)
+
+
+def _lines(source: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, 9 fields) of each feature line; gzip is recognised by its magic bytes."""
+    try:
+        with open(source, "rb") as probe:
+            gzipped = probe.read(2) == b"\x1f\x8b"
+        with gzip.open(source, "rt") if gzipped else open(source) as handle:
+            for number, line in enumerate(handle, 1):
+                if line.startswith("#") or not line.strip():
+                    continue
+                fields = line.rstrip("\r\n").split("\t")
+                if len(fields) != 9:
+                    raise InputError(source, "a GFF3/GTF line needs 9 tab-separated columns", line=number)
+                yield number, fields
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(source, f"cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _part_parents(text: str, gtf: bool) -> list[str]:
+    """The transcript key(s) of an exon/CDS/stop_codon line, found without parsing every attribute."""
+    found = (_GTF_TRANSCRIPT if gtf else _PARENT).search(text)
+    return unquote(found.group(1)).split(",") if found else []
+
+
+def _gff3_attributes(text: str) -> dict[str, str]:
+    out = {}
+    for part in text.strip().split(";"):
+        if "=" in part:
+            key, value = part.split("=", 1)
+            out[key.strip()] = unquote(value)
+    return out
+
+
+def _gtf_attributes(text: str) -> dict[str, str]:
+    """GTF `key "value";` pairs; a repeated key (tag) gives its values joined by commas."""
+    out: dict[str, str] = {}
+    for key, value in _GTF_PAIR.findall(text):
+        out[key] = f"{out[key]},{value}" if key in out else value
+    return out
+
+
+def _span(source: str, number: int, start: str, end: str) -> tuple[int, int]:
+    try:
+        return int(start), int(end)
+    except ValueError:
+        raise InputError(source, f"start '{start}' and end '{end}' must be whole numbers", line=number) from None
+
+
+def _strand(source: str, number: int, strand: str) -> str:
+    if strand not in ("+", "-"):
+        raise InputError(source, f"strand '{strand}' must be + or -", line=number)
+    return strand
+
+
+def _tags(attrs: dict[str, str]) -> list[str]:
+    """Tags in Ensembl's spelling ('MANE Select' -> 'MANE_Select')."""
+    return [t.strip().replace(" ", "_") for t in attrs.get("tag", "").split(",") if t.strip()]
+
+
+def _accessions() -> dict[str, str]:
+    """RefSeq chromosome accessions (NC_000001.11) -> chromosome names (chr1), both builds."""
+    return {row["refseq"]: f"chr{row['contig']}" if row["contig"] != "MT" else "chrM"
+            for row in read_table("assemblies.tsv")}
+
+
+def _dbxref(attrs: dict[str, str], database: str) -> str:
+    return next((x.split(":", 1)[1] for x in attrs.get("Dbxref", "").split(",") if x.startswith(f"{database}:")), "")
+
+
+def _identity(ident: str, attrs: dict[str, str]) -> tuple[str, str, str]:
+    """(transcript id, RefSeq transcript id, protein id) in each dialect: Ensembl-style ids with their version."""
+    transcript_id = attrs.get("transcript_id") or ident.split(":", 1)[-1]
+    if transcript_id.startswith(("NM_", "NR_", "XM_", "XR_")):  # RefSeq: the Ensembl id, when given, is a Dbxref
+        return _dbxref(attrs, "Ensembl") or transcript_id, transcript_id, attrs.get("cds_protein_id", "")
+    version = attrs.get("transcript_version") or attrs.get("version")
+    if version and "." not in transcript_id:
+        transcript_id = f"{transcript_id}.{version}"
+    protein = attrs.get("refseq_protein") or attrs.get("cds_protein_id", "")
+    return transcript_id, attrs.get("mane_select", ""), protein
+
+
+def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str]) -> Transcript:
+    sign = 1 if parts.strand == "+" else -1
+    if not parts.exons:
+        raise InputError(source, f"transcript {ident} has CDS but no exon lines", line=parts.line)
+    ordered = sorted(parts.exons, key=lambda r: r[0])
+    for (_, end, _), (start, _, line) in zip(ordered, ordered[1:], strict=False):
+        if start <= end:
+            raise InputError(source, f"exon overlaps another exon of {ident}", line=line)
+    spans = [(s, e) for s, e, _ in ordered]
+    coding = sorted(parts.cds, key=lambda r: r[0], reverse=sign == -1)
+    done = 0
+    for start, end, phase, line in coding:
+        if not any(s <= start and end <= e for s, e in spans):
+            raise InputError(source, f"CDS {start}-{end} of {ident} is not inside an exon", line=line)
+        if phase != (3 - done % 3) % 3:
+            raise InputError(source, f"CDS phase {phase} of {ident} disagrees with the CDS length before it "
+                             f"(expected {(3 - done % 3) % 3})", line=line)
+        done += end - start + 1
+    bounds = [b for r in parts.cds for b in r[:2]] + [b for r in parts.stops for b in r]
+    transcript_id, refseq, protein = _identity(ident, parts.attrs)
+    return Transcript(
+        id=transcript_id, refseq=refseq, protein=protein, gene=parts.gene,
+        chrom=accessions.get(parts.chrom, parts.chrom), strand=sign,
+        exons=tuple(spans if sign == 1 else spans[::-1]), cds=(min(bounds), max(bounds)),
+        tags=tuple(_tags(parts.attrs)),
+    )
