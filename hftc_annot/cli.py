@@ -109,8 +109,9 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--fasta", type=click.Path(dir_okay=False), envvar="HFTC_ANNOT_FASTA", metavar="REF.fa",
               help="Reference FASTA of the VCF's build (plain or bgzipped, with .fai/.gzi); also $HFTC_ANNOT_FASTA. "
                    "Needed for protein consequences, HGVS p. and REF checks.")
-@click.option("--gff", type=click.Path(dir_okay=False), metavar="GFF3",
-              help="Ensembl-style GFF3 transcript models instead of the shipped MANE Select models.")
+@click.option("--gff", type=click.Path(dir_okay=False), metavar="MODELS",
+              help="Transcript models instead of the shipped MANE Select ones: Ensembl, GENCODE or RefSeq GFF3, "
+                   "GENCODE or Ensembl GTF, plain or gzipped.")
 @click.option("--consequences", type=click.Choice(["compute", "from-input"]), default="compute", show_default=True,
               help="compute them, or take the input's VEP CSQ / SnpEff ANN / bcftools BCSQ entry for the MANE "
                    "transcript.")

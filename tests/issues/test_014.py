@@ -1,0 +1,185 @@
+"""Issue 14 (bring your own models): the shipped models written in each GFF dialect give the same report.
+
+The shipped GRCh38 models (an Ensembl-style GFF3) are rewritten here as GENCODE GTF, GENCODE GFF3 and RefSeq GFF3
+(NC_ accessions, gene-/rna- ids, Dbxref, 'tag=MANE Select'), each with the stop codon where that dialect puts it,
+and with a decoy transcript per gene that only the MANE Select tag tells apart (same structure, a larger id, so
+that the longest-CDS rule would pick it).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from hftc_annot.consequence.gff import read_transcripts
+from hftc_annot.resources import models_gff3, read_table
+
+from conftest import body, run_cli, table
+
+REPO = Path(__file__).resolve().parents[2]
+ACCESSION = {f"chr{r['contig']}" if r["contig"] != "MT" else "chrM": r["refseq"]
+             for r in read_table("assemblies.tsv") if r["build"] == "GRCh38"}
+
+
+def shipped() -> tuple[dict, dict, dict]:
+    """Genes, transcripts and their features (exon/CDS rows) of the shipped GRCh38 GFF3, as attribute dicts."""
+    genes, transcripts, features = {}, {}, defaultdict(list)
+    for line in Path(models_gff3("GRCh38")).read_text().splitlines():
+        if line.startswith("#") or not line:
+            continue
+        chrom, _, kind, start, end, _, strand, phase, text = line.split("\t")
+        attrs = dict(part.split("=", 1) for part in text.split(";"))
+        attrs = {k: unquote(v) for k, v in attrs.items()}
+        row = {"chrom": chrom, "kind": kind, "start": int(start), "end": int(end), "strand": strand, "phase": phase,
+               **attrs}
+        if kind == "gene":
+            genes[attrs["ID"]] = row
+        elif attrs.get("ID", "").startswith("transcript:"):
+            transcripts[attrs["ID"]] = row
+        elif kind in ("exon", "CDS"):
+            features[attrs["Parent"]].append(row)
+    return genes, transcripts, features
+
+
+def without_stop(cds: list[dict], strand: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """CDS segments (start, end, phase) without the last three bases, and the stop codon's segments."""
+    ordered = sorted(cds, key=lambda r: r["start"], reverse=strand == "-")
+    segments = [[r["start"], r["end"], r["phase"]] for r in ordered]
+    stops, left = [], 3
+    while left:
+        start, end, _ = segments[-1]
+        take = min(left, end - start + 1)
+        if strand == "+":
+            stops.append((end - take + 1, end))
+            segments[-1][1] = end - take
+        else:
+            stops.append((start, start + take - 1))
+            segments[-1][0] = start + take
+        if segments[-1][0] > segments[-1][1]:
+            segments.pop()
+        left -= take
+    return [tuple(s) for s in segments], stops
+
+
+def gtf_attributes(pairs: list[tuple[str, str]]) -> str:
+    return " ".join(f'{k} "{v}";' for k, v in pairs)
+
+
+def gff3_attributes(pairs: list[tuple[str, str]]) -> str:
+    return ";".join(f"{k}={v}" for k, v in pairs)
+
+
+def write_dialect(dialect: str, path: Path) -> Path:
+    genes, transcripts, features = shipped()
+    lines = ["##gff-version 3"] if dialect != "gencode_gtf" else ["##description: synthetic copy (test)"]
+    for gene_key, gene in genes.items():
+        gene_id = f"{gene['gene_id']}.{gene['version']}"
+        symbol = gene["Name"]
+        mine = [t for t in transcripts.values() if t["Parent"] == gene_key]
+        chrom = ACCESSION[gene["chrom"]] if dialect == "refseq" else gene["chrom"]
+        span = (chrom, "test", "gene", str(gene["start"]), str(gene["end"]), ".", gene["strand"], ".")
+        if dialect == "gencode_gtf":
+            lines.append("\t".join([*span, gtf_attributes([("gene_id", gene_id), ("gene_name", symbol),
+                                                            ("gene_type", "protein_coding")])]))
+        elif dialect == "gencode_gff3":
+            lines.append("\t".join([*span, gff3_attributes([("ID", gene_id), ("gene_id", gene_id),
+                                                             ("gene_name", symbol)])]))
+        else:
+            lines.append("\t".join([*span, gff3_attributes([("ID", f"gene-{symbol}"), ("Name", symbol),
+                                                             ("gene_biotype", "protein_coding")])]))
+        for t in mine:
+            for decoy in (False, True):
+                lines += transcript_lines(dialect, chrom, gene_id, symbol, t, features[t["ID"]], decoy)
+    text = "\n".join(lines) + "\n"
+    if path.suffix == ".gz":
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text)
+    return path
+
+
+def transcript_lines(dialect: str, chrom: str, gene_id: str, symbol: str, t: dict, rows: list[dict],
+                     decoy: bool) -> list[str]:
+    ensembl = f"{t['transcript_id']}.{t['version']}" if not decoy else "ENST99999999999.1"
+    refseq = t["mane_select"] if not decoy else "NM_999999999.1"
+    protein = t["refseq_protein"] if not decoy else "NP_999999999.1"
+    strand = t["strand"]
+    span = (chrom, "test", "{kind}", "{start}", "{end}", ".", strand, "{phase}")
+
+    def line(kind: str, start: int, end: int, phase: str, attributes: str) -> str:
+        return "\t".join(span).format(kind=kind, start=start, end=end, phase=phase) + "\t" + attributes
+
+    exons = sorted((r for r in rows if r["kind"] == "exon"), key=lambda r: r["start"], reverse=strand == "-")
+    cds = [r for r in rows if r["kind"] == "CDS"]
+    start, end = t["start"], t["end"]
+    if dialect == "refseq":
+        rna = f"rna-{refseq}"
+        tags = [("tag", "MANE Select")] if not decoy else []
+        out = [line("mRNA", start, end, ".", gff3_attributes(
+            [("ID", rna), ("Parent", f"gene-{symbol}"), ("Dbxref", f"Ensembl:{ensembl},GeneID:1"),
+             ("Name", refseq), ("gene", symbol), *tags, ("transcript_id", refseq)]))]
+        out += [line("exon", r["start"], r["end"], ".", gff3_attributes(
+            [("ID", f"exon-{refseq}-{n}"), ("Parent", rna), ("gene", symbol)])) for n, r in enumerate(exons, 1)]
+        out += [line("CDS", r["start"], r["end"], r["phase"], gff3_attributes(
+            [("ID", f"cds-{protein}"), ("Parent", rna), ("protein_id", protein), ("gene", symbol)])) for r in cds]
+        return out
+    tags = "basic,Ensembl_canonical,MANE_Select" if not decoy else "basic"
+    segments, stops = without_stop(cds, strand)
+    if dialect == "gencode_gtf":
+        ids = [("gene_id", gene_id), ("transcript_id", ensembl), ("gene_name", symbol)]
+        tag_pairs = [("tag", tag) for tag in tags.split(",")]
+        out = [line("transcript", start, end, ".", gtf_attributes([*ids, ("transcript_type", "protein_coding"),
+                                                                   *tag_pairs]))]
+        out += [line("exon", r["start"], r["end"], ".", gtf_attributes([*ids, ("exon_number", str(n))]))
+                for n, r in enumerate(exons, 1)]
+        out += [line("CDS", s, e, phase, gtf_attributes([*ids, ("protein_id", "ENSP99999999999.1")]))
+                for s, e, phase in segments]
+        out += [line("stop_codon", s, e, "0", gtf_attributes(ids)) for s, e in stops]
+        out += [line("UTR", start, start, ".", gtf_attributes(ids))]  # ignored: a feature the reader skips
+        return out
+    ids = [("Parent", ensembl), ("gene_id", gene_id), ("transcript_id", ensembl), ("gene_name", symbol)]
+    out = [line("transcript", start, end, ".", gff3_attributes(
+        [("ID", ensembl), ("Parent", gene_id), ("gene_id", gene_id), ("transcript_id", ensembl),
+         ("gene_name", symbol), ("tag", tags)]))]
+    out += [line("exon", r["start"], r["end"], ".", gff3_attributes([("ID", f"exon:{ensembl}:{n}"), *ids]))
+            for n, r in enumerate(exons, 1)]
+    out += [line("CDS", s, e, phase, gff3_attributes([("ID", f"CDS:{ensembl}"), *ids,
+                                                      ("protein_id", "ENSP99999999999.1")]))
+            for s, e, phase in segments]
+    out += [line("stop_codon", s, e, "0", gff3_attributes([("ID", f"stop_codon:{ensembl}"), *ids]))
+            for s, e in stops]
+    return out
+
+
+DIALECTS = ("gencode_gtf", "gencode_gff3", "refseq")
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_each_dialect_reads_as_the_shipped_models(dialect: str, tmp_path: Path) -> None:
+    path = write_dialect(dialect, tmp_path / f"{dialect}.gz")
+    expected = {t.gene: t for t in read_transcripts(models_gff3("GRCh38"))}
+    found = [t for t in read_transcripts(str(path)) if not t.id.startswith("ENST9999")]
+    assert len(found) == len(expected) == 49
+    for t in found:
+        want = expected[t.gene]
+        assert (t.id, t.chrom, t.strand, t.exons, t.cds) == (want.id, want.chrom, want.strand, want.exons, want.cds)
+        assert "MANE_Select" in t.tags
+        if dialect == "refseq":
+            assert (t.refseq, t.protein) == (want.refseq, want.protein)
+
+
+def test_the_report_is_the_same_with_every_dialect(tmp_path: Path) -> None:
+    vcf = REPO / "example_vcfs" / "single_exome.vcf"
+    shipped_run = run_cli(vcf, "--build", "GRCh38", "-q")
+    assert shipped_run.code == 0, shipped_run.err
+    rows = table(shipped_run.out)
+    assert len(rows) > 20 and {r["transcript_rule"] for r in rows if r["gene"]} == {"MANE Select"}
+    for dialect in DIALECTS:
+        path = write_dialect(dialect, tmp_path / f"{dialect}.{'gtf' if 'gtf' in dialect else 'gff3'}")
+        result = run_cli(vcf, "--build", "GRCh38", "-q", "--gff", path)
+        assert result.code == 0, (dialect, result.err)
+        assert body(result.out) == body(shipped_run.out), dialect
