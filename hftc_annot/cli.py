@@ -99,6 +99,9 @@ def _summary_line(summary: Summary) -> str:
                    "with overlapping padded spans stay together).")
 @click.option("--regions", "regions_bed", type=click.Path(dir_okay=False), metavar="BED",
               help="Custom target regions instead of the panel's padded transcripts.")
+@click.option("--panel", "panel_file", type=click.Path(dir_okay=False), metavar="PANEL.tsv",
+              help="Your gene list instead of the shipped panel (columns gene, inheritance, group, disorders; "
+                   "'hftc-annot panel --format tsv' writes the shipped one); genes not shipped need --gff.")
 @click.option("--samples", multiple=True, metavar="NAMES",
               help="Only these samples (comma-separated, exact names as in the VCF; repeatable).")
 @click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
@@ -151,8 +154,8 @@ def _summary_line(summary: Summary) -> str:
               help="debug adds one 'stage: key=value ...' line per stage; warning drops the summary line; error "
                    "keeps only errors.")
 @click.version_option(__version__, prog_name=PROG)
-def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, samples, padding, threads, fasta, gff,
-             consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, qualify, max_af, af_field, min_impact,
+def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel_file, samples, padding, threads, fasta,
+             gff, consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, qualify, max_af, af_field, min_impact,
              clinvar, gnomad, report_path, summary_path, quiet, log_level) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
@@ -170,7 +173,7 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, sampl
 
     config = Config(
         vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), shard=shard, regions_bed=regions_bed,
-        samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
+        samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff, panel=panel_file,
         consequences=consequences, ped=ped, affected=_split(affected), inheritance=_split(modes),
         gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), qualify=qualify, max_af=max_af,
         af_field=af_field, min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path,
@@ -194,11 +197,20 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, sampl
               help="Add a column with the gene's group K of N, as 'hftc-annot VCF --shard K/N' takes it.")
 @click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
               help="The --padding of the runs (genes whose padded spans overlap share a shard).")
-def panel(build: str, shards: int | None, padding: int) -> None:
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True,
+              help="table: genes with MANE transcripts and coordinates; tsv: the --panel file format, to copy, "
+                   "extend and pass back with --panel.")
+def panel(build: str, shards: int | None, padding: int, fmt: str) -> None:
     """Print the shipped gene panel as a TSV table, with MANE transcripts and coordinates on BUILD."""
-    from hftc_annot.panel import load_panel, shard_genes
+    from hftc_annot.panel import PANEL_FILE_COLUMNS, load_panel, shard_genes
     from hftc_annot.resources import read_table
 
+    if fmt == "tsv":
+        click.echo("\t".join(PANEL_FILE_COLUMNS))
+        for fact in read_table("panel_facts.tsv"):
+            click.echo("\t".join([fact["symbol"], fact["inheritance"] or ".", fact["group"] or ".",
+                                  fact["disorders"] or "."]))
+        return
     genes = {g.symbol: g for g in load_panel(build, padding=0).genes}
     shard_of = {}
     if shards:

@@ -77,8 +77,65 @@ class Panel:
         return genes, label
 
 
-def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFAULT_PADDING) -> Panel:
-    """The shipped panel on `build`, optionally cut down to `symbols` (case-insensitive)."""
+PANEL_FILE_COLUMNS = ("gene", "inheritance", "group", "disorders")
+"""The columns of a --panel file, as `hftc-annot panel --format tsv` writes them; only `gene` is required."""
+_MODE_WORDS = ("AR", "AD", "XLR", "XLD", "sporadic", "somatic mosaic")
+"""What an inheritance cell may hold between its ';' and '/': the modes, and the qualifiers of the shipped facts."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """Where a gene not in the shipped panel lies, from its chosen transcript in --gff."""
+
+    chrom: str
+    start: int
+    end: int
+    strand: str
+    refseq: str
+    ensembl_transcript: str
+    protein: str
+
+
+def read_panel_file(path: str) -> dict[str, dict[str, str]]:
+    """A --panel file: per gene symbol (file order), the facts its cells give ('' and '.' cells give none)."""
+    with open_text(path) as handle:
+        lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, 1)
+                 if line.strip() and not line.startswith("#")]
+    if not lines:
+        raise InputError(path, "empty panel file: it needs a header line with a 'gene' column, then one gene per line")
+    header_line, header_text = lines[0]
+    columns = header_text.split("\t")
+    unknown = [c for c in columns if c not in PANEL_FILE_COLUMNS]
+    if unknown or "gene" not in columns or len(set(columns)) < len(columns):
+        raise InputError(path, f"header must name the columns {', '.join(PANEL_FILE_COLUMNS)} (gene required, each "
+                         f"once), tab-separated; found {', '.join(repr(c) for c in columns)}", line=header_line)
+    genes: dict[str, dict[str, str]] = {}
+    for number, text in lines[1:]:
+        cells = text.split("\t")
+        if len(cells) != len(columns):
+            raise InputError(path, f"{len(cells)} tab-separated cells where the header has {len(columns)}", line=number)
+        given = {c: v.strip() for c, v in zip(columns, cells, strict=True) if v.strip() not in ("", ".")}
+        symbol = given.pop("gene", "")
+        if not symbol:
+            raise InputError(path, "no gene symbol", line=number)
+        if symbol.upper() in (g.upper() for g in genes):
+            raise InputError(path, f"gene {symbol} is listed twice", line=number)
+        words = [w.strip() for part in given.get("inheritance", "").split(";") for w in part.split("/")]
+        bad = [w for w in words if w and w not in _MODE_WORDS]
+        if bad:
+            raise InputError(path, f"inheritance '{bad[0]}' is not one of {', '.join(_MODE_WORDS[:4])} (several "
+                             "separated by ';')", line=number)
+        genes[symbol] = given
+    if not genes:
+        raise InputError(path, "no genes listed below the header")
+    return genes
+
+
+def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFAULT_PADDING,
+               custom: dict[str, dict[str, str]] | None = None, models: dict[str, Model] | None = None) -> Panel:
+    """The shipped panel on `build`, or the genes of a --panel file (`custom`, from read_panel_file) with the shipped
+    facts and spans of the shipped genes among them and `models` for the others; optionally cut down to `symbols`
+    (case-insensitive)."""
     facts = {row["symbol"]: row for row in read_table("panel_facts.tsv")}
     spans = {}
     with open(genes_bed(build)) as handle:
@@ -86,6 +143,8 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
             if not line.startswith("#"):
                 chrom, start0, end, name, _, strand = line.rstrip("\n").split("\t")
                 spans[name] = (chrom, int(start0) + 1, int(end), strand)
+    if custom is not None:
+        facts, spans = _custom_facts(custom, facts, spans, models or {})
     chosen = list(facts)
     if symbols:
         by_upper = {s.upper(): s for s in facts}
@@ -114,6 +173,29 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
     without_model = tuple(s for s in chosen if s not in spans)
     genes.sort(key=lambda g: (contig_rank(g.contig), g.start))
     return Panel(build=build, genes=tuple(genes), padding=padding, without_model=without_model)
+
+
+def _custom_facts(custom: dict[str, dict[str, str]], shipped: dict[str, dict[str, str]],
+                  shipped_spans: dict[str, tuple[str, int, int, str]], models: dict[str, Model]) -> tuple[dict, dict]:
+    """Facts and spans of a --panel file's genes: shipped facts (matched case-insensitively) overridden by the file's
+    cells, shipped spans for shipped genes, `models` for the others."""
+    by_upper = {s.upper(): s for s in shipped}
+    facts, spans = {}, {}
+    for given_symbol, given in custom.items():
+        symbol = by_upper.get(given_symbol.upper(), given_symbol)
+        model = models.get(symbol)
+        row = dict(shipped.get(symbol) or {
+            "symbol": symbol, "hgnc_id": "", "group": "custom", "secondary_group": "", "inheritance": "",
+            "disorders": "", "omim_gene": "", "mane_select_refseq": model.refseq if model else "",
+            "mane_select_ensembl": model.ensembl_transcript if model else "",
+            "mane_select_protein": model.protein if model else ""})
+        row.update(given)
+        facts[symbol] = row
+        if symbol in shipped_spans:
+            spans[symbol] = shipped_spans[symbol]
+        elif model is not None:
+            spans[symbol] = (model.chrom, model.start, model.end, model.strand)
+    return facts, spans
 
 
 def shard_genes(genes: tuple[Gene, ...], padding: int, count: int) -> list[tuple[str, ...]]:

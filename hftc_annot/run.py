@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import os
 import sys
@@ -38,13 +39,13 @@ from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE, TierStage
 from hftc_annot.model import PanelRecord
 from hftc_annot.outputs import Outputs
-from hftc_annot.panel import Gene, Panel, load_panel, on_other_build, read_bed, shard_genes
+from hftc_annot.panel import Gene, Model, Panel, load_panel, on_other_build, read_bed, read_panel_file, shard_genes
 from hftc_annot.pipeline import Pipeline, write
 from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance
 from hftc_annot.reader import Record, VcfInput, open_vcf
 from hftc_annot.reader.sniff import Kind
-from hftc_annot.resources import models_gff3
+from hftc_annot.resources import models_gff3, read_table
 from hftc_annot.writers.html import render
 from hftc_annot.writers.rows import ReportRows
 from hftc_annot.writers.summary import SummaryRanking
@@ -71,6 +72,7 @@ class Config:
     threads: int = 1
     fasta: str | None = None
     gff: str | None = None
+    panel: str | None = None
     consequences: str = "compute"
     ped: str | None = None
     affected: tuple[str, ...] = ()
@@ -136,7 +138,8 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
     """Annotate config.vcf; the outputs appear only when the whole run succeeded."""
     started = time.perf_counter()
     fmt = output_format(config)
-    inputs = (config.vcf, config.regions_bed, config.fasta, config.gff, config.ped, config.clinvar, config.gnomad)
+    inputs = (config.vcf, config.regions_bed, config.fasta, config.gff, config.panel, config.ped, config.clinvar,
+              config.gnomad)
     with Outputs(tuple(path for path in inputs if path)) as outputs:
         plan_outputs(config, outputs)
         regions_bed = read_bed(config.regions_bed) if config.regions_bed else ()
@@ -208,12 +211,33 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
 
 
 def _panel(config: Config, build: str, regions_bed: tuple) -> Panel:
+    custom = read_panel_file(config.panel) if config.panel else None
+    models = _custom_models(config, custom, build) if custom else None
     symbols = list(config.genes) or None
     if config.shard:
         index, count = config.shard
-        symbols = list(shard_genes(load_panel(build, None, config.padding).genes, config.padding, count)[index - 1])
-    panel = load_panel(build, symbols, config.padding)
+        whole = load_panel(build, None, config.padding, custom, models)
+        symbols = list(shard_genes(whole.genes, config.padding, count)[index - 1])
+    panel = load_panel(build, symbols, config.padding, custom, models)
     return dataclasses.replace(panel, custom_regions=regions_bed) if regions_bed else panel
+
+
+def _custom_models(config: Config, custom: dict[str, dict[str, str]], build: str) -> dict[str, Model]:
+    """Where the --panel genes that the shipped panel lacks lie: their chosen transcripts in --gff."""
+    shipped = {row["symbol"].upper() for row in read_table("panel_facts.tsv")}
+    others = [s for s in custom if s.upper() not in shipped]
+    if not others:
+        return {}
+    if not config.gff:
+        raise UsageError(f"--panel {config.panel}: {others[0]} is not a shipped panel gene, so it needs a transcript "
+                         "model: give --gff MODELS with it")
+    chosen = choose_transcripts(read_transcripts(config.gff, others))
+    lacking = [s for s in others if s not in chosen]
+    if lacking:
+        raise UsageError(f"--panel {config.panel}: no coding transcript of {lacking[0]} in --gff {config.gff} (genes "
+                         "are matched by symbol: Name, gene_name or gene)")
+    return {s: Model(t.chrom, t.start, t.end, "+" if t.strand == 1 else "-", t.refseq, t.id, t.protein)
+            for s, (t, _) in chosen.items()}
 
 
 def _pipeline(config: Config, panel: Panel, header_lines: tuple[str, ...], samples: tuple[str, ...],
@@ -309,10 +333,13 @@ def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...
     or, with --consequences from-input, the input's own CSQ/ANN/BCSQ annotations."""
     wanted = {g.symbol: g for g in panel.genes}
     models = read_transcripts(config.gff or models_gff3(panel.build), wanted)
-    transcripts = [_with_mane_ids(t, wanted[t.gene]) for t in models]
-    if config.gff and not transcripts:
+    if config.gff and not models:
         raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by symbol: "
                          "Name, gene_name or gene)")
+    if config.gff:  # a panel gene the file does not have keeps its shipped model
+        found = {t.gene for t in models}
+        models += read_transcripts(models_gff3(panel.build), [g for g in wanted if g not in found])
+    transcripts = [_with_mane_ids(t, wanted[t.gene]) for t in models]
     if config.consequences == "from-input":
         annotation = declared_annotation(header_lines)
         return FromInputStage(annotation, {gene: t for gene, (t, _) in choose_transcripts(transcripts).items()},
@@ -378,6 +405,13 @@ def _route(vcf: VcfInput) -> str:
 
 
 def _panel_line(panel: Panel, config: Config) -> str:
+    if config.panel:
+        with open(config.panel, "rb") as handle:
+            digest = hashlib.sha256(handle.read()).hexdigest()
+        models = f"models from --gff {config.gff} where it has the gene, else the shipped MANE Select models" \
+            if config.gff else "shipped MANE Select models"
+        return (f"panel: {len(panel.genes)} genes from {config.panel} (sha256 {digest}); {models}; "
+                f"padding {panel.padding} bp")
     if panel.custom_regions:
         return f"regions: {config.regions_bed} ({len(panel.custom_regions)} BED regions, genes from the shipped panel)"
     chosen = "selected with --genes" if config.genes else "shipped panel"

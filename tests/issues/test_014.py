@@ -183,3 +183,85 @@ def test_the_report_is_the_same_with_every_dialect(tmp_path: Path) -> None:
         result = run_cli(vcf, "--build", "GRCh38", "-q", "--gff", path)
         assert result.code == 0, (dialect, result.err)
         assert body(result.out) == body(shipped_run.out), dialect
+
+
+# ----------------------------------------------------------------------------- --panel
+
+def renamed_models(symbol: str, new: str, path: Path) -> Path:
+    """The shipped GFF3 lines of `symbol`'s gene and transcripts with the gene renamed `new` (a synthetic gene a
+    lab might add: the shipped panel does not know it)."""
+    genes, transcripts, features = shipped()
+    gene_key = next(k for k, g in genes.items() if g["Name"] == symbol)
+    keep = {gene_key, *(t for t, row in transcripts.items() if row["Parent"] == gene_key)}
+    lines = ["##gff-version 3"]
+    for line in Path(models_gff3("GRCh38")).read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        attrs = dict(part.split("=", 1) for part in line.split("\t")[8].split(";"))
+        if attrs.get("ID") in keep or attrs.get("Parent") in keep:
+            lines.append(line.replace(f"Name={symbol};", f"Name={new};").replace("transcript:ENST", "transcript:ENSX"))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_panel_tsv_round_trips_to_the_same_report(tmp_path: Path) -> None:
+    listing = run_cli("panel", "--format", "tsv")
+    assert listing.code == 0
+    lines = listing.out.splitlines()
+    assert lines[0] == "gene\tinheritance\tgroup\tdisorders" and len(lines) == 50
+    assert lines[1].split("\t")[:3] == ["GALNT3", "AR", "core HFTC"]
+    panel = tmp_path / "panel.tsv"
+    panel.write_text(listing.out)
+    vcf = REPO / "example_vcfs" / "single_exome.vcf"
+    default, custom = run_cli(vcf, "-q"), run_cli(vcf, "-q", "--panel", panel)
+    assert custom.code == 0, custom.err
+    assert body(custom.out) == body(default.out)
+    assert f"## panel: 49 genes from {panel} (sha256 " in custom.out
+
+
+def test_a_gene_the_panel_lacks_is_annotated_from_its_gff_model(tmp_path: Path) -> None:
+    gff = renamed_models("JAM2", "LABGENE1", tmp_path / "lab.gff3")
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("gene\tinheritance\tgroup\n# a lab's list\nGALNT3\tAD\t.\nLABGENE1\tAR\tlab genes\n")
+    models = {t.gene: t for t in read_transcripts(models_gff3("GRCh38"))}
+    t, galnt3 = models["JAM2"], models["GALNT3"]
+    coding, galnt3_coding = (m.genomic_of(m.coding_cdna[0] + 30) for m in (t, galnt3))
+    vcf = tmp_path / "in.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n##contig=<ID=chr21,length=46709983>\n"
+                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+                   f"chr2\t{galnt3_coding}\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\n"
+                   f"chr21\t{coding}\t.\tA\tG\t50\tPASS\t.\tGT\t1/1\n")
+    shipped_rows = table(run_cli(vcf, "-q").out)
+    result = run_cli(vcf, "-q", "--panel", panel, "--gff", gff)
+    assert result.code == 0, result.err
+    rows = {r["gene"]: r for r in table(result.out)}
+    assert sorted(rows) == ["GALNT3", "LABGENE1"]
+    lab, jam2 = rows["LABGENE1"], next(r for r in shipped_rows if r["gene"] == "JAM2")
+    assert (lab["panel_group"], lab["ensembl_transcript"], lab["transcript"]) == ("lab genes", t.id, t.refseq)
+    assert (lab["consequence"], lab["hgvs_c"], lab["exon"]) == (jam2["consequence"], jam2["hgvs_c"], jam2["exon"])
+    assert lab["inheritance_flags"].split(";")[0] == "AR_hom"
+    assert rows["GALNT3"]["inheritance_flags"].split(";")[0] == "AD"  # the file's mode replaces the shipped AR
+    assert "## panel: 2 genes from" in result.out and f"models from --gff {gff}" in result.out
+
+
+@pytest.mark.parametrize(("text", "gff", "message"), [
+    ("gene\nLABGENE1\n", False, "--panel {panel}: LABGENE1 is not a shipped panel gene, so it needs a transcript "
+                                "model: give --gff MODELS with it"),
+    ("gene\nNOSUCHGENE\n", True, "--panel {panel}: no coding transcript of NOSUCHGENE in --gff {gff}"),
+    ("gene\tinheritance\nGALNT3\tAR;XL\n", False, "{panel}: line 2: inheritance 'XL' is not one of AR, AD, XLR, XLD"),
+    ("gene\tmode\nGALNT3\tAR\n", False, "{panel}: line 1: header must name the columns gene, inheritance, group, "
+                                        "disorders"),
+    ("gene\nGALNT3\ngalnt3\n", False, "{panel}: line 3: gene galnt3 is listed twice"),
+    ("gene\tgroup\nGALNT3\n", False, "{panel}: line 2: 1 tab-separated cells where the header has 2"),
+])
+def test_bad_panel_files_are_refused(tmp_path: Path, text: str, gff: bool, message: str) -> None:
+    panel = tmp_path / "panel.tsv"
+    panel.write_text(text)
+    models = renamed_models("JAM2", "LABGENE1", tmp_path / "lab.gff3")
+    output = tmp_path / "out.tsv"
+    result = run_cli(REPO / "example_vcfs" / "single_exome.vcf", "--panel", panel, "-o", output,
+                     *(["--gff", models] if gff else []))
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert message.format(panel=panel, gff=models) in result.err
+    assert not output.exists()
