@@ -99,8 +99,11 @@ class Model:
 def read_panel_file(path: str) -> dict[str, dict[str, str]]:
     """A --panel file: per gene symbol (file order), the facts its cells give ('' and '.' cells give none)."""
     with open_text(path) as handle:
-        lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, 1)
-                 if line.strip() and not line.startswith("#")]
+        try:
+            lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, 1)
+                     if line.strip() and not line.startswith("#")]
+        except UnicodeDecodeError:
+            raise InputError(path, "not UTF-8 text (save it as UTF-8 tab-separated text)") from None
     if not lines:
         raise InputError(path, "empty panel file: it needs a header line with a 'gene' column, then one gene per line")
     header_line, header_text = lines[0]
@@ -120,11 +123,13 @@ def read_panel_file(path: str) -> dict[str, dict[str, str]]:
             raise InputError(path, "no gene symbol", line=number)
         if symbol.upper() in (g.upper() for g in genes):
             raise InputError(path, f"gene {symbol} is listed twice", line=number)
-        words = [w.strip() for part in given.get("inheritance", "").split(";") for w in part.split("/")]
-        bad = [w for w in words if w and w not in _MODE_WORDS]
+        modes = [part.strip() for part in given.get("inheritance", "").split(";") if part.strip()]
+        bad = [w for mode in modes for w in mode.split("/") if w.strip() not in _MODE_WORDS]
         if bad:
-            raise InputError(path, f"inheritance '{bad[0]}' is not one of {', '.join(_MODE_WORDS[:4])} (several "
-                             "separated by ';')", line=number)
+            raise InputError(path, f"inheritance '{bad[0].strip()}' is not one of {', '.join(_MODE_WORDS[:4])} "
+                             "(several separated by ';')", line=number)
+        if modes:
+            given["inheritance"] = ";".join("/".join(w.strip() for w in mode.split("/")) for mode in modes)
         genes[symbol] = given
     if not genes:
         raise InputError(path, "no genes listed below the header")

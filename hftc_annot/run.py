@@ -410,7 +410,7 @@ def _panel_line(panel: Panel, config: Config) -> str:
             digest = hashlib.sha256(handle.read()).hexdigest()
         models = f"models from --gff {config.gff} where it has the gene, else the shipped MANE Select models" \
             if config.gff else "shipped MANE Select models"
-        return (f"panel: {len(panel.genes)} genes from {config.panel} (sha256 {digest}); {models}; "
+        return (f"panel: {len(panel.genes)} genes from {config.panel} (sha256 {digest}; {models}), "
                 f"padding {panel.padding} bp")
     if panel.custom_regions:
         return f"regions: {config.regions_bed} ({len(panel.custom_regions)} BED regions, genes from the shipped panel)"

@@ -79,7 +79,7 @@ def read_transcripts(path: str, genes: Collection[str] | None = None) -> list[Tr
                 transcripts[ident] = _Parts(number, chrom, _strand(source, number, strand), symbol, attrs)
     accessions = _accessions()
     return [_model(source, ident, parts, accessions) for ident, parts in transcripts.items()
-            if parts.cds and not _INCOMPLETE & set(_tags(parts.attrs))]
+            if parts.cds and not _incomplete(parts.attrs)]
 
 
 def _add_part(source: str, number: int, kind: str, span: tuple[int, int], phase: str, attrs: dict[str, str],
@@ -91,6 +91,8 @@ def _add_part(source: str, number: int, kind: str, span: tuple[int, int], phase:
             parts.exons.append((*span, number))
         elif kind == "CDS":
             parts.cds.append((*span, int(phase), number))
+            if _incomplete(attrs):
+                parts.attrs["partial"] = "true"
             if "protein_id" in attrs:
                 parts.attrs.setdefault("cds_protein_id", attrs["protein_id"])
         else:
@@ -148,6 +150,12 @@ def _strand(source: str, number: int, strand: str) -> str:
     if strand not in ("+", "-"):
         raise InputError(source, f"strand '{strand}' must be + or -", line=number)
     return strand
+
+
+def _incomplete(attrs: dict[str, str]) -> bool:
+    """A CDS whose start or end is not in the model (GENCODE/Ensembl tags, RefSeq partial=true or *_range)."""
+    return bool(_INCOMPLETE & set(_tags(attrs))) or attrs.get("partial") == "true" or \
+        "start_range" in attrs or "end_range" in attrs
 
 
 def _tags(attrs: dict[str, str]) -> list[str]:

@@ -25,7 +25,7 @@ from hftc_annot.errors import InputError, UsageError
 from hftc_annot.reader.header import FILEFORMAT, Header, parse_header
 from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks, in_background, raw_chunks
 from hftc_annot.reader.records import Record, record_from_variant
-from hftc_annot.reader.scanchild import Scan, ScanChild, can_fork
+from hftc_annot.reader.scanchild import ScanChild, can_fork
 from hftc_annot.reader.sniff import InputFile, Kind, inspect_path, kind_of, lacks_bgzf_eof
 from hftc_annot.reader.textscan import ScanResult, TextScanner
 from hftc_annot.regions import Regions
@@ -218,8 +218,9 @@ class VcfInput:
         scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other)
         header_lines, numbers = self.header.for_htslib()
 
+        header = ("\n".join(header_lines) + "\n").encode()
+
         def scan(out: BinaryIO, after_chunk: Callable[[ScanResult], None]) -> ScanResult:
-            out.write(("\n".join(header_lines) + "\n").encode())
             chunks = _prepend(self._first_body, self._chunks)
             if self._threads > 1 and not can_fork() and self.info.kind is not Kind.VCF:
                 chunks = in_background(chunks)  # a thread inflates while this one scans
@@ -228,32 +229,25 @@ class VcfInput:
             except (EOFError, OSError, ValueError, *ERRORS) as exc:
                 raise InputError(self.source, f"cannot read: {_describe(exc)}") from None
 
-        def after_chunk(result: ScanResult) -> None:
+        def progress(records: int) -> None:
             if self.progress is not None:
-                self.progress(result.records)
+                self.progress(records)
 
         if self._threads > 1 and can_fork():
-            yield from self._overlapped(scan, after_chunk, header_lines, numbers, samples)
+            yield from self._overlapped(ScanChild(header, scan, progress), header_lines, numbers, samples)
             return
         candidates = tempfile.NamedTemporaryFile(prefix="hftc-annot-", suffix=".vcf", delete=False)
         self._cleanup.append(candidates.name)
         with candidates:
-            lines = self._scanned(scan(candidates, after_chunk))
+            candidates.write(header)
+            lines = self._scanned(scan(candidates, lambda result: progress(result.records)))
         self._open_candidates(candidates.name, header_lines, numbers, samples)
         for index, variant in _guarded(self._reader, self.source, lines):
             yield variant, lines[index - 1]
 
-    def _overlapped(self, scan: Scan, after_chunk: Callable[[ScanResult], None], header_lines: list[str],
-                    numbers: list[int], samples: list[str] | None) -> Iterator[tuple[object, int]]:
+    def _overlapped(self, child: ScanChild, header_lines: list[str], numbers: list[int],
+                    samples: list[str] | None) -> Iterator[tuple[object, int]]:
         """The text route with the scan in a child process, its candidates read as they come."""
-
-        def scan_and_report(out: BinaryIO, flush: Callable[[ScanResult], None]) -> ScanResult:
-            def after(result: ScanResult) -> None:
-                after_chunk(result)
-                flush(result)
-            return scan(out, after)
-
-        child = ScanChild(scan_and_report)
         try:
             try:
                 self._open_candidates(child.path, header_lines, numbers, samples)

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 import pytest
 
 from hftc_annot.consequence.gff import read_transcripts
+from hftc_annot.panel import read_panel_file
 from hftc_annot.resources import models_gff3, read_table
 
 from conftest import body, run_cli, table
@@ -254,10 +255,11 @@ def test_a_gene_the_panel_lacks_is_annotated_from_its_gff_model(tmp_path: Path) 
                                         "disorders"),
     ("gene\nGALNT3\ngalnt3\n", False, "{panel}: line 3: gene galnt3 is listed twice"),
     ("gene\tgroup\nGALNT3\n", False, "{panel}: line 2: 1 tab-separated cells where the header has 2"),
+    ("gene\tgroup\nGALNT3\tcaf\xe9\n".encode("cp1252"), False, "{panel}: not UTF-8 text"),
 ])
-def test_bad_panel_files_are_refused(tmp_path: Path, text: str, gff: bool, message: str) -> None:
+def test_bad_panel_files_are_refused(tmp_path: Path, text: str | bytes, gff: bool, message: str) -> None:
     panel = tmp_path / "panel.tsv"
-    panel.write_text(text)
+    panel.write_bytes(text if isinstance(text, bytes) else text.encode())
     models = renamed_models("JAM2", "LABGENE1", tmp_path / "lab.gff3")
     output = tmp_path / "out.tsv"
     result = run_cli(REPO / "example_vcfs" / "single_exome.vcf", "--panel", panel, "-o", output,
@@ -265,3 +267,24 @@ def test_bad_panel_files_are_refused(tmp_path: Path, text: str, gff: bool, messa
     assert result.code == 2 and result.err.count("\n") == 1, result.err
     assert message.format(panel=panel, gff=models) in result.err
     assert not output.exists()
+
+
+def test_panel_cells_are_read_as_the_shipped_facts_write_them(tmp_path: Path) -> None:
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("gene\tinheritance\tgroup\nGALNT3\t AD ; AR/XLD \t.\nFGF23\t.\tmine\n")
+    assert read_panel_file(str(panel)) == {"GALNT3": {"inheritance": "AD;AR/XLD"}, "FGF23": {"group": "mine"}}
+
+
+def test_shards_of_a_custom_panel_merge_into_the_unsharded_report(tmp_path: Path) -> None:
+    panel = tmp_path / "panel.tsv"
+    panel.write_text(run_cli("panel", "--format", "tsv").out)
+    vcf = REPO / "example_vcfs" / "trio.vcf"
+    ped = REPO / "example_vcfs" / "trio.ped"
+    whole = run_cli(vcf, "--ped", ped, "--panel", panel, "-q")
+    parts = []
+    for k in (1, 2):
+        parts.append(tmp_path / f"part{k}.tsv")
+        assert run_cli(vcf, "--ped", ped, "--panel", panel, "-q", "--shard", f"{k}/2", "-o", parts[-1]).code == 0
+    merged = run_cli("merge", *parts)
+    assert merged.code == 0, merged.err
+    assert body(merged.out) == body(whole.out)

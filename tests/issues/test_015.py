@@ -178,3 +178,30 @@ def test_two_threads_report_the_same_error_as_one(tmp: Path) -> None:
             assert not output.exists(), name
         assert outcomes[0] == outcomes[1], name
         assert outcomes[0][0] == 2 and outcomes[0][1].count("\n") == 1, (name, outcomes[0])
+
+
+def dense_panel_vcf(path: Path, records: int, header_extra: str = "") -> Path:
+    """Short sites-only records packed into one panel gene (JAM2): many candidates per chunk, so that the line
+    numbers of one chunk alone would overfill a pipe if they were sent at once."""
+    lines = ["##fileformat=VCFv4.2", "##contig=<ID=chr21,length=46709983>", *filter(None, [header_extra]),
+             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"]
+    lines += [f"chr21\t{25_640_000 + i}\t.\tA\tG\t.\t.\t." for i in range(records)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("header_extra", ["", CLASH])
+def test_two_threads_never_wait_on_a_full_pipe(tmp: Path, header_extra: str) -> None:
+    vcf = dense_panel_vcf(tmp / "dense.vcf", 60_000, header_extra)
+    outcomes = []
+    for threads in ("1", "2"):
+        output = tmp / f"out_{threads}.tsv"
+        proc = subprocess.run([sys.executable, "-m", "hftc_annot", str(vcf), "-o", str(output), "-q", "--build",
+                               "GRCh38", "--threads", threads], capture_output=True, text=True, timeout=240)
+        outcomes.append((proc.returncode, proc.stderr, body(output.read_text()) if output.exists() else None))
+    assert outcomes[0] == outcomes[1]
+    code, stderr, report = outcomes[0]
+    if header_extra:
+        assert code == 2 and "line 3: htslib cannot parse this header line" in stderr and report is None
+    else:
+        assert code == 0 and report.count("\n") == 60_001
