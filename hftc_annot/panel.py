@@ -123,13 +123,14 @@ def read_panel_file(path: str) -> dict[str, dict[str, str]]:
             raise InputError(path, "no gene symbol", line=number)
         if symbol.upper() in (g.upper() for g in genes):
             raise InputError(path, f"gene {symbol} is listed twice", line=number)
-        modes = [part.strip() for part in given.get("inheritance", "").split(";") if part.strip()]
-        bad = [w for mode in modes for w in mode.split("/") if w.strip() not in _MODE_WORDS]
+        modes = [[w.strip() for w in part.split("/")] for part in given.get("inheritance", "").split(";")
+                 if part.strip()]
+        bad = [w for mode in modes for w in mode if w not in _MODE_WORDS]
         if bad:
-            raise InputError(path, f"inheritance '{bad[0].strip()}' is not one of {', '.join(_MODE_WORDS[:4])} "
+            raise InputError(path, f"inheritance '{bad[0]}' is not one of {', '.join(_MODE_WORDS[:4])} "
                              "(several separated by ';')", line=number)
         if modes:
-            given["inheritance"] = ";".join("/".join(w.strip() for w in mode.split("/")) for mode in modes)
+            given["inheritance"] = ";".join("/".join(mode) for mode in modes)
         genes[symbol] = given
     if not genes:
         raise InputError(path, "no genes listed below the header")

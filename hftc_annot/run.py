@@ -212,7 +212,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
 
 def _panel(config: Config, build: str, regions_bed: tuple) -> Panel:
     custom = read_panel_file(config.panel) if config.panel else None
-    models = _custom_models(config, custom, build) if custom else None
+    models = _custom_models(config, custom) if custom else None
     symbols = list(config.genes) or None
     if config.shard:
         index, count = config.shard
@@ -222,7 +222,7 @@ def _panel(config: Config, build: str, regions_bed: tuple) -> Panel:
     return dataclasses.replace(panel, custom_regions=regions_bed) if regions_bed else panel
 
 
-def _custom_models(config: Config, custom: dict[str, dict[str, str]], build: str) -> dict[str, Model]:
+def _custom_models(config: Config, custom: dict[str, dict[str, str]]) -> dict[str, Model]:
     """Where the --panel genes that the shipped panel lacks lie: their chosen transcripts in --gff."""
     shipped = {row["symbol"].upper() for row in read_table("panel_facts.tsv")}
     others = [s for s in custom if s.upper() not in shipped]

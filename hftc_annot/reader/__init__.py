@@ -217,12 +217,12 @@ class VcfInput:
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
         scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other)
         header_lines, numbers = self.header.for_htslib()
-
         header = ("\n".join(header_lines) + "\n").encode()
+        overlapped = self._threads > 1 and can_fork()
 
         def scan(out: BinaryIO, after_chunk: Callable[[ScanResult], None]) -> ScanResult:
             chunks = _prepend(self._first_body, self._chunks)
-            if self._threads > 1 and not can_fork() and self.info.kind is not Kind.VCF:
+            if self._threads > 1 and not overlapped and self.info.kind is not Kind.VCF:
                 chunks = in_background(chunks)  # a thread inflates while this one scans
             try:
                 return scanner.scan(chunks, len(self.header.lines) + 1, out, after_chunk)
@@ -233,7 +233,7 @@ class VcfInput:
             if self.progress is not None:
                 self.progress(records)
 
-        if self._threads > 1 and can_fork():
+        if overlapped:
             yield from self._overlapped(ScanChild(header, scan, progress), header_lines, numbers, samples)
             return
         candidates = tempfile.NamedTemporaryFile(prefix="hftc-annot-", suffix=".vcf", delete=False)

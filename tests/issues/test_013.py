@@ -35,6 +35,10 @@ AR_HOM = "homozygous; both parents heterozygous carriers"
 DE_NOVO_AD = ("de_novo;AD", "high;high", "not found in either parent: both parents homozygous reference | "
               "heterozygous in an autosomal dominant gene; absent from both parents (de novo)")
 MALE = "hemizygous in a male (X-linked)"
+SIBLING_CARRIES = ("de_novo;AD", "low;low", (
+    "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
+    "(germline mosaicism in a parent?) | heterozygous in an autosomal dominant gene; absent from both parents "
+    "(de novo); also carried by the unaffected sibling SIB (reduced penetrance?)"))
 
 
 @dataclass
@@ -124,14 +128,8 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
         (ad(MISS, HET, status={"MUM": 2}), ("AD", "high", (
             "heterozygous in an autosomal dominant gene; inherited from the affected mother")))],
     ("AD", "sibling", "ref"): [(ad(REF, REF, REF), DE_NOVO_AD)],
-    ("AD", "sibling", "het"): [(ad(REF, REF, HET), ("de_novo;AD", "low;low", (
-        "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
-        "(germline mosaicism in a parent?) | heterozygous in an autosomal dominant gene; absent from both parents "
-        "(de novo); also carried by the unaffected sibling SIB (reduced penetrance?)")))],
-    ("AD", "sibling", "hom"): [(ad(REF, REF, HOM), ("de_novo;AD", "low;low", (
-        "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
-        "(germline mosaicism in a parent?) | heterozygous in an autosomal dominant gene; absent from both parents "
-        "(de novo); also carried by the unaffected sibling SIB (reduced penetrance?)")))],
+    ("AD", "sibling", "het"): [(ad(REF, REF, HET), SIBLING_CARRIES)],
+    ("AD", "sibling", "hom"): [(ad(REF, REF, HOM), SIBLING_CARRIES)],
     ("AD", "sibling", "not called"): [(ad(REF, REF, MISS), DE_NOVO_AD)],
 
     ("de_novo", "parent", "ref"): [(ad(REF, REF), DE_NOVO_AD)],
@@ -142,14 +140,8 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
     ("de_novo", "parent", "not called"): [(ad(REF, MISS), ("AD", "medium", (
         "heterozygous in an autosomal dominant gene; absent from the father; the other parent is not genotyped")))],
     ("de_novo", "sibling", "ref"): [(ad(REF, REF, REF), DE_NOVO_AD)],
-    ("de_novo", "sibling", "het"): [(ad(REF, REF, HET), ("de_novo;AD", "low;low", (
-        "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
-        "(germline mosaicism in a parent?) | heterozygous in an autosomal dominant gene; absent from both parents "
-        "(de novo); also carried by the unaffected sibling SIB (reduced penetrance?)")))],
-    ("de_novo", "sibling", "hom"): [(ad(REF, REF, HOM), ("de_novo;AD", "low;low", (
-        "not found in either parent: both parents homozygous reference; also carried by the unaffected sibling SIB "
-        "(germline mosaicism in a parent?) | heterozygous in an autosomal dominant gene; absent from both parents "
-        "(de novo); also carried by the unaffected sibling SIB (reduced penetrance?)")))],
+    ("de_novo", "sibling", "het"): [(ad(REF, REF, HET), SIBLING_CARRIES)],
+    ("de_novo", "sibling", "hom"): [(ad(REF, REF, HOM), SIBLING_CARRIES)],
     ("de_novo", "sibling", "not called"): [(ad(REF, REF, MISS), DE_NOVO_AD)],
 
     ("AR_comphet", "parent", "carries at most one, het"): [
