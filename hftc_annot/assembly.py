@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hftc_annot.errors import UsageError
+from hftc_annot.errors import InputError, UsageError, open_text
 from hftc_annot.resources import BUILDS, read_table
+
+CUSTOM = "custom"
+"""--build custom: the assembly is the --fasta's, the models are the --gff's."""
 
 _HINTS = {
     "GRCh38": re.compile(r"GRCh38|hg38|GCA_000001405\.15|GCF_000001405\.26", re.IGNORECASE),
@@ -37,40 +40,41 @@ class BuildEvidence:
 
 
 def assembly_lengths() -> dict[str, dict[str, int]]:
-    """Contig lengths per build, from the shipped assemblies table."""
-    table: dict[str, dict[str, int]] = {b: {} for b in BUILDS}
+    """Contig lengths per known assembly (the shipped builds, then T2T-CHM13v2.0), from the assemblies table."""
+    table: dict[str, dict[str, int]] = {}
     for row in read_table("assemblies.tsv"):
-        table[row["build"]][row["contig"]] = int(row["length"])
+        table.setdefault(row["build"], {})[row["contig"]] = int(row["length"])
     return table
 
 
 def detect_build(contigs: dict[str, int | None], header_lines: list[str]) -> BuildEvidence:
-    """Tell the build from ##contig lengths, else from ##reference/##assembly text.
+    """Tell the assembly from ##contig lengths, else from ##reference/##assembly text.
 
-    Lengths of 1-22, X and Y decide (MT is the same in both builds). Lengths that match neither
-    build, or both builds at once, raise UsageError: annotating them with either model would be wrong.
+    Lengths of 1-22, X and Y decide (MT is the same in all). Lengths that match no known assembly, or two at
+    once, raise UsageError: annotating them with models of either would be wrong. An assembly without shipped
+    models (T2T-CHM13v2.0) is named all the same; resolve_build decides what to do with it.
     """
     lengths = assembly_lengths()
-    votes: dict[str, list[str]] = {b: [] for b in BUILDS}
+    votes: dict[str, list[str]] = {b: [] for b in lengths}
     foreign: list[str] = []
     for name, length in contigs.items():
         canonical = canonical_contig(name)
         if length is None or canonical == "MT" or canonical not in lengths["GRCh38"]:
             continue
-        matches = [b for b in BUILDS if lengths[b][canonical] == length]
+        matches = [b for b in lengths if lengths[b][canonical] == length]
         for b in matches:
             votes[b].append(name)
         if not matches:
             foreign.append(f"{name} length={length}")
     if foreign:
         raise UsageError(
-            f"contig lengths match neither GRCh38 nor GRCh37 ({foreign[0]}); "
-            "hftc-annot only has models for these two builds"
+            f"contig lengths match none of {', '.join(lengths)} ({foreign[0]}); for another assembly give "
+            "--build custom with its --fasta REF.fa and --gff MODELS"
         )
-    voted = [b for b in BUILDS if votes[b]]
-    if len(voted) == 2:
+    voted = [b for b in lengths if votes[b]]
+    if len(voted) > 1:
         raise UsageError(
-            f"contig lengths mix builds ({votes['GRCh38'][0]} is GRCh38, {votes['GRCh37'][0]} is GRCh37)"
+            f"contig lengths mix builds ({votes[voted[0]][0]} is {voted[0]}, {votes[voted[1]][0]} is {voted[1]})"
         )
     if voted:
         return BuildEvidence(voted[0], f"##contig lengths ({len(votes[voted[0]])} contigs)")
@@ -82,12 +86,22 @@ def detect_build(contigs: dict[str, int | None], header_lines: list[str]) -> Bui
     return BuildEvidence(None, "no ##contig lengths and no ##reference/##assembly naming a build")
 
 
-def resolve_build(requested: str, evidence: BuildEvidence, source: str) -> str:
-    """The build to use: --build when given (it must not contradict the header), else the detected one."""
+def resolve_build(requested: str, evidence: BuildEvidence, source: str, own_models: bool = False) -> str:
+    """The build to use: --build when given (it must not contradict the header), else the detected one.
+
+    An assembly without shipped models (T2T-CHM13v2.0) is used only with the user's models and reference
+    (`own_models`: --gff and --fasta given); --build custom takes no evidence from the header.
+    """
+    if requested == CUSTOM:
+        return CUSTOM
     if requested == "auto":
         if evidence.build is None:
             raise UsageError(f"{source}: cannot tell the genome build ({evidence.reason}); "
-                             "give --build GRCh38 or GRCh37")
+                             "give --build GRCh38 or GRCh37 (or --build custom with --fasta and --gff)")
+        if evidence.build not in BUILDS and not own_models:
+            raise UsageError(f"{source} is {evidence.build} (from {evidence.reason}), for which hftc-annot ships no "
+                             "transcript models: give that assembly's --fasta REF.fa and --gff MODELS (GENCODE, "
+                             "Ensembl or RefSeq annotation)")
         return evidence.build
     if evidence.build is not None and evidence.build != requested:
         raise UsageError(
@@ -95,3 +109,44 @@ def resolve_build(requested: str, evidence: BuildEvidence, source: str) -> str:
             f"(from {evidence.reason})"
         )
     return requested
+
+
+def check_contigs(contigs: dict[str, int | None], lengths: dict[str, int], source: str, reference: str) -> None:
+    """A VCF's ##contig lengths against the reference's (chr1 and 1 are one contig): a contig of another length,
+    or no declared contig at all in the reference, means the VCF is not of this assembly."""
+    names = {canonical_contig(n): n for n in lengths}
+    shared = 0
+    for name, length in contigs.items():
+        known = name if name in lengths else names.get(canonical_contig(name))
+        if known is None:
+            continue
+        shared += 1
+        if length is not None and length != lengths[known]:
+            raise UsageError(f"{source}: contig {name} is {length:,} bp, but {known} of {reference} is "
+                             f"{lengths[known]:,} bp: the VCF and the reference are not of one assembly")
+    if contigs and not shared:
+        raise UsageError(f"{source}: none of its {len(contigs)} contigs is in {reference} (first: "
+                         f"{next(iter(contigs))}): the VCF and the reference are not of one assembly")
+
+
+def read_contig_map(path: str) -> dict[str, str]:
+    """A --contig-map file: per line, a contig name as the --gff writes it and the --fasta's name for it, separated
+    by a tab or spaces ('#' lines are comments)."""
+    names: dict[str, str] = {}
+    with open_text(path) as handle:
+        try:
+            lines = list(handle)
+        except UnicodeDecodeError:
+            raise InputError(path, "not UTF-8 text") from None
+        for number, line in enumerate(lines, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split()
+            if len(fields) != 2:
+                raise InputError(path, "a contig map line needs two names: the --gff's and the --fasta's", line=number)
+            if fields[0] in names:
+                raise InputError(path, f"contig {fields[0]} is mapped twice", line=number)
+            names[fields[0]] = fields[1]
+    if not names:
+        raise InputError(path, "no contig names in the map")
+    return names

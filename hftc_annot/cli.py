@@ -87,8 +87,9 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="tsv (report), vcf, json (the report's rows, for LIMS) or html (for counselors). Default from "
                    "the output name (.vcf/.vcf.gz/.bcf, .json, .html), else tsv.")
-@click.option("--build", type=click.Choice(["GRCh38", "GRCh37", "auto"]), default="auto", show_default=True,
-              help="Genome build. auto reads ##contig lengths / ##reference; a contradiction is an error.")
+@click.option("--build", type=click.Choice(["GRCh38", "GRCh37", "custom", "auto"]), default="auto", show_default=True,
+              help="Genome build. auto reads ##contig lengths / ##reference (a contradiction is an error) and also "
+                   "knows T2T-CHM13v2.0; custom: any assembly, contigs from the --fasta's .fai, models from --gff.")
 @click.option("--genes", multiple=True, metavar="SYMBOLS",
               help="Only these panel genes (comma-separated HGNC symbols; repeatable).")
 @click.option("--shard", callback=_shard, metavar="K/N",
@@ -115,6 +116,9 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--gff", type=click.Path(dir_okay=False), metavar="MODELS",
               help="Transcript models instead of the shipped MANE Select ones: Ensembl, GENCODE or RefSeq GFF3, "
                    "GENCODE or Ensembl GTF, plain or gzipped.")
+@click.option("--contig-map", type=click.Path(dir_okay=False), metavar="MAP",
+              help="Two columns: a contig name as --gff writes it, the --fasta's name for it (e.g. NC_060925.1 "
+                   "chr1). GRCh37/GRCh38 RefSeq accessions need no map.")
 @click.option("--consequences", type=click.Choice(["compute", "from-input"]), default="compute", show_default=True,
               help="compute them, or take the input's VEP CSQ / SnpEff ANN / bcftools BCSQ entry for the MANE "
                    "transcript.")
@@ -155,8 +159,8 @@ def _summary_line(summary: Summary) -> str:
                    "keeps only errors.")
 @click.version_option(__version__, prog_name=PROG)
 def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel_file, samples, padding, threads, fasta,
-             gff, consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, qualify, max_af, af_field, min_impact,
-             clinvar, gnomad, report_path, summary_path, quiet, log_level) -> None:
+             gff, contig_map, consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, qualify, max_af, af_field,
+             min_impact, clinvar, gnomad, report_path, summary_path, quiet, log_level) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
@@ -173,7 +177,8 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
 
     config = Config(
         vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), shard=shard, regions_bed=regions_bed,
-        samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff, panel=panel_file,
+        samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
+        contig_map=contig_map, panel=panel_file,
         consequences=consequences, ped=ped, affected=_split(affected), inheritance=_split(modes),
         gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), qualify=qualify, max_af=max_af,
         af_field=af_field, min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path,

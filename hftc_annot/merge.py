@@ -15,6 +15,7 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.panel import contig_rank, load_panel
 from hftc_annot.provenance import Provenance
+from hftc_annot.resources import BUILDS
 from hftc_annot.writers.tsv import COLUMNS
 
 VCF_SAME = ("##hftc-annot_version=", "##hftc-annot_build=")
@@ -127,7 +128,8 @@ def merge_reports(paths: list[str], output, command: str) -> int:
     inputs = list(dict.fromkeys(r.input for r in reports))
     samples = [s for source in inputs for s in next(r for r in reports if r.input == source).provenance.samples]
     first = reports[0].provenance
-    panel_order = {g.symbol: i for i, g in enumerate(load_panel(first.build, padding=0).genes)}
+    shipped = load_panel(first.build, padding=0).genes if first.build in BUILDS else ()
+    panel_order = {g.symbol: i for i, g in enumerate(shipped)}
     genes = sorted({g for r in reports for g in r.provenance.genes},
                    key=lambda g: (panel_order.get(g, len(panel_order)), g))
     merged = Provenance(

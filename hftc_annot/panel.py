@@ -141,16 +141,13 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
                custom: dict[str, dict[str, str]] | None = None, models: dict[str, Model] | None = None) -> Panel:
     """The shipped panel on `build`, or the genes of a --panel file (`custom`, from read_panel_file) with the shipped
     facts and spans of the shipped genes among them and `models` for the others; optionally cut down to `symbols`
-    (case-insensitive)."""
+    (case-insensitive). On an assembly without shipped models (--build custom) every span comes from `models`."""
     facts = {row["symbol"]: row for row in read_table("panel_facts.tsv")}
-    spans = {}
-    with open(genes_bed(build)) as handle:
-        for line in handle:
-            if not line.startswith("#"):
-                chrom, start0, end, name, _, strand = line.rstrip("\n").split("\t")
-                spans[name] = (chrom, int(start0) + 1, int(end), strand)
+    spans = _shipped_spans(build) if build in BUILDS else {}
     if custom is not None:
         facts, spans = _custom_facts(custom, facts, spans, models or {})
+    else:
+        spans |= {s: (m.chrom, m.start, m.end, m.strand) for s, m in (models or {}).items()}
     chosen = list(facts)
     if symbols:
         by_upper = {s.upper(): s for s in facts}
@@ -162,7 +159,7 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
         lacking = [s for s in chosen if s not in spans]
         if lacking:
             raise UsageError(f"--genes: {', '.join(lacking)} has no transcript model on {build}; "
-                             "use GRCh38 input for it")
+                             + ("use GRCh38 input for it" if build in BUILDS else "--gff does not have it"))
     genes = []
     for symbol in chosen:
         if symbol not in spans:
@@ -179,6 +176,16 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
     without_model = tuple(s for s in chosen if s not in spans)
     genes.sort(key=lambda g: (contig_rank(g.contig), g.start))
     return Panel(build=build, genes=tuple(genes), padding=padding, without_model=without_model)
+
+
+def _shipped_spans(build: str) -> dict[str, tuple[str, int, int, str]]:
+    spans = {}
+    with open(genes_bed(build)) as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                chrom, start0, end, name, _, strand = line.rstrip("\n").split("\t")
+                spans[name] = (chrom, int(start0) + 1, int(end), strand)
+    return spans
 
 
 def _custom_facts(custom: dict[str, dict[str, str]], shipped: dict[str, dict[str, str]],
@@ -264,8 +271,8 @@ def read_bed(path: str) -> tuple[tuple[str, int, int, str], ...]:
 
 def on_other_build(panel: Panel) -> Panel | None:
     """The same genes and padding on the other build (those with a model there), for telling a file of the
-    wrong build; None for a --regions run, whose BED has one build only."""
-    if panel.custom_regions:
+    wrong build; None for a --regions run, whose BED has one build only, and on an assembly of the user's own."""
+    if panel.custom_regions or panel.build not in BUILDS:
         return None
     other = next(build for build in BUILDS if build != panel.build)
     wanted = {g.symbol for g in panel.genes}

@@ -15,18 +15,21 @@ from dataclasses import dataclass, field
 
 from hftc_annot import __version__
 from hftc_annot.assembly import (
+    CUSTOM,
     BuildEvidence,
     assembly_lengths,
     canonical_contig,
+    check_contigs,
     contig_spellings,
     detect_build,
+    read_contig_map,
     resolve_build,
 )
 from hftc_annot.consequence import ConsequenceSource, ConsequenceStage, choose_transcripts
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
 from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.consequence.installed import InstalledSource, manifest
-from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed
+from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed, fai_lengths
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import UsageError
 from hftc_annot.hits import PanelStage
@@ -45,7 +48,7 @@ from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance
 from hftc_annot.reader import Record, VcfInput, open_vcf
 from hftc_annot.reader.sniff import Kind
-from hftc_annot.resources import models_gff3, read_table
+from hftc_annot.resources import BUILDS, models_gff3, read_table
 from hftc_annot.writers.html import render
 from hftc_annot.writers.rows import ReportRows
 from hftc_annot.writers.summary import SummaryRanking
@@ -72,6 +75,7 @@ class Config:
     threads: int = 1
     fasta: str | None = None
     gff: str | None = None
+    contig_map: str | None = None
     panel: str | None = None
     consequences: str = "compute"
     ped: str | None = None
@@ -138,8 +142,13 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
     """Annotate config.vcf; the outputs appear only when the whole run succeeded."""
     started = time.perf_counter()
     fmt = output_format(config)
-    inputs = (config.vcf, config.regions_bed, config.fasta, config.gff, config.panel, config.ped, config.clinvar,
-              config.gnomad)
+    if config.build == CUSTOM and not (config.fasta and config.gff):
+        raise UsageError("--build custom needs the assembly's --fasta REF.fa (its .fai names the contigs) and "
+                         "--gff MODELS (the transcript models on it)")
+    if config.contig_map and not config.gff:
+        raise UsageError("--contig-map renames the contigs of --gff MODELS: give --gff too")
+    inputs = (config.vcf, config.regions_bed, config.fasta, config.gff, config.contig_map, config.panel, config.ped,
+              config.clinvar, config.gnomad)
     with Outputs(tuple(path for path in inputs if path)) as outputs:
         plan_outputs(config, outputs)
         regions_bed = read_bed(config.regions_bed) if config.regions_bed else ()
@@ -158,9 +167,15 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
 def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outputs: Outputs,
               warn: Callable[[str], None], progress: Progress) -> Summary:
     started = time.perf_counter()
-    evidence = detect_build(vcf.header.contigs, list(vcf.header.lines))
-    build = resolve_build(config.build, evidence, vcf.source)
-    panel = _panel(config, build, regions_bed)
+    evidence = BuildEvidence(CUSTOM, f"the contigs of --fasta {config.fasta}") if config.build == CUSTOM else \
+        detect_build(vcf.header.contigs, list(vcf.header.lines))
+    build = resolve_build(config.build, evidence, vcf.source, own_models=bool(config.fasta and config.gff))
+    if build not in BUILDS:
+        check_indexed(config.fasta)
+        check_contigs(vcf.header.contigs, fai_lengths(config.fasta), vcf.source, config.fasta)
+    custom = read_panel_file(config.panel) if config.panel else None
+    own = _own_transcripts(config, custom)
+    panel = _panel(config, build, regions_bed, custom, own)
     _warn_about_input(config, vcf, panel, warn)
     log.debug("input: source=%s kind=%s route=%s samples=%d build=%s evidence=%r", vcf.source, vcf.info.kind.name,
               _route(vcf), len(vcf.header.samples), build, evidence.reason)
@@ -169,7 +184,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
     summary = Summary(build=build, route=_route(vcf))
     samples = vcf.header.samples if config.samples is None else \
         tuple(s for s in vcf.header.samples if s in config.samples)
-    pipeline = _pipeline(config, panel, vcf.header.lines, samples, warn, summary)
+    pipeline = _pipeline(config, panel, own, vcf.header.lines, samples, warn, summary)
     provenance = _provenance(config, vcf, build, evidence, panel, samples, pipeline)
     kept_path = _temporary() if fmt == "vcf" else None
     report = ReportRows(samples) if fmt != "vcf" or config.report else None
@@ -210,9 +225,9 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
     return summary
 
 
-def _panel(config: Config, build: str, regions_bed: tuple) -> Panel:
-    custom = read_panel_file(config.panel) if config.panel else None
-    models = _custom_models(config, custom) if custom else None
+def _panel(config: Config, build: str, regions_bed: tuple, custom: dict[str, dict[str, str]] | None,
+           own: list[Transcript] | None) -> Panel:
+    models = _models(config, build, custom, own)
     symbols = list(config.genes) or None
     if config.shard:
         index, count = config.shard
@@ -222,40 +237,70 @@ def _panel(config: Config, build: str, regions_bed: tuple) -> Panel:
     return dataclasses.replace(panel, custom_regions=regions_bed) if regions_bed else panel
 
 
-def _custom_models(config: Config, custom: dict[str, dict[str, str]]) -> dict[str, Model]:
-    """Where the --panel genes that the shipped panel lacks lie: their chosen transcripts in --gff."""
-    shipped = {row["symbol"].upper() for row in read_table("panel_facts.tsv")}
-    others = [s for s in custom if s.upper() not in shipped]
-    if not others:
-        return {}
+def _own_transcripts(config: Config, custom: dict[str, dict[str, str]] | None) -> list[Transcript] | None:
+    """The --gff transcripts of the shipped panel genes and the --panel genes (None without --gff), read once."""
     if not config.gff:
-        raise UsageError(f"--panel {config.panel}: {others[0]} is not a shipped panel gene, so it needs a transcript "
+        return None
+    contig_map = read_contig_map(config.contig_map) if config.contig_map else None
+    symbols = {row["symbol"] for row in read_table("panel_facts.tsv")} | set(custom or ())
+    return read_transcripts(config.gff, symbols, contig_map)
+
+
+def _models(config: Config, build: str, custom: dict[str, dict[str, str]] | None,
+            own: list[Transcript] | None) -> dict[str, Model]:
+    """Where the genes without a shipped model on `build` lie: their chosen --gff transcripts. On an assembly of the
+    user's own that is every gene (of --panel, else of the shipped panel), otherwise the --panel genes the shipped
+    panel lacks. A --panel gene without one is an error; a shipped gene without one is reported as not covered."""
+    shipped = {row["symbol"].upper(): row["symbol"] for row in read_table("panel_facts.tsv")}
+    listed = [shipped.get(s.upper(), s) for s in custom] if custom else list(shipped.values())
+    needed = listed if build not in BUILDS else [s for s in listed if s.upper() not in shipped]
+    if not needed:
+        return {}
+    if own is None:
+        raise UsageError(f"--panel {config.panel}: {needed[0]} is not a shipped panel gene, so it needs a transcript "
                          "model: give --gff MODELS with it")
-    chosen = choose_transcripts(read_transcripts(config.gff, others))
-    lacking = [s for s in others if s not in chosen]
-    if lacking:
+    chosen = choose_transcripts([t for t in own if t.gene in needed])
+    lacking = [s for s in needed if s not in chosen]
+    if lacking and custom:
         raise UsageError(f"--panel {config.panel}: no coding transcript of {lacking[0]} in --gff {config.gff} (genes "
                          "are matched by symbol: Name, gene_name or gene)")
+    if build not in BUILDS:
+        _check_model_contigs(config, [t for t, _ in chosen.values()])
     return {s: Model(t.chrom, t.start, t.end, "+" if t.strand == 1 else "-", t.refseq, t.id, t.protein)
             for s, (t, _) in chosen.items()}
 
 
-def _pipeline(config: Config, panel: Panel, header_lines: tuple[str, ...], samples: tuple[str, ...],
-              warn: Callable[[str], None], summary: Summary) -> Pipeline:
+def _check_model_contigs(config: Config, transcripts: list[Transcript]) -> None:
+    lengths = fai_lengths(config.fasta)
+    names = {canonical_contig(n) for n in lengths}
+    for t in transcripts:
+        if t.chrom not in lengths and canonical_contig(t.chrom) not in names:
+            raise UsageError(f"--gff {config.gff}: {t.gene} ({t.id}) is on contig {t.chrom}, which --fasta "
+                             f"{config.fasta} does not have; give --contig-map with the FASTA's name for each GFF "
+                             "contig")
+
+
+def _pipeline(config: Config, panel: Panel, own: list[Transcript] | None, header_lines: tuple[str, ...],
+              samples: tuple[str, ...], warn: Callable[[str], None], summary: Summary) -> Pipeline:
     """The stages in their order, built from the options (each checks its own inputs as it is built)."""
-    consequence = consequence_stage(config, panel, header_lines, warn, summary.note_problem)
+    consequence = consequence_stage(config, panel, own, header_lines, warn, summary.note_problem)
     pedigree = read_ped(config.ped, samples, config.affected, warn) if config.ped else \
         with_affected(Pedigree({}), config.affected, samples)
     qualifying = Qualifying(every_allele=config.qualify == "all", max_af=config.max_af)
     settings = Settings(config.gates, qualifying, config.min_impact, parse_modes(config.inheritance, panel))
     inheritance = InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem)
     knowledge = KnowledgeStage(panel.build, _chosen(consequence, panel),
-                               VcfLookup(config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
+                               _lookup(config, config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
     frequency = FrequencyStage(config.af_field,
-                               VcfLookup(config.gnomad, "--gnomad", panel.build) if config.gnomad else None)
+                               _lookup(config, config.gnomad, "--gnomad", panel.build) if config.gnomad else None)
     tiers = TierStage(config.max_af if config.max_af is not None else RARE)
     return Pipeline(panel=PanelStage(panel), consequence=consequence, frequency=frequency, knowledge=knowledge,
                     inheritance=inheritance, tiers=tiers)
+
+
+def _lookup(config: Config, path: str, option: str, build: str) -> VcfLookup:
+    """An indexed VCF of the run's build; on --build custom its contigs are checked against the reference's."""
+    return VcfLookup(path, option, build, fai_lengths(config.fasta) if build == CUSTOM else None)
 
 
 def _chosen(consequence: ConsequenceSource, panel: Panel) -> dict[str, Transcript]:
@@ -268,12 +313,18 @@ def _provenance(config: Config, vcf: VcfInput, build: str, evidence: BuildEviden
     panel_key, panel_text = _panel_line(panel, config).split(": ", 1)
     return Provenance(
         version=__version__, command=config.command, inputs=(vcf.source if config.vcf == "-" else config.vcf,),
-        build=build, build_reason="given with --build" if config.build != "auto" else "from " + evidence.reason,
+        build=build, build_reason=_build_reason(config, evidence),
         panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
         consequences=pipeline.consequence.describe(config.gff or "shipped MANE Select models"),
         protein_effects=pipeline.consequence.protein_effects, qualifying=pipeline.inheritance.qualifying.describe(),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE)
+
+
+def _build_reason(config: Config, evidence: BuildEvidence) -> str:
+    if config.build == "auto":
+        return "from " + evidence.reason
+    return "given with --build" + (f": {evidence.reason}" if config.build == CUSTOM else "")
 
 
 def _panel_records(config: Config, vcf: VcfInput, panel: Panel, other: Panel | None, pipeline: Pipeline,
@@ -317,7 +368,7 @@ def build_check(build: str, evidence: BuildEvidence | None, found: int, other_bu
 
 def naming_check(build: str, found: int, first_contig: str | None) -> str | None:
     """A warning when no record is in the panel and the records' contig names are not ones the reader maps."""
-    if found or first_contig is None:
+    if found or first_contig is None or build not in BUILDS:
         return None
     canonical = canonical_contig(first_contig)
     if canonical in assembly_lengths()[build] and first_contig in contig_spellings(canonical):
@@ -327,16 +378,17 @@ def naming_check(build: str, found: int, first_contig: str | None) -> str | None
             "with bcftools annotate --rename-chrs")
 
 
-def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...], warn: Callable[[str], None],
-                      note_problem: Callable[[str, str], None]) -> ConsequenceSource:
-    """Transcript models for the panel genes (shipped or --gff) and the reference, checked against the build;
-    or, with --consequences from-input, the input's own CSQ/ANN/BCSQ annotations."""
+def consequence_stage(config: Config, panel: Panel, own: list[Transcript] | None, header_lines: tuple[str, ...],
+                      warn: Callable[[str], None], note_problem: Callable[[str, str], None]) -> ConsequenceSource:
+    """Transcript models for the panel genes (shipped, or `own`: read from --gff) and the reference, checked against
+    the build; or, with --consequences from-input, the input's own CSQ/ANN/BCSQ annotations."""
     wanted = {g.symbol: g for g in panel.genes}
-    models = read_transcripts(config.gff or models_gff3(panel.build), wanted)
-    if config.gff and not models:
+    models = [t for t in own if t.gene in wanted] if own is not None else \
+        read_transcripts(models_gff3(panel.build), wanted)
+    if own is not None and not models:
         raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by symbol: "
                          "Name, gene_name or gene)")
-    if config.gff:  # a panel gene the file does not have keeps its shipped model
+    if own is not None and panel.build in BUILDS:  # a panel gene the file does not have keeps its shipped model
         found = {t.gene for t in models}
         models += read_transcripts(models_gff3(panel.build), [g for g in wanted if g not in found])
     transcripts = [_with_mane_ids(t, wanted[t.gene]) for t in models]
@@ -350,7 +402,7 @@ def consequence_stage(config: Config, panel: Panel, header_lines: tuple[str, ...
         seq = FastaSource(config.fasta)
         _check_fasta_build(seq, panel)
         seq.check_index(sorted({g.contig for g in panel.genes}))
-    elif manifest(panel.build) is not None:
+    elif panel.build in BUILDS and manifest(panel.build) is not None:
         seq = InstalledSource(panel.build)
     else:
         warn("no reference FASTA: protein-level consequences, HGVS p. and indel HGVS c. are left empty; "
@@ -367,7 +419,7 @@ def _with_mane_ids(t: Transcript, gene: Gene) -> Transcript:
 
 
 def _check_fasta_build(seq: FastaSource, panel: Panel) -> None:
-    lengths = assembly_lengths()[panel.build]
+    lengths = assembly_lengths().get(panel.build, {})
     for contig in sorted({g.contig for g in panel.genes}):
         found = seq.length(contig)
         if found is not None and contig in lengths and found != lengths[contig]:
@@ -408,8 +460,7 @@ def _panel_line(panel: Panel, config: Config) -> str:
     if config.panel:
         with open(config.panel, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
-        models = f"models from --gff {config.gff} where it has the gene, else the shipped MANE Select models" \
-            if config.gff else "shipped MANE Select models"
+        models = _models_line(config, panel)
         return (f"panel: {len(panel.genes)} genes from {config.panel} (sha256 {digest}; {models}), "
                 f"padding {panel.padding} bp")
     if panel.custom_regions:
@@ -417,13 +468,22 @@ def _panel_line(panel: Panel, config: Config) -> str:
     chosen = "selected with --genes" if config.genes else "shipped panel"
     if config.shard:
         chosen = f"shard {config.shard[0]}/{config.shard[1]} of the shipped panel, by gene"
-    return (f"panel: {len(panel.genes)} genes ({chosen}; MANE Select v1.5 models, GENCODE v44), "
-            f"padding {panel.padding} bp")
+    models = _models_line(config, panel) if panel.build not in BUILDS else "MANE Select v1.5 models, GENCODE v44"
+    return f"panel: {len(panel.genes)} genes ({chosen}; {models}), padding {panel.padding} bp"
+
+
+def _models_line(config: Config, panel: Panel) -> str:
+    if panel.build not in BUILDS:
+        return f"models from --gff {config.gff}"
+    if config.gff:
+        return f"models from --gff {config.gff} where it has the gene, else the shipped MANE Select models"
+    return "shipped MANE Select models"
 
 
 def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callable[[str], None]) -> None:
     if panel.without_model and not config.genes and not config.shard:
-        warn(f"{len(panel.without_model)} panel genes have no {panel.build} transcript model and are not covered: "
+        where = f"in --gff {config.gff}" if panel.build not in BUILDS else f"on {panel.build}"
+        warn(f"{len(panel.without_model)} panel genes have no transcript model {where} and are not covered: "
              f"{', '.join(panel.without_model)}")
     for note in vcf.notes:
         warn(note)

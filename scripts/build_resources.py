@@ -25,8 +25,10 @@ STARS = {"practice_guideline": 4, "reviewed_by_expert_panel": 3,
 GRCH37_USABLE = {"ok", "ok_per_exon"}
 
 # Chromosome lengths of the primary assemblies (GRC assembly reports; identical to the UCSC
-# hg38/hg19 chrom.sizes for 1-22, X, Y). The only hand-entered table here: no raw file holds it.
-# MT is listed for naming only; it is never used to tell the builds apart (hg19 chrM is 16571).
+# hg38/hg19 chrom.sizes for 1-22, X, Y; T2T-CHM13v2.0 from its NCBI assembly report GCA_009914755.4, the same as
+# UCSC hs1 chrom.sizes). The only hand-entered table here: no raw file holds it. T2T-CHM13v2.0 is listed only to
+# be recognised (no models are shipped for it). MT is listed for naming only; it never tells the builds apart
+# (hg19 chrM is 16571).
 ASSEMBLIES = {
     "GRCh38": [248956422, 242193529, 198295559, 190214555, 181538259, 170805979, 159345973,
                145138636, 138394717, 133797422, 135086622, 133275309, 114364328, 107043718,
@@ -36,6 +38,10 @@ ASSEMBLIES = {
                146364022, 141213431, 135534747, 135006516, 133851895, 115169878, 107349540,
                102531392, 90354753, 81195210, 78077248, 59128983, 63025520, 48129895, 51304566,
                155270560, 59373566, 16569],
+    "T2T-CHM13v2.0": [248387328, 242696752, 201105948, 193574945, 182045439, 172126628, 160567428,
+                      146259331, 150617247, 134758134, 135127769, 133324548, 113566686, 101161492,
+                      99753195, 96330374, 84276897, 80542538, 61707364, 66210255, 45090682, 51324926,
+                      154259566, 62460029, 16569],
 }
 ASSEMBLY_CONTIGS = [str(i) for i in range(1, 23)] + ["X", "Y", "MT"]
 # RefSeq accessions of the same chromosomes (GRC assembly reports, 'RefSeq-Accn'): NC_0000NN for 1-22, X (23) and
@@ -44,6 +50,9 @@ REFSEQ_VERSIONS_GRCH37 = [10, 11, 11, 11, 9, 11, 13, 10, 11, 10, 9, 11, 10, 8, 9
 
 
 def refseq_accessions(build: str) -> list[str]:
+    """RefSeq chromosome accessions of a GRC build; '.' for T2T-CHM13v2.0, whose accessions no source here lists."""
+    if build not in ("GRCh38", "GRCh37"):
+        return ["."] * len(ASSEMBLY_CONTIGS)
     step = 1 if build == "GRCh38" else 0
     return [f"NC_{n:06d}.{v + step}" for n, v in enumerate(REFSEQ_VERSIONS_GRCH37, 1)] + ["NC_012920.1"]
 

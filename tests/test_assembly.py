@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from hftc_annot.assembly import BuildEvidence, canonical_contig, contig_spellings, detect_build, resolve_build
-from hftc_annot.errors import UsageError
+from hftc_annot.assembly import (
+    BuildEvidence,
+    canonical_contig,
+    check_contigs,
+    contig_spellings,
+    detect_build,
+    read_contig_map,
+    resolve_build,
+)
+from hftc_annot.errors import InputError, UsageError
 
 
 @pytest.mark.parametrize(("name", "canonical"), [
@@ -36,8 +44,43 @@ def test_detect_from_reference_line_when_no_lengths() -> None:
 def test_mixed_or_foreign_lengths_are_errors() -> None:
     with pytest.raises(UsageError, match="mix builds"):
         detect_build({"chr1": 248956422, "chr2": 243199373}, [])
-    with pytest.raises(UsageError, match="neither GRCh38 nor GRCh37"):
-        detect_build({"chr1": 248387328}, [])  # T2T-CHM13 chr1
+    with pytest.raises(UsageError, match="mix builds [(]chr1 is GRCh38, chr2 is T2T-CHM13v2.0[)]"):
+        detect_build({"chr1": 248956422, "chr2": 242696752}, [])
+    with pytest.raises(UsageError, match=r"match none of GRCh38, GRCh37, T2T-CHM13v2.0 \(chr1 length=248387000\); "
+                       "for another assembly give --build custom"):
+        detect_build({"chr1": 248387000}, [])
+
+
+def test_t2t_is_recognised_and_needs_the_users_models() -> None:
+    evidence = detect_build({"chr1": 248387328, "chrX": 154259566, "chrM": 16569}, [])
+    assert evidence == BuildEvidence("T2T-CHM13v2.0", "##contig lengths (2 contigs)")
+    with pytest.raises(UsageError, match="x.vcf is T2T-CHM13v2.0 [(]from ##contig lengths [(]2 contigs[)][)], for "
+                       "which hftc-annot ships no transcript models: give that assembly's --fasta"):
+        resolve_build("auto", evidence, "x.vcf")
+    assert resolve_build("auto", evidence, "x.vcf", own_models=True) == "T2T-CHM13v2.0"
+    assert resolve_build("custom", evidence, "x.vcf") == "custom"
+
+
+def test_contigs_against_the_reference() -> None:
+    reference = {"ctgA": 1000, "chr2": 500}
+    check_contigs({"ctgA": 1000, "2": 500, "decoy": 7}, reference, "x.vcf", "ref.fa")
+    check_contigs({}, reference, "x.vcf", "ref.fa")
+    with pytest.raises(UsageError, match="x.vcf: contig 2 is 501 bp, but chr2 of ref.fa is 500 bp"):
+        check_contigs({"ctgA": None, "2": 501}, reference, "x.vcf", "ref.fa")
+    with pytest.raises(UsageError, match="x.vcf: none of its 1 contigs is in ref.fa [(]first: ctgB[)]"):
+        check_contigs({"ctgB": 1000}, reference, "x.vcf", "ref.fa")
+
+
+def test_contig_map(tmp_path) -> None:
+    path = tmp_path / "map.tsv"
+    path.write_text("# gff\tfasta\nNC_060925.1\tchr1\n\nNC_060926.1   chr2\n")
+    assert read_contig_map(str(path)) == {"NC_060925.1": "chr1", "NC_060926.1": "chr2"}
+    for text, message in (("a\tb\tc\n", "line 1: a contig map line needs two names"),
+                          ("a b\na c\n", "line 2: contig a is mapped twice"), ("# only\n", "no contig names"),
+                          (b"a \xff\n", "not UTF-8")):
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+        with pytest.raises(InputError, match=message):
+            read_contig_map(str(path))
 
 
 def test_resolve_build() -> None:

@@ -110,7 +110,7 @@ def test_grch37_gene_without_model_is_named_not_silently_missed(tmp: Path) -> No
     plain = write_vcf(tmp / "in.vcf", ["2 166610000 . A G 50 PASS . GT 0/1"], build="GRCh37", prefix="")
     result = run_cli(plain)
     assert result.code == 0
-    assert "8 panel genes have no GRCh37 transcript model and are not covered: SAMD9" in result.err
+    assert "8 panel genes have no transcript model on GRCh37 and are not covered: SAMD9" in result.err
     assert "## not covered on GRCh37 (no transcript model): SAMD9, SLC34A3, SLC20A2, MYORG, ACVR1" in result.out
     refused = run_cli(plain, "--genes", "SAMD9")
     assert refused.code == 2

@@ -44,8 +44,10 @@ class _Parts:
     stops: list[tuple[int, int]] = field(default_factory=list)
 
 
-def read_transcripts(path: str, genes: Collection[str] | None = None) -> list[Transcript]:
-    """The coding transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given).
+def read_transcripts(path: str, genes: Collection[str] | None = None,
+                     contig_map: dict[str, str] | None = None) -> list[Transcript]:
+    """The coding transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given), on contigs renamed
+    by `contig_map` (else RefSeq chromosome accessions of GRCh38/GRCh37 read as chromosome names).
 
     Checked: every CDS line has a phase 0/1/2, the phases agree with the CDS lengths, a transcript's
     exons do not overlap, and the CDS lies within the exons. A failure names the file and line.
@@ -77,7 +79,7 @@ def read_transcripts(path: str, genes: Collection[str] | None = None) -> list[Tr
             symbol = symbols.get(gene_key) or attrs.get("gene_name") or attrs.get("gene", "")
             if ident and (genes is None or symbol in genes):
                 transcripts[ident] = _Parts(number, chrom, _strand(source, number, strand), symbol, attrs)
-    accessions = _accessions()
+    accessions = contig_map or _accessions()
     return [_model(source, ident, parts, accessions) for ident, parts in transcripts.items()
             if parts.cds and not _incomplete(parts.attrs)]
 
@@ -166,7 +168,7 @@ def _tags(attrs: dict[str, str]) -> list[str]:
 def _accessions() -> dict[str, str]:
     """RefSeq chromosome accessions (NC_000001.11) -> chromosome names (chr1), both builds."""
     return {row["refseq"]: f"chr{row['contig']}" if row["contig"] != "MT" else "chrM"
-            for row in read_table("assemblies.tsv")}
+            for row in read_table("assemblies.tsv") if row["refseq"] != "."}
 
 
 def _dbxref(attrs: dict[str, str], database: str) -> str:

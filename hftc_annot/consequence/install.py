@@ -11,13 +11,14 @@ from hftc_annot.assembly import assembly_lengths, canonical_contig
 from hftc_annot.consequence.installed import InstalledSource, installed_path
 from hftc_annot.consequence.sequence import FastaSource, check_indexed
 from hftc_annot.errors import InputError, UsageError
+from hftc_annot.resources import BUILDS
 
 MARGIN = 10_000  # bp kept around each transcript: room for padding and HGVS 3' shifting
 
 
 def fasta_build(lengths: dict[str, int], source: str) -> str:
     """The build whose chromosome lengths the FASTA has (1-22, X, Y)."""
-    table = assembly_lengths()
+    table = {b: known for b, known in assembly_lengths().items() if b in BUILDS}
     votes = {b: 0 for b in table}
     for name, length in lengths.items():
         contig = canonical_contig(name)

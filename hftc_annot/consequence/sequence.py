@@ -109,14 +109,25 @@ _STALE = ("the .fai/.gzi index does not match the file (was the FASTA changed af
           "re-index it with samtools faidx")
 
 
+def fai_lengths(fasta: str) -> dict[str, int]:
+    """Contig lengths from a FASTA's .fai (checked to exist by check_indexed), in file order."""
+    return _fai_column(fasta + ".fai", 1)
+
+
 def _fai_offsets(path: str) -> dict[str, int]:
-    offsets = {}
+    return _fai_column(path, 2)
+
+
+def _fai_column(path: str, column: int) -> dict[str, int]:
+    values = {}
     with open(path) as handle:
-        for line in handle:
+        for number, line in enumerate(handle, 1):
             fields = line.split("\t")
-            if len(fields) >= 3 and fields[2].strip().isdigit():
-                offsets[fields[0]] = int(fields[2])
-    return offsets
+            if len(fields) < 5 or not fields[column].strip().isdigit():
+                raise InputError(path, "not a FASTA index (samtools faidx writes 5 tab-separated columns)",
+                                 line=number)
+            values[fields[0]] = int(fields[column])
+    return values
 
 
 def _gzi_blocks(path: str) -> np.ndarray | None:

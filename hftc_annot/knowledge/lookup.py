@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from hftc_annot.assembly import canonical_contig, detect_build
+from hftc_annot.assembly import canonical_contig, check_contigs, detect_build
 from hftc_annot.consequence.alleles import minimal
 from hftc_annot.errors import HftcError, InputError
 
@@ -27,9 +27,10 @@ class ClinVarEntry:
 
 
 class VcfLookup:
-    """One indexed VCF of the run's build; `lookup`/`frequency` find the record of exactly this allele."""
+    """One indexed VCF of the run's build (of the reference whose contig lengths are `reference`, on an assembly of the
+    user's own); `lookup`/`frequency` find the record of exactly this allele."""
 
-    def __init__(self, path: str, option: str, build: str) -> None:
+    def __init__(self, path: str, option: str, build: str, reference: dict[str, int] | None = None) -> None:
         import pysam
 
         self.path = path
@@ -43,13 +44,25 @@ class VcfLookup:
             raise InputError(path, f"{option}: cannot open as VCF ({exc})") from None
         contigs = {name: self._vcf.header.contigs[name].length for name in self._vcf.header.contigs}
         lines = [str(r).rstrip("\n") for r in self._vcf.header.records]
+        if reference is not None:
+            self._check_contigs(contigs, reference, option)
+        else:
+            self._check_build(contigs, lines, option, build)
+        self._names = {canonical_contig(name): name for name in contigs}
+
+    def _check_contigs(self, contigs: dict[str, int | None], reference: dict[str, int], option: str) -> None:
+        try:
+            check_contigs(contigs, reference, option, "the --fasta")
+        except HftcError as exc:
+            raise InputError(self.path, str(exc)) from None
+
+    def _check_build(self, contigs: dict[str, int | None], lines: list[str], option: str, build: str) -> None:
         try:
             evidence = detect_build(contigs, lines)
         except HftcError as exc:
-            raise InputError(path, f"{option}: {exc}") from None
+            raise InputError(self.path, f"{option}: {exc}") from None
         if evidence.build is not None and evidence.build != build:
-            raise InputError(path, f"{option}: this file is {evidence.build} but the input is {build}")
-        self._names = {canonical_contig(name): name for name in contigs}
+            raise InputError(self.path, f"{option}: this file is {evidence.build} but the input is {build}")
 
     def _records(self, chrom: str, pos: int, ref: str, alt: str):
         name = self._names.get(canonical_contig(chrom))

@@ -1,0 +1,156 @@
+"""Issue 14 (--build custom): an assembly of the user's own, named by its FASTA, with models from its GFF.
+
+The assembly is the consequence oracle's: one SYNTHETIC contig per gene, named after the gene (GALNT3, FGF23,
+ENPP1: two minus-strand genes and one plus-strand), with the shipped exon structures imprinted (tests/oracle).
+No contig is called chr-anything and no length is GRCh37's or GRCh38's, so only --build custom can read it.
+bcftools csq on the same FASTA and GFF is the independent oracle.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hftc_annot.resources import read_table
+
+from conftest import body, run_cli, table
+from oracle.compare import SHIPPED_GFF3, to_bcftools
+from oracle.harness import build_oracle_reference, read_models, run_bcftools_csq, saturation_snvs, write_vcf
+
+GENES = ("GALNT3", "FGF23", "ENPP1")
+SEED = 1414
+
+
+@pytest.fixture(scope="module")
+def assembly(tmp_path_factory: pytest.TempPathFactory):
+    work = tmp_path_factory.mktemp("own_assembly")
+    oracle = build_oracle_reference([m for m in read_models(SHIPPED_GFF3) if m.gene in GENES], work / "ref", SEED)
+    return work, oracle
+
+
+def genotyped_vcf(path: Path, lengths: dict[str, int], records: list[str]) -> Path:
+    path.write_text("##fileformat=VCFv4.2\n" + "".join(f"##contig=<ID={c},length={n}>\n" for c, n in lengths.items())
+                    + '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n" + "".join(records))
+    return path
+
+
+@pytest.mark.skipif(shutil.which("bcftools") is None, reason="bcftools is not installed")
+def test_every_snv_agrees_with_bcftools_csq_on_the_same_fasta_and_gff(assembly) -> None:
+    work, oracle = assembly
+    variants = saturation_snvs(oracle, oracle.sequences())
+    vcf = work / "snvs.vcf"
+    write_vcf(variants, vcf, oracle.contig_lengths())
+    calls = run_bcftools_csq(vcf, oracle, work / "csq")
+    result = run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3)
+    assert result.code == 0, result.err
+    rows = table(result.out)
+    assert len(rows) == len(variants) > 20_000
+    wrong = [(r["chrom"], r["pos"], r["consequence"]) for r in rows
+             if to_bcftools(tuple(r["consequence"].split("&"))) !=
+             calls.terms[(r["chrom"], int(r["pos"]), r["ref"], r["alt"])]]
+    assert wrong == []
+    assert {r["gene"] for r in rows} == set(GENES)
+    assert "GENCODE v44" not in result.out and f"models from --gff {oracle.gff3}), padding 5000 bp" in result.out
+
+
+def stop_gains(oracle, gene: str, count: int) -> list[tuple[int, str, str]]:
+    """`count` nonsense SNVs in the CDS of `gene`, found by translating the oracle's own sequence (not ours)."""
+    from oracle.harness import spliced, translate
+
+    model = next(m for m in oracle.models if m.gene == gene)
+    genome = oracle.sequences()[model.chrom].tobytes().decode()
+    cds = spliced(genome, model.cds, model.strand)
+    positions = [p for a, b in sorted(model.cds, reverse=model.strand == "-")
+                 for p in (range(a, b + 1) if model.strand == "+" else range(b, a - 1, -1))]
+    found = []
+    for i in range(30, len(cds) - 3, 3):
+        codon = cds[i:i + 3]
+        for offset, base in enumerate(codon):
+            for alt in "ACGT":
+                mutated = codon[:offset] + alt + codon[offset + 1:]
+                if alt != base and translate(mutated) == "*" and len(found) < count:
+                    complement = str.maketrans("ACGT", "TGCA")
+                    ref, alt_g = (base, alt) if model.strand == "+" else (base.translate(complement),
+                                                                         alt.translate(complement))
+                    found.append((positions[i + offset], ref, alt_g))
+    return found
+
+
+def test_inheritance_and_hgvs_on_an_assembly_of_ones_own(assembly, tmp_path: Path) -> None:
+    _, oracle = assembly
+    (first, ref1, alt1), (second, ref2, alt2) = stop_gains(oracle, "GALNT3", 2)
+    vcf = genotyped_vcf(tmp_path / "in.vcf", oracle.contig_lengths(),
+                        [f"GALNT3\t{first}\t.\t{ref1}\t{alt1}\t50\tPASS\t.\tGT\t0/1\n",
+                         f"GALNT3\t{second}\t.\t{ref2}\t{alt2}\t50\tPASS\t.\tGT\t0/1\n"])
+    result = run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3)
+    assert result.code == 0, result.err
+    warned = run_cli(vcf, "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3).err.splitlines()[0]
+    assert warned.startswith(f"hftc-annot: warning: 46 panel genes have no transcript model in --gff {oracle.gff3} "
+                             "and are not covered: KL, SAMD9, PHEX, ")
+    rows = table(result.out)
+    facts = next(f for f in read_table("panel_facts.tsv") if f["symbol"] == "GALNT3")
+    assert [(r["consequence"], r["transcript"], r["inheritance_flags"]) for r in rows] == \
+        [("stop_gained", facts["mane_select_refseq"], "AR_comphet")] * 2
+    assert all(r["hgvs_p"].startswith(f"{facts['mane_select_protein']}:p.(") and r["hgvs_p"].endswith("Ter)")
+               for r in rows)
+    others = [f["symbol"] for f in read_table("panel_facts.tsv") if f["symbol"] not in GENES]
+    assert f"## not covered on custom (no transcript model): {', '.join(others)}" in result.out.splitlines()
+    assert "## build: custom (given with --build: the contigs of --fasta " in result.out
+    assert result.err == ""
+
+
+def test_the_contig_map_renames_gff_contigs_to_the_fastas(assembly, tmp_path: Path) -> None:
+    work, oracle = assembly
+    vcf = work / "snvs.vcf"
+    if not vcf.exists():
+        write_vcf(saturation_snvs(oracle, oracle.sequences())[:500], vcf, oracle.contig_lengths())
+    renamed = tmp_path / "renamed.gff3"
+    renamed.write_text("".join(("NC_" + line) if line[:1] not in ("#", "") else line
+                               for line in oracle.gff3.read_text().splitlines(keepends=True)))
+    plain = run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3)
+    unmapped = run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", renamed)
+    assert unmapped.code == 2
+    assert unmapped.err.strip().endswith(f"--gff {renamed}: ENPP1 (ENST00000647893.1) is on contig NC_ENPP1, which "
+                                         f"--fasta {oracle.fasta} does not have; give --contig-map with the FASTA's "
+                                         "name for each GFF contig")
+    contig_map = tmp_path / "map.tsv"
+    contig_map.write_text("".join(f"NC_{gene}\t{gene}\n" for gene in GENES))
+    mapped = run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", renamed,
+                     "--contig-map", contig_map)
+    assert mapped.code == 0, mapped.err
+    assert body(mapped.out) == body(plain.out)
+
+
+def test_refusals(assembly, tmp_path: Path) -> None:
+    _, oracle = assembly
+    lengths = oracle.contig_lengths()
+    vcf = genotyped_vcf(tmp_path / "in.vcf", lengths, [])
+    cases = [
+        (["--build", "custom", "--gff", oracle.gff3], "--build custom needs the assembly's --fasta REF.fa (its .fai "
+         "names the contigs) and --gff MODELS (the transcript models on it)"),
+        (["--fasta", oracle.fasta, "--gff", oracle.gff3], f"{vcf}: cannot tell the genome build (no ##contig lengths "
+         "and no ##reference/##assembly naming a build); give --build GRCh38 or GRCh37 (or --build custom with "
+         "--fasta and --gff)"),
+        (["--contig-map", vcf], "--contig-map renames the contigs of --gff MODELS: give --gff too"),
+    ]
+    for args, message in cases:
+        result = run_cli(vcf, "-q", *args)
+        assert (result.code, message in result.err, result.out) == (2, True, ""), result.err
+    wrong = genotyped_vcf(tmp_path / "wrong.vcf", {**lengths, "FGF23": lengths["FGF23"] + 1}, [])
+    result = run_cli(wrong, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3)
+    assert result.code == 2
+    assert result.err.strip().endswith(f"{wrong}: contig FGF23 is {lengths['FGF23'] + 1:,} bp, but FGF23 of "
+                                       f"{oracle.fasta} is {lengths['FGF23']:,} bp: the VCF and the reference are "
+                                       "not of one assembly")
+
+
+def test_a_t2t_vcf_asks_for_models(tmp_path: Path) -> None:
+    vcf = genotyped_vcf(tmp_path / "t2t.vcf", {"chr1": 248387328, "chr2": 242696752}, [])
+    result = run_cli(vcf, "-q")
+    assert result.code == 2
+    assert result.err.strip().endswith(f"{vcf} is T2T-CHM13v2.0 (from ##contig lengths (2 contigs)), for which "
+                                       "hftc-annot ships no transcript models: give that assembly's --fasta REF.fa "
+                                       "and --gff MODELS (GENCODE, Ensembl or RefSeq annotation)")
