@@ -47,6 +47,15 @@ class AlleleFinding:
     def symbol(self) -> str:
         return self.gene.symbol if self.gene is not None else ""
 
+    @property
+    def transcript_ids(self) -> tuple[str, str]:
+        """(RefSeq, Ensembl or other) ids of the transcript the consequence is named on ('' when it has none): the
+        gene's MANE Select ids when there is no consequence; ('', '') outside the panel genes."""
+        t = self.effect.consequence.transcript if self.effect and self.effect.consequence else None
+        if t is not None:
+            return t.refseq, t.id if t.id != t.refseq else ""
+        return (self.gene.refseq, self.gene.ensembl_transcript) if self.gene is not None else ("", "")
+
 
 @dataclass(slots=True)
 class PanelRecord:

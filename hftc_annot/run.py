@@ -262,7 +262,7 @@ def _models(config: Config, build: str, custom: dict[str, dict[str, str]] | None
     chosen = choose_transcripts([t for t in own if t.gene in needed])
     lacking = [s for s in needed if s not in chosen]
     if lacking and custom:
-        raise UsageError(f"--panel {config.panel}: no coding transcript of {lacking[0]} in --gff {config.gff} (genes "
+        raise UsageError(f"--panel {config.panel}: no transcript of {lacking[0]} in --gff {config.gff} (genes "
                          "are matched by symbol: Name, gene_name or gene)")
     if build not in BUILDS:
         _check_model_contigs(config, [t for t, _ in chosen.values()])
@@ -386,7 +386,7 @@ def consequence_stage(config: Config, panel: Panel, own: list[Transcript] | None
     models = [t for t in own if t.gene in wanted] if own is not None else \
         read_transcripts(models_gff3(panel.build), wanted)
     if own is not None and not models:
-        raise UsageError(f"--gff {config.gff}: no coding transcript of a panel gene (genes are matched by symbol: "
+        raise UsageError(f"--gff {config.gff}: no transcript of a panel gene (genes are matched by symbol: "
                          "Name, gene_name or gene)")
     if own is not None and panel.build in BUILDS:  # a panel gene the file does not have keeps its shipped model
         found = {t.gene for t in models}

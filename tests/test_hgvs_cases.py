@@ -10,6 +10,8 @@ the whole contig, so every c./p. description must come out the same.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from hftc_annot.consequence.alleles import minimal
@@ -159,3 +161,33 @@ def test_every_hgvs_string_parses_with_the_biocommons_grammar() -> None:
         assert str(variant) == text
         if variant.type == "c":
             assert validator.validate(variant)
+
+
+NON_CODING_CASES = [
+    # the same exons without a CDS (a non-coding RNA, n. numbering: exon 1 n.1-60, exon 2 n.61-150, exon 3 n.151-300);
+    # VEP: exonic: non_coding_transcript_exon_variant; elsewhere inside the transcript: non_coding_transcript_variant
+    (147, "G", "A", ("non_coding_transcript_exon_variant",), "n.47G>A"),
+    (126, "C", "T", ("non_coding_transcript_exon_variant",), "n.26C>T"),
+    (499, "C", "T", ("non_coding_transcript_exon_variant",), "n.199C>T"),
+    (159, "C", "A", ("splice_region_variant", "non_coding_transcript_exon_variant"), "n.59C>A"),
+    (161, "G", "A", ("splice_donor_variant", "non_coding_transcript_variant"), "n.60+1G>A"),
+    (165, "C", "A", ("splice_donor_5th_base_variant", "intron_variant", "non_coding_transcript_variant"), "n.60+5C>A"),
+    (210, "C", "A", ("intron_variant", "non_coding_transcript_variant"), "n.60+50C>A"),
+    (211, "C", "A", ("intron_variant", "non_coding_transcript_variant"), "n.61-50C>A"),
+    (260, "GA", "G", ("splice_region_variant", "non_coding_transcript_exon_variant"), "n.66del"),
+]
+
+
+@pytest.mark.parametrize("strand", [1, -1])
+@pytest.mark.parametrize(("pos", "ref", "alt", "terms", "hgvs_n"), NON_CODING_CASES)
+def test_non_coding_transcript(strand: int, pos: int, ref: str, alt: str, terms: tuple[str, ...], hgvs_n: str) -> None:
+    contig = designed_contig() if strand == 1 else reverse_complement(designed_contig())
+    source = MemorySource({"chrS": contig}, "synthetic chrS")
+    t = dataclasses.replace(transcript(strand), id="ENSTSYNNC.1", refseq="NR_SYN.1", protein="", cds=None, tags=())
+    p, r, a = to_strand(strand, pos, ref, alt)
+    assert contig[p - 1:p - 1 + len(r)] == r
+    result = predict(t, minimal("chrS", p, r, a), source, None)
+    assert (result.terms, result.hgvs_c, result.hgvs_p, result.impact) == \
+        (terms, f"NR_SYN.1:{hgvs_n}", "", "HIGH" if "splice_donor_variant" in terms else
+         ("LOW" if terms[0].startswith("splice") else "MODIFIER"))
+    assert (result.cds_position, result.protein_position, result.protein_unknown) == ("", "", False)

@@ -19,9 +19,11 @@ __all__ = ["NO_SEQUENCE", "NO_SEQUENCE_FIX", "Consequence", "ConsequenceSource",
 TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
     ("MANE Select", lambda t: "MANE_Select" in t.tags),
     ("Ensembl canonical", lambda t: "Ensembl_canonical" in t.tags),
-    ("longest CDS", lambda t: True),
+    ("longest CDS", lambda t: t.coding),
+    ("longest transcript (non-coding gene)", lambda t: True),
 )
-"""How a gene's transcript is chosen: the first rule with a candidate wins (longest CDS among ties)."""
+"""How a gene's transcript is chosen: the first rule with a candidate wins (longest CDS among ties, longest transcript
+for a gene without a coding one). A coding transcript is always preferred to a non-coding one."""
 
 
 NO_SEQUENCE = "no reference sequence"
@@ -59,14 +61,16 @@ class Effect:
 
 def choose_transcripts(transcripts: list[Transcript]) -> dict[str, tuple[Transcript, str]]:
     """Per gene, the transcript picked by the first rule of TRANSCRIPT_RULES that any candidate meets, and
-    that rule's name; ties go to the longest CDS, then the transcript id."""
+    that rule's name; ties go to the longest CDS (transcript, when non-coding), then the transcript id. The
+    candidates are the gene's coding transcripts, or all of them when it has none."""
     chosen: dict[str, tuple[Transcript, str]] = {}
     for gene in sorted({t.gene for t in transcripts}):
         candidates = [t for t in transcripts if t.gene == gene]
+        candidates = [t for t in candidates if t.coding] or candidates
         for rule, applies in TRANSCRIPT_RULES:
             matching = [t for t in candidates if applies(t)]
             if matching:
-                chosen[gene] = (max(matching, key=lambda t: (t.cds_length, t.id)), rule)
+                chosen[gene] = (max(matching, key=lambda t: (t.cds_length, t.cdna_length, t.id)), rule)
                 break
     return chosen
 
@@ -80,6 +84,7 @@ class ConsequenceStage:
         self._note_problem = note_problem
         self._chosen = choose_transcripts(transcripts)
         self._coding: dict[str, CodingSequence | None] = {}
+        self._noncoding_read: set[str] = set()  # non-coding genes whose sequence the reference has
         self.protein_effects = f"not computed: {NO_SEQUENCE}; coding substitutions have impact UNKNOWN; " \
             f"{NO_SEQUENCE_FIX}" if seq is None else ""
         if seq is not None:
@@ -100,6 +105,9 @@ class ConsequenceStage:
             if seq.length(t.chrom) is None:
                 lacking.append(gene)
                 self._coding[gene] = None
+                continue
+            if not t.coding:
+                self._noncoding_read.add(gene)
                 continue
             coding = CodingSequence(t, seq)
             if set(coding.cds) <= {"N"}:
@@ -138,7 +146,7 @@ class ConsequenceStage:
         if failure:
             return _from_position(t, change, rule, failure)
         coding = self._coding.get(symbol)
-        seq = self._seq if coding is not None else None
+        seq = self._seq if coding is not None or symbol in self._noncoding_read else None
         consequence = predict(t, change, seq, coding)
         if seq is not None or consequence is None:
             return Effect(consequence, rule)

@@ -1,5 +1,6 @@
 """Transcript models from annotation files: Ensembl, GENCODE and RefSeq GFF3, GENCODE and Ensembl GTF, plain or
-gzipped. Coding transcripts only (a transcript is modelled when it has CDS lines).
+gzipped. A transcript is modelled when it has CDS lines (coding), or exons only and a non-coding type or biotype
+(lnc_RNA, ncRNA, a transcript of biotype lncRNA, retained_intron ...).
 
 The dialects differ in how features name each other (GFF3 ID/Parent, GTF gene_id/transcript_id), how a gene
 is named (Name, gene_name, gene), where the RefSeq ids are (RefSeq: the transcript itself and its CDS's
@@ -26,6 +27,8 @@ _GTF_TRANSCRIPT = re.compile(r'transcript_id "([^"]*)"')
 _TRANSCRIPT_KINDS = {"mRNA", "transcript"}
 _PARTS = {"exon", "CDS", "stop_codon"}
 _SKIPPED = {"five_prime_UTR", "three_prime_UTR", "UTR", "start_codon", "Selenocysteine"}
+_CODING_BIOTYPES = {"protein_coding", "nonsense_mediated_decay", "non_stop_decay", "protein_coding_LoF"}
+"""Biotypes of transcripts that have a CDS: one listed without CDS lines is not read as non-coding."""
 _INCOMPLETE = {"cds_start_NF", "cds_end_NF"}
 """GENCODE/Ensembl tags of a CDS whose start or end is not in the model: no protein can be read from it."""
 
@@ -35,6 +38,7 @@ class _Parts:
     """A transcript being assembled from its lines."""
 
     line: int
+    kind: str
     chrom: str
     strand: str
     gene: str
@@ -78,10 +82,10 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
         elif kind in _TRANSCRIPT_KINDS or (not gtf and ident.startswith(("transcript:", "rna-"))):
             symbol = symbols.get(gene_key) or attrs.get("gene_name") or attrs.get("gene", "")
             if ident and (genes is None or symbol in genes):
-                transcripts[ident] = _Parts(number, chrom, _strand(source, number, strand), symbol, attrs)
+                transcripts[ident] = _Parts(number, kind, chrom, _strand(source, number, strand), symbol, attrs)
     accessions = contig_map or _accessions()
     return [_model(source, ident, parts, accessions) for ident, parts in transcripts.items()
-            if parts.cds and not _incomplete(parts.attrs)]
+            if (parts.cds and not _incomplete(parts.attrs)) or (not parts.cds and parts.exons and _non_coding(parts))]
 
 
 def _add_part(source: str, number: int, kind: str, span: tuple[int, int], phase: str, attrs: dict[str, str],
@@ -154,6 +158,14 @@ def _strand(source: str, number: int, strand: str) -> str:
     return strand
 
 
+def _non_coding(parts: _Parts) -> bool:
+    """A transcript without a CDS by its type and biotype (Ensembl biotype, GENCODE transcript_type, GTF
+    transcript_biotype); an mRNA or a coding biotype without CDS lines is an incomplete record, not non-coding."""
+    biotype = parts.attrs.get("biotype") or parts.attrs.get("transcript_type") or \
+        parts.attrs.get("transcript_biotype", "")
+    return parts.kind != "mRNA" and biotype not in _CODING_BIOTYPES
+
+
 def _incomplete(attrs: dict[str, str]) -> bool:
     """A CDS whose start or end is not in the model (GENCODE/Ensembl tags, RefSeq partial=true or *_range)."""
     return bool(_INCOMPLETE & set(_tags(attrs))) or attrs.get("partial") == "true" or \
@@ -210,6 +222,6 @@ def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str]) -
     return Transcript(
         id=transcript_id, refseq=refseq, protein=protein, gene=parts.gene,
         chrom=accessions.get(parts.chrom, parts.chrom), strand=sign,
-        exons=tuple(spans if sign == 1 else spans[::-1]), cds=(min(bounds), max(bounds)),
+        exons=tuple(spans if sign == 1 else spans[::-1]), cds=(min(bounds), max(bounds)) if parts.cds else None,
         tags=tuple(_tags(parts.attrs)),
     )

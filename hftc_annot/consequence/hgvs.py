@@ -10,11 +10,12 @@ from hftc_annot.consequence.transcripts import Transcript
 
 
 def coding_change(t: Transcript, a: Allele, seq: SequenceSource | None) -> str:
-    """HGVS c. of an allele already moved 3' (empty when it reaches outside the transcript)."""
+    """HGVS c. (n. on a non-coding transcript) of an allele already moved 3' (empty when it reaches outside the
+    transcript)."""
     flanks = (a.end, a.start) if a.is_insertion else (a.start, a.end)
     if flanks[0] < t.start or flanks[1] > t.end:
         return ""
-    prefix = f"{t.refseq or t.id}:c."
+    prefix = f"{t.refseq or t.id}:{t.hgvs_kind}."
     forward = t.strand == 1
     ref = a.ref if forward else reverse_complement(a.ref)
     alt = a.alt if forward else reverse_complement(a.alt)

@@ -74,6 +74,8 @@ def predict(t: Transcript, allele: Allele, seq: SequenceSource | None,
         terms.add("5_prime_UTR_variant")
     if where.utr3:
         terms.add("3_prime_UTR_variant")
+    if not t.coding:  # VEP: an exonic base, else a base inside the transcript (an intron)
+        terms.add("non_coding_transcript_exon_variant" if where.exons else "non_coding_transcript_variant")
     detail: dict[str, str] = {}
     if where.cds_bases:
         terms |= _coding_terms(t, allele, where, coding, detail)
@@ -99,14 +101,15 @@ def _outside(t: Transcript, allele: Allele) -> Consequence | None:
 def _exonic(t: Transcript, g: int, i: int, where: _Location) -> None:
     """Record one exonic base: its exon, CDS or UTR, and the exonic splice region (3 bases)."""
     where.exons.add(i)
-    cdna = t.cdna_of(g)
-    first, last = t.coding_cdna
-    if cdna < first:
-        where.utr5 = True
-    elif cdna > last:
-        where.utr3 = True
-    else:
-        where.cds_bases.append(cdna - first)
+    if t.coding:
+        cdna = t.cdna_of(g)
+        first, last = t.coding_cdna
+        if cdna < first:
+            where.utr5 = True
+        elif cdna > last:
+            where.utr3 = True
+        else:
+            where.cds_bases.append(cdna - first)
     start, end = t.exons[i]
     from_5p = (g - start if t.strand == 1 else end - g) + 1
     from_3p = end - start + 2 - from_5p
@@ -152,15 +155,16 @@ def _insertion_location(t: Transcript, allele: Allele) -> _Location:
     up, down = (left, right) if t.strand == 1 else (right, left)
     i_up, i_down = t.exon_index(up), t.exon_index(down)
     if i_up is not None and i_down is not None:
-        first, last = t.coding_cdna
-        cdna_up, cdna_down = t.cdna_of(up), t.cdna_of(down)
         where.exons.add(i_up)
-        if cdna_down <= first:
-            where.utr5 = True
-        elif cdna_up >= last:
-            where.utr3 = True
-        else:
-            where.cds_bases += [cdna_up - first, cdna_down - first]
+        if t.coding:
+            first, last = t.coding_cdna
+            cdna_up, cdna_down = t.cdna_of(up), t.cdna_of(down)
+            if cdna_down <= first:
+                where.utr5 = True
+            elif cdna_up >= last:
+                where.utr3 = True
+            else:
+                where.cds_bases += [cdna_up - first, cdna_down - first]
         probe = _Location()
         _exonic(t, up, i_up, probe)
         _exonic(t, down, i_down, probe)

@@ -11,8 +11,8 @@ FLANK = 5000  # VEP's upstream/downstream distance
 
 @dataclass(frozen=True)
 class Transcript:
-    """A coding transcript. Exons are genomic 1-based closed intervals in transcript order (5' to 3');
-    `cds` is the lowest and highest genomic CDS base, stop codon included."""
+    """A transcript. Exons are genomic 1-based closed intervals in transcript order (5' to 3'); `cds` is the lowest
+    and highest genomic CDS base, stop codon included, or None for a non-coding transcript."""
 
     id: str
     refseq: str
@@ -21,8 +21,17 @@ class Transcript:
     chrom: str
     strand: int
     exons: tuple[tuple[int, int], ...]
-    cds: tuple[int, int]
+    cds: tuple[int, int] | None
     tags: tuple[str, ...] = ()
+
+    @property
+    def coding(self) -> bool:
+        return self.cds is not None
+
+    @property
+    def hgvs_kind(self) -> str:
+        """The HGVS coordinate type: 'c' (coding DNA) or 'n' (non-coding DNA)."""
+        return "c" if self.coding else "n"
 
     @functools.cached_property
     def start(self) -> int:
@@ -53,7 +62,8 @@ class Transcript:
 
     @property
     def cds_length(self) -> int:
-        return self.coding_cdna[1] - self.coding_cdna[0] + 1
+        """0 for a non-coding transcript."""
+        return self.coding_cdna[1] - self.coding_cdna[0] + 1 if self.coding else 0
 
     @functools.cached_property
     def _by_position(self) -> tuple[list[int], list[int]]:
@@ -101,8 +111,9 @@ class Transcript:
         return i, right - g, g - left
 
     def c_number(self, cdna: int) -> str:
-        """HGVS c. number of a cDNA position: '-35' in the 5' UTR, '1460' in the CDS, '*120' in the 3' UTR."""
-        first, last = self.coding_cdna
+        """HGVS c. number of a cDNA position: '-35' in the 5' UTR, '1460' in the CDS, '*120' in the 3' UTR; on a
+        non-coding transcript the n. number ('-5' before its first base, '*7' after its last)."""
+        first, last = self.coding_cdna if self.coding else (1, self.cdna_length)
         if cdna < first:
             return f"-{first - cdna}"
         if cdna > last:
@@ -110,7 +121,7 @@ class Transcript:
         return str(cdna - first + 1)
 
     def c_position(self, g: int) -> str:
-        """HGVS c. position of a genomic position ('1524+1', '-12-5', '*45'); beyond the transcript's ends the
+        """HGVS c. (or n.) position of a genomic position ('1524+1', '-12-5', '*45'); beyond the transcript's ends the
         numbering continues upstream (c.-N) and downstream (c.*N)."""
         if self.exon_index(g) is not None:
             return self.c_number(self.cdna_of(g))

@@ -137,7 +137,7 @@ def _reference(row: dict[str, str]) -> str:
 
 def _codon_of(t: Transcript | None, g: int) -> int | None:
     """Codon number (1-based) of a genomic position in the CDS of t, else None."""
-    if t is None or t.exon_index(g) is None:
+    if t is None or not t.coding or t.exon_index(g) is None:
         return None
     first, last = t.coding_cdna
     cdna = t.cdna_of(g)

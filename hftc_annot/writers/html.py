@@ -181,7 +181,8 @@ def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
         return left, round(max(1.0, right - left), 1)
 
     exons = [box(start, end) for start, end in t.exons]
-    coding = [box(max(s, t.cds[0]), min(e, t.cds[1])) for s, e in t.exons if max(s, t.cds[0]) <= min(e, t.cds[1])]
+    low, high = t.cds or (0, -1)
+    coding = [box(max(s, low), min(e, high)) for s, e in t.exons if max(s, low) <= min(e, high)]
     distinct: dict[tuple[str, str], ReportRow] = {}
     for row in strength_order(rows):
         distinct.setdefault((row.pos, row.alt), row)
@@ -212,4 +213,5 @@ def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[Summary
                if g.symbol in by_gene and g.symbol in transcripts]
     return _environment().get_template("report.html.j2").render(
         preamble=preamble, notices=notices, summary=summary, rules=rules(), findings=[finding(r) for r in ordered],
-        figures=figures, genes=genes, not_covered=not_covered, left=LEFT, right=RIGHT)
+        figures=figures, genes=genes, not_covered=not_covered, left=LEFT, right=RIGHT,
+        transcript_names={s: t.refseq or t.id for s, t in transcripts.items()})

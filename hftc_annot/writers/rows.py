@@ -91,7 +91,7 @@ def _cells(values: tuple[str, ...] | list[str]) -> list[str]:
 def gene_cells(finding: AlleleFinding, label: str) -> list[str]:
     """gene … ensembl_transcript: the panel gene, or the --regions name of a record outside the panel genes."""
     g = finding.gene
-    return [g.symbol, g.hgnc_id, g.group, g.refseq, g.ensembl_transcript] if g else [label] + [MISSING] * 4
+    return _cells([g.symbol, g.hgnc_id, g.group, *finding.transcript_ids]) if g else [label] + [MISSING] * 4
 
 
 def effect_cells(effect: Effect | None) -> list[str]:

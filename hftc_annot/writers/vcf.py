@@ -39,7 +39,8 @@ def _entry(finding: AlleleFinding, label: str) -> str:
     c = effect.consequence if effect else None
     tier, reason = finding.tiers[fitting([f for flags in finding.flags.values() for f in flags])]
     consequence = [finding.alt, "&".join(c.terms) if c else "", c.impact if c else ""]
-    transcript = [gene.symbol, gene.hgnc_id, gene.ensembl_transcript, gene.refseq] if gene else [label, "", "", ""]
+    refseq, other = finding.transcript_ids
+    transcript = [gene.symbol, gene.hgnc_id, other, refseq] if gene else [label, "", "", ""]
     fields = [c.exon, c.intron, c.hgvs_c, c.hgvs_p, c.cdna_position, c.cds_position, c.protein_position,
               c.amino_acids, c.codons] if c else [""] * 9
     rule = [str(finding.allele), effect.rule.replace(" ", "_") if effect else ""]

@@ -249,7 +249,7 @@ def test_a_gene_the_panel_lacks_is_annotated_from_its_gff_model(tmp_path: Path) 
 @pytest.mark.parametrize(("text", "gff", "message"), [
     ("gene\nLABGENE1\n", False, "--panel {panel}: LABGENE1 is not a shipped panel gene, so it needs a transcript "
                                 "model: give --gff MODELS with it"),
-    ("gene\nNOSUCHGENE\n", True, "--panel {panel}: no coding transcript of NOSUCHGENE in --gff {gff}"),
+    ("gene\nNOSUCHGENE\n", True, "--panel {panel}: no transcript of NOSUCHGENE in --gff {gff}"),
     ("gene\tinheritance\nGALNT3\tAR;XL\n", False, "{panel}: line 2: inheritance 'XL' is not one of AR, AD, XLR, XLD"),
     ("gene\tmode\nGALNT3\tAR\n", False, "{panel}: line 1: header must name the columns gene, inheritance, group, "
                                         "disorders"),

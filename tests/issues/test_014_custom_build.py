@@ -154,3 +154,42 @@ def test_a_t2t_vcf_asks_for_models(tmp_path: Path) -> None:
     assert result.err.strip().endswith(f"{vcf} is T2T-CHM13v2.0 (from ##contig lengths (2 contigs)), for which "
                                        "hftc-annot ships no transcript models: give that assembly's --fasta REF.fa "
                                        "and --gff MODELS (GENCODE, Ensembl or RefSeq annotation)")
+
+
+NON_CODING_GFF3 = """##gff-version 3
+{c}\tlab\tgene\t101\t400\t.\t+\t.\tID=gene:LABRNA1G;Name=LABRNA1;biotype=lncRNA
+{c}\tlab\tlnc_RNA\t101\t400\t.\t+\t.\tID=transcript:LABRNA1T;Parent=gene:LABRNA1G;biotype=lncRNA;version=2
+{c}\tlab\texon\t101\t200\t.\t+\t.\tParent=transcript:LABRNA1T
+{c}\tlab\texon\t301\t400\t.\t+\t.\tParent=transcript:LABRNA1T
+{c}\tlab\tmRNA\t101\t400\t.\t+\t.\tID=transcript:NOCDS;Parent=gene:LABRNA1G;biotype=protein_coding
+{c}\tlab\texon\t101\t400\t.\t+\t.\tParent=transcript:NOCDS
+"""
+"""A two-exon lncRNA placed on the synthetic FGF23 contig, and an mRNA without CDS lines (an incomplete record: not
+read as non-coding)."""
+
+
+def test_a_non_coding_gene_of_the_gff(assembly, tmp_path: Path) -> None:
+    _, oracle = assembly
+    gff = tmp_path / "with_rna.gff3"
+    gff.write_text(oracle.gff3.read_text() + NON_CODING_GFF3.format(c="FGF23").split("\n", 1)[1])
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("gene\tinheritance\nLABRNA1\tAR\nFGF23\t.\n")
+    sequence = oracle.sequences()["FGF23"].tobytes().decode()
+    positions = (150, 201, 250, 303)
+    change = {pos: (sequence[pos - 1], "A" if sequence[pos - 1] != "A" else "C") for pos in positions}
+    records = [f"FGF23\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT\t1/1\n" for pos, (ref, alt) in change.items()]
+    vcf = genotyped_vcf(tmp_path / "rna.vcf", oracle.contig_lengths(), records)
+    result = run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", gff, "--panel", panel)
+    assert result.code == 0, result.err
+    rows = sorted((r for r in table(result.out) if r["gene"] == "LABRNA1"), key=lambda r: int(r["pos"]))
+    assert {(r["transcript"], r["ensembl_transcript"], r["transcript_rule"], r["hgvs_p"]) for r in rows} == \
+        {(".", "LABRNA1T.2", "longest transcript (non-coding gene)", ".")}
+    snv = {pos: f"{ref}>{alt}" for pos, (ref, alt) in change.items()}
+    assert [(r["consequence"], r["hgvs_c"], r["exon"], r["intron"]) for r in rows] == [
+        ("non_coding_transcript_exon_variant", f"LABRNA1T.2:n.50{snv[150]}", "1/2", "."),
+        ("splice_donor_variant&non_coding_transcript_variant", f"LABRNA1T.2:n.100+1{snv[201]}", ".", "1/1"),
+        ("intron_variant&non_coding_transcript_variant", f"LABRNA1T.2:n.100+50{snv[250]}", ".", "1/1"),
+        ("splice_region_variant&non_coding_transcript_exon_variant", f"LABRNA1T.2:n.103{snv[303]}", "2/2", "."),
+    ]
+    splice_qualifies = [".", "AR_hom", ".", "AR_hom"]
+    assert [r["inheritance_flags"].split(";")[0] for r in rows] == splice_qualifies
