@@ -193,3 +193,19 @@ def test_a_non_coding_gene_of_the_gff(assembly, tmp_path: Path) -> None:
     ]
     splice_qualifies = [".", "AR_hom", ".", "AR_hom"]
     assert [r["inheritance_flags"].split(";")[0] for r in rows] == splice_qualifies
+
+
+def test_shards_on_an_assembly_of_ones_own_merge_into_the_unsharded_report(assembly, tmp_path: Path) -> None:
+    work, oracle = assembly
+    variants = saturation_snvs(oracle, oracle.sequences())[::40]
+    vcf = work / "thinned.vcf"
+    write_vcf(variants, vcf, oracle.contig_lengths())
+    args = ("-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3)
+    whole = run_cli(vcf, *args)
+    parts = []
+    for k in (1, 2, 3):
+        parts.append(tmp_path / f"part{k}.tsv")
+        assert run_cli(vcf, *args, "--shard", f"{k}/3", "-o", parts[-1]).code == 0
+    merged = run_cli("merge", *parts)
+    assert merged.code == 0, merged.err
+    assert body(merged.out) == body(whole.out) and len(table(whole.out)) == len(variants)
