@@ -15,7 +15,7 @@ import pytest
 
 from hftc_annot.resources import read_table
 
-from conftest import body, run_cli, table
+from conftest import bgzip_index, body, run_cli, table
 from oracle.compare import SHIPPED_GFF3, to_bcftools
 from oracle.harness import build_oracle_reference, read_models, run_bcftools_csq, saturation_snvs, write_vcf
 
@@ -209,3 +209,19 @@ def test_shards_on_an_assembly_of_ones_own_merge_into_the_unsharded_report(assem
     merged = run_cli("merge", *parts)
     assert merged.code == 0, merged.err
     assert body(merged.out) == body(whole.out) and len(table(whole.out)) == len(variants)
+
+
+def test_clinvar_of_another_assembly_is_refused_on_custom(assembly, tmp_path: Path) -> None:
+    _, oracle = assembly
+    lengths = oracle.contig_lengths()
+    vcf = genotyped_vcf(tmp_path / "in.vcf", lengths, [])
+    clinvar = bgzip_index(genotyped_vcf(tmp_path / "clinvar.vcf", {"GALNT3": lengths["GALNT3"] - 1}, []))
+    result = run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3,
+                     "--clinvar", clinvar)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.strip().endswith(f"{clinvar}: --clinvar: contig GALNT3 is {lengths['GALNT3'] - 1:,} bp, but "
+                                       f"GALNT3 of the --fasta is {lengths['GALNT3']:,} bp: the VCF and the "
+                                       "reference are not of one assembly")
+    fitting = bgzip_index(genotyped_vcf(tmp_path / "fitting.vcf", {"GALNT3": lengths["GALNT3"]}, []))
+    assert run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3,
+                   "--clinvar", fitting).code == 0
