@@ -159,7 +159,8 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
         lacking = [s for s in chosen if s not in spans]
         if lacking:
             raise UsageError(f"--genes: {', '.join(lacking)} has no transcript model on {build}; "
-                             + ("use GRCh38 input for it" if build in BUILDS else "--gff does not have it"))
+                             + ("use GRCh38 input, or give --gff with a model of it" if build in BUILDS
+                                else "--gff does not have it"))
     genes = []
     for symbol in chosen:
         if symbol not in spans:

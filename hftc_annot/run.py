@@ -248,20 +248,23 @@ def _own_transcripts(config: Config, custom: dict[str, dict[str, str]] | None) -
 
 def _models(config: Config, build: str, custom: dict[str, dict[str, str]] | None,
             own: list[Transcript] | None) -> dict[str, Model]:
-    """Where the genes without a shipped model on `build` lie: their chosen --gff transcripts. On an assembly of the
-    user's own that is every gene (of --panel, else of the shipped panel), otherwise the --panel genes the shipped
-    panel lacks. A --panel gene without one is an error; a shipped gene without one is reported as not covered."""
+    """Where the genes without a shipped model on `build` lie: their chosen --gff transcripts. Required: the --panel
+    genes the shipped panel lacks, and on an assembly of the user's own every --panel gene (one without a model is
+    an error). Optional: shipped genes without a shipped model on `build` (all of them on an assembly of one's own),
+    which are reported as not covered when --gff lacks them too."""
     shipped = {row["symbol"].upper(): row["symbol"] for row in read_table("panel_facts.tsv")}
     listed = [shipped.get(s.upper(), s) for s in custom] if custom else list(shipped.values())
-    needed = listed if build not in BUILDS else [s for s in listed if s.upper() not in shipped]
-    if not needed:
-        return {}
+    gaps = set(load_panel(build, padding=0).without_model) if build in BUILDS else set(shipped.values())
+    required = [s for s in listed if s.upper() not in shipped or (custom and build not in BUILDS)]
+    optional = [s for s in listed if s not in required and s in gaps]
+    if required and own is None:
+        raise UsageError(f"--panel {config.panel}: {required[0]} is not a shipped panel gene, so it needs a "
+                         "transcript model: give --gff MODELS with it")
     if own is None:
-        raise UsageError(f"--panel {config.panel}: {needed[0]} is not a shipped panel gene, so it needs a transcript "
-                         "model: give --gff MODELS with it")
-    chosen = choose_transcripts([t for t in own if t.gene in needed])
-    lacking = [s for s in needed if s not in chosen]
-    if lacking and custom:
+        return {}
+    chosen = choose_transcripts([t for t in own if t.gene in required or t.gene in optional])
+    lacking = [s for s in required if s not in chosen]
+    if lacking:
         raise UsageError(f"--panel {config.panel}: no transcript of {lacking[0]} in --gff {config.gff} (genes "
                          "are matched by symbol: Name, gene_name or gene)")
     if build not in BUILDS:
@@ -482,9 +485,10 @@ def _models_line(config: Config, panel: Panel) -> str:
 
 def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callable[[str], None]) -> None:
     if panel.without_model and not config.genes and not config.shard:
-        where = f"in --gff {config.gff}" if panel.build not in BUILDS else f"on {panel.build}"
+        where = f"in --gff {config.gff}" if config.gff else f"on {panel.build}"
+        fix = "" if config.gff else f"; give --gff with a {panel.build} annotation that has them (e.g. GENCODE's GTF)"
         warn(f"{len(panel.without_model)} panel genes have no transcript model {where} and are not covered: "
-             f"{', '.join(panel.without_model)}")
+             f"{', '.join(panel.without_model)}{fix}")
     for note in vcf.notes:
         warn(note)
     if vcf.info.stale_index:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,11 @@ STARS = {"practice_guideline": 4, "reviewed_by_expert_panel": 3,
          "criteria_provided,_multiple_submitters,_no_conflicts": 2, "criteria_provided,_single_submitter": 1,
          "criteria_provided,_conflicting_classifications": 1}
 GRCH37_USABLE = {"ok", "ok_per_exon"}
+# GENCODE V24 canonical transcripts (SpliceAI): V24 on GRCh38, V24lift37 on GRCh37; exons only, 0-based starts.
+CANONICAL = "spliceai_gencode24_canonical/grch{}.txt.gz"
+LIFT37 = "verified_lift37"  # GRCh37 status of a model moved and verified here by lift37()
+# GENCODE V24 predates HGNC renames; a panel gene's canonical transcript is listed under its former symbol.
+V24_NAMES = {"MYORG": "KIAA1161"}  # HGNC renamed KIAA1161 to MYORG in 2018 (same locus, strand and junction)
 
 # Chromosome lengths of the primary assemblies (GRC assembly reports; identical to the UCSC
 # hg38/hg19 chrom.sizes for 1-22, X, Y; T2T-CHM13v2.0 from its NCBI assembly report GCA_009914755.4, the same as
@@ -110,6 +116,55 @@ def check_model(m: Model, aa: int) -> None:
         raise SystemExit(f"{m.gene}: CDS length {cds_len} != ({aa} + 1) * 3")
 
 
+def read_canonical(path: Path) -> dict[tuple[str, str, str], list[tuple[int, int]]]:
+    """The canonical transcripts of a SpliceAI annotation file: (name, chrom, strand) -> sorted exons."""
+    out: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    with gzip.open(path, "rt") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                name, chrom, strand, _, _, starts, ends = line.rstrip("\n").split("\t")
+                exons = zip(map(int, starts.strip(",").split(",")), map(int, ends.strip(",").split(",")), strict=True)
+                out[(name, "chr" + chrom, strand)] = sorted(exons)
+    return out
+
+
+def lift37(m: Model, c38: list[tuple[int, int]], c37: list[tuple[int, int]]) -> tuple[Model | None, str]:
+    """Move the GRCh38 model `m` to GRCh37 with per-exon offsets verified against the canonical transcript (c38 on
+    GRCh38, c37 on GRCh37), or say why not. A MANE exon boundary (not the two outer transcript ends, which move
+    with their exon) and each CDS end is verified when it (a) equals a canonical exon boundary, moving with that
+    boundary, or (b) lies inside a canonical exon or intron of identical length on both builds, moving with the
+    boundaries around it. All verified points of one exon must share one offset. Returns (model, evidence)."""
+    p38, p37 = [p for exon in c38 for p in exon], [p for exon in c37 for p in exon]
+    if len(p38) != len(p37):
+        return None, "the canonical transcript has a different exon count on GRCh37"
+
+    def offset(pos: int) -> int | None:
+        for i, p in enumerate(p38):
+            if pos == p or (i + 1 < len(p38) and p < pos < p38[i + 1] and p37[i + 1] - p37[i] == p38[i + 1] - p):
+                return p37[i] - p
+        return None
+
+    exons, notes, offsets = sorted(m.exons), [], []
+    for start, end in exons:
+        inner = [p for p in (start, end) if p not in (m.tx_start0, m.tx_end)]
+        inner += [p for p in (m.cds_start0, m.cds_end) if start <= p <= end]
+        unverified = [str(p) for p in inner if offset(p) is None]
+        if unverified:
+            return None, (f"exon {start}-{end}: {','.join(unverified)} neither at a canonical exon boundary nor "
+                          "inside a canonical exon or intron of the same length on both builds")
+        found = {offset(p) for p in inner}
+        if len(found) != 1:
+            return None, f"exon {start}-{end}: its boundaries have different offsets {sorted(found, key=str)}"
+        offsets.append(found.pop())
+        bracketed = [p for p in inner if p not in p38 and p not in (m.cds_start0, m.cds_end)]
+        if bracketed:
+            notes.append(f"{start}-{end} bracketed at {','.join(map(str, bracketed))}")
+    moved = tuple((s + o, e + o) for (s, e), o in zip(exons, offsets, strict=True))
+    cds = [p + o for p in (m.cds_start0, m.cds_end) for (s, e), o in zip(exons, offsets, strict=True) if s <= p <= e]
+    model = Model(m.gene, m.chrom, m.strand, moved[0][0], moved[-1][1], cds[0], cds[-1], moved)
+    return model, f"offsets {','.join(map(str, dict.fromkeys(offsets)))}; " + ("; ".join(notes) or "all at junctions")
+
+
 def gff_lines(m: Model, ids: dict[str, str], ensembl_gene: str) -> list[str]:
     gene_id, gene_version = ensembl_gene.split(".")
     tx_id, tx_version = ids["ensembl"].split(".")
@@ -165,17 +220,29 @@ def main() -> None:
     facts = read_tsv(raw / PANEL_FACTS)
     rows38 = {r["gene"]: r for r in read_tsv(raw / MODELS_38)}
     rows37 = {r["gene"]: r for r in read_tsv(raw / MODELS_37)}
+    canonical = {build: read_canonical(raw / CANONICAL.format(build)) for build in ("38", "37")}
     symbols = [f["hgnc_symbol"] for f in facts]
     if set(symbols) != set(rows38):
         raise SystemExit(f"panel facts and GRCh38 models disagree: {sorted(set(symbols) ^ set(rows38))}")
 
-    models = {"GRCh38": {}, "GRCh37": {}}
+    models: dict[str, dict[str, Model]] = {"GRCh38": {}, "GRCh37": {}}
+    status37 = {gene: rows37.get(gene, {}).get("status", "absent") for gene in symbols}
     for gene in symbols:
         r = rows38[gene]
-        models["GRCh38"][gene] = parse_model(gene, r)
-        check_model(models["GRCh38"][gene], int(r["aa"]))
-        if rows37.get(gene, {}).get("status") in GRCH37_USABLE:
+        m38 = models["GRCh38"][gene] = parse_model(gene, r)
+        check_model(m38, int(r["aa"]))
+        m37: Model | None = None
+        if status37[gene] in GRCH37_USABLE:
             m37 = parse_model(gene, {**rows37[gene], "strand": r["strand"]})
+        else:
+            key = (V24_NAMES.get(gene, gene), m38.chrom, m38.strand)
+            if key in canonical["38"] and key in canonical["37"]:
+                m37, evidence = lift37(m38, canonical["38"][key], canonical["37"][key])
+            else:
+                evidence = f"no GENCODE V24 canonical transcript {key}"
+            print(f"GRCh37 {gene} ({status37[gene]}): {'shipped' if m37 else 'not shipped'}: {evidence}")
+            status37[gene] = LIFT37 if m37 else status37[gene]
+        if m37:
             check_model(m37, int(r["aa"]))
             models["GRCh37"][gene] = m37
 
@@ -197,9 +264,8 @@ def main() -> None:
 
     fact_rows = ["\t".join(name for name, _ in FACT_COLUMNS) + "\tgrch37_model"]
     for f in facts:
-        status = rows37.get(f["hgnc_symbol"], {}).get("status", "absent")
         cells = [f[src].replace("\t", " ") for _, src in FACT_COLUMNS]
-        fact_rows.append("\t".join(cells) + f"\t{status}")
+        fact_rows.append("\t".join(cells) + f"\t{status37[f['hgnc_symbol']]}")
     outputs.append(write(out / "panel_facts.tsv", "\n".join(fact_rows) + "\n"))
 
     asm = ["build\tcontig\tlength\trefseq"]
@@ -219,7 +285,8 @@ def main() -> None:
     outputs.append(write(out / "hftc_known_variants.tsv", (raw / KNOWN_HFTC).read_text()))
 
     prov = ["role\tfile\tsha256"]
-    prov += [f"input\t{p}\t{sha256(raw / p)}" for p in (PANEL_FACTS, MODELS_38, MODELS_37, CLINVAR, KNOWN_HFTC)]
+    prov += [f"input\t{p}\t{sha256(raw / p)}" for p in (PANEL_FACTS, MODELS_38, MODELS_37, CANONICAL.format("38"),
+                                                               CANONICAL.format("37"), CLINVAR, KNOWN_HFTC)]
     prov += [f"output\t{p.name}\t{sha256(p)}" for p in outputs]
     write(out / "PROVENANCE.tsv", "\n".join(prov) + "\n")
     print(f"wrote {len(outputs) + 1} files to {out}: {len(models['GRCh38'])} genes on GRCh38, "
