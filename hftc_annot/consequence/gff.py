@@ -59,6 +59,7 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
     source = str(path)
     symbols: dict[str, str] = {}  # gene key (GFF3 ID, GTF gene_id) -> gene symbol
     transcripts: dict[str, _Parts] = {}
+    orphans: set[str] = set()  # parents of parts met before any transcript line of theirs
     gtf = None
     for number, fields in _lines(source):
         chrom, _, kind, start, end, _, strand, phase, text = fields
@@ -67,11 +68,12 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
         if gtf is None:
             gtf = _GTF_PAIR.match(text) is not None and "=" not in text.split(";")[0]
         if kind in _PARTS:
-            keys = [k for k in _part_parents(text, gtf) if k in transcripts]
-            if not keys:
-                continue  # a feature of a transcript not modelled (another gene, or not a transcript)
-            _add_part(source, number, kind, _span(source, number, start, end), phase,
-                      _gtf_attributes(text) if gtf else _gff3_attributes(text), [transcripts[k] for k in keys])
+            parents = _part_parents(text, gtf)
+            keys = [k for k in parents if k in transcripts]
+            if keys:
+                _add_part(source, number, (kind, start, end, phase, text), gtf, [transcripts[k] for k in keys])
+            else:  # another gene's, not a transcript's, or one whose line comes later (a file sorted by position)
+                orphans.update(parents)
             continue
         attrs = _gtf_attributes(text) if gtf else _gff3_attributes(text)
         ident = attrs.get("transcript_id", "") if gtf else attrs.get("ID", "")
@@ -83,13 +85,34 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
             symbol = symbols.get(gene_key) or attrs.get("gene_name") or attrs.get("gene", "")
             if ident and (genes is None or symbol in genes):
                 transcripts[ident] = _Parts(number, kind, chrom, _strand(source, number, strand), symbol, attrs)
+    late = orphans & transcripts.keys()
+    if late:
+        _reread_parts(source, bool(gtf), {k: transcripts[k] for k in late})
     accessions = contig_map or _accessions()
     return [_model(source, ident, parts, accessions) for ident, parts in transcripts.items()
             if (parts.cds and not _incomplete(parts.attrs)) or (not parts.cds and parts.exons and _non_coding(parts))]
 
 
-def _add_part(source: str, number: int, kind: str, span: tuple[int, int], phase: str, attrs: dict[str, str],
+def _reread_parts(source: str, gtf: bool, late: dict[str, _Parts]) -> None:
+    """All parts of the transcripts in `late`, read again in a second pass: some came before their transcript's line
+    (a GFF re-sorted by position puts an exon that starts with its transcript first)."""
+    for parts in late.values():
+        parts.exons.clear()
+        parts.cds.clear()
+        parts.stops.clear()
+    for number, (_, _, kind, start, end, _, _, phase, text) in _lines(source):
+        if kind in _PARTS:
+            keys = [k for k in _part_parents(text, gtf) if k in late]
+            if keys:
+                _add_part(source, number, (kind, start, end, phase, text), gtf, [late[k] for k in keys])
+
+
+def _add_part(source: str, number: int, line: tuple[str, str, str, str, str], gtf: bool,
               owners: list[_Parts]) -> None:
+    """Add an exon, CDS or stop_codon line (kind, start, end, phase, attributes) to the transcripts it belongs to."""
+    kind, start, end, phase, text = line
+    span = _span(source, number, start, end)
+    attrs = _gtf_attributes(text) if gtf else _gff3_attributes(text)
     if kind == "CDS" and phase not in ("0", "1", "2"):
         raise InputError(source, f"CDS line without a phase (0, 1 or 2): '{phase}'", line=number)
     for parts in owners:
