@@ -34,6 +34,9 @@ Examples:
   bcftools view -f PASS cohort.vcf.gz | hftc-annot - --build GRCh38 -o pass.tsv
   hftc-annot exome_b37.vcf --build GRCh37 --padding 50
   hftc-annot panel --build GRCh37                          # the genes and their transcripts
+  hftc-annot panel --format tsv > mine.tsv                 # edit, then: --panel mine.tsv --gff gencode.gtf.gz
+  hftc-annot chm13.vcf.gz --fasta chm13.fa --gff chm13.gff3.gz --contig-map chm13.map   # T2T, own models
+  hftc-annot x.vcf --build custom --fasta ref.fa --gff ref.gff3 --panel mine.tsv       # any assembly
   hftc-annot cohort.vcf.gz --shard 3/8 -o part3.tsv         # one cluster job: gene group 3 of 8
   hftc-annot merge -o cohort.tsv part*.tsv                  # join shards (or per-sample reports)
 \b
