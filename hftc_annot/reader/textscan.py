@@ -96,10 +96,10 @@ class TextScanner:
         self._source = source
         self._declared = declared_contigs
         self._codes: dict[bytes, int] = {}
+        self._long_codes: dict[bytes, int] = {}  # longer names (NC_060925.1, chrUn_KI270742v1): compared byte-wise
         for code, contig in enumerate(regions.contigs):
             for spelling in contig_spellings(contig):
-                if len(spelling) <= _KEY_BYTES:
-                    self._codes[spelling.encode()] = code
+                (self._codes if len(spelling) <= _KEY_BYTES else self._long_codes)[spelling.encode()] = code
         keys = {_name_key(name): code for name, code in self._codes.items()}
         order = sorted(keys)
         self._keys = np.array(order or [0], dtype=np.uint64)
@@ -294,6 +294,11 @@ class TextScanner:
 
         slot = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
         codes = np.where((self._keys[slot] == keys) & (name_len <= _KEY_BYTES), self._key_codes[slot], -1)
+        for name, code in self._long_codes.items():
+            same_length = np.flatnonzero(name_len == len(name))
+            if len(same_length):
+                window = buf[starts[same_length, None] + np.arange(len(name))]
+                codes[same_length[(window == np.frombuffer(name, dtype=np.uint8)).all(axis=1)]] = code
 
         pos_len = t_pos - t_chrom - 1
         digits = buf[t_pos[:, None] - _POS_DIGITS + _COLS_POS] - np.uint8(48)

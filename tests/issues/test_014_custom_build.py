@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pysam
 import pytest
 
 from hftc_annot.resources import read_table
@@ -225,3 +226,37 @@ def test_clinvar_of_another_assembly_is_refused_on_custom(assembly, tmp_path: Pa
     fitting = bgzip_index(genotyped_vcf(tmp_path / "fitting.vcf", {"GALNT3": lengths["GALNT3"]}, []))
     assert run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3,
                    "--clinvar", fitting).code == 0
+
+
+def test_long_contig_names_are_read_by_every_route(assembly, tmp_path: Path) -> None:
+    """Names longer than the scanner's 8-byte key (RefSeq accessions, unplaced contigs) match byte for byte."""
+    work, oracle = assembly
+    names = {"GALNT3": "NC_060926.1", "FGF23": "chrUn_KI270742v1", "ENPP1": "HLA-DRB1*15:01:01:01_ENPP1"}
+    variants = saturation_snvs(oracle, oracle.sequences())[::20]
+    vcf = work / "long.vcf"
+    write_vcf(variants, vcf, oracle.contig_lengths())
+
+    def renamed(path: Path, suffix: str) -> Path:
+        text = path.read_text()
+        for old, new in names.items():
+            text = text.replace(f">{old} ", f">{new} ").replace(f"\n{old}\t", f"\n{new}\t").replace(
+                f"ID={old},", f"ID={new},")
+        out = tmp_path / f"renamed{suffix}"
+        out.write_text(text)
+        return out
+
+    fasta, gff, long_vcf = renamed(oracle.fasta, ".fa"), renamed(oracle.gff3, ".gff3"), renamed(vcf, ".vcf")
+    pysam.faidx(str(fasta))
+    args = ("-q", "--build", "custom", "--fasta", fasta, "--gff", gff)
+    expected = table(run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", oracle.gff3).out)
+    assert len(expected) == len(variants)
+    unindexed = tmp_path / "unindexed.vcf"
+    unindexed.write_text(long_vcf.read_text())
+    routes = (long_vcf, bgzip_index(unindexed, index=False), bgzip_index(long_vcf))
+    assert [p.name for p in routes] == ["renamed.vcf", "unindexed.vcf.gz", "renamed.vcf.gz"]
+    assert not Path(f"{routes[1]}.tbi").exists() and Path(f"{routes[2]}.tbi").exists()
+    for route in routes:
+        for threads in ("1", "2"):
+            rows = table(run_cli(route, *args, "--threads", threads).out)
+            assert [(names[e["chrom"]], e["pos"], e["consequence"], e["hgvs_c"]) for e in expected] == \
+                [(r["chrom"], r["pos"], r["consequence"], r["hgvs_c"]) for r in rows], (route, threads)
