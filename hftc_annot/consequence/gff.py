@@ -43,6 +43,7 @@ class _Parts:
     strand: str
     gene: str
     attrs: dict[str, str]
+    gene_key: str = ""
     exons: list[tuple[int, int, int]] = field(default_factory=list)
     cds: list[tuple[int, int, int, int]] = field(default_factory=list)
     stops: list[tuple[int, int]] = field(default_factory=list)
@@ -50,8 +51,8 @@ class _Parts:
 
 def read_transcripts(path: str, genes: Collection[str] | None = None,
                      contig_map: dict[str, str] | None = None) -> list[Transcript]:
-    """The coding transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given), on contigs renamed
-    by `contig_map` (else RefSeq chromosome accessions of GRCh38/GRCh37 read as chromosome names).
+    """The transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given), with RefSeq chromosome
+    accessions of GRCh38/GRCh37 read as chromosome names and contigs renamed by `contig_map`.
 
     Checked: every CDS line has a phase 0/1/2, the phases agree with the CDS lengths, a transcript's
     exons do not overlap, and the CDS lies within the exons. A failure names the file and line.
@@ -83,12 +84,17 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
             symbols[key] = attrs.get("Name") or attrs.get("gene_name") or attrs.get("gene_id", "")
         elif kind in _TRANSCRIPT_KINDS or (not gtf and ident.startswith(("transcript:", "rna-"))):
             symbol = symbols.get(gene_key) or attrs.get("gene_name") or attrs.get("gene", "")
-            if ident and (genes is None or symbol in genes):
-                transcripts[ident] = _Parts(number, kind, chrom, _strand(source, number, strand), symbol, attrs)
+            if ident and (genes is None or symbol in genes or (not symbol and gene_key)):  # no symbol: gene line later
+                transcripts[ident] = _Parts(number, kind, chrom, _strand(source, number, strand), symbol, attrs,
+                                            gene_key)
+    for ident, parts in list(transcripts.items()):
+        parts.gene = parts.gene or symbols.get(parts.gene_key, "")
+        if genes is not None and parts.gene not in genes:
+            del transcripts[ident]
     late = orphans & transcripts.keys()
     if late:
         _reread_parts(source, bool(gtf), {k: transcripts[k] for k in late})
-    accessions = contig_map or _accessions()
+    accessions = _accessions() | (contig_map or {})
     return [_model(source, ident, parts, accessions) for ident, parts in transcripts.items()
             if (parts.cds and not _incomplete(parts.attrs)) or (not parts.cds and parts.exons and _non_coding(parts))]
 

@@ -179,18 +179,43 @@ def test_a_file_sorted_by_position_reads_the_same(dialect: str, tmp_path: Path) 
     transcript line: such parts are read in a second pass, never lost."""
     path = write_dialect(dialect, tmp_path / f"{dialect}.gz")
     with gzip.open(path, "rt") as handle:
-        lines = [line for line in handle if not line.startswith("#")]
+        lines = [line.replace("\ttest\tgene\t", "\ttest_gene\tgene\t") for line in handle if not line.startswith("#")]
     lines.sort(key=lambda line: (line.split("\t")[0], int(line.split("\t")[3]), line))
-    exon_starts, early = set(), 0
+    exon_starts, gene_starts, early, before_gene = set(), set(), 0, 0
     for fields in (line.split("\t") for line in lines):
         if fields[2] == "exon":
             exon_starts.add((fields[0], fields[3]))
+        elif fields[2] == "gene":
+            gene_starts.add((fields[0], fields[3]))
         elif fields[2] in ("mRNA", "transcript"):
             early += (fields[0], fields[3]) in exon_starts
+            before_gene += fields[1] == "test" and (fields[0], fields[3]) not in gene_starts
     assert early == 2 * 49  # each gene's MANE transcript and its decoy: an exon starts with it, and sorts first
+    assert before_gene >= 49  # a gene line from another source ('test_gene') sorts after its transcripts
     resorted = tmp_path / f"{dialect}.sorted"
     resorted.write_text("".join(lines))
     assert sorted(read_transcripts(str(resorted)), key=str) == sorted(read_transcripts(str(path)), key=str)
+
+
+def test_a_sorted_ensembl_gff3_whose_gene_line_comes_after_its_transcript(tmp_path: Path) -> None:
+    """Ensembl GFF3 mRNA lines name no gene: the symbol comes from the gene line, even when it sorts later."""
+    lines = [line.replace("\thftc-annot\tgene\t", "\thftc-annot_gene\tgene\t")
+             for line in Path(models_gff3("GRCh38")).read_text().splitlines(keepends=True) if not line.startswith("#")]
+    lines.sort(key=lambda line: (line.split("\t")[0], int(line.split("\t")[3]), line))
+    kinds = [line.split("\t")[2] for line in lines]
+    assert kinds.index("mRNA") < kinds.index("gene")
+    resorted = tmp_path / "sorted.gff3"
+    resorted.write_text("".join(lines))
+    assert sorted(read_transcripts(str(resorted), ["GALNT3", "FGF23"]), key=str) == \
+        sorted(read_transcripts(models_gff3("GRCh38"), ["GALNT3", "FGF23"]), key=str)
+    assert len(read_transcripts(str(resorted))) == 49
+
+
+def test_a_contig_map_adds_to_the_refseq_accessions(tmp_path: Path) -> None:
+    path = write_dialect("refseq", tmp_path / "refseq.gz")
+    assert read_transcripts(str(path), None, {"NC_999999.1": "chrZ"}) == read_transcripts(str(path))
+    moved = read_transcripts(str(path), ["GALNT3"], {"NC_000002.12": "two"})
+    assert {t.chrom for t in moved} == {"two"}
 
 
 def test_the_report_is_the_same_with_every_dialect(tmp_path: Path) -> None:
