@@ -122,6 +122,8 @@ def _fai_column(path: str, column: int) -> dict[str, int]:
     values = {}
     with open(path) as handle:
         for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
             fields = line.split("\t")
             if len(fields) < 5 or not fields[column].strip().isdigit():
                 raise InputError(path, "not a FASTA index (samtools faidx writes 5 tab-separated columns)",

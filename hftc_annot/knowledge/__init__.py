@@ -109,10 +109,14 @@ class KnowledgeStage:
         return Knowledge(**fields)
 
     def _curated(self, gene: str, consequence) -> dict[str, str | bool]:
+        """The curated variant this change is, or shares a codon with; only on the transcript the curators named (any
+        version of it): a c./p. on another transcript of the gene (--gff) numbers other bases."""
         if consequence is None:
             return {}
         ours_c, ours_p = consequence.c_change, consequence.p_change
-        for row in self._known.get(gene, []):
+        accession = consequence.transcript.refseq.split(".")[0]
+        rows = [row for row in self._known.get(gene, []) if row["transcript_mane"].split(".")[0] == accession]
+        for row in rows:
             c = row["hgvs_c"].replace("(inferred)", "").strip()
             if (c and c == ours_c) or (row["hgvs_p"] and row["hgvs_p"] == ours_p):
                 inferred = " (c. inferred by the curator)" if "(inferred)" in row["hgvs_c"] else ""
@@ -121,7 +125,7 @@ class KnowledgeStage:
                         "known_hftc_reference": _reference(row), "known_hftc_exact": True}
         codon = _CODON.match(ours_p)
         if codon:
-            for row in self._known.get(gene, []):
+            for row in rows:
                 theirs = _CODON.match(row["hgvs_p"])
                 if theirs and theirs.group(1) == codon.group(1):
                     return {"known_hftc_variant": f"same codon as known HFTC variant {row['hgvs_p']} "

@@ -14,6 +14,7 @@ from pathlib import Path
 import pysam
 import pytest
 
+from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.resources import read_table
 
 from conftest import bgzip_index, body, run_cli, table
@@ -260,3 +261,23 @@ def test_long_contig_names_are_read_by_every_route(assembly, tmp_path: Path) -> 
             rows = table(run_cli(route, *args, "--threads", threads).out)
             assert [(names[e["chrom"]], e["pos"], e["consequence"], e["hgvs_c"]) for e in expected] == \
                 [(r["chrom"], r["pos"], r["consequence"], r["hgvs_c"]) for r in rows], (route, threads)
+
+
+def test_curated_variants_match_only_on_their_transcript(assembly, tmp_path: Path) -> None:
+    """The curated FGF23 p.(Ser71Gly) (NM_020638.3) is named for a change in codon 71 of that transcript, not for
+    codon 71 of another transcript of the gene that a --gff chose."""
+    _, oracle = assembly
+    t = next(t for t in read_transcripts(str(oracle.gff3)) if t.gene == "FGF23")
+    pos = t.genomic_of(t.coding_cdna[0] + 210)  # c.211, the first base of codon 71
+    base = oracle.sequences()["FGF23"][pos - 1:pos].tobytes().decode()
+    records = [f"FGF23\t{pos}\t.\t{base}\t{alt}\t50\tPASS\t.\tGT\t1/1\n" for alt in "ACGT" if alt != base]
+    vcf = genotyped_vcf(tmp_path / "in.vcf", oracle.contig_lengths(), records)
+    other = tmp_path / "other.gff3"
+    other.write_text(oracle.gff3.read_text().replace(t.id.split(".")[0], "LABTX1").replace(f"mane_select={t.refseq}",
+                                                                                          "mane_select=NM_LAB1.1"))
+    for gff, expected in ((oracle.gff3, True), (other, False)):
+        rows = table(run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", gff).out)
+        missense = [r for r in rows if r["consequence"].startswith("missense_variant")]
+        assert missense and all(r["hgvs_p"].split(":")[1][6:8] == "71" for r in missense)
+        named = {r["known_hftc_variant"].startswith("same codon as known HFTC variant p.(Ser71Gly)") for r in missense}
+        assert named == {expected}, (gff, [r["known_hftc_variant"] for r in missense])
