@@ -121,6 +121,14 @@ def _rows(path: str, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
                     cells[gene], contig_rank(canonical_contig(cells[chrom])), int(cells[pos])), line)
 
 
+def _panel_source(reports: list) -> str:
+    """Where the merged reports' genes came from (a --panel file, with its checksum, and the models), when they all
+    say the same: ' from mine.tsv (sha256 …; models …)'; '' otherwise."""
+    sources = {r.provenance.panel_source for r in reports}
+    source = sources.pop() if len(sources) == 1 else ""
+    return f" {source}" if source.startswith("from ") else ""
+
+
 def merge_reports(paths: list[str], output, command: str) -> int:
     """Write the merged report of `paths` to `output` (a text handle); returns the number of rows."""
     reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.input, r.provenance.genes))
@@ -136,7 +144,8 @@ def merge_reports(paths: list[str], output, command: str) -> int:
         version=__version__, command=command, inputs=tuple(inputs),
         merged=f"{len(reports)} reports ({', '.join(sorted(r.path for r in reports))})",
         build=first.build, build_reason=first.build_reason, panel_key="panel",
-        panel=f"{len(genes)} genes (merged), padding {first.padding} bp", genes=tuple(genes), samples=tuple(samples),
+        panel=f"{len(genes)} genes (merged{_panel_source(reports)}), padding {first.padding} bp", genes=tuple(genes),
+        samples=tuple(samples),
         consequences=first.consequences, knowledge=first.knowledge, evidence_tier=first.evidence_tier,
         protein_effects=" | ".join(dict.fromkeys(r.provenance.protein_effects for r in reports
                                                  if r.provenance.protein_effects)),

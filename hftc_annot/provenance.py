@@ -35,6 +35,11 @@ class Provenance:
     build_check: str = ""
 
     @property
+    def panel_source(self) -> str:
+        """The panel line without its gene count and padding: 'from mine.tsv (sha256 …; …)', '(shipped panel; …)'."""
+        return re.sub(r"^\d+ genes ", "", _PADDING.sub("", self.panel))
+
+    @property
     def padding(self) -> int | None:
         found = _PADDING.search(self.panel)
         return int(found.group(1)) if found else None

@@ -9,6 +9,7 @@ that the longest-CDS rule would pick it).
 from __future__ import annotations
 
 import gzip
+import hashlib
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import unquote
@@ -333,3 +334,6 @@ def test_shards_of_a_custom_panel_merge_into_the_unsharded_report(tmp_path: Path
     merged = run_cli("merge", *parts)
     assert merged.code == 0, merged.err
     assert body(merged.out) == body(whole.out)
+    digest = hashlib.sha256(panel.read_bytes()).hexdigest()
+    assert f"## panel: 49 genes (merged from {panel} (sha256 {digest}; shipped MANE Select models)), padding 5000 " \
+        "bp\n" in merged.out
