@@ -410,7 +410,7 @@ def consequence_stage(config: Config, panel: Panel, own: list[Transcript] | None
     else:
         warn("no reference FASTA: protein-level consequences, HGVS p. and indel HGVS c. are left empty; "
              "give --fasta REF.fa (or set HFTC_ANNOT_FASTA), or run 'hftc-annot reference install REF.fa' once")
-    return ConsequenceStage(transcripts, seq, warn, note_problem)
+    return ConsequenceStage(transcripts, seq, warn, note_problem, strict=panel.build in BUILDS)
 
 
 def _with_mane_ids(t: Transcript, gene: Gene) -> Transcript:

@@ -79,16 +79,20 @@ class ConsequenceStage:
     """Chooses transcripts, checks the reference once, and gives each finding of a panel record its Effect."""
 
     def __init__(self, transcripts: list[Transcript], seq: SequenceSource | None, warn: Callable[[str], None],
-                 note_problem: Callable[[str, str], None] = lambda kind, where: None) -> None:
+                 note_problem: Callable[[str, str], None] = lambda kind, where: None, strict: bool = True) -> None:
+        """`strict`: a CDS that does not translate on `seq` stops the run (the shipped models on a reference of their
+        build); otherwise that gene's protein effects are left out with a warning (models and assembly of one's
+        own, where a transcript may disagree with the genome)."""
         self._seq = seq
         self._note_problem = note_problem
         self._chosen = choose_transcripts(transcripts)
         self._coding: dict[str, CodingSequence | None] = {}
         self._noncoding_read: set[str] = set()  # non-coding genes whose sequence the reference has
+        self._why: dict[str, str] = {}  # why a gene's protein effects are not computed, when not for want of sequence
         self.protein_effects = f"not computed: {NO_SEQUENCE}; coding substitutions have impact UNKNOWN; " \
             f"{NO_SEQUENCE_FIX}" if seq is None else ""
         if seq is not None:
-            self._check_reference(seq, warn)
+            self._check_reference(seq, warn, strict)
 
     info_keys: tuple[str, ...] = ()
 
@@ -98,9 +102,9 @@ class ConsequenceStage:
     def transcript(self, gene: str) -> tuple[Transcript, str] | None:
         return self._chosen.get(gene)
 
-    def _check_reference(self, seq: SequenceSource, warn: Callable[[str], None]) -> None:
+    def _check_reference(self, seq: SequenceSource, warn: Callable[[str], None], strict: bool) -> None:
         """Every chosen CDS must translate ATG ... stop with no internal stop; all-N genes have no sequence."""
-        lacking = []
+        lacking, untranslated = [], []
         for gene, (t, _) in sorted(self._chosen.items()):
             if seq.length(t.chrom) is None:
                 lacking.append(gene)
@@ -116,14 +120,28 @@ class ConsequenceStage:
                 continue
             protein = coding.protein
             if not (protein.startswith("M") and protein.endswith("*") and "*" not in protein[:-1]):
-                raise InputError(seq.name, f"the {gene} CDS ({t.id}) does not translate from ATG to one final stop "
-                                 "on this FASTA: it is not the reference of this build (or the models do not match)")
+                if strict:
+                    raise InputError(seq.name, f"the {gene} CDS ({t.id}) does not translate from ATG to one final "
+                                     "stop on this FASTA: it is not the reference of this build (or the models do not "
+                                     "match)")
+                untranslated.append(f"{gene} ({t.id})")
+                self._coding[gene] = None
+                continue
             self._coding[gene] = coding
+        notes = []
         if lacking:
             warn(f"{seq.name} has no sequence (missing or all N) for {len(lacking)} panel gene(s): "
                  f"{', '.join(lacking)}; their protein-level consequences and HGVS p. are not given")
-            self.protein_effects = f"not computed for {', '.join(lacking)}: {seq.name} has no sequence for them; " \
-                "their coding substitutions have impact UNKNOWN"
+            notes.append(f"{', '.join(lacking)}: {seq.name} has no sequence for them")
+        if untranslated:
+            warn(f"the CDS of {', '.join(untranslated)} does not translate from ATG to one final stop on {seq.name}; "
+                 "their protein-level consequences and HGVS p. are not given")
+            notes.append(f"{', '.join(untranslated)}: the CDS does not translate on {seq.name}")
+            self._why |= {name.split(" ")[0]: f"the {name} CDS does not translate on {seq.name}"
+                          for name in untranslated}
+        if notes:
+            self.protein_effects = f"not computed for {'; '.join(notes)}; their coding substitutions have impact " \
+                "UNKNOWN"
 
     def annotate(self, item: PanelRecord) -> None:
         record = item.record
@@ -151,7 +169,7 @@ class ConsequenceStage:
         if seq is not None or consequence is None:
             return Effect(consequence, rule)
         why = f"{NO_SEQUENCE} ({NO_SEQUENCE_FIX})" if self._seq is None else \
-            f"{self._seq.name} has no sequence for {symbol}"
+            self._why.get(symbol, f"{self._seq.name} has no sequence for {symbol}")
         return Effect(consequence, rule, _without_sequence(consequence, why))
 
     def _ref_mismatch(self, record) -> str:

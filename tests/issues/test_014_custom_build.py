@@ -281,3 +281,34 @@ def test_curated_variants_match_only_on_their_transcript(assembly, tmp_path: Pat
         assert missense and all(r["hgvs_p"].split(":")[1][6:8] == "71" for r in missense)
         named = {r["known_hftc_variant"].startswith("same codon as known HFTC variant p.(Ser71Gly)") for r in missense}
         assert named == {expected}, (gff, [r["known_hftc_variant"] for r in missense])
+
+
+def test_a_cds_that_does_not_translate_on_ones_own_assembly_is_a_warning(assembly, tmp_path: Path) -> None:
+    """On a shipped build such a CDS means the wrong reference (exit 2); on one's own assembly a transcript may
+    disagree with the genome: that gene's protein effects are left out, the others are computed."""
+    _, oracle = assembly
+    t = next(t for t in read_transcripts(str(oracle.gff3)) if t.gene == "FGF23")
+    sequences = {name: seq.tobytes().decode() for name, seq in oracle.sequences().items()}
+    start = t.genomic_of(t.coding_cdna[0])  # the A of ATG, on the minus strand: the T of CAT
+    sequences["FGF23"] = sequences["FGF23"][:start - 1] + "G" + sequences["FGF23"][start:]
+    fasta = tmp_path / "broken.fa"
+    fasta.write_text("".join(f">{name} synthetic\n{seq}\n" for name, seq in sequences.items()))
+    pysam.faidx(str(fasta))
+    galnt3 = next(t for t in read_transcripts(str(oracle.gff3)) if t.gene == "GALNT3")
+    g = galnt3.genomic_of(galnt3.coding_cdna[0] + 30)
+    coding = t.genomic_of(t.coding_cdna[0] + 60)
+    records = [f"FGF23\t{coding}\t.\t{sequences['FGF23'][coding - 1]}\tN\t50\tPASS\t.\tGT\t0/1\n",
+               f"GALNT3\t{g}\t.\t{sequences['GALNT3'][g - 1]}\tN\t50\tPASS\t.\tGT\t0/1\n"]
+    vcf = genotyped_vcf(tmp_path / "in.vcf", oracle.contig_lengths(),
+                        [r.replace("\tN\t", "\tA\t" if r.split("\t")[3] != "A" else "\tC\t") for r in records])
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--gff", oracle.gff3)
+    assert result.code == 0, result.err
+    assert f"hftc-annot: warning: the CDS of FGF23 ({t.id}) does not translate from ATG to one final stop on " \
+        f"{fasta}; their protein-level consequences and HGVS p. are not given" in result.err
+    rows = {r["gene"]: r for r in table(result.out)}
+    assert (rows["FGF23"]["impact"], rows["FGF23"]["hgvs_p"]) == ("UNKNOWN", ".")
+    assert rows["FGF23"]["consequence_note"] == f"protein effect unknown: the FGF23 ({t.id}) CDS does not " \
+        f"translate on {fasta}"
+    assert rows["GALNT3"]["hgvs_p"].startswith("NP_")
+    assert f"## protein_effects: not computed for FGF23 ({t.id}): the CDS does not translate on {fasta}; their " \
+        "coding substitutions have impact UNKNOWN" in result.out
