@@ -179,6 +179,69 @@ def test_example_workflow_shards(cohort: Path) -> None:
     assert sum(bool(r) for r in shard_rows) > 1
 
 
+SLURM = ROOT / "workflows" / "slurm"
+# What each SLURM job must have been given (rule/wildcards: cpus, memory, time limit in minutes): the Snakefile's
+# threads (2 for a bgzipped VCF) and the SLURM profile's resources.
+SLURM_JOBS = {
+    "annotate/multiallelic": ("1", "4G", "60"), "annotate/single_exome": ("2", "4G", "60"),
+    "annotate/trio": ("1", "4G", "60"), "annotate_shard/1": ("1", "4G", "60"), "annotate_shard/2": ("1", "4G", "60"),
+    "annotate_shard/3": ("1", "4G", "60"), "merge": ("1", "1G", "10"), "merge_shards/tsv": ("1", "1G", "10"),
+    "merge_shards/vcf.gz": ("1", "1G", "10"),
+}
+
+
+@pytest.fixture(scope="module")
+def slurm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-node SLURM cluster (workflows/slurm/up.sh), taken down after the module's tests; its state folder."""
+    pytest.importorskip("snakemake_executor_plugin_slurm")
+    if shutil.which("slurmctld") is None or shutil.which("munged") is None:
+        pytest.skip("SLURM is not installed (apt-get install slurmctld slurmd slurm-client munge)")
+    state = tmp_path_factory.mktemp("slurm")
+    env = {**ENV, "HFTC_SLURM_DIR": str(state)}
+    up = subprocess.run(["bash", str(SLURM / "up.sh")], env=env, capture_output=True, text=True, timeout=120)
+    if up.returncode != 0:
+        subprocess.run(["bash", str(SLURM / "down.sh")], env=env, timeout=60)
+        pytest.skip(f"the SLURM daemons cannot start here: {up.stderr.strip()[-300:]}")
+    yield state
+    subprocess.run(["bash", str(SLURM / "down.sh")], env=env, timeout=60)
+
+
+def test_example_workflow_through_slurm(cohort: Path, slurm: Path, tmp_path: Path) -> None:
+    """The example workflow submitted to SLURM: every job a SLURM job with its declared cpus, memory and time limit
+    (slurmctld's job completion records), every output byte-identical to the local run's."""
+    work = tmp_path / "cluster"
+    stage_cohort(work)
+    shutil.copy(cohort / "config.yaml", work / "config.yaml")
+    result = subprocess.run(
+        ["timeout", "-k", "10", "600", sys.executable, "-m", "snakemake",
+         "-s", str(SNAKEMAKE / "example" / "Snakefile"), "--configfile", "config.yaml",
+         "--workflow-profile", str(SNAKEMAKE / "example" / "profiles" / "slurm"),
+         # a cluster without accounting: squeue for job states, no account
+         "--slurm-status-command", "squeue", "--slurm-no-account", "--slurm-init-seconds-before-status-checks", "5",
+         "--slurm-keep-successful-logs"],
+        cwd=work, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "steps (100%) done" in result.stdout
+
+    logs = work / ".snakemake" / "slurm_logs"
+    rule_of = {log.stem: str(log.parent.relative_to(logs)).removeprefix("rule_") for log in logs.rglob("*.log")}
+    records = {}
+    for line in (slurm / "jobcomp.txt").read_text().splitlines():
+        fields = dict(field.split("=", 1) for field in line.split() if "=" in field)
+        if fields["WorkDir"] == str(work):
+            tres = dict(item.split("=") for item in fields["Tres"].split(","))
+            records[rule_of[fields["JobId"]]] = (fields["JobState"], tres["cpu"], tres["mem"], fields["TimeLimit"])
+    assert records == {job: ("COMPLETED", *declared) for job, declared in SLURM_JOBS.items()}
+
+    def outputs(results: Path) -> dict[str, bytes]:
+        return {str(path.relative_to(results)): path.read_bytes() for path in results.rglob("*")
+                if path.is_file() and "logs" not in path.relative_to(results).parts}
+
+    local, cluster = outputs(cohort / "results"), outputs(work / "results")
+    assert len(local) == 18 and sorted(cluster) == sorted(local)
+    assert [name for name in local if cluster[name] != local[name]] == []
+
+
 def test_wrapper_test_snakefile(tmp_path: Path) -> None:
     snakemake(SNAKEMAKE / "wrapper" / "test" / "Snakefile", tmp_path)
     trio, ped = EXAMPLES / "trio.vcf", EXAMPLES / "trio.ped"
