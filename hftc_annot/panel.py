@@ -85,7 +85,7 @@ _MODE_WORDS = ("AR", "AD", "XLR", "XLD", "sporadic", "somatic mosaic")
 
 @dataclass(frozen=True)
 class Model:
-    """Where a gene not in the shipped panel lies, from its chosen transcript in --gff."""
+    """Where a gene without a shipped model on the run's assembly lies, from its chosen transcript in --gff."""
 
     chrom: str
     start: int
@@ -94,6 +94,10 @@ class Model:
     refseq: str
     ensembl_transcript: str
     protein: str
+
+    @property
+    def span(self) -> tuple[str, int, int, str]:
+        return self.chrom, self.start, self.end, self.strand
 
 
 def read_panel_file(path: str) -> dict[str, dict[str, str]]:
@@ -147,7 +151,7 @@ def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFA
     if custom is not None:
         facts, spans = _custom_facts(custom, facts, spans, models or {})
     else:
-        spans |= {s: (m.chrom, m.start, m.end, m.strand) for s, m in (models or {}).items()}
+        spans |= {s: m.span for s, m in (models or {}).items()}
     chosen = list(facts)
     if symbols:
         by_upper = {s.upper(): s for s in facts}
@@ -208,7 +212,7 @@ def _custom_facts(custom: dict[str, dict[str, str]], shipped: dict[str, dict[str
         if symbol in shipped_spans:
             spans[symbol] = shipped_spans[symbol]
         elif model is not None:
-            spans[symbol] = (model.chrom, model.start, model.end, model.strand)
+            spans[symbol] = model.span
     return facts, spans
 
 

@@ -124,7 +124,7 @@ class ConsequenceStage:
                     raise InputError(seq.name, f"the {gene} CDS ({t.id}) does not translate from ATG to one final "
                                      "stop on this FASTA: it is not the reference of this build (or the models do not "
                                      "match)")
-                untranslated.append(f"{gene} ({t.id})")
+                untranslated.append((gene, f"{gene} ({t.id})"))
                 self._coding[gene] = None
                 continue
             self._coding[gene] = coding
@@ -134,11 +134,11 @@ class ConsequenceStage:
                  f"{', '.join(lacking)}; their protein-level consequences and HGVS p. are not given")
             notes.append(f"{', '.join(lacking)}: {seq.name} has no sequence for them")
         if untranslated:
-            warn(f"the CDS of {', '.join(untranslated)} does not translate from ATG to one final stop on {seq.name}; "
+            named = ", ".join(name for _, name in untranslated)
+            warn(f"the CDS of {named} does not translate from ATG to one final stop on {seq.name}; "
                  "their protein-level consequences and HGVS p. are not given")
-            notes.append(f"{', '.join(untranslated)}: the CDS does not translate on {seq.name}")
-            self._why |= {name.split(" ")[0]: f"the {name} CDS does not translate on {seq.name}"
-                          for name in untranslated}
+            notes.append(f"{named}: the CDS does not translate on {seq.name}")
+            self._why |= {gene: f"the {name} CDS does not translate on {seq.name}" for gene, name in untranslated}
         if notes:
             self.protein_effects = f"not computed for {'; '.join(notes)}; their coding substitutions have impact " \
                 "UNKNOWN"

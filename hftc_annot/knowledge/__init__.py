@@ -69,9 +69,9 @@ class KnowledgeStage:
                 if codon:
                     self._by_codon[(entry.gene, codon)].append(entry)
         self.sources.append("curated HFTC literature variants (hftc_known_variants.tsv, with confidence)")
-        self._known = defaultdict(list)
+        self._known = defaultdict(list)  # (gene, transcript accession without version) -> curated rows
         for row in read_table("hftc_known_variants.tsv"):
-            self._known[row["gene"]].append(row)
+            self._known[(row["gene"], row["transcript_mane"].split(".")[0])].append(row)
         self._transcripts = transcripts
 
     def annotate(self, item: PanelRecord) -> None:
@@ -114,8 +114,7 @@ class KnowledgeStage:
         if consequence is None:
             return {}
         ours_c, ours_p = consequence.c_change, consequence.p_change
-        accession = consequence.transcript.refseq.split(".")[0]
-        rows = [row for row in self._known.get(gene, []) if row["transcript_mane"].split(".")[0] == accession]
+        rows = self._known.get((gene, consequence.transcript.refseq.split(".")[0]), [])
         for row in rows:
             c = row["hgvs_c"].replace("(inferred)", "").strip()
             if (c and c == ours_c) or (row["hgvs_p"] and row["hgvs_p"] == ours_p):
