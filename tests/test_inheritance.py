@@ -47,6 +47,16 @@ def test_singleton_hom_and_unphased_comphet(tmp: Path) -> None:
     }
 
 
+def test_pair_ids_count_within_each_sample_so_a_subset_of_samples_gives_the_same_ids(tmp: Path) -> None:
+    records = [f"{A} {FORMAT} {HET} {HET}", f"{B} {FORMAT} {HET} {HET}", f"{C} {FORMAT} {REF} {HET}"]
+    cohort = flags(tmp, records, ("S1", "S2"))
+    assert {key: value[3] for key, value in cohort.items()} == {
+        ("165750000", "S1"): "CH1", ("165760000", "S1"): "CH1",
+        ("165750000", "S2"): "CH1,CH2", ("165760000", "S2"): "CH1,CH3", ("165765000", "S2"): "CH2,CH3"}
+    alone = flags(tmp, records, ("S1", "S2"), None, "--samples", "S2")
+    assert alone == {key: value for key, value in cohort.items() if key[1] == "S2"}
+
+
 def test_trio_parental_trans_and_cis(tmp: Path) -> None:
     trans = flags(tmp, [f"{B} {FORMAT} {HET} {HET} {REF}", f"{C} {FORMAT} {HET} {REF} {HET}"],
                   ("KID", "DAD", "MUM"), TRIO)

@@ -154,7 +154,6 @@ class InheritanceStage:
         interpretation = interpretations(gene, modes)
         caveat = dominant_caveat(gene)
         limits = self._settings.qualifying.kind_limits(modes)
-        pair_ids = PairIds()
         for s, carried in _carried_by_sample(occs):
             family = self._family(s)
             mine = [occs[i] for i in carried]
@@ -168,7 +167,7 @@ class InheritanceStage:
                        for i in carried]
             if on_x or len(alleles) > MAX_PAIRING:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
-            flags = sample_flags(alleles, pair_ids, limits)
+            flags = sample_flags(alleles, PairIds(), limits)
             for allele, flag in flags:
                 index, number = allele.key
                 flag = self._interned.setdefault(flag, flag)

@@ -33,8 +33,8 @@ mother does not, "inherited from the father" instead)."""
 
 @dataclass
 class PairIds:
-    """Compound-het pair ids of one gene, "CH1", "CH2", ...: they count within the gene, so that a gene shard
-    gives the ids of a whole-panel run."""
+    """Compound-het pair ids of one sample in one gene, "CH1", "CH2", ...: they count within the sample and gene,
+    so that a gene shard, a run on some of the samples and a cluster job per family give the ids of a whole run."""
 
     issued: int = 0
 
