@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import importlib.util
 import logging
 import shlex
 import signal
@@ -296,7 +297,47 @@ def merge(inputs: tuple[str, ...], output: str) -> None:
                f" written", err=True)
 
 
-SUBCOMMANDS = {"panel": panel, "reference": reference, "merge": merge}
+@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.argument("vcf", metavar="VCF")
+@click.option("--out", required=True, metavar="DIR",
+              help="New (or empty) directory for report.tsv, report.json, summary.tsv, report.ht (a Hail Table) "
+                   "and the parts/ they are merged from.")
+@click.option("--ped", type=click.Path(dir_okay=False), metavar="PED", help="Families and affected status.")
+@click.option("--fasta", type=click.Path(dir_okay=False), envvar="HFTC_ANNOT_FASTA", metavar="REF.fa",
+              help="Reference FASTA (indexed) for HGVS p. and indel HGVS c.  [env: HFTC_ANNOT_FASTA]")
+@click.option("--build", type=click.Choice(["GRCh38", "GRCh37", "auto"]), default="auto", show_default=True,
+              help="Genome build of VCF.")
+@click.option("--master", metavar="URL", help="Spark master (default: Hail's, e.g. local[*], or the cluster's).")
+@click.option("--parts", type=click.IntRange(min=1), metavar="N",
+              help="Spark tasks that judge the families, one part file each (default: Spark's partitions).")
+@click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr (errors only).")
+def hail(vcf: str, out: str, ped: str | None, fasta: str | None, build: str, master: str | None,
+         parts: int | None, quiet: bool) -> None:
+    """Run the analysis of 'hftc-annot VCF --ped PED' on Hail and Spark, for cohorts of biobank size.
+
+    VCF is a bgzipped VCF (or plain); Hail reads it in parallel. The rows of report.tsv and report.json are those
+    of the single-machine run (see the README for the few differences of Hail's VCF import).
+    """
+    if importlib.util.find_spec("hail") is None:
+        raise click.UsageError("hftc-annot hail needs Hail: pip install 'hftc-annot[hail]'")
+    from hftc_annot.biobank.hail_path import run_hail
+    from hftc_annot.run import Config
+
+    config = Config(vcf=vcf, build=build, fasta=fasta, ped=ped,
+                    command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]))
+    _configure_logging("error" if quiet else "info")
+    warnings: list[str] = []
+    done = run_hail(config, out, master, parts, warnings.append)
+    problems = done.summary.problems
+    for kind, count in sorted(problems.items()):
+        warnings.append(f"{kind}: {count:,} time{'s' if count > 1 else ''} (first at "
+                        f"{done.summary.first_problem[kind]})")
+    for message in warnings:
+        log.warning(message)
+    log.info(f"hail: {done.panel_records:,} panel records, {done.rows:,} rows in {done.parts} parts -> {out}")
+
+
+SUBCOMMANDS = {"panel": panel, "reference": reference, "merge": merge, "hail": hail}
 
 
 _FULL_OR_BROKEN_DISK = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}

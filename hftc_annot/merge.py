@@ -87,6 +87,9 @@ def _check_reports(reports: list[Report]) -> None:
     for report in reports:
         by_input.setdefault(report.input, []).append(report)
     for shards in by_input.values():
+        if any(shard.provenance.part for shard in shards):
+            _check_parts(shards)
+            continue
         seen: dict[str, str] = {}
         for shard in shards:
             if shard.provenance.samples != shards[0].provenance.samples:
@@ -106,6 +109,25 @@ def _check_reports(reports: list[Report]) -> None:
             if sample in owner:
                 raise UsageError(f"cannot merge: sample {sample} is in two inputs ({owner[sample]} and {source})")
             owner[sample] = source
+
+
+def _check_parts(parts: list[Report]) -> None:
+    """The parts of one family-split run (hftc-annot hail): all N of them, once each, of the same samples and
+    genes."""
+    first = parts[0]
+    for part in parts:
+        if part.provenance.part is None:
+            raise UsageError(f"cannot merge {part.path} with {first.path}: one is a part of a family-split run of "
+                             "the same input, the other is not")
+        if (part.provenance.samples, part.provenance.genes) != (first.provenance.samples, first.provenance.genes):
+            raise UsageError(f"cannot merge {part.path} with {first.path}: parts of one run with different samples "
+                             "or genes")
+    numbers = sorted(part.provenance.part for part in parts)
+    count = numbers[0][1]
+    if numbers != [(k, count) for k in range(1, count + 1)]:
+        have = ", ".join(f"{k} of {n}" for k, n in numbers)
+        raise UsageError(f"cannot merge: the parts of {first.input} are not parts 1 to {count} of {count}, each once "
+                         f"(given: {have})")
 
 
 def _rows(path: str, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
@@ -129,8 +151,9 @@ def _panel_source(reports: list) -> str:
     return f" {source}" if source.startswith("from ") else ""
 
 
-def merge_reports(paths: list[str], output, command: str) -> int:
-    """Write the merged report of `paths` to `output` (a text handle); returns the number of rows."""
+def merge_reports(paths: list[str], output, command: str, base: str | None = None) -> int:
+    """Write the merged report of `paths` to `output` (a text handle); returns the number of rows. The preamble
+    names the reports as given, or relative to the directory `base`."""
     reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.input, r.provenance.genes))
     _check_reports(reports)
     inputs = list(dict.fromkeys(r.input for r in reports))
@@ -140,9 +163,10 @@ def merge_reports(paths: list[str], output, command: str) -> int:
     panel_order = {g.symbol: i for i, g in enumerate(shipped)}
     genes = sorted({g for r in reports for g in r.provenance.genes},
                    key=lambda g: (panel_order.get(g, len(panel_order)), g))
+    names = [os.path.relpath(r.path, base) if base else r.path for r in reports]
     merged = Provenance(
         version=__version__, command=command, inputs=tuple(inputs),
-        merged=f"{len(reports)} reports ({', '.join(sorted(r.path for r in reports))})",
+        merged=f"{len(reports)} reports ({', '.join(sorted(names))})",
         build=first.build, build_reason=first.build_reason, panel_key="panel",
         panel=f"{len(genes)} genes (merged{_panel_source(reports)}), padding {first.padding} bp", genes=tuple(genes),
         samples=tuple(samples),

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 _PADDING = re.compile(r", padding (\d+) bp$")
+_PART = re.compile(r"^(\d+) of (\d+) ")
 _NOT_COVERED = re.compile(r"^not covered on (\S+) \(no transcript model\)$")
 
 
@@ -33,6 +34,8 @@ class Provenance:
     merged: str = ""
     not_covered: tuple[str, ...] = ()
     build_check: str = ""
+    part: tuple[int, int] | None = None
+    """(K, N): this report is part K of N of one run, split by family (hftc-annot hail); None for a whole run."""
 
     @property
     def panel_source(self) -> str:
@@ -51,6 +54,8 @@ class Provenance:
         """The preamble lines, without the '## ' that the TSV report puts before each."""
         lines = [f"hftc-annot {self.version}", f"command: {self.command}"]
         lines += [f"input: {source}" for source in self.inputs]
+        if self.part:
+            lines.append(f"part: {self.part[0]} of {self.part[1]} (the rows of some families)")
         if self.merged:
             lines.append(f"merged: {self.merged}")
         lines += [f"build: {self.build} ({self.build_reason})", f"{self.panel_key}: {self.panel}",
@@ -89,6 +94,9 @@ class Provenance:
             else:
                 fields[key] = value
         build, _, reason = fields["build"].partition(" (")
+        part = _PART.match(fields.get("part", ""))
+        if "part" in fields and not part:
+            raise ValueError(f"'part: {fields['part']}' is not 'part: K of N (…)'")
         panel_key = "panel" if "panel" in fields else "regions"
         samples = fields["samples"].partition(" (")[2].removesuffix(")")
         return cls(version=first.removeprefix("hftc-annot "), command=fields["command"], inputs=tuple(inputs),
@@ -99,4 +107,5 @@ class Provenance:
                    qualifying=fields.get("qualifying", ""),
                    knowledge=fields.get("knowledge", ""),
                    evidence_tier=fields.get("evidence_tier", ""), merged=fields.get("merged", ""),
-                   not_covered=not_covered, build_check=fields.get("build_check", ""))
+                   not_covered=not_covered, build_check=fields.get("build_check", ""),
+                   part=(int(part.group(1)), int(part.group(2))) if part else None)

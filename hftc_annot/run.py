@@ -184,8 +184,9 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
     summary = Summary(build=build, route=_route(vcf))
     samples = vcf.header.samples if config.samples is None else \
         tuple(s for s in vcf.header.samples if s in config.samples)
-    pipeline = _pipeline(config, panel, own, vcf.header.lines, samples, warn, summary)
-    provenance = _provenance(config, vcf, build, evidence, panel, samples, pipeline)
+    pipeline = build_pipeline(config, panel, own, vcf.header.lines, samples, warn, summary)
+    provenance = run_provenance(config, vcf.source if config.vcf == "-" else config.vcf, build, evidence, panel,
+                                samples, pipeline)
     kept_path = _temporary() if fmt == "vcf" else None
     report = ReportRows(samples) if fmt != "vcf" or config.report else None
     other = on_other_build(panel)
@@ -283,22 +284,34 @@ def _check_model_contigs(config: Config, transcripts: list[Transcript]) -> None:
                              "contig")
 
 
-def _pipeline(config: Config, panel: Panel, own: list[Transcript] | None, header_lines: tuple[str, ...],
-              samples: tuple[str, ...], warn: Callable[[str], None], summary: Summary) -> Pipeline:
+def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, header_lines: tuple[str, ...],
+                   samples: tuple[str, ...], warn: Callable[[str], None], summary: Summary) -> Pipeline:
     """The stages in their order, built from the options (each checks its own inputs as it is built)."""
     consequence = consequence_stage(config, panel, own, header_lines, warn, summary.note_problem)
-    pedigree = read_ped(config.ped, samples, config.affected, warn) if config.ped else \
-        with_affected(Pedigree({}), config.affected, samples)
-    qualifying = Qualifying(every_allele=config.qualify == "all", max_af=config.max_af)
-    settings = Settings(config.gates, qualifying, config.min_impact, parse_modes(config.inheritance, panel))
-    inheritance = InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem)
+    inheritance = InheritanceStage(pedigree_for(config, samples, warn), samples, panel.build,
+                                   inheritance_settings(config, panel), summary.note_problem)
     knowledge = KnowledgeStage(panel.build, _chosen(consequence, panel),
                                _lookup(config, config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
     frequency = FrequencyStage(config.af_field,
                                _lookup(config, config.gnomad, "--gnomad", panel.build) if config.gnomad else None)
-    tiers = TierStage(config.max_af if config.max_af is not None else RARE)
     return Pipeline(panel=PanelStage(panel), consequence=consequence, frequency=frequency, knowledge=knowledge,
-                    inheritance=inheritance, tiers=tiers)
+                    inheritance=inheritance, tiers=TierStage(rare_limit(config)))
+
+
+def pedigree_for(config: Config, samples: tuple[str, ...], warn: Callable[[str], None]) -> Pedigree:
+    """The --ped families of `samples` (a sample the PED does not list stands alone), with --affected applied."""
+    return read_ped(config.ped, samples, config.affected, warn) if config.ped else \
+        with_affected(Pedigree({}), config.affected, samples)
+
+
+def inheritance_settings(config: Config, panel: Panel) -> Settings:
+    qualifying = Qualifying(every_allele=config.qualify == "all", max_af=config.max_af)
+    return Settings(config.gates, qualifying, config.min_impact, parse_modes(config.inheritance, panel))
+
+
+def rare_limit(config: Config) -> float:
+    """The population frequency above which an allele is not rare (--max-af, else the tiers' default)."""
+    return config.max_af if config.max_af is not None else RARE
 
 
 def _lookup(config: Config, path: str, option: str, build: str) -> VcfLookup:
@@ -311,11 +324,12 @@ def _chosen(consequence: ConsequenceSource, panel: Panel) -> dict[str, Transcrip
     return {g.symbol: found[0] for g in panel.genes if (found := consequence.transcript(g.symbol))}
 
 
-def _provenance(config: Config, vcf: VcfInput, build: str, evidence: BuildEvidence, panel: Panel,
-                samples: tuple[str, ...], pipeline: Pipeline) -> Provenance:
+def run_provenance(config: Config, source: str, build: str, evidence: BuildEvidence, panel: Panel,
+                   samples: tuple[str, ...], pipeline: Pipeline) -> Provenance:
+    """What the report's preamble says about a run on `source` (the input as the user named it)."""
     panel_key, panel_text = _panel_line(panel, config).split(": ", 1)
     return Provenance(
-        version=__version__, command=config.command, inputs=(vcf.source if config.vcf == "-" else config.vcf,),
+        version=__version__, command=config.command, inputs=(source,),
         build=build, build_reason=_build_reason(config, evidence),
         panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
         consequences=pipeline.consequence.describe(config.gff or "shipped MANE Select models"),

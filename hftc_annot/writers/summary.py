@@ -13,14 +13,14 @@ class SummaryRanking:
     """A writer of no rows: collects, per flagged (record, ALT, gene), the tiers the ranking needs."""
 
     def __init__(self) -> None:
-        self._tiers: dict[tuple[int, int, str], dict[bool, tuple[str, str]]] = {}
+        self.tiers: dict[tuple[int, int, str], dict[bool, tuple[str, str]]] = {}
 
     def write(self, item: PanelRecord) -> int:
         for finding in item.findings:
             if finding.flags:
-                self._tiers[(finding.record, finding.allele, finding.symbol)] = finding.tiers
+                self.tiers[(finding.record, finding.allele, finding.symbol)] = finding.tiers
         return 0
 
     def lines(self, candidates: list[Candidate]) -> list[SummaryLine]:
         """The summary lines of the run's candidates, strongest first."""
-        return rank(candidates, lambda allele, gene, confidence: self._tiers[(*allele, gene)][fits(confidence)][0])
+        return rank(candidates, lambda allele, gene, confidence: self.tiers[(*allele, gene)][fits(confidence)][0])

@@ -1,0 +1,338 @@
+"""The Hail/Spark path (`hftc-annot hail`): Hail imports the cohort, keeps the panel regions and gathers each
+family's calls per gene; the records are annotated once on the driver with the single-machine stages, and the
+single-machine inheritance rules judge each family and gene on the Spark workers; rows are written per part and
+merged as `hftc-annot merge` merges."""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import json
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hftc_annot.assembly import BuildEvidence, canonical_contig, detect_build, resolve_build
+from hftc_annot.biobank.families import Cohort, Entry, FamilyGroup, GroupResult, Site, write_part
+from hftc_annot.errors import UsageError
+from hftc_annot.inheritance.pedigree import Pedigree
+from hftc_annot.merge import merge_reports
+from hftc_annot.model import PanelRecord
+from hftc_annot.panel import Panel, load_panel
+from hftc_annot.reader import open_vcf
+from hftc_annot.reader.records import Record
+from hftc_annot.resources import BUILDS
+from hftc_annot.run import (
+    TIER_NOTE_PLAIN,
+    Config,
+    Summary,
+    build_pipeline,
+    inheritance_settings,
+    pedigree_for,
+    rare_limit,
+    run_provenance,
+)
+from hftc_annot.writers.rows import COLUMNS, ReportRow
+from hftc_annot.writers.summary import SummaryRanking
+from hftc_annot.writers.tsv import write_json, write_summary
+
+log = logging.getLogger("hftc_annot")
+
+LEFT_MARGIN = 10_000
+"""bp added before each padded panel region in Hail's interval filter, which keeps records by POS: a record whose
+REF (up to this long) starts before a region and reaches into it is kept, as the single-machine reader keeps it."""
+PARTS = "parts"
+
+
+@dataclass
+class HailSummary:
+    """What a Hail run did: panel records, parts, rows and the problems the stages noted."""
+
+    panel_records: int = 0
+    parts: int = 0
+    rows: int = 0
+    summary: Summary = field(default_factory=Summary)
+
+
+def run_hail(config: Config, out: str, master: str | None, parts: int | None,
+             warn: Callable[[str], None]) -> HailSummary:
+    """`hftc-annot hail`: import config.vcf into Hail (local mode, or `master`) and write the outputs into `out`."""
+    import hail as hl
+
+    build, contigs = _build_and_contigs(config)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers run this Python, with hftc_annot
+    with OutputDirectory(out) as work:
+        hl.init(master=master, quiet=True, log=os.path.join(work.path, "hail.log"),
+                app_name="hftc-annot hail", idempotent=True,
+                spark_conf={"spark.ui.showConsoleProgress": "false"})
+        hl.spark_context().setLogLevel("ERROR")
+        names = _hail_contigs(hl.get_reference(build).contigs)
+        recoding = {c: names[canonical_contig(c)] for c in contigs
+                    if canonical_contig(c) in names and names[canonical_contig(c)] != c}
+        mt = hl.import_vcf(config.vcf, reference_genome=build, force_bgz=config.vcf.endswith((".gz", ".bgz")),
+                           array_elements_required=False, contig_recoding=recoding or None, skip_invalid_loci=True)
+        spelling = {hail_name: name for name, hail_name in recoding.items()}
+        result = annotate_matrix_table(mt, work.path, config, parts, spelling, warn)
+        work.publish()
+    return result
+
+
+def _build_and_contigs(config: Config) -> tuple[str, list[str]]:
+    """The build, found from the header as a single-machine run finds it, and the header's contig names."""
+    vcf = open_vcf(config.vcf)
+    try:
+        evidence = detect_build(vcf.header.contigs, list(vcf.header.lines))
+        build = resolve_build(config.build, evidence, vcf.source, own_models=False)
+        contigs = list(vcf.header.contigs)
+    finally:
+        vcf.close()
+    if build not in BUILDS:
+        raise UsageError(f"hftc-annot hail runs on {' and '.join(BUILDS)} only (Hail's reference genomes); "
+                         f"{config.vcf} is {build}: annotate it with 'hftc-annot VCF --build custom'")
+    return build, contigs
+
+
+def _hail_contigs(contigs: list[str]) -> dict[str, str]:
+    """Hail's contig name of each canonical contig name."""
+    return {canonical_contig(c): c for c in contigs}
+
+
+def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None,
+                          spelling: dict[str, str] | None = None,
+                          warn: Callable[[str], None] = log.warning) -> HailSummary:
+    """Annotate a Hail MatrixTable (as hl.import_vcf gives it: GT, and GQ, DP, AD, PS where the VCF has them) with
+    the analysis `config` describes; write into the directory `out` the part reports, the merged report.tsv,
+    report.json and summary.tsv, and report.ht (a Hail Table of the rows, keyed in report order). `parts`: how many
+    Spark tasks (and part files); `spelling`: the input's contig names, where Hail's differ."""
+    import hail as hl
+
+    build = mt.locus.dtype.reference_genome.name
+    if build not in BUILDS:
+        raise UsageError(f"the MatrixTable's reference genome is {build}; hftc-annot hail supports "
+                         f"{' and '.join(BUILDS)}")
+    panel = load_panel(build, padding=config.padding)
+    mt = hl.filter_intervals(mt, _intervals(hl, panel, mt.locus.dtype.reference_genome))
+    mt = mt.add_row_index("record").add_col_index("column")
+    samples = tuple(mt.s.collect())
+    summary = Summary(build=build, route="hail")
+    pipeline = build_pipeline(config, panel, None, (), samples, warn, summary)
+    sites, phase_sets = _annotated_sites(mt, config, pipeline, spelling or {})
+    pedigree = pedigree_for(config, samples, lambda message: None)  # its warnings came with the pipeline's
+    families = _families(pedigree, samples)
+    cohort = Cohort(samples, families, pedigree, build, inheritance_settings(config, panel), rare_limit(config),
+                    sites, phase_sets)
+    groups = _family_groups(hl, mt, sites, {s: f for f, columns in families.items() for c in columns
+                                            for s in [samples[c]]})
+    evidence = BuildEvidence(build, "the reference genome of the Hail MatrixTable")
+    provenance = run_provenance(config, config.vcf, build, evidence, panel, samples, pipeline)
+    frame = groups.to_spark(flatten=False)
+    count = parts or frame.rdd.getNumPartitions()
+    frame = frame.repartition(count)
+    shared = hl.spark_context().broadcast(cohort)
+    preambles = [dataclasses.replace(provenance, part=(k + 1, count)).to_lines() for k in range(count)]
+    paths = [os.path.join(out, PARTS, f"part-{k + 1:05d}.tsv") for k in range(count)]
+    os.makedirs(os.path.join(out, PARTS), exist_ok=True)
+
+    def judge_part(index: int, rows: Iterator) -> Iterator[GroupResult]:
+        yield write_part((_group(row) for row in rows), shared.value, preambles[index], paths[index])
+
+    results = frame.rdd.mapPartitionsWithIndex(judge_part).collect()
+    result = HailSummary(panel_records=len(sites), parts=count, summary=summary)
+    for part in results:
+        for kind, where in part.problems:
+            summary.note_problem(kind, where)
+    with open(os.path.join(out, "report.tsv"), "w", encoding="utf-8") as handle:
+        result.rows = merge_reports(paths, handle, config.command, base=out)
+    lines = _summary_lines(results, sites, samples)
+    plain = dataclasses.replace(provenance, evidence_tier=TIER_NOTE_PLAIN).to_lines()
+    with open(os.path.join(out, "report.json"), "w", encoding="utf-8") as handle:
+        write_json(handle, plain, _merged_rows(paths), lines)
+    with open(os.path.join(out, "summary.tsv"), "w", encoding="utf-8") as handle:
+        write_summary(handle, provenance.to_lines(), lines)
+    _rows_table(hl, paths, build).write(os.path.join(out, "report.ht"), overwrite=False)
+    return result
+
+
+def _intervals(hl, panel: Panel, reference) -> list:
+    """The padded panel genes, LEFT_MARGIN wider on the left, as Hail intervals."""
+    names = _hail_contigs(reference.contigs)
+    lengths = reference.lengths
+    return [hl.locus_interval(names[g.contig], max(1, g.start - panel.padding - LEFT_MARGIN),
+                              min(lengths[names[g.contig]], g.end + panel.padding), includes_end=True,
+                              reference_genome=reference)
+            for g in panel.genes if g.contig in names]
+
+
+def _annotated_sites(mt, config: Config, pipeline, spelling: dict[str, str]) -> tuple[dict[int, PanelRecord],
+                                                                                        frozenset[int]]:
+    """Every panel record, sites-only, through the per-record stages once (consequence, frequency, knowledge); and
+    the records where some sample has a FORMAT/PS value (elsewhere, like a record without PS, phased calls share
+    one phase set)."""
+    import hail as hl
+
+    fields = {"rsid": mt.rsid, "filters": mt.filters}
+    if "info" in mt.row and config.af_field in mt.info:
+        fields["af"] = mt.info[config.af_field]
+    if "PS" in mt.entry:
+        fields["phase_set"] = hl.agg.any(hl.is_defined(mt.PS))
+    rows = mt.annotate_rows(**fields).rows().select("record", *fields).collect()
+    sites, phase_sets = {}, set()
+    for row in rows:
+        record = Record(spelling.get(row.locus.contig, row.locus.contig), row.locus.position, row.rsid or ".",
+                        row.alleles[0], tuple(row.alleles[1:]), _filters(row.filters), None, None, None, None, None,
+                        None, row.record, _info(config.af_field, row.get("af")))
+        item = pipeline.panel.hit(record)
+        if not (item.genes and item.findings):
+            continue
+        for stage in pipeline.before:
+            stage.annotate(item)
+        sites[row.record] = item
+        if row.get("phase_set"):
+            phase_sets.add(row.record)
+    return sites, frozenset(phase_sets)
+
+
+def _filters(found: set[str] | None) -> tuple[str, ...]:
+    """Hail's FILTER set as the reader's tuple: missing is '.', empty is PASS; several are sorted (Hail keeps a
+    set, so the input's order is lost)."""
+    if found is None:
+        return ()
+    return tuple(sorted(found)) or ("PASS",)
+
+
+def _info(key: str, value) -> dict[str, object]:
+    """The INFO value the frequency stage reads, as htslib gives it (a single float, or a tuple per ALT; floats in
+    single precision, as the VCF's Float type is)."""
+    if value is None:
+        return {}
+    values = value if isinstance(value, list) else [value]
+    single = tuple(None if v is None else float(np.float32(v)) for v in values)
+    return {key: single if len(single) > 1 else single[0]}
+
+
+def _families(pedigree: Pedigree, samples: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """Family id -> the columns of its members (VCF order); a sample the PED does not list is a family of one."""
+    families: dict[str, list[int]] = {}
+    listed = pedigree.individuals
+    for column, sample in enumerate(samples):
+        family = listed[sample].family if sample in listed else "\t" + sample  # a tab is never in a PED id
+        families.setdefault(family, []).append(column)
+    return {family: tuple(columns) for family, columns in families.items()}
+
+
+def _family_groups(hl, mt, sites: dict[int, PanelRecord], family_of: dict[str, str]):
+    """A Hail Table keyed by (family, gene): the records of the gene at which a member of the family carries an
+    ALT or has a haploid call, each with the calls of every member."""
+    genes = hl.literal({index: sorted({f.symbol for f in item.findings}) for index, item in sites.items()},
+                       dtype=hl.tdict(hl.tint64, hl.tarray(hl.tstr)))
+    mt = mt.annotate_rows(genes=genes.get(mt.record))
+    mt = mt.filter_rows(hl.is_defined(mt.genes))
+    mt = mt.annotate_cols(family=hl.literal(family_of, dtype=hl.tdict(hl.tstr, hl.tstr))[mt.s])
+    marked = hl.is_defined(mt.GT) & (mt.GT.is_non_ref() | (mt.GT.ploidy == 1))
+    mt = mt.annotate_rows(families=hl.agg.filter(marked, hl.agg.collect_as_set(mt.family)))
+    mt = mt.filter_rows(hl.len(mt.families) > 0)
+    gt = mt.GT
+    entry = hl.struct(family=mt.family, column=mt.column,
+                      alleles=hl.or_missing(hl.is_defined(gt), hl.range(gt.ploidy).map(lambda k: gt[k])),
+                      phased=hl.coalesce(gt.phased, False),
+                      gq=_field(hl, mt, "GQ"), dp=_field(hl, mt, "DP"), ad=_field(hl, mt, "AD", hl.tarray(hl.tint32)),
+                      ps=_field(hl, mt, "PS"))
+    mt = mt.annotate_rows(entries=hl.agg.filter(mt.families.contains(mt.family), hl.agg.collect(entry)))
+    rows = mt.rows().key_by().select("record", "genes", "entries")
+    rows = rows.explode("genes")
+    rows = rows.annotate(family=hl.array(hl.group_by(lambda e: e.family, rows.entries)))
+    rows = rows.explode("family")
+    return rows.group_by(family=rows.family[0], gene=rows.genes).aggregate(
+        sites=hl.agg.collect(hl.struct(record=rows.record, entries=rows.family[1].map(lambda e: e.drop("family")))))
+
+
+def _field(hl, mt, name: str, dtype=None):
+    """An entry field, or a missing value where the VCF has none."""
+    return mt[name] if name in mt.entry else hl.missing(dtype or hl.tint32)
+
+
+def _group(row) -> FamilyGroup:
+    """A Spark row of the grouped table as a FamilyGroup."""
+    return FamilyGroup(row.family, row.gene, tuple(
+        Site(site.record, tuple(Entry(e.column, tuple(e.alleles) if e.alleles is not None else None, e.phased, e.gq,
+                                      e.dp, tuple(e.ad) if e.ad is not None else None, e.ps) for e in site.entries))
+        for site in row.sites))
+
+
+def _summary_lines(results: list[GroupResult], sites: dict[int, PanelRecord], samples: tuple[str, ...]) -> list:
+    """The ranked summary of every part's candidates, found in the order one run finds them (genes by their first
+    record, then samples in VCF order)."""
+    first: dict[str, int] = {}
+    for index in sorted(sites):
+        for finding in sites[index].findings:
+            first.setdefault(finding.symbol, index)
+    rank = {s: i for i, s in enumerate(samples)}
+    ranking = SummaryRanking()
+    found = []
+    for part in results:
+        ranking.tiers.update(part.tiers)
+        found += part.candidates
+    found.sort(key=lambda c: (first[c.gene], rank[c.sample]))
+    return ranking.lines(found)
+
+
+def _merged_rows(paths: list[str]) -> Iterator[ReportRow]:
+    """The raw rows of every part, in report order."""
+    def read(path: str) -> Iterator[tuple[list, list[str]]]:
+        with open(path + ".jsonl", encoding="utf-8") as handle:
+            for line in handle:
+                entry = json.loads(line)
+                yield entry["key"], entry["row"]
+
+    for _, cells in heapq.merge(*(read(p) for p in paths), key=lambda item: item[0]):
+        yield ReportRow._make(cells)
+
+
+def _rows_table(hl, paths: list[str], build: str):
+    """The report rows as a Hail Table: a string field per column, with locus and alleles, keyed in report order
+    (sample rank, tier, gene, contig, position)."""
+    row_type = hl.tstruct(key=hl.ttuple(hl.tint32, hl.tstr, hl.tstr, hl.tint32, hl.tstr, hl.tint32, hl.tint32),
+                          row=hl.tarray(hl.tstr))
+    lines = hl.import_lines([p + ".jsonl" for p in paths])
+    parsed = hl.parse_json(lines.text, row_type)
+    table = lines.select(order=parsed.key, **{c: parsed.row[i] for i, c in enumerate(COLUMNS)})
+    table = table.annotate(locus=hl.parse_locus(hl.format("%s:%s", table.chrom, table.pos), reference_genome=build),
+                           alleles=hl.array([table.ref, table.alt]))
+    return table.key_by("order")
+
+
+class OutputDirectory:
+    """The --out directory, built as a hidden sibling and renamed into place only when the run succeeded; an
+    existing directory must be empty (nothing is replaced)."""
+
+    def __init__(self, path: str) -> None:
+        self.target = path.rstrip("/") or path
+        if os.path.lexists(self.target) and not (os.path.isdir(self.target) and not os.path.islink(self.target)
+                                                 and not os.listdir(self.target)):
+            raise UsageError(f"--out {path}: exists and is not an empty directory (nothing is replaced)")
+        parent = os.path.dirname(os.path.abspath(self.target))
+        if not os.path.isdir(parent):
+            raise UsageError(f"--out {path}: no directory {parent}")
+        self.path = os.path.join(parent, f".{os.path.basename(self.target)}.hftc-annot-{os.getpid()}")
+
+    def __enter__(self) -> OutputDirectory:
+        try:
+            os.mkdir(self.path)
+        except OSError as exc:
+            raise UsageError(f"--out {self.target}: cannot create {self.path} ({exc.strerror})") from None
+        return self
+
+    def publish(self) -> None:
+        if os.path.isdir(self.target):
+            os.rmdir(self.target)
+        os.rename(self.path, self.target)
+
+    def __exit__(self, *exc) -> None:
+        if os.path.isdir(self.path):
+            shutil.rmtree(self.path, ignore_errors=True)
+

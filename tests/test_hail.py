@@ -1,0 +1,171 @@
+"""The Hail/Spark path gives the rows of the single-machine tool: the trio example, and a generated cohort of 300
+samples in 60 families and 120 singletons (phased and unphased calls, multi-allelic records, haploid chrX calls in
+males, missing calls, calls below the quality gates, population frequencies). Runs Hail in local mode; skipped
+where Hail is not installed (`pip install "hftc-annot[hail]"`; .ci/run installs it).
+
+Every VCF here is synthetic: positions are in the shipped GRCh38 models of the genes, REF/ALT bases are arbitrary.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pysam
+import pytest
+
+from hftc_annot.consequence.gff import read_transcripts
+from hftc_annot.resources import models_gff3
+
+from conftest import run_cli, vcf_text
+
+pytest.importorskip("hail", reason="Hail is not installed: pip install 'hftc-annot[hail]'")
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "example_vcfs"
+GENES = ("GALNT3", "ABCC6", "ENPP1", "SLC20A2", "PHEX", "FGF23", "KL")
+AF_HEADER = ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="Population frequency (synthetic)">',
+             '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">')
+
+
+def body(path: Path) -> list[str]:
+    """A TSV's lines without the '## ' preamble."""
+    return [line for line in path.read_text().splitlines() if not line.startswith("## ")]
+
+
+def single_machine(tmp: Path, vcf: Path, ped: Path | None) -> tuple[Path, Path, Path]:
+    tsv, js, summary = tmp / "single.tsv", tmp / "single.json", tmp / "single.summary.tsv"
+    extra = ["--ped", ped] if ped else []
+    for output in (tsv, js):
+        result = run_cli(vcf, *extra, "-o", output, "--summary", summary)
+        assert result.code == 0, result.err
+    return tsv, js, summary
+
+
+def hail_run(tmp: Path, vcf: Path, ped: Path | None, *args: str) -> Path:
+    out = tmp / "hail_out"
+    result = run_cli("hail", vcf, "--out", out, "--master", "local[2]", *(["--ped", ped] if ped else []), *args)
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    return out
+
+
+def assert_same_rows(tmp: Path, vcf: Path, ped: Path | None, out: Path) -> list[dict]:
+    tsv, js, summary = single_machine(tmp, vcf, ped)
+    assert body(out / "report.tsv") == body(tsv)
+    mine, theirs = json.loads((out / "report.json").read_text()), json.loads(js.read_text())
+    assert mine["columns"] == theirs["columns"]
+    assert mine["rows"] == theirs["rows"]
+    assert mine["summary"] == theirs["summary"]
+    assert body(out / "summary.tsv") == body(summary)
+    return theirs["rows"]
+
+
+def test_trio_example_gives_the_rows_of_one_run(tmp: Path) -> None:
+    vcf, ped = EXAMPLES / "trio.vcf", EXAMPLES / "trio.ped"
+    out = hail_run(tmp, vcf, ped)
+    rows = assert_same_rows(tmp, vcf, ped, out)
+    assert len(rows) == 11
+    assert sorted(p.name for p in (out / "parts").iterdir()) == ["part-00001.tsv", "part-00001.tsv.jsonl"]
+    assert "## merged: 1 reports (parts/part-00001.tsv)" in (out / "report.tsv").read_text()
+
+
+def exonic_positions(rng: np.random.Generator) -> list[tuple[str, int]]:
+    """Sorted (chrom, pos): 9 coding positions per gene and one intronic, from the shipped models."""
+    sites = []
+    for t in read_transcripts(models_gff3("GRCh38"), GENES):
+        coding = [p for start, end in t.exons for p in range(max(start, t.cds[0]), min(end, t.cds[1]) + 1)]
+        sites += [(t.chrom, int(p)) for p in rng.choice(coding, 9, replace=False)]
+        sites.append((t.chrom, t.exons[0][1] + 30))
+    order = {f"chr{c}": i for i, c in enumerate([*map(str, range(1, 23)), "X"])}
+    return sorted(set(sites), key=lambda s: (order[s[0]], s[1]))
+
+
+def cohort(tmp: Path, seed: int = 17) -> tuple[Path, Path]:
+    """A bgzipped VCF of 300 samples and its PED: 40 trios, 10 quads (with an unaffected sibling), 10 duos and 120
+    singletons (half of them listed in the PED). Children inherit one allele from each genotyped parent."""
+    rng = np.random.default_rng(seed)
+    families, ped_lines, sex = [], [], {}
+    for f in range(60):
+        kind = "trio" if f < 40 else "quad" if f < 50 else "duo"
+        kid, dad, mum, sib = (f"F{f}_{r}" for r in ("KID", "DAD", "MUM", "SIB"))
+        members = {"trio": [kid, dad, mum], "quad": [kid, sib, dad, mum], "duo": [kid, mum]}[kind]
+        families.append(members)
+        for person in members:
+            sex[person] = 1 if person.endswith("DAD") else 2 if person.endswith("MUM") else int(rng.integers(1, 3))
+        ped_lines += [f"FAM{f} {kid} {dad if kind != 'duo' else 0} {mum} {sex[kid]} 2",
+                      f"FAM{f} {mum} 0 0 2 1"]
+        if kind != "duo":
+            ped_lines.append(f"FAM{f} {dad} 0 0 1 1")
+        if kind == "quad":
+            ped_lines.append(f"FAM{f} {sib} {dad} {mum} {sex[sib]} 1")
+    singles = [f"S{i}" for i in range(120)]
+    for i, name in enumerate(singles):
+        sex[name] = int(rng.integers(1, 3))
+        if i % 2 == 0:
+            ped_lines.append(f"SOLO{i} {name} 0 0 {sex[name]} 2")
+    samples = [s for members in families for s in members] + singles
+    order = rng.permutation(len(samples))  # families interleave in the VCF, as they do in a real cohort
+    samples = [samples[i] for i in order]
+    parents = {m[0]: (m[-2] if len(m) > 2 else None, m[-1]) for m in families}
+    parents.update({m[1]: (m[2], m[3]) for m in families if len(m) == 4})
+    records = []
+    for number, (chrom, pos) in enumerate(exonic_positions(rng)):
+        alts = ["T", "G"] if number % 7 == 3 else ["T"]
+        freq = float(rng.choice([0.004, 0.02, 0.08]))
+        haploid_x = chrom == "chrX"
+        calls = {}
+        for name in samples:
+            if name in parents:
+                continue
+            calls[name] = [int(rng.random() < freq) * int(rng.integers(1, len(alts) + 1)) for _ in range(2)]
+        for child, (dad, mum) in parents.items():
+            from_dad = calls[dad][int(rng.integers(2))] if dad else int(rng.random() < freq)
+            calls[child] = [from_dad, calls[mum][int(rng.integers(2))]]
+        cells = []
+        phase_set = 1000 + len(chrom)  # one phase set per gene's contig, so that phased calls pair up
+        for name in samples:
+            alleles = calls[name]
+            if rng.random() < 0.02:
+                cells.append("./.:.:.:.:." if not (haploid_x and sex[name] == 1) else ".:.:.:.:.")
+                continue
+            depth = int(rng.integers(6, 60))
+            gq = int(rng.integers(5, 99))
+            ad = [depth - sum(a > 0 for a in alleles) * depth // 2] + \
+                 [sum(a == k for a in alleles) * depth // 2 for k in range(1, len(alts) + 1)]
+            phased = rng.random() < 0.3
+            ps = str(phase_set) if phased and rng.random() < 0.8 else "."
+            if haploid_x and sex[name] == 1:
+                gt = str(alleles[0])
+            else:
+                gt = ("|" if phased else "/").join(map(str, alleles if phased else sorted(alleles)))
+            cells.append(f"{gt}:{','.join(map(str, ad))}:{depth}:{gq}:{ps}")
+        info = f"gnomAD_AF={','.join(f'{freq / 4:.4g}' for _ in alts)}" if number % 2 else "."
+        records.append(" ".join([chrom, str(pos), f"rs{number}" if number % 3 else ".", "C", ",".join(alts), "50",
+                                 "LowQual" if number % 11 == 5 else "PASS", info, "GT:AD:DP:GQ:PS", *cells]))
+    plain = tmp / "cohort.vcf"
+    plain.write_text(vcf_text(records, samples=tuple(samples), extra_header=AF_HEADER))
+    vcf = tmp / "cohort.vcf.gz"
+    pysam.tabix_compress(str(plain), str(vcf), force=True)
+    ped = tmp / "cohort.ped"
+    ped.write_text("\n".join("\t".join(line.split()) for line in ped_lines) + "\n")
+    return vcf, ped
+
+
+def test_generated_cohort_of_300_samples_gives_the_rows_of_one_run_in_3_parts(tmp: Path) -> None:
+    vcf, ped = cohort(tmp)
+    out = hail_run(tmp, vcf, ped, "--parts", "3")
+    rows = assert_same_rows(tmp, vcf, ped, out)
+    flags = {r["inheritance_flags"] for r in rows}
+    assert {"AR_hom", "AR_comphet", "de_novo"} <= {f.split("(")[0] for cell in flags for f in cell.split(";")}
+    assert {r["zygosity"] for r in rows} == {"het", "hom_alt", "hemi"}
+    assert {r["phase_evidence"] for r in rows} >= {"parental_trans", "phased_trans", "unphased"}
+    parts = sorted((out / "parts").glob("*.tsv"))
+    assert len(parts) == 3
+    merged = tmp / "merged.tsv"
+    result = run_cli("merge", "-o", merged, *parts)
+    assert result.code == 0, result.err
+    assert body(merged) == body(out / "report.tsv")
+    result = run_cli("merge", "-o", tmp / "two.tsv", *parts[:2])
+    assert result.code == 2
+    assert result.err.strip().endswith("are not parts 1 to 3 of 3, each once (given: 1 of 3, 2 of 3)")
