@@ -169,3 +169,80 @@ def test_generated_cohort_of_300_samples_gives_the_rows_of_one_run_in_3_parts(tm
     result = run_cli("merge", "-o", tmp / "two.tsv", *parts[:2])
     assert result.code == 2
     assert result.err.strip().endswith("are not parts 1 to 3 of 3, each once (given: 1 of 3, 2 of 3)")
+
+
+API_SCRIPT = """
+import os, sys
+import hail as hl
+from hftc_annot.biobank.hail_path import annotate_matrix_table
+from hftc_annot.run import Config
+os.environ["PYSPARK_PYTHON"] = sys.executable
+vcf, ped, out = sys.argv[1:4]
+hl.init(master="local[2]", quiet=True, log=os.path.join(out, "hail.log"))
+mt = hl.import_vcf(vcf, reference_genome="GRCh38")
+done = annotate_matrix_table(mt, out, Config(vcf=vcf, ped=ped), parts=2)
+table = hl.read_table(os.path.join(out, "report.ht"))
+first = table.head(1).collect()[0]
+print(done.rows, table.count(), first.sample, first.locus, first.alleles, first.comphet_pair_id)
+"""
+
+
+def test_python_api_takes_a_matrix_table_and_writes_a_hail_table_in_report_order(tmp: Path) -> None:
+    vcf, ped = EXAMPLES / "trio.vcf", EXAMPLES / "trio.ped"
+    out = tmp / "api"
+    out.mkdir()
+    script = tmp / "api.py"
+    script.write_text(API_SCRIPT)
+    result = run_cli(vcf, "--ped", ped, "-o", tmp / "single.tsv")  # warms nothing: only for the expected rows
+    assert result.code == 0, result.err
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, str(script), str(vcf), str(ped), str(out)], capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    first = body(tmp / "single.tsv")[1].split("\t")
+    assert proc.stdout.split("\n")[-2] == f"11 11 {first[27]} {first[0]}:{first[1]} ['{first[3]}', '{first[4]}'] " \
+                                           f"{first[38]}"
+    assert body(out / "report.tsv") == body(tmp / "single.tsv")
+    assert len(list((out / "parts").glob("*.tsv"))) == 2
+
+
+def test_what_hails_vcf_import_reads_differently(tmp: Path) -> None:
+    """Documented in the README: Hail imports a partly missing call (1/.) as missing, and FILTER as a set."""
+    records = ["chr2 165765058 . T C 50 q10;a5 . GT:AD:DP:GQ 0/1:10,10:20:60 1/.:0,9:9:50",
+               "chr2 165765100 . T C 50 PASS . GT:AD:DP:GQ 0/0:20,0:20:60 ./1:0,12:12:50"]
+    plain = tmp / "in.vcf"
+    plain.write_text(vcf_text(records, samples=("A", "B"),
+                              extra_header=('##FILTER=<ID=q10,Description="q">', '##FILTER=<ID=a5,Description="a">')))
+    out = hail_run(tmp, plain, None)
+    tsv, _, _ = single_machine(tmp, plain, None)
+    cells = [(r["sample"], r["zygosity"], r["filter"]) for r in table_rows(tsv)]
+    assert cells == [("A", "het", "q10;a5"), ("B", "partial", "q10;a5"), ("B", "partial", "PASS")]
+    assert [(r["sample"], r["zygosity"], r["filter"]) for r in table_rows(out / "report.tsv")] == [
+        ("A", "het", "a5;q10")]
+
+
+def table_rows(path: Path) -> list[dict[str, str]]:
+    header, *lines = body(path)
+    return [dict(zip(header.split("\t"), line.split("\t"), strict=True)) for line in lines]
+
+
+def test_refusals_are_one_line_with_exit_2_and_no_output(tmp: Path) -> None:
+    full = tmp / "full"
+    full.mkdir()
+    (full / "x").write_text("mine\n")
+    result = run_cli("hail", EXAMPLES / "trio.vcf", "--out", full)
+    assert (result.code, result.err) == (2, f"hftc-annot: error: --out {full}: exists and is not an empty directory "
+                                            "(nothing is replaced)\n")
+    assert (full / "x").read_text() == "mine\n"
+    bad = tmp / "bad.vcf"
+    bad.write_text(vcf_text(["chr2 165765058 . T C 50 PASS . GT 0/1", "chr2 abc . T C 50 PASS . GT 0/1"],
+                            samples=("A",)))
+    offset = bad.read_text().index("chr2\tabc")  # Hail names the byte offset of the record it cannot parse
+    result = run_cli("hail", bad, "--out", tmp / "out", "--master", "local[1]")
+    assert result.code == 2
+    error = [line for line in result.err.splitlines() if line.startswith("hftc-annot")]
+    assert error == [f"hftc-annot: error: {bad}: Hail cannot read it: VCFParseError: invalid character 'a' in "
+                     f"integer literal at byte offset {offset} (record "
+                     "'chr2\tabc\t.\tT\tC\t50\tPASS\t.\tGT\t0/1')"]
+    assert sorted(p.name for p in tmp.iterdir()) == ["bad.vcf", "full"]

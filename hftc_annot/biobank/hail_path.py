@@ -10,6 +10,7 @@ import heapq
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ import numpy as np
 
 from hftc_annot.assembly import BuildEvidence, canonical_contig, detect_build, resolve_build
 from hftc_annot.biobank.families import Cohort, Entry, FamilyGroup, GroupResult, Site, write_part
-from hftc_annot.errors import UsageError
+from hftc_annot.errors import InputError, UsageError
 from hftc_annot.inheritance.pedigree import Pedigree
 from hftc_annot.merge import merge_reports
 from hftc_annot.model import PanelRecord
@@ -63,6 +64,7 @@ def run_hail(config: Config, out: str, master: str | None, parts: int | None,
              warn: Callable[[str], None]) -> HailSummary:
     """`hftc-annot hail`: import config.vcf into Hail (local mode, or `master`) and write the outputs into `out`."""
     import hail as hl
+    from hail.utils.java import FatalError
 
     build, contigs = _build_and_contigs(config)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers run this Python, with hftc_annot
@@ -77,9 +79,21 @@ def run_hail(config: Config, out: str, master: str | None, parts: int | None,
         mt = hl.import_vcf(config.vcf, reference_genome=build, force_bgz=config.vcf.endswith((".gz", ".bgz")),
                            array_elements_required=False, contig_recoding=recoding or None, skip_invalid_loci=True)
         spelling = {hail_name: name for name, hail_name in recoding.items()}
-        result = annotate_matrix_table(mt, work.path, config, parts, spelling, warn)
+        try:
+            result = annotate_matrix_table(mt, work.path, config, parts, spelling, warn)
+        except FatalError as exc:
+            raise InputError(config.vcf, hail_problem(str(exc))) from None
         work.publish()
     return result
+
+
+def hail_problem(text: str) -> str:
+    """One line from a Hail error: its summary, and the record Hail could not parse (Hail gives a byte offset, not
+    a line number)."""
+    summary = re.findall(r"^Error summary: (.*)$", text, flags=re.MULTILINE)
+    parsing = re.search(r"offset (\d+): error while parsing line\n(.*)", text)
+    where = f" at byte offset {parsing.group(1)} (record '{parsing.group(2)[:60]}')" if parsing else ""
+    return f"Hail cannot read it: {summary[-1] if summary else text.splitlines()[0]}{where}"
 
 
 def _build_and_contigs(config: Config) -> tuple[str, list[str]]:
