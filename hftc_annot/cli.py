@@ -40,6 +40,7 @@ Examples:
   hftc-annot x.vcf --build custom --fasta ref.fa --gff ref.gff3 --panel mine.tsv       # any assembly
   hftc-annot cohort.vcf.gz --shard 3/8 -o part3.tsv         # one cluster job: gene group 3 of 8
   hftc-annot merge -o cohort.tsv part*.tsv                  # join shards (or per-sample reports)
+  hftc-annot hail cohort.vcf.bgz --ped cohort.ped --out cohort_hftc   # Hail/Spark (pip install hftc-annot[hail])
 \b
 Exit status: 0 done; 2 bad input or options (one line on stderr, no output file); 1 internal error.
 """
@@ -169,7 +170,8 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
     index only the panel regions are read. Other commands: 'hftc-annot panel' lists the genes,
-    'hftc-annot merge' joins outputs, 'hftc-annot reference' installs a reference.
+    'hftc-annot merge' joins outputs, 'hftc-annot reference' installs a reference, 'hftc-annot hail' runs
+    on Hail and Spark.
     """
     if genes and regions_bed:
         raise click.UsageError("--genes and --regions cannot be combined: --regions replaces the gene list")
@@ -273,8 +275,8 @@ def reference_status() -> None:
 @click.option("-o", "--output", default="-", show_default=True,
               help="Merged output ('-' = stdout); a VCF merge writes bgzip for a .gz name.")
 def merge(inputs: tuple[str, ...], output: str) -> None:
-    """Join hftc-annot outputs: TSV reports of separate samples or of --shard runs over one cohort, or the
-    annotated VCFs (.vcf/.vcf.gz) of --shard runs over one input.
+    """Join hftc-annot outputs: TSV reports of separate samples, of --shard runs over one cohort or the parts
+    of a 'hftc-annot hail' run, or the annotated VCFs (.vcf/.vcf.gz) of --shard runs over one input.
 
     Refuses reports of another hftc-annot version, build, padding, knowledge or reference, shards that share a
     gene, and a sample found in two inputs. Rows come out in the order one unsharded run would give.

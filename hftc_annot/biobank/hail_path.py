@@ -27,6 +27,7 @@ from hftc_annot.model import PanelRecord
 from hftc_annot.panel import Panel, load_panel
 from hftc_annot.reader import open_vcf
 from hftc_annot.reader.records import Record
+from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import BUILDS
 from hftc_annot.run import (
     TIER_NOTE_PLAIN,
@@ -98,8 +99,13 @@ def hail_problem(text: str) -> str:
 
 def _build_and_contigs(config: Config) -> tuple[str, list[str]]:
     """The build, found from the header as a single-machine run finds it, and the header's contig names."""
+    if config.vcf == "-":
+        raise UsageError("hftc-annot hail reads a file that Hail's workers can read, not standard input")
     vcf = open_vcf(config.vcf)
     try:
+        if vcf.info.kind is Kind.BCF:
+            raise UsageError(f"{config.vcf}: Hail reads VCF text, not BCF: convert it with "
+                             "'bcftools view -Oz -o cohort.vcf.bgz' first")
         evidence = detect_build(vcf.header.contigs, list(vcf.header.lines))
         build = resolve_build(config.build, evidence, vcf.source, own_models=False)
         contigs = list(vcf.header.contigs)
