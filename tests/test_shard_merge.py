@@ -108,3 +108,39 @@ def test_panel_lists_shards_and_shard_option_errors(tmp: Path) -> None:
     many = run_cli(EXAMPLES / "trio.vcf", "--shard", "1/60", "-o", tmp / "x.tsv")
     assert many.code == 2 and "cannot make 60 shards: the 49 genes form only 49 groups" in many.err
     assert not (tmp / "x.tsv").exists()
+
+
+def test_parts_of_a_family_split_run_merge_only_as_a_complete_set(tmp: Path) -> None:
+    """hftc-annot hail writes part K of N (tests/test_hail.py runs it); here the parts are made by marking the
+    halves of one report, so merge's checks are tested without Hail."""
+    whole = tmp / "whole.tsv"
+    assert run_cli(EXAMPLES / "trio.vcf", "--ped", EXAMPLES / "trio.ped", "-q", "-o", whole).code == 0
+    lines = whole.read_text().splitlines(keepends=True)
+    preamble = [line for line in lines if line.startswith("## ")]
+    header, *rows = [line for line in lines if not line.startswith("## ")]
+
+    def part(name: str, marker: str, chosen: list[str]) -> Path:
+        path = tmp / name
+        path.write_text("".join(preamble[:3] + [f"## part: {marker} (the rows of some families)\n"] + preamble[3:]
+                                + [header] + chosen))
+        return path
+
+    one, two = part("p1.tsv", "1 of 2", rows[::2]), part("p2.tsv", "2 of 2", rows[1::2])
+    merged = tmp / "merged.tsv"
+    result = run_cli("merge", "-o", merged, two, one)
+    assert result.code == 0, result.err
+    assert body(merged.read_text()) == body(whole.read_text())
+    assert "## part:" not in merged.read_text()
+    cases = [((one, part("again.tsv", "1 of 2", [])), "are not parts 1 to 2 of 2, each once (given: 1 of 2, 1 of 2)"),
+             ((one, part("three.tsv", "2 of 3", [])), "are not parts 1 to 2 of 2, each once (given: 1 of 2, 2 of 3)"),
+             ((one, two, whole), "one is a part of a family-split run of the same input, the other is not")]
+    for inputs, message in cases:
+        result = run_cli("merge", "-o", tmp / "bad.tsv", *inputs)
+        assert result.code == 2, result.err
+        assert result.err.strip().endswith(message), result.err
+    bad = part("bad_marker.tsv", "first of 2", [])
+    result = run_cli("merge", "-o", tmp / "bad.tsv", one, bad)
+    assert (result.code, result.err.strip()) == (
+        2, f"hftc-annot: error: {bad}: the report's preamble is damaged: 'part: first of 2 (the rows of some "
+           "families)' is not 'part: K of N (…)'")
+    assert not (tmp / "bad.tsv").exists()
