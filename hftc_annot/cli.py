@@ -195,11 +195,16 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
     progress = Progress(sys.stderr, enabled=level <= logging.INFO and sys.stderr.isatty())
     warnings: list[str] = []
     summary = run(config, warnings.append, progress)  # warnings are shown only for a run that succeeds
-    for kind, count in sorted(summary.problems.items()):
-        warnings.append(f"{kind}: {count:,} time{'s' if count > 1 else ''} (first at {summary.first_problem[kind]})")
+    warnings += _problem_lines(summary)
     for message in warnings:
         log.warning(message)
     log.info(_summary_line(summary).removeprefix(f"{PROG}: "))
+
+
+def _problem_lines(summary: Summary) -> list[str]:
+    """One warning per kind of per-record problem: how often, and where first."""
+    return [f"{kind}: {count:,} time{'s' if count > 1 else ''} (first at {summary.first_problem[kind]})"
+            for kind, count in sorted(summary.problems.items())]
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -328,12 +333,12 @@ def hail(vcf: str, out: str, ped: str | None, fasta: str | None, build: str, mas
     config = Config(vcf=vcf, build=build, fasta=fasta, ped=ped,
                     command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]))
     _configure_logging("error" if quiet else "info")
+    if quiet:  # Hail's own Python warnings (e.g. about the Java version) too
+        import warnings as python_warnings
+        python_warnings.simplefilter("ignore")
     warnings: list[str] = []
     done = run_hail(config, out, master, parts, warnings.append)
-    problems = done.summary.problems
-    for kind, count in sorted(problems.items()):
-        warnings.append(f"{kind}: {count:,} time{'s' if count > 1 else ''} (first at "
-                        f"{done.summary.first_problem[kind]})")
+    warnings += _problem_lines(done.summary)
     for message in warnings:
         log.warning(message)
     log.info(f"hail: {done.panel_records:,} panel records, {done.rows:,} rows in {done.parts} parts -> {out}")

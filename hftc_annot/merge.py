@@ -112,8 +112,8 @@ def _check_reports(reports: list[Report]) -> None:
 
 
 def _check_parts(parts: list[Report]) -> None:
-    """The parts of one family-split run (hftc-annot hail): all N of them, once each, of the same samples and
-    genes."""
+    """The parts of one family-split run (hftc-annot hail): all N of them, once each, of the same run (its id),
+    samples and genes."""
     first = parts[0]
     for part in parts:
         if part.provenance.part is None:
@@ -122,7 +122,11 @@ def _check_parts(parts: list[Report]) -> None:
         if (part.provenance.samples, part.provenance.genes) != (first.provenance.samples, first.provenance.genes):
             raise UsageError(f"cannot merge {part.path} with {first.path}: parts of one run with different samples "
                              "or genes")
-    numbers = sorted(part.provenance.part for part in parts)
+    runs = {part.provenance.part[2]: part.path for part in parts}
+    if len(runs) > 1:
+        (run, path), (other, other_path) = sorted(runs.items())[:2]
+        raise UsageError(f"cannot merge {other_path} with {path}: parts of different runs ({other} and {run})")
+    numbers = sorted(part.provenance.part[:2] for part in parts)
     count = numbers[0][1]
     if numbers != [(k, count) for k in range(1, count + 1)]:
         have = ", ".join(f"{k} of {n}" for k, n in numbers)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 _PADDING = re.compile(r", padding (\d+) bp$")
-_PART = re.compile(r"^(\d+) of (\d+) ")
+_PART = re.compile(r"^(\d+) of (\d+) \(run (\w+);")
 _NOT_COVERED = re.compile(r"^not covered on (\S+) \(no transcript model\)$")
 
 
@@ -34,8 +34,9 @@ class Provenance:
     merged: str = ""
     not_covered: tuple[str, ...] = ()
     build_check: str = ""
-    part: tuple[int, int] | None = None
-    """(K, N): this report is part K of N of one run, split by family (hftc-annot hail); None for a whole run."""
+    part: tuple[int, int, str] | None = None
+    """(K, N, run id): this report is part K of N of one run, split by family (hftc-annot hail); None for a whole
+    run."""
 
     @property
     def panel_source(self) -> str:
@@ -55,7 +56,7 @@ class Provenance:
         lines = [f"hftc-annot {self.version}", f"command: {self.command}"]
         lines += [f"input: {source}" for source in self.inputs]
         if self.part:
-            lines.append(f"part: {self.part[0]} of {self.part[1]} (the rows of some families)")
+            lines.append(f"part: {self.part[0]} of {self.part[1]} (run {self.part[2]}; the rows of some families)")
         if self.merged:
             lines.append(f"merged: {self.merged}")
         lines += [f"build: {self.build} ({self.build_reason})", f"{self.panel_key}: {self.panel}",
@@ -96,7 +97,7 @@ class Provenance:
         build, _, reason = fields["build"].partition(" (")
         part = _PART.match(fields.get("part", ""))
         if "part" in fields and not part:
-            raise ValueError(f"'part: {fields['part']}' is not 'part: K of N (…)'")
+            raise ValueError(f"'part: {fields['part']}' is not 'part: K of N (run ID; …)'")
         panel_key = "panel" if "panel" in fields else "regions"
         samples = fields["samples"].partition(" (")[2].removesuffix(")")
         return cls(version=first.removeprefix("hftc-annot "), command=fields["command"], inputs=tuple(inputs),
@@ -108,4 +109,4 @@ class Provenance:
                    knowledge=fields.get("knowledge", ""),
                    evidence_tier=fields.get("evidence_tier", ""), merged=fields.get("merged", ""),
                    not_covered=not_covered, build_check=fields.get("build_check", ""),
-                   part=(int(part.group(1)), int(part.group(2))) if part else None)
+                   part=(int(part.group(1)), int(part.group(2)), part.group(3)) if part else None)

@@ -288,30 +288,18 @@ def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, h
                    samples: tuple[str, ...], warn: Callable[[str], None], summary: Summary) -> Pipeline:
     """The stages in their order, built from the options (each checks its own inputs as it is built)."""
     consequence = consequence_stage(config, panel, own, header_lines, warn, summary.note_problem)
-    inheritance = InheritanceStage(pedigree_for(config, samples, warn), samples, panel.build,
-                                   inheritance_settings(config, panel), summary.note_problem)
+    pedigree = read_ped(config.ped, samples, config.affected, warn) if config.ped else \
+        with_affected(Pedigree({}), config.affected, samples)
+    qualifying = Qualifying(every_allele=config.qualify == "all", max_af=config.max_af)
+    settings = Settings(config.gates, qualifying, config.min_impact, parse_modes(config.inheritance, panel))
+    inheritance = InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem)
     knowledge = KnowledgeStage(panel.build, _chosen(consequence, panel),
                                _lookup(config, config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
     frequency = FrequencyStage(config.af_field,
                                _lookup(config, config.gnomad, "--gnomad", panel.build) if config.gnomad else None)
+    tiers = TierStage(config.max_af if config.max_af is not None else RARE)
     return Pipeline(panel=PanelStage(panel), consequence=consequence, frequency=frequency, knowledge=knowledge,
-                    inheritance=inheritance, tiers=TierStage(rare_limit(config)))
-
-
-def pedigree_for(config: Config, samples: tuple[str, ...], warn: Callable[[str], None]) -> Pedigree:
-    """The --ped families of `samples` (a sample the PED does not list stands alone), with --affected applied."""
-    return read_ped(config.ped, samples, config.affected, warn) if config.ped else \
-        with_affected(Pedigree({}), config.affected, samples)
-
-
-def inheritance_settings(config: Config, panel: Panel) -> Settings:
-    qualifying = Qualifying(every_allele=config.qualify == "all", max_af=config.max_af)
-    return Settings(config.gates, qualifying, config.min_impact, parse_modes(config.inheritance, panel))
-
-
-def rare_limit(config: Config) -> float:
-    """The population frequency above which an allele is not rare (--max-af, else the tiers' default)."""
-    return config.max_af if config.max_af is not None else RARE
+                    inheritance=inheritance, tiers=tiers)
 
 
 def _lookup(config: Config, path: str, option: str, build: str) -> VcfLookup:

@@ -17,6 +17,7 @@ import pytest
 
 from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.resources import models_gff3
+from hftc_annot.writers.rows import COLUMNS
 
 from conftest import run_cli, vcf_text
 
@@ -33,9 +34,9 @@ def body(path: Path) -> list[str]:
     return [line for line in path.read_text().splitlines() if not line.startswith("## ")]
 
 
-def single_machine(tmp: Path, vcf: Path, ped: Path | None) -> tuple[Path, Path, Path]:
+def single_machine(tmp: Path, vcf: Path, ped: Path | None, *args: str) -> tuple[Path, Path, Path]:
     tsv, js, summary = tmp / "single.tsv", tmp / "single.json", tmp / "single.summary.tsv"
-    extra = ["--ped", ped] if ped else []
+    extra = ["--ped", ped, *args] if ped else list(args)
     for output in (tsv, js):
         result = run_cli(vcf, *extra, "-o", output, "--summary", summary)
         assert result.code == 0, result.err
@@ -50,8 +51,8 @@ def hail_run(tmp: Path, vcf: Path, ped: Path | None, *args: str) -> Path:
     return out
 
 
-def assert_same_rows(tmp: Path, vcf: Path, ped: Path | None, out: Path) -> list[dict]:
-    tsv, js, summary = single_machine(tmp, vcf, ped)
+def assert_same_rows(tmp: Path, vcf: Path, ped: Path | None, out: Path, *args: str) -> list[dict]:
+    tsv, js, summary = single_machine(tmp, vcf, ped, *args)
     assert body(out / "report.tsv") == body(tsv)
     mine, theirs = json.loads((out / "report.json").read_text()), json.loads(js.read_text())
     assert mine["columns"] == theirs["columns"]
@@ -208,18 +209,20 @@ def test_python_api_takes_a_matrix_table_and_writes_a_hail_table_in_report_order
 
 
 def test_what_hails_vcf_import_reads_differently(tmp: Path) -> None:
-    """Documented in the README: Hail imports a partly missing call (1/.) as missing, and FILTER as a set."""
-    records = ["chr2 165765058 . T C 50 q10;a5 . GT:AD:DP:GQ 0/1:10,10:20:60 1/.:0,9:9:50",
-               "chr2 165765100 . T C 50 PASS . GT:AD:DP:GQ 0/0:20,0:20:60 ./1:0,12:12:50"]
+    """Documented in the README: Hail imports a partly missing call (1/.) as missing, FILTER as a set, and the
+    alleles of an unphased call sorted (1/0 as 0/1)."""
+    records = ["chr2 165765058 . T C 50 q10;a5 . GT:AD:DP:GQ 0/1:10,10:20:60 1/.:0,9:9:50 0/0:9,0:9:60",
+               "chr2 165765100 . T C 50 PASS . GT:AD:DP:GQ 0/0:20,0:20:60 ./1:0,12:12:50 1/0:6,6:12:60"]
     plain = tmp / "in.vcf"
-    plain.write_text(vcf_text(records, samples=("A", "B"),
+    plain.write_text(vcf_text(records, samples=("A", "B", "C"),
                               extra_header=('##FILTER=<ID=q10,Description="q">', '##FILTER=<ID=a5,Description="a">')))
     out = hail_run(tmp, plain, None)
     tsv, _, _ = single_machine(tmp, plain, None)
-    cells = [(r["sample"], r["zygosity"], r["filter"]) for r in table_rows(tsv)]
-    assert cells == [("A", "het", "q10;a5"), ("B", "partial", "q10;a5"), ("B", "partial", "PASS")]
-    assert [(r["sample"], r["zygosity"], r["filter"]) for r in table_rows(out / "report.tsv")] == [
-        ("A", "het", "a5;q10")]
+    cells = [(r["sample"], r["genotype"], r["zygosity"], r["filter"]) for r in table_rows(tsv)]
+    assert cells == [("A", "0/1", "het", "q10;a5"), ("B", "1/.", "partial", "q10;a5"), ("B", "./1", "partial", "PASS"),
+                     ("C", "1/0", "het", "PASS")]
+    assert [(r["sample"], r["genotype"], r["zygosity"], r["filter"]) for r in table_rows(out / "report.tsv")] == [
+        ("A", "0/1", "het", "a5;q10"), ("C", "0/1", "het", "PASS")]
 
 
 def table_rows(path: Path) -> list[dict[str, str]]:
@@ -246,3 +249,52 @@ def test_refusals_are_one_line_with_exit_2_and_no_output(tmp: Path) -> None:
                      f"integer literal at byte offset {offset} (record "
                      "'chr2\tabc\t.\tT\tC\t50\tPASS\t.\tGT\t0/1')"]
     assert sorted(p.name for p in tmp.iterdir()) == ["bad.vcf", "full"]
+
+
+def coding(gene: str, count: int) -> list[tuple[str, int]]:
+    """`count` coding positions of a gene's shipped GRCh38 model, 30 coding bases apart."""
+    t = next(iter(read_transcripts(models_gff3("GRCh38"), [gene])))
+    bases = [p for start, end in t.exons for p in range(max(start, t.cds[0]), min(end, t.cds[1]) + 1)]
+    return [(t.chrom, bases[30 * (k + 1)]) for k in range(count)]
+
+
+def test_relatives_found_by_name_haploid_families_and_long_ad_give_the_rows_of_one_run(tmp: Path) -> None:
+    """Parents in the VCF without a PED line of their own; a family whose called members are all haploid at a
+    record (the missing calls stay diploid, as ./. is); an AD with more values than alleles."""
+    (g1, p1), (_, p2) = coding("GALNT3", 2)
+    (x1, q1), (_, q2) = coding("PHEX", 2)
+    f = "GT:AD:DP:GQ"
+    records = [f"{g1} {p1} . C T 50 PASS . {f} 0/1:10,10:20:60 0/1:9,9:18:60 0/0:20,0:20:60 ./.:.:.:. 0/0:9,0:9:60 "
+               "0/0:9,0:9:60",
+               f"{g1} {p2} . C T 50 PASS . {f} 0/1:10,10:20:60 0/0:9,0:18:60 0/1:20,20:40:60 0/0:5,0,2:7:60 "
+               "0/0:9,0:9:60 0/0:9,0:9:60",
+               f"{x1} {q1} . C T 50 PASS . {f} 0/0:10,0:10:60 0/0:9,0:9:60 0/0:9,0:9:60 ./.:.:.:. 1:0,9:9:60 ./.:.:.:.",
+               f"{x1} {q2} . C T 50 PASS . {f} 0/0:10,0:10:60 0/0:9,0:9:60 0/0:9,0:9:60 0/1:9,9,3:18:60 0:9,0:9:60 "
+               "0/0:9,0:9:60"]
+    samples = ("KID2", "DAD2", "MOM2", "C3", "D3", "M3")
+    vcf = tmp / "edges.vcf"
+    vcf.write_text(vcf_text(records, samples=samples))
+    ped = tmp / "edges.ped"
+    ped.write_text("FAM2\tKID2\tDAD2\tMOM2\t0\t2\nF3\tC3\tD3\tM3\t0\t2\nF3\tD3\t0\t0\t1\t1\nF3\tM3\t0\t0\t2\t1\n")
+    out = hail_run(tmp, vcf, ped)
+    rows = assert_same_rows(tmp, vcf, ped, out)
+    kid = {(r["sample"], r["pos"]): (r["inheritance_flags"], r["phase_evidence"]) for r in rows}
+    assert kid[("KID2", str(p1))] == ("AR_comphet", "parental_trans")
+
+
+def test_bare_contig_names_without_contig_lines_and_a_cohort_without_carriers(tmp: Path) -> None:
+    (g1, p1), (_, p2) = coding("GALNT3", 2)
+    records = [f"2 {p1} . C T 50 PASS . GT:AD:DP:GQ 0/1:10,10:20:60",
+               f"2 {p2} . C T 50 PASS . GT:AD:DP:GQ 1/1:0,9:9:60"]
+    vcf = tmp / "bare.vcf"
+    vcf.write_text(vcf_text(records, samples=("A",), build=None))
+    out = hail_run(tmp, vcf, None, "--build", "GRCh38")
+    rows = assert_same_rows(tmp, vcf, None, out, "--build", "GRCh38")
+    assert [(r["chrom"], r["pos"], r["zygosity"]) for r in rows] == [("2", str(p1), "het"), ("2", str(p2), "hom_alt")]
+    none = tmp / "none.vcf"
+    none.write_text(vcf_text([r.replace("0/1:", "0/0:").replace("1/1:", "0/0:") for r in records], samples=("A",)))
+    empty = tmp / "empty"
+    result = run_cli("hail", none, "--out", empty, "--master", "local[1]", "--build", "GRCh38")
+    assert result.code == 0, result.err
+    assert body(empty / "report.tsv") == ["\t".join(COLUMNS)]
+    assert sorted(p.name for p in (empty / "parts").iterdir()) == ["part-00001.tsv", "part-00001.tsv.jsonl"]

@@ -119,10 +119,10 @@ def test_parts_of_a_family_split_run_merge_only_as_a_complete_set(tmp: Path) -> 
     preamble = [line for line in lines if line.startswith("## ")]
     header, *rows = [line for line in lines if not line.startswith("## ")]
 
-    def part(name: str, marker: str, chosen: list[str]) -> Path:
+    def part(name: str, marker: str, chosen: list[str], run: str = "a1b2c3") -> Path:
         path = tmp / name
-        path.write_text("".join(preamble[:3] + [f"## part: {marker} (the rows of some families)\n"] + preamble[3:]
-                                + [header] + chosen))
+        path.write_text("".join(preamble[:3] + [f"## part: {marker} (run {run}; the rows of some families)\n"]
+                                + preamble[3:] + [header] + chosen))
         return path
 
     one, two = part("p1.tsv", "1 of 2", rows[::2]), part("p2.tsv", "2 of 2", rows[1::2])
@@ -133,7 +133,9 @@ def test_parts_of_a_family_split_run_merge_only_as_a_complete_set(tmp: Path) -> 
     assert "## part:" not in merged.read_text()
     cases = [((one, part("again.tsv", "1 of 2", [])), "are not parts 1 to 2 of 2, each once (given: 1 of 2, 1 of 2)"),
              ((one, part("three.tsv", "2 of 3", [])), "are not parts 1 to 2 of 2, each once (given: 1 of 2, 2 of 3)"),
-             ((one, two, whole), "one is a part of a family-split run of the same input, the other is not")]
+             ((one, two, whole), "one is a part of a family-split run of the same input, the other is not"),
+             ((one, part("rerun.tsv", "2 of 2", rows[1::2], run="d4e5f6")), "parts of different runs (d4e5f6 and "
+                                                                            "a1b2c3)")]
     for inputs, message in cases:
         result = run_cli("merge", "-o", tmp / "bad.tsv", *inputs)
         assert result.code == 2, result.err
@@ -141,6 +143,6 @@ def test_parts_of_a_family_split_run_merge_only_as_a_complete_set(tmp: Path) -> 
     bad = part("bad_marker.tsv", "first of 2", [])
     result = run_cli("merge", "-o", tmp / "bad.tsv", one, bad)
     assert (result.code, result.err.strip()) == (
-        2, f"hftc-annot: error: {bad}: the report's preamble is damaged: 'part: first of 2 (the rows of some "
-           "families)' is not 'part: K of N (…)'")
+        2, f"hftc-annot: error: {bad}: the report's preamble is damaged: 'part: first of 2 (run a1b2c3; the rows "
+           "of some families)' is not 'part: K of N (run ID; …)'")
     assert not (tmp / "bad.tsv").exists()

@@ -60,16 +60,16 @@ class FamilyGroup:
 
 @dataclass(frozen=True)
 class Cohort:
-    """What every group needs, sent once to each worker: the samples (VCF order), their families (member columns
-    in VCF order), the PED, the inheritance settings, the tier limit, the records annotated once (sites-only, with
-    their consequences and knowledge) and which have a FORMAT/PS value in any sample."""
+    """What every group needs, sent once to each worker: the samples (VCF order), the groups judged together
+    (member columns in VCF order), the PED, the inheritance settings, the tier stage, the records annotated once
+    (sites-only, with their consequences and knowledge) and which have a FORMAT/PS value in any sample."""
 
     samples: tuple[str, ...]
     families: dict[str, tuple[int, ...]]
     pedigree: Pedigree
     build: str
     settings: Settings
-    rare: float
+    tiers: TierStage
     sites: dict[int, PanelRecord]
     phase_sets: frozenset[int]
 
@@ -99,7 +99,7 @@ def judge(group: FamilyGroup, cohort: Cohort) -> GroupResult:
         inheritance.add(item)
         kept.append(item.without_samples())
     inheritance.finish()
-    tiers, report, ranking = TierStage(cohort.rare), ReportRows(names), SummaryRanking()
+    tiers, report, ranking = cohort.tiers, ReportRows(names), SummaryRanking()
     try:
         for item in kept:
             inheritance.annotate(item)
@@ -125,8 +125,9 @@ def _item(site: PanelRecord, gene: str, record: Record) -> PanelRecord:
 def _record(cohort: Cohort, site: Site, local: dict[int, int]) -> Record:
     """The family's columns of one record, as the reader gives a record (htslib's missing-value codes)."""
     known = cohort.sites[site.record].record
-    count, alleles = len(local), 1 + len(known.alts)
-    ploidy = max((len(e.alleles) for e in site.entries if e.alleles), default=2)
+    count = len(local)
+    ploidy = max([2, *(len(e.alleles) for e in site.entries if e.alleles)])  # a missing call (Hail: no ploidy) is ./.
+    alleles = max([1 + len(known.alts), *(len(e.ad) for e in site.entries if e.ad is not None)])
     genotypes = np.full((count, ploidy), ALLELE_MISSING, dtype=np.int32)
     phased = np.zeros(count, dtype=bool)
     gq, dp = np.full(count, INT_MISSING, dtype=np.int32), np.full(count, INT_MISSING, dtype=np.int32)

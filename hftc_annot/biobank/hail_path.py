@@ -6,6 +6,7 @@ merged as `hftc-annot merge` merges."""
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import heapq
 import json
 import logging
@@ -13,12 +14,13 @@ import os
 import re
 import shutil
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from hftc_annot.assembly import BuildEvidence, canonical_contig, detect_build, resolve_build
+from hftc_annot.assembly import BuildEvidence, canonical_contig, contig_spellings, detect_build, resolve_build
 from hftc_annot.biobank.families import Cohort, Entry, FamilyGroup, GroupResult, Site, write_part
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.inheritance.pedigree import Pedigree
@@ -34,9 +36,6 @@ from hftc_annot.run import (
     Config,
     Summary,
     build_pipeline,
-    inheritance_settings,
-    pedigree_for,
-    rare_limit,
     run_provenance,
 )
 from hftc_annot.writers.rows import COLUMNS, ReportRow
@@ -70,16 +69,20 @@ def run_hail(config: Config, out: str, master: str | None, parts: int | None,
     build, contigs = _build_and_contigs(config)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers run this Python, with hftc_annot
     with OutputDirectory(out) as work:
-        hl.init(master=master, quiet=True, log=os.path.join(work.path, "hail.log"),
-                app_name="hftc-annot hail", idempotent=True,
-                spark_conf={"spark.ui.showConsoleProgress": "false"})
+        try:
+            hl.init(master=master, quiet=True, log=os.path.join(work.path, "hail.log"),
+                    app_name="hftc-annot hail", idempotent=True,
+                    spark_conf={"spark.ui.showConsoleProgress": "false"})
+        except Exception as exc:  # Py4J and Spark raise their own types; the message says what failed
+            raise UsageError(f"Spark did not start (--master {master or 'default'}): "
+                             f"{str(exc).strip().splitlines()[0]}") from None
         hl.spark_context().setLogLevel("ERROR")
         names = _hail_contigs(hl.get_reference(build).contigs)
-        recoding = {c: names[canonical_contig(c)] for c in contigs
-                    if canonical_contig(c) in names and names[canonical_contig(c)] != c}
+        recoding = {spelled: hail for canonical, hail in names.items() for spelled in contig_spellings(canonical)
+                    if spelled != hail}
         mt = hl.import_vcf(config.vcf, reference_genome=build, force_bgz=config.vcf.endswith((".gz", ".bgz")),
-                           array_elements_required=False, contig_recoding=recoding or None, skip_invalid_loci=True)
-        spelling = {hail_name: name for name, hail_name in recoding.items()}
+                           array_elements_required=False, contig_recoding=recoding, skip_invalid_loci=True)
+        spelling = _input_spelling(contigs, names)
         try:
             result = annotate_matrix_table(mt, work.path, config, parts, spelling, warn)
         except FatalError as exc:
@@ -98,23 +101,44 @@ def hail_problem(text: str) -> str:
 
 
 def _build_and_contigs(config: Config) -> tuple[str, list[str]]:
-    """The build, found from the header as a single-machine run finds it, and the header's contig names."""
+    """The build, found from the header as a single-machine run finds it, and the header's contig names (or,
+    when it lists none, the first record's)."""
     if config.vcf == "-":
         raise UsageError("hftc-annot hail reads a file that Hail's workers can read, not standard input")
     vcf = open_vcf(config.vcf)
     try:
-        if vcf.info.kind is Kind.BCF:
-            raise UsageError(f"{config.vcf}: Hail reads VCF text, not BCF: convert it with "
-                             "'bcftools view -Oz -o cohort.vcf.bgz' first")
+        if vcf.info.kind in (Kind.BCF, Kind.GZIP):
+            raise UsageError(f"{config.vcf}: Hail reads plain or bgzipped VCF text, not {vcf.info.kind.value}: "
+                             "convert it with 'bcftools view -Oz -o cohort.vcf.bgz' first")
         evidence = detect_build(vcf.header.contigs, list(vcf.header.lines))
         build = resolve_build(config.build, evidence, vcf.source, own_models=False)
-        contigs = list(vcf.header.contigs)
+        contigs = list(vcf.header.contigs) or _first_contig(config.vcf, vcf.info.kind)
     finally:
         vcf.close()
     if build not in BUILDS:
         raise UsageError(f"hftc-annot hail runs on {' and '.join(BUILDS)} only (Hail's reference genomes); "
                          f"{config.vcf} is {build}: annotate it with 'hftc-annot VCF --build custom'")
     return build, contigs
+
+
+def _first_contig(path: str, kind: Kind) -> list[str]:
+    """The CHROM of the first record, as a list (empty for a VCF without records)."""
+    with (gzip.open(path, "rt", encoding="utf-8", errors="replace") if kind is Kind.BGZF
+          else open(path, encoding="utf-8", errors="replace")) as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                return [line.split("\t", 1)[0]]
+    return []
+
+
+def _input_spelling(contigs: list[str], names: dict[str, str]) -> dict[str, str]:
+    """Hail's contig name -> the input's, for every contig of the build: as the header (or the first record)
+    spells contigs, 'chr2' or '2'."""
+    spelled = {names[canonical_contig(c)]: c for c in contigs if canonical_contig(c) in names}
+    prefixed = any(c.startswith("chr") for c in contigs)
+    for canonical, hail in names.items():
+        spelled.setdefault(hail, ("chrM" if canonical == "MT" else f"chr{canonical}") if prefixed else canonical)
+    return spelled
 
 
 def _hail_contigs(contigs: list[str]) -> dict[str, str]:
@@ -128,9 +152,10 @@ def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None
     """Annotate a Hail MatrixTable (as hl.import_vcf gives it: GT, and GQ, DP, AD, PS where the VCF has them) with
     the analysis `config` describes; write into the directory `out` the part reports, the merged report.tsv,
     report.json and summary.tsv, and report.ht (a Hail Table of the rows, keyed in report order). `parts`: how many
-    Spark tasks (and part files); `spelling`: the input's contig names, where Hail's differ."""
+    Spark tasks (and part files); `spelling`: Hail's contig name -> the input's (default: Hail's)."""
     import hail as hl
 
+    _check_options(config)
     build = mt.locus.dtype.reference_genome.name
     if build not in BUILDS:
         raise UsageError(f"the MatrixTable's reference genome is {build}; hftc-annot hail supports "
@@ -142,19 +167,20 @@ def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None
     summary = Summary(build=build, route="hail")
     pipeline = build_pipeline(config, panel, None, (), samples, warn, summary)
     sites, phase_sets = _annotated_sites(mt, config, pipeline, spelling or {})
-    pedigree = pedigree_for(config, samples, lambda message: None)  # its warnings came with the pipeline's
+    pedigree = pipeline.inheritance.pedigree
     families = _families(pedigree, samples)
-    cohort = Cohort(samples, families, pedigree, build, inheritance_settings(config, panel), rare_limit(config),
-                    sites, phase_sets)
+    cohort = Cohort(samples, families, pedigree, build, pipeline.inheritance.settings, pipeline.tiers, sites,
+                    phase_sets)
     groups = _family_groups(hl, mt, sites, {s: f for f, columns in families.items() for c in columns
                                             for s in [samples[c]]})
     evidence = BuildEvidence(build, "the reference genome of the Hail MatrixTable")
     provenance = run_provenance(config, config.vcf, build, evidence, panel, samples, pipeline)
     frame = groups.to_spark(flatten=False)
-    count = parts or frame.rdd.getNumPartitions()
+    count = parts or max(1, frame.rdd.getNumPartitions())  # one part, empty, when no family carries anything
     frame = frame.repartition(count)
     shared = hl.spark_context().broadcast(cohort)
-    preambles = [dataclasses.replace(provenance, part=(k + 1, count)).to_lines() for k in range(count)]
+    run = uuid.uuid4().hex[:12]
+    preambles = [dataclasses.replace(provenance, part=(k + 1, count, run)).to_lines() for k in range(count)]
     paths = [os.path.join(out, PARTS, f"part-{k + 1:05d}.tsv") for k in range(count)]
     os.makedirs(os.path.join(out, PARTS), exist_ok=True)
 
@@ -174,8 +200,22 @@ def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None
         write_json(handle, plain, _merged_rows(paths), lines)
     with open(os.path.join(out, "summary.tsv"), "w", encoding="utf-8") as handle:
         write_summary(handle, provenance.to_lines(), lines)
-    _rows_table(hl, paths, build).write(os.path.join(out, "report.ht"), overwrite=False)
+    _rows_table(hl, paths, build, spelling or {}).write(os.path.join(out, "report.ht"), overwrite=False)
     return result
+
+
+UNSUPPORTED = {"genes": "--genes", "shard": "--shard", "regions_bed": "--regions", "samples": "--samples",
+               "panel": "--panel", "gff": "--gff", "contig_map": "--contig-map"}
+"""Options of a single-machine run that the Hail path does not offer (yet): a Config with them is refused."""
+
+
+def _check_options(config: Config) -> None:
+    given = [option for name, option in UNSUPPORTED.items() if getattr(config, name)]
+    if config.consequences != "compute":
+        given.append("--consequences from-input")
+    if given:
+        raise UsageError(f"hftc-annot hail does not offer {', '.join(given)} yet: run the single-machine tool, or "
+                         "leave them out")
 
 
 def _intervals(hl, panel: Panel, reference) -> list:
@@ -236,13 +276,37 @@ def _info(key: str, value) -> dict[str, object]:
 
 
 def _families(pedigree: Pedigree, samples: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
-    """Family id -> the columns of its members (VCF order); a sample the PED does not list is a family of one."""
-    families: dict[str, list[int]] = {}
-    listed = pedigree.individuals
-    for column, sample in enumerate(samples):
-        family = listed[sample].family if sample in listed else "\t" + sample  # a tab is never in a PED id
-        families.setdefault(family, []).append(column)
-    return {family: tuple(columns) for family, columns in families.items()}
+    """Groups of samples judged together, by the name of their first member -> their columns (VCF order): each
+    sample with everyone the rules read beside it (its PED family, parents and siblings, found by name as the
+    single-machine run finds them), so that no group lacks a relative; a sample the PED does not list stands
+    alone unless a PED family has its name."""
+    column = {s: c for c, s in enumerate(samples)}
+    root = list(range(len(samples)))
+
+    def find(c: int) -> int:
+        while root[c] != c:
+            root[c] = root[root[c]]
+            c = root[c]
+        return c
+
+    def join(first: str, second: str | None) -> None:
+        if second in column:
+            root[find(column[second])] = find(column[first])
+
+    by_family: dict[str, list[str]] = {}
+    by_parents: dict[tuple[str, str], list[str]] = {}
+    for person in pedigree.individuals.values():
+        by_family.setdefault(person.family, []).append(person.id)
+        if person.father is not None and person.mother is not None:
+            by_parents.setdefault((person.father, person.mother), []).append(person.id)
+    for sample in samples:
+        me = pedigree.get(sample)
+        for other in [*by_family.get(me.family, ()), me.father, me.mother, *by_parents.get((me.father, me.mother), ())]:
+            join(sample, other)
+    groups: dict[int, list[int]] = {}
+    for c in range(len(samples)):
+        groups.setdefault(find(c), []).append(c)
+    return {samples[columns[0]]: tuple(columns) for columns in groups.values()}
 
 
 def _family_groups(hl, mt, sites: dict[int, PanelRecord], family_of: dict[str, str]):
@@ -313,7 +377,7 @@ def _merged_rows(paths: list[str]) -> Iterator[ReportRow]:
         yield ReportRow._make(cells)
 
 
-def _rows_table(hl, paths: list[str], build: str):
+def _rows_table(hl, paths: list[str], build: str, spelling: dict[str, str]):
     """The report rows as a Hail Table: a string field per column, with locus and alleles, keyed in report order
     (sample rank, tier, gene, contig, position)."""
     row_type = hl.tstruct(key=hl.ttuple(hl.tint32, hl.tstr, hl.tstr, hl.tint32, hl.tstr, hl.tint32, hl.tint32),
@@ -321,7 +385,9 @@ def _rows_table(hl, paths: list[str], build: str):
     lines = hl.import_lines([p + ".jsonl" for p in paths])
     parsed = hl.parse_json(lines.text, row_type)
     table = lines.select(order=parsed.key, **{c: parsed.row[i] for i, c in enumerate(COLUMNS)})
-    table = table.annotate(locus=hl.parse_locus(hl.format("%s:%s", table.chrom, table.pos), reference_genome=build),
+    hail_name = hl.literal({name: hail for hail, name in spelling.items()}, dtype=hl.tdict(hl.tstr, hl.tstr))
+    contig = hail_name.get(table.chrom, table.chrom)
+    table = table.annotate(locus=hl.locus(contig, hl.int32(table.pos), reference_genome=build),
                            alleles=hl.array([table.ref, table.alt]))
     return table.key_by("order")
 

@@ -91,6 +91,14 @@ class InheritanceStage:
         self.candidates: list[Candidate] = []
         """Every candidate finding (a flag of a sample in a gene; a pair once), once `finish` has run."""
 
+    @property
+    def pedigree(self) -> Pedigree:
+        return self._ped
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
     def add(self, item: PanelRecord) -> None:
         """Remember the alleles of one panel record on panel genes (those below --min-impact are left out), and
         whether each qualifies for flags."""
