@@ -163,6 +163,7 @@ def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None
     panel = load_panel(build, padding=config.padding)
     mt = hl.filter_intervals(mt, _intervals(hl, panel, mt.locus.dtype.reference_genome))
     mt = mt.add_row_index("record").add_col_index("column")
+    mt = mt.checkpoint(hl.utils.new_temp_file("hftc-annot-panel", "mt"))  # the later passes read only the panel
     samples = tuple(mt.s.collect())
     summary = Summary(build=build, route="hail")
     pipeline = build_pipeline(config, panel, None, (), samples, warn, summary)
