@@ -4,7 +4,8 @@ the same synthetic 2,504-sample cohort VCF.gz, in the same run.
 Measured for each: wall time (median of --repeat runs) and peak RSS of the whole process tree (the maximum over
 the repeats), i.e. the sum of the RSS of the process and all its descendants (for Hail the JVM and the Python
 workers it starts), read from /proc every 0.1 s; the JVM's share of the Hail peak is shown too. A third case, Hail
-start-up alone (hl.init and hl.stop with the same master, no data), is the fixed cost inside the Hail run's time.
+start-up alone (import hail, hl.init with the same master, exit; no data), is the fixed cost inside the Hail
+run's time.
 Checked in the same run: the two TSV reports have the same lines after their '## ' preamble.
 
 The cohort file is bench_cohort.py's (same generator, same name, same --workdir): without --background a
@@ -115,7 +116,8 @@ def hftc(*args: str | Path) -> list[str]:
 
 
 def hail_startup(master: str, log: Path) -> list[str]:
-    script = f"import hail as hl; hl.init(master={master!r}, quiet=True, log={str(log)!r}); hl.stop()"
+    """hl.init and exit, as `hftc-annot hail` ends (without hl.stop, which takes seconds more)."""
+    script = f"import hail as hl; hl.init(master={master!r}, quiet=True, log={str(log)!r})"
     return [sys.executable, "-c", script]
 
 
@@ -155,7 +157,7 @@ def main() -> None:
     identical = expected == found
     jvm_mb = max(run.jvm_rss_kb for run in hail.runs) / 1024
     text = "\n".join([
-        f"{SAMPLES:,}-sample synthetic cohort {vcf.name} ({vcf.stat().st_size / 1e6:.0f} MB), Spark master "
+        f"{SAMPLES:,}-sample synthetic cohort {vcf.name} ({vcf.stat().st_size / 1e6:.1f} MB), Spark master "
         f"{args.master}; median of {args.repeat} run(s)", "",
         "| case | seconds | peak RSS MB (process tree) | rows | identical rows |",
         "|---|---:|---:|---:|---|",
@@ -163,7 +165,7 @@ def main() -> None:
         f"| {len(expected) - 1:,} | (reference) |",
         f"| Hail: `hftc-annot hail VCF --out DIR --master {args.master}` | {hail.median_s:.1f} "
         f"| {hail.peak_rss_mb:.0f} (JVM {jvm_mb:.0f}) | {len(found) - 1:,} | {'yes' if identical else 'NO'} |",
-        f"| of which Hail start-up alone (`hl.init`, `hl.stop`, no data) | {startup.median_s:.1f} "
+        f"| Hail start-up alone (`import hail`, `hl.init`, exit; part of the Hail time) | {startup.median_s:.1f} "
         f"| {startup.peak_rss_mb:.0f} | | |",
         "", f"Hail / single machine: {hail.median_s / single.median_s:.1f}x the time, "
         f"{hail.peak_rss_mb / single.peak_rss_mb:.1f}x the peak RSS.", "", machine_line(), ""])
@@ -172,15 +174,18 @@ def main() -> None:
         RESULTS.write_text(
             "# hftc-annot hail vs the single-machine run\n\n"
             f"Produced by `/work/hailvenv/bin/python bench/bench_hail.py --repeat {args.repeat} --write-results` "
-            "(any Python with Hail and hftc_annot installed will do). It times `hftc-annot hail` and "
-            "`hftc-annot VCF` one after the other on bench_cohort.py's synthetic cohort file and checks that the "
-            "two reports have the same lines after their `## ` preamble. Wall time is measured around each child "
-            f"process; peak RSS is the sum of the RSS of the process and all its descendants (the JVM and Spark's "
-            f"Python workers), polled from /proc every {POLL_SECONDS} s, so pages that forked workers share are "
-            "counted once per process.\n\n"
-            f"This is Hail in Spark local mode on a {os.cpu_count()}-core machine: the JVM and Spark start-up and "
-            "the single driver dominate, so the ratio is not what a cluster gives, where the import and the "
-            "per-family judging spread over many executors and the start-up is paid once per job.\n\n" + text)
+            "from the repository root (any Python with Hail and hftc_annot installed will do; `--background N` "
+            "picks or makes another cohort file, `--master URL` another Spark master). It runs `hftc-annot VCF` "
+            "and `hftc-annot hail` one after the other on bench_cohort.py's synthetic cohort file "
+            "(`cohort_<samples>_<background sites>_<panel sites>.vcf.gz`) and checks that the two reports have the "
+            "same lines after their `## ` preamble. Wall time is measured around each child process (median over "
+            "the repeats); peak RSS (maximum over the repeats) is the sum of the RSS of the process and all its "
+            "descendants (for Hail the JVM and Spark's Python workers), polled from /proc every "
+            f"{POLL_SECONDS} s, so pages that forked workers share count once per process.\n\n"
+            f"This is Hail in Spark local mode ({args.master}) on a {os.cpu_count()}-core machine, against a "
+            "single-machine run on one core: the ratio is not what a cluster gives, where Hail's VCF import and "
+            "the per-family judging spread over many executors and the fixed start-up (third row) is paid once "
+            "per job.\n\n" + text)
         print(f"wrote {RESULTS}", file=sys.stderr)
     if not identical:
         sys.exit("the Hail report's rows differ from the single-machine report's")
