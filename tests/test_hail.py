@@ -298,3 +298,18 @@ def test_bare_contig_names_without_contig_lines_and_a_cohort_without_carriers(tm
     assert result.code == 0, result.err
     assert body(empty / "report.tsv") == ["\t".join(COLUMNS)]
     assert sorted(p.name for p in (empty / "parts").iterdir()) == ["part-00001.tsv", "part-00001.tsv.jsonl"]
+
+
+def test_python_api_refuses_options_it_does_not_offer_and_never_replaces_outputs(tmp: Path) -> None:
+    from hftc_annot.biobank.hail_path import annotate_matrix_table
+    from hftc_annot.errors import UsageError
+    from hftc_annot.run import Config
+
+    with pytest.raises(UsageError, match=r"^hftc-annot hail does not offer --genes, --samples, --consequences "
+                                         r"from-input yet: run the single-machine tool, or leave them out$"):
+        annotate_matrix_table(None, str(tmp), Config(vcf="x", genes=("GALNT3",), samples=("A",),
+                                                     consequences="from-input"))
+    (tmp / "report.tsv").write_text("mine\n")
+    with pytest.raises(UsageError, match=r"already holds report.tsv \(nothing is replaced\)$"):
+        annotate_matrix_table(None, str(tmp), Config(vcf="x"))
+    assert (tmp / "report.tsv").read_text() == "mine\n"

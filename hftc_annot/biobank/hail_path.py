@@ -16,7 +16,7 @@ import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -54,10 +54,10 @@ PARTS = "parts"
 class HailSummary:
     """What a Hail run did: panel records, parts, rows and the problems the stages noted."""
 
-    panel_records: int = 0
-    parts: int = 0
-    rows: int = 0
-    summary: Summary = field(default_factory=Summary)
+    panel_records: int
+    parts: int
+    rows: int
+    summary: Summary
 
 
 def run_hail(config: Config, out: str, master: str | None, parts: int | None,
@@ -150,12 +150,14 @@ def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None
                           spelling: dict[str, str] | None = None,
                           warn: Callable[[str], None] = log.warning) -> HailSummary:
     """Annotate a Hail MatrixTable (as hl.import_vcf gives it: GT, and GQ, DP, AD, PS where the VCF has them) with
-    the analysis `config` describes; write into the directory `out` the part reports, the merged report.tsv,
-    report.json and summary.tsv, and report.ht (a Hail Table of the rows, keyed in report order). `parts`: how many
-    Spark tasks (and part files); `spelling`: Hail's contig name -> the input's (default: Hail's)."""
+    the analysis `config` describes; write into the directory `out` (which must not hold them yet) the part
+    reports, the merged report.tsv, report.json and summary.tsv, and report.ht (a Hail Table of the rows, keyed in
+    report order). `parts`: how many Spark tasks (and part files); `spelling`: Hail's contig name -> the input's
+    (default: Hail's)."""
     import hail as hl
 
     _check_options(config)
+    _check_out(out)
     build = mt.locus.dtype.reference_genome.name
     if build not in BUILDS:
         raise UsageError(f"the MatrixTable's reference genome is {build}; hftc-annot hail supports "
@@ -172,37 +174,52 @@ def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None
     families = _families(pedigree, samples)
     cohort = Cohort(samples, families, pedigree, build, pipeline.inheritance.settings, pipeline.tiers, sites,
                     phase_sets)
-    groups = _family_groups(hl, mt, sites, {s: f for f, columns in families.items() for c in columns
-                                            for s in [samples[c]]})
+    groups = _family_groups(hl, mt, sites, {samples[c]: f for f, columns in families.items() for c in columns})
     evidence = BuildEvidence(build, "the reference genome of the Hail MatrixTable")
     provenance = run_provenance(config, config.vcf, build, evidence, panel, samples, pipeline)
     frame = groups.to_spark(flatten=False)
     count = parts or max(1, frame.rdd.getNumPartitions())  # one part, empty, when no family carries anything
-    frame = frame.repartition(count)
-    shared = hl.spark_context().broadcast(cohort)
     run = uuid.uuid4().hex[:12]
     preambles = [dataclasses.replace(provenance, part=(k + 1, count, run)).to_lines() for k in range(count)]
     paths = [os.path.join(out, PARTS, f"part-{k + 1:05d}.tsv") for k in range(count)]
-    os.makedirs(os.path.join(out, PARTS), exist_ok=True)
+    os.makedirs(os.path.join(out, PARTS))
+    shared = hl.spark_context().broadcast(cohort)
 
     def judge_part(index: int, rows: Iterator) -> Iterator[GroupResult]:
         yield write_part((_group(row) for row in rows), shared.value, preambles[index], paths[index])
 
-    results = frame.rdd.mapPartitionsWithIndex(judge_part).collect()
-    result = HailSummary(panel_records=len(sites), parts=count, summary=summary)
+    results = frame.repartition(count).rdd.mapPartitionsWithIndex(judge_part).collect()
     for part in results:
         for kind, where in part.problems:
             summary.note_problem(kind, where)
-    with open(os.path.join(out, "report.tsv"), "w", encoding="utf-8") as handle:
-        result.rows = merge_reports(paths, handle, config.command, base=out)
-    lines = _summary_lines(results, sites, samples)
+    rows = _write_reports(out, paths, config.command, provenance, _summary_lines(results, sites, samples))
+    _rows_table(hl, paths, build, spelling or {}).write(os.path.join(out, "report.ht"))
+    return HailSummary(panel_records=len(sites), parts=count, rows=rows, summary=summary)
+
+
+OUTPUTS = ("report.tsv", "report.json", "summary.tsv", "report.ht", PARTS)
+
+
+def _check_out(out: str) -> None:
+    """`out` is a directory without any of the outputs (nothing is replaced)."""
+    if not os.path.isdir(out):
+        raise UsageError(f"{out}: not a directory")
+    found = [name for name in OUTPUTS if os.path.lexists(os.path.join(out, name))]
+    if found:
+        raise UsageError(f"{out}: already holds {', '.join(found)} (nothing is replaced)")
+
+
+def _write_reports(out: str, paths: list[str], command: str, provenance, lines: list) -> int:
+    """The parts merged into report.tsv (as `hftc-annot merge` merges them), report.json and summary.tsv; returns
+    the number of rows."""
+    with open(os.path.join(out, "report.tsv"), "x", encoding="utf-8") as handle:
+        rows = merge_reports(paths, handle, command, base=out)
     plain = dataclasses.replace(provenance, evidence_tier=TIER_NOTE_PLAIN).to_lines()
-    with open(os.path.join(out, "report.json"), "w", encoding="utf-8") as handle:
+    with open(os.path.join(out, "report.json"), "x", encoding="utf-8") as handle:
         write_json(handle, plain, _merged_rows(paths), lines)
-    with open(os.path.join(out, "summary.tsv"), "w", encoding="utf-8") as handle:
+    with open(os.path.join(out, "summary.tsv"), "x", encoding="utf-8") as handle:
         write_summary(handle, provenance.to_lines(), lines)
-    _rows_table(hl, paths, build, spelling or {}).write(os.path.join(out, "report.ht"), overwrite=False)
-    return result
+    return rows
 
 
 UNSUPPORTED = {"genes": "--genes", "shard": "--shard", "regions_bed": "--regions", "samples": "--samples",
