@@ -9,14 +9,19 @@ Every VCF here is synthetic: positions are in the shipped GRCh38 models of the g
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pysam
 import pytest
 
+from hftc_annot.biobank.hail_path import annotate_matrix_table
 from hftc_annot.consequence.gff import read_transcripts
+from hftc_annot.errors import UsageError
 from hftc_annot.resources import models_gff3
+from hftc_annot.run import Config
 from hftc_annot.writers.rows import COLUMNS
 
 from conftest import run_cli, vcf_text
@@ -194,10 +199,8 @@ def test_python_api_takes_a_matrix_table_and_writes_a_hail_table_in_report_order
     out.mkdir()
     script = tmp / "api.py"
     script.write_text(API_SCRIPT)
-    result = run_cli(vcf, "--ped", ped, "-o", tmp / "single.tsv")  # warms nothing: only for the expected rows
+    result = run_cli(vcf, "--ped", ped, "-o", tmp / "single.tsv")  # the expected rows
     assert result.code == 0, result.err
-    import subprocess
-    import sys
     proc = subprocess.run([sys.executable, str(script), str(vcf), str(ped), str(out)], capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
@@ -301,10 +304,6 @@ def test_bare_contig_names_without_contig_lines_and_a_cohort_without_carriers(tm
 
 
 def test_python_api_refuses_options_it_does_not_offer_and_never_replaces_outputs(tmp: Path) -> None:
-    from hftc_annot.biobank.hail_path import annotate_matrix_table
-    from hftc_annot.errors import UsageError
-    from hftc_annot.run import Config
-
     with pytest.raises(UsageError, match=r"^hftc-annot hail does not offer --genes, --samples, --consequences "
                                          r"from-input yet: run the single-machine tool, or leave them out$"):
         annotate_matrix_table(None, str(tmp), Config(vcf="x", genes=("GALNT3",), samples=("A",),
