@@ -16,6 +16,7 @@ from hftc_annot.errors import InputError, UsageError
 from hftc_annot.panel import contig_rank, load_panel
 from hftc_annot.provenance import Provenance
 from hftc_annot.resources import BUILDS
+from hftc_annot.writers.rows import report_order
 from hftc_annot.writers.tsv import COLUMNS
 
 VCF_SAME = ("##hftc-annot_version=", "##hftc-annot_build=")
@@ -143,8 +144,8 @@ def _rows(path: str, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
                 continue
             cells = line.rstrip("\n").split("\t")
             name = cells[sample].removeprefix("'") if cells[sample] != "." else None
-            yield ((rank[name] if name is not None else len(rank), cells[tier] if cells[tier] != "." else "9",
-                    cells[gene], contig_rank(canonical_contig(cells[chrom])), int(cells[pos])), line)
+            yield report_order(rank[name] if name is not None else len(rank), cells[tier], cells[gene], cells[chrom],
+                               int(cells[pos])), line
 
 
 def _panel_source(reports: list) -> str:

@@ -11,15 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hftc_annot.assembly import canonical_contig
 from hftc_annot.inheritance import Candidate, InheritanceStage, Settings
 from hftc_annot.inheritance.pedigree import Pedigree
 from hftc_annot.knowledge.tiers import TierStage
 from hftc_annot.model import PanelRecord
-from hftc_annot.panel import contig_rank
 from hftc_annot.reader.genotypes import carriers
 from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, INT_MISSING, Record
-from hftc_annot.writers.rows import ReportRows
+from hftc_annot.writers.rows import ReportRows, report_order
 from hftc_annot.writers.summary import SummaryRanking
 from hftc_annot.writers.tsv import COLUMNS, tsv_cells
 
@@ -107,12 +105,17 @@ def judge(group: FamilyGroup, cohort: Cohort) -> GroupResult:
             report.write(item)
             ranking.write(item)
         rank = {name: column for name, column in zip(names, columns, strict=True)}
-        rows = [((rank[row.sample], row.evidence_tier if row.evidence_tier != "." else "9", row.gene,
-                  *contig_rank(canonical_contig(row.chrom)), int(row.pos), order), list(row))
-                for order, row in enumerate(report.rows())]
+        rows = [(_flat(report_order(rank[row.sample], row.evidence_tier, row.gene, row.chrom, int(row.pos)), order),
+                 list(row)) for order, row in enumerate(report.rows())]
     finally:
         report.close()
     return GroupResult(rows, inheritance.candidates, ranking.tiers, problems)
+
+
+def _flat(order: tuple, within: int) -> Key:
+    """The report order as a flat key (JSON and Hail read it), then the row's order within its group."""
+    sample, tier, gene, (contig, name), pos = order
+    return sample, tier, gene, contig, name, pos, within
 
 
 def _item(site: PanelRecord, gene: str, record: Record) -> PanelRecord:

@@ -143,6 +143,11 @@ def flag_cells(flags: list[Flag], segregation: str) -> list[str]:
             segregation or MISSING]
 
 
+def report_order(sample: int, tier: str, gene: str, chrom: str, pos: int) -> tuple:
+    """A row's place in the report: sample (VCF order), evidence tier ('.' last), gene, contig, position."""
+    return sample, tier if tier != MISSING else "9", gene, contig_rank(canonical_contig(chrom)), pos
+
+
 SPILL_ROWS = 20_000
 """Rows held in memory before a sorted run of them goes to a temporary file (a cohort can have millions)."""
 SPILL_CHUNK = 1_000
