@@ -43,3 +43,35 @@ def minimal(chrom: str, pos: int, ref: str, alt: str) -> Allele:
     while ref and alt and ref[0] == alt[0]:
         ref, alt, start = ref[1:], alt[1:], start + 1
     return Allele(chrom, start, start + len(ref) - 1, ref, alt)
+
+
+STRUCTURAL_KINDS = {"DEL": "deletion", "DUP": "duplication", "INV": "inversion", "CNV": "copy-number change"}
+"""The symbolic ALTs that are annotated (<DEL>, <DUP>, <DUP:TANDEM>, <INV>, <CNV> and their subtypes), in words."""
+
+
+def structural_kind(alt: str) -> str | None:
+    """'DEL', 'DUP', 'INV' or 'CNV' for a symbolic ALT of those types (subtypes too: <DUP:TANDEM>), else None."""
+    if not alt.startswith("<") or not alt.endswith(">"):
+        return None
+    kind = alt[1:-1].split(":", 1)[0]
+    return kind if kind in STRUCTURAL_KINDS else None
+
+
+@dataclass(frozen=True)
+class StructuralAllele:
+    """A deletion, duplication, inversion or copy-number change of the reference bases start..end (1-based,
+    inclusive; the VCF's POS is the base before them). `kind` is 'DEL', 'DUP', 'INV' or 'CNV' (a copy-number change
+    of unknown direction); start_range and end_range are the positions each breakpoint may take (CIPOS/CIEND, the
+    breakpoint itself when precise); imprecise: the VCF says IMPRECISE or gives confidence intervals."""
+
+    chrom: str
+    start: int
+    end: int
+    kind: str
+    start_range: tuple[int, int]
+    end_range: tuple[int, int]
+    imprecise: bool
+
+    @property
+    def words(self) -> str:
+        return STRUCTURAL_KINDS[self.kind]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hftc_annot.alleles import minimal
+from hftc_annot.alleles import Allele, StructuralAllele, minimal, structural_kind
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.model import AlleleFinding, PanelRecord
 from hftc_annot.panel import Panel
@@ -19,19 +19,36 @@ class PanelStage:
     panel: Panel
 
     def hit(self, record: Record) -> PanelRecord:
-        """The record with the panel genes its REF span touches (padded) and a finding per annotatable ALT and
-        gene, with the samples carrying that ALT; each ALT that cannot be annotated as a sequence change gives its
-        reason in `skipped`."""
+        """The record with the panel genes its span touches (padded) and a finding per annotatable ALT and gene,
+        with the samples carrying that ALT; each ALT that cannot be annotated gives its reason in `skipped`."""
         contig = canonical_contig(record.chrom)
         genes, label = self.panel.genes_at(contig, record.pos, record.end)
         findings, skipped = [], []
         for number, alt in enumerate(record.alts, 1):
-            reason = skip_reason(record.ref, alt)
-            if reason is not None:
-                skipped.append(reason)
+            change = _change(record, contig, number, alt)
+            if isinstance(change, str):
+                skipped.append(change)
                 continue
-            change = minimal(contig, record.pos, record.ref, alt)
             calls = carriers(record, number) if record.genotypes is not None else None
             findings += [AlleleFinding(record.index, number, alt, change, gene, calls=calls)
                          for gene in genes or (None,)]
         return PanelRecord(record, genes, tuple(skipped), label, findings)
+
+
+def _change(record: Record, contig: str, number: int, alt: str) -> Allele | StructuralAllele | str:
+    """An ALT as a change the consequence stage can name, or why it cannot be annotated."""
+    kind = structural_kind(alt)
+    if kind is None:
+        reason = skip_reason(record.ref, alt)
+        return reason if reason is not None else minimal(contig, record.pos, record.ref, alt)
+    span = record.span
+    if span is None:
+        return "structural allele without INFO/END or SVLEN"
+    start, end = record.pos + 1, max(span.end, record.pos + 1)  # POS is the base before the event
+    low, high = span.cipos or (0, 0)
+    first, last = span.ciend or (0, 0)
+    if kind == "CNV":
+        kind = span.cnv_direction
+    return StructuralAllele(contig, start, end, kind, (start + low, start + high), (end + first, end + last),
+                            span.imprecise)
+

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from hftc_annot.alleles import StructuralAllele
 from hftc_annot.consequence.predict import CodingSequence, Consequence, predict
 from hftc_annot.consequence.sequence import SequenceSource
+from hftc_annot.consequence.structural import structural
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import InputError
 from hftc_annot.model import AlleleFinding, PanelRecord
@@ -161,6 +163,9 @@ class ConsequenceStage:
         change = finding.change  # the VCF may say 2 where the models say chr2
         if change.chrom != t.chrom:
             change = dataclasses.replace(change, chrom=t.chrom)
+        if isinstance(change, StructuralAllele):
+            consequence, words = structural(t, change)
+            return Effect(consequence, rule, words)
         if failure:
             return _from_position(t, change, rule, failure)
         coding = self._coding.get(symbol)
@@ -175,7 +180,9 @@ class ConsequenceStage:
     def _ref_mismatch(self, record) -> str:
         if self._seq is None or self._seq.length(record.chrom) is None:
             return ""
-        reference = self._seq.fetch(record.chrom, record.pos, record.end)
+        if record.span is not None and record.ref.upper() == "N":
+            return ""  # a structural record's REF may be N (the VCF spec allows it)
+        reference = self._seq.fetch(record.chrom, record.pos, record.pos + len(record.ref) - 1)
         if set(reference) <= {"N"} or reference == record.ref.upper():
             return ""
         return f"REF does not match the reference (REF {record.ref}, reference {reference})"

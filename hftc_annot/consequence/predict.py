@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hftc_annot.alleles import StructuralAllele
 from hftc_annot.consequence import hgvs
 from hftc_annot.consequence.alleles import Allele, shift_3prime
 from hftc_annot.consequence.coding import CodingSequence
@@ -65,7 +66,7 @@ def predict(t: Transcript, allele: Allele, seq: SequenceSource | None,
             coding: CodingSequence | None) -> Consequence | None:
     """The consequence on `t`, or None when the allele is more than 5 kb from it."""
     if allele.end < t.start or allele.start > t.end:  # an insertion sits between end and start
-        return _outside(t, allele)
+        return outside(t, allele)
     if not allele.is_insertion and allele.start <= t.start and allele.end >= t.end:
         return Consequence(t, ("transcript_ablation",), "HIGH")
     where = _insertion_location(t, allele) if allele.is_insertion else _location(t, allele)
@@ -84,12 +85,13 @@ def predict(t: Transcript, allele: Allele, seq: SequenceSource | None,
     unknown = coding is None and "coding_sequence_variant" in names  # without sequence: the protein is not computed
     return Consequence(
         transcript=t, terms=names, impact=impact(names, protein_unknown=unknown),
-        exon=_numbered(where.exons, n_exons), intron=_numbered(where.introns, n_exons - 1),
+        exon=numbered(where.exons, n_exons), intron=numbered(where.introns, n_exons - 1),
         cdna_position=_cdna_position(t, allele), hgvs_c=_hgvs_c(t, allele, seq), protein_unknown=unknown, **detail,
     )
 
 
-def _outside(t: Transcript, allele: Allele) -> Consequence | None:
+def outside(t: Transcript, allele: Allele | StructuralAllele) -> Consequence | None:
+    """Upstream or downstream of t (VEP's terms), or None beyond FLANK."""
     before = allele.end < t.start
     distance = t.start - allele.end if before else allele.start - t.end
     if distance > FLANK:
@@ -315,7 +317,8 @@ def _span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
-def _numbered(indices: set[int], total: int) -> str:
+def numbered(indices: set[int], total: int) -> str:
+    """Exon or intron numbers as VEP writes them: '3/12', '23-29/31' (indices from 0)."""
     if not indices:
         return ""
     return f"{_span(min(indices) + 1, max(indices) + 1)}/{total}"

@@ -14,7 +14,14 @@ import numpy as np
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence.terms import IMPACTS, UNKNOWN
 from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
-from hftc_annot.inheritance.facts import AlleleFacts, Family, allele_facts, family_of, segregation_text
+from hftc_annot.inheritance.facts import (
+    AlleleFacts,
+    Family,
+    allele_facts,
+    family_of,
+    segregation_text,
+    within_deletions,
+)
 from hftc_annot.inheritance.flags import MODES, Flag
 from hftc_annot.inheritance.pedigree import UNAFFECTED, Pedigree
 from hftc_annot.inheritance.qualifying import Qualifying
@@ -171,8 +178,8 @@ class InheritanceStage:
                     self._segregation[o.index][(o.allele, gene.symbol, s)] = segregation_text(members)
             if family.person.status == UNAFFECTED:
                 continue
-            alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, haploid, x_linked[i], caveat)
-                       for i in carried]
+            alleles = within_deletions(mine, [allele_facts(occs[i], s, family, gene.symbol, modes, haploid,
+                                                           x_linked[i], caveat) for i in carried])
             if on_x or len(alleles) > MAX_PAIRING:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
             flags = sample_flags(alleles, PairIds(), limits)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hftc_annot.alleles import structural_kind
 from hftc_annot.reader.genotypes import zygosities
 from hftc_annot.reader.records import ALLELE_ABSENT, Record, format_column, format_matrix
 
@@ -24,13 +25,16 @@ class Gates:
 class Occurrence:
     """One ALT allele of one record (its Record.index) in one gene; arrays are indexed by sample. zygosity holds
     Zygosity codes; haploid marks haploid calls, whatever they hold. qualifies: the allele may take part in flags
-    (qualifying.py); af: its population frequency, when known."""
+    (qualifying.py); af: its population frequency, when known. pos..end: the record's POS and the last reference base
+    it covers (a structural ALT's END); deletion: a <DEL>, or a <CNV> of lost copies (bases pos+1..end)."""
 
     index: int
     allele: int
     gene: str
     chrom: str
     pos: int
+    end: int
+    deletion: bool
     label: str
     zygosity: np.ndarray
     haploid: np.ndarray
@@ -96,7 +100,10 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     for row, p in enumerate(pending):
         record = p.record
         # copies of the rows, so that each gene's arrays can be freed once it has been evaluated
-        out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.label, zygosity[row].copy(),
+        kind = structural_kind(record.alts[p.allele - 1]) if record.span is not None else None
+        deletion = kind == "DEL" or (kind == "CNV" and record.span.cnv_direction == "DEL")
+        out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, record.end,
+                              deletion, p.label, zygosity[row].copy(),
                               ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
                               other[row].copy(), p.qualifies, p.af))
     return out

@@ -19,6 +19,7 @@ class PhaseKind(Enum):
     PHASED_CIS = "phased_cis"
     PARENTAL_TRANS = "parental_trans"
     PARENTAL_CIS = "parental_cis"
+    DELETION_TRANS = "deletion_trans"
     UNPHASED = "unphased"
 
     @property
@@ -50,8 +51,18 @@ class Calls(Protocol):
 
 
 def phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
-    """The strongest evidence, in this order: one multi-allelic genotype holding both ALTs (trans, high); read-backed
-    or statistical phasing, both phased in the same phase set (trans high, or cis); else the parents."""
+    """The strongest evidence, in this order: one allele inside the other, a deletion (trans: a deleted chromosome
+    cannot carry it; high when it looks homozygous, i.e. hemizygous, medium when heterozygous, which one copy left
+    does not explain); one multi-allelic genotype holding both ALTs (trans, high); read-backed or statistical
+    phasing, both phased in the same phase set (trans high, or cis); else the parents."""
+    inside = a if a.inside_deletion == b.key else b if b.inside_deletion == a.key else None
+    if inside is not None:
+        if inside.hemizygous:
+            return Phase(PhaseKind.DELETION_TRANS, "high", f"in trans: {inside.label} lies inside the deletion and "
+                         "looks homozygous because the other copy is deleted (hemizygous, not homozygous)")
+        return Phase(PhaseKind.DELETION_TRANS, "medium", f"in trans: {inside.label} lies inside the deletion, which "
+                     "a deleted chromosome cannot carry (its heterozygous call is unexpected with one copy left: check "
+                     "both calls)")
     kind = own_phase(a, b, a.key[0] == b.key[0])
     if kind:
         return Phase(kind, "high", READ_BACKED[kind])

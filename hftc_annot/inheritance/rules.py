@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from hftc_annot.inheritance import relatives
-from hftc_annot.inheritance.facts import AlleleFacts, Relative
+from hftc_annot.inheritance.facts import ONE_COPY, AlleleFacts, Relative
 from hftc_annot.inheritance.flags import KINDS, Flag, worse
 from hftc_annot.inheritance.pedigree import AFFECTED
 from hftc_annot.inheritance.phase import phase
@@ -14,8 +14,6 @@ from hftc_annot.reader.genotypes import Zygosity
 MAX_PAIRING = 20
 """With more heterozygous qualifying alleles in one gene than this (e.g. intronic variants of a genome),
 compound-het pairs are not listed for that sample and gene; a warning says so (use --min-impact / --max-af)."""
-ONE_COPY = (Zygosity.HET, Zygosity.PARTIAL)
-"""Diploid calls with one copy of the ALT seen: the heterozygous alleles that can pair (a partial call, 1/., too)."""
 X_MODES = ("XLD", "XLR")
 MALE_HETEROZYGOUS_ON_X = "heterozygous call in a male on chrX outside the pseudo-autosomal regions (sex or call error?)"
 DE_NOVO_MODES = KINDS["de_novo"].modes

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from hftc_annot.alleles import minimal
+from hftc_annot.alleles import StructuralAllele, minimal
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.knowledge.lookup import ClinVarEntry, VcfLookup
@@ -92,6 +92,8 @@ class KnowledgeStage:
     def _lookup(self, gene: str, contig: str, pos: int, change, consequence, clinvar: ClinVarEntry | None,
                 population_af: str) -> Knowledge:
         fields: dict[str, str | bool] = {"population_af": population_af}
+        if isinstance(change, StructuralAllele):  # the ClinVar and curated tables hold small variants only
+            return Knowledge(**fields)
         hit = clinvar if self._clinvar else self._exact.get((change.chrom, change.start, change.ref, change.alt))
         if hit:
             fields.update(clinvar_id=hit.ident, clinvar_significance=hit.significance, clinvar_stars=hit.stars)

@@ -24,7 +24,7 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.reader.header import FILEFORMAT, Header, parse_header
 from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks, in_background, raw_chunks
-from hftc_annot.reader.records import Record, record_from_variant
+from hftc_annot.reader.records import Record, reach, record_from_variant
 from hftc_annot.reader.scanchild import ScanChild, can_fork
 from hftc_annot.reader.sniff import InputFile, Kind, inspect_path, kind_of, lacks_bgzf_eof
 from hftc_annot.reader.textscan import ScanResult, TextScanner
@@ -151,10 +151,11 @@ class VcfInput:
 
     def records(self, regions: Regions, samples: list[str] | None, other: Regions | None = None,
                 info: tuple[str, ...] = (), keep: str | None = None) -> Iterator[Record]:
-        """Stream the records whose REF span overlaps `regions`, in input order, numbered from 0 (Record.index),
-        with the INFO values of the keys in `info`. Records that `other` (the panel on the other build, numbered
-        like `regions`) would keep are counted in `other_hits` once the stream ends. With `keep`, every returned
-        record is also written, with its sample columns, to a BCF at that path (complete once the stream ends)."""
+        """Stream the records whose span (REF, or a structural ALT's INFO/END) overlaps `regions`, in input order,
+        numbered from 0 (Record.index), with the INFO values of the keys in `info`. Records that `other` (the panel
+        on the other build, numbered like `regions`) would keep are counted in `other_hits` once the stream ends.
+        With `keep`, every returned record is also written, with its sample columns, to a BCF at that path
+        (complete once the stream ends)."""
         if samples is not None:
             unknown = [s for s in samples if s not in self.header.samples]
             if unknown:
@@ -304,7 +305,7 @@ class VcfInput:
                             self.progress(self.records_read)
                     if previous_end is not None and previous_end >= variant.POS:
                         continue  # already returned for the previous region
-                    if regions.overlaps(contig, variant.POS, variant.POS + len(variant.REF) - 1):
+                    if regions.overlaps(contig, variant.POS, reach(variant)):
                         yield variant
                 previous_end = end
 
@@ -322,7 +323,7 @@ class VcfInput:
             if number == 1:
                 self.first_contig = chrom
             contig = contigs.get(chrom) or contigs.setdefault(chrom, canonical_contig(chrom))
-            end = variant.POS + len(variant.REF) - 1
+            end = reach(variant)
             if overlaps(contig, variant.POS, end):
                 yield self._checked(variant), None
             if other is not None and other.overlaps(contig, variant.POS, end):

@@ -8,11 +8,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hftc_annot.alleles import structural_kind
+
 INT_MISSING = -2147483648  # htslib's bcf_int32_missing; vector_end is one more
 _PLAIN_ALLELE = re.compile(r"^[ACGTNacgtn]+$")
 
 ALLELE_MISSING = -1
 ALLELE_ABSENT = -2  # the unused second slot of a haploid call
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a record with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>) reaches: `end` is INFO/END, else
+    POS + |SVLEN|; cipos and ciend are the confidence intervals around POS and END (None when not given);
+    imprecise: INFO/IMPRECISE is set or an interval is given. cnv_direction: what a <CNV> ALT is, from FORMAT/CN:
+    'DEL' when every sample's copy number that is not 2 is below 2, 'DUP' when every one is above, else 'CNV'."""
+
+    end: int
+    cipos: tuple[int, int] | None
+    ciend: tuple[int, int] | None
+    imprecise: bool
+    cnv_direction: str = "CNV"
 
 
 @dataclass(frozen=True)
@@ -22,7 +38,8 @@ class Record:
     carries. `pos` is 1-based, as in the VCF.
 
     info: the INFO values the run asked for (absent keys are left out). phase_set: FORMAT/PS as floats over the
-    samples (NaN where missing), None when the record has no PS.
+    samples (NaN where missing), None when the record has no PS. span: where a record with a structural ALT
+    reaches (None for other records, and for a structural one without END or SVLEN).
     genotypes: (samples, ploidy) allele indices, ALLELE_MISSING for '.', ALLELE_ABSENT past a
     sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them: read them
     through `format_value`, which turns htslib's missing-value codes into NaN.
@@ -43,11 +60,12 @@ class Record:
     index: int = 0
     info: dict[str, object] = field(default_factory=dict)
     phase_set: np.ndarray | None = None
+    span: Span | None = None
 
     @property
     def end(self) -> int:
-        """Last reference base covered by REF."""
-        return self.pos + len(self.ref) - 1
+        """Last reference base the record covers: its REF's, or a structural ALT's END."""
+        return self.span.end if self.span is not None else self.pos + len(self.ref) - 1
 
     @property
     def where(self) -> str:
@@ -61,7 +79,7 @@ class Record:
     def without_samples(self) -> Record:
         """This record without its per-sample arrays: what the writers keep per record."""
         return Record(self.chrom, self.pos, self.id, self.ref, self.alts, self.filters, None, None, None, None, None,
-                      self.line, self.index)
+                      self.line, self.index, span=self.span)
 
 
 def skip_reason(ref: str, alt: str) -> str | None:
@@ -138,8 +156,80 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         value = variant.INFO.get(key)
         if value is not None:
             info[key] = value
+    alts = tuple(variant.ALT)
+    span = None
+    if any(structural_kind(alt) for alt in alts):
+        copies = variant.format("CN") if fmt and "CN" in fmt else None
+        copies = format_column(copies, len(copies)) if copies is not None else None
+        span = _span(variant, copies)
+        if copies is not None:
+            genotypes, phased = genotypes_from_copy_number(genotypes, phased, copies, alts)
     return Record(
-        chrom=variant.CHROM, pos=variant.POS, id=variant.ID or ".", ref=variant.REF, alts=tuple(variant.ALT),
+        chrom=variant.CHROM, pos=variant.POS, id=variant.ID or ".", ref=variant.REF, alts=alts,
         filters=tuple(variant.FILTERS), genotypes=genotypes, phased=phased, gq=gq, dp=dp, ad=ad,
-        line=line, index=index, info=info, phase_set=phase_set,
+        line=line, index=index, info=info, phase_set=phase_set, span=span,
     )
+
+
+def reach(variant) -> int:
+    """The last reference base a cyvcf2 variant covers, as the readers test it against the regions: its REF's, or
+    INFO/END for a record with a structural ALT (what tabix and bcftools use; SVLEN alone does not count)."""
+    end = variant.POS + len(variant.REF) - 1
+    if variant.end > end and any(structural_kind(alt) for alt in variant.ALT):
+        return variant.end
+    return end
+
+
+def _span(variant, copies: np.ndarray | None) -> Span | None:
+    """Where a record with a structural ALT reaches, from INFO END (else SVLEN), CIPOS, CIEND and IMPRECISE; `copies`:
+    FORMAT/CN over the samples, when given."""
+    end = variant.INFO.get("END")
+    if not isinstance(end, int):
+        length = variant.INFO.get("SVLEN")
+        length = length[0] if isinstance(length, tuple) and length else length
+        if not isinstance(length, int):
+            return None
+        end = variant.POS + abs(length)
+    intervals = [_interval(variant.INFO.get(key)) for key in ("CIPOS", "CIEND")]
+    imprecise = variant.INFO.get("IMPRECISE") is not None or any(i is not None and i != (0, 0) for i in intervals)
+    changed = copies[~np.isnan(copies) & (copies != 2)] if copies is not None else np.empty(0)
+    direction = "CNV" if not len(changed) else "DEL" if (changed < 2).all() else "DUP" if (changed > 2).all() else "CNV"
+    return Span(max(end, variant.POS), *intervals, imprecise, direction)
+
+
+def _interval(value) -> tuple[int, int] | None:
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return min(value[0], 0), max(value[1], 0)
+    return None
+
+
+def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray | None, copies: np.ndarray,
+                               alts: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Genotypes of a deletion or duplication decided by FORMAT/CN, read as a diploid copy number: 0 is a homozygous
+    loss, 1 a heterozygous one, 2 neither, 3 or more a (heterozygous) gain, carried by the record's <DEL> (or <CNV>)
+    and <DUP> (or <CNV>) ALT. A sample whose GT is called reference, or whose CN is missing, keeps its GT."""
+    samples = len(copies)
+    loss = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DEL", "CNV")), None)
+    gain = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DUP", "CNV")), None)
+    if genotypes is None:
+        genotypes, phased = np.full((samples, 2), ALLELE_MISSING, dtype=np.int32), np.zeros(samples, dtype=bool)
+    elif genotypes.shape[1] < 2:
+        widened = np.full((samples, 2), ALLELE_ABSENT, dtype=genotypes.dtype)
+        widened[:, :genotypes.shape[1]] = genotypes
+        genotypes = widened
+    else:
+        genotypes = genotypes.copy()
+    called_reference = ((genotypes == 0) | (genotypes == ALLELE_ABSENT)).all(axis=1) & (genotypes[:, 0] == 0)
+    for sample in np.flatnonzero(~np.isnan(copies) & ~called_reference).tolist():
+        cn = copies[sample]
+        if cn < 2 and loss is not None:
+            genotypes[sample, :2] = (loss, loss) if cn == 0 else (0, loss)
+        elif cn > 2 and gain is not None:
+            genotypes[sample, :2] = (0, gain)
+        elif cn == 2:
+            genotypes[sample, :2] = (0, 0)
+        else:
+            continue
+        genotypes[sample, 2:] = ALLELE_ABSENT
+        phased[sample] = False
+    return genotypes, phased

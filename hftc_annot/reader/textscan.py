@@ -8,17 +8,20 @@ holds whatever the sort order. Groups without such a proof -- near a region, uns
 contig name, or with anything unusual in them -- go to the full pass, which parses CHROM, POS
 and REF of every line and validates the line (column count, numeric POS, contigs declared in the
 header) so that a bad line is reported by its line number instead of reaching htslib. Only the
-lines overlapping a region go on to cyvcf2.
+lines overlapping a region go on to cyvcf2. A line with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>)
+reaches to its INFO/END: the quick pass proves nothing about its group, and the full pass reads its END.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import numpy as np
 
+from hftc_annot.alleles import structural_kind
 from hftc_annot.assembly import contig_spellings
 from hftc_annot.errors import InputError
 from hftc_annot.regions import Regions
@@ -33,6 +36,7 @@ _COLS_POS = np.arange(_POS_DIGITS)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PAD = bytes(_KEY_BYTES + _POS_DIGITS)  # lets the quick pass read a whole word at any line start
 _TAB = 9
+_STRUCTURAL = re.compile(rb"[\t,]<(?:DEL|DUP|INV|CNV)[:>]")
 
 
 _MASKS = np.array([(1 << 8 * n) - 1 for n in range(_KEY_BYTES + 1)], dtype=np.uint64)
@@ -156,6 +160,9 @@ class TextScanner:
             self._scan_block(buf, numbers, out, result)  # names the line with the control character
             return line_no + len(ends)
         bounds, proven = self._quiet_segments(lines, padded, starts, ends)
+        structural = _structural_lines(lines, ends)
+        if len(structural):
+            proven[np.searchsorted(bounds, structural, side="right") - 1] = False
         keep = np.repeat(~proven, np.diff(bounds))
         view = memoryview(lines)
         rest = np.frombuffer(b"".join(view[starts[bounds[i]]:ends[bounds[i + 1] - 1] + 1]
@@ -320,6 +327,8 @@ class TextScanner:
             self._fail(int(numbers[np.flatnonzero(ref_len < 1)[0]]), "empty REF")
 
         last_bases = positions + ref_len - 1
+        for i in _structural_lines(buf.tobytes(), ends).tolist():
+            last_bases[i] = max(last_bases[i], _info_end(buf[starts[i]:ends[i]].tobytes()))
         hits = np.flatnonzero(self._regions.overlaps_many(codes, positions, last_bases))
         if self._other is not None:
             result.other_hits += int(self._other.overlaps_many(codes, positions, last_bases).sum())
@@ -347,3 +356,23 @@ class TextScanner:
             if not self._declared_name(name):
                 self._fail(int(numbers[i]), f"contig '{name.decode(errors='replace')}' is not declared in the "
                            "header (##contig lines); fix the header, e.g. with bcftools reheader --fai")
+
+
+def _structural_lines(text: bytes, ends: np.ndarray) -> np.ndarray:
+    """Indices of the lines (ending at `ends`) that hold a structural ALT; a text without '<' is passed over at
+    memchr speed."""
+    if text.find(b"<") < 0:
+        return np.empty(0, dtype=np.int64)
+    hits = [match.start() for match in _STRUCTURAL.finditer(text)]
+    return np.unique(np.searchsorted(ends, hits)) if hits else np.empty(0, dtype=np.int64)
+
+
+def _info_end(line: bytes) -> int:
+    """INFO/END of a record line with a structural ALT, 0 when it has none (or not a number)."""
+    fields = line.split(b"\t", 8)
+    if len(fields) < 8 or not any(structural_kind(alt.decode(errors="replace")) for alt in fields[4].split(b",")):
+        return 0
+    for item in fields[7].split(b";"):
+        if item.startswith(b"END=") and item[4:].isdigit():
+            return int(item[4:])
+    return 0

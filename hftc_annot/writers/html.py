@@ -68,6 +68,16 @@ class Figure(NamedTuple):
     exons: list[tuple[float, float]]
     coding: list[tuple[float, float]]
     findings: list[Lollipop]
+    spans: list[Span]
+
+
+class Span(NamedTuple):
+    """The bases a structural variant takes (deleted, duplicated, inverted), drawn as a bar under the exons."""
+
+    x: float
+    width: float
+    tier: str
+    title: str
 
 
 @cache
@@ -186,9 +196,16 @@ def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
     distinct: dict[tuple[str, str], ReportRow] = {}
     for row in strength_order(rows):
         distinct.setdefault((row.pos, row.alt), row)
-    points = sorted(distinct.values(), key=lambda r: x(int(r.pos)))
+    def spans(r: ReportRow) -> bool:
+        return r.alt.startswith("<") and int(r.end) > int(r.pos)
+
+    def anchor(r: ReportRow) -> float:
+        """Where a finding's circle stands: its position, or the 5' end of a structural variant's bases."""
+        return min(x(int(r.pos) + 1), x(int(r.end))) if spans(r) else x(int(r.pos))
+
+    points = sorted(distinct.values(), key=anchor)
     labels = [_label(r) for r in points]
-    xs = [x(int(r.pos)) for r in points]
+    xs = [anchor(r) for r in points]
     widths = [len(label) * CHAR_WIDTH for label in labels]
     rows_of = _place(xs, widths)
     track_y = 14 + max(rows_of, default=0) * ROW_HEIGHT + 36
@@ -197,9 +214,11 @@ def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
         consequence = r.consequence.replace("&", ", ")
         lollipops.append(Lollipop(cx, track_y - 36 - row * ROW_HEIGHT, r.evidence_tier, label, cx + LABEL_GAP,
                                   f"{label} ({consequence}), tier {r.evidence_tier}"))
+    spans = [Span(*box(int(r.pos) + 1, int(r.end)), r.evidence_tier, f"{r.consequence_note} (tier {r.evidence_tier})")
+             for r in points if spans(r)]
     width = max([FIGURE_WIDTH] + [math.ceil(cx + LABEL_GAP + w + 4) for cx, w in zip(xs, widths, strict=True)])
-    return Figure(gene.symbol, t.refseq or t.id, len(t.exons), width, track_y + 34, track_y, exons, coding,
-                  lollipops)
+    return Figure(gene.symbol, t.refseq or t.id, len(t.exons), width, track_y + 34 + 12 * len(spans), track_y,
+                  exons, coding, lollipops, spans)
 
 
 def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine], genes: tuple[Gene, ...],

@@ -73,6 +73,7 @@ class ReportRow(NamedTuple):
     evidence_tier: str
     tier_reasons: str
     consequence_note: str
+    end: str
 
 
 COLUMNS = ReportRow._fields
@@ -169,6 +170,7 @@ class ReportRows:
         """Add the rows of one finished record; returns how many."""
         record = item.record
         site = [record.chrom, str(record.pos), record.id, record.ref]
+        end = str(record.end)
         contig = contig_rank(canonical_contig(record.chrom))
         count = 0
         for finding in item.findings:
@@ -180,7 +182,7 @@ class ReportRows:
                 flags = finding.flags.get(sample, [])
                 rank, reason = finding.tiers[fitting(flags)]
                 row = (*prefix, *call_cells(call, self._samples), record.filter_text,
-                       *flag_cells(flags, finding.segregation.get(sample, "")), rank, reason or MISSING, note)
+                       *flag_cells(flags, finding.segregation.get(sample, "")), rank, reason or MISSING, note, end)
                 key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9", finding.symbol,
                        contig, record.pos, finding.allele)
                 self._rows.append((key, "\t".join(row)))  # one string: cheap to sort, spill and read back
