@@ -108,6 +108,9 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--panel", "panel_file", type=click.Path(dir_okay=False), metavar="PANEL.tsv",
               help="Your gene list instead of the shipped panel (columns gene, inheritance, group, disorders; "
                    "'hftc-annot panel --format tsv' writes the shipped one); genes not shipped need --gff.")
+@click.option("--sv", type=click.Path(dir_okay=False), metavar="VCF",
+              help="A second VCF/BCF of structural-variant or CNV calls (<DEL>, <DUP>, <INV>, <CNV>) of the same "
+                   "samples and build, reported and paired with the input's variants (TSV, JSON or HTML output).")
 @click.option("--samples", multiple=True, metavar="NAMES",
               help="Only these samples (comma-separated, exact names as in the VCF; repeatable).")
 @click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
@@ -163,9 +166,9 @@ def _summary_line(summary: Summary) -> str:
               help="debug adds one 'stage: key=value ...' line per stage; warning drops the summary line; error "
                    "keeps only errors.")
 @click.version_option(__version__, prog_name=PROG)
-def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel_file, samples, padding, threads, fasta,
-             gff, contig_map, consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, qualify, max_af, af_field,
-             min_impact, clinvar, gnomad, report_path, summary_path, quiet, log_level) -> None:
+def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel_file, sv, samples, padding, threads,
+             fasta, gff, contig_map, consequences, ped, affected, modes, min_gq, min_dp, min_het_ab, qualify, max_af,
+             af_field, min_impact, clinvar, gnomad, report_path, summary_path, quiet, log_level) -> None:
     """Keep the VCF/BCF records in the calcification gene panel and report them.
 
     VCF is a plain, bgzipped or gzipped VCF, or a BCF; '-' reads standard input. With a .tbi/.csi
@@ -188,7 +191,7 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
         consequences=consequences, ped=ped, affected=_split(affected), inheritance=_split(modes),
         gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), qualify=qualify, max_af=max_af,
         af_field=af_field, min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path,
-        report=report_path,
+        report=report_path, sv=sv,
         command=" ".join([PROG, *map(shlex.quote, sys.argv[1:])]),
     )
     level = _configure_logging("error" if quiet else log_level)

@@ -37,6 +37,8 @@ class Provenance:
     part: tuple[int, int, str] | None = None
     """(K, N, run id): this report is part K of N of one run, split by family (hftc-annot hail); None for a whole
     run."""
+    structural: str = ""
+    """The second VCF of structural-variant calls (--sv), '' when none."""
 
     @property
     def panel_source(self) -> str:
@@ -55,6 +57,8 @@ class Provenance:
         """The preamble lines, without the '## ' that the TSV report puts before each."""
         lines = [f"hftc-annot {self.version}", f"command: {self.command}"]
         lines += [f"input: {source}" for source in self.inputs]
+        if self.structural:
+            lines.append(f"structural_variants: {self.structural}")
         if self.part:
             lines.append(f"part: {self.part[0]} of {self.part[1]} (run {self.part[2]}; the rows of some families)")
         if self.merged:
@@ -109,4 +113,5 @@ class Provenance:
                    knowledge=fields.get("knowledge", ""),
                    evidence_tier=fields.get("evidence_tier", ""), merged=fields.get("merged", ""),
                    not_covered=not_covered, build_check=fields.get("build_check", ""),
-                   part=(int(part.group(1)), int(part.group(2)), part.group(3)) if part else None)
+                   part=(int(part.group(1)), int(part.group(2)), part.group(3)) if part else None,
+                   structural=fields.get("structural_variants", ""))

@@ -47,6 +47,7 @@ from hftc_annot.pipeline import Pipeline, write
 from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance
 from hftc_annot.reader import Record, VcfInput, open_vcf
+from hftc_annot.reader.second import check_second_input, merged_records
 from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import BUILDS, models_gff3, read_table
 from hftc_annot.writers.html import render
@@ -90,6 +91,7 @@ class Config:
     gnomad: str | None = None
     summary: str | None = None
     report: str | None = None
+    sv: str | None = None
     command: str = "hftc-annot"
 
 
@@ -147,29 +149,39 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
                          "--gff MODELS (the transcript models on it)")
     if config.contig_map and not config.gff:
         raise UsageError("--contig-map renames the contigs of --gff MODELS: give --gff too")
+    if config.sv and fmt == "vcf":
+        raise UsageError("--sv: the annotated VCF holds the records of the input VCF only; write a report (--format "
+                         "tsv, json or html) for one report of both, or join the VCFs first (bcftools concat -a, then "
+                         "sort)")
     inputs = (config.vcf, config.regions_bed, config.fasta, config.gff, config.contig_map, config.panel, config.ped,
-              config.clinvar, config.gnomad)
+              config.clinvar, config.gnomad, config.sv)
     with Outputs(tuple(path for path in inputs if path)) as outputs:
         plan_outputs(config, outputs)
         regions_bed = read_bed(config.regions_bed) if config.regions_bed else ()
         vcf = open_vcf(config.vcf, config.threads)
+        sv = None
         progress = progress or Progress(sys.stderr, enabled=False)
         vcf.progress = progress.records
         try:
-            summary = _annotate(config, fmt, vcf, regions_bed, outputs, warn, progress)
+            sv = open_vcf(config.sv) if config.sv else None
+            summary = _annotate(config, fmt, vcf, sv, regions_bed, outputs, warn, progress)
         finally:
             progress.close()
             vcf.close()
+            if sv is not None:
+                sv.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outputs: Outputs,
+def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regions_bed: tuple, outputs: Outputs,
               warn: Callable[[str], None], progress: Progress) -> Summary:
     started = time.perf_counter()
     evidence = BuildEvidence(CUSTOM, f"the contigs of --fasta {config.fasta}") if config.build == CUSTOM else \
         detect_build(vcf.header.contigs, list(vcf.header.lines))
     build = resolve_build(config.build, evidence, vcf.source, own_models=bool(config.fasta and config.gff))
+    if sv is not None:
+        check_second_input(sv, vcf, build)
     if build not in BUILDS:
         check_indexed(config.fasta)
         check_contigs(vcf.header.contigs, fai_lengths(config.fasta), vcf.source, config.fasta)
@@ -187,11 +199,16 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
     pipeline = build_pipeline(config, panel, own, vcf.header.lines, samples, warn, summary)
     provenance = run_provenance(config, vcf.source if config.vcf == "-" else config.vcf, build, evidence, panel,
                                 samples, pipeline)
+    if config.sv:
+        provenance = dataclasses.replace(provenance, structural=config.sv)
     kept_path = _temporary() if fmt == "vcf" else None
     report = ReportRows(samples) if fmt != "vcf" or config.report else None
     other = on_other_build(panel)
     try:
         records = _panel_records(config, vcf, panel, other, pipeline, kept_path)
+        if sv is not None:
+            records = merged_records(records, _panel_records(config, sv, panel, None, pipeline, None),
+                                     tuple(s for s in sv.header.samples if s in samples), samples)
         kept = pipeline.read(records, _counter(summary, progress))
         log.debug("read: records=%d panel_records=%d other_build_records=%d seconds=%.2f", vcf.records_read,
                   summary.panel_records, vcf.other_hits, time.perf_counter() - started)
@@ -215,7 +232,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, regions_bed: tuple, outpu
                 vcf_writer.close()
         _write_reports(config, fmt, outputs, provenance, report, ranking.lines(pipeline.inheritance.candidates),
                        pipeline, panel)
-        summary.records_read = vcf.records_read
+        summary.records_read = vcf.records_read + (sv.records_read if sv is not None else 0)
         log.debug("write: format=%s rows=%d seconds=%.2f", fmt, summary.rows, time.perf_counter() - started)
         outputs.publish()
     finally:
