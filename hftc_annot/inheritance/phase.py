@@ -51,22 +51,36 @@ class Calls(Protocol):
 
 
 def phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
-    """The strongest evidence, in this order: one allele inside the other, a deletion (trans: a deleted chromosome
-    cannot carry it; high when it looks homozygous, i.e. hemizygous, medium when heterozygous, which one copy left
-    does not explain); one multi-allelic genotype holding both ALTs (trans, high); read-backed or statistical
-    phasing, both phased in the same phase set (trans high, or cis); else the parents."""
+    """The strongest evidence, in this order: one allele inside the other, a deletion (deletion_phase); one
+    multi-allelic genotype holding both ALTs (trans, high); read-backed or statistical phasing, both phased in the
+    same phase set (trans high, or cis); else the parents."""
     inside = a if a.inside_deletion == b.key else b if b.inside_deletion == a.key else None
     if inside is not None:
-        if inside.hemizygous:
-            return Phase(PhaseKind.DELETION_TRANS, "high", f"in trans: {inside.label} lies inside the deletion and "
-                         "looks homozygous because the other copy is deleted (hemizygous, not homozygous)")
-        return Phase(PhaseKind.DELETION_TRANS, "medium", f"in trans: {inside.label} lies inside the deletion, which "
-                     "a deleted chromosome cannot carry (its heterozygous call is unexpected with one copy left: check "
-                     "both calls)")
+        return deletion_phase(inside, b if inside is a else a)
     kind = own_phase(a, b, a.key[0] == b.key[0])
     if kind:
         return Phase(kind, "high", READ_BACKED[kind])
     return parental_phase(a, b)
+
+
+def deletion_phase(inside: AlleleFacts, deletion: AlleleFacts) -> Phase:
+    """An allele inside the sample's heterozygous deletion is in trans with it (a deleted chromosome cannot carry
+    it): high when it looks homozygous (hemizygous); medium when its call is heterozygous, which one copy left does
+    not explain, unless the parents show trans. A parent who carries the deletion and not the allele is named: in
+    a trio that is what an apparent non-paternity or non-maternity at the allele means."""
+    if not inside.hemizygous:
+        parental = parental_phase(inside, deletion)
+        if parental.kind is PhaseKind.PARENTAL_TRANS and parental.confidence == "high":
+            return parental
+        return Phase(PhaseKind.DELETION_TRANS, "medium", f"in trans: {inside.label} lies inside the deletion, which a "
+                     "deleted chromosome cannot carry (its heterozygous call is unexpected with one copy left: check "
+                     "both calls)")
+    origin = [role for role in PARENTS if getattr(deletion, role).zygosity.carries
+              and getattr(inside, role).zygosity.carries is False]
+    named = "".join(f"; the {role} passed on the deletion, not {inside.label} (not a sign of non-"
+                    f"{'paternity' if role == 'father' else 'maternity'})" for role in origin)
+    return Phase(PhaseKind.DELETION_TRANS, "high", f"in trans: {inside.label} lies inside the deletion and looks "
+                 f"homozygous because the other copy is deleted (hemizygous, not homozygous){named}")
 
 
 def own_phase(a: Calls, b: Calls, same_record: bool) -> PhaseKind | None:

@@ -1,0 +1,257 @@
+"""Structural variants (<DEL>, <DUP>, <INV>, <CNV>): found by their span in every route, named with VEP's SV terms
+and HGVS, and paired in recessive calls. Expected values are worked out by hand from the shipped MANE models:
+
+ABCC6 NM_001171.6 (minus strand, 31 exons): exon 22 ends (3' side) at 16169646 = c.2995, exon 23 starts at 16165933
+= c.2996; exon 29 ends at 16154628 = c.4208, exon 30 starts at 16150772 = c.4209; exons 23-29 hold c.2996-4208
+(1213 coding bases). p.Arg1141Ter is c.3421C>T at chr16:16163078 G>A, in exon 24 (inside a deletion of 23-29).
+ENPP1 NM_006208.3 (plus strand, 25 exons): exon 2 ends at 131847848 = c.313, exon 3 is 131849990-131850106 =
+c.314-430 (117 bases), exon 4 is 131851142-131851267 = c.431-556 (126), exon 5 starts at 131852175 = c.557.
+FGF23 NM_020638.3 (minus strand, 3 exons): its first base is 4379712 = c.-130, its last 4368227 = c.*2116.
+Every VCF here is synthetic (REF bases are arbitrary).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import bgzip_index, run_cli, table, write_vcf
+
+SV_HEADER = (
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">',
+    '##INFO=<ID=SVLEN,Number=.,Type=Integer,Description="Length of the structural variant">',
+    '##INFO=<ID=CIPOS,Number=2,Type=Integer,Description="Confidence interval around POS">',
+    '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="Confidence interval around END">',
+    '##INFO=<ID=IMPRECISE,Number=0,Type=Flag,Description="Imprecise structural variation">',
+    '##FORMAT=<ID=CN,Number=1,Type=Integer,Description="Copy number">',
+    '##ALT=<ID=DEL,Description="Deletion">',
+    '##ALT=<ID=DUP,Description="Duplication">',
+    '##ALT=<ID=INV,Description="Inversion">',
+    '##ALT=<ID=CNV,Description="Copy number variable region">',
+)
+ABCC6_DEL = "chr16 16152000 del23_29 N <DEL> 50 PASS SVTYPE=DEL;END=16167001"
+ABCC6_DEL_IMPRECISE = "chr16 16152000 del23_29 N <DEL> 50 PASS SVTYPE=DEL;END=16167001;CIPOS=-200,200;" \
+    "CIEND=-300,300;IMPRECISE"
+R1141X = "chr16 16163078 . G A 50 PASS ."
+ABCC6_EXON30 = "chr16 16150700 . G A 50 PASS ."  # c.4281C>T, outside the deletion
+GT = "GT:GQ:DP"
+
+
+def _rows(tmp: Path, records: list[str], *args: str, samples: tuple[str, ...] = ("S1",)) -> list[dict[str, str]]:
+    path = write_vcf(tmp / "in.vcf", records, samples=samples, extra_header=SV_HEADER)
+    result = run_cli(path, "-q", *args)
+    assert result.code == 0, result.err
+    return table(result.out)
+
+
+def _effect(row: dict[str, str]) -> tuple[str, ...]:
+    return (row["consequence"], row["impact"], row["hgvs_c"], row["hgvs_p"], row["exon"], row["intron"],
+            row["consequence_note"], row["end"])
+
+
+@pytest.mark.parametrize(("record", "expected"), [
+    pytest.param(f"{ABCC6_DEL} GT 0/1", (
+        "feature_truncation&coding_sequence_variant&intron_variant", "HIGH", "NM_001171.6:c.2996-1068_4209-1229del",
+        "NP_001162.5:p.?", "23-29/31", "22-29/30",
+        "deletion of exons 23-29 of 31 of ABCC6 (NM_001171.6); 1213 coding bases: frameshift", "16167001"),
+        id="multi-exon"),
+    pytest.param(f"{ABCC6_DEL_IMPRECISE} GT 0/1", (
+        "feature_truncation&coding_sequence_variant&intron_variant", "HIGH",
+        "NM_001171.6:c.(2995+1_2996-1)_(4208+1_4209-1)del", "NP_001162.5:p.?", "23-29/31", "22-29/30",
+        "deletion of exons 23-29 of 31 of ABCC6 (NM_001171.6); 1213 coding bases: frameshift; imprecise "
+        "breakpoints", "16167001"), id="imprecise"),
+    pytest.param("chr6 131848999 . N <DEL> 50 PASS SVTYPE=DEL;END=131851000 GT 0/1", (
+        "feature_truncation&coding_sequence_variant&intron_variant", "HIGH", "NM_006208.3:c.314-990_431-142del",
+        "NP_006199.2:p.?", "3/25", "2-3/24", "deletion of exon 3 of 25 of ENPP1 (NM_006208.3); 117 coding bases: "
+        "in frame", "131851000"), id="single-exon"),
+    pytest.param("chr12 4360000 . N <DEL> 50 PASS SVTYPE=DEL;END=4390000 GT 0/1", (
+        "transcript_ablation", "HIGH", "NM_020638.3:c.-10418_*10342del", "NP_065689.1:p.0?", "1-3/3", "1-2/2",
+        "deletion of the whole of FGF23 (NM_020638.3)", "4390000"), id="whole-gene"),
+    pytest.param("chr12 4360000 . N <DEL> 50 PASS SVTYPE=DEL;END=4390000;IMPRECISE GT 0/1", (
+        "transcript_ablation", "HIGH", "NM_020638.3:c.(?_-130)_(*2116_?)del", "NP_065689.1:p.0?", "1-3/3", "1-2/2",
+        "deletion of the whole of FGF23 (NM_020638.3); imprecise breakpoints", "4390000"), id="whole-gene-imprecise"),
+    pytest.param("chr6 131850107 . N <DEL> 50 PASS SVTYPE=DEL;SVLEN=-193 GT 0/1", (
+        "splice_donor_variant&intron_variant", "HIGH", "NM_006208.3:c.430+2_430+194del", ".", ".", "3/24",
+        "deletion within intron 3 of ENPP1 (NM_006208.3)", "131850300"), id="intronic-at-donor-svlen"),
+    pytest.param("chr6 131850400 . N <DEL> 50 PASS SVTYPE=DEL;END=131850600 GT 0/1", (
+        "intron_variant", "MODIFIER", "NM_006208.3:c.430+295_430+494del", ".", ".", "3/24",
+        "deletion within intron 3 of ENPP1 (NM_006208.3)", "131850600"), id="intronic"),
+    pytest.param("chr6 131848999 . N <DUP:TANDEM> 50 PASS SVTYPE=DUP;END=131852000 GT 0/1", (
+        "feature_elongation&coding_sequence_variant&intron_variant", "HIGH", "NM_006208.3:c.314-990_557-175dup",
+        "NP_006199.2:p.?", "3-4/25", "2-4/24", "duplication of exons 3-4 of 25 of ENPP1 (NM_006208.3); 243 coding "
+        "bases: in frame", "131852000"), id="duplication"),
+    pytest.param("chr12 4360000 . N <DUP> 50 PASS SVTYPE=DUP;END=4390000 GT 0/1", (
+        "transcript_amplification", "HIGH", "NM_020638.3:c.-10418_*10342dup", "NP_065689.1:p.?", "1-3/3", "1-2/2",
+        "duplication of the whole of FGF23 (NM_020638.3)", "4390000"), id="whole-gene-duplication"),
+    pytest.param("chr6 131848999 . N <INV> 50 PASS SVTYPE=INV;END=131852000 GT 0/1", (
+        "coding_sequence_variant&intron_variant", "MODIFIER", "NM_006208.3:c.314-990_557-175inv", "NP_006199.2:p.?",
+        "3-4/25", "2-4/24", "inversion of exons 3-4 of 25 of ENPP1 (NM_006208.3)", "131852000"), id="inversion"),
+])
+def test_consequence_of_a_structural_variant(tmp: Path, record: str, expected: tuple[str, ...]) -> None:
+    rows = [r for r in _rows(tmp, [record]) if r["gene"] in ("ABCC6", "ENPP1", "FGF23")]
+    assert len(rows) == 1
+    assert _effect(rows[0]) == expected
+
+
+def test_a_deletion_past_the_end_of_a_gene(tmp: Path) -> None:
+    """A deletion of ABCC6's last two exons and 9.6 kb beyond its 3' end: its HGVS counts on past the last base
+    (c.*568), and it holds the stop codon, so no reading frame is stated."""
+    rows = _rows(tmp, ["chr16 16140000 . N <DEL> 50 PASS SVTYPE=DEL;END=16152000 GT 0/1"])
+    assert [(r["gene"], r["consequence"], r["exon"], r["hgvs_c"], r["consequence_note"]) for r in rows] == [
+        ("ABCC6", "feature_truncation&coding_sequence_variant&intron_variant", "30-31/31",
+         "NM_001171.6:c.4209-1228_*10132del", "deletion of exons 30-31 of 31 of ABCC6 (NM_001171.6)")]
+
+
+def test_copy_number_decides_the_genotype(tmp: Path) -> None:
+    """CN-only calls (no GT): CN 0 is a homozygous loss, 1 a heterozygous one, 2 no call of the ALT; a <CNV> whose
+    changed copy numbers are all losses is a deletion. A haploid GT of a gCNV-style call gives way to its CN."""
+    rows = _rows(tmp, ["chr6 131848999 . N <CNV> 50 PASS SVTYPE=CNV;END=131851000 CN 1 0 2",
+                       "chr12 4360000 . N <DEL> 50 PASS SVTYPE=DEL;END=4390000 GT:CN 1:0 0:2 1:1"],
+                 samples=("S1", "S2", "S3"))
+    assert sorted((r["gene"], r["sample"], r["genotype"], r["zygosity"], r["consequence"]) for r in rows) == [
+        ("ENPP1", "S1", "0/1", "het", "feature_truncation&coding_sequence_variant&intron_variant"),
+        ("ENPP1", "S2", "1/1", "hom_alt", "feature_truncation&coding_sequence_variant&intron_variant"),
+        ("FGF23", "S1", "1/1", "hom_alt", "transcript_ablation"),
+        ("FGF23", "S3", "0/1", "het", "transcript_ablation"),
+    ]
+
+
+def test_unsupported_symbolic_alleles_are_still_skipped_and_counted(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", [
+        "chr6 131850000 . N <INS> 50 PASS SVTYPE=INS;END=131850000 GT 0/1",
+        "chr6 131850010 . N N]chr2:1000] 50 PASS SVTYPE=BND GT 0/1",
+        "chr6 131850020 . N <DEL> 50 PASS SVTYPE=DEL GT 0/1",
+        "chr6 131850030 . A <NON_REF> 50 PASS END=131850040 GT 0/0",
+    ], extra_header=SV_HEADER)
+    result = run_cli(path)
+    assert result.code == 0, result.err
+    assert table(result.out) == []
+    assert ("skipped alleles: 1 breakend, 1 reference block (<NON_REF>/<*>), 1 structural allele without INFO/END or "
+            "SVLEN, 1 symbolic allele (<...>);") in result.err
+
+
+def _abcc6(tmp: Path, records: list[str], samples: tuple[str, ...], *args: str) -> dict[tuple[str, str], dict]:
+    return {(r["sample"], r["alt"]): r for r in _rows(tmp, records, *args, samples=samples) if r["gene"] == "ABCC6"}
+
+
+def test_deletion_and_nonsense_in_a_singleton_are_a_compound_het_candidate(tmp: Path) -> None:
+    """The nonsense variant lies inside the deletion, so a deleted chromosome cannot carry it: in trans. A
+    heterozygous call there is unexpected (one copy is left), so the pair is of medium confidence."""
+    rows = _abcc6(tmp, [f"{ABCC6_DEL_IMPRECISE} GT 0/1", f"{R1141X} {GT} 0/1:99:30"], ("S1",))
+    for alt in ("<DEL>", "A"):
+        row = rows[("S1", alt)]
+        assert (row["inheritance_flags"], row["confidence"], row["phase_evidence"], row["comphet_pair_id"]) == (
+            "AD;AR_comphet", "low;medium", ".;deletion_trans", ".;CH1")
+    assert "in trans: c.3421C>T lies inside the deletion, which a deleted chromosome cannot carry" in \
+        rows[("S1", "A")]["evidence"]
+
+
+def test_a_homozygous_looking_variant_inside_a_deletion_is_hemizygous(tmp: Path) -> None:
+    """Not AR_hom: the variant is one copy, facing the deletion (a compound het of high confidence)."""
+    rows = _abcc6(tmp, [f"{ABCC6_DEL} GT 0/1", f"{R1141X} {GT} 1/1:99:30"], ("S1",))
+    snv = rows[("S1", "A")]
+    assert (snv["zygosity"], snv["inheritance_flags"], snv["confidence"], snv["phase_evidence"]) == (
+        "hom_alt", "AD;AR_comphet", "low;high", ".;deletion_trans")
+    assert "looks homozygous because the other copy is deleted (hemizygous, not homozygous)" in snv["evidence"]
+    assert "AR_hom" not in {r["inheritance_flags"] for r in rows.values()}
+
+
+def test_trio_each_parent_carrying_one(tmp: Path) -> None:
+    """KID has the deletion from MUM and the nonsense variant from DAD. Called heterozygous, the parents give the
+    phase; called homozygous (what one copy gives), it is hemizygous, and MUM not carrying it is explained."""
+    ped = tmp / "trio.ped"
+    ped.write_text("F KID DAD MUM 1 2\nF DAD 0 0 1 1\nF MUM 0 0 2 1\n")
+    trio = ("KID", "DAD", "MUM")
+    rows = _abcc6(tmp, [f"{ABCC6_DEL} GT 0/1 0/0 0/1", f"{R1141X} {GT} 0/1:99:30 0/1:99:30 0/0:99:30"], trio,
+                  "--ped", str(ped))
+    kid = rows[("KID", "A")]  # ABCC6 is AD too (forme fruste PXE): inherited from an unaffected parent, AD is low
+    assert (kid["inheritance_flags"], kid["confidence"], kid["phase_evidence"]) == (
+        "AD;AR_comphet", "low;high", ".;parental_trans")
+    rows = _abcc6(tmp, [f"{ABCC6_DEL} GT 0/1 0/0 0/1", f"{R1141X} {GT} 1/1:99:30 0/1:99:30 0/0:99:30"], trio,
+                  "--ped", str(ped))
+    kid = rows[("KID", "A")]
+    assert (kid["inheritance_flags"], kid["confidence"], kid["phase_evidence"]) == (
+        "AD;AR_comphet", "low;high", ".;deletion_trans")
+    assert kid["evidence"].endswith("(hemizygous, not homozygous); the mother passed on the deletion, not "
+                                    "c.3421C>T (not a sign of non-maternity)")
+    assert kid["segregation"] == "KID (affected): hom; DAD (unaffected): het; MUM (unaffected): ref"
+
+
+def test_trio_deletion_and_a_variant_outside_it(tmp: Path) -> None:
+    ped = tmp / "trio.ped"
+    ped.write_text("F KID DAD MUM 1 2\nF DAD 0 0 1 1\nF MUM 0 0 2 1\n")
+    rows = _abcc6(tmp, [f"{ABCC6_EXON30} {GT} 0/1:99:30 0/1:99:30 0/0:99:30", f"{ABCC6_DEL} GT 0/1 0/0 0/1"],
+                  ("KID", "DAD", "MUM"), "--ped", str(ped))
+    kid = rows[("KID", "<DEL>")]
+    assert (kid["inheritance_flags"], kid["confidence"], kid["phase_evidence"], kid["evidence_tier"]) == (
+        "AD;AR_comphet", "low;high", ".;parental_trans", "2")
+    assert kid["evidence"].endswith(" | two heterozygous variants in ABCC6 (c.4281C>T, c.2996-1068_4209-1229del), in "
+                                    "trans: one from each parent")
+
+
+@pytest.fixture
+def far_start(tmp: Path) -> tuple[Path, list[str]]:
+    """3,000 records 130-160 kb before ABCC6's padded region, and among them a deletion whose POS lies there too
+    but whose END reaches ABCC6's exon 30: groups of lines the quick pass would otherwise prove far from it."""
+    records = [f"chr16 {16_000_000 + 10 * i} . A G 50 PASS . GT 0/1" for i in range(3000)]
+    records.insert(1500, "chr16 16014995 bigdel N <DEL> 50 PASS SVTYPE=DEL;END=16150700 GT 0/1")
+    path = write_vcf(tmp / "far.vcf", records, extra_header=SV_HEADER)
+    return path, records
+
+
+def test_a_record_whose_span_reaches_the_panel_is_found_in_every_route(tmp: Path, far_start) -> None:
+    path, _ = far_start
+    unindexed = bgzip_index(path, index=False).rename(tmp / "plain.vcf.gz")
+    indexed = bgzip_index(path)
+    bcf = tmp / "far.bcf"
+    subprocess.run(["bcftools", "view", "-Ob", "-o", str(bcf), str(path)], check=True)
+    outputs = []
+    for source, args in ((path, ()), (path, ("--threads", "2")), (unindexed, ()), (indexed, ()), (bcf, ())):
+        result = run_cli(source, *args)
+        assert result.code == 0, result.err
+        outputs.append(table(result.out))
+        assert [(r["id"], r["gene"], r["exon"], r["end"]) for r in outputs[-1]] == [
+            ("bigdel", "ABCC6", "30-31/31", "16150700")], source
+        assert "1 in panel regions" in result.err
+
+
+def test_structural_variants_from_a_second_vcf(tmp: Path) -> None:
+    """--sv: the SV VCF's samples in another order; its deletion pairs with the input's nonsense variant."""
+    main = write_vcf(tmp / "small.vcf", [f"{R1141X} {GT} 0/0:99:30 1/1:99:30"], samples=("A", "B"))
+    sv = write_vcf(tmp / "sv.vcf", [f"{ABCC6_DEL} GT 0/1 0/0"], samples=("B", "A"), extra_header=SV_HEADER)
+    result = run_cli(main, "--sv", sv)
+    assert result.code == 0, result.err
+    rows = [(r["sample"], r["alt"], r["inheritance_flags"], r["phase_evidence"]) for r in table(result.out)
+            if r["gene"] == "ABCC6"]
+    assert rows == [("B", "A", "AD;AR_comphet", ".;deletion_trans"),
+                    ("B", "<DEL>", "AD;AR_comphet", ".;deletion_trans")]
+    assert f"## structural_variants: {sv}" in result.out
+    assert "2 records read, 2 in panel regions" in result.err
+
+
+@pytest.mark.parametrize(("samples", "build", "extra", "message"), [
+    (("A", "C"), "GRCh38", (), "sv.vcf: --sv needs the samples of {main} (names match exactly): it lacks B; has C, "
+                              "which {main} lacks"),
+    (("A", "B"), "GRCh37", (), "sv.vcf: --sv is on GRCh37 (##contig lengths (24 contigs)), {main} on GRCh38"),
+    (("A", "B"), "GRCh38", ("-o", "out.vcf"), "--sv: the annotated VCF holds the records of the input VCF only"),
+])
+def test_second_vcf_refusals(tmp: Path, samples, build, extra, message) -> None:
+    main = write_vcf(tmp / "small.vcf", [f"{R1141X} {GT} 0/0:99:30 1/1:99:30"], samples=("A", "B"))
+    sv = write_vcf(tmp / "sv.vcf", ["chr16 16152000 . N <DEL> 50 PASS SVTYPE=DEL;END=16167001 GT 0/1 0/0"],
+                   samples=samples, build=build, extra_header=SV_HEADER)
+    result = run_cli(main, "--sv", sv, *extra, cwd=tmp)
+    assert result.code == 2
+    assert message.format(main=main) in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert not (tmp / "out.vcf").exists()
+
+
+def test_html_draws_the_deleted_span(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", [f"{ABCC6_DEL_IMPRECISE} GT 0/1"], extra_header=SV_HEADER)
+    result = run_cli(path, "--format", "html", "-q")
+    assert result.code == 0, result.err
+    assert result.out.count('<rect class="span"') == 1
+    assert ("<title>deletion of exons 23-29 of 31 of ABCC6 (NM_001171.6); 1213 coding bases: frameshift; imprecise "
+            "breakpoints (tier 2)</title>") in result.out
