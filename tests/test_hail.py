@@ -213,17 +213,24 @@ def test_python_api_takes_a_matrix_table_and_writes_a_hail_table_in_report_order
 
 def test_what_hails_vcf_import_reads_differently(tmp: Path) -> None:
     """Documented in the README: Hail imports a partly missing call (1/.) as missing, FILTER as a set, and the
-    alleles of an unphased call sorted (1/0 as 0/1)."""
+    alleles of an unphased call sorted (1/0 as 0/1); structural variants are left out, with a warning."""
     records = ["chr2 165765058 . T C 50 q10;a5 . GT:AD:DP:GQ 0/1:10,10:20:60 1/.:0,9:9:50 0/0:9,0:9:60",
-               "chr2 165765100 . T C 50 PASS . GT:AD:DP:GQ 0/0:20,0:20:60 ./1:0,12:12:50 1/0:6,6:12:60"]
+               "chr2 165765100 . T C 50 PASS . GT:AD:DP:GQ 0/0:20,0:20:60 ./1:0,12:12:50 1/0:6,6:12:60",
+               "chr2 165765200 . T <DEL> 50 PASS END=165765300 GT 0/1 0/0 0/0"]
     plain = tmp / "in.vcf"
     plain.write_text(vcf_text(records, samples=("A", "B", "C"),
-                              extra_header=('##FILTER=<ID=q10,Description="q">', '##FILTER=<ID=a5,Description="a">')))
-    out = hail_run(tmp, plain, None)
+                              extra_header=('##FILTER=<ID=q10,Description="q">', '##FILTER=<ID=a5,Description="a">',
+                                            '##ALT=<ID=DEL,Description="Deletion">')))
+    out = tmp / "hail_out"
+    result = run_cli("hail", plain, "--out", out, "--master", "local[2]")
+    assert result.code == 0, result.err
+    assert "1 records with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>) are not annotated by hftc-annot hail" in \
+        result.err
     tsv, _, _ = single_machine(tmp, plain, None)
-    cells = [(r["sample"], r["genotype"], r["zygosity"], r["filter"]) for r in table_rows(tsv)]
-    assert cells == [("A", "0/1", "het", "q10;a5"), ("B", "1/.", "partial", "q10;a5"), ("B", "./1", "partial", "PASS"),
-                     ("C", "1/0", "het", "PASS")]
+    cells = [(r["sample"], r["alt"], r["genotype"], r["zygosity"], r["filter"]) for r in table_rows(tsv)]
+    assert cells == [("A", "C", "0/1", "het", "q10;a5"), ("A", "<DEL>", "0/1", "het", "PASS"),
+                     ("B", "C", "1/.", "partial", "q10;a5"), ("B", "C", "./1", "partial", "PASS"),
+                     ("C", "C", "1/0", "het", "PASS")]
     assert [(r["sample"], r["genotype"], r["zygosity"], r["filter"]) for r in table_rows(out / "report.tsv")] == [
         ("A", "0/1", "het", "a5;q10"), ("C", "0/1", "het", "PASS")]
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hftc_annot.alleles import structural_kind
 from hftc_annot.assembly import BuildEvidence, canonical_contig, contig_spellings, detect_build, resolve_build
 from hftc_annot.biobank.families import Cohort, Entry, FamilyGroup, GroupResult, Site, write_part
 from hftc_annot.errors import InputError, UsageError
@@ -169,7 +170,7 @@ def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None
     samples = tuple(mt.s.collect())
     summary = Summary(build=build, route="hail")
     pipeline = build_pipeline(config, panel, None, (), samples, warn, summary)
-    sites, phase_sets = _annotated_sites(mt, config, pipeline, spelling or {})
+    sites, phase_sets = _annotated_sites(mt, config, pipeline, spelling or {}, warn)
     pedigree = pipeline.inheritance.pedigree
     families = _families(pedigree, samples)
     cohort = Cohort(samples, families, pedigree, build, pipeline.inheritance.settings, pipeline.tiers, sites,
@@ -246,11 +247,12 @@ def _intervals(hl, panel: Panel, reference) -> list:
             for g in panel.genes if g.contig in names]
 
 
-def _annotated_sites(mt, config: Config, pipeline, spelling: dict[str, str]) -> tuple[dict[int, PanelRecord],
-                                                                                        frozenset[int]]:
+def _annotated_sites(mt, config: Config, pipeline, spelling: dict[str, str], warn: Callable[[str], None]
+                     ) -> tuple[dict[int, PanelRecord], frozenset[int]]:
     """Every panel record, sites-only, through the per-record stages once (consequence, frequency, knowledge); and
     the records where some sample has a FORMAT/PS value (elsewhere, like a record without PS, phased calls share
-    one phase set)."""
+    one phase set). Records with a structural ALT are left out, with a warning: Hail finds records by POS, not by
+    their END."""
     import hail as hl
 
     fields = {"rsid": mt.rsid, "filters": mt.filters}
@@ -259,8 +261,11 @@ def _annotated_sites(mt, config: Config, pipeline, spelling: dict[str, str]) -> 
     if "PS" in mt.entry:
         fields["phase_set"] = hl.agg.any(hl.is_defined(mt.PS))
     rows = mt.annotate_rows(**fields).rows().select("record", *fields).collect()
-    sites, phase_sets = {}, set()
+    sites, phase_sets, structural = {}, set(), 0
     for row in rows:
+        if any(structural_kind(alt) for alt in row.alleles[1:]):
+            structural += 1
+            continue
         record = Record(spelling.get(row.locus.contig, row.locus.contig), row.locus.position, row.rsid or ".",
                         row.alleles[0], tuple(row.alleles[1:]), _filters(row.filters), None, None, None, None, None,
                         None, row.record, _info(config.af_field, row.get("af")))
@@ -272,6 +277,9 @@ def _annotated_sites(mt, config: Config, pipeline, spelling: dict[str, str]) -> 
         sites[row.record] = item
         if row.get("phase_set"):
             phase_sets.add(row.record)
+    if structural:
+        warn(f"{structural} records with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>) are not annotated by hftc-annot "
+             "hail; annotate them with hftc-annot on one machine (--sv VCF adds them to the small variants)")
     return sites, frozenset(phase_sets)
 
 
