@@ -229,6 +229,10 @@ def test_structural_variants_from_a_second_vcf(tmp: Path) -> None:
                     ("B", "<DEL>", "AD;AR_comphet", ".;deletion_trans")]
     assert f"## structural_variants: {sv}" in result.out
     assert "2 records read, 2 in panel regions" in result.err
+    only_b = run_cli(main, "--sv", sv, "--samples", "B")
+    assert only_b.code == 0, only_b.err
+    assert [(r["sample"], r["alt"], r["genotype"]) for r in table(only_b.out) if r["gene"] == "ABCC6"] == [
+        ("B", "A", "1/1"), ("B", "<DEL>", "0/1")]
 
 
 @pytest.mark.parametrize(("samples", "build", "extra", "message"), [

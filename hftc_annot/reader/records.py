@@ -192,7 +192,7 @@ def _span(variant, copies: np.ndarray | None) -> Span | None:
         end = variant.POS + abs(length)
     intervals = [_interval(variant.INFO.get(key)) for key in ("CIPOS", "CIEND")]
     imprecise = variant.INFO.get("IMPRECISE") is not None or any(i is not None and i != (0, 0) for i in intervals)
-    changed = copies[~np.isnan(copies) & (copies != 2)] if copies is not None else np.empty(0)
+    changed = copies[(copies >= 0) & (copies != 2)] if copies is not None else np.empty(0)
     direction = "CNV" if not len(changed) else "DEL" if (changed < 2).all() else "DUP" if (changed > 2).all() else "CNV"
     return Span(max(end, variant.POS), *intervals, imprecise, direction)
 
@@ -207,7 +207,8 @@ def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray 
                                alts: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Genotypes of a deletion or duplication decided by FORMAT/CN, read as a diploid copy number: 0 is a homozygous
     loss, 1 a heterozygous one, 2 neither, 3 or more a (heterozygous) gain, carried by the record's <DEL> (or <CNV>)
-    and <DUP> (or <CNV>) ALT. A sample whose GT is called reference, or whose CN is missing, keeps its GT."""
+    and <DUP> (or <CNV>) ALT. A sample whose GT is called reference, or whose CN is missing (or negative), keeps its
+    GT."""
     samples = len(copies)
     loss = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DEL", "CNV")), None)
     gain = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DUP", "CNV")), None)
@@ -220,7 +221,7 @@ def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray 
     else:
         genotypes = genotypes.copy()
     called_reference = ((genotypes == 0) | (genotypes == ALLELE_ABSENT)).all(axis=1) & (genotypes[:, 0] == 0)
-    for sample in np.flatnonzero(~np.isnan(copies) & ~called_reference).tolist():
+    for sample in np.flatnonzero((copies >= 0) & ~called_reference).tolist():  # NaN (missing) compares False
         cn = copies[sample]
         if cn < 2 and loss is not None:
             genotypes[sample, :2] = (loss, loss) if cn == 0 else (0, loss)
