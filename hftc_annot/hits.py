@@ -23,15 +23,21 @@ class PanelStage:
         with the samples carrying that ALT; each ALT that cannot be annotated gives its reason in `skipped`."""
         contig = canonical_contig(record.chrom)
         genes, label = self.panel.genes_at(contig, record.pos, record.end)
+        small = genes  # the genes a sequence ALT touches: its REF's, not a structural ALT's beside it
+        if record.span is not None:
+            small = self.panel.genes_at(contig, record.pos, record.pos + len(record.ref) - 1)[0]
         findings, skipped = [], []
         for number, alt in enumerate(record.alts, 1):
             change = _change(record, contig, number, alt)
             if isinstance(change, str):
                 skipped.append(change)
                 continue
+            targets = genes if isinstance(change, StructuralAllele) else small
+            if genes and not targets:
+                continue  # a sequence ALT far from the genes that the structural ALT beside it reaches
             calls = carriers(record, number) if record.genotypes is not None else None
             findings += [AlleleFinding(record.index, number, alt, change, gene, calls=calls)
-                         for gene in genes or (None,)]
+                         for gene in targets or (None,)]
         return PanelRecord(record, genes, tuple(skipped), label, findings)
 
 
@@ -44,11 +50,13 @@ def _change(record: Record, contig: str, number: int, alt: str) -> Allele | Stru
     span = record.span
     if span is None:
         return "structural allele without INFO/END or SVLEN"
-    start, end = record.pos + 1, max(span.end, record.pos + 1)  # POS is the base before the event
+    if span.end <= record.pos:
+        return "structural allele whose END is not after POS"
+    start, end = record.pos + 1, span.end  # POS is the base before the event
     low, high = span.cipos or (0, 0)
     first, last = span.ciend or (0, 0)
     if kind == "CNV":
         kind = span.cnv_direction
-    return StructuralAllele(contig, start, end, kind, (start + low, start + high), (end + first, end + last),
-                            span.imprecise)
+    return StructuralAllele(contig, start, end, kind, (max(1, start + low), start + high),
+                            (max(1, end + first), end + last), span.imprecise)
 

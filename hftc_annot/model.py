@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hftc_annot.alleles import Allele
+from hftc_annot.alleles import Allele, StructuralAllele
 
 if TYPE_CHECKING:  # the model names the stages' value types; the stages import the model
     from hftc_annot.consequence import Effect
@@ -23,7 +23,7 @@ class AlleleFinding:
     panel gene (its region's name is the PanelRecord's label).
 
     record: the reader's record key (Record.index). allele: the 1-based ALT number. alt: the ALT as in the input;
-    change: the allele in minimal form (1-based, canonical contig name).
+    change: the allele in minimal form, or the structural variant (1-based, canonical contig name).
     Filled by the stages: effect (consequence), frequency (population frequency), knowledge, calls (the samples
     carrying this ALT, None for a sites-only VCF), flags and segregation per sample index (inheritance), tiers
     (evidence tier and reason for a sample whose pattern here does not fit / fits the gene's inheritance:
@@ -33,7 +33,7 @@ class AlleleFinding:
     record: int
     allele: int
     alt: str
-    change: Allele
+    change: Allele | StructuralAllele
     gene: Gene | None
     effect: Effect | None = None
     frequency: float | None = None
@@ -42,6 +42,10 @@ class AlleleFinding:
     flags: dict[int, list[Flag]] = field(default_factory=dict)
     segregation: dict[int, str] = field(default_factory=dict)
     tiers: dict[bool, tuple[str, str]] = field(default_factory=dict)
+
+    def last_base(self, record: Record) -> int:
+        """The last reference base this allele covers: its record's REF's, or a structural ALT's END."""
+        return self.change.end if isinstance(self.change, StructuralAllele) else record.pos + len(record.ref) - 1
 
     @property
     def symbol(self) -> str:

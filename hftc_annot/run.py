@@ -149,6 +149,8 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
                          "--gff MODELS (the transcript models on it)")
     if config.contig_map and not config.gff:
         raise UsageError("--contig-map renames the contigs of --gff MODELS: give --gff too")
+    if config.sv and config.sv == config.vcf:
+        raise UsageError(f"--sv {config.sv} is the input VCF itself: give the second VCF of structural variants")
     if config.sv and fmt == "vcf":
         raise UsageError("--sv: the annotated VCF holds the records of the input VCF only; write a report (--format "
                          "tsv, json or html) for one report of both, or join the VCFs first (bcftools concat -a, then "

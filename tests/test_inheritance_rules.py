@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from hftc_annot.inheritance import rules
-from hftc_annot.inheritance.calls import Gates, Pending, occurrences
+from hftc_annot.inheritance.calls import Extent, Gates, Pending, occurrences
 from hftc_annot.inheritance.facts import NOT_GENOTYPED, SEGREGATION_WORDS, AlleleFacts, Relative
 from hftc_annot.inheritance.flags import FLAG_KINDS, Flag
 from hftc_annot.inheritance.pedigree import AFFECTED, UNAFFECTED, UNKNOWN_STATUS
@@ -75,7 +75,7 @@ def test_report_zygosity_and_inheritance_state_come_from_one_function() -> None:
     calls = ["0/1", "1/1", "1", "1/.", "./.", "1/2"]
     rec = record([CALLS[c] for c in calls])
     report = dict(zip(carriers(rec, 1).samples.tolist(), carriers(rec, 1).zygosities, strict=True))
-    [occurrence] = occurrences([Pending(0, 1, "GALNT3", "c.1A>G", rec, True)], Gates())
+    [occurrence] = occurrences([Pending(0, 1, "GALNT3", "c.1A>G", rec, True, Extent(rec.pos, rec.pos))], Gates())
     found = {call: (report.get(i, "."), Zygosity(code), SEGREGATION_WORDS[Zygosity(code)])
              for i, (call, code) in enumerate(zip(calls, occurrence.zygosity.tolist(), strict=True))}
     assert found == {"0/1": ("het", HET, "het"), "1/1": ("hom_alt", HOM, "hom"), "1": ("hemi", HEMI, "hemi"),

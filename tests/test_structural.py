@@ -12,9 +12,11 @@ Every VCF here is synthetic (REF bases are arbitrary).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
+import pysam
 import pytest
 
 from tests.conftest import bgzip_index, run_cli, table, write_vcf
@@ -53,17 +55,17 @@ def _effect(row: dict[str, str]) -> tuple[str, ...]:
 
 @pytest.mark.parametrize(("record", "expected"), [
     pytest.param(f"{ABCC6_DEL} GT 0/1", (
-        "feature_truncation&coding_sequence_variant&intron_variant", "HIGH", "NM_001171.6:c.2996-1068_4209-1229del",
+        "feature_truncation&exon_loss_variant&intron_variant", "HIGH", "NM_001171.6:c.2996-1068_4209-1229del",
         "NP_001162.5:p.?", "23-29/31", "22-29/30",
         "deletion of exons 23-29 of 31 of ABCC6 (NM_001171.6); 1213 coding bases: frameshift", "16167001"),
         id="multi-exon"),
     pytest.param(f"{ABCC6_DEL_IMPRECISE} GT 0/1", (
-        "feature_truncation&coding_sequence_variant&intron_variant", "HIGH",
+        "feature_truncation&exon_loss_variant&intron_variant", "HIGH",
         "NM_001171.6:c.(2995+1_2996-1)_(4208+1_4209-1)del", "NP_001162.5:p.?", "23-29/31", "22-29/30",
         "deletion of exons 23-29 of 31 of ABCC6 (NM_001171.6); 1213 coding bases: frameshift; imprecise "
         "breakpoints", "16167001"), id="imprecise"),
     pytest.param("chr6 131848999 . N <DEL> 50 PASS SVTYPE=DEL;END=131851000 GT 0/1", (
-        "feature_truncation&coding_sequence_variant&intron_variant", "HIGH", "NM_006208.3:c.314-990_431-142del",
+        "feature_truncation&exon_loss_variant&intron_variant", "HIGH", "NM_006208.3:c.314-990_431-142del",
         "NP_006199.2:p.?", "3/25", "2-3/24", "deletion of exon 3 of 25 of ENPP1 (NM_006208.3); 117 coding bases: "
         "in frame", "131851000"), id="single-exon"),
     pytest.param("chr12 4360000 . N <DEL> 50 PASS SVTYPE=DEL;END=4390000 GT 0/1", (
@@ -72,9 +74,19 @@ def _effect(row: dict[str, str]) -> tuple[str, ...]:
     pytest.param("chr12 4360000 . N <DEL> 50 PASS SVTYPE=DEL;END=4390000;IMPRECISE GT 0/1", (
         "transcript_ablation", "HIGH", "NM_020638.3:c.(?_-130)_(*2116_?)del", "NP_065689.1:p.0?", "1-3/3", "1-2/2",
         "deletion of the whole of FGF23 (NM_020638.3); imprecise breakpoints", "4390000"), id="whole-gene-imprecise"),
-    pytest.param("chr6 131850107 . N <DEL> 50 PASS SVTYPE=DEL;SVLEN=-193 GT 0/1", (
-        "splice_donor_variant&intron_variant", "HIGH", "NM_006208.3:c.430+2_430+194del", ".", ".", "3/24",
+    pytest.param("chr6 131850107 . N <DEL> 50 PASS SVTYPE=DEL;SVLEN=-193 GT 0/1", (  # VEP: no splice terms for SVs
+        "intron_variant", "MODIFIER", "NM_006208.3:c.430+2_430+194del", ".", ".", "3/24",
         "deletion within intron 3 of ENPP1 (NM_006208.3)", "131850300"), id="intronic-at-donor-svlen"),
+    pytest.param("chr6 131850400 . N <DEL> 50 PASS SVTYPE=DEL;END=131850401 GT 0/1", (
+        "intron_variant", "MODIFIER", "NM_006208.3:c.430+295del", ".", ".", "3/24",
+        "deletion within intron 3 of ENPP1 (NM_006208.3)", "131850401"), id="one-base"),
+    pytest.param("chr6 131848999 . N <DEL> 50 PASS SVTYPE=DEL;END=131851000;CIEND=-20,30 GT 0/1", (
+        "feature_truncation&exon_loss_variant&intron_variant", "HIGH", "NM_006208.3:c.314-990_(430+1_431-1)del",
+        "NP_006199.2:p.?", "3/25", "2-3/24", "deletion of exon 3 of 25 of ENPP1 (NM_006208.3); 117 coding bases: "
+        "in frame; imprecise breakpoints", "131851000"), id="imprecise-end-only"),
+    pytest.param("chr16 16149700 . N <DEL> 50 PASS SVTYPE=DEL;END=16150000 GT 0/1", (
+        "feature_truncation&3_prime_UTR_variant", "HIGH", "NM_001171.6:c.*133_*432del", ".", "31/31", ".",
+        "deletion of exon 31 (exon 31 in part) of 31 of ABCC6 (NM_001171.6)", "16150000"), id="utr-only"),
     pytest.param("chr6 131850400 . N <DEL> 50 PASS SVTYPE=DEL;END=131850600 GT 0/1", (
         "intron_variant", "MODIFIER", "NM_006208.3:c.430+295_430+494del", ".", ".", "3/24",
         "deletion within intron 3 of ENPP1 (NM_006208.3)", "131850600"), id="intronic"),
@@ -100,7 +112,7 @@ def test_a_deletion_past_the_end_of_a_gene(tmp: Path) -> None:
     (c.*568), and it holds the stop codon, so no reading frame is stated."""
     rows = _rows(tmp, ["chr16 16140000 . N <DEL> 50 PASS SVTYPE=DEL;END=16152000 GT 0/1"])
     assert [(r["gene"], r["consequence"], r["exon"], r["hgvs_c"], r["consequence_note"]) for r in rows] == [
-        ("ABCC6", "feature_truncation&coding_sequence_variant&intron_variant", "30-31/31",
+        ("ABCC6", "feature_truncation&exon_loss_variant&intron_variant", "30-31/31",
          "NM_001171.6:c.4209-1228_*10132del", "deletion of exons 30-31 of 31 of ABCC6 (NM_001171.6)")]
 
 
@@ -111,8 +123,8 @@ def test_copy_number_decides_the_genotype(tmp: Path) -> None:
                        "chr12 4360000 . N <DEL> 50 PASS SVTYPE=DEL;END=4390000 GT:CN 1:0 0:2 1:1"],
                  samples=("S1", "S2", "S3"))
     assert sorted((r["gene"], r["sample"], r["genotype"], r["zygosity"], r["consequence"]) for r in rows) == [
-        ("ENPP1", "S1", "0/1", "het", "feature_truncation&coding_sequence_variant&intron_variant"),
-        ("ENPP1", "S2", "1/1", "hom_alt", "feature_truncation&coding_sequence_variant&intron_variant"),
+        ("ENPP1", "S1", "0/1", "het", "feature_truncation&exon_loss_variant&intron_variant"),
+        ("ENPP1", "S2", "1/1", "hom_alt", "feature_truncation&exon_loss_variant&intron_variant"),
         ("FGF23", "S1", "1/1", "hom_alt", "transcript_ablation"),
         ("FGF23", "S3", "0/1", "het", "transcript_ablation"),
     ]
@@ -259,3 +271,111 @@ def test_html_draws_the_deleted_span(tmp: Path) -> None:
     assert result.out.count('<rect class="span"') == 1
     assert ("<title>deletion of exons 23-29 of 31 of ABCC6 (NM_001171.6); 1213 coding bases: frameshift; imprecise "
             "breakpoints (tier 2)</title>") in result.out
+
+
+def test_one_deletion_called_twice_is_not_a_compound_het(tmp: Path) -> None:
+    """The same deletion from two callers: sequence-resolved in the input (118 bases, ENPP1 exon 3 and around it)
+    and symbolic in --sv, or the same <DEL> in both files (taken once); the --sv file's small variants are not
+    taken (they would count twice), and --sv naming the input itself is refused."""
+    small = f"chr6 131849989 . A{'C' * 117} A 50 PASS . GT 0/1"
+    main = write_vcf(tmp / "small.vcf", [small, f"{ABCC6_DEL} GT 0/1"], extra_header=SV_HEADER)
+    sv = write_vcf(tmp / "sv.vcf", ["chr6 131849989 . N <DEL> 50 PASS SVTYPE=DEL;END=131850106 GT 0/1",
+                                    f"{ABCC6_DEL} GT 0/1", f"{R1141X} GT 1/1"], extra_header=SV_HEADER)
+    result = run_cli(main, "--sv", sv)
+    assert result.code == 0, result.err
+    rows = [(r["gene"], r["alt"], r["inheritance_flags"]) for r in table(result.out)]
+    assert sorted(rows) == [("ABCC6", "<DEL>", "AD"), ("ENPP1", "<DEL>", "AD"), ("ENPP1", "A", "AD")]
+    assert "3 in panel regions" in result.err
+    itself = run_cli(main, "--sv", main)
+    assert itself.code == 2
+    assert f"--sv {main} is the input VCF itself" in itself.err
+
+
+def test_a_deletion_that_cannot_pair_leaves_a_homozygous_call_alone(tmp: Path) -> None:
+    """A common deletion (gnomAD AF 5%, over the 1% AR limit) does not turn a homozygous nonsense variant inside
+    it into one copy: that stays AR_hom."""
+    header = (*SV_HEADER, '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="Population frequency">')
+    path = write_vcf(tmp / "in.vcf", [f"{ABCC6_DEL.replace('END=', 'gnomAD_AF=0.05;END=')} GT 0/1",
+                                      f"{R1141X} {GT} 1/1:99:30"], extra_header=header)
+    result = run_cli(path)
+    assert result.code == 0, result.err
+    snv = next(r for r in table(result.out) if r["alt"] == "A")
+    assert (snv["inheritance_flags"], snv["zygosity"]) == ("AR_hom;AD", "hom_alt")
+
+
+def test_structural_variants_with_consequences_from_input(tmp: Path) -> None:
+    """--consequences from-input reads the small variants' CSQ; a structural variant is computed from its
+    coordinates (VEP writes no HGVS for it), so it still pairs."""
+    header = (*SV_HEADER, '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl '
+              'VEP. Format: Allele|Consequence|IMPACT|SYMBOL|Feature|EXON|INTRON|HGVSc|HGVSp|Protein_position">')
+    csq = "CSQ=A|stop_gained|HIGH|ABCC6|ENST00000205557.12|24/31||c.3421C>T|p.Arg1141Ter|1141"
+    path = write_vcf(tmp / "in.vcf", [f"{ABCC6_DEL};CSQ=deletion|feature_truncation|HIGH|ABCC6|ENST00000205557.12"
+                                      f"|23-29/31|||| GT 0/1", R1141X.replace(" .", f" {csq}") + f" {GT} 1/1:99:30"],
+                      extra_header=header)
+    result = run_cli(path, "--consequences", "from-input")
+    assert result.code == 0, result.err
+    rows = {r["alt"]: r for r in table(result.out)}
+    assert (rows["<DEL>"]["consequence"], rows["<DEL>"]["hgvs_c"], rows["<DEL>"]["transcript_rule"]) == (
+        "feature_truncation&exon_loss_variant&intron_variant", "NM_001171.6:c.2996-1068_4209-1229del",
+        "MANE Select (computed: the input's annotation of structural variants is not read)")
+    assert (rows["A"]["consequence"], rows["A"]["phase_evidence"]) == ("stop_gained", ".;deletion_trans")
+
+
+def test_copy_number_under_a_haploid_call_on_chrx_counts_one_copy(tmp: Path) -> None:
+    """PHEX (chrX) in a male: GT 1 with CN 0 is a hemizygous loss; a gCNV-style <DEL>,<DUP> call with GT 2 and CN 2
+    is a gain of one copy; CN 1 is no change."""
+    rows = _rows(tmp, ["chrX 22000000 . N <DEL>,<DUP> 50 PASS SVTYPE=CNV;END=22300000 GT:CN 1:0 2:2 0:1"],
+                 samples=("M1", "M2", "M3"))
+    assert [(r["sample"], r["alt"], r["genotype"], r["zygosity"], r["consequence"]) for r in rows] == [
+        ("M1", "<DEL>", "1", "hemi", "transcript_ablation"), ("M2", "<DUP>", "2", "hemi", "transcript_amplification")]
+
+
+def test_an_end_not_after_pos_is_skipped(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", ["chr6 131849999 . N <DEL> 50 PASS SVTYPE=DEL;END=131849000 GT 0/1",
+                                      "chr6 131849999 . N <DUP> 50 PASS SVTYPE=DUP;SVLEN=0 GT 0/1"],
+                     extra_header=SV_HEADER)
+    result = run_cli(path)
+    assert result.code == 0, result.err
+    assert table(result.out) == []
+    assert "skipped alleles: 2 structural allele whose END is not after POS;" in result.err
+
+
+def test_a_small_alt_beside_a_structural_one_keeps_its_own_span(tmp: Path) -> None:
+    """G is 130 kb from ABCC6; only the <DEL> beside it reaches the gene."""
+    rows = _rows(tmp, ["chr16 16014995 . A G,<DEL> 50 PASS SVTYPE=DEL;END=16150700 GT 1/2"])
+    assert [(r["alt"], r["gene"], r["end"]) for r in rows] == [("<DEL>", "ABCC6", "16150700")]
+
+
+def test_html_draws_every_structural_variant_at_one_position(tmp: Path) -> None:
+    path = write_vcf(tmp / "in.vcf", ["chr6 131848999 . N <DEL> 50 PASS SVTYPE=DEL;END=131851000 GT 0/1 0/0",
+                                      "chr6 131848999 . N <DEL> 50 PASS SVTYPE=DEL;END=131852000 GT 0/0 0/1"],
+                     samples=("S1", "S2"), extra_header=SV_HEADER)
+    result = run_cli(path, "--format", "html", "-q")
+    assert result.code == 0, result.err
+    assert result.out.count('<rect class="span"') == 2
+
+
+@pytest.mark.parametrize("length", [2423, 9999])
+def test_second_vcf_on_an_assembly_of_ones_own(tmp: Path, length: int) -> None:
+    """--build custom: the --sv VCF must give every contig both declare the same length."""
+    suite = Path(__file__).resolve().parent / "data" / "csq_suite"
+    for name in ("ctgA.fa", "ctgA.gff", "ctgA.vcf"):
+        shutil.copy(suite / name, tmp / name)
+    pysam.faidx(str(tmp / "ctgA.fa"))
+    rows = (suite / "panel.tsv").read_text().splitlines()
+    (tmp / "panel.tsv").write_text("\n".join([rows[0], *(r for r in rows if r.startswith("MINIA\t"))]) + "\n")
+    (tmp / "sv.vcf").write_text("\n".join([
+        "##fileformat=VCFv4.2", f"##contig=<ID=ctgA,length={length}>", *SV_HEADER[-4:],
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="GT">',
+        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", "S1"]),
+        "\t".join(["ctgA", "1000", "sv1", "N", "<DEL>", "50", "PASS", "END=1300", "GT", "0/1"])]) + "\n")
+    result = run_cli("ctgA.vcf", "--fasta", "ctgA.fa", "--gff", "ctgA.gff", "--panel", "panel.tsv", "--build", "custom",
+                     "--sv", "sv.vcf", cwd=tmp)
+    if length == 9999:
+        assert result.code == 2
+        assert "sv.vcf: --sv says contig ctgA is 9,999 bp long, ctgA.vcf 2,423: not the same assembly" in result.err
+        return
+    assert result.code == 0, result.err
+    assert [(r["id"], r["gene"], r["consequence"]) for r in table(result.out) if r["alt"] == "<DEL>"] == [
+        ("sv1", "MINIA", "feature_truncation&exon_loss_variant&intron_variant")]

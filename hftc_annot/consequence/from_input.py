@@ -1,7 +1,8 @@
 """Consequences already in the input: VEP CSQ, SnpEff ANN or bcftools BCSQ, read by the header's field order.
 
 The entry for the gene's chosen transcript (by Ensembl id, with or without version, or by the MANE RefSeq
-id) is turned into a Consequence; the rest of the report is unchanged.
+id) is turned into a Consequence; the rest of the report is unchanged. Structural variants (<DEL>, ...) are
+computed from their coordinates instead: VEP's SV entries name no HGVS and other tools' vary.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hftc_annot.alleles import StructuralAllele
 from hftc_annot.consequence import Effect
 from hftc_annot.consequence.predict import Consequence
+from hftc_annot.consequence.structural import structural
 from hftc_annot.consequence.terms import impact, ordered, terms
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import UsageError
@@ -20,6 +23,8 @@ from hftc_annot.model import PanelRecord
 _FORMAT = re.compile(r"Format: ?'?([^'\"]+)'?", re.IGNORECASE)
 _ANN_FORMAT = re.compile(r"Functional annotations: ?'([^']+)'")
 # Other tools' names for terms of our table (SnpEff refinements, bcftools short names).
+STRUCTURAL_RULE = "MANE Select (computed: the input's annotation of structural variants is not read)"
+
 ALIASES = {
     "conservative_inframe_insertion": "inframe_insertion", "disruptive_inframe_insertion": "inframe_insertion",
     "conservative_inframe_deletion": "inframe_deletion", "disruptive_inframe_deletion": "inframe_deletion",
@@ -115,6 +120,10 @@ class FromInputStage:
                 continue
             symbol = finding.gene.symbol
             t = self._transcripts.get(symbol)
+            if t is not None and isinstance(finding.change, StructuralAllele):
+                consequence, words = structural(t, finding.change)  # from coordinates alone, as when computed
+                finding.effect = Effect(consequence, STRUCTURAL_RULE, words)
+                continue
             entry = self._entry(entries, finding.allele, record, self._ids[symbol]) if t else None
             if entry is None:
                 self._note_problem(f"no {self._annotation.tag} entry for the MANE transcript", where)

@@ -1,5 +1,6 @@
-"""Consequence of a deletion, duplication, inversion or copy-number change on one transcript: VEP's SV terms, the
-exons it takes, HGVS c. (exact, or exon-level where a breakpoint is imprecise) and a sentence for counselors.
+"""Consequence of a deletion, duplication, inversion or copy-number change on one transcript: VEP's SV terms (with
+exon_loss_variant for a deletion of coding bases; no splice terms, as VEP gives none to SVs), the exons it takes,
+HGVS c. (exact, or exon-level where a breakpoint is imprecise) and a sentence for counselors.
 
 Needs coordinates only, never sequence. A deletion or duplication is assumed to be in tandem with the gene, as VEP
 and HGVS assume; its coding bases tell whether it keeps the reading frame when both breakpoints lie outside exons.
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 from hftc_annot.alleles import StructuralAllele
 from hftc_annot.consequence.predict import Consequence, numbered, outside
-from hftc_annot.consequence.splice import base_terms
 from hftc_annot.consequence.terms import impact, ordered
 from hftc_annot.consequence.transcripts import Transcript
 
@@ -47,13 +47,11 @@ def _terms(t: Transcript, sv: StructuralAllele, exons: list[int], introns: set[i
     if not t.coding:
         terms.add("non_coding_transcript_exon_variant" if exons else "non_coding_transcript_variant")
     elif _coding_bases(t, sv):
-        terms.add("coding_sequence_variant")
+        terms.add("exon_loss_variant" if sv.kind == "DEL" else "coding_sequence_variant")
     elif exons:
         terms.add("5_prime_UTR_variant" if _before_cds(t, sv) else "3_prime_UTR_variant")
     if introns:
         terms.add("intron_variant")
-    if not exons:
-        terms |= _splice_sites(t, sv) & {"splice_donor_variant", "splice_acceptor_variant"}
     return terms
 
 
@@ -61,16 +59,6 @@ def _intron_touched(t: Transcript, i: int, sv: StructuralAllele) -> bool:
     """Does the event hold a base of intron i (transcript order)?"""
     low, high = sorted((t.exons[i][1], t.exons[i + 1][0]) if t.strand == 1 else (t.exons[i + 1][1], t.exons[i][0]))
     return sv.start <= high - 1 and sv.end >= low + 1
-
-
-def _splice_sites(t: Transcript, sv: StructuralAllele) -> set[str]:
-    """The splice terms of an event within one intron: those of its end bases, the nearest to either exon."""
-    terms: set[str] = set()
-    for g in (sv.start, sv.end):
-        where = t.intron(g)
-        if where is not None:
-            terms |= base_terms(where[1], where[2])
-    return terms
 
 
 def _coding_bases(t: Transcript, sv: StructuralAllele) -> int:
@@ -87,17 +75,18 @@ def _before_cds(t: Transcript, sv: StructuralAllele) -> bool:
 
 
 def hgvs_c(t: Transcript, sv: StructuralAllele) -> str:
-    """HGVS c. (n.) of a deletion, duplication or inversion: exact positions when the breakpoints are precise,
-    else each breakpoint as the range it may lie in, widened to the intron (or the flank beyond the transcript)
-    that holds it: c.(3735+1_3736-1)_(4208+1_4209-1)del. '' for a copy-number change of unknown direction."""
+    """HGVS c. (n.) of a deletion, duplication or inversion: a breakpoint with a confidence interval (or both, when
+    the VCF says IMPRECISE and gives none) as the range it may lie in, widened to the intron (or the flank beyond
+    the transcript) that holds it: c.(3735+1_3736-1)_(4208+1_4209-1)del; the others at their exact position. ''
+    for a copy-number change of unknown direction."""
     if sv.kind not in HGVS_TYPE:
         return ""
-    if sv.imprecise:
-        left, right = _uncertain(t, *sv.start_range), _uncertain(t, *sv.end_range)
-    else:
-        left, right = t.c_position(sv.start), t.c_position(sv.end)
+    unsure = sv.imprecise and sv.start_range == (sv.start, sv.start) and sv.end_range == (sv.end, sv.end)
+    left, right = (_uncertain(t, *where) if unsure or where[0] != where[1] else t.c_position(point)
+                   for point, where in ((sv.start, sv.start_range), (sv.end, sv.end_range)))
     five, three = (left, right) if t.strand == 1 else (right, left)
-    return f"{t.refseq or t.id}:{t.hgvs_kind}.{five}_{three}{HGVS_TYPE[sv.kind]}"
+    place = five if five == three else f"{five}_{three}"
+    return f"{t.refseq or t.id}:{t.hgvs_kind}.{place}{HGVS_TYPE[sv.kind]}"
 
 
 def _uncertain(t: Transcript, low: int, high: int) -> str:

@@ -1,6 +1,8 @@
 """Sequence Ontology consequence terms: rank, SO id and impact, read from so_terms.tsv.
 
-The table is Ensembl VEP's consequence table; row order is VEP's severity rank (most severe first).
+The table is Ensembl VEP's consequence table; row order is VEP's severity rank (most severe first). One row is not
+VEP's: exon_loss_variant (SO:0001572, as SnpEff uses it), which a structural deletion of coding bases gets besides
+VEP's feature_truncation, so that the evidence tiers can count it as a null variant.
 codons.tsv is NCBI translation table 1 (the standard genetic code). Both are data, not code.
 """
 

@@ -13,15 +13,8 @@ import numpy as np
 
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence.terms import IMPACTS, UNKNOWN
-from hftc_annot.inheritance.calls import Gates, Occurrence, Pending, occurrences
-from hftc_annot.inheritance.facts import (
-    AlleleFacts,
-    Family,
-    allele_facts,
-    family_of,
-    segregation_text,
-    within_deletions,
-)
+from hftc_annot.inheritance.calls import Extent, Gates, Occurrence, Pending, occurrences
+from hftc_annot.inheritance.facts import AlleleFacts, Family, allele_facts, family_of, segregation_text
 from hftc_annot.inheritance.flags import MODES, Flag
 from hftc_annot.inheritance.pedigree import UNAFFECTED, Pedigree
 from hftc_annot.inheritance.qualifying import Qualifying
@@ -121,6 +114,7 @@ class InheritanceStage:
             label = (consequence.c_change if consequence and consequence.hgvs_c
                      else f"{record.chrom}:{record.pos} {record.ref}>{finding.alt}")
             self._pending.append(Pending(finding.record, finding.allele, finding.symbol, label, record, filter_ok,
+                                         Extent.of(finding.change),
                                          qualifying.qualifies(finding.effect, finding.knowledge), finding.frequency))
             self._genes[finding.symbol] = finding.gene
         if len(self._pending) >= BATCH:
@@ -178,8 +172,8 @@ class InheritanceStage:
                     self._segregation[o.index][(o.allele, gene.symbol, s)] = segregation_text(members)
             if family.person.status == UNAFFECTED:
                 continue
-            alleles = within_deletions(mine, [allele_facts(occs[i], s, family, gene.symbol, modes, haploid,
-                                                           x_linked[i], caveat) for i in carried])
+            alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, haploid, x_linked[i], caveat)
+                       for i in carried]
             if on_x or len(alleles) > MAX_PAIRING:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
             flags = sample_flags(alleles, PairIds(), limits)

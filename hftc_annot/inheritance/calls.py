@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hftc_annot.alleles import structural_kind
+from hftc_annot.alleles import Allele, StructuralAllele
 from hftc_annot.reader.genotypes import zygosities
 from hftc_annot.reader.records import ALLELE_ABSENT, Record, format_column, format_matrix
 
@@ -21,20 +21,44 @@ class Gates:
     max_het_ab: float = 0.8
 
 
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """The reference bases an allele changes, first..last (last = first - 1 for an insertion); deletion: a structural
+    loss (<DEL>, a <CNV> of lost copies); removes: it deletes bases and adds none (a small deletion, or a loss)."""
+
+    first: int
+    last: int
+    deletion: bool = False
+    removes: bool = False
+
+    @classmethod
+    def of(cls, change: Allele | StructuralAllele) -> Extent:
+        if isinstance(change, StructuralAllele):
+            return cls(change.start, change.end, change.kind == "DEL", change.kind == "DEL")
+        return cls(change.start, change.end, removes=change.is_deletion)
+
+    def inside(self, other: Extent) -> bool:
+        return other.first <= self.first and self.last <= other.last
+
+    def same_event(self, other: Extent) -> bool:
+        """Two deletions that overlap by half of each: one event called twice (e.g. by two callers)?"""
+        shared = min(self.last, other.last) - max(self.first, other.first) + 1
+        return self.removes and other.removes and shared * 2 >= max(self.last - self.first + 1,
+                                                                      other.last - other.first + 1)
+
+
 @dataclass
 class Occurrence:
     """One ALT allele of one record (its Record.index) in one gene; arrays are indexed by sample. zygosity holds
     Zygosity codes; haploid marks haploid calls, whatever they hold. qualifies: the allele may take part in flags
-    (qualifying.py); af: its population frequency, when known. pos..end: the record's POS and the last reference base
-    it covers (a structural ALT's END); deletion: a <DEL>, or a <CNV> of lost copies (bases pos+1..end)."""
+    (qualifying.py); af: its population frequency, when known; extent: the bases it changes."""
 
     index: int
     allele: int
     gene: str
     chrom: str
     pos: int
-    end: int
-    deletion: bool
+    extent: Extent
     label: str
     zygosity: np.ndarray
     haploid: np.ndarray
@@ -61,6 +85,7 @@ class Pending:
     label: str
     record: Record
     filter_ok: bool
+    extent: Extent
     qualifies: bool = True
     af: float | None = None
 
@@ -100,10 +125,8 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     for row, p in enumerate(pending):
         record = p.record
         # copies of the rows, so that each gene's arrays can be freed once it has been evaluated
-        kind = structural_kind(record.alts[p.allele - 1]) if record.span is not None else None
-        deletion = kind == "DEL" or (kind == "CNV" and record.span.cnv_direction == "DEL")
-        out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, record.end,
-                              deletion, p.label, zygosity[row].copy(),
+        out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.extent, p.label,
+                              zygosity[row].copy(),
                               ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
                               other[row].copy(), p.qualifies, p.af))
     return out

@@ -3,11 +3,11 @@ siblings), read out of the per-sample arrays."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from hftc_annot.inheritance.calls import Occurrence
+from hftc_annot.inheritance.calls import Extent, Occurrence
 from hftc_annot.inheritance.pedigree import (
     AFFECTED,
     FEMALE,
@@ -56,8 +56,10 @@ class AlleleFacts:
     holds one copy), phase_set (FORMAT/PS: None when the record has none, NaN when the sample's is missing);
     with_other_alt: the call holds another ALT of the same record (1/2). qualifies and af: see calls.Occurrence;
     dominant_caveat: why the gene's dominant disorders need particular variants ('' when they do not).
-    inside_deletion: the key of the sample's heterozygous deletion that holds this allele (None when none does);
-    hemizygous: the allele looks homozygous there, so it is one copy (zygosity is then HET) facing the deletion.
+    extent: the bases the allele changes. Beside the sample's heterozygous deletions (rules.beside_deletions):
+    inside_deletion, the key of the one that holds this allele (None when none does); hemizygous, the allele looks
+    homozygous there, so it is one copy (zygosity is then HET) facing the deletion; same_event, the key of a
+    deletion that is this one called twice (a small deletion, or an SV from a second caller).
     """
 
     key: tuple[int, int]
@@ -78,8 +80,10 @@ class AlleleFacts:
     qualifies: bool = True
     af: float | None = None
     dominant_caveat: str = ""
+    extent: Extent | None = None
     inside_deletion: tuple[int, int] | None = None
     hemizygous: bool = False
+    same_event: tuple[int, int] | None = None
 
 
 SEGREGATION_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",
@@ -153,24 +157,5 @@ def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[
         tuple(sibling.at(o, haploid) for sibling in family.siblings) if family.siblings else (),
         is_male(family.person.sex, bool(haploid[s])), modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
         None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]), o.qualifies, o.af,
-        dominant_caveat)
+        dominant_caveat, o.extent)
 
-
-def within_deletions(occs: list[Occurrence], alleles: list[AlleleFacts]) -> list[AlleleFacts]:
-    """One sample's alleles in a gene (`alleles`, facts of `occs`), each that lies inside another of the sample's
-    heterozygous deletions marked with that deletion's key; one that looks homozygous there is one copy facing the
-    deletion (hemizygous: zygosity HET), so that it pairs with the deletion instead of counting twice."""
-    deletions = [(o.pos + 1, o.end, a.key) for o, a in zip(occs, alleles, strict=True)
-                 if o.deletion and a.zygosity in ONE_COPY]
-    if not deletions:
-        return alleles
-    out = []
-    for o, a in zip(occs, alleles, strict=True):
-        holder = next((key for start, end, key in deletions if key != a.key and start <= o.pos and o.end <= end), None)
-        if holder is None or o.deletion:
-            out.append(a)
-            continue
-        hemizygous = a.zygosity is Zygosity.HOM_ALT
-        out.append(replace(a, inside_deletion=holder, hemizygous=hemizygous,
-                           zygosity=Zygosity.HET if hemizygous else a.zygosity))
-    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from hftc_annot.inheritance import relatives
@@ -52,7 +53,7 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
     def within(allele: AlleleFacts, kind: str) -> bool:
         return allele.af is None or kind not in limits or allele.af <= limits[kind]
 
-    alleles = [a for a in alleles if a.qualifies]
+    alleles = beside_deletions([a for a in alleles if a.qualifies], lambda a: within(a, "AR_comphet"))
     out = []
     for allele in alleles:
         for rule in X_LINKED_RULES if _in_x_linked_gene(allele) else AUTOSOMAL_RULES:
@@ -67,6 +68,33 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
                 if flag:
                     pair = replace(_as_called_on_x(flag, a, b), pair=pair_ids.next())
                     out += [(a, pair), (b, pair)]
+    return out
+
+
+def beside_deletions(alleles: list[AlleleFacts], usable: Callable[[AlleleFacts], bool]) -> list[AlleleFacts]:
+    """One sample's alleles in a gene, each marked against the heterozygous deletions among them that can pair
+    (`usable`: within the frequency limit): one that is such a deletion called twice (a small deletion, or a
+    structural one from a second caller, over half of each) gets `same_event`, so that the two never pair; one
+    inside such a deletion gets `inside_deletion`, and when it looks homozygous there it is one copy facing the
+    deletion (hemizygous, zygosity HET), so that it pairs with the deletion instead of counting twice."""
+    deletions = [d for d in pairable(alleles) if d.extent is not None and d.extent.deletion and usable(d)]
+    if not deletions:
+        return alleles
+    out = []
+    for a in alleles:
+        if a.extent is None:
+            out.append(a)
+            continue
+        twice = next((d.key for d in deletions if d.key != a.key and a.extent.same_event(d.extent)), None)
+        holder = next((d.key for d in deletions if d.key != a.key and not a.extent.deletion
+                       and a.extent.inside(d.extent)), None)
+        if twice is not None:
+            a = replace(a, same_event=twice)
+        elif holder is not None:
+            hemizygous = a.zygosity is Zygosity.HOM_ALT
+            a = replace(a, inside_deletion=holder, hemizygous=hemizygous,
+                        zygosity=Zygosity.HET if hemizygous else a.zygosity)
+        out.append(a)
     return out
 
 
@@ -159,6 +187,8 @@ def compound_het(a: AlleleFacts, b: AlleleFacts) -> Flag | None:
     """Two heterozygous alleles of one AR gene (the caller gives the pair its id), with the confidence of their
     phase evidence; None when they are in cis. Low when a call fails the quality gates; a relative who is not
     affected and carries both (not in cis) or is homozygous for one lowers it (relatives.py)."""
+    if a.same_event == b.key or b.same_event == a.key:
+        return None
     evidence = phase(a, b)
     if evidence.kind.cis:
         return None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hftc_annot.alleles import structural_kind
+from hftc_annot.assembly import canonical_contig
 
 INT_MISSING = -2147483648  # htslib's bcf_int32_missing; vector_end is one more
 _PLAIN_ALLELE = re.compile(r"^[ACGTNacgtn]+$")
@@ -20,9 +21,10 @@ ALLELE_ABSENT = -2  # the unused second slot of a haploid call
 @dataclass(frozen=True)
 class Span:
     """Where a record with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>) reaches: `end` is INFO/END, else
-    POS + |SVLEN|; cipos and ciend are the confidence intervals around POS and END (None when not given);
-    imprecise: INFO/IMPRECISE is set or an interval is given. cnv_direction: what a <CNV> ALT is, from FORMAT/CN:
-    'DEL' when every sample's copy number that is not 2 is below 2, 'DUP' when every one is above, else 'CNV'."""
+    POS + |SVLEN|; cipos and ciend are the confidence intervals around POS and END (None when not given or not
+    two integers); imprecise: INFO/IMPRECISE is set, or an interval is given (or one that cannot be read).
+    cnv_direction: what a <CNV> ALT is, from FORMAT/CN: 'DEL' when every sample's copy number that is not 2 is below
+    2, 'DUP' when every one is above, else 'CNV'."""
 
     end: int
     cipos: tuple[int, int] | None
@@ -163,7 +165,8 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         copies = format_column(copies, len(copies)) if copies is not None else None
         span = _span(variant, copies)
         if copies is not None:
-            genotypes, phased = genotypes_from_copy_number(genotypes, phased, copies, alts)
+            sex_chromosome = canonical_contig(variant.CHROM) in ("X", "Y")
+            genotypes, phased = genotypes_from_copy_number(genotypes, phased, copies, alts, sex_chromosome)
     return Record(
         chrom=variant.CHROM, pos=variant.POS, id=variant.ID or ".", ref=variant.REF, alts=alts,
         filters=tuple(variant.FILTERS), genotypes=genotypes, phased=phased, gq=gq, dp=dp, ad=ad,
@@ -190,8 +193,11 @@ def _span(variant, copies: np.ndarray | None) -> Span | None:
         if not isinstance(length, int):
             return None
         end = variant.POS + abs(length)
-    intervals = [_interval(variant.INFO.get(key)) for key in ("CIPOS", "CIEND")]
-    imprecise = variant.INFO.get("IMPRECISE") is not None or any(i is not None and i != (0, 0) for i in intervals)
+    given = [variant.INFO.get(key) for key in ("CIPOS", "CIEND")]
+    intervals = [_interval(value) for value in given]
+    unreadable = any(i is None and value is not None for value, i in zip(given, intervals, strict=True))
+    imprecise = variant.INFO.get("IMPRECISE") is not None or unreadable or any(i not in (None, (0, 0))
+                                                                               for i in intervals)
     changed = copies[(copies >= 0) & (copies != 2)] if copies is not None else np.empty(0)
     direction = "CNV" if not len(changed) else "DEL" if (changed < 2).all() else "DUP" if (changed > 2).all() else "CNV"
     return Span(max(end, variant.POS), *intervals, imprecise, direction)
@@ -204,11 +210,12 @@ def _interval(value) -> tuple[int, int] | None:
 
 
 def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray | None, copies: np.ndarray,
-                               alts: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Genotypes of a deletion or duplication decided by FORMAT/CN, read as a diploid copy number: 0 is a homozygous
-    loss, 1 a heterozygous one, 2 neither, 3 or more a (heterozygous) gain, carried by the record's <DEL> (or <CNV>)
-    and <DUP> (or <CNV>) ALT. A sample whose GT is called reference, or whose CN is missing (or negative), keeps its
-    GT."""
+                               alts: tuple[str, ...], sex_chromosome: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Genotypes of a deletion or duplication decided by FORMAT/CN, carried by the record's <DEL> (or <CNV>) and
+    <DUP> (or <CNV>) ALT. CN is read as a diploid copy number: 0 is a homozygous loss, 1 a heterozygous one, 2
+    neither, 3 or more a (heterozygous) gain -- also under a haploid GT on an autosome (GATK gCNV writes one allele
+    for every call); a haploid GT on chrX or chrY is one copy: 0 a loss, 1 neither, 2 or more a gain. A sample whose
+    GT is called reference, or whose CN is missing (or negative), keeps its GT."""
     samples = len(copies)
     loss = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DEL", "CNV")), None)
     gain = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DUP", "CNV")), None)
@@ -220,17 +227,19 @@ def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray 
         genotypes = widened
     else:
         genotypes = genotypes.copy()
+    one_copy = (genotypes[:, 1] == ALLELE_ABSENT) & sex_chromosome
     called_reference = ((genotypes == 0) | (genotypes == ALLELE_ABSENT)).all(axis=1) & (genotypes[:, 0] == 0)
     for sample in np.flatnonzero((copies >= 0) & ~called_reference).tolist():  # NaN (missing) compares False
-        cn = copies[sample]
-        if cn < 2 and loss is not None:
-            genotypes[sample, :2] = (loss, loss) if cn == 0 else (0, loss)
-        elif cn > 2 and gain is not None:
-            genotypes[sample, :2] = (0, gain)
-        elif cn == 2:
-            genotypes[sample, :2] = (0, 0)
+        cn, normal = copies[sample], 1 if one_copy[sample] else 2
+        if cn < normal and loss is not None:
+            call = (loss,) if normal == 1 else (loss, loss) if cn == 0 else (0, loss)
+        elif cn > normal and gain is not None:
+            call = (gain,) if normal == 1 else (0, gain)
+        elif cn == normal:
+            call = (0,) * normal
         else:
             continue
-        genotypes[sample, 2:] = ALLELE_ABSENT
+        genotypes[sample] = ALLELE_ABSENT
+        genotypes[sample, :len(call)] = call
         phased[sample] = False
     return genotypes, phased

@@ -36,7 +36,7 @@ _COLS_POS = np.arange(_POS_DIGITS)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PAD = bytes(_KEY_BYTES + _POS_DIGITS)  # lets the quick pass read a whole word at any line start
 _TAB = 9
-_STRUCTURAL = re.compile(rb"[\t,]<(?:DEL|DUP|INV|CNV)[:>]")
+_STRUCTURAL = re.compile(rb"<(?:DEL|DUP|INV|CNV)[:>]")  # a literal first: the regex engine skips to each '<'
 
 
 _MASKS = np.array([(1 << 8 * n) - 1 for n in range(_KEY_BYTES + 1)], dtype=np.uint64)

@@ -193,9 +193,9 @@ def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
     exons = [box(start, end) for start, end in t.exons]
     low, high = t.cds or (0, -1)
     coding = [box(max(s, low), min(e, high)) for s, e in t.exons if max(s, low) <= min(e, high)]
-    distinct: dict[tuple[str, str], ReportRow] = {}
+    distinct: dict[tuple[str, str, str], ReportRow] = {}
     for row in strength_order(rows):
-        distinct.setdefault((row.pos, row.alt), row)
+        distinct.setdefault((row.pos, row.alt, row.end), row)
     def spans(r: ReportRow) -> bool:
         return r.alt.startswith("<") and int(r.end) > int(r.pos)
 

@@ -170,13 +170,13 @@ class ReportRows:
         """Add the rows of one finished record; returns how many."""
         record = item.record
         site = [record.chrom, str(record.pos), record.id, record.ref]
-        end = str(record.end)
         contig = contig_rank(canonical_contig(record.chrom))
         count = 0
         for finding in item.findings:
             prefix = site + [finding.alt] + gene_cells(finding, item.label) + effect_cells(finding.effect) \
                 + knowledge_cells(finding.knowledge)
             note = finding.effect.note if finding.effect and finding.effect.note else MISSING
+            end = str(finding.last_base(record))
             for call in finding.calls if finding.calls is not None else (None,):
                 sample = call.sample if call is not None else -1
                 flags = finding.flags.get(sample, [])
