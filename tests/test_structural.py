@@ -12,6 +12,7 @@ Every VCF here is synthetic (REF bases are arbitrary).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -53,7 +54,7 @@ def _effect(row: dict[str, str]) -> tuple[str, ...]:
             row["consequence_note"], row["end"])
 
 
-@pytest.mark.parametrize(("record", "expected"), [
+EFFECTS = [
     pytest.param(f"{ABCC6_DEL} GT 0/1", (
         "feature_truncation&exon_loss_variant&intron_variant", "HIGH", "NM_001171.6:c.2996-1068_4209-1229del",
         "NP_001162.5:p.?", "23-29/31", "22-29/30",
@@ -100,11 +101,34 @@ def _effect(row: dict[str, str]) -> tuple[str, ...]:
     pytest.param("chr6 131848999 . N <INV> 50 PASS SVTYPE=INV;END=131852000 GT 0/1", (
         "coding_sequence_variant&intron_variant", "MODIFIER", "NM_006208.3:c.314-990_557-175inv", "NP_006199.2:p.?",
         "3-4/25", "2-4/24", "inversion of exons 3-4 of 25 of ENPP1 (NM_006208.3)", "131852000"), id="inversion"),
-])
+]
+
+
+@pytest.mark.parametrize(("record", "expected"), EFFECTS)
 def test_consequence_of_a_structural_variant(tmp: Path, record: str, expected: tuple[str, ...]) -> None:
     rows = [r for r in _rows(tmp, [record]) if r["gene"] in ("ABCC6", "ENPP1", "FGF23")]
     assert len(rows) == 1
     assert _effect(rows[0]) == expected
+
+
+_POSITION = r"(?:[-*]?\d+(?:[-+]\d+)?)"
+_BREAKPOINT = rf"(?:{_POSITION}|\((?:\?|{_POSITION})_(?:\?|{_POSITION})\))"
+UNCERTAIN = re.compile(rf"^NM_\d+\.\d+:c\.{_BREAKPOINT}_{_BREAKPOINT}(?:del|dup|inv)$")
+"""HGVS's uncertain positions (c.(A_B)_(C_D)del, '?' for an unknown end), which the biocommons grammar lacks."""
+
+
+def test_every_hgvs_string_is_valid_hgvs() -> None:
+    parser_module = pytest.importorskip("hgvs.parser", reason="biocommons hgvs is not installed (.ci/run installs it)")
+    parser = parser_module.Parser()
+    strings = [text for case in EFFECTS for text in case.values[1][2:4] if text != "."]
+    exact = [text for text in strings if "(" not in text]
+    assert len(exact) == 19
+    for text in exact:
+        assert str(parser.parse_hgvs_variant(text)) == text
+    uncertain = [text for text in strings if "(" in text]
+    assert len(uncertain) == 3
+    assert all(UNCERTAIN.match(text) for text in uncertain)
+    assert not UNCERTAIN.match("NM_001171.6:c.(2995+1_2996-1)_(4208+1)del")  # the pattern can fail
 
 
 def test_a_deletion_past_the_end_of_a_gene(tmp: Path) -> None:
