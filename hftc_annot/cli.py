@@ -31,6 +31,7 @@ Examples:
   hftc-annot sample.vcf.gz > sample.hftc.tsv
   hftc-annot sample.vcf.gz -o sample.hftc.vcf.gz          # annotated VCF (format from the name)
   hftc-annot trio.vcf.gz --ped trio.ped --summary trio.summary.tsv -o trio.tsv
+  hftc-annot trio.vcf.gz --sv trio.manta.vcf.gz --ped trio.ped -o trio.html   # SV/CNV calls of another caller
   hftc-annot trio.bcf --genes GALNT3,FGF23,KL --samples CHILD,MOTHER
   bcftools view -f PASS cohort.vcf.gz | hftc-annot - --build GRCh38 -o pass.tsv
   hftc-annot exome_b37.vcf --build GRCh37 --padding 50
