@@ -190,7 +190,9 @@ def test_a_homozygous_looking_variant_inside_a_deletion_is_hemizygous(tmp: Path)
     snv = rows[("S1", "A")]
     assert (snv["zygosity"], snv["inheritance_flags"], snv["confidence"], snv["phase_evidence"]) == (
         "hom_alt", "AD;AR_comphet", "low;high", ".;deletion_trans")
-    assert "looks homozygous because the other copy is deleted (hemizygous, not homozygous)" in snv["evidence"]
+    assert snv["evidence"].endswith(" | a deletion and a variant inside it in ABCC6 (c.2996-1068_4209-1229del, "
+                                    "c.3421C>T), in trans: c.3421C>T lies inside the deletion and looks homozygous "
+                                    "because the other copy is deleted (hemizygous, not homozygous)")
     assert "AR_hom" not in {r["inheritance_flags"] for r in rows.values()}
 
 

@@ -9,7 +9,7 @@ from hftc_annot.inheritance import relatives
 from hftc_annot.inheritance.facts import ONE_COPY, AlleleFacts, Relative
 from hftc_annot.inheritance.flags import KINDS, Flag, worse
 from hftc_annot.inheritance.pedigree import AFFECTED
-from hftc_annot.inheritance.phase import phase
+from hftc_annot.inheritance.phase import PhaseKind, phase
 from hftc_annot.reader.genotypes import Zygosity
 
 MAX_PAIRING = 20
@@ -185,8 +185,9 @@ def _parent_of_homozygote(role: str, parent: Relative) -> tuple[str, str]:
 
 def compound_het(a: AlleleFacts, b: AlleleFacts) -> Flag | None:
     """Two heterozygous alleles of one AR gene (the caller gives the pair its id), with the confidence of their
-    phase evidence; None when they are in cis. Low when a call fails the quality gates; a relative who is not
-    affected and carries both (not in cis) or is homozygous for one lowers it (relatives.py)."""
+    phase evidence; None when they are in cis, or one deletion called twice (beside_deletions). Low when a call
+    fails the quality gates; a relative who is not affected and carries both (not in cis) or is homozygous for one
+    lowers it (relatives.py)."""
     if a.same_event == b.key or b.same_event == a.key:
         return None
     evidence = phase(a, b)
@@ -196,9 +197,10 @@ def compound_het(a: AlleleFacts, b: AlleleFacts) -> Flag | None:
     if not (a.good and b.good):
         confidence, reason = "low", reason + "; a genotype is below the quality gates"
     against = relatives.pair(a, b)
+    what = "a deletion and a variant inside it" if evidence.kind is PhaseKind.DELETION_TRANS else \
+        "two heterozygous variants"
     return Flag("AR_comphet", relatives.lowered(confidence, against),
-                f"two heterozygous variants in {a.gene} ({a.label}, {b.label}), {reason}" + _notes(against),
-                evidence.kind.value)
+                f"{what} in {a.gene} ({a.label}, {b.label}), {reason}" + _notes(against), evidence.kind.value)
 
 
 def x_linked(allele: AlleleFacts) -> Flag | None:
