@@ -149,7 +149,7 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
                          "--gff MODELS (the transcript models on it)")
     if config.contig_map and not config.gff:
         raise UsageError("--contig-map renames the contigs of --gff MODELS: give --gff too")
-    if config.sv and config.sv == config.vcf:
+    if config.sv and _same_file(config.sv, config.vcf):
         raise UsageError(f"--sv {config.sv} is the input VCF itself: give the second VCF of structural variants")
     if config.sv and fmt == "vcf":
         raise UsageError("--sv: the annotated VCF holds the records of the input VCF only; write a report (--format "
@@ -243,6 +243,16 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
         if kept_path:
             os.unlink(kept_path)
     return summary
+
+
+def _same_file(one: str, other: str) -> bool:
+    """Do two input names (a path, or '-' for standard input) name one file?"""
+    if one == other:
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):  # a name that is not a file (yet): opening it reports the error
+        return False
 
 
 def _panel(config: Config, build: str, regions_bed: tuple, custom: dict[str, dict[str, str]] | None,

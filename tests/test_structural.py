@@ -81,6 +81,10 @@ EFFECTS = [
     pytest.param("chr6 131850400 . N <DEL> 50 PASS SVTYPE=DEL;END=131850401 GT 0/1", (
         "intron_variant", "MODIFIER", "NM_006208.3:c.430+295del", ".", ".", "3/24",
         "deletion within intron 3 of ENPP1 (NM_006208.3)", "131850401"), id="one-base"),
+    pytest.param("chr6 131850400 . N <DEL> 50 PASS SVTYPE=DEL;END=131850600;IMPRECISE GT 0/1", (
+        "intron_variant", "MODIFIER", "NM_006208.3:c.(430+1_431-1)_(430+1_431-1)del", ".", ".", "3/24",
+        "deletion within intron 3 of ENPP1 (NM_006208.3); imprecise breakpoints", "131850600"),
+        id="imprecise-within-an-intron"),
     pytest.param("chr6 131848999 . N <DEL> 50 PASS SVTYPE=DEL;END=131851000;CIEND=-20,30 GT 0/1", (
         "feature_truncation&exon_loss_variant&intron_variant", "HIGH", "NM_006208.3:c.314-990_(430+1_431-1)del",
         "NP_006199.2:p.?", "3/25", "2-3/24", "deletion of exon 3 of 25 of ENPP1 (NM_006208.3); 117 coding bases: "
@@ -126,7 +130,7 @@ def test_every_hgvs_string_is_valid_hgvs() -> None:
     for text in exact:
         assert str(parser.parse_hgvs_variant(text)) == text
     uncertain = [text for text in strings if "(" in text]
-    assert len(uncertain) == 3
+    assert len(uncertain) == 4
     assert all(UNCERTAIN.match(text) for text in uncertain)
     assert not UNCERTAIN.match("NM_001171.6:c.(2995+1_2996-1)_(4208+1)del")  # the pattern can fail
 
@@ -405,3 +409,55 @@ def test_second_vcf_on_an_assembly_of_ones_own(tmp: Path, length: int) -> None:
     assert result.code == 0, result.err
     assert [(r["id"], r["gene"], r["consequence"]) for r in table(result.out) if r["alt"] == "<DEL>"] == [
         ("sv1", "MINIA", "feature_truncation&exon_loss_variant&intron_variant")]
+
+
+def test_two_overlapping_deletions_shown_in_trans_are_a_compound_het(tmp: Path) -> None:
+    """Overlapping by more than half, but one from each parent: two events, not one called twice."""
+    ped = tmp / "trio.ped"
+    ped.write_text("F KID DAD MUM 1 2\nF DAD 0 0 1 1\nF MUM 0 0 2 1\n")
+    rows = _abcc6(tmp, ["chr16 16144999 a N <DEL> 50 PASS SVTYPE=DEL;END=16160000 GT 0/1 0/1 0/0",
+                        "chr16 16151999 b N <DEL> 50 PASS SVTYPE=DEL;END=16167001 GT 0/1 0/0 0/1"],
+                  ("KID", "DAD", "MUM"), "--ped", str(ped))
+    kid = rows[("KID", "<DEL>")]
+    assert (kid["inheritance_flags"], kid["confidence"], kid["phase_evidence"]) == (
+        "AD;AR_comphet", "low;high", ".;parental_trans")
+
+
+def test_one_deletion_called_three_times_or_twice_around_a_variant_pairs_once(tmp: Path) -> None:
+    rows = _rows(tmp, [f"chr16 {16152000 + shift} . N <DEL> 50 PASS SVTYPE=DEL;END={16167001 + shift} GT 0/1"
+                       for shift in (0, 100, 200)])
+    assert {r["inheritance_flags"] for r in rows} == {"AD"}
+    rows = _rows(tmp, [f"{ABCC6_DEL} GT 0/1", "chr16 16152100 . N <DEL> 50 PASS SVTYPE=DEL;END=16167100 GT 0/1",
+                       f"{R1141X} {GT} 1/1:99:30"])
+    assert sorted((r["pos"], r["inheritance_flags"], r["comphet_pair_id"]) for r in rows) == [
+        ("16152000", "AD;AR_comphet", ".;CH1"), ("16152100", "AD", "."), ("16163078", "AD;AR_comphet", ".;CH1")]
+
+
+def test_an_insertion_beside_a_deletion_is_not_inside_it(tmp: Path) -> None:
+    """Inserted between the kept POS base and the first deleted base: homozygous, not hemizygous."""
+    rows = _rows(tmp, [f"{ABCC6_DEL} GT 0/1", "chr16 16152000 . G GT 50 PASS . GT:GQ:DP 1/1:99:30"],
+                 "--qualify", "all")
+    insertion = next(r for r in rows if r["alt"] == "GT")
+    assert insertion["inheritance_flags"] == "AR_hom;AD"
+
+
+def test_the_same_deletion_in_both_inputs_is_taken_once_whatever_their_order_and_spelling(tmp: Path) -> None:
+    """The input is sorted chr16 before chr2 (lexicographically) and writes 'chr16'; --sv writes '16' and sorts
+    2 before 16. Each deletion is taken once, and the nonsense variant inside GALNT3's pairs once."""
+    galnt3_del = "chr2 165750000 g N <DEL> 50 PASS SVTYPE=DEL;END=165760000 GT 0/1"
+    inside = "chr2 165754626 . C T 50 PASS . GT:GQ:DP 1/1:99:30"
+    main = write_vcf(tmp / "main.vcf", [f"{ABCC6_DEL} GT 0/1", galnt3_del, inside], extra_header=SV_HEADER)
+    sv = write_vcf(tmp / "sv.vcf", [galnt3_del.removeprefix("chr"), f"{ABCC6_DEL} GT 0/1".removeprefix("chr"),
+                                    "16 16170000 . N <INS> 50 PASS SVTYPE=INS;END=16170000 GT 0/1"],
+                   prefix="", extra_header=SV_HEADER)
+    result = run_cli(main, "--sv", sv)
+    assert result.code == 0, result.err
+    rows = table(result.out)
+    assert sorted((r["gene"], r["alt"], r["comphet_pair_id"]) for r in rows) == [
+        ("ABCC6", "<DEL>", "."), ("GALNT3", "<DEL>", "CH1"), ("GALNT3", "T", "CH1")]
+    assert "4 in panel regions" in result.err and "skipped alleles: 1 symbolic allele (<...>)" in result.err
+
+
+def test_copy_number_alone_on_chrx_is_not_read(tmp: Path) -> None:
+    """Without a GT the number of copies on chrX is not known (CN 1 is normal in a male): no call."""
+    assert _rows(tmp, ["chrX 22032000 . N <CNV> 50 PASS SVTYPE=CNV;END=22040000 CN 1 2"], samples=("M", "F")) == []

@@ -28,7 +28,7 @@ STRUCTURAL_RULE = "MANE Select (computed: the input's annotation of structural v
 ALIASES = {
     "conservative_inframe_insertion": "inframe_insertion", "disruptive_inframe_insertion": "inframe_insertion",
     "conservative_inframe_deletion": "inframe_deletion", "disruptive_inframe_deletion": "inframe_deletion",
-    "5_prime_UTR_premature_start_codon_gain_variant": "5_prime_UTR_variant", "exon_loss_variant": "transcript_ablation",
+    "5_prime_UTR_premature_start_codon_gain_variant": "5_prime_UTR_variant",
     "intragenic_variant": "sequence_variant", "intergenic_region": "intergenic_variant",
     "missense": "missense_variant", "synonymous": "synonymous_variant", "stop_retained": "stop_retained_variant",
     "start_retained": "start_retained_variant", "frameshift": "frameshift_variant",

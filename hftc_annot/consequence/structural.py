@@ -85,7 +85,7 @@ def hgvs_c(t: Transcript, sv: StructuralAllele) -> str:
     left, right = (_uncertain(t, *where) if unsure or where[0] != where[1] else t.c_position(point)
                    for point, where in ((sv.start, sv.start_range), (sv.end, sv.end_range)))
     five, three = (left, right) if t.strand == 1 else (right, left)
-    place = five if five == three else f"{five}_{three}"
+    place = five if sv.start == sv.end and five == three else f"{five}_{three}"
     return f"{t.refseq or t.id}:{t.hgvs_kind}.{place}{HGVS_TYPE[sv.kind]}"
 
 

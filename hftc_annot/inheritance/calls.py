@@ -38,6 +38,9 @@ class Extent:
         return cls(change.start, change.end, removes=change.is_deletion)
 
     def inside(self, other: Extent) -> bool:
+        """Are all the bases this allele changes deleted by `other`? (For an insertion: both bases around it.)"""
+        if self.last < self.first:
+            return other.first <= self.last and self.first <= other.last
         return other.first <= self.first and self.last <= other.last
 
     def same_event(self, other: Extent) -> bool:

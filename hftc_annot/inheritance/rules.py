@@ -60,7 +60,7 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
             flag = rule(allele)
             if flag and within(allele, flag.name):
                 out.append((allele, _as_called_on_x(flag, allele)))
-    hets = [a for a in pairable(alleles) if within(a, "AR_comphet")]
+    hets = [a for a in pairable(alleles) if within(a, "AR_comphet") and a.same_event is None]
     if len(hets) <= MAX_PAIRING:
         for i, a in enumerate(hets):
             for b in hets[i + 1:]:
@@ -73,27 +73,34 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
 
 def beside_deletions(alleles: list[AlleleFacts], usable: Callable[[AlleleFacts], bool]) -> list[AlleleFacts]:
     """One sample's alleles in a gene, each marked against the heterozygous deletions among them that can pair
-    (`usable`: within the frequency limit): one that is such a deletion called twice (a small deletion, or a
-    structural one from a second caller, over half of each) gets `same_event`, so that the two never pair; one
-    inside such a deletion gets `inside_deletion`, and when it looks homozygous there it is one copy facing the
-    deletion (hemizygous, zygosity HET), so that it pairs with the deletion instead of counting twice."""
-    deletions = [d for d in pairable(alleles) if d.extent is not None and d.extent.deletion and usable(d)]
+    (`usable`: within the frequency limit). A deletion that repeats an earlier one (over half of each) with nothing
+    to phase them apart is one event called twice (a small deletion and a symbolic one, or two callers): it gets
+    `same_event` and takes no part in pairs. An allele inside a remaining deletion gets `inside_deletion`; when it
+    looks homozygous there it is one copy facing the deletion (hemizygous, zygosity HET), so that it pairs with the
+    deletion instead of counting twice."""
+    deletions: list[AlleleFacts] = []
+    twins: dict[tuple[int, int], tuple[int, int]] = {}
+    for d in sorted(pairable(alleles), key=lambda a: (not (a.extent and a.extent.deletion), a.key)):
+        if d.extent is None or not (d.extent.removes and usable(d)):
+            continue
+        twin = next((k for k in deletions if d.extent.same_event(k.extent) and phase(d, k).kind is PhaseKind.UNPHASED),
+                    None)
+        if twin is not None:
+            twins[d.key] = twin.key
+        elif d.extent.deletion:
+            deletions.append(d)
     if not deletions:
         return alleles
     out = []
     for a in alleles:
-        if a.extent is None:
-            out.append(a)
-            continue
-        twice = next((d.key for d in deletions if d.key != a.key and a.extent.same_event(d.extent)), None)
-        holder = next((d.key for d in deletions if d.key != a.key and not a.extent.deletion
-                       and a.extent.inside(d.extent)), None)
-        if twice is not None:
-            a = replace(a, same_event=twice)
-        elif holder is not None:
-            hemizygous = a.zygosity is Zygosity.HOM_ALT
-            a = replace(a, inside_deletion=holder, hemizygous=hemizygous,
-                        zygosity=Zygosity.HET if hemizygous else a.zygosity)
+        if a.key in twins:
+            a = replace(a, same_event=twins[a.key])
+        elif a.extent is not None and not a.extent.deletion:
+            holder = next((d.key for d in deletions if a.extent.inside(d.extent)), None)
+            if holder is not None:
+                hemizygous = a.zygosity is Zygosity.HOM_ALT
+                a = replace(a, inside_deletion=holder, hemizygous=hemizygous,
+                            zygosity=Zygosity.HET if hemizygous else a.zygosity)
         out.append(a)
     return out
 
@@ -185,11 +192,8 @@ def _parent_of_homozygote(role: str, parent: Relative) -> tuple[str, str]:
 
 def compound_het(a: AlleleFacts, b: AlleleFacts) -> Flag | None:
     """Two heterozygous alleles of one AR gene (the caller gives the pair its id), with the confidence of their
-    phase evidence; None when they are in cis, or one deletion called twice (beside_deletions). Low when a call
-    fails the quality gates; a relative who is not affected and carries both (not in cis) or is homozygous for one
-    lowers it (relatives.py)."""
-    if a.same_event == b.key or b.same_event == a.key:
-        return None
+    phase evidence; None when they are in cis. Low when a call fails the quality gates; a relative who is not
+    affected and carries both (not in cis) or is homozygous for one lowers it (relatives.py)."""
     evidence = phase(a, b)
     if evidence.kind.cis:
         return None

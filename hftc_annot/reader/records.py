@@ -215,7 +215,8 @@ def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray 
     <DUP> (or <CNV>) ALT. CN is read as a diploid copy number: 0 is a homozygous loss, 1 a heterozygous one, 2
     neither, 3 or more a (heterozygous) gain -- also under a haploid GT on an autosome (GATK gCNV writes one allele
     for every call); a haploid GT on chrX or chrY is one copy: 0 a loss, 1 neither, 2 or more a gain. A sample whose
-    GT is called reference, or whose CN is missing (or negative), keeps its GT."""
+    GT is called reference, or whose CN is missing (or negative), keeps its GT; so does one on chrX or chrY without
+    a called GT allele (its number of copies is not known)."""
     samples = len(copies)
     loss = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DEL", "CNV")), None)
     gain = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DUP", "CNV")), None)
@@ -229,7 +230,8 @@ def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray 
         genotypes = genotypes.copy()
     one_copy = (genotypes[:, 1] == ALLELE_ABSENT) & sex_chromosome
     called_reference = ((genotypes == 0) | (genotypes == ALLELE_ABSENT)).all(axis=1) & (genotypes[:, 0] == 0)
-    for sample in np.flatnonzero((copies >= 0) & ~called_reference).tolist():  # NaN (missing) compares False
+    unknown_ploidy = ~(genotypes >= 0).any(axis=1) & sex_chromosome
+    for sample in np.flatnonzero((copies >= 0) & ~called_reference & ~unknown_ploidy).tolist():  # NaN is False
         cn, normal = copies[sample], 1 if one_copy[sample] else 2
         if cn < normal and loss is not None:
             call = (loss,) if normal == 1 else (loss, loss) if cn == 0 else (0, loss)

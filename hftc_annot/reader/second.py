@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import heapq
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
+from itertools import count
 
 import numpy as np
 
@@ -27,11 +28,12 @@ def check_second_input(second: VcfInput, first: VcfInput, build: str) -> None:
                          if part)
         raise InputError(second.source, f"--sv needs the samples of {first.source} (names match exactly): it {what}")
     if build not in BUILDS:
-        lengths = first.header.contigs
+        lengths = {canonical_contig(name): length for name, length in first.header.contigs.items() if length}
         for name, length in second.header.contigs.items():
-            if length and lengths.get(name) and length != lengths[name]:
+            theirs = lengths.get(canonical_contig(name))
+            if length and theirs and length != theirs:
                 raise InputError(second.source, f"--sv says contig {name} is {length:,} bp long, {first.source} "
-                                 f"{lengths[name]:,}: not the same assembly")
+                                 f"{theirs:,}: not the same assembly")
         return
     try:
         evidence = detect_build(second.header.contigs, list(second.header.lines))
@@ -43,34 +45,48 @@ def check_second_input(second: VcfInput, first: VcfInput, build: str) -> None:
 
 def merged_records(first: Iterable[Record], second: Iterable[Record], second_samples: tuple[str, ...],
                    samples: tuple[str, ...]) -> Iterator[Record]:
-    """The records of both inputs by contig and position (the first input's first where they tie), numbered anew.
-    Of the second input only the records with a structural ALT are taken, and not one the first input holds too
-    (same CHROM, POS, REF, ALT and END): the second's small variants and repeated SVs would count twice. Its sample
-    columns (in `second_samples` order) are put in the order of `samples`, and its records are named by CHROM:POS
-    in messages (their line numbers are of another file)."""
+    """The records of both inputs, numbered anew: each of the second's comes where the first, read in its own order,
+    has passed its position (the first's first where they tie; those on contigs the first never reaches, at the
+    end). Of the second input only the records with a symbolic or breakend ALT are taken (its small variants would
+    count twice), and a structural record in both inputs (same contig, POS, REF, ALT and END) is taken once. The
+    second's sample columns (in `second_samples` order) are put in the order of `samples`, and its records are named
+    by CHROM:POS in messages (their line numbers are of another file)."""
     order = np.array([second_samples.index(s) for s in samples], dtype=np.int64)
-    seen: set[tuple] = set()
+    waiting: dict[str, deque[Record]] = defaultdict(deque)
+    for record in sorted((r for r in second if any(_symbolic(alt) for alt in r.alts)), key=_place):
+        waiting[canonical_contig(record.chrom)].append(_reordered(record, order))
+    taken: set[tuple] = set()
+    numbered = count()
 
-    def place(record: Record) -> tuple[int, int]:
-        return contig_rank(canonical_contig(record.chrom)), record.pos
+    def take(record: Record) -> Iterator[Record]:
+        if record.span is not None:
+            key = (canonical_contig(record.chrom), record.pos, record.ref, record.alts, record.end)
+            if key in taken:
+                return
+            taken.add(key)
+        yield dataclasses.replace(record, index=next(numbered))
 
-    def tagged(records: Iterable[Record], source: int) -> Iterator[tuple[Record, int]]:
-        for record in records:
-            if source == 0 or record.span is not None:
-                yield record, source
+    contig = None
+    for record in first:
+        here = canonical_contig(record.chrom)
+        if here != contig and contig is not None:
+            for passed in waiting.pop(contig, ()):  # the first input has left this contig
+                yield from take(passed)
+        contig = here
+        queue = waiting.get(here)
+        while queue and queue[0].pos < record.pos:
+            yield from take(queue.popleft())
+        yield from take(record)
+    for rest in sorted((r for queue in waiting.values() for r in queue), key=_place):
+        yield from take(rest)
 
-    index = 0
-    for record, source in heapq.merge(tagged(first, 0), tagged(second, 1), key=lambda pair: place(pair[0])):
-        key = (record.chrom, record.pos, record.ref, record.alts, record.end)
-        if source == 0:
-            if record.span is not None:
-                seen.add(key)  # the first input's records come first where positions tie
-        elif key in seen:
-            continue
-        else:
-            record = _reordered(record, order)
-        yield dataclasses.replace(record, index=index)
-        index += 1
+
+def _place(record: Record) -> tuple[int, int]:
+    return contig_rank(canonical_contig(record.chrom)), record.pos
+
+
+def _symbolic(alt: str) -> bool:
+    return alt.startswith("<") or "[" in alt or "]" in alt
 
 
 def _reordered(record: Record, order: np.ndarray) -> Record:
