@@ -33,7 +33,7 @@ def make_cohort(path: Path, samples: int, records: int, seed: int) -> None:
     names = [f"S{i:04d}" for i in range(samples)]
     with open(path, "w") as out:
         out.write("##fileformat=VCFv4.2\n")
-        out.writelines(f"##contig=<ID={'chrM' if c == 'MT' else 'chr' + c},length={n}>\n" for _, c, n in lengths)
+        out.writelines(f"##contig=<ID={'chrM' if c == 'MT' else 'chr' + c},length={n}>\n" for _, c, n, *_ in lengths)
         out.write('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n')
         out.write('##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">\n')
         out.write("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(names) + "\n")
