@@ -461,3 +461,22 @@ def test_the_same_deletion_in_both_inputs_is_taken_once_whatever_their_order_and
 def test_copy_number_alone_on_chrx_is_not_read(tmp: Path) -> None:
     """Without a GT the number of copies on chrX is not known (CN 1 is normal in a male): no call."""
     assert _rows(tmp, ["chrX 22032000 . N <CNV> 50 PASS SVTYPE=CNV;END=22040000 CN 1 2"], samples=("M", "F")) == []
+
+
+def test_a_homozygous_looking_variant_inside_a_deletion_in_dominant_and_x_linked_genes(tmp: Path) -> None:
+    """Outside recessive pairs too, a 1/1 call inside the sample's heterozygous deletion is one copy: SLC20A2 (AD)
+    says hemizygous, not homozygous; a woman's PHEX (XLD) variant facing a deletion of her other X is a hemizygous
+    female (from her affected father), not a homozygous one."""
+    ped = tmp / "f.ped"
+    ped.write_text("F KID DAD MUM 2 2\nF DAD 0 0 1 2\nF MUM 0 0 2 1\n")
+    records = ["chr8 42420000 . N <DEL> 50 PASS SVTYPE=DEL;END=42430000 GT 0/1 0/0 0/1",
+               "chr8 42425000 . C T 50 PASS . GT:GQ:DP 1/1:99:30 0/1:99:30 0/0:99:30",
+               "chrX 22100000 . N <DEL> 50 PASS SVTYPE=DEL;END=22110000 GT 0/1 0 0/1",
+               "chrX 22105000 . C T 50 PASS . GT:GQ:DP 1/1:99:30 1:99:30 0/0:99:30"]
+    rows = {(r["gene"], r["alt"]): r for r in _rows(tmp, records, "--ped", str(ped), "--qualify", "all",
+                                                   samples=("KID", "DAD", "MUM")) if r["sample"] == "KID"}
+    slc = rows[("SLC20A2", "T")]
+    assert slc["evidence"].startswith("hemizygous (the other copy is deleted) in an autosomal dominant gene")
+    phex = rows[("PHEX", "T")]
+    assert (phex["inheritance_flags"], phex["confidence"]) == ("XL", "high")
+    assert phex["evidence"].startswith("hemizygous female in an X-linked dominant gene: the other X's copy is deleted")

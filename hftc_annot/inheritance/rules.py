@@ -72,16 +72,17 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
 
 
 def beside_deletions(alleles: list[AlleleFacts], usable: Callable[[AlleleFacts], bool]) -> list[AlleleFacts]:
-    """One sample's alleles in a gene, each marked against the heterozygous deletions among them that can pair
-    (`usable`: within the frequency limit). A deletion that repeats an earlier one (over half of each) with nothing
+    """One sample's alleles in a gene, each marked against its heterozygous deletions (qualifying, and `usable`:
+    within the compound-het frequency limit). A deletion that repeats an earlier one (over half of each) with nothing
     to phase them apart is one event called twice (a small deletion and a symbolic one, or two callers): it gets
     `same_event` and takes no part in pairs. An allele inside a remaining deletion gets `inside_deletion`; when it
     looks homozygous there it is one copy facing the deletion (hemizygous, zygosity HET), so that it pairs with the
     deletion instead of counting twice."""
     deletions: list[AlleleFacts] = []
     twins: dict[tuple[int, int], tuple[int, int]] = {}
-    for d in sorted(pairable(alleles), key=lambda a: (not (a.extent and a.extent.deletion), a.key)):
-        if d.extent is None or not (d.extent.removes and usable(d)):
+    one_copy = [a for a in alleles if a.zygosity in ONE_COPY and a.extent is not None]
+    for d in sorted(one_copy, key=lambda a: (not a.extent.deletion, a.key)):  # symbolic deletions first
+        if not (d.extent.removes and usable(d)):
             continue
         twin = next((k for k in deletions if d.extent.same_event(k.extent) and phase(d, k).kind is PhaseKind.UNPHASED),
                     None)
@@ -208,8 +209,9 @@ def compound_het(a: AlleleFacts, b: AlleleFacts) -> Flag | None:
 
 
 def x_linked(allele: AlleleFacts) -> Flag | None:
-    """On chrX outside the PARs in an XLD or XLR gene: any ALT in a male (hemizygous); a heterozygous female in an
-    XLD gene (medium at best); a homozygous female. Low when the call fails the quality gates; a male relative
+    """On chrX outside the PARs in an XLD or XLR gene: any ALT in a male (hemizygous); a female with the ALT inside
+    her deletion of the other X (hemizygous, beside_deletions); a heterozygous female in an XLD gene (medium at
+    best); a homozygous female. Low when the call fails the quality gates; a male relative
     with the ALT, a homozygous female relative, or in a dominant-only gene a heterozygous one lowers it unless
     affected (relatives.py). The mother's call ends the evidence unless she is among those (for a daughter who has
     it from her father: "inherited from the father"); a homozygous daughter of a father without it is low."""
@@ -219,6 +221,9 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
     if allele.male:
         what = "hemizygous in a male" if allele.zygosity in (Zygosity.HEMI, Zygosity.HOM_ALT) else "in a male"
         evidence = f"{what} (X-linked)"
+    elif allele.hemizygous:
+        evidence = "hemizygous female in an X-linked " + ("recessive" if "XLR" in allele.modes else "dominant") + \
+            " gene: the other X's copy is deleted"
     elif "XLD" in allele.modes and allele.zygosity in ONE_COPY + (Zygosity.HEMI,):
         confidence, evidence = worse(confidence, "medium"), "heterozygous female in an X-linked dominant gene"
     elif allele.zygosity is Zygosity.HOM_ALT:
@@ -260,7 +265,8 @@ def dominant(allele: AlleleFacts) -> Flag | None:
     against = relatives.carriers(allele, "reduced penetrance?")
     if allele.dominant_caveat:
         against.append(relatives.Contradiction("low", allele.dominant_caveat))
-    zygosity = "homozygous" if allele.zygosity is Zygosity.HOM_ALT else "heterozygous"
+    zygosity = "homozygous" if allele.zygosity is Zygosity.HOM_ALT else \
+        "hemizygous (the other copy is deleted)" if allele.hemizygous else "heterozygous"
     return Flag("AD", relatives.lowered(confidence, against),
                 f"{zygosity} in an autosomal dominant gene" + "".join(f"; {n}" for n in notes) + _notes(against))
 
