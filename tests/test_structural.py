@@ -144,13 +144,17 @@ def test_a_deletion_past_the_end_of_a_gene(tmp: Path) -> None:
          "NM_001171.6:c.4209-1228_*10132del", "deletion of exons 30-31 of 31 of ABCC6 (NM_001171.6)")]
 
 
-def test_copy_number_decides_the_genotype(tmp: Path) -> None:
+def test_copy_number_decides_the_genotype_where_gt_does_not(tmp: Path) -> None:
     """CN-only calls (no GT): CN 0 is a homozygous loss, 1 a heterozygous one, 2 no call of the ALT; a <CNV> whose
-    changed copy numbers are all losses is a deletion. A haploid GT of a gCNV-style call gives way to its CN."""
+    changed copy numbers are all losses is a deletion. A haploid GT of a gCNV-style call gives way to its CN; a
+    called diploid GT does not (DELLY writes a read-depth CN beside its GT)."""
     rows = _rows(tmp, ["chr6 131848999 . N <CNV> 50 PASS SVTYPE=CNV;END=131851000 CN 1 0 2",
-                       "chr12 4360000 . N <DEL> 50 PASS SVTYPE=DEL;END=4390000 GT:CN 1:0 0:2 1:1"],
+                       "chr12 4360000 . N <DEL> 50 PASS SVTYPE=DEL;END=4390000 GT:CN 1:0 0:2 1:1",
+                       "chr16 16152000 . N <DEL> 50 PASS SVTYPE=DEL;END=16167001 GT:CN 0/1:2 1/1:1 0/0:1"],
                  samples=("S1", "S2", "S3"))
     assert sorted((r["gene"], r["sample"], r["genotype"], r["zygosity"], r["consequence"]) for r in rows) == [
+        ("ABCC6", "S1", "0/1", "het", "feature_truncation&exon_loss_variant&intron_variant"),
+        ("ABCC6", "S2", "1/1", "hom_alt", "feature_truncation&exon_loss_variant&intron_variant"),
         ("ENPP1", "S1", "0/1", "het", "feature_truncation&exon_loss_variant&intron_variant"),
         ("ENPP1", "S2", "1/1", "hom_alt", "feature_truncation&exon_loss_variant&intron_variant"),
         ("FGF23", "S1", "1/1", "hom_alt", "transcript_ablation"),
@@ -351,9 +355,9 @@ def test_structural_variants_with_consequences_from_input(tmp: Path) -> None:
     assert (rows["A"]["consequence"], rows["A"]["phase_evidence"]) == ("stop_gained", ".;deletion_trans")
 
 
-def test_copy_number_under_a_haploid_call_on_chrx_counts_one_copy(tmp: Path) -> None:
-    """PHEX (chrX) in a male: GT 1 with CN 0 is a hemizygous loss; a gCNV-style <DEL>,<DUP> call with GT 2 and CN 2
-    is a gain of one copy; CN 1 is no change."""
+def test_on_chrx_gt_decides(tmp: Path) -> None:
+    """PHEX (chrX) in males, gCNV-style <DEL>,<DUP> calls: GT 1 (CN 0) is a hemizygous loss, GT 2 (CN 2) a gain of
+    one copy, GT 0 (CN 1) no change."""
     rows = _rows(tmp, ["chrX 22000000 . N <DEL>,<DUP> 50 PASS SVTYPE=CNV;END=22300000 GT:CN 1:0 2:2 0:1"],
                  samples=("M1", "M2", "M3"))
     assert [(r["sample"], r["alt"], r["genotype"], r["zygosity"], r["consequence"]) for r in rows] == [

@@ -211,12 +211,12 @@ def _interval(value) -> tuple[int, int] | None:
 
 def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray | None, copies: np.ndarray,
                                alts: tuple[str, ...], sex_chromosome: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Genotypes of a deletion or duplication decided by FORMAT/CN, carried by the record's <DEL> (or <CNV>) and
-    <DUP> (or <CNV>) ALT. CN is read as a diploid copy number: 0 is a homozygous loss, 1 a heterozygous one, 2
-    neither, 3 or more a (heterozygous) gain -- also under a haploid GT on an autosome (GATK gCNV writes one allele
-    for every call); a haploid GT on chrX or chrY is one copy: 0 a loss, 1 neither, 2 or more a gain. A sample whose
-    GT is called reference, or whose CN is missing (or negative), keeps its GT; so does one on chrX or chrY without
-    a called GT allele (its number of copies is not known)."""
+    """Genotypes of a deletion or duplication from FORMAT/CN where GT does not tell them: no GT, a missing one, or a
+    haploid one on an autosome (GATK gCNV writes one allele for every call). CN is read as a diploid copy number: 0
+    is a homozygous loss, 1 a heterozygous one, 2 neither, 3 or more a (heterozygous) gain, carried by the record's
+    <DEL> (or <CNV>) and <DUP> (or <CNV>) ALT. A called diploid GT wins (DELLY's CN is a read-depth estimate), as
+    does a haploid one called reference, a missing or negative CN, and anything on chrX or chrY (a male's normal CN
+    is 1; without GT the number of copies is not known)."""
     samples = len(copies)
     loss = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DEL", "CNV")), None)
     gain = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DUP", "CNV")), None)
@@ -228,20 +228,21 @@ def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray 
         genotypes = widened
     else:
         genotypes = genotypes.copy()
-    one_copy = (genotypes[:, 1] == ALLELE_ABSENT) & sex_chromosome
-    called_reference = ((genotypes == 0) | (genotypes == ALLELE_ABSENT)).all(axis=1) & (genotypes[:, 0] == 0)
-    unknown_ploidy = ~(genotypes >= 0).any(axis=1) & sex_chromosome
-    for sample in np.flatnonzero((copies >= 0) & ~called_reference & ~unknown_ploidy).tolist():  # NaN is False
-        cn, normal = copies[sample], 1 if one_copy[sample] else 2
-        if cn < normal and loss is not None:
-            call = (loss,) if normal == 1 else (loss, loss) if cn == 0 else (0, loss)
-        elif cn > normal and gain is not None:
-            call = (gain,) if normal == 1 else (0, gain)
-        elif cn == normal:
-            call = (0,) * normal
+    if sex_chromosome:
+        return genotypes, phased
+    uncalled = ~(genotypes >= 0).any(axis=1)
+    haploid = (genotypes[:, 1] == ALLELE_ABSENT) & (genotypes[:, 0] != 0)
+    for sample in np.flatnonzero((copies >= 0) & (uncalled | haploid)).tolist():  # a NaN CN compares False
+        cn = copies[sample]
+        if cn < 2 and loss is not None:
+            call = (loss, loss) if cn == 0 else (0, loss)
+        elif cn > 2 and gain is not None:
+            call = (0, gain)
+        elif cn == 2:
+            call = (0, 0)
         else:
             continue
         genotypes[sample] = ALLELE_ABSENT
-        genotypes[sample, :len(call)] = call
+        genotypes[sample, :2] = call
         phased[sample] = False
     return genotypes, phased
