@@ -1,0 +1,64 @@
+"""Consequence of several alleles on one haplotype of one transcript, applied together to the coding sequence:
+two changes in one codon make one amino-acid change, a frameshift and a restoring indel an in-frame change."""
+
+from __future__ import annotations
+
+from hftc_annot.consequence import hgvs
+from hftc_annot.consequence.alleles import Allele
+from hftc_annot.consequence.coding import CodingSequence
+from hftc_annot.consequence.predict import Consequence, _peptide_terms
+from hftc_annot.consequence.sequence import reverse_complement
+from hftc_annot.consequence.terms import impact, ordered, translate
+from hftc_annot.consequence.transcripts import Transcript
+
+
+def _cds_span(t: Transcript, allele: Allele) -> tuple[int, int] | None:
+    """0-based CDS indices first..last of the bases an allele replaces (an insertion: last = first - 1, new bases
+    before index first), None when a base lies outside the CDS exons."""
+    first_cds, last_cds = t.coding_cdna
+    bases = range(allele.end, allele.start - 1, -1) if allele.is_insertion else range(allele.start, allele.end + 1)
+    flanks = (allele.end, allele.start) if allele.is_insertion else (allele.start, allele.end)
+    indices = []
+    for g in flanks if allele.is_insertion else bases:
+        if t.exon_index(g) is None:
+            return None
+        index = t.cdna_of(g) - first_cds
+        if not 0 <= index <= last_cds - first_cds:
+            return None
+        indices.append(index)
+    if allele.is_insertion:
+        return max(indices), max(indices) - 1
+    return min(indices), max(indices)
+
+
+def combined(t: Transcript, coding: CodingSequence, alleles: list[Allele], c_changes: list[str]) -> Consequence | None:
+    """The consequence of `alleles` (minimal form, genomic; their HGVS c. changes in `c_changes`) applied together to
+    the CDS of `t`; None when one reaches outside the CDS exons or two overlap."""
+    spans = []
+    for allele, change in zip(alleles, c_changes, strict=True):
+        span = _cds_span(t, allele)
+        if span is None:
+            return None
+        spans.append((span, allele, change))
+    spans.sort(key=lambda item: item[0])
+    for (a, _, _), (b, _, _) in zip(spans, spans[1:], strict=False):
+        if b[0] <= a[1] or (a[1] < a[0] and b[0] <= a[0] - 1):
+            return None
+    cds = coding.cds
+    alt_cds = cds
+    for (i0, i1), allele, _ in reversed(spans):
+        alt = allele.alt if t.strand == 1 else reverse_complement(allele.alt)
+        alt_cds = alt_cds[:i0] + alt + alt_cds[i1 + 1:]
+    delta = len(alt_cds) - len(cds)
+    i0, i1 = spans[0][0][0], max(span[1] for span, _, _ in spans)
+    c0, c1 = i0 // 3, max(i1, i0) // 3
+    if delta % 3:
+        names = ordered({"frameshift_variant"})
+    else:
+        ref_codons = cds[c0 * 3:(c1 + 1) * 3]
+        alt_codons = alt_cds[c0 * 3:(c1 + 1) * 3 + delta]
+        names = ordered(_peptide_terms(translate(ref_codons), translate(alt_codons), delta, i0 <= 2, ref_codons,
+                                       alt_codons))
+    c_text = ";".join(change.split(":", 1)[-1].removeprefix("c.") for _, _, change in spans)
+    return Consequence(t, names, impact(names), hgvs_c=f"{t.refseq or t.id}:c.[{c_text}]",
+                       hgvs_p=hgvs.protein_change(t, coding, alt_cds, c0, c1))

@@ -1,0 +1,36 @@
+"""Several alleles on one haplotype applied together (work in progress for issue 16), on the designed SYNTHETIC
+transcript of test_hgvs_cases (codon 3 AAG Lys at c.7-9, codon 7 AGC Ser at c.19-21), on both strands."""
+
+from __future__ import annotations
+
+import pytest
+from test_hgvs_cases import LENGTH, designed_contig, transcript
+
+from hftc_annot.consequence.alleles import minimal
+from hftc_annot.consequence.haplotype import combined
+from hftc_annot.consequence.predict import CodingSequence
+from hftc_annot.consequence.sequence import MemorySource, reverse_complement
+
+COMPLEMENT = str.maketrans("ACGT", "TGCA")
+
+
+def _allele(strand: int, pos: int, ref: str, alt: str):
+    if strand == 1:
+        return minimal("chrS", pos, ref, alt)
+    return minimal("chrS", LENGTH + 1 - pos, ref.translate(COMPLEMENT), alt.translate(COMPLEMENT))
+
+
+@pytest.mark.parametrize("strand", [1, -1])
+@pytest.mark.parametrize(("changes", "expected"), [
+    ([(137, "A", "C", "c.7A>C"), (139, "G", "T", "c.9G>T")],
+     (("missense_variant",), "NM_SYN.1:c.[7A>C;9G>T]", "NP_SYN.1:p.(Lys3His)")),
+    ([(149, "A", "T", "c.19A>T"), (151, "C", "A", "c.21C>A")],
+     (("stop_gained",), "NM_SYN.1:c.[19A>T;21C>A]", "NP_SYN.1:p.(Ser7Ter)")),
+])
+def test_two_changes_in_one_codon_make_one_amino_acid_change(strand, changes, expected) -> None:
+    contig = designed_contig() if strand == 1 else reverse_complement(designed_contig())
+    t = transcript(strand)
+    coding = CodingSequence(t, MemorySource({"chrS": contig}))
+    alleles = [_allele(strand, pos, ref, alt) for pos, ref, alt, _ in changes]
+    result = combined(t, coding, alleles, [f"NM_SYN.1:{c}" for *_, c in changes])
+    assert (result.terms, result.hgvs_c, result.hgvs_p) == expected
