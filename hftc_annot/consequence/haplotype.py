@@ -52,13 +52,16 @@ def combined(t: Transcript, coding: CodingSequence, alleles: list[Allele], c_cha
     delta = len(alt_cds) - len(cds)
     i0, i1 = spans[0][0][0], max(span[1] for span, _, _ in spans)
     c0, c1 = i0 // 3, max(i1, i0) // 3
+    ref_codons = cds[c0 * 3:(c1 + 1) * 3]
     if delta % 3:
         names = ordered({"frameshift_variant"})
+        amino_acids = f"{translate(ref_codons)}/X"
     else:
-        ref_codons = cds[c0 * 3:(c1 + 1) * 3]
         alt_codons = alt_cds[c0 * 3:(c1 + 1) * 3 + delta]
-        names = ordered(_peptide_terms(translate(ref_codons), translate(alt_codons), delta, i0 <= 2, ref_codons,
-                                       alt_codons))
+        ref_pep, alt_pep = translate(ref_codons), translate(alt_codons)
+        names = ordered(_peptide_terms(ref_pep, alt_pep, delta, i0 <= 2, ref_codons, alt_codons))
+        amino_acids = ref_pep if ref_pep == alt_pep else f"{ref_pep or '-'}/{alt_pep or '-'}"
     c_text = ";".join(change.split(":", 1)[-1].removeprefix("c.") for _, _, change in spans)
-    return Consequence(t, names, impact(names), hgvs_c=f"{t.refseq or t.id}:c.[{c_text}]",
+    return Consequence(t, names, impact(names), protein_position=str(c0 + 1) if c0 == c1 else f"{c0 + 1}-{c1 + 1}",
+                       amino_acids=amino_acids, hgvs_c=f"{t.refseq or t.id}:c.[{c_text}]",
                        hgvs_p=hgvs.protein_change(t, coding, alt_cds, c0, c1))
