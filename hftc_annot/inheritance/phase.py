@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Protocol
 
 from hftc_annot.inheritance.facts import AlleleFacts
+from hftc_annot.reader.genotypes import Zygosity
 
 PARENTS = ("father", "mother")
 
@@ -91,6 +92,22 @@ def own_phase(a: Calls, b: Calls, same_record: bool) -> PhaseKind | None:
     if a.phased and b.phased and a.haplotype >= 0 and b.haplotype >= 0 and _same_block(a.phase_set, b.phase_set):
         return PhaseKind.PHASED_TRANS if a.haplotype != b.haplotype else PhaseKind.PHASED_CIS
     return None
+
+
+def haplotype_phase(a: AlleleFacts, b: AlleleFacts) -> str | None:
+    """Whether one person's two alleles lie on one haplotype, so that their changes combine (issue 16): 'cis
+    (homozygous)' when both are homozygous, 'cis' when one is homozygous (it is on both haplotypes), both are
+    haploid, or both are phased on one haplotype of one phase set; 'unknown' for heterozygous calls that nothing
+    phases (a possibility, "if in cis"); None when they are in trans (phased apart, or one 1/2 genotype)."""
+    homozygous = (a.zygosity is Zygosity.HOM_ALT, b.zygosity is Zygosity.HOM_ALT)
+    if all(homozygous):
+        return "cis (homozygous)"
+    if any(homozygous) or (a.zygosity is Zygosity.HEMI and b.zygosity is Zygosity.HEMI):
+        return "cis"
+    kind = own_phase(a, b, a.key[0] == b.key[0])
+    if kind is PhaseKind.PHASED_CIS:
+        return "cis"
+    return None if kind is not None else "unknown"
 
 
 def _same_block(first: float | None, second: float | None) -> bool:
