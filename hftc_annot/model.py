@@ -11,6 +11,7 @@ from hftc_annot.alleles import Allele, StructuralAllele
 if TYPE_CHECKING:  # the model names the stages' value types; the stages import the model
     from hftc_annot.consequence import Effect
     from hftc_annot.inheritance import Flag
+    from hftc_annot.inheritance.haplotypes import Haplotype
     from hftc_annot.knowledge import Knowledge
     from hftc_annot.panel import Gene
     from hftc_annot.reader.genotypes import Carriers
@@ -27,7 +28,8 @@ class AlleleFinding:
     Filled by the stages: effect (consequence), frequency (population frequency), knowledge, calls (the samples
     carrying this ALT, None for a sites-only VCF), flags and segregation per sample index (inheritance), tiers
     (evidence tier and reason for a sample whose pattern here does not fit / fits the gene's inheritance:
-    knowledge.tiers.fitting).
+    knowledge.tiers.fitting); haplotypes, per sample index, the haplotype (inheritance/haplotypes.py) this allele
+    is combined into, and haplotype_tiers its tiers (those of the combined change, for a haplotype in cis).
     """
 
     record: int
@@ -42,6 +44,8 @@ class AlleleFinding:
     flags: dict[int, list[Flag]] = field(default_factory=dict)
     segregation: dict[int, str] = field(default_factory=dict)
     tiers: dict[bool, tuple[str, str]] = field(default_factory=dict)
+    haplotypes: dict[int, Haplotype] = field(default_factory=dict)
+    haplotype_tiers: dict[int, dict[bool, tuple[str, str]]] = field(default_factory=dict)
 
     def last_base(self, record: Record) -> int:
         """The last reference base this allele covers: its record's REF's, or a structural ALT's END."""

@@ -321,7 +321,8 @@ def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, h
         with_affected(Pedigree({}), config.affected, samples)
     qualifying = Qualifying(every_allele=config.qualify == "all", max_af=config.max_af)
     settings = Settings(config.gates, qualifying, config.min_impact, parse_modes(config.inheritance, panel))
-    inheritance = InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem)
+    source = consequence if isinstance(consequence, ConsequenceStage) else None  # from-input: no sequence
+    inheritance = InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem, source)
     knowledge = KnowledgeStage(panel.build, _chosen(consequence, panel),
                                _lookup(config, config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
     frequency = FrequencyStage(config.af_field,

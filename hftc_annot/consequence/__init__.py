@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from hftc_annot.alleles import StructuralAllele
+from hftc_annot.alleles import Allele, StructuralAllele
+from hftc_annot.consequence.haplotype import cds_span, combined
 from hftc_annot.consequence.predict import CodingSequence, Consequence, predict
 from hftc_annot.consequence.sequence import SequenceSource
 from hftc_annot.consequence.structural import structural
@@ -176,6 +177,28 @@ class ConsequenceStage:
         why = f"{NO_SEQUENCE} ({NO_SEQUENCE_FIX})" if self._seq is None else \
             self._why.get(symbol, f"{self._seq.name} has no sequence for {symbol}")
         return Effect(consequence, rule, _without_sequence(consequence, why))
+
+    def codons(self, gene: str, change) -> tuple[int, int, int] | None:
+        """(first codon, last codon, length change) of a sequence change inside the CDS of the gene's transcript, when
+        its protein can be computed (None otherwise): what haplotype combination needs to know."""
+        t, coding = self._translatable(gene)
+        if t is None or not isinstance(change, Allele):
+            return None
+        span = cds_span(t, dataclasses.replace(change, chrom=t.chrom))
+        if span is None:
+            return None
+        return span[0] // 3, max(span) // 3, len(change.alt) - len(change.ref)
+
+    def combine(self, gene: str, changes: list[Allele], c_changes: list[str]) -> Consequence | None:
+        """The consequence of sequence changes of one haplotype applied together (consequence/haplotype.py)."""
+        t, coding = self._translatable(gene)
+        if t is None:
+            return None
+        return combined(t, coding, [dataclasses.replace(c, chrom=t.chrom) for c in changes], c_changes)
+
+    def _translatable(self, gene: str) -> tuple[Transcript | None, CodingSequence | None]:
+        chosen, coding = self._chosen.get(gene), self._coding.get(gene)
+        return (chosen[0], coding) if chosen is not None and coding is not None else (None, None)
 
     def _ref_mismatch(self, record) -> str:
         if self._seq is None or self._seq.length(record.chrom) is None:

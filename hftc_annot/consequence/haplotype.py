@@ -12,7 +12,7 @@ from hftc_annot.consequence.terms import impact, ordered, translate
 from hftc_annot.consequence.transcripts import Transcript
 
 
-def _cds_span(t: Transcript, allele: Allele) -> tuple[int, int] | None:
+def cds_span(t: Transcript, allele: Allele) -> tuple[int, int] | None:
     """0-based CDS indices first..last of the bases an allele replaces (an insertion: last = first - 1, new bases
     before index first), None when a base lies outside the CDS exons."""
     first_cds, last_cds = t.coding_cdna
@@ -36,7 +36,7 @@ def combined(t: Transcript, coding: CodingSequence, alleles: list[Allele], c_cha
     the CDS of `t`; None when one reaches outside the CDS exons or two overlap."""
     spans = []
     for allele, change in zip(alleles, c_changes, strict=True):
-        span = _cds_span(t, allele)
+        span = cds_span(t, allele)
         if span is None:
             return None
         spans.append((span, allele, change))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import itemgetter
 
@@ -16,6 +16,7 @@ from hftc_annot.consequence.terms import IMPACTS, UNKNOWN
 from hftc_annot.inheritance.calls import Extent, Gates, Occurrence, Pending, occurrences
 from hftc_annot.inheritance.facts import AlleleFacts, Family, allele_facts, family_of, segregation_text
 from hftc_annot.inheritance.flags import MODES, Flag
+from hftc_annot.inheritance.haplotypes import Haplotype, HaplotypeSource, haplotypes
 from hftc_annot.inheritance.pedigree import UNAFFECTED, Pedigree
 from hftc_annot.inheritance.qualifying import Qualifying
 from hftc_annot.inheritance.rules import (
@@ -72,8 +73,12 @@ class InheritanceStage:
     """Keeps compact genotype facts of the alleles, then evaluates every sample and gene at the end."""
 
     def __init__(self, pedigree: Pedigree, samples: tuple[str, ...], build: str, settings: Settings,
-                 note_problem: Callable[[str, str], None]) -> None:
+                 note_problem: Callable[[str, str], None], source: HaplotypeSource | None = None) -> None:
+        """`source`: the consequence stage, when it computes protein effects: alleles of one haplotype are then
+        combined (haplotypes.py)."""
         self._ped = pedigree
+        self._source = source
+        self._haplotypes: dict[int, dict[tuple[int, str, int], Haplotype]] = defaultdict(dict)
         self._samples = samples
         self._index = {s: i for i, s in enumerate(samples)}
         self._build = build
@@ -115,7 +120,9 @@ class InheritanceStage:
                      else f"{record.chrom}:{record.pos} {record.ref}>{finding.alt}")
             self._pending.append(Pending(finding.record, finding.allele, finding.symbol, label, record, filter_ok,
                                          Extent.of(finding.change),
-                                         qualifying.qualifies(finding.effect, finding.knowledge), finding.frequency))
+                                         qualifying.qualifies(finding.effect, finding.knowledge), finding.frequency,
+                                         finding.change, consequence.c_change if consequence else "",
+                                         f"{record.chrom}:{record.pos}:{record.ref}:{finding.alt}"))
             self._genes[finding.symbol] = finding.gene
         if len(self._pending) >= BATCH:
             self._convert()
@@ -145,9 +152,12 @@ class InheritanceStage:
     def annotate(self, item: PanelRecord) -> None:
         """Put the flags and segregation text of each sample on the findings of one record (after `finish`)."""
         flags, segregation = self._flags.pop(item.key, {}), self._segregation.pop(item.key, {})
-        if not (flags or segregation):
+        combined = self._haplotypes.pop(item.key, {})
+        if not (flags or segregation or combined):
             return
         by_key = {(f.allele, f.symbol): f for f in item.findings}
+        for (allele, symbol, sample), haplotype in combined.items():
+            by_key[(allele, symbol)].haplotypes[sample] = haplotype
         for (allele, symbol, sample), given in flags.items():
             by_key[(allele, symbol)].flags[sample] = given
         for (allele, symbol, sample), text in segregation.items():
@@ -163,6 +173,7 @@ class InheritanceStage:
         interpretation = interpretations(gene, modes)
         caveat = dominant_caveat(gene)
         limits = self._settings.qualifying.kind_limits(modes)
+        codons = [self._source.codons(gene.symbol, o.change) for o in occs] if self._source else [None] * len(occs)
         for s, carried in _carried_by_sample(occs):
             family = self._family(s)
             mine = [occs[i] for i in carried]
@@ -174,6 +185,8 @@ class InheritanceStage:
                 continue
             alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, haploid, x_linked[i], caveat)
                        for i in carried]
+            if self._source is not None and len(carried) > 1:
+                alleles = self._combine(gene.symbol, s, mine, alleles, [codons[i] for i in carried])
             if on_x or len(alleles) > MAX_PAIRING:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
             flags = sample_flags(alleles, PairIds(), limits)
@@ -182,6 +195,16 @@ class InheritanceStage:
                 flag = self._interned.setdefault(flag, flag)
                 self._flags[index].setdefault((number, gene.symbol, s), []).append(flag)
             self.candidates += candidates(self._samples[s], gene, interpretation, flags)
+
+    def _combine(self, gene: str, s: int, mine: list[Occurrence], alleles: list[AlleleFacts],
+                 codons: list[tuple[int, int, int] | None]) -> list[AlleleFacts]:
+        """Keep the haplotypes of sample s in a gene; the later members of one in cis pair no more on their own."""
+        found = haplotypes(gene, mine, alleles, codons, self._source)
+        for o in mine:
+            if o.key in found:
+                self._haplotypes[o.index][(o.allele, gene, s)] = found[o.key]
+        return [replace(a, combined_with=found[a.key].first) if a.key in found and found[a.key].phase != "unknown"
+                and found[a.key].first != a.key else a for a in alleles]
 
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:
         for o, allele in zip(occs, alleles, strict=True):

@@ -54,7 +54,8 @@ class Extent:
 class Occurrence:
     """One ALT allele of one record (its Record.index) in one gene; arrays are indexed by sample. zygosity holds
     Zygosity codes; haploid marks haploid calls, whatever they hold. qualifies: the allele may take part in flags
-    (qualifying.py); af: its population frequency, when known; extent: the bases it changes."""
+    (qualifying.py); af: its population frequency, when known; extent: the bases it changes; change, c_change and
+    spelled: the allele (minimal form), its HGVS c. change ('' when none) and CHROM:POS:REF:ALT, for haplotypes."""
 
     index: int
     allele: int
@@ -72,6 +73,9 @@ class Occurrence:
     multiallelic_partner: np.ndarray
     qualifies: bool = True
     af: float | None = None
+    change: object = None
+    c_change: str = ""
+    spelled: str = ""
 
     @property
     def key(self) -> tuple[int, int]:
@@ -91,6 +95,9 @@ class Pending:
     extent: Extent
     qualifies: bool = True
     af: float | None = None
+    change: object = None
+    c_change: str = ""
+    spelled: str = ""
 
 
 def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
@@ -131,5 +138,5 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
         out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.extent, p.label,
                               zygosity[row].copy(),
                               ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
-                              other[row].copy(), p.qualifies, p.af))
+                              other[row].copy(), p.qualifies, p.af, p.change, p.c_change, p.spelled))
     return out

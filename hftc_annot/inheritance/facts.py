@@ -59,7 +59,9 @@ class AlleleFacts:
     extent: the bases the allele changes. Beside the sample's heterozygous deletions (rules.beside_deletions):
     inside_deletion, the key of the one that holds this allele (None when none does); hemizygous, the allele looks
     homozygous there, so it is one copy (zygosity is then HET) facing the deletion; same_event, the key of a
-    deletion that is this one called twice (a small deletion, or an SV from a second caller).
+    deletion that is this one called twice (a small deletion, or an SV from a second caller). combined_with: the
+    key of the first allele of the haplotype this one is combined into, in cis (haplotypes.py); it then takes no
+    part in compound-het pairs of its own.
     """
 
     key: tuple[int, int]
@@ -84,6 +86,7 @@ class AlleleFacts:
     inside_deletion: tuple[int, int] | None = None
     hemizygous: bool = False
     same_event: tuple[int, int] | None = None
+    combined_with: tuple[int, int] | None = None
 
 
 SEGREGATION_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",

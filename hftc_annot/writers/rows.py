@@ -16,6 +16,7 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import Effect
 from hftc_annot.inheritance import Flag
 from hftc_annot.inheritance.flags import strength
+from hftc_annot.inheritance.haplotypes import Haplotype
 from hftc_annot.knowledge import Knowledge
 from hftc_annot.knowledge.tiers import fitting
 from hftc_annot.model import AlleleFinding, PanelRecord
@@ -74,6 +75,11 @@ class ReportRow(NamedTuple):
     tier_reasons: str
     consequence_note: str
     end: str
+    haplotype_members: str
+    haplotype_phase: str
+    haplotype_consequence: str
+    haplotype_hgvs_c: str
+    haplotype_hgvs_p: str
 
 
 COLUMNS = ReportRow._fields
@@ -144,6 +150,14 @@ def flag_cells(flags: list[Flag], segregation: str) -> list[str]:
             segregation or MISSING]
 
 
+def haplotype_cells(haplotype: Haplotype | None) -> list[str]:
+    """haplotype_members … haplotype_hgvs_p: the alleles combined with this one on one chromosome ('.' when none)."""
+    if haplotype is None:
+        return [MISSING] * 5
+    c = haplotype.consequence
+    return _cells([";".join(haplotype.members), haplotype.phase, "&".join(c.terms), c.hgvs_c, c.hgvs_p])
+
+
 def report_order(sample: int, tier: str, gene: str, chrom: str, pos: int) -> tuple:
     """A row's place in the report: sample (VCF order), evidence tier ('.' last), gene, contig, position."""
     return sample, tier if tier != MISSING else "9", gene, contig_rank(canonical_contig(chrom)), pos
@@ -180,9 +194,11 @@ class ReportRows:
             for call in finding.calls if finding.calls is not None else (None,):
                 sample = call.sample if call is not None else -1
                 flags = finding.flags.get(sample, [])
-                rank, reason = finding.tiers[fitting(flags)]
+                rank, reason = finding.haplotype_tiers.get(sample, finding.tiers)[fitting(flags)]
+                haplotype = haplotype_cells(finding.haplotypes.get(sample))
                 row = (*prefix, *call_cells(call, self._samples), record.filter_text,
-                       *flag_cells(flags, finding.segregation.get(sample, "")), rank, reason or MISSING, note, end)
+                       *flag_cells(flags, finding.segregation.get(sample, "")), rank, reason or MISSING, note, end,
+                       *haplotype)
                 key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9", finding.symbol,
                        contig, record.pos, finding.allele)
                 self._rows.append((key, "\t".join(row)))  # one string: cheap to sort, spill and read back
