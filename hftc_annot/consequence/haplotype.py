@@ -33,7 +33,8 @@ def cds_span(t: Transcript, allele: Allele) -> tuple[int, int] | None:
 
 def combined(t: Transcript, coding: CodingSequence, alleles: list[Allele], c_changes: list[str]) -> Consequence | None:
     """The consequence of `alleles` (minimal form, genomic; their HGVS c. changes in `c_changes`) applied together to
-    the CDS of `t`; None when one reaches outside the CDS exons or two overlap."""
+    the CDS of `t`; None when one reaches outside the CDS exons, two overlap, or the shifted frame meets a stop
+    before the frame is restored (the truncation is then the first frameshift's own, as its row says)."""
     spans = []
     for allele, change in zip(alleles, c_changes, strict=True):
         span = cds_span(t, allele)
@@ -59,9 +60,23 @@ def combined(t: Transcript, coding: CodingSequence, alleles: list[Allele], c_cha
     else:
         alt_codons = alt_cds[c0 * 3:(c1 + 1) * 3 + delta]
         ref_pep, alt_pep = translate(ref_codons), translate(alt_codons)
+        if "*" in alt_pep and (c0 + alt_pep.index("*") + 1) * 3 <= _restored_at(spans):
+            return None
+        alt_pep = alt_pep[:alt_pep.index("*") + 1] if "*" in alt_pep else alt_pep
         names = ordered(_peptide_terms(ref_pep, alt_pep, delta, i0 <= 2, ref_codons, alt_codons))
         amino_acids = ref_pep if ref_pep == alt_pep else f"{ref_pep or '-'}/{alt_pep or '-'}"
     c_text = ";".join(change.split(":", 1)[-1].removeprefix("c.") for _, _, change in spans)
     return Consequence(t, names, impact(names), protein_position=str(c0 + 1) if c0 == c1 else f"{c0 + 1}-{c1 + 1}",
                        amino_acids=amino_acids, hgvs_c=f"{t.refseq or t.id}:c.[{c_text}]",
                        hgvs_p=hgvs.protein_change(t, coding, alt_cds, c0, c1))
+
+
+def _restored_at(spans: list[tuple[tuple[int, int], Allele, str]]) -> int:
+    """Index in the altered CDS where the last frameshifting allele begins (0 when none shifts the frame)."""
+    shift, restored = 0, 0
+    for (i0, i1), allele, _ in spans:
+        change = len(allele.alt) - (i1 - i0 + 1)
+        if change % 3:
+            restored = i0 + shift
+        shift += change
+    return restored
