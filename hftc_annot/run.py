@@ -225,7 +225,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
         started = time.perf_counter()
         vcf_writer = _vcf_writer(outputs, kept_path, provenance) if kept_path else None
         try:
-            ranking = SummaryRanking()
+            ranking = SummaryRanking(samples)
             writers = {name: w for name, w in (("vcf", vcf_writer), ("report", report), ("summary", ranking))
                        if w is not None}
             summary.rows = write(finished, writers)["vcf" if fmt == "vcf" else "report"]

@@ -1,4 +1,4 @@
-"""Several alleles on one haplotype applied together (work in progress for issue 16), on the designed SYNTHETIC
+"""Several alleles on one haplotype applied together (issue 16), on the designed SYNTHETIC
 transcript of test_hgvs_cases (codon 3 AAG Lys at c.7-9, codon 7 AGC Ser at c.19-21), on both strands."""
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ def _allele(strand: int, pos: int, ref: str, alt: str):
      (("missense_variant",), "NM_SYN.1:c.[7A>C;9G>T]", "NP_SYN.1:p.(Lys3His)")),
     ([(149, "A", "T", "c.19A>T"), (151, "C", "A", "c.21C>A")],
      (("stop_gained",), "NM_SYN.1:c.[19A>T;21C>A]", "NP_SYN.1:p.(Ser7Ter)")),
+    ([(137, "A", "C", "c.7A>C"), (138, "A", "T", "c.8A>T"), (139, "G", "C", "c.9G>C")],  # AAG -> CTC
+     (("missense_variant",), "NM_SYN.1:c.[7A>C;8A>T;9G>C]", "NP_SYN.1:p.(Lys3Leu)")),
 ])
 def test_two_changes_in_one_codon_make_one_amino_acid_change(strand, changes, expected) -> None:
     contig = designed_contig() if strand == 1 else reverse_complement(designed_contig())

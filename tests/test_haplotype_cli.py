@@ -4,6 +4,9 @@ independently of the engine."""
 
 from __future__ import annotations
 
+import html
+import json
+from itertools import product
 from pathlib import Path
 
 import pysam
@@ -46,6 +49,22 @@ def _two_changes_to_a_stop(cds: str) -> tuple[int, tuple[int, str], tuple[int, s
     raise AssertionError("no such codon in the synthetic CDS")
 
 
+def _vcf(work: Path, name: str, samples: list[str], records: list[str]) -> Path:
+    header = (work / "oracle.fa.fai").read_text().splitlines()
+    vcf = work / name
+    vcf.write_text("\n".join([
+        "##fileformat=VCFv4.2", *(f"##contig=<ID={h.split()[0]},length={h.split()[1]}>" for h in header),
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]),
+        *records]) + "\n")
+    return vcf
+
+
+def _run(work: Path, vcf: Path, *more: str | Path):
+    return run_cli(vcf, "--fasta", work / "oracle.fa", "--gff", work / "oracle.gff3", "--panel", work / "panel.tsv",
+                   "--build", "custom", "--qualify", "all", *more)
+
+
 def test_two_missense_changes_in_cis_are_one_stop_and_change_the_tier(enpp1) -> None:
     work, bases, cds = enpp1
     c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
@@ -56,15 +75,8 @@ def test_two_missense_changes_in_cis_are_one_stop_and_change_the_tier(enpp1) -> 
     records = [f"ENPP1\t{first}\t.\t{cds[3 * c + i]}\t{a}\t50\tPASS\t.\tGT\t0|1\t1|0\t0/1\t1/1",
                f"ENPP1\t{second}\t.\t{cds[3 * c + j]}\t{b}\t50\tPASS\t.\tGT\t0|1\t0|1\t0/1\t1/1",
                f"ENPP1\t{third}\t.\t{cds[3 * (c + 5)]}\t{other}\t50\tPASS\t.\tGT\t1|0\t0|0\t0/0\t0/0"]
-    header = (work / "oracle.fa.fai").read_text().splitlines()
-    vcf = work / "pair.vcf"
-    vcf.write_text("\n".join([
-        "##fileformat=VCFv4.2", *(f"##contig=<ID={h.split()[0]},length={h.split()[1]}>" for h in header),
-        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", "CIS", "TRANS",
-                   "UNPHASED", "HOM"]), *records]) + "\n")
-    result = run_cli(vcf, "--fasta", work / "oracle.fa", "--gff", work / "oracle.gff3", "--panel",
-                     work / "panel.tsv", "--build", "custom", "--qualify", "all")
+    vcf = _vcf(work, "pair.vcf", ["CIS", "TRANS", "UNPHASED", "HOM"], records)
+    result = _run(work, vcf)
     assert result.code == 0, result.err
     rows = {(r["sample"], r["pos"]): r for r in table(result.out)}
     members = f"ENPP1:{first}:{cds[3 * c + i]}:{a};ENPP1:{second}:{cds[3 * c + j]}:{b}"
@@ -83,3 +95,69 @@ def test_two_missense_changes_in_cis_are_one_stop_and_change_the_tier(enpp1) -> 
     assert rows[("TRANS", str(first))]["phase_evidence"] == "phased_trans"
     # the haplotype in cis is one allele facing the third, in trans: one pair, not two
     assert [rows[("CIS", str(p))]["comphet_pair_id"] for p in (first, second, third)] == ["CH1", ".", "CH1"]
+
+    # the same in the annotated VCF (declared FORMAT field), JSON and HTML
+    result = _run(work, vcf, "-o", work / "pair.out.vcf")
+    assert result.code == 0, result.err
+    text = (work / "pair.out.vcf").read_text()
+    assert '##FORMAT=<ID=HFTC_HAPLOTYPE,Number=.,Type=String,' in text
+    line = next(x for x in text.splitlines() if x.startswith(f"ENPP1\t{first}\t"))
+    fields = line.split("\t")
+    keys = fields[8].split(":")
+    cells = {name: dict(zip(keys, cell.split(":"), strict=True)) for name, cell in
+             zip(["CIS", "TRANS", "UNPHASED", "HOM"], fields[9:], strict=True)}
+    spelled = f"ENPP1_{first}_{cds[3 * c + i]}/{a}&ENPP1_{second}_{cds[3 * c + j]}/{b}"
+    change = f"c.[{3 * c + i + 1}{ref[i]}>{a};{3 * c + j + 1}{ref[j]}>{b}]"
+    assert cells["CIS"]["HFTC_HAPLOTYPE"] == (f"1|ENPP1|cis|{spelled}|stop_gained|NM_006208.3%3A{change}|"
+                                              f"NP_006199.2%3A{expected_p}")
+    assert cells["HOM"]["HFTC_HAPLOTYPE"].split("|")[2] == "cis_(homozygous)"
+    assert cells["TRANS"]["HFTC_HAPLOTYPE"] == "."
+    result = _run(work, vcf, "-o", work / "pair.json")
+    assert result.code == 0, result.err
+    found = {(r["sample"], r["pos"]): r for r in json.loads((work / "pair.json").read_text())["rows"]}
+    assert (found[("CIS", str(first))]["haplotype_hgvs_c"], found[("CIS", str(first))]["haplotype_phase"]) == (
+        f"NM_006208.3:{change}", "cis")
+    result = _run(work, vcf, "-o", work / "pair.html")
+    assert result.code == 0, result.err
+    page = html.unescape((work / "pair.html").read_text())
+    other = f"c.{3 * c + j + 1}{ref[j]}>{b}"
+    assert f"together with {other} on the same chromosome: {expected_p} (stop gained)" in page
+    assert f"if in cis with {other} (phase unknown): together {expected_p} (stop gained)" in page
+
+
+def test_three_changes_in_one_codon_and_a_multiallelic_partner(enpp1) -> None:
+    """Three SNVs of one codon on one haplotype make one change; at a 1|2 site, the ALT on the haplotype of the
+    partner (slot 2) combines with it and the other ALT (slot 1, in trans) does not."""
+    work, bases, cds = enpp1
+    c = 30
+    codon = cds[3 * c:3 * c + 3]
+    alts = next(combo for combo in product(*[[x for x in "ACGT" if x != codon[k]] for k in range(3)])
+                if translate("".join(combo)) not in ("*", translate(codon)))
+    p = [bases[3 * c + k] for k in range(3)]
+    d = 40
+    partner = cds[3 * d:3 * d + 3]
+    one, two = [x for x in "ACGT" if x != partner[1]][:2]
+    records = [f"ENPP1\t{p[k]}\t.\t{codon[k]}\t{alts[k]}\t50\tPASS\t.\tGT\t0|1\t0|0" for k in range(3)] + [
+        f"ENPP1\t{bases[3 * d]}\t.\t{partner[0]}\t{'T' if partner[0] != 'T' else 'C'}\t50\tPASS\t.\tGT\t0|0\t0|1",
+        f"ENPP1\t{bases[3 * d + 1]}\t.\t{partner[1]}\t{one},{two}\t50\tPASS\t.\tGT\t0|0\t1|2"]
+    result = _run(work, _vcf(work, "three.vcf", ["THREE", "MULTI"], records))
+    assert result.code == 0, result.err
+    rows = {(r["sample"], r["pos"], r["alt"]): r for r in table(result.out)}
+    expected = f"p.({THREE[translate(codon)]}{c + 1}{THREE[translate(''.join(alts))]})"
+    for k in range(3):
+        row = rows[("THREE", str(p[k]), alts[k])]
+        assert row["haplotype_members"] == ";".join(f"ENPP1:{p[m]}:{codon[m]}:{alts[m]}" for m in range(3))
+        assert (row["haplotype_phase"], row["haplotype_consequence"]) == ("cis", "missense_variant")
+        assert row["haplotype_hgvs_p"] == f"NP_006199.2:{expected}"
+        assert row["haplotype_hgvs_c"] == "NM_006208.3:c.[" + ";".join(
+            f"{3 * c + m + 1}{codon[m]}>{alts[m]}" for m in range(3)) + "]"
+    first = "T" if partner[0] != "T" else "C"
+    combined_codon = first + two + partner[2]
+    row = rows[("MULTI", str(bases[3 * d + 1]), two)]
+    assert row["haplotype_members"] == (f"ENPP1:{bases[3 * d]}:{partner[0]}:{first};"
+                                        f"ENPP1:{bases[3 * d + 1]}:{partner[1]}:{two}")
+    assert row["haplotype_phase"] == "cis"
+    new = translate(combined_codon)
+    was = THREE[translate(partner)]
+    assert row["haplotype_hgvs_p"] == f"NP_006199.2:p.({was}{d + 1}{'=' if new == translate(partner) else THREE[new]})"
+    assert rows[("MULTI", str(bases[3 * d + 1]), one)]["haplotype_members"] == "."

@@ -195,6 +195,29 @@ def _translated(fasta: pysam.FastaFile, model, records: list[tuple[str, int, str
             translate(spliced(altered, [(moved(a), moved(b)) for a, b in model.cds], model.strand)))
 
 
+ALLELE = re.compile(r"^(NM_\d+\.\d+):c\.\[([^\[\];]+(?:;[^\[\];]+)+)\]$")
+"""HGVS allele syntax for changes in cis, NM_:c.[a;b], which the biocommons grammar lacks: each change is parsed."""
+
+
+def test_every_combined_hgvs_is_valid_hgvs(oracle, engine) -> None:
+    grammar = pytest.importorskip("hgvs.parser", reason="biocommons hgvs is not installed (.ci/run installs it)")
+    parser = grammar.Parser()
+    reference, _ = oracle
+    fasta = pysam.FastaFile(str(reference.fasta))
+    found = [_ours(engine, records) for _, records in _pairs(fasta, reference.gff3, seed=16)]
+    found += [_ours(engine, records) for records in _indel_pairs(fasta, reference.gff3, seed=16)]
+    found = [c for c in found if c is not None]
+    assert len(found) == 2478 + 629
+    for c in found:
+        allele = ALLELE.match(c.hgvs_c)
+        assert allele, c.hgvs_c
+        for change in allele.group(2).split(";"):
+            text = f"{allele.group(1)}:c.{change}"
+            assert str(parser.parse_hgvs_variant(text)) == text
+        assert str(parser.parse_hgvs_variant(c.hgvs_p)) == c.hgvs_p
+    assert not ALLELE.match("NM_001171.6:c.[3421C>T]")  # the pattern can fail
+
+
 def test_frameshift_and_restoring_indel_pairs_against_bcftools_csq_and_the_translated_haplotype(oracle,
                                                                                                 engine) -> None:
     """Ours equals the translated haplotype for every pair. When the shifted frame meets a stop before the second

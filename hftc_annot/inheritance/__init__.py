@@ -198,13 +198,14 @@ class InheritanceStage:
 
     def _combine(self, gene: str, s: int, mine: list[Occurrence], alleles: list[AlleleFacts],
                  codons: list[tuple[int, int, int] | None]) -> list[AlleleFacts]:
-        """Keep the haplotypes of sample s in a gene; the later members of one in cis pair no more on their own."""
+        """Keep the haplotypes of sample s in a gene; the first member of one in cis stands for it (its label is the
+        combined HGVS c.), the later ones pair no more on their own."""
         found = haplotypes(gene, mine, alleles, codons, self._source)
         for o in mine:
             if o.key in found:
                 self._haplotypes[o.index][(o.allele, gene, s)] = found[o.key]
-        return [replace(a, combined_with=found[a.key].first) if a.key in found and found[a.key].phase != "unknown"
-                and found[a.key].first != a.key else a for a in alleles]
+        return [_as_haplotype(a, found[a.key]) if a.key in found and found[a.key].phase != "unknown" else a
+                for a in alleles]
 
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:
         for o, allele in zip(occs, alleles, strict=True):
@@ -231,3 +232,10 @@ def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]
     samples, occ_index = np.nonzero(np.isin(np.stack([o.zygosity for o in occs]), CARRIER_CODES).T)
     for sample, pairs in groupby(zip(samples.tolist(), occ_index.tolist(), strict=True), key=itemgetter(0)):
         yield sample, [index for _, index in pairs]
+
+
+def _as_haplotype(allele: AlleleFacts, haplotype: Haplotype) -> AlleleFacts:
+    """A member of a haplotype in cis: the first is labelled with the combined change, the others combined into it."""
+    if haplotype.first == allele.key:
+        return replace(allele, label=haplotype.consequence.hgvs_c.split(":", 1)[-1])
+    return replace(allele, combined_with=haplotype.first)

@@ -124,6 +124,8 @@ def _notes(row: ReportRow) -> list[Cell]:
     """What a counselor reads about one finding, as labelled lines (empty cells left out)."""
     first = row.consequence.split("&")[0]
     notes = [Cell("effect", terms()[first].description)] if first in terms() else []
+    if row.haplotype_phase:
+        notes.append(Cell("haplotype", _haplotype(row)))
     evidence = list(dict.fromkeys(part.strip() for part in row.evidence.split(" | ") if part.strip()))
     notes += [Cell("inheritance", text) for text in evidence]
     if row.segregation:
@@ -140,6 +142,20 @@ def _notes(row: ReportRow) -> list[Cell]:
     if row.consequence_note:
         notes.append(Cell("note", row.consequence_note))
     return notes
+
+
+def _haplotype(row: ReportRow) -> str:
+    """'together with c.39C>A on the same chromosome: p.(Gln13Ter)', or 'if in cis with …' for unknown phase."""
+    own = row.hgvs_c.split(":c.", 1)[-1]
+    changes = row.haplotype_hgvs_c.split(":c.[", 1)[-1].rstrip("]").split(";")
+    others = ", ".join(f"c.{change}" for change in changes if change != own)
+    protein = row.haplotype_hgvs_p.split(":", 1)[-1]
+    words = row.haplotype_consequence.split("&")[0].replace("_variant", "").replace("_", " ")
+    if row.haplotype_phase == "unknown":
+        return f"if in cis with {others} (phase unknown): together {protein} ({words})"
+    where = "on both copies of the chromosome" if row.haplotype_phase == "cis (homozygous)" \
+        else "on the same chromosome"
+    return f"together with {others} {where}: {protein} ({words})"
 
 
 def finding(row: ReportRow) -> Finding:

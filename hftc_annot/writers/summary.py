@@ -10,17 +10,27 @@ from hftc_annot.model import PanelRecord
 
 
 class SummaryRanking:
-    """A writer of no rows: collects, per flagged (record, ALT, gene), the tiers the ranking needs."""
+    """A writer of no rows: collects, per flagged (record, ALT, gene), the tiers the ranking needs (and, per sample
+    whose allele is part of a haplotype in cis, those of the combined change)."""
 
-    def __init__(self) -> None:
+    def __init__(self, samples: tuple[str, ...]) -> None:
+        self._samples = samples
         self.tiers: dict[tuple[int, int, str], dict[bool, tuple[str, str]]] = {}
+        self.haplotype_tiers: dict[tuple[int, int, str, str], dict[bool, tuple[str, str]]] = {}
 
     def write(self, item: PanelRecord) -> int:
         for finding in item.findings:
             if finding.flags:
                 self.tiers[(finding.record, finding.allele, finding.symbol)] = finding.tiers
+                key = (finding.record, finding.allele, finding.symbol)
+                for sample, tiers in finding.haplotype_tiers.items():
+                    self.haplotype_tiers[(*key, self._samples[sample])] = tiers
         return 0
 
     def lines(self, candidates: list[Candidate]) -> list[SummaryLine]:
         """The summary lines of the run's candidates, strongest first."""
-        return rank(candidates, lambda allele, gene, confidence: self.tiers[(*allele, gene)][fits(confidence)][0])
+        def tier_of(allele: tuple[int, int], gene: str, confidence: str, sample: str) -> str:
+            tiers = self.haplotype_tiers.get((*allele, gene, sample)) or self.tiers[(*allele, gene)]
+            return tiers[fits(confidence)][0]
+
+        return rank(candidates, tier_of)

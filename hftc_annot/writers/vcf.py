@@ -7,6 +7,7 @@ from collections import defaultdict
 import cyvcf2
 import numpy as np
 
+from hftc_annot.inheritance.haplotypes import Haplotype
 from hftc_annot.knowledge import Knowledge
 from hftc_annot.knowledge.tiers import fitting
 from hftc_annot.model import AlleleFinding, PanelRecord
@@ -14,6 +15,8 @@ from hftc_annot.model import AlleleFinding, PanelRecord
 INFO_ID = "HFTC"
 FLAGS_INFO = "HFTC_INHERITANCE"
 FLAGS_FORMAT = "HFTC_FLAGS"
+HAPLOTYPE_FORMAT = "HFTC_HAPLOTYPE"
+HAPLOTYPE_FIELDS = ("ALLELE_NUM", "SYMBOL", "PHASE", "MEMBERS", "Consequence", "HGVSc", "HGVSp")
 FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MANE_SELECT", "EXON", "INTRON",
           "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position", "Amino_acids", "Codons",
           "ALLELE_NUM", "TRANSCRIPT_RULE", "CONSEQUENCE_NOTE", "CLINVAR_ID", "CLINVAR_SIG", "CLINVAR_STARS",
@@ -21,6 +24,8 @@ FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MA
 _ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ";": "%3B", "=": "%3D", " ": "_", "\t": "_"})
 """Free text in an HFTC sub-field: spaces as '_' (as VEP writes them), the characters that VCF INFO or the '|'
 format would split on percent-encoded."""
+_FORMAT_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ":": "%3A", " ": "_", "\t": "_"})
+"""The same for a FORMAT sub-field, where ':' separates and ';' may stand."""
 
 
 def vcf_mode(path: str) -> str:
@@ -50,6 +55,14 @@ def _entry(finding: AlleleFinding, label: str) -> str:
     return "|".join(consequence + transcript + fields + rule + [text.translate(_ESCAPES) for text in notes])
 
 
+def _haplotype_entry(finding: AlleleFinding, haplotype: Haplotype) -> str:
+    """One HFTC_HAPLOTYPE entry: this ALT, its gene and the combined change of its haplotype in this sample."""
+    c = haplotype.consequence
+    members = "&".join("{}_{}_{}/{}".format(*member.split(":")) for member in haplotype.members)
+    return "|".join(text.translate(_FORMAT_ESCAPES) for text in (
+        str(finding.allele), finding.symbol, haplotype.phase, members, "&".join(c.terms), c.hgvs_c, c.hgvs_p))
+
+
 class VcfWriter:
     """Writes each finished panel record, read back with its sample columns from the BCF the reader kept, with
     one HFTC entry per (ALT allele, panel gene) and the inheritance flags per ALT and per sample."""
@@ -72,6 +85,12 @@ class VcfWriter:
         template.add_format_to_header({
             "ID": FLAGS_FORMAT, "Number": "1", "Type": "String",
             "Description": "hftc-annot inheritance flags of this sample: FLAG/confidence[/pair id], joined by &"})
+        template.add_format_to_header({
+            "ID": HAPLOTYPE_FORMAT, "Number": ".", "Type": "String",
+            "Description": "hftc-annot: this sample's alleles that change the same codons (or a frameshift and the "
+                           "indel restoring its frame) on one chromosome, and their combined change; PHASE is cis, "
+                           "cis_(homozygous) or unknown (if in cis); MEMBERS CHROM_POS_REF/ALT joined by &; one entry "
+                           "per ALT and panel gene; : , | % percent-encoded. Format: " + "|".join(HAPLOTYPE_FIELDS)})
         self._samples = len(template.samples)
         self._variants = iter(self._kept)
         self._writer = cyvcf2.Writer(path, template, mode=mode)
@@ -90,6 +109,10 @@ class VcfWriter:
                 for flag in finding.flags[sample]:
                     names[finding.allele - 1].append(flag.name)
                     per_sample[sample].append("/".join(x for x in (flag.name, flag.confidence, flag.pair) if x))
+        haplotypes: dict[int, list[str]] = defaultdict(list)
+        for finding in item.findings:
+            for sample, haplotype in finding.haplotypes.items():
+                haplotypes[sample].append(_haplotype_entry(finding, haplotype))
         per_allele = ["&".join(dict.fromkeys(n)) or "." for n in names]
         if entries:
             variant.INFO[INFO_ID] = ",".join(entries)
@@ -98,6 +121,9 @@ class VcfWriter:
         if self._samples and per_sample:
             variant.set_format(FLAGS_FORMAT, np.array(["&".join(dict.fromkeys(per_sample.get(s, []))) or "."
                                                        for s in range(self._samples)], dtype=bytes))
+        if self._samples and haplotypes:
+            variant.set_format(HAPLOTYPE_FORMAT, np.array([",".join(haplotypes.get(s, [])) or "."
+                                                          for s in range(self._samples)], dtype=bytes))
         self._writer.write_record(variant)
         return len(entries)
 
