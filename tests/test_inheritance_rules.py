@@ -239,7 +239,7 @@ def test_candidates_list_a_pair_once_and_the_summary_keeps_each_patterns_stronge
         ("AR_comphet", "CH2", ((1, 1), (3, 1)), "v1, v3"), ("AR_comphet", "CH3", ((2, 1), (3, 1)), "v2, v3")]
     tiers = {(0, 1): "2", (1, 1): "1", (2, 1): "3", (3, 1): "1"}  # a pair is as strong as its weaker allele
     consistent = "consistent with Tumoral calcinosis, hyperphosphatemic, familial, 1 [OMIM:211900] (AR)"
-    assert rank(found, lambda key, symbol, confidence: tiers[key]) == [
+    assert rank(found, lambda key, symbol, confidence, sample: tiers[key]) == [
         SummaryLine("S1", "GALNT3", "biallelic (compound heterozygous, unphased)", "low", "1", "v1, v3", 2,
                     "two heterozygous variants in GALNT3 (v1, v3), phase unknown (no parental genotypes)",
                     consistent + " if the two variants are in trans"),
