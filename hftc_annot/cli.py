@@ -121,7 +121,7 @@ def _summary_line(summary: Summary) -> str:
                    "annotates.")
 @click.option("--fasta", type=click.Path(dir_okay=False), envvar="HFTC_ANNOT_FASTA", metavar="REF.fa",
               help="Reference FASTA of the VCF's build (plain or bgzipped, with .fai/.gzi); also $HFTC_ANNOT_FASTA. "
-                   "Needed for protein consequences, HGVS p. and REF checks.")
+                   "Needed for protein consequences, HGVS p., REF checks and changes combined on one haplotype.")
 @click.option("--gff", type=click.Path(dir_okay=False), metavar="MODELS",
               help="Transcript models instead of the shipped MANE Select ones: Ensembl, GENCODE or RefSeq GFF3, "
                    "GENCODE or Ensembl GTF, plain or gzipped.")
