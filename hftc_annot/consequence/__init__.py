@@ -182,9 +182,9 @@ class ConsequenceStage:
         """(first codon, last codon, length change) of a sequence change inside the CDS of the gene's transcript, when
         its protein can be computed (None otherwise): what haplotype combination needs to know."""
         t, coding = self._translatable(gene)
-        if t is None or not isinstance(change, Allele):
+        if t is None or not isinstance(change, Allele) or change.end < t.cds[0] - 1 or change.start > t.cds[1] + 1:
             return None
-        span = cds_span(t, dataclasses.replace(change, chrom=t.chrom))
+        span = cds_span(t, change)
         if span is None:
             return None
         return span[0] // 3, max(span) // 3, len(change.alt) - len(change.ref)
