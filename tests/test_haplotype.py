@@ -10,7 +10,8 @@ from hftc_annot.consequence.alleles import minimal
 from hftc_annot.consequence.haplotype import combined
 from hftc_annot.consequence.predict import CodingSequence
 from hftc_annot.consequence.sequence import MemorySource, reverse_complement
-from hftc_annot.inheritance.facts import NOT_GENOTYPED, AlleleFacts
+from hftc_annot.inheritance.facts import NOT_GENOTYPED, AlleleFacts, Relative
+from hftc_annot.inheritance.pedigree import UNAFFECTED
 from hftc_annot.inheritance.phase import haplotype_phase
 from hftc_annot.reader.genotypes import Zygosity
 
@@ -41,16 +42,19 @@ def test_two_changes_in_one_codon_make_one_amino_acid_change(strand, changes, ex
     assert (result.terms, result.hgvs_c, result.hgvs_p) == expected
 
 
-def _facts(zygosity, key, *, phased=False, haplotype=-1, phase_set=None, with_other_alt=False):
-    return AlleleFacts(key=key, label="", gene="GALNT3", zygosity=zygosity, good=True, father=NOT_GENOTYPED,
-                       mother=NOT_GENOTYPED, siblings=(), male=False, modes=("AR",), x_linked=False, phased=phased,
+def _facts(zygosity, key, *, phased=False, haplotype=-1, phase_set=None, with_other_alt=False, parents=None):
+    father, mother = (NOT_GENOTYPED, NOT_GENOTYPED) if parents is None else (
+        Relative("DAD", UNAFFECTED, parents[0], True), Relative("MUM", UNAFFECTED, parents[1], True))
+    return AlleleFacts(key=key, label="", gene="GALNT3", zygosity=zygosity, good=True, father=father,
+                       mother=mother, siblings=(), male=False, modes=("AR",), x_linked=False, phased=phased,
                        haplotype=haplotype, phase_set=phase_set, with_other_alt=with_other_alt)
 
 
 def test_which_alleles_of_one_person_combine() -> None:
-    """Hand cases of the issue: phased in one phase set (cis), phased apart or in different phase sets (not
-    combined, or 'unknown' when nothing phases them), unphased (a possibility), homozygous, a 1|2 partner."""
-    het, hom, hemi = Zygosity.HET, Zygosity.HOM_ALT, Zygosity.HEMI
+    """Hand cases of the issue: phased in one phase set (cis), phased apart (not combined) or in different phase
+    sets ('unknown': nothing phases them), unphased (a possibility), homozygous, a 1|2 partner; and a trio's
+    transmission."""
+    het, hom, hemi, ref = Zygosity.HET, Zygosity.HOM_ALT, Zygosity.HEMI, Zygosity.REF
     cases = [
         (_facts(het, (0, 1), phased=True, haplotype=1, phase_set=100.0),
          _facts(het, (1, 1), phased=True, haplotype=1, phase_set=100.0), "cis"),
@@ -64,5 +68,9 @@ def test_which_alleles_of_one_person_combine() -> None:
         (_facts(hom, (0, 1)), _facts(het, (1, 1)), "cis"),
         (_facts(hemi, (0, 1)), _facts(hemi, (1, 1)), "cis"),
         (_facts(het, (0, 1), with_other_alt=True), _facts(het, (0, 2), with_other_alt=True), None),
+        # a trio: both from the mother (cis), one from each parent (trans), both in the mother and one in the father
+        (_facts(het, (0, 1), parents=(ref, het)), _facts(het, (1, 1), parents=(ref, het)), "cis"),
+        (_facts(het, (0, 1), parents=(het, ref)), _facts(het, (1, 1), parents=(ref, het)), None),
+        (_facts(het, (0, 1), parents=(het, het)), _facts(het, (1, 1), parents=(ref, het)), "unknown"),
     ]
     assert [haplotype_phase(a, b) for a, b, _ in cases] == [expected for *_, expected in cases]

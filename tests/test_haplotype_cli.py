@@ -161,3 +161,28 @@ def test_three_changes_in_one_codon_and_a_multiallelic_partner(enpp1) -> None:
     was = THREE[translate(partner)]
     assert row["haplotype_hgvs_p"] == f"NP_006199.2:p.({was}{d + 1}{'=' if new == translate(partner) else THREE[new]})"
     assert rows[("MULTI", str(bases[3 * d + 1]), one)]["haplotype_members"] == "."
+
+
+def test_a_trio_phases_by_transmission(enpp1) -> None:
+    """Two changes of one codon, both from the mother: in cis, one stop; one from each parent: not combined."""
+    work, bases, cds = enpp1
+    c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
+    first, second = bases[3 * c + i], bases[3 * c + j]
+    records = [f"ENPP1\t{first}\t.\t{cds[3 * c + i]}\t{a}\t50\tPASS\t.\tGT\t0/1\t0/0\t0/1\t0/1\t0/1\t0/0",
+               f"ENPP1\t{second}\t.\t{cds[3 * c + j]}\t{b}\t50\tPASS\t.\tGT\t0/1\t0/0\t0/1\t0/1\t0/0\t0/1"]
+    vcf = _vcf(work, "trio.vcf", ["KID", "DAD", "MUM", "KID2", "DAD2", "MUM2"], records)
+    ped = work / "trio.ped"
+    ped.write_text("F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\n"
+                   "F2\tKID2\tDAD2\tMUM2\t1\t2\nF2\tDAD2\t0\t0\t1\t1\nF2\tMUM2\t0\t0\t2\t1\n")
+    result = _run(work, vcf, "--ped", ped)
+    assert result.code == 0, result.err
+    rows = {(r["sample"], r["pos"]): r for r in table(result.out)}
+    expected_p = f"p.({THREE[translate(cds[3 * c:3 * c + 3])]}{c + 1}Ter)"
+    for pos in (first, second):
+        assert (rows[("KID", str(pos))]["haplotype_phase"], rows[("KID", str(pos))]["haplotype_consequence"]) == (
+            "cis", "stop_gained")
+        assert rows[("KID", str(pos))]["haplotype_hgvs_p"].endswith(expected_p)
+        assert rows[("KID2", str(pos))]["haplotype_members"] == "."
+    assert (rows[("KID", str(first))]["inheritance_flags"], rows[("KID2", str(first))]["phase_evidence"]) == (
+        ".", "parental_trans")
+    assert rows[("KID", str(first))]["evidence_tier"] != rows[("KID2", str(first))]["evidence_tier"]

@@ -97,17 +97,18 @@ def own_phase(a: Calls, b: Calls, same_record: bool) -> PhaseKind | None:
 def haplotype_phase(a: AlleleFacts, b: AlleleFacts) -> str | None:
     """Whether one person's two alleles lie on one haplotype, so that their changes combine (issue 16): 'cis
     (homozygous)' when both are homozygous, 'cis' when one is homozygous (it is on both haplotypes), both are
-    haploid, or both are phased on one haplotype of one phase set; 'unknown' for heterozygous calls that nothing
-    phases (a possibility, "if in cis"); None when they are in trans (phased apart, or one 1/2 genotype)."""
+    haploid, both are phased on one haplotype of one phase set, or both came from one parent; 'unknown' for
+    heterozygous calls that nothing phases (a possibility, "if in cis"); None when they are in trans (phased apart,
+    one 1/2 genotype, or one from each parent)."""
     homozygous = (a.zygosity is Zygosity.HOM_ALT, b.zygosity is Zygosity.HOM_ALT)
     if all(homozygous):
         return "cis (homozygous)"
     if any(homozygous) or (a.zygosity is Zygosity.HEMI and b.zygosity is Zygosity.HEMI):
         return "cis"
-    kind = own_phase(a, b, a.key[0] == b.key[0])
-    if kind is PhaseKind.PHASED_CIS:
+    kind = own_phase(a, b, a.key[0] == b.key[0]) or parental_phase(a, b).kind
+    if kind.cis:
         return "cis"
-    return None if kind is not None else "unknown"
+    return "unknown" if kind is PhaseKind.UNPHASED else None
 
 
 def _same_block(first: float | None, second: float | None) -> bool:
