@@ -97,7 +97,7 @@ def judge(group: FamilyGroup, cohort: Cohort) -> GroupResult:
         inheritance.add(item)
         kept.append(item.without_samples())
     inheritance.finish()
-    tiers, report, ranking = cohort.tiers, ReportRows(names), SummaryRanking()
+    tiers, report, ranking = cohort.tiers, ReportRows(names), SummaryRanking(names)
     try:
         for item in kept:
             inheritance.annotate(item)

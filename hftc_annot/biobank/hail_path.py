@@ -382,7 +382,7 @@ def _summary_lines(results: list[GroupResult], sites: dict[int, PanelRecord], sa
         for finding in sites[index].findings:
             first.setdefault(finding.symbol, index)
     rank = {s: i for i, s in enumerate(samples)}
-    ranking = SummaryRanking()
+    ranking = SummaryRanking(samples)
     found = []
     for part in results:
         ranking.tiers.update(part.tiers)
