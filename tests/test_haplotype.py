@@ -42,11 +42,12 @@ def test_two_changes_in_one_codon_make_one_amino_acid_change(strand, changes, ex
     assert (result.terms, result.hgvs_c, result.hgvs_p) == expected
 
 
-def _facts(zygosity, key, *, phased=False, haplotype=-1, phase_set=None, with_other_alt=False, parents=None):
+def _facts(zygosity, key, *, phased=False, haplotype=-1, phase_set=None, with_other_alt=False, parents=None,
+           male_x=False):
     father, mother = (NOT_GENOTYPED, NOT_GENOTYPED) if parents is None else (
         Relative("DAD", UNAFFECTED, parents[0], True), Relative("MUM", UNAFFECTED, parents[1], True))
     return AlleleFacts(key=key, label="", gene="GALNT3", zygosity=zygosity, good=True, father=father,
-                       mother=mother, siblings=(), male=False, modes=("AR",), x_linked=False, phased=phased,
+                       mother=mother, siblings=(), male=male_x, modes=("AR",), x_linked=male_x, phased=phased,
                        haplotype=haplotype, phase_set=phase_set, with_other_alt=with_other_alt)
 
 
@@ -72,5 +73,8 @@ def test_which_alleles_of_one_person_combine() -> None:
         (_facts(het, (0, 1), parents=(ref, het)), _facts(het, (1, 1), parents=(ref, het)), "cis"),
         (_facts(het, (0, 1), parents=(het, ref)), _facts(het, (1, 1), parents=(ref, het)), None),
         (_facts(het, (0, 1), parents=(het, het)), _facts(het, (1, 1), parents=(ref, het)), "unknown"),
+        # a male's X outside the PARs, called diploid: one chromosome all the same
+        (_facts(hom, (0, 1), male_x=True), _facts(hom, (1, 1), male_x=True), "cis"),
+        (_facts(het, (0, 1), male_x=True), _facts(het, (1, 1), male_x=True), "cis"),
     ]
     assert [haplotype_phase(a, b) for a, b, _ in cases] == [expected for *_, expected in cases]

@@ -55,6 +55,7 @@ def _vcf(work: Path, name: str, samples: list[str], records: list[str]) -> Path:
     vcf.write_text("\n".join([
         "##fileformat=VCFv4.2", *(f"##contig=<ID={h.split()[0]},length={h.split()[1]}>" for h in header),
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">',
         "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]),
         *records]) + "\n")
     return vcf
@@ -93,8 +94,9 @@ def test_two_missense_changes_in_cis_are_one_stop_and_change_the_tier(enpp1) -> 
         assert rows[("CIS", pos)]["consequence"] != "stop_gained"  # neither alone
     assert rows[("CIS", str(first))]["evidence_tier"] != rows[("UNPHASED", str(first))]["evidence_tier"]
     assert rows[("TRANS", str(first))]["phase_evidence"] == "phased_trans"
-    # the haplotype in cis is one allele facing the third, in trans: one pair, not two
-    assert [rows[("CIS", str(p))]["comphet_pair_id"] for p in (first, second, third)] == ["CH1", ".", "CH1"]
+    # the haplotype in cis is one allele facing the third, in trans: one pair, not two; both its rows show it
+    assert [rows[("CIS", str(p))]["comphet_pair_id"] for p in (first, second, third)] == ["CH1", "CH1", "CH1"]
+    assert [rows[("CIS", str(p))]["evidence_tier"] for p in (first, second)] == ["2", "2"]
 
     # the same in the annotated VCF (declared FORMAT field), JSON and HTML
     result = _run(work, vcf, "-o", work / "pair.out.vcf")
@@ -181,8 +183,122 @@ def test_a_trio_phases_by_transmission(enpp1) -> None:
     for pos in (first, second):
         assert (rows[("KID", str(pos))]["haplotype_phase"], rows[("KID", str(pos))]["haplotype_consequence"]) == (
             "cis", "stop_gained")
+        assert rows[("MUM", str(pos))]["haplotype_phase"] == "unknown"  # unaffected relatives get them too
         assert rows[("KID", str(pos))]["haplotype_hgvs_p"].endswith(expected_p)
         assert rows[("KID2", str(pos))]["haplotype_members"] == "."
     assert (rows[("KID", str(first))]["inheritance_flags"], rows[("KID2", str(first))]["phase_evidence"]) == (
         ".", "parental_trans")
     assert rows[("KID", str(first))]["evidence_tier"] != rows[("KID2", str(first))]["evidence_tier"]
+
+
+def _snv(bases: list[int], cds: str, k: int, alt: str, *calls: str) -> str:
+    """A record with FORMAT GT, or GT:PS when the calls give a PS."""
+    return "\t".join(["ENPP1", str(bases[k]), ".", cds[k], alt, "50", "PASS", ".",
+                      "GT:PS" if ":" in calls[0] else "GT", *calls])
+
+
+def _codon_where(cds: str, want) -> tuple[int, str, str, str]:
+    """The first codon (from 10 on) with alternative bases x, y, z at its three places that `want(codon, x, y, z)`
+    accepts."""
+    for c in range(10, len(cds) // 3 - 1):
+        codon = cds[3 * c:3 * c + 3]
+        for x, y, z in product(*[[b for b in "ACGT" if b != codon[k]] for k in range(3)]):
+            if want(codon, x, y, z):
+                return c, x, y, z
+    raise AssertionError("no such codon in the synthetic CDS")
+
+
+def test_alleles_that_cannot_share_a_chromosome_are_not_combined(enpp1) -> None:
+    """A homozygous allele with two others on opposite haplotypes lies with each on one chromosome: nothing is
+    combined (each row keeps its own consequence). Two alleles in cis and a third unphased: the two combine."""
+    work, bases, cds = enpp1
+    c, x, y, z = _codon_where(cds, lambda codon, x, y, z: "*" not in (translate(x + y + codon[2]),))
+    k = 3 * c
+    records = [_snv(bases, cds, k, x, "1|1:100", "0|1:100"), _snv(bases, cds, k + 1, y, "0|1:100", "0|1:100"),
+               _snv(bases, cds, k + 2, z, "1|0:100", "0/1:.")]
+    result = _run(work, _vcf(work, "mixed.vcf", ["HOM_TRANS", "CIS_UNPHASED"], records))
+    assert result.code == 0, result.err
+    rows = {(r["sample"], r["pos"]): r for r in table(result.out)}
+    assert [rows[("HOM_TRANS", str(bases[k + m]))]["haplotype_members"] for m in range(3)] == [".", ".", "."]
+    assert [rows[("CIS_UNPHASED", str(bases[k + m]))]["haplotype_phase"] for m in range(3)] == ["cis", "cis", "."]
+    assert rows[("CIS_UNPHASED", str(bases[k]))]["haplotype_hgvs_p"] == (
+        f"NP_006199.2:p.({THREE[translate(cds[k:k + 3])]}{c + 1}{THREE[translate(x + y + cds[k + 2])]})")
+
+
+def test_a_haplotype_qualifies_by_its_combined_change(enpp1) -> None:
+    """A synonymous change and a missense one that together make a stop, in trans with a third allele: under the
+    default --qualify rules the haplotype pairs with it (the synonymous member alone would not qualify). A
+    homozygous member of a heterozygous haplotype keeps its own tier: its other copy is alone."""
+    work, bases, cds = enpp1
+    c, x, y, _ = _codon_where(cds, lambda codon, x, y, z: translate(x + codon[1:]) == translate(codon)
+                              and translate(codon[0] + y + codon[2]) not in ("*", translate(codon))
+                              and translate(x + y + codon[2]) == "*")
+    k, third = 3 * c, 3 * (c + 8)
+    other = next(b for b in "ACGT" if b != cds[third] and translate(
+        b + cds[third + 1:third + 3]) not in ("*", translate(cds[third:third + 3])))
+    records = [_snv(bases, cds, k, x, "0|1", "1/1", "1/1"), _snv(bases, cds, k + 1, y, "0|1", "0/1", "0/0"),
+               _snv(bases, cds, third, other, "1|0", "0/0", "0/0")]
+    result = run_cli(_vcf(work, "qualify.vcf", ["CIS", "HOMHET", "HOM"], records), "--fasta", work / "oracle.fa",
+                     "--gff", work / "oracle.gff3", "--panel", work / "panel.tsv", "--build", "custom")
+    assert result.code == 0, result.err
+    rows = {(r["sample"], r["pos"]): r for r in table(result.out)}
+    assert [rows[("CIS", str(bases[p]))]["comphet_pair_id"] for p in (k, k + 1, third)] == ["CH1", "CH1", "CH1"]
+    assert rows[("CIS", str(bases[k]))]["consequence"] == "synonymous_variant"
+    assert rows[("HOMHET", str(bases[k]))]["haplotype_consequence"] == "stop_gained"
+    assert rows[("HOMHET", str(bases[k]))]["evidence_tier"] == rows[("HOM", str(bases[k]))]["evidence_tier"]
+    assert rows[("HOMHET", str(bases[k + 1]))]["evidence_tier"] == rows[("CIS", str(bases[k + 1]))]["evidence_tier"]
+
+
+def test_a_change_between_a_frameshift_and_its_restoring_indel_is_translated_with_them(enpp1) -> None:
+    work, bases, cds = enpp1
+    for start in range(30, len(cds) - 60, 3):
+        snv = start + 7
+        alt = next(b for b in "ACGT" if b != cds[snv])
+        altered = cds[:start] + cds[start + 1:snv] + alt + cds[snv + 1:start + 13] + "G" + cds[start + 13:]
+        if "*" not in translate(altered[:start + 15]) and translate(altered) != translate(cds):
+            break
+    anchor = bases[start - 1]
+    records = [f"ENPP1\t{anchor}\t.\t{cds[start - 1:start + 1]}\t{cds[start - 1]}\t50\tPASS\t.\tGT\t0|1",
+               _snv(bases, cds, snv, alt, "0|1"),
+               f"ENPP1\t{bases[start + 12]}\t.\t{cds[start + 12]}\t{cds[start + 12]}G\t50\tPASS\t.\tGT\t0|1"]
+    result = _run(work, _vcf(work, "between.vcf", ["S"], records))
+    assert result.code == 0, result.err
+    row = next(r for r in table(result.out) if r["pos"] == str(anchor))
+    assert len(row["haplotype_members"].split(";")) == 3
+    ref_protein, alt_protein = translate(cds), translate(altered)
+    first = next(i for i in range(len(ref_protein)) if ref_protein[i] != alt_protein[i])
+    last = max(i for i in range(len(ref_protein)) if ref_protein[i] != alt_protein[i])
+    expected = "".join(THREE[a] for a in alt_protein[first:last + 1])
+    assert row["haplotype_hgvs_p"] == (f"NP_006199.2:p.({THREE[ref_protein[first]]}{first + 1}_"
+                                       f"{THREE[ref_protein[last]]}{last + 1}delins{expected})")
+
+
+def test_an_allele_without_hgvs_is_not_combined(enpp1) -> None:
+    """A REF that differs from the reference: the allele has no HGVS c., its partner is not combined with it."""
+    work, bases, cds = enpp1
+    k = 3 * 40
+    records = [_snv(bases, cds, k, next(b for b in "ACGT" if b != cds[k]), "0|1"),
+               "\t".join(["ENPP1", str(bases[k + 2]), ".", "N", "T", "50", "PASS", ".", "GT", "0|1"])]
+    result = _run(work, _vcf(work, "nref.vcf", ["S"], records))
+    assert result.code == 0, result.err
+    assert [r["haplotype_members"] for r in table(result.out)] == [".", "."]
+
+
+def test_two_synonymous_changes_that_make_a_missense_one_qualify_together(enpp1) -> None:
+    """Neither synonymous change qualifies under --qualify rules; their haplotype (a missense change) does, and
+    pairs with an allele in trans."""
+    work, bases, cds = enpp1
+    same = lambda a, b: translate(a) == translate(b)  # noqa: E731
+    c, x, _, z = _codon_where(cds, lambda codon, x, y, z: same(x + codon[1:], codon) and same(codon[:2] + z, codon)
+                              and translate(x + codon[1] + z) not in ("*", translate(codon)))
+    k, third = 3 * c, 3 * (c + 8)
+    other = next(b for b in "ACGT" if b != cds[third] and translate(
+        b + cds[third + 1:third + 3]) not in ("*", translate(cds[third:third + 3])))
+    records = [_snv(bases, cds, k, x, "0|1"), _snv(bases, cds, k + 2, z, "0|1"), _snv(bases, cds, third, other, "1|0")]
+    result = run_cli(_vcf(work, "synonymous.vcf", ["S"], records), "--fasta", work / "oracle.fa", "--gff",
+                     work / "oracle.gff3", "--panel", work / "panel.tsv", "--build", "custom")
+    assert result.code == 0, result.err
+    rows = {r["pos"]: r for r in table(result.out)}
+    assert [rows[str(bases[p])]["consequence"] for p in (k, k + 2)] == ["synonymous_variant"] * 2
+    assert rows[str(bases[k])]["haplotype_consequence"] == "missense_variant"
+    assert [rows[str(bases[p])]["comphet_pair_id"] for p in (k, k + 2, third)] == ["CH1", "CH1", "CH1"]

@@ -178,16 +178,17 @@ class ConsequenceStage:
             self._why.get(symbol, f"{self._seq.name} has no sequence for {symbol}")
         return Effect(consequence, rule, _without_sequence(consequence, why))
 
-    def codons(self, gene: str, change) -> tuple[int, int, int] | None:
-        """(first codon, last codon, length change) of a sequence change inside the CDS of the gene's transcript, when
-        its protein can be computed (None otherwise): what haplotype combination needs to know."""
+    def cds_span(self, gene: str, change) -> tuple[int, int, int] | None:
+        """(first CDS index, last CDS index, length change) of a sequence change inside the CDS of the gene's
+        transcript (0-based; an insertion's last is its first - 1), when its protein can be computed (None
+        otherwise): what haplotype combination needs to know."""
         t, coding = self._translatable(gene)
         if t is None or not isinstance(change, Allele) or change.end < t.cds[0] - 1 or change.start > t.cds[1] + 1:
             return None
         span = cds_span(t, change)
         if span is None:
             return None
-        return span[0] // 3, max(span) // 3, len(change.alt) - len(change.ref)
+        return span[0], span[1], len(change.alt) - len(change.ref)
 
     def combine(self, gene: str, changes: list[Allele], c_changes: list[str]) -> Consequence | None:
         """The consequence of sequence changes of one haplotype applied together (consequence/haplotype.py)."""

@@ -12,6 +12,7 @@ from operator import itemgetter
 import numpy as np
 
 from hftc_annot.assembly import canonical_contig
+from hftc_annot.consequence import Effect
 from hftc_annot.consequence.terms import IMPACTS, UNKNOWN
 from hftc_annot.inheritance.calls import Extent, Gates, Occurrence, Pending, occurrences
 from hftc_annot.inheritance.facts import AlleleFacts, Family, allele_facts, family_of, segregation_text
@@ -173,7 +174,7 @@ class InheritanceStage:
         interpretation = interpretations(gene, modes)
         caveat = dominant_caveat(gene)
         limits = self._settings.qualifying.kind_limits(modes)
-        codons = [self._source.codons(gene.symbol, o.change) for o in occs] if self._source else [None] * len(occs)
+        spans = [self._source.cds_span(gene.symbol, o.change) for o in occs] if self._source else [None] * len(occs)
         for s, carried in _carried_by_sample(occs):
             family = self._family(s)
             mine = [occs[i] for i in carried]
@@ -181,31 +182,52 @@ class InheritanceStage:
                 for o in mine:
                     members = [(label, ZYGOSITY_BY_CODE[o.zygosity[m]]) for label, m in family.members]
                     self._segregation[o.index][(o.allele, gene.symbol, s)] = segregation_text(members)
-            if family.person.status == UNAFFECTED:
+            unaffected = family.person.status == UNAFFECTED
+            if unaffected and (self._source is None or len(carried) < 2):
                 continue
             alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, haploid, x_linked[i], caveat)
                        for i in carried]
             if self._source is not None and len(carried) > 1:
-                alleles = self._combine(gene.symbol, s, mine, alleles, [codons[i] for i in carried])
+                alleles = self._combine(gene.symbol, s, mine, alleles, [spans[i] for i in carried])
+            if unaffected:
+                continue
             if on_x or len(alleles) > MAX_PAIRING:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
             flags = sample_flags(alleles, PairIds(), limits)
+            standing = {a.key: a.combined_with for a in alleles if a.combined_with is not None}
             for allele, flag in flags:
-                index, number = allele.key
                 flag = self._interned.setdefault(flag, flag)
-                self._flags[index].setdefault((number, gene.symbol, s), []).append(flag)
+                for key in (allele.key, *(k for k, first in standing.items() if first == allele.key)):
+                    self._flags[key[0]].setdefault((key[1], gene.symbol, s), []).append(flag)
             self.candidates += candidates(self._samples[s], gene, interpretation, flags)
 
     def _combine(self, gene: str, s: int, mine: list[Occurrence], alleles: list[AlleleFacts],
-                 codons: list[tuple[int, int, int] | None]) -> list[AlleleFacts]:
-        """Keep the haplotypes of sample s in a gene; the first member of one in cis stands for it (its label is the
-        combined HGVS c.), the later ones pair no more on their own."""
-        found = haplotypes(gene, mine, alleles, codons, self._source)
+                 spans: list[tuple[int, int, int] | None]) -> list[AlleleFacts]:
+        """Keep the haplotypes of sample s in a gene. Of one in cis, the member that stands for it takes its label
+        (the combined HGVS c.) and qualifies as the combined change does; the others on it pair no more on their
+        own (a homozygous member of a heterozygous haplotype still does: its other copy is alone)."""
+        found = haplotypes(gene, mine, alleles, spans, self._source)
         for o in mine:
             if o.key in found:
                 self._haplotypes[o.index][(o.allele, gene, s)] = found[o.key]
-        return [_as_haplotype(a, found[a.key]) if a.key in found and found[a.key].phase != "unknown" else a
-                for a in alleles]
+        members: dict[tuple[int, int], list[AlleleFacts]] = {}
+        for a in alleles:
+            if a.key in found:
+                members.setdefault(found[a.key].first, []).append(a)
+        out = []
+        for a in alleles:
+            h = found.get(a.key)
+            if h is None or h.phase == "unknown" or not h.whole:
+                out.append(a)
+            elif h.first != a.key:
+                out.append(replace(a, combined_with=h.first))
+            else:
+                group = members[h.first]
+                known = [m.af for m in group if m.af is not None]
+                out.append(replace(a, label=h.consequence.hgvs_c.split(":", 1)[-1], af=min(known) if known else None,
+                                   qualifies=any(m.qualifies for m in group)
+                                   or self.qualifying.qualifies(Effect(h.consequence), None)))
+        return out
 
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:
         for o, allele in zip(occs, alleles, strict=True):
@@ -233,9 +255,3 @@ def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]
     for sample, pairs in groupby(zip(samples.tolist(), occ_index.tolist(), strict=True), key=itemgetter(0)):
         yield sample, [index for _, index in pairs]
 
-
-def _as_haplotype(allele: AlleleFacts, haplotype: Haplotype) -> AlleleFacts:
-    """A member of a haplotype in cis: the first is labelled with the combined change, the others combined into it."""
-    if haplotype.first == allele.key:
-        return replace(allele, label=haplotype.consequence.hgvs_c.split(":", 1)[-1])
-    return replace(allele, combined_with=haplotype.first)

@@ -60,8 +60,8 @@ class AlleleFacts:
     inside_deletion, the key of the one that holds this allele (None when none does); hemizygous, the allele looks
     homozygous there, so it is one copy (zygosity is then HET) facing the deletion; same_event, the key of a
     deletion that is this one called twice (a small deletion, or an SV from a second caller). combined_with: the
-    key of the first allele of the haplotype this one is combined into, in cis (haplotypes.py); it then takes no
-    part in compound-het pairs of its own.
+    key of the allele that stands for the haplotype this one is combined into, in cis (haplotypes.py); it then
+    earns no flags of its own, and its row shows that allele's.
     """
 
     key: tuple[int, int]

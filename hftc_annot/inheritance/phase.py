@@ -97,9 +97,11 @@ def own_phase(a: Calls, b: Calls, same_record: bool) -> PhaseKind | None:
 def haplotype_phase(a: AlleleFacts, b: AlleleFacts) -> str | None:
     """Whether one person's two alleles lie on one haplotype, so that their changes combine (issue 16): 'cis
     (homozygous)' when both are homozygous, 'cis' when one is homozygous (it is on both haplotypes), both are
-    haploid, both are phased on one haplotype of one phase set, or both came from one parent; 'unknown' for
-    heterozygous calls that nothing phases (a possibility, "if in cis"); None when they are in trans (phased apart,
-    one 1/2 genotype, or one from each parent)."""
+    haploid or on a male's X, both are phased on one haplotype of one phase set, or both came from one parent;
+    'unknown' for heterozygous calls that nothing phases (a possibility, "if in cis"); None when they are in trans
+    (phased apart, one 1/2 genotype, or one from each parent)."""
+    if a.x_linked and a.male:
+        return "cis"  # one X: whatever the caller wrote
     homozygous = (a.zygosity is Zygosity.HOM_ALT, b.zygosity is Zygosity.HOM_ALT)
     if all(homozygous):
         return "cis (homozygous)"

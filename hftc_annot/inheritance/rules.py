@@ -53,7 +53,8 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
     def within(allele: AlleleFacts, kind: str) -> bool:
         return allele.af is None or kind not in limits or allele.af <= limits[kind]
 
-    alleles = beside_deletions([a for a in alleles if a.qualifies], lambda a: within(a, "AR_comphet"))
+    alleles = beside_deletions([a for a in alleles if a.qualifies and a.combined_with is None],
+                               lambda a: within(a, "AR_comphet"))
     out = []
     for allele in alleles:
         for rule in X_LINKED_RULES if _in_x_linked_gene(allele) else AUTOSOMAL_RULES:
@@ -61,7 +62,7 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
             if flag and within(allele, flag.name):
                 out.append((allele, _as_called_on_x(flag, allele)))
     hets = [a for a in pairable(alleles)
-            if within(a, "AR_comphet") and a.same_event is None and a.combined_with is None]
+            if within(a, "AR_comphet") and a.same_event is None]
     if len(hets) <= MAX_PAIRING:
         for i, a in enumerate(hets):
             for b in hets[i + 1:]:

@@ -90,7 +90,7 @@ def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
 
 class TierStage:
     """Gives each finding its evidence tier and reason for a sample whose pattern there fits and does not fit; for a
-    sample whose allele is combined into a haplotype in cis, the tiers of the combined change."""
+    sample whose allele lies only on a haplotype in cis, the tiers of the combined change."""
 
     def __init__(self, rare_limit: float = RARE) -> None:
         self._rare = rare_limit
@@ -104,4 +104,4 @@ class TierStage:
                                          core, self._rare, bool(consequence and consequence.protein_unknown))
             finding.haplotype_tiers = {
                 sample: allele_tiers(h.consequence.terms, finding.knowledge or Knowledge(), core, self._rare)
-                for sample, h in finding.haplotypes.items() if h.phase != "unknown"}
+                for sample, h in finding.haplotypes.items() if h.phase != "unknown" and h.whole}
