@@ -58,7 +58,7 @@ def _entry(finding: AlleleFinding, label: str) -> str:
 def _haplotype_entry(finding: AlleleFinding, haplotype: Haplotype) -> str:
     """One HFTC_HAPLOTYPE entry: this ALT, its gene and the combined change of its haplotype in this sample."""
     c = haplotype.consequence
-    members = "&".join("{}_{}_{}/{}".format(*member.split(":")) for member in haplotype.members)
+    members = "&".join("{}_{}_{}/{}".format(*member.rsplit(":", 3)) for member in haplotype.members)
     return "|".join(text.translate(_FORMAT_ESCAPES) for text in (
         str(finding.allele), finding.symbol, haplotype.phase, members, "&".join(c.terms), c.hgvs_c, c.hgvs_p))
 
