@@ -302,3 +302,34 @@ def test_two_synonymous_changes_that_make_a_missense_one_qualify_together(enpp1)
     assert [rows[str(bases[p])]["consequence"] for p in (k, k + 2)] == ["synonymous_variant"] * 2
     assert rows[str(bases[k])]["haplotype_consequence"] == "missense_variant"
     assert [rows[str(bases[p])]["comphet_pair_id"] for p in (k, k + 2, third)] == ["CH1", "CH1", "CH1"]
+
+
+def test_a_rescued_chromosome_does_not_pair(enpp1) -> None:
+    """Two missense changes of one codon that together keep the amino acid, in trans with a stop: that chromosome
+    makes a normal protein, so no pair (CIS). A homozygous missense change with a rescuing change on one copy, and a
+    stop phased with the lone copy: the lone copy and the stop are in cis, the rescued copy pairs with nothing
+    (HOM_RESCUED). Three changes of one codon, one homozygous and two unphased: the possibility holds all three
+    (POSSIBLE)."""
+    work, bases, cds = enpp1
+    def rescued(codon: str, x: str, y: str, z: str) -> bool:
+        singles = (translate(x + codon[1:]), translate(codon[0] + y + codon[2]))
+        return translate(x + y + codon[2]) == translate(codon) and not {"*", translate(codon)} & set(singles)
+
+    c, x, y, _ = _codon_where(cds, rescued)
+    k, stop = 3 * c, next(3 * d for d in range(c + 5, len(cds) // 3) if any(
+        translate(b + cds[3 * d + 1:3 * d + 3]) == "*" for b in "ACGT"))
+    s = next(b for b in "ACGT" if translate(b + cds[stop + 1:stop + 3]) == "*")
+    z = next(b for b in "ACGT" if b != cds[k + 2])
+    records = [_snv(bases, cds, k, x, "0|1", "1|1", "1/1"), _snv(bases, cds, k + 1, y, "0|1", "0|1", "0/1"),
+               _snv(bases, cds, k + 2, z, "0|0", "0|0", "0/1"), _snv(bases, cds, stop, s, "1|0", "1|0", "0/0")]
+    result = run_cli(_vcf(work, "rescue.vcf", ["CIS", "HOM_RESCUED", "POSSIBLE"], records), "--fasta",
+                     work / "oracle.fa", "--gff", work / "oracle.gff3", "--panel", work / "panel.tsv", "--build",
+                     "custom", "--summary", work / "rescue.summary.tsv")
+    assert result.code == 0, result.err
+    rows = {(r["sample"], r["pos"]): r for r in table(result.out)}
+    assert rows[("CIS", str(bases[k]))]["haplotype_consequence"] == "synonymous_variant"
+    for sample in ("CIS", "HOM_RESCUED"):
+        assert [rows[(sample, str(bases[p]))]["inheritance_flags"] for p in (k, k + 1, stop)] == [".", ".", "."]
+    for p in (k, k + 1, k + 2):
+        assert rows[("POSSIBLE", str(bases[p]))]["haplotype_members"].count(";") == 2
+        assert rows[("POSSIBLE", str(bases[p]))]["haplotype_phase"] == "unknown"

@@ -4,7 +4,7 @@ each sample and gene from the alleles that qualify and puts the flags on the fin
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import itemgetter
@@ -15,7 +15,7 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence import Effect
 from hftc_annot.consequence.terms import IMPACTS, UNKNOWN
 from hftc_annot.inheritance.calls import Extent, Gates, Occurrence, Pending, occurrences
-from hftc_annot.inheritance.facts import AlleleFacts, Family, allele_facts, family_of, segregation_text
+from hftc_annot.inheritance.facts import AlleleFacts, Family, Relative, allele_facts, family_of, segregation_text
 from hftc_annot.inheritance.flags import MODES, Flag
 from hftc_annot.inheritance.haplotypes import Haplotype, HaplotypeSource, haplotypes
 from hftc_annot.inheritance.pedigree import UNAFFECTED, Pedigree
@@ -38,7 +38,7 @@ from hftc_annot.inheritance.summary import (
 )
 from hftc_annot.model import PanelRecord
 from hftc_annot.panel import Gene
-from hftc_annot.reader.genotypes import CARRIER_CODES, ZYGOSITY_BY_CODE
+from hftc_annot.reader.genotypes import CARRIER_CODES, ZYGOSITY_BY_CODE, Zygosity
 
 __all__ = ["MODES", "SUMMARY_COLUMNS", "Candidate", "Flag", "InheritanceStage", "Qualifying", "Settings",
            "SummaryLine", "gene_modes"]
@@ -203,9 +203,9 @@ class InheritanceStage:
 
     def _combine(self, gene: str, s: int, mine: list[Occurrence], alleles: list[AlleleFacts],
                  spans: list[tuple[int, int, int] | None]) -> list[AlleleFacts]:
-        """Keep the haplotypes of sample s in a gene. Of one in cis, the member that stands for it takes its label
-        (the combined HGVS c.) and qualifies as the combined change does; the others on it pair no more on their
-        own (a homozygous member of a heterozygous haplotype still does: its other copy is alone)."""
+        """Keep the haplotypes of sample s in a gene. Of one in cis, the member that stands for it becomes the
+        haplotype (`_standing`), the others on it earn no flags of their own, and a homozygous member of a
+        heterozygous haplotype is its lone other copy, in trans with it."""
         found = haplotypes(gene, mine, alleles, spans, self._source)
         for o in mine:
             if o.key in found:
@@ -217,23 +217,22 @@ class InheritanceStage:
         out = []
         for a in alleles:
             h = found.get(a.key)
-            if h is None or h.phase == "unknown" or not h.whole:
+            if h is None or h.phase == "unknown":
                 out.append(a)
+            elif not h.whole:
+                out.append(_lone_copy(a, h, next(m for m in alleles if m.key == h.first)))
             elif h.first != a.key:
                 out.append(replace(a, combined_with=h.first))
             else:
-                group = members[h.first]
-                known = [m.af for m in group if m.af is not None]
-                out.append(replace(a, label=h.consequence.hgvs_c.split(":", 1)[-1], af=min(known) if known else None,
-                                   qualifies=any(m.qualifies for m in group)
-                                   or self.qualifying.qualifies(Effect(h.consequence), None)))
+                out.append(_standing(a, h, [m for m in members[h.first] if found[m.key].whole],
+                                     self.qualifying.qualifies(Effect(h.consequence), None)))
         return out
 
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:
         for o, allele in zip(occs, alleles, strict=True):
             if male_heterozygous_on_x(allele):
                 self._note(MALE_HETEROZYGOUS_ON_X, f"{sample} at {o.chrom}:{o.pos}")
-        if len(pairable(alleles)) > MAX_PAIRING:
+        if len([a for a in pairable(alleles) if a.combined_with is None]) > MAX_PAIRING:
             self._note(f"more than {MAX_PAIRING} heterozygous alleles in one gene: compound-het pairs not listed "
                        "(narrow with --min-impact or --max-af)", f"{sample} in {gene}")
 
@@ -255,3 +254,29 @@ def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]
     for sample, pairs in groupby(zip(samples.tolist(), occ_index.tolist(), strict=True), key=itemgetter(0)):
         yield sample, [index for _, index in pairs]
 
+
+def _standing(allele: AlleleFacts, haplotype: Haplotype, members: list[AlleleFacts], qualifies: bool) -> AlleleFacts:
+    """The member that stands for a haplotype in cis, as the haplotype: labelled with the combined HGVS c.,
+    qualifying as the combined change does, as rare as its rarest member (unknown when one's frequency is), its call
+    good when all are, and a relative carrying it only when carrying every member."""
+    frequencies = [m.af for m in members]
+    return replace(allele, label=haplotype.consequence.hgvs_c.split(":", 1)[-1], qualifies=qualifies,
+                   af=None if None in frequencies else min(frequencies), good=all(m.good for m in members),
+                   father=_least(m.father for m in members), mother=_least(m.mother for m in members),
+                   siblings=tuple(_least(kin) for kin in zip(*(m.siblings for m in members), strict=True)))
+
+
+def _least(calls: Iterable[Relative]) -> Relative:
+    """A relative's call at a haplotype from their calls at its members: without one member, without the
+    haplotype; else not known when one is not known."""
+    calls = list(calls)
+    return next((c for c in calls if c.zygosity.carries is False), None) or next(
+        (c for c in calls if c.zygosity.carries is None), calls[0])
+
+
+def _lone_copy(allele: AlleleFacts, haplotype: Haplotype, standing: AlleleFacts) -> AlleleFacts:
+    """A homozygous member of a heterozygous haplotype, as its copy that is not on it: one copy, on the other
+    haplotype of the standing member's phase set when that member is phased."""
+    other = 1 - standing.haplotype if standing.phased and standing.haplotype in (0, 1) else -1
+    return replace(allele, zygosity=Zygosity.HET, beside_haplotype=haplotype.first, phased=other >= 0,
+                   haplotype=other, phase_set=standing.phase_set)

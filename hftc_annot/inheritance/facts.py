@@ -61,7 +61,9 @@ class AlleleFacts:
     homozygous there, so it is one copy (zygosity is then HET) facing the deletion; same_event, the key of a
     deletion that is this one called twice (a small deletion, or an SV from a second caller). combined_with: the
     key of the allele that stands for the haplotype this one is combined into, in cis (haplotypes.py); it then
-    earns no flags of its own, and its row shows that allele's.
+    earns no flags of its own, and its row shows that allele's. beside_haplotype: for a homozygous allele one copy
+    of which lies on a heterozygous haplotype, the key of the allele that stands for it: this allele is then the
+    lone other copy (zygosity HET), in trans with the haplotype.
     """
 
     key: tuple[int, int]
@@ -87,6 +89,7 @@ class AlleleFacts:
     hemizygous: bool = False
     same_event: tuple[int, int] | None = None
     combined_with: tuple[int, int] | None = None
+    beside_haplotype: tuple[int, int] | None = None
 
 
 SEGREGATION_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",

@@ -45,7 +45,8 @@ class Flag:
     pair: str = ""
 
 
-PHASE_ORDER = ("", "multiallelic_trans", "phased_trans", "deletion_trans", "parental_trans", "unphased")
+PHASE_ORDER = ("", "multiallelic_trans", "phased_trans", "haplotype_trans", "deletion_trans", "parental_trans",
+               "unphased")
 """Phase evidence from strongest to weakest ('' for a flag that is not a pair: it needs none)."""
 
 

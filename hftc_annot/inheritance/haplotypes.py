@@ -4,6 +4,7 @@ annotator misses)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING, Protocol
@@ -51,31 +52,65 @@ def haplotypes(gene: str, occs: list[Occurrence], alleles: list[AlleleFacts],
     """Per allele key, the haplotype it belongs to, for one person's alleles in one gene (`occs` and their `alleles`
     facts; `spans`: each occurrence's first and last CDS index and length change, None outside the CDS).
 
-    Alleles are grouped first by certain links (cis), then the rest by possible ones (unknown phase). A group is
-    combined only when every two of its alleles can lie on one chromosome; a group holding a pair in trans (a
-    homozygous allele with two others on opposite haplotypes, the two ALTs of a 1/2 call) is left as it is."""
-    coding = [i for i, span in enumerate(spans) if span is not None and occs[i].c_change]
+    Alleles are grouped first by certain links (cis), then the rest by any link (cis or unknown phase): a
+    possibility. A group is combined only when every two of its alleles can lie on one chromosome; a group holding
+    a pair in trans (a homozygous allele with two others on opposite haplotypes, the two ALTs of a 1/2 call) is
+    left as it is. A group that shifts the frame takes in the changes between its indels."""
+    coding = sorted((i for i, span in enumerate(spans) if span is not None and occs[i].c_change),
+                    key=lambda i: spans[i][:2])
     if len(coding) < 2:
         return {}
-    phase = {(i, j): haplotype_phase(alleles[i], alleles[j]) for i, j in combinations(coding, 2)}
+    known: dict[tuple[int, int], str | None] = {}
+
+    def phase(i: int, j: int) -> str | None:
+        pair = (min(i, j), max(i, j))
+        if pair not in known:
+            known[pair] = haplotype_phase(alleles[pair[0]], alleles[pair[1]])
+        return known[pair]
+
+    candidates = _interacting(coding, spans)
     out: dict[tuple[int, int], Haplotype] = {}
     taken: set[int] = set()
     for certain in (True, False):
-        free = [i for i in coding if i not in taken]
-        links = [(i, j) for i, j in combinations(free, 2) if phase[(i, j)] is not None
-                 and (phase[(i, j)] in CERTAIN) == certain and _interact(spans[i], spans[j])]
-        groups = _components(links)
-        alone = [k for k in free if not any(k in g for g in groups)]
+        links = [(i, j) for i, j in candidates if i not in taken and j not in taken
+                 and phase(i, j) is not None and (phase(i, j) in CERTAIN or not certain)]
+        groups = sorted(_components(links), key=lambda g: not any(spans[i][2] % 3 for i in g))
         for group in groups:
-            group = _between(group, [k for k in alone if k not in taken], spans, phase, certain)
-            labels = {phase[pair] for pair in combinations(sorted(group), 2)}
+            if group & taken:
+                continue  # taken in by a frameshifting group
+            allowed = CERTAIN if certain else (*CERTAIN, "unknown")
+            group = _between(group, [k for k in coding if k not in taken], spans,
+                             lambda k, g=group, ok=allowed: all(phase(k, i) in ok for i in g))
+            labels = {phase(i, j) for i, j in combinations(sorted(group), 2)}
             if None in labels or (certain and "unknown" in labels):
                 continue
             found = _haplotype(gene, sorted(group, key=lambda i: spans[i][:2]), occs, alleles, labels, source)
             if found:
-                taken |= set(group)
+                taken |= group
                 out |= found
     return out
+
+
+def _interacting(coding: list[int], spans: list) -> list[tuple[int, int]]:
+    """The pairs of alleles (in CDS order) whose changes meet: overlapping codons, or two frameshifts that restore
+    the frame within MAX_CODONS; a sweep, not every pair."""
+    pairs: dict[tuple[int, int], None] = {}
+    for x, i in enumerate(coding):
+        last = max(spans[i][:2]) // 3
+        for y in range(x + 1, len(coding)):
+            j = coding[y]
+            if spans[j][0] // 3 > last:
+                break
+            pairs[(i, j)] = None
+    shifting = [i for i in coding if spans[i][2] % 3]
+    for x, i in enumerate(shifting):
+        for y in range(x + 1, len(shifting)):
+            j = shifting[y]
+            if spans[j][0] // 3 - spans[i][0] // 3 > MAX_CODONS:
+                break
+            if (spans[i][2] + spans[j][2]) % 3 == 0:
+                pairs[(i, j)] = None
+    return list(pairs)
 
 
 def _haplotype(gene: str, members: list[int], occs: list[Occurrence], alleles: list[AlleleFacts], labels: set,
@@ -84,9 +119,12 @@ def _haplotype(gene: str, members: list[int], occs: list[Occurrence], alleles: l
     if consequence is None:
         return {}
     label = "unknown" if "unknown" in labels else "cis (homozygous)" if labels == {"cis (homozygous)"} else "cis"
-    both = {i for i in members if label == "cis" and alleles[i].zygosity is Zygosity.HOM_ALT
-            and not (alleles[i].x_linked and alleles[i].male)}
-    first = next((occs[i].key for i in members if i not in both), occs[members[0]].key)
+    one_x = all(alleles[i].x_linked and alleles[i].male for i in members)
+    both = {i for i in members if label == "cis" and not one_x and alleles[i].zygosity is Zygosity.HOM_ALT}
+    standing = [i for i in members if i not in both]
+    if one_x:  # a male's X: the call that shows one copy best stands for it
+        standing.sort(key=lambda i: alleles[i].zygosity is Zygosity.HET)
+    first = occs[standing[0]].key
     spelled = tuple(occs[i].spelled for i in members)
     return {occs[i].key: Haplotype(spelled, label, consequence, first, i not in both) for i in members}
 
@@ -101,25 +139,11 @@ def _components(links: list[tuple[int, int]]) -> list[set[int]]:
     return groups
 
 
-def _between(group: set[int], alone: list[int], spans: list, phase: dict, certain: bool) -> set[int]:
-    """A group that shifts the frame takes in the person's other alleles (`alone`: in no group) that change codons
-    between its first and last: the shifted stretch is translated with them."""
+def _between(group: set[int], others: list[int], spans: list, fits: Callable[[int], bool]) -> set[int]:
+    """A group that shifts the frame takes in the person's other alleles that change codons between its first and
+    last and can share its chromosome (`fits`): the shifted stretch is translated with them."""
     if not any(spans[i][2] % 3 for i in group):
         return group
-    low, high = min(spans[i][0] for i in group) // 3, max(spans[i][1] for i in group) // 3
-    for k in alone:
-        if not low <= spans[k][0] // 3 <= high:
-            continue
-        kinds = {phase[tuple(sorted((k, i)))] for i in group}
-        if None not in kinds and (not certain or kinds <= set(CERTAIN)):
-            group = group | {k}
-    return group
-
-
-def _interact(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
-    """Changes in overlapping codons, or two frameshifts whose lengths restore the frame within MAX_CODONS."""
-    (a0, a1, da), (b0, b1, db) = a, b
-    a_codons, b_codons = (a0 // 3, max(a0, a1) // 3), (b0 // 3, max(b0, b1) // 3)
-    if a_codons[0] <= b_codons[1] and b_codons[0] <= a_codons[1]:
-        return True
-    return bool(da % 3 and db % 3 and (da + db) % 3 == 0 and abs(a_codons[0] - b_codons[0]) <= MAX_CODONS)
+    low, high = min(spans[i][0] for i in group) // 3, max(max(spans[i][:2]) for i in group) // 3
+    return group | {k for k in others if k not in group and low <= spans[k][0] // 3
+                    and max(spans[k][:2]) // 3 <= high and fits(k)}

@@ -21,6 +21,7 @@ class PhaseKind(Enum):
     PARENTAL_TRANS = "parental_trans"
     PARENTAL_CIS = "parental_cis"
     DELETION_TRANS = "deletion_trans"
+    HAPLOTYPE_TRANS = "haplotype_trans"
     UNPHASED = "unphased"
 
     @property
@@ -52,12 +53,19 @@ class Calls(Protocol):
 
 
 def phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
-    """The strongest evidence, in this order: one allele inside the other, a deletion (deletion_phase); one
-    multi-allelic genotype holding both ALTs (trans, high); read-backed or statistical phasing, both phased in the
-    same phase set (trans high, or cis); else the parents."""
+    """The strongest evidence, in this order: one allele inside the other, a deletion (deletion_phase); the lone
+    copy of a homozygous allele facing the haplotype its other copy lies on (trans, high); one multi-allelic
+    genotype holding both ALTs (trans, high); read-backed or statistical phasing, both phased in the same phase set
+    (trans high, or cis); else the parents."""
     inside = a if a.inside_deletion == b.key else b if b.inside_deletion == a.key else None
     if inside is not None:
         return deletion_phase(inside, b if inside is a else a)
+    if a.beside_haplotype is not None and a.beside_haplotype == b.beside_haplotype:
+        return Phase(PhaseKind.PHASED_CIS, "high", "in cis: the other copies of two homozygous alleles")
+    lone = a if a.beside_haplotype == b.key else b if b.beside_haplotype == a.key else None
+    if lone is not None:
+        return Phase(PhaseKind.HAPLOTYPE_TRANS, "high", f"in trans: the other copy of the homozygous {lone.label} "
+                     f"lies on the haplotype {(b if lone is a else a).label}")
     kind = own_phase(a, b, a.key[0] == b.key[0])
     if kind:
         return Phase(kind, "high", READ_BACKED[kind])
