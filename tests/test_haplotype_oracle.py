@@ -40,15 +40,19 @@ PAIRINGS = ((0, 1), (0, 2), (1, 2))
 SAMPLES = 12
 
 
+def _cds_bases(model) -> list[int]:
+    """The genomic positions of a model's CDS bases, in transcript order."""
+    bases = [p for s, e in sorted(model.cds) for p in range(s, e + 1)]
+    return bases[::-1] if model.strand == "-" else bases
+
+
 def _pairs(fasta: pysam.FastaFile, gff3: Path, seed: int) -> list[tuple[int, list[tuple[str, int, str, str]]]]:
     """(sample, records) of each pair: codon k goes to samples 3 * (k % 4) + n, n = 0 for an unsplit codon and 0, 1, 2
     for the three pairs of a split one; a sample's pairs are 4 codons apart."""
     rng = np.random.default_rng(seed)
     out = []
     for m in read_models(gff3):
-        bases = [p for s, e in sorted(m.cds) for p in range(s, e + 1)]
-        if m.strand == "-":
-            bases = bases[::-1]
+        bases = _cds_bases(m)
         codons = [bases[3 * c:3 * c + 3] for c in range(1, len(bases) // 3 - 1)]  # not the start or stop codon
         for k, codon in enumerate(codons):
             split = max(codon) - min(codon) != 2
@@ -83,9 +87,7 @@ def _indel_pairs(fasta: pysam.FastaFile, gff3: Path, seed: int) -> list[list[tup
     rng = np.random.default_rng(seed)
     out = []
     for m in read_models(gff3):
-        bases = [p for s, e in sorted(m.cds) for p in range(s, e + 1)]
-        if m.strand == "-":
-            bases = bases[::-1]
+        bases = _cds_bases(m)
         for x in range(6, len(bases) - 250, 7):
             first = int(rng.choice(list(RESTORING)))
             second = int(rng.choice(RESTORING[first]))
