@@ -16,10 +16,8 @@ def cds_span(t: Transcript, allele: Allele) -> tuple[int, int] | None:
     """0-based CDS indices first..last of the bases an allele replaces (an insertion: last = first - 1, new bases
     before index first), None when a base lies outside the CDS exons."""
     first_cds, last_cds = t.coding_cdna
-    bases = range(allele.end, allele.start - 1, -1) if allele.is_insertion else range(allele.start, allele.end + 1)
-    flanks = (allele.end, allele.start) if allele.is_insertion else (allele.start, allele.end)
     indices = []
-    for g in flanks if allele.is_insertion else bases:
+    for g in (allele.end, allele.start) if allele.is_insertion else range(allele.start, allele.end + 1):
         if t.exon_index(g) is None:
             return None
         index = t.cdna_of(g) - first_cds

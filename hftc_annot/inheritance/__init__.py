@@ -194,11 +194,14 @@ class InheritanceStage:
             if on_x or len(alleles) > MAX_PAIRING:
                 self._warn(mine, alleles, self._samples[s], gene.symbol)
             flags = sample_flags(alleles, PairIds(), limits)
-            standing = {a.key: a.combined_with for a in alleles if a.combined_with is not None}
+            followers = defaultdict(list)  # the other members of a haplotype show the flags of the one standing for it
+            for a in alleles:
+                if a.combined_with is not None:
+                    followers[a.combined_with].append(a.key)
             for allele, flag in flags:
                 flag = self._interned.setdefault(flag, flag)
-                for key in (allele.key, *(k for k, first in standing.items() if first == allele.key)):
-                    self._flags[key[0]].setdefault((key[1], gene.symbol, s), []).append(flag)
+                for index, number in (allele.key, *followers.get(allele.key, ())):
+                    self._flags[index].setdefault((number, gene.symbol, s), []).append(flag)
             self.candidates += candidates(self._samples[s], gene, interpretation, flags)
 
     def _combine(self, gene: str, s: int, mine: list[Occurrence], alleles: list[AlleleFacts],
@@ -210,22 +213,19 @@ class InheritanceStage:
         for o in mine:
             if o.key in found:
                 self._haplotypes[o.index][(o.allele, gene, s)] = found[o.key]
-        members: dict[tuple[int, int], list[AlleleFacts]] = {}
-        for a in alleles:
-            if a.key in found:
-                members.setdefault(found[a.key].first, []).append(a)
+        by_key = {a.key: a for a in alleles}
         out = []
         for a in alleles:
             h = found.get(a.key)
             if h is None or h.phase == "unknown":
                 out.append(a)
             elif not h.whole:
-                out.append(_lone_copy(a, h, next(m for m in alleles if m.key == h.first)))
+                out.append(_lone_copy(a, h, by_key[h.first]))
             elif h.first != a.key:
                 out.append(replace(a, combined_with=h.first))
             else:
-                out.append(_standing(a, h, [m for m in members[h.first] if found[m.key].whole],
-                                     self.qualifying.qualifies(Effect(h.consequence), None)))
+                members = [m for m in alleles if (o := found.get(m.key)) and o.first == h.first and o.whole]
+                out.append(_standing(a, h, members, self.qualifying.qualifies(Effect(h.consequence), None)))
         return out
 
     def _warn(self, occs: list[Occurrence], alleles: list[AlleleFacts], sample: str, gene: str) -> None:

@@ -71,18 +71,16 @@ def haplotypes(gene: str, occs: list[Occurrence], alleles: list[AlleleFacts],
     candidates = _interacting(coding, spans)
     out: dict[tuple[int, int], Haplotype] = {}
     taken: set[int] = set()
-    for certain in (True, False):
-        links = [(i, j) for i, j in candidates if i not in taken and j not in taken
-                 and phase(i, j) is not None and (phase(i, j) in CERTAIN or not certain)]
+    for allowed in (set(CERTAIN), {*CERTAIN, "unknown"}):
+        links = [(i, j) for i, j in candidates if i not in taken and j not in taken and phase(i, j) in allowed]
         groups = sorted(_components(links), key=lambda g: not any(spans[i][2] % 3 for i in g))
         for group in groups:
             if group & taken:
                 continue  # taken in by a frameshifting group
-            allowed = CERTAIN if certain else (*CERTAIN, "unknown")
             group = _between(group, [k for k in coding if k not in taken], spans,
                              lambda k, g=group, ok=allowed: all(phase(k, i) in ok for i in g))
             labels = {phase(i, j) for i, j in combinations(sorted(group), 2)}
-            if None in labels or (certain and "unknown" in labels):
+            if not labels <= allowed:
                 continue
             found = _haplotype(gene, sorted(group, key=lambda i: spans[i][:2]), occs, alleles, labels, source)
             if found:

@@ -61,8 +61,7 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
             flag = rule(allele)
             if flag and within(allele, flag.name):
                 out.append((allele, _as_called_on_x(flag, allele)))
-    hets = [a for a in pairable(alleles)
-            if within(a, "AR_comphet") and a.same_event is None]
+    hets = [a for a in pairable(alleles) if within(a, "AR_comphet") and a.same_event is None]
     if len(hets) <= MAX_PAIRING:
         for i, a in enumerate(hets):
             for b in hets[i + 1:]:

@@ -21,8 +21,8 @@ class SummaryRanking:
     def write(self, item: PanelRecord) -> int:
         for finding in item.findings:
             if finding.flags:
-                self.tiers[(finding.record, finding.allele, finding.symbol)] = finding.tiers
                 key = (finding.record, finding.allele, finding.symbol)
+                self.tiers[key] = finding.tiers
                 for sample, tiers in finding.haplotype_tiers.items():
                     self.haplotype_tiers[(*key, self._samples[sample])] = tiers
         return 0
