@@ -46,7 +46,7 @@ from hftc_annot.panel import Gene, Model, Panel, load_panel, on_other_build, rea
 from hftc_annot.pipeline import Pipeline, write
 from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance
-from hftc_annot.reader import Record, VcfInput, open_vcf
+from hftc_annot.reader import Record, UnsortedInput, VcfInput, open_vcf
 from hftc_annot.reader.second import check_second_input, merged_records
 from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import BUILDS, models_gff3, read_table
@@ -160,20 +160,46 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
     with Outputs(tuple(path for path in inputs if path)) as outputs:
         plan_outputs(config, outputs)
         regions_bed = read_bed(config.regions_bed) if config.regions_bed else ()
-        vcf = open_vcf(config.vcf, config.threads)
-        sv = None
         progress = progress or Progress(sys.stderr, enabled=False)
-        vcf.progress = progress.records
+        warn = _once(warn)  # the warnings of a first reading that stopped are not repeated by the second
         try:
-            sv = open_vcf(config.sv) if config.sv else None
-            summary = _annotate(config, fmt, vcf, sv, regions_bed, outputs, warn, progress)
+            try:
+                summary = _annotate_input(config, fmt, regions_bed, outputs, warn, progress, by_order=True)
+            except UnsortedInput as exc:
+                warn(f"{config.vcf}: {exc}: the whole file is read a second time (sort it, e.g. with bcftools "
+                     "sort, to avoid this)")
+                summary = _annotate_input(config, fmt, regions_bed, outputs, warn, progress, by_order=False)
         finally:
             progress.close()
-            vcf.close()
-            if sv is not None:
-                sv.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _annotate_input(config: Config, fmt: str, regions_bed: tuple, outputs: Outputs, warn: Callable[[str], None],
+                    progress: Progress, by_order: bool) -> Summary:
+    """Open the inputs and annotate; `by_order`: the text scan may pass over parts of a file by its sort order."""
+    vcf = open_vcf(config.vcf, config.threads, by_order)
+    sv = None
+    vcf.progress = progress.records
+    try:
+        sv = open_vcf(config.sv) if config.sv else None
+        return _annotate(config, fmt, vcf, sv, regions_bed, outputs, warn, progress)
+    finally:
+        vcf.close()
+        if sv is not None:
+            sv.close()
+
+
+def _once(warn: Callable[[str], None]) -> Callable[[str], None]:
+    """`warn`, giving each message once."""
+    given: set[str] = set()
+
+    def once(message: str) -> None:
+        if message not in given:
+            given.add(message)
+            warn(message)
+
+    return once
 
 
 def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regions_bed: tuple, outputs: Outputs,

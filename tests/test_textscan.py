@@ -222,3 +222,71 @@ def test_first_contig_is_the_first_records_even_after_blank_lines() -> None:
     scanner = TextScanner(Regions(SPANS), set(), "test.vcf", 8)
     result = scanner.scan(iter([b"\n\n", b"\nchr7\t5\t.\tA\tG\t.\t.\t.\n"]), 1, io.BytesIO())
     assert (result.first_contig, result.records, result.candidate_lines) == ("chr7", 1, [])
+
+
+# ----------------------------------------------------------------------------- passing over pieces by their order
+# Files only (the caller reads the file again on UnsortedInput); each test compares with the brute-force filter.
+
+def order_scan(lines: list[str], chunk: int = 1 << 20, spans=FAR) -> textscan.ScanResult:
+    data = "".join(line + "\n" for line in lines).encode()
+    scanner = TextScanner(Regions(spans), set(), "test.vcf", 8, by_order=True)
+    out = io.BytesIO()
+    result = scanner.scan((data[i:i + chunk] for i in range(0, len(data), chunk)), 1, out)
+    assert result.candidate_lines == brute_force(data, spans)
+    assert out.getvalue().decode().splitlines() == [lines[i - 1] for i in result.candidate_lines]
+    return result
+
+
+@pytest.fixture
+def small_pieces(monkeypatch):
+    monkeypatch.setattr(textscan, "PIECE_BYTES", 1000)  # about 30 records
+    monkeypatch.setattr(textscan, "ORDER_MARGIN", 10_000)
+
+
+@pytest.mark.parametrize(("chunk", "by_order"), [(100, 3797), (4096, 5834), (1 << 20, 5889)])
+def test_sorted_pieces_far_from_every_region_are_only_counted(chunk: int, by_order: int, small_pieces) -> None:
+    """(A line cut by a chunk's end is read in full: with 100-byte chunks, a third of them.)"""
+    lines = sorted_body(6000, seed=chunk)
+    result = order_scan(lines, chunk)
+    assert (result.records, result.records_by_order, result.first_contig) == (len(lines), by_order, "chr1")
+    assert len(result.candidate_lines) >= 20
+
+
+def test_a_piece_near_a_region_or_with_a_structural_allele_is_read(small_pieces) -> None:
+    lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(105)]  # three pieces
+    assert order_scan(lines).records_by_order == 105
+    lines[45] = "chr2\t1004500\t.\tA\t<DEL>\t50\tPASS\tEND=5001500"  # reaches into 2:5000000-5002000
+    data = "".join(line + "\n" for line in lines).encode()
+    result = TextScanner(Regions(FAR), set(), "test.vcf", 8, by_order=True).scan(iter([data]), 1, io.BytesIO())
+    assert (result.candidate_lines, result.records_by_order) == ([46], 71)  # the piece of line 46: lines 35-68
+    near = [f"chr2\t{4_990_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]  # ends 1 kb before a region
+    assert order_scan(near).records_by_order == 0
+
+
+def test_a_record_out_of_order_by_less_than_the_margin_is_found(small_pieces) -> None:
+    lines = [f"chr2\t{1_532_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]
+    lines.insert(40, "chr2\t1530500\t.\tA\tG\t50\tPASS\t.")  # 5 kb before its piece's first record, in a region
+    assert order_scan(lines).candidate_lines == [41]
+
+
+def test_disorder_before_any_piece_was_passed_over_turns_passing_over_off(small_pieces) -> None:
+    lines = [f"chr2\t{1_009_000 - 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]  # backwards
+    lines.append("chr2\t1530500\t.\tA\tG\t50\tPASS\t.")
+    result = order_scan(lines)
+    assert (result.candidate_lines, result.records_by_order, result.records) == ([91], 0, 91)
+
+
+@pytest.mark.parametrize(("later", "message"), [
+    ("chr2\t1000050\t.\tA\tG\t50\tPASS\t.", "records out of order near line 71 (chr2:1001300 after chr2:1007000)"),
+    ("chrX\t1000050\t.\tA\tG\t50\tPASS\t.", "records out of order near line 176 (chr2 again after another contig)"),
+])
+def test_disorder_after_a_piece_was_passed_over_stops_the_scan(later: str, message: str, small_pieces) -> None:
+    lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]
+    if later.startswith("chrX"):
+        lines += [f"chrX\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]
+        later = lines[0]
+    data = "".join(line + "\n" for line in [*lines, later, *lines[:30]]).encode()
+    scanner = TextScanner(Regions(FAR), set(), "test.vcf", 8, by_order=True)
+    with pytest.raises(textscan.UnsortedInput) as stopped:
+        scanner.scan(iter([data]), 1, io.BytesIO())
+    assert str(stopped.value) == message

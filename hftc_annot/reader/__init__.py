@@ -27,10 +27,10 @@ from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks, in_bac
 from hftc_annot.reader.records import Record, reach, record_from_variant
 from hftc_annot.reader.scanchild import ScanChild, can_fork
 from hftc_annot.reader.sniff import InputFile, Kind, inspect_path, kind_of, lacks_bgzf_eof
-from hftc_annot.reader.textscan import ScanResult, TextScanner
+from hftc_annot.reader.textscan import ScanResult, TextScanner, UnsortedInput
 from hftc_annot.regions import Regions
 
-__all__ = ["Header", "Record", "VcfInput", "open_vcf"]
+__all__ = ["Header", "Record", "UnsortedInput", "VcfInput", "open_vcf"]
 
 _MAX_HEADER_LINE = 1 << 26
 PROGRESS_EVERY = 4096
@@ -69,9 +69,10 @@ def _read_text_header(chunks: Iterator[bytes], source: str) -> tuple[list[str], 
 class VcfInput:
     """An input whose header has been read; `records` streams the records that touch the regions."""
 
-    def __init__(self, source: str, threads: int) -> None:
+    def __init__(self, source: str, threads: int, by_order: bool = False) -> None:
         self.source = source
         self._threads = threads
+        self._by_order = by_order and source != "-"
         self._cleanup: list[str] = []
         self._handle: BinaryIO | None = None
         self._chunks: Iterator[bytes] = iter(())
@@ -216,7 +217,7 @@ class VcfInput:
                       other: Regions | None) -> Iterator[tuple[object, int]]:
         assert self._handle is not None
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
-        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other)
+        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other, self._by_order)
         header_lines, numbers = self.header.for_htslib()
         header = ("\n".join(header_lines) + "\n").encode()
         overlapped = self._threads > 1 and can_fork()
@@ -431,6 +432,8 @@ def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def open_vcf(source: str, threads: int = 1) -> VcfInput:
-    """Open an input ('-' for stdin) and read its header."""
-    return VcfInput(source, threads)
+def open_vcf(source: str, threads: int = 1, by_order: bool = False) -> VcfInput:
+    """Open an input ('-' for stdin) and read its header. With `by_order`, the text scan of a file passes over
+    pieces of it by their sort order; reading its records may then raise UnsortedInput, after which the file is to
+    be opened again without."""
+    return VcfInput(source, threads, by_order)

@@ -10,6 +10,14 @@ and REF of every line and validates the line (column count, numeric POS, contigs
 header) so that a bad line is reported by its line number instead of reaching htslib. Only the
 lines overlapping a region go on to cyvcf2. A line with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>)
 reaches to its INFO/END: the quick pass proves nothing about its group, and the full pass reads its END.
+
+With `by_order` (a file the caller can read again), pieces of about PIECE_BYTES are first passed over by the sort
+order the VCF specification requires: a piece whose first and last records lie on one contig, in order with the
+pieces before it, with no region within ORDER_MARGIN of the stretch between them and no structural ALT, is only
+counted (its other lines are not read, as on the indexed route). A piece out of order stops this: from then on
+every line is scanned, and if a piece was passed over already, the scan raises UnsortedInput so that the caller
+reads the input again in full. A record misplaced by more than ORDER_MARGIN inside a piece whose own ends and
+neighbours are in order is not seen.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from hftc_annot.errors import InputError
 from hftc_annot.regions import Regions
 
 GROUP_LINES = 1024
+PIECE_BYTES = 1 << 16
+ORDER_MARGIN = 1 << 16  # bases: records out of order by less than this inside a piece are still found
 FINE_LINES = 128
 _KEY_BYTES = 8  # contig names up to 8 bytes are matched exactly by one uint64
 _POS_DIGITS = 10
@@ -73,6 +83,17 @@ def _chrom_pos(lines: bytes, start: int, end: int) -> tuple[bytes, bytes] | None
     return lines[start:chrom_end], lines[chrom_end + 1:pos_end]
 
 
+class UnsortedInput(Exception):
+    """The input is out of order after the scan passed over pieces of it by their order: read it again in full."""
+
+    def __init__(self, line: int, what: str) -> None:
+        super().__init__(line, what)
+        self.line, self.what = line, what
+
+    def __str__(self) -> str:
+        return f"records out of order near line {self.line} ({self.what})"
+
+
 @dataclass
 class ScanResult:
     """What a scan saw: all records read, and the input line numbers of the candidates written."""
@@ -82,6 +103,8 @@ class ScanResult:
     other_hits: int = 0
     records_skipped: int = 0
     """Records that the quick pass proved to be far from every region (counted in `records`)."""
+    records_by_order: int = 0
+    """Records passed over by the sort order (counted in `records` and `records_skipped`)."""
     first_contig: str | None = None
 
 
@@ -92,9 +115,13 @@ class TextScanner:
     """
 
     def __init__(self, regions: Regions, declared_contigs: set[str], source: str, columns: int,
-                 other: Regions | None = None) -> None:
-        """`other`, numbered like `regions` (same contigs), is only counted: the records it would keep."""
+                 other: Regions | None = None, by_order: bool = False) -> None:
+        """`other`, numbered like `regions` (same contigs), is only counted: the records it would keep. `by_order`:
+        pass over pieces by the sort order (see the module)."""
         self._columns = columns
+        self._by_order = by_order
+        self._last: tuple[bytes, int] | None = None  # CHROM and POS of the last record of the last piece
+        self._finished: set[bytes] = set()  # contigs the input has left
         self._regions = regions
         self._other = other
         self._source = source
@@ -131,7 +158,9 @@ class TextScanner:
             else:
                 first = -1
             last = chunk.rfind(b"\n")
-            if last > first:
+            if last > first and self._by_order:
+                line_no = self._scan_by_order(chunk, first + 1, last + 1, line_no, out, result)
+            elif last > first:
                 whole = memoryview(chunk)[first + 1:last + 1]
                 line_no = self._scan_lines(b"".join((whole, _PAD)), line_no, out, result)
             rest = chunk[last + 1:]
@@ -140,6 +169,72 @@ class TextScanner:
         if rest:
             self._scan_lines(b"".join((rest, b"\n", _PAD)), line_no, out, result)
         return result
+
+    def _scan_by_order(self, text: bytes, begin: int, end: int, line_no: int, out: BinaryIO,
+                       result: ScanResult) -> int:
+        """Scan the whole lines text[begin:end] piece by piece: the pieces passed over by their order are counted,
+        the runs of the others go to _scan_lines. Returns the next line number."""
+        view = memoryview(text)
+        run = at = begin
+        while at < end and self._by_order:
+            cut = text.find(b"\n", min(at + PIECE_BYTES, end) - 1, end) + 1
+            if self._in_order(text, at, cut, line_no, run, result):
+                lines = text.count(b"\n", at, cut)
+                if run < at:
+                    line_no = self._scan_lines(b"".join((view[run:at], _PAD)), line_no, out, result)
+                line_no += lines
+                result.records += lines
+                result.records_skipped += lines
+                result.records_by_order += lines
+                run = cut
+            at = cut
+        if run < end:
+            line_no = self._scan_lines(b"".join((view[run:end], _PAD)), line_no, out, result)
+        return line_no
+
+    def _in_order(self, text: bytes, at: int, cut: int, line_no: int, run: int,
+                  result: ScanResult) -> bool:
+        """May the piece text[at:cut] (whole lines) be passed over by its order? Notes its ends for the
+        order of the next piece; stops passing over at a piece out of order (raising UnsortedInput when some piece
+        was passed over already; `line_no` is the line at `run`, the start of the lines not yet scanned)."""
+        head = _locus(text, at, text.find(b"\n", at, cut))
+        tail = _locus(text, max(text.rfind(b"\n", at, cut - 1), at - 1) + 1, cut - 1)
+        if head is None or tail is None:
+            return False  # a blank or malformed line at an end: the full pass reads the piece
+        (chrom, pos), (last_chrom, last_pos) = head, tail
+        previous = self._last
+        disorder = None
+        back = next((name for name in (chrom, last_chrom) if name in self._finished), None)
+        if previous is not None and chrom == previous[0] and pos < previous[1]:
+            disorder = f"{chrom.decode()}:{pos} after {chrom.decode()}:{previous[1]}"
+        elif chrom == last_chrom and last_pos < pos:
+            disorder = f"{chrom.decode()}:{last_pos} after {chrom.decode()}:{pos}"
+        elif back is not None:
+            disorder = f"{back.decode()} again after another contig"
+        if disorder is not None:
+            self._by_order = False
+            if result.records_by_order:
+                raise UnsortedInput(line_no + text.count(b"\n", run, at), disorder)
+            return False
+        if previous is not None and previous[0] != chrom:
+            self._finished.add(previous[0])
+        if chrom != last_chrom:
+            self._finished.add(chrom)
+        self._last = tail
+        if result.first_contig is None:
+            result.first_contig = chrom.decode(errors="replace")
+        return (chrom == last_chrom and self._declared_name(chrom)
+                and (text.find(b"<", at, cut) < 0 or _STRUCTURAL.search(text, at, cut) is None)
+                and not self._near(chrom, pos - ORDER_MARGIN, last_pos + ORDER_MARGIN + cut - at))
+
+    def _near(self, chrom: bytes, start: int, end: int) -> bool:
+        """Does a region (or an `other` one) overlap chrom:start-end?"""
+        code = self._codes.get(chrom, self._long_codes.get(chrom, -1))
+        if code < 0:
+            return False
+        contig = self._regions.contigs[code]
+        return self._regions.overlaps(contig, start, end) or (
+            self._other is not None and self._other.overlaps(contig, start, end))
 
     def _scan_lines(self, lines: bytes, line_no: int, out: BinaryIO, result: ScanResult) -> int:
         """Scan whole lines (`lines` ends with a newline and then _PAD): the quick pass, then the full pass on the
@@ -356,6 +451,15 @@ class TextScanner:
             if not self._declared_name(name):
                 self._fail(int(numbers[i]), f"contig '{name.decode(errors='replace')}' is not declared in the "
                            "header (##contig lines); fix the header, e.g. with bcftools reheader --fai")
+
+
+def _locus(text: bytes, start: int, end: int) -> tuple[bytes, int] | None:
+    """CHROM and POS of the line text[start:end], when it has both (POS a plain number)."""
+    chrom_end = text.find(b"\t", start, end)
+    pos_end = text.find(b"\t", chrom_end + 1, end) if chrom_end > start else -1
+    if pos_end < 0 or not 0 < pos_end - chrom_end - 1 <= _POS_DIGITS or not text[chrom_end + 1:pos_end].isdigit():
+        return None
+    return text[start:chrom_end], int(text[chrom_end + 1:pos_end])
 
 
 def _structural_lines(text: bytes, ends: np.ndarray) -> np.ndarray:

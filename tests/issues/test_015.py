@@ -105,26 +105,34 @@ def test_streamed_output_is_identical_with_and_without_the_quick_pass(tmp: Path,
     with pytest.raises(ChildProcessError):  # the scanning processes of the 2-thread runs have been waited for
         os.waitpid(-1, os.WNOHANG)
     unsorted = annotate_in_process([shuffled], tmp / "d.tsv")
-    skipped = []
+    skipped, by_order = [], []
     real_scan = textscan.TextScanner.scan
 
     def counting_scan(self, *args, **kwargs):
         result = real_scan(self, *args, **kwargs)
         skipped.append(result.records_skipped)
+        by_order.append(result.records_by_order)
         return result
 
     monkeypatch.setattr(textscan.TextScanner, "scan", counting_scan)
+    outputs["bgzip, again"] = annotate_in_process([unindexed], tmp / "j.tsv")
+    assert by_order[-1] == 2813  # pieces of 64 KiB: about 1,200 records, most pieces span two contigs
+    monkeypatch.setattr(textscan, "PIECE_BYTES", 2000)  # pieces of about 25 records
+    outputs["bgzip, small pieces"] = annotate_in_process([unindexed], tmp / "k.tsv")
+    assert by_order[-1] == 37481  # of 40,626: the rest lie within 64 kb of a padded gene, or in a piece across two
+    monkeypatch.setattr(textscan, "PIECE_BYTES", 1 << 30)  # one piece per chunk: the quick pass does the work
     monkeypatch.setattr(textscan, "GROUP_LINES", 64)  # groups this small are quiet even in a file this sparse
     monkeypatch.setattr(textscan, "FINE_LINES", 8)
     outputs["bgzip, small groups"] = annotate_in_process([unindexed], tmp / "e.tsv")
-    assert skipped[-1] > 0.8 * len(records)
+    assert (skipped[-1] > 0.8 * len(records), by_order[-1]) == (True, 0)
     monkeypatch.setattr(inflate.bgzf_chunks, "__defaults__", (10_000,))  # lines cut by many chunk ends
     outputs["bgzip, small chunks"] = annotate_in_process([unindexed], tmp / "h.tsv")
     assert skipped[-1] > 0.5 * len(records)
     monkeypatch.setattr(textscan.TextScanner, "_quiet_segments",
                         lambda self, lines, padded, starts, ends: ([0, len(ends)], np.zeros(1, dtype=bool)))
+    monkeypatch.setattr(textscan.TextScanner, "_in_order", lambda self, *args: False)
     outputs["bgzip, full pass only"] = annotate_in_process([unindexed], tmp / "f.tsv")
-    assert skipped[-1] == 0
+    assert (skipped[-1], by_order[-1]) == (0, 0)
     assert annotate_in_process([shuffled], tmp / "g.tsv") == unsorted
     assert len(set(outputs.values())) == 1, [k for k, v in outputs.items() if v != outputs["indexed"]]
     rows = outputs["indexed"].splitlines()
@@ -133,6 +141,46 @@ def test_streamed_output_is_identical_with_and_without_the_quick_pass(tmp: Path,
         return sorted(line.split("\t")[:14] for line in tsv.splitlines()[1:])
 
     assert variants(unsorted) == variants(outputs["indexed"])
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_file_found_out_of_order_late_is_read_again_in_full(tmp: Path, monkeypatch, capsys, threads: str) -> None:
+    """Sorted for most of its length, then chr2 again after chrY (line 40359, in the piece from line 40353): pieces
+    were passed over by their order before the disorder showed, so the run reads the file again without passing over
+    anything; the output is the stdin route's (which never passes over by order), and one warning names the place."""
+    records = wgs_like(40_000, seed=16)
+    chr2 = [r for r in records if r.startswith("chr2 ")]
+    late = [r for r in records if r not in chr2[:300]] + chr2[:300]
+    vcf = bgzip_index(write_vcf(tmp / "late.vcf", late), index=False)
+    piped = subprocess.run(f"gzip -dc {vcf} | {sys.executable} -m hftc_annot - -q -o {tmp / 'stdin.tsv'}",
+                           shell=True, capture_output=True, text=True, timeout=120)
+    assert (piped.returncode, piped.stderr) == (0, "")
+    monkeypatch.setattr(textscan, "PIECE_BYTES", 2000)
+    by_order = []
+    real_scan = textscan.TextScanner.scan
+
+    def counting_scan(self, *args, **kwargs):
+        try:
+            result = real_scan(self, *args, **kwargs)
+        except textscan.UnsortedInput:
+            by_order.append("stopped")
+            raise
+        by_order.append(result.records_by_order)
+        return result
+
+    monkeypatch.setattr(textscan.TextScanner, "scan", counting_scan)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main([str(vcf), "--threads", threads, "-o", str(tmp / "file.tsv")])
+    assert done.value.code == 0
+    assert body((tmp / "file.tsv").read_text()) == body((tmp / "stdin.tsv").read_text())
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert warnings[0].startswith("hftc-annot: warning: no reference FASTA:")  # given by the first reading only
+    assert warnings[1:] == [
+        f"hftc-annot: warning: {vcf}: records out of order near line 40353 (chr2 again after another contig): the "
+        "whole file is read a second time (sort it, e.g. with bcftools sort, to avoid this)"]
+    if threads == "1":  # the 2-thread scan runs in a child process, whose calls are not seen here
+        assert by_order == ["stopped", 0]
 
 
 # ----------------------------------------------------------------------------- --threads 2: the scan in a child process
