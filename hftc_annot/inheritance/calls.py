@@ -8,7 +8,7 @@ import numpy as np
 
 from hftc_annot.alleles import Allele, StructuralAllele
 from hftc_annot.reader.genotypes import zygosities
-from hftc_annot.reader.records import ALLELE_ABSENT, Record, format_column, format_matrix
+from hftc_annot.reader.records import ALLELE_ABSENT, INT_MISSING, Record, format_column, format_matrix
 
 
 @dataclass(frozen=True)
@@ -120,17 +120,17 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
         slot[held & (copies == 1)] = k
     # another ALT in the same genotype (1/2): trans by construction
     other = np.logical_or.reduce([(gt_slot > 0) & ~held for gt_slot, held in zip(gt_slots, holds, strict=True)])
-    gq = np.stack([format_column(p.record.gq, samples) for p in pending])
-    dp = np.stack([format_column(p.record.dp, samples) for p in pending])
+    gq = _first_columns([p.record.gq for p in pending], samples)
+    dp = _first_columns([p.record.dp for p in pending], samples)
     good = ~(gq < gates.min_gq) & ~(dp < gates.min_dp) & np.array([p.filter_ok for p in pending])[:, None]
     het = (copies == 1) & (ploidy == 2)
-    for row in np.flatnonzero(het.any(axis=1)):
-        depths, allele = format_matrix(pending[row].record.ad, samples), pending[row].allele
-        if depths is None or depths.shape[1] <= allele:
-            continue
-        with np.errstate(invalid="ignore", divide="ignore"):
-            balance = depths[:, allele] / np.nansum(depths, axis=1)
-        good[row] &= ~(het[row] & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for row in np.flatnonzero(het.any(axis=1)).tolist():
+            depths, allele = format_matrix(pending[row].record.ad, samples), pending[row].allele
+            if depths is None or depths.shape[1] <= allele:
+                continue
+            balance = depths[:, allele] / np.where(depths == depths, depths, 0).sum(axis=1)  # NaN: not counted
+            good[row] &= ~(het[row] & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
     out = []
     for row, p in enumerate(pending):
         record = p.record
@@ -139,4 +139,18 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
                               zygosity[row].copy(),
                               ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
                               other[row].copy(), p.qualifies, p.af, p.change, p.c_change, p.spelled))
+    return out
+
+
+def _first_columns(fields: list[np.ndarray | None], samples: int) -> np.ndarray:
+    """The first value of a FORMAT field, (records x samples) floats, NaN where missing or absent; the integer
+    fields htslib gives (GQ, DP: int32, one column per sample) in one step."""
+    out = np.full((len(fields), samples), np.nan)
+    plain = [row for row, field in enumerate(fields) if field is not None and field.dtype == np.int32
+             and field.shape == (samples, 1)]
+    if plain:
+        values = np.concatenate([fields[row] for row in plain], axis=1).T
+        out[plain] = np.where(values > INT_MISSING + 1, values, np.nan)
+    for row in set(range(len(fields))).difference(plain):
+        out[row] = format_column(fields[row], samples)
     return out
