@@ -47,6 +47,7 @@ from hftc_annot.pipeline import Pipeline, write
 from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance
 from hftc_annot.reader import Record, UnsortedInput, VcfInput, open_vcf
+from hftc_annot.reader.genotypes import highest_allele
 from hftc_annot.reader.second import check_second_input, merged_records
 from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import BUILDS, models_gff3, read_table
@@ -401,9 +402,11 @@ def _counter(summary: Summary, progress: Progress) -> Callable[[PanelRecord], No
     def seen(item: PanelRecord) -> None:
         summary.panel_records += 1
         summary.alleles += len(item.alleles)
-        summary.skipped.update(item.skipped)
+        if item.skipped:
+            summary.skipped.update(item.skipped)
         record = item.record
-        if record.genotypes is not None and record.genotypes.size and record.genotypes.max() > len(record.alts):
+        genotypes = record.genotypes
+        if genotypes is not None and genotypes.size and highest_allele(genotypes) > len(record.alts):
             summary.note_problem("genotype names an ALT allele the record does not have", record.where)
         progress.panel(summary.panel_records)
     return seen

@@ -92,33 +92,48 @@ class Carriers:
             yield Call(sample, genotype, kind, *values)
 
 
+def highest_allele(genotypes: np.ndarray) -> int:
+    """The highest allele number in a record's genotypes (a few samples: quicker in Python than with numpy)."""
+    return max(genotypes.ravel().tolist()) if genotypes.size <= 2 * FEW_SAMPLES else int(genotypes.max())
+
+
+_NO_CARRIERS = Carriers(np.zeros(0, dtype=np.int64), (), (), np.zeros((0, 5)))
+
+
 def carriers(record: Record, allele: int) -> Carriers:
     """Calls of every sample with at least one copy of ALT number `allele` (1-based)."""
     gts = record.genotypes
     if gts is None:
-        return Carriers(np.zeros(0, dtype=np.int64), (), (), np.zeros((0, 5)))
+        return _NO_CARRIERS
     if len(gts) <= FEW_SAMPLES:
-        rows = [i for i, alleles in enumerate(gts.tolist()) if allele in alleles]
+        every = gts.tolist()
+        rows = [i for i, alleles in enumerate(every) if allele in alleles]
+        calls = [every[row] for row in rows]
     else:
         rows = np.flatnonzero(np.logical_or.reduce([gts[:, k] == allele for k in range(gts.shape[1])])).tolist()
+        calls = gts[rows].tolist()
     if not rows:
-        return Carriers(np.zeros(0, dtype=np.int64), (), (), np.zeros((0, 5)))
+        return _NO_CARRIERS
     gq, dp = _first_values(record.gq, rows), _first_values(record.dp, rows)
     depths = [floats(d) for d in _take(record.ad, rows)] if record.ad is not None else [[]] * len(rows)
-    keys = [(*alleles, phased) for alleles, phased in zip(_take(gts, rows), _take(record.phased, rows), strict=True)]
-    texts = {}  # genotype text and zygosity per distinct call: a cohort has few
-    for key in set(keys):
-        texts[key] = (genotype_text([a for a in key[:-1] if a != ALLELE_ABSENT], key[-1]),
-                      REPORT_WORDS[_zygosity(key[:-1], allele)])
+    words = [_words(tuple(alleles), phased, allele) for alleles, phased in zip(calls, _take(record.phased, rows),
+                                                                                 strict=True)]
     values = []
     for q, d, ad in zip(gq, dp, depths, strict=True):
         ref_depth = ad[0] if ad else math.nan
         alt_depth = ad[allele] if len(ad) > allele else math.nan
-        total = sum(x for x in ad if not math.isnan(x))
-        fraction = alt_depth / total if total > 0 and not math.isnan(alt_depth) else math.nan
+        total = sum(x for x in ad if x == x)  # NaN is not equal to itself
+        fraction = alt_depth / total if total > 0 and alt_depth == alt_depth else math.nan
         values.append((q, d, ref_depth, alt_depth, fraction))
-    return Carriers(np.array(rows, dtype=np.int64), tuple(texts[k][0] for k in keys),
-                    tuple(texts[k][1] for k in keys), np.array(values, dtype=np.float64))
+    return Carriers(np.array(rows, dtype=np.int64), tuple(w[0] for w in words), tuple(w[1] for w in words),
+                    np.array(values, dtype=np.float64))
+
+
+@functools.cache
+def _words(alleles: tuple[int, ...], phased: bool, allele: int) -> tuple[str, str]:
+    """Genotype text and report zygosity of one call (cached: a cohort has few distinct calls)."""
+    return (genotype_text([a for a in alleles if a != ALLELE_ABSENT], phased),
+            REPORT_WORDS[ZYGOSITY_BY_CODE[int(zygosities(np.array([alleles], dtype=np.int32), allele)[0])]])
 
 
 def _take(values: np.ndarray, rows: list[int]) -> list:
@@ -129,18 +144,16 @@ def _take(values: np.ndarray, rows: list[int]) -> list:
     return values[rows].tolist()
 
 
-@functools.cache
-def _zygosity(alleles: tuple[int, ...], allele: int) -> Zygosity:
-    """`zygosities` of one call (cached: a cohort has few distinct calls)."""
-    return ZYGOSITY_BY_CODE[int(zygosities(np.array([alleles], dtype=np.int32), allele)[0])]
-
-
 def _first_values(values: np.ndarray | None, rows: list[int]) -> list[float]:
     """The first value of a FORMAT field for each of `rows`, NaN where missing or absent."""
     if values is None:
         return [math.nan] * len(rows)
     first = []
     for value in _take(values, rows):
-        found = floats(value if isinstance(value, list) else [value])
-        first.append(found[0] if found else math.nan)
+        if isinstance(value, list):
+            value = value[0] if value else math.nan
+        if isinstance(value, float):
+            first.append(value)
+        else:
+            first.append(floats([value])[0])
     return first
