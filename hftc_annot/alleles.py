@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -27,6 +28,10 @@ class Allele:
     @property
     def is_substitution(self) -> bool:
         return len(self.ref) == len(self.alt) == 1
+
+    def on(self, chrom: str) -> Allele:
+        """The same change, its contig spelled `chrom` (2 or chr2)."""
+        return Allele(chrom, self.start, self.end, self.ref, self.alt)
 
 
 def minimal(chrom: str, pos: int, ref: str, alt: str) -> Allele:
@@ -75,3 +80,7 @@ class StructuralAllele:
     @property
     def words(self) -> str:
         return STRUCTURAL_KINDS[self.kind]
+
+    def on(self, chrom: str) -> StructuralAllele:
+        """The same change, its contig spelled `chrom` (2 or chr2)."""
+        return dataclasses.replace(self, chrom=chrom)

@@ -163,7 +163,7 @@ class ConsequenceStage:
         t, rule = chosen
         change = finding.change  # the VCF may say 2 where the models say chr2
         if change.chrom != t.chrom:
-            change = dataclasses.replace(change, chrom=t.chrom)
+            change = change.on(t.chrom)
         if isinstance(change, StructuralAllele):
             consequence, words = structural(t, change)
             return Effect(consequence, rule, words)
@@ -195,7 +195,7 @@ class ConsequenceStage:
         t, coding = self._translatable(gene)
         if t is None:
             return None
-        return combined(t, coding, [dataclasses.replace(c, chrom=t.chrom) for c in changes], c_changes)
+        return combined(t, coding, [c.on(t.chrom) for c in changes], c_changes)
 
     def _translatable(self, gene: str) -> tuple[Transcript | None, CodingSequence | None]:
         chosen, coding = self._chosen.get(gene), self._coding.get(gene)
