@@ -68,22 +68,33 @@ def allele_tiers(terms: tuple[str, ...], known, core_gene: bool, rare_limit: flo
         af = float(known.population_af) if known.population_af else None
     except ValueError:
         af = None
-    return {fit: tier(Facts(terms, known.clinvar_significance, known.clinvar_stars, core_gene, af, fit,
-                            protein_unknown), rare_limit) for fit in (False, True)}
+    plp, rare = _plp(known.clinvar_significance, known.clinvar_stars), af is None or af <= rare_limit
+    return {fit: _first_rule(tuple(terms), plp, core_gene, rare, fit, protein_unknown) for fit in (False, True)}
 
 
 def tier(facts: Facts, rare_limit: float = RARE) -> tuple[str, str]:
     """The first matching rule's tier, and its reason ('.' and '' when none applies)."""
-    plp = pathogenic(facts.clinvar_significance) and facts.clinvar_stars not in ("", "0", "1")
-    groups = {term(name).tier_group for name in facts.terms}
-    kinds = {"any": True, "null": "null" in groups, "missense": "missense" in groups,
-             "unknown": facts.protein_unknown,
-             "coding_or_splice": bool(groups & {"null", "missense", "coding_or_splice"})}
+    plp = _plp(facts.clinvar_significance, facts.clinvar_stars)
     rare = facts.population_af is None or facts.population_af <= rare_limit
+    return _first_rule(tuple(facts.terms), plp, facts.core_gene, rare, facts.fits_pattern, facts.protein_unknown)
+
+
+def _plp(significance: str, stars: str) -> bool:
+    """Pathogenic or likely pathogenic in ClinVar with at least two review stars."""
+    return pathogenic(significance) and stars not in ("", "0", "1")
+
+
+@cache
+def _first_rule(terms: tuple[str, ...], plp: bool, core_gene: bool, rare: bool, fits_pattern: bool,
+                protein_unknown: bool) -> tuple[str, str]:
+    """`tier` once the facts are reduced to what the rules ask (a run has few distinct answers)."""
+    groups = {term(name).tier_group for name in terms}
+    kinds = {"any": True, "null": "null" in groups, "missense": "missense" in groups, "unknown": protein_unknown,
+             "coding_or_splice": bool(groups & {"null", "missense", "coding_or_splice"})}
     for rule in rules():
         if ((rule.clinvar == "any" or plp) and kinds[rule.consequence]
-                and (rule.gene_group == "any" or (rule.gene_group == "core") == facts.core_gene)
-                and (rule.rare == "any" or rare) and (rule.pattern == "any" or facts.fits_pattern)):
+                and (rule.gene_group == "any" or (rule.gene_group == "core") == core_gene)
+                and (rule.rare == "any" or rare) and (rule.pattern == "any" or fits_pattern)):
             return rule.tier, rule.reason
     return ".", ""
 
