@@ -290,3 +290,12 @@ def test_disorder_after_a_piece_was_passed_over_stops_the_scan(later: str, messa
     with pytest.raises(textscan.UnsortedInput) as stopped:
         scanner.scan(iter([data]), 1, io.BytesIO())
     assert str(stopped.value) == message
+
+
+def test_a_contig_name_that_is_not_utf8_is_named_in_the_disorder(small_pieces) -> None:
+    lines = [b"chr\xe9\t%d\t.\tA\tG\t50\tPASS\t." % (1_000_000 + 100 * i) for i in range(90)]
+    data = b"".join(line + b"\n" for line in [*lines, *lines[:30]])
+    scanner = TextScanner(Regions(FAR), set(), "test.vcf", 8, by_order=True)
+    with pytest.raises(textscan.UnsortedInput) as stopped:
+        scanner.scan(iter([data]), 1, io.BytesIO())
+    assert str(stopped.value) == "records out of order near line 71 (chr\ufffd:1001400 after chr\ufffd:1007000)"
