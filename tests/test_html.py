@@ -14,7 +14,7 @@ import pytest
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.inheritance import SummaryLine
 from hftc_annot.panel import load_panel
-from hftc_annot.writers.html import CHAR_WIDTH, _place, figure, render
+from hftc_annot.writers.html import CHAR_WIDTH, FIGURE_LABELS, _place, figure, render
 from hftc_annot.writers.rows import ReportRow
 
 from conftest import run_cli, vcf_text
@@ -197,6 +197,19 @@ def test_figure_numbers_for_the_template() -> None:
     # 5' end at x 20, 3' end at 880: the CDS starts 50 of 1,100 bp in, the finding 60 bp in
     assert (fig.exons[0][0], fig.exons[1][0], fig.coding[0][0]) == (20.0, 801.8, 59.1)
     assert (fig.findings[0].x, fig.findings[0].label, fig.findings[0].tier, fig.width) == (66.9, "c.11C>T", "2", 900)
+
+
+def test_a_gene_with_many_findings_labels_the_strongest_only() -> None:
+    t = Transcript("ENST1", "NM_1.1", "NP_1.1", "GALNT3", "chr2", 1, ((1000, 5000),), (1050, 4950))
+    rows = [row(pos=str(1100 + 10 * i), alt="T", ref="C", evidence_tier="2" if i % 25 else "1",
+                hgvs_c=f"NM_1.1:c.{51 + 10 * i}C>T", consequence="missense_variant") for i in range(300)]
+    fig = figure(GALNT3, t, rows)
+    labelled = [p for p in fig.findings if p.label]
+    assert (len(fig.findings), len(labelled)) == (300, FIGURE_LABELS)
+    assert {p.tier for p in labelled} == {"1", "2"} and sum(p.tier == "1" for p in labelled) == 12  # tier 1 first
+    lowest = fig.track_y - 36
+    assert {p.y for p in fig.findings if not p.label} == {lowest} and max(p.y for p in labelled) < lowest
+    assert (fig.findings[-1].label, fig.findings[-1].title) == ("", "c.3041C>T (missense_variant), tier 2")
 
 
 def test_wrapping_css_for_long_lists(tmp: Path) -> None:

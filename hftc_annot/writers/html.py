@@ -26,6 +26,9 @@ near the 3' end needs the room."""
 ROW_HEIGHT, CHAR_WIDTH, LABEL_GAP = 16, 7.0, 8
 """Label rows of a figure: their spacing, the width allowed per character of a 12px label, and the room left
 between a circle and its label."""
+FIGURE_LABELS = 40
+"""Findings labelled on one gene figure, the strongest first; the others are circles on the lowest row, their
+label in the tooltip (hundreds of labels are unreadable, and placing them takes time that grows as their cube)."""
 
 
 class Cell(NamedTuple):
@@ -219,17 +222,22 @@ def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
         """Where a finding's circle stands: its position, or the 5' end of a structural variant's bases."""
         return min(x(int(r.pos) + 1), x(int(r.end))) if spans(r) else x(int(r.pos))
 
+    labelled = set(list(distinct)[:FIGURE_LABELS])
     points = sorted(distinct.values(), key=anchor)
-    labels = [_label(r) for r in points]
+    labels = [_label(r) if (r.pos, r.alt, r.end) in labelled else "" for r in points]
     xs = [anchor(r) for r in points]
     widths = [len(label) * CHAR_WIDTH for label in labels]
-    rows_of = _place(xs, widths)
+    shown = [i for i, label in enumerate(labels) if label]
+    rows_of = [0] * len(points)
+    lift = int(len(shown) < len(points))  # labels above the row of unlabelled circles
+    for i, row in zip(shown, _place([xs[i] for i in shown], [widths[i] for i in shown]), strict=True):
+        rows_of[i] = row + lift
     track_y = 14 + max(rows_of, default=0) * ROW_HEIGHT + 36
     lollipops = []
     for r, label, cx, row in zip(points, labels, xs, rows_of, strict=True):
         consequence = r.consequence.replace("&", ", ")
         lollipops.append(Lollipop(cx, track_y - 36 - row * ROW_HEIGHT, r.evidence_tier, label, cx + LABEL_GAP,
-                                  f"{label} ({consequence}), tier {r.evidence_tier}"))
+                                  f"{label or _label(r)} ({consequence}), tier {r.evidence_tier}"))
     spans = [Span(*box(int(r.pos) + 1, int(r.end)), r.evidence_tier, f"{r.consequence_note} (tier {r.evidence_tier})")
              for r in points if spans(r)]
     width = max([FIGURE_WIDTH] + [math.ceil(cx + LABEL_GAP + w + 4) for cx, w in zip(xs, widths, strict=True)])
