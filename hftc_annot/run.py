@@ -46,10 +46,9 @@ from hftc_annot.panel import Gene, Model, Panel, load_panel, on_other_build, rea
 from hftc_annot.pipeline import Pipeline, write
 from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance
-from hftc_annot.reader import Record, UnsortedInput, VcfInput, open_vcf
+from hftc_annot.reader import Record, VcfInput, open_vcf
 from hftc_annot.reader.genotypes import highest_allele
 from hftc_annot.reader.second import check_second_input, merged_records
-from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import BUILDS, models_gff3, read_table
 from hftc_annot.writers.html import render
 from hftc_annot.writers.rows import ReportRows
@@ -161,46 +160,20 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
     with Outputs(tuple(path for path in inputs if path)) as outputs:
         plan_outputs(config, outputs)
         regions_bed = read_bed(config.regions_bed) if config.regions_bed else ()
+        vcf = open_vcf(config.vcf, config.threads)
+        sv = None
         progress = progress or Progress(sys.stderr, enabled=False)
-        warn = _once(warn)  # the warnings of a first reading that stopped are not repeated by the second
+        vcf.progress = progress.records
         try:
-            try:
-                summary = _annotate_input(config, fmt, regions_bed, outputs, warn, progress, by_order=True)
-            except UnsortedInput as exc:
-                warn(f"{config.vcf}: {exc}: the whole file is read a second time (sort it, e.g. with bcftools "
-                     "sort, to avoid this)")
-                summary = _annotate_input(config, fmt, regions_bed, outputs, warn, progress, by_order=False)
+            sv = open_vcf(config.sv) if config.sv else None
+            summary = _annotate(config, fmt, vcf, sv, regions_bed, outputs, warn, progress)
         finally:
             progress.close()
+            vcf.close()
+            if sv is not None:
+                sv.close()
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _annotate_input(config: Config, fmt: str, regions_bed: tuple, outputs: Outputs, warn: Callable[[str], None],
-                    progress: Progress, by_order: bool) -> Summary:
-    """Open the inputs and annotate; `by_order`: the text scan may pass over parts of a file by its sort order."""
-    vcf = open_vcf(config.vcf, config.threads, by_order)
-    sv = None
-    vcf.progress = progress.records
-    try:
-        sv = open_vcf(config.sv) if config.sv else None
-        return _annotate(config, fmt, vcf, sv, regions_bed, outputs, warn, progress)
-    finally:
-        vcf.close()
-        if sv is not None:
-            sv.close()
-
-
-def _once(warn: Callable[[str], None]) -> Callable[[str], None]:
-    """`warn`, giving each message once."""
-    given: set[str] = set()
-
-    def once(message: str) -> None:
-        if message not in given:
-            given.add(message)
-            warn(message)
-
-    return once
 
 
 def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regions_bed: tuple, outputs: Outputs,
@@ -558,8 +531,6 @@ def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callabl
     if vcf.header.contigs and not declared & {g.contig for g in panel.genes}:
         warn(f"none of the panel's chromosomes is among the {len(declared)} contigs declared in {vcf.source}; "
              "contig names other than 1/chr1 style are not recognised")
-    if config.threads > 1 and vcf.info.kind is Kind.VCF:
-        warn("--threads has no effect on an uncompressed VCF")
 
 
 def _temporary() -> str:

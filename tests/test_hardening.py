@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pysam
@@ -202,6 +203,26 @@ def test_stdin_bcf_copy_is_removed_when_refused(tmp_path: Path) -> None:
     _refused(result, tmp_path / "out.tsv", "<stdin>: the compressed BCF ends early: no BGZF end-of-file block "
              "(truncated?)")
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["vcf", "bgzip", "bcf"])
+def test_a_pipe_named_by_path_is_read_once(tmp_path: Path, kind: str) -> None:
+    """`hftc-annot <(zcat x.vcf.gz)`, or a FIFO: read from one handle, as stdin is, not sniffed and then reopened."""
+    inputs = {"vcf": SINGLE, "bgzip": tmp_path / "in.vcf.gz", "bcf": tmp_path / "in.bcf"}
+    pysam.tabix_compress(str(SINGLE), str(inputs["bgzip"]))
+    with pysam.VariantFile(str(SINGLE)) as source, pysam.VariantFile(str(inputs["bcf"]), "wb",
+                                                                     header=source.header) as out:
+        for record in source:
+            out.write(record)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", f'cat "{inputs[kind]}" > "{fifo}"'])
+    piped = run_cli(fifo, "-o", tmp_path / "piped.tsv")
+    writer.wait(timeout=60)
+    assert (piped.code, "330 records read, 26 in panel regions" in piped.err) == (0, True), piped.err
+    assert run_cli(SINGLE, "-o", tmp_path / "file.tsv").code == 0
+    assert body((tmp_path / "piped.tsv").read_text()) == body((tmp_path / "file.tsv").read_text())
+    assert list(tmp_path.glob("hftc-annot-*")) == []
 
 
 def _grch37_without_build_facts(tmp: Path, route: str) -> Path:

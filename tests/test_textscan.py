@@ -126,6 +126,8 @@ def brute_force(data: bytes, spans: list[tuple[str, int, int]]) -> list[int]:
     regions = Regions(spans)
     hits = []
     for number, line in enumerate(data.decode().splitlines(), start=1):
+        if not line:
+            continue
         chrom, pos, _, ref = line.split("\t")[:4]
         if regions.overlaps(canonical_contig(chrom), int(pos), int(pos) + len(ref) - 1):
             hits.append(number)
@@ -147,9 +149,11 @@ def sorted_body(n: int, seed: int) -> list[str]:
     return lines
 
 
-def quick_scan(lines: list[str], chunk: int = 1 << 20, spans=FAR) -> tuple[list[int], int, int]:
+def quick_scan(lines: list[str], chunk: int = 1 << 20, spans=FAR, pieces: bool = False
+               ) -> tuple[list[int], int, int]:
+    """The quick and full passes (`pieces`: and the pass over whole pieces before them)."""
     data = "".join(line + "\n" for line in lines).encode()
-    scanner = TextScanner(Regions(spans), set(), "test.vcf", 8)
+    scanner = TextScanner(Regions(spans), set(), "test.vcf", 8, pieces=pieces)
     out = io.BytesIO()
     result = scanner.scan((data[i:i + chunk] for i in range(0, len(data), chunk)), 1, out)
     assert result.candidate_lines == brute_force(data, spans)
@@ -224,78 +228,90 @@ def test_first_contig_is_the_first_records_even_after_blank_lines() -> None:
     assert (result.first_contig, result.records, result.candidate_lines) == ("chr7", 1, [])
 
 
-# ----------------------------------------------------------------------------- passing over pieces by their order
-# Files only (the caller reads the file again on UnsortedInput); each test compares with the brute-force filter.
+# ----------------------------------------------------------------------------- passing over whole pieces
+# Each test compares with the brute-force filter; the order of the records does not matter.
 
-def order_scan(lines: list[str], chunk: int = 1 << 20, spans=FAR) -> textscan.ScanResult:
+def piece_scan(lines: list[str], chunk: int = 1 << 20, spans=FAR, declared: set[str] | None = None
+               ) -> textscan.ScanResult:
     data = "".join(line + "\n" for line in lines).encode()
-    scanner = TextScanner(Regions(spans), set(), "test.vcf", 8, by_order=True)
+    scanner = TextScanner(Regions(spans), declared or set(), "test.vcf", 8)
     out = io.BytesIO()
     result = scanner.scan((data[i:i + chunk] for i in range(0, len(data), chunk)), 1, out)
     assert result.candidate_lines == brute_force(data, spans)
     assert out.getvalue().decode().splitlines() == [lines[i - 1] for i in result.candidate_lines]
+    assert result.records == sum(1 for line in lines if line)
     return result
 
 
 @pytest.fixture
 def small_pieces(monkeypatch):
     monkeypatch.setattr(textscan, "PIECE_BYTES", 1000)  # about 30 records
-    monkeypatch.setattr(textscan, "ORDER_MARGIN", 10_000)
 
 
-@pytest.mark.parametrize(("chunk", "by_order"), [(100, 3797), (4096, 5834), (1 << 20, 5889)])
-def test_sorted_pieces_far_from_every_region_are_only_counted(chunk: int, by_order: int, small_pieces) -> None:
-    """(A line cut by a chunk's end is read in full: with 100-byte chunks, a third of them.)"""
+@pytest.mark.parametrize(("chunk", "in_pieces"), [(100, 3801), (4096, 5675), (1 << 20, 5753)])
+def test_pieces_far_from_every_region_are_only_counted(chunk: int, in_pieces: int, small_pieces) -> None:
+    """(The whole lines of a 100-byte chunk, two or three, are a piece; a line cut by a chunk's end is read.)"""
     lines = sorted_body(6000, seed=chunk)
-    result = order_scan(lines, chunk)
-    assert (result.records, result.records_by_order, result.first_contig) == (len(lines), by_order, "chr1")
+    result = piece_scan(lines, chunk)
+    assert (result.records_in_pieces, result.first_contig) == (in_pieces, "chr1")
     assert len(result.candidate_lines) >= 20
+
+
+def test_shuffled_records_are_found_as_well(small_pieces) -> None:
+    lines = sorted_body(6000, seed=3)
+    np.random.default_rng(3).shuffle(lines)
+    assert len(piece_scan(lines).candidate_lines) >= 20
 
 
 def test_a_piece_near_a_region_or_with_a_structural_allele_is_read(small_pieces) -> None:
     lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(105)]  # three pieces
-    assert order_scan(lines).records_by_order == 105
+    assert piece_scan(lines).records_in_pieces == 105
     lines[45] = "chr2\t1004500\t.\tA\t<DEL>\t50\tPASS\tEND=5001500"  # reaches into 2:5000000-5002000
     data = "".join(line + "\n" for line in lines).encode()
-    result = TextScanner(Regions(FAR), set(), "test.vcf", 8, by_order=True).scan(iter([data]), 1, io.BytesIO())
-    assert (result.candidate_lines, result.records_by_order) == ([46], 71)  # the piece of line 46: lines 35-68
-    near = [f"chr2\t{4_990_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]  # ends 1 kb before a region
-    assert order_scan(near).records_by_order == 0
+    result = TextScanner(Regions(FAR), set(), "test.vcf", 8).scan(iter([data]), 1, io.BytesIO())
+    assert (result.candidate_lines, result.records_in_pieces) == ([46], 71)  # the piece of line 46: lines 35-68
+    near = [f"chr2\t{4_999_000 + 10 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]  # ends 110 bp before a region
+    assert piece_scan(near).records_in_pieces == 0  # a REF as long as its piece would reach the region
 
 
-def test_a_record_out_of_order_by_less_than_the_margin_is_found(small_pieces) -> None:
-    lines = [f"chr2\t{1_532_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]
-    lines.insert(40, "chr2\t1530500\t.\tA\tG\t50\tPASS\t.")  # 5 kb before its piece's first record, in a region
-    assert order_scan(lines).candidate_lines == [41]
-
-
-def test_disorder_before_any_piece_was_passed_over_turns_passing_over_off(small_pieces) -> None:
-    lines = [f"chr2\t{1_009_000 - 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]  # backwards
-    lines.append("chr2\t1530500\t.\tA\tG\t50\tPASS\t.")
-    result = order_scan(lines)
-    assert (result.candidate_lines, result.records_by_order, result.records) == ([91], 0, 91)
-
-
-@pytest.mark.parametrize(("later", "message"), [
-    ("chr2\t1000050\t.\tA\tG\t50\tPASS\t.", "records out of order near line 71 (chr2:1001300 after chr2:1007000)"),
-    ("chrX\t1000050\t.\tA\tG\t50\tPASS\t.", "records out of order near line 176 (chr2 again after another contig)"),
+@pytest.mark.parametrize("intruder", [
+    "chr2\t1530500\t.\tA\tG\t50\tPASS\t.",  # out of order on the same contig, in a region
+    "chr2\t1007000\t.\tA\tG\t50\tPASS\t.",  # out of order on the same contig, far from every region
+    "chrX\t1500500\t.\tA\tG\t50\tPASS\t.",  # another contig, in a region
+    "chr2\t999\t.\tAAAAA\tG\t50\tPASS\t.",  # fewer digits, reaching into a region
+    "chr2\t15000500\t.\tA\tG\t50\tPASS\t.",  # more digits, in a region
+    "chr2\t01530500\t.\tA\tG\t50\tPASS\t.",  # a leading zero: in a region
+    "chr2\t1003000\t.\t" + "A" * 1_000 + "\tG\t50\tPASS\t.",  # in range, the REF reaches no region
 ])
-def test_disorder_after_a_piece_was_passed_over_stops_the_scan(later: str, message: str, small_pieces) -> None:
-    lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]
-    if later.startswith("chrX"):
-        lines += [f"chrX\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(90)]
-        later = lines[0]
-    data = "".join(line + "\n" for line in [*lines, later, *lines[:30]]).encode()
-    scanner = TextScanner(Regions(FAR), set(), "test.vcf", 8, by_order=True)
-    with pytest.raises(textscan.UnsortedInput) as stopped:
-        scanner.scan(iter([data]), 1, io.BytesIO())
-    assert str(stopped.value) == message
+def test_a_record_anywhere_in_a_piece_is_found(intruder: str, small_pieces) -> None:
+    lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(105)]
+    lines.insert(45, intruder)  # in the middle of a piece whose first and last records are far from every region
+    assert piece_scan(lines).records_in_pieces >= 70  # the pieces around it are still passed over
 
 
-def test_a_contig_name_that_is_not_utf8_is_named_in_the_disorder(small_pieces) -> None:
-    lines = [b"chr\xe9\t%d\t.\tA\tG\t50\tPASS\t." % (1_000_000 + 100 * i) for i in range(90)]
-    data = b"".join(line + b"\n" for line in [*lines, *lines[:30]])
-    scanner = TextScanner(Regions(FAR), set(), "test.vcf", 8, by_order=True)
-    with pytest.raises(textscan.UnsortedInput) as stopped:
-        scanner.scan(iter([data]), 1, io.BytesIO())
-    assert str(stopped.value) == "records out of order near line 71 (chr\ufffd:1001400 after chr\ufffd:1007000)"
+@pytest.mark.parametrize(("bad", "message"), [
+    ("#chr2\t1003000\t.\tA\tG\t50\tPASS\t.", "line 46: header line"),
+    ("chr2\t1003000\t.\tA\tG\t50\tPASS", "line 46: 7 tab-separated columns"),
+    ("chr2\t1003000\t.\tA\tG\t50\tPASS\t.\tGT", "line 46: 9 tab-separated columns"),
+    ("chr2\t10030x0\t.\tA\tG\t50\tPASS\t.", "line 46: POS '10030x0'"),
+    ("chr2\t1003000\t.\tA\x01\tG\t50\tPASS\t.", "line 46: control character"),
+    ("chr9\t1003000\t.\tA\tG\t50\tPASS\t.", "line 46: contig 'chr9' is not declared"),
+])
+def test_a_bad_line_in_a_far_piece_is_named(bad: str, message: str, small_pieces) -> None:
+    lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(105)]
+    lines.insert(45, bad)
+    with pytest.raises(InputError, match=message):
+        piece_scan(lines, declared={"chr2", "chrX"})
+
+
+def test_blank_lines_in_a_far_piece_are_not_records(small_pieces) -> None:
+    lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(105)]
+    lines[45:45] = ["", ""]
+    assert piece_scan(lines).records == 105
+
+
+def test_pieces_cut_by_chunks_give_the_same_lines(small_pieces) -> None:
+    lines = sorted_body(3000, seed=8)
+    data = "".join(line + "\n" for line in lines).encode()
+    for chunk in (777, 1500, 9999):
+        assert piece_scan(lines, chunk).candidate_lines == brute_force(data, FAR)

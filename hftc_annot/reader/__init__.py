@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import warnings
@@ -27,10 +28,10 @@ from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks, in_bac
 from hftc_annot.reader.records import Record, reach, record_from_variant
 from hftc_annot.reader.scanchild import ScanChild, can_fork
 from hftc_annot.reader.sniff import InputFile, Kind, inspect_path, kind_of, lacks_bgzf_eof
-from hftc_annot.reader.textscan import ScanResult, TextScanner, UnsortedInput
+from hftc_annot.reader.textscan import ScanResult, TextScanner
 from hftc_annot.regions import Regions
 
-__all__ = ["Header", "Record", "UnsortedInput", "VcfInput", "open_vcf"]
+__all__ = ["Header", "Record", "VcfInput", "open_vcf"]
 
 _MAX_HEADER_LINE = 1 << 26
 PROGRESS_EVERY = 4096
@@ -69,10 +70,9 @@ def _read_text_header(chunks: Iterator[bytes], source: str) -> tuple[list[str], 
 class VcfInput:
     """An input whose header has been read; `records` streams the records that touch the regions."""
 
-    def __init__(self, source: str, threads: int, by_order: bool = False) -> None:
+    def __init__(self, source: str, threads: int) -> None:
         self.source = source
         self._threads = threads
-        self._by_order = by_order and source != "-"
         self._cleanup: list[str] = []
         self._handle: BinaryIO | None = None
         self._chunks: Iterator[bytes] = iter(())
@@ -102,20 +102,22 @@ class VcfInput:
             raise
 
     def _inspect(self, source: str) -> InputFile:
-        if source != "-":
+        if source != "-" and not _is_stream(source):
             return inspect_path(source)
-        stdin = sys.stdin.buffer
-        kind = kind_of(stdin.peek(1 << 16)[: 1 << 16], "<stdin>")
+        # stdin, or a pipe named by path (a FIFO, <(...) process substitution): read once, from this handle
+        self._handle = sys.stdin.buffer if source == "-" else open(source, "rb")
+        name = "<stdin>" if source == "-" else source
+        kind = kind_of(self._handle.peek(1 << 16)[: 1 << 16], name)
         if kind is not Kind.BCF:
-            return InputFile(source="<stdin>", path=None, kind=kind, index=None)
+            return InputFile(source=name, path=None, kind=kind, index=None)
         spill = tempfile.NamedTemporaryFile(prefix="hftc-annot-stdin-", suffix=".bcf", delete=False)
         with spill:
-            shutil.copyfileobj(stdin, spill)
+            shutil.copyfileobj(self._handle, spill)
         self._cleanup.append(spill.name)
-        self.source = "<stdin>"
+        self.source = name
         if lacks_bgzf_eof(spill.name):
             raise InputError(self.source, "the compressed BCF ends early: no BGZF end-of-file block (truncated?)")
-        return InputFile(source="<stdin>", path=spill.name, kind=Kind.BCF, index=None)
+        return InputFile(source=name, path=spill.name, kind=Kind.BCF, index=None)
 
     def _open_indexed_or_bcf(self, info: InputFile) -> None:
         """Let htslib read the file (BCF, or indexed VCF); an indexed VCF whose header htslib refuses is read
@@ -141,7 +143,9 @@ class VcfInput:
         self.header = parse_header(lines, self.source)
 
     def _open_text(self, info: InputFile) -> None:
-        self._handle = sys.stdin.buffer if info.path is None else open(info.path, "rb")
+        if info.path is not None:
+            self._handle = open(info.path, "rb")
+        assert self._handle is not None
         readers = {Kind.BGZF: bgzf_chunks, Kind.GZIP: gunzip_chunks, Kind.VCF: raw_chunks}
         chunks = readers[info.kind](self._handle)
         self._chunks = chunks
@@ -217,7 +221,7 @@ class VcfInput:
                       other: Regions | None) -> Iterator[tuple[object, int]]:
         assert self._handle is not None
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
-        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other, self._by_order)
+        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other)
         header_lines, numbers = self.header.for_htslib()
         header = ("\n".join(header_lines) + "\n").encode()
         overlapped = self._threads > 1 and can_fork()
@@ -358,6 +362,15 @@ class VcfInput:
                 os.unlink(path)
 
 
+def _is_stream(path: str) -> bool:
+    """Is `path` a pipe or a character device (read once, like stdin) rather than a file?"""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # inspect_path names the problem
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
 def unparsable_header_line(lines: list[str]) -> int | None:
     """The index of the first line of a header (meta lines, then #CHROM) that htslib refuses, found by
     bisection over its meta lines; None when htslib reads the whole header."""
@@ -432,8 +445,6 @@ def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def open_vcf(source: str, threads: int = 1, by_order: bool = False) -> VcfInput:
-    """Open an input ('-' for stdin) and read its header. With `by_order`, the text scan of a file passes over
-    pieces of it by their sort order; reading its records may then raise UnsortedInput, after which the file is to
-    be opened again without."""
-    return VcfInput(source, threads, by_order)
+def open_vcf(source: str, threads: int = 1) -> VcfInput:
+    """Open an input ('-' for stdin) and read its header."""
+    return VcfInput(source, threads)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from hftc_annot.errors import HftcError
-from hftc_annot.reader.textscan import ScanResult, UnsortedInput
+from hftc_annot.reader.textscan import ScanResult
 
 Scan = Callable[[BinaryIO, Callable[[ScanResult], None]], ScanResult]
 """Writes candidate lines to its first argument, calling the second after each chunk scanned."""
@@ -210,7 +210,7 @@ def _run_child(header: bytes, scan: Scan, lines_fd: int, facts_fd: int, parent_e
                 flush(result)
                 result.candidate_lines = []
                 _send(facts, "done", result, result.records)
-            except (HftcError, UnsortedInput) as exc:
+            except HftcError as exc:
                 _send(facts, "error", exc, 0)
             except Exception as exc:  # a bug: the parent reports it as one
                 _send(facts, "error", RuntimeError(f"in the scanning process: {type(exc).__name__}: {exc}"), 0)

@@ -11,13 +11,16 @@ header) so that a bad line is reported by its line number instead of reaching ht
 lines overlapping a region go on to cyvcf2. A line with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>)
 reaches to its INFO/END: the quick pass proves nothing about its group, and the full pass reads its END.
 
-With `by_order` (a file the caller can read again), pieces of about PIECE_BYTES are first passed over by the sort
-order the VCF specification requires: a piece whose first and last records lie on one contig, in order with the
-pieces before it, with no region within ORDER_MARGIN of the stretch between them and no structural ALT, is only
-counted (its other lines are not read, as on the indexed route). A piece out of order stops this: from then on
-every line is scanned, and if a piece was passed over already, the scan raises UnsortedInput so that the caller
-reads the input again in full. A record misplaced by more than ORDER_MARGIN inside a piece whose own ends and
-neighbours are in order is not seen.
+Before both, the lines are taken in pieces of about PIECE_BYTES, and a piece whose every line is provably far from
+every region is only counted: its first and last lines fix a contig and a range of POS (the same digit count; the
+first eight digits between theirs), and a handful of vectorised checks over the piece -- no control character, the
+tab count of its lines, and at every line start that CHROM, then that many digits in that range, then a tab --
+prove that each of its lines lies in that range, whatever the sort order. This is the quick pass with one
+proof per piece instead of per line group, and about twice as fast on a sorted whole genome. A piece with a blank
+line, a header line, a structural ALT or anything unusual is left to the two passes.
+Where the checks of these passes stop: a line far from every region is checked for CHROM, POS, the piece's (or
+group's) total tab count and control characters, not for a REF or for its own column count; as on the indexed
+route, which never reads it.
 """
 
 from __future__ import annotations
@@ -35,8 +38,7 @@ from hftc_annot.errors import InputError
 from hftc_annot.regions import Regions
 
 GROUP_LINES = 1024
-PIECE_BYTES = 1 << 16
-ORDER_MARGIN = 1 << 16  # bases: records out of order by less than this inside a piece are still found
+PIECE_BYTES = 1 << 18
 FINE_LINES = 128
 _KEY_BYTES = 8  # contig names up to 8 bytes are matched exactly by one uint64
 _POS_DIGITS = 10
@@ -53,6 +55,8 @@ _MASKS = np.array([(1 << 8 * n) - 1 for n in range(_KEY_BYTES + 1)], dtype=np.ui
 _HIGH_NIBBLES = np.uint64(0xF0F0F0F0F0F0F0F0)
 _ZEROS = np.uint64(0x3030303030303030)
 _SIXES = np.uint64(0x0606060606060606)
+_ADD46 = np.uint64(0x4646464646464646)
+_HIGH_BITS = np.uint64(0x8080808080808080)
 _NO_PLAN = (0, 0, 0, 0, 0)
 _PLAN_TYPES = (np.int64, np.uint64, np.int64, np.uint64, np.int64)
 
@@ -74,6 +78,12 @@ def _all_digits(words: np.ndarray, masks: np.ndarray) -> np.ndarray:
     return ((bits & _HIGH_NIBBLES) == zeros) & (((bits + (_SIXES & masks)) & _HIGH_NIBBLES) == zeros)
 
 
+def _digits(words: np.ndarray, mask: np.uint64) -> bool:
+    """Are the bytes under `mask` of all words ASCII digits? Adding 0x46 sets the high bit of a byte above '9',
+    subtracting 0x30 that of one below '0'; the carries and borrows only reach bytes above the lowest wrong one."""
+    return not (((words + _ADD46) | (words - _ZEROS)) & (_HIGH_BITS & mask)).any()
+
+
 def _chrom_pos(lines: bytes, start: int, end: int) -> tuple[bytes, bytes] | None:
     """CHROM and POS of the line from `start` to `end` (its newline), when it has both."""
     chrom_end = lines.find(b"\t", start, min(end, start + _KEY_BYTES))
@@ -81,17 +91,6 @@ def _chrom_pos(lines: bytes, start: int, end: int) -> tuple[bytes, bytes] | None
     if pos_end < 0:
         return None
     return lines[start:chrom_end], lines[chrom_end + 1:pos_end]
-
-
-class UnsortedInput(Exception):
-    """The input is out of order after the scan passed over pieces of it by their order: read it again in full."""
-
-    def __init__(self, line: int, what: str) -> None:
-        super().__init__(line, what)
-        self.line, self.what = line, what
-
-    def __str__(self) -> str:
-        return f"records out of order near line {self.line} ({self.what})"
 
 
 @dataclass
@@ -103,8 +102,8 @@ class ScanResult:
     other_hits: int = 0
     records_skipped: int = 0
     """Records that the quick pass proved to be far from every region (counted in `records`)."""
-    records_by_order: int = 0
-    """Records passed over by the sort order (counted in `records` and `records_skipped`)."""
+    records_in_pieces: int = 0
+    """Records passed over a whole piece at a time (counted in `records` and `records_skipped`)."""
     first_contig: str | None = None
 
 
@@ -115,13 +114,11 @@ class TextScanner:
     """
 
     def __init__(self, regions: Regions, declared_contigs: set[str], source: str, columns: int,
-                 other: Regions | None = None, by_order: bool = False) -> None:
-        """`other`, numbered like `regions` (same contigs), is only counted: the records it would keep. `by_order`:
-        pass over pieces by the sort order (see the module)."""
+                 other: Regions | None = None, pieces: bool = True) -> None:
+        """`other`, numbered like `regions` (same contigs), is only counted: the records it would keep. `pieces`:
+        pass over whole pieces where they are proven far from every region (see the module)."""
         self._columns = columns
-        self._by_order = by_order
-        self._last: tuple[bytes, int] | None = None  # CHROM and POS of the last record of the last piece
-        self._finished: set[bytes] = set()  # contigs the input has left
+        self._pieces = pieces
         self._regions = regions
         self._other = other
         self._source = source
@@ -158,8 +155,8 @@ class TextScanner:
             else:
                 first = -1
             last = chunk.rfind(b"\n")
-            if last > first and self._by_order:
-                line_no = self._scan_by_order(chunk, first + 1, last + 1, line_no, out, result)
+            if last > first and self._pieces and len(chunk) > len(_PAD):
+                line_no = self._scan_pieces(chunk, first + 1, last + 1, line_no, out, result)
             elif last > first:
                 whole = memoryview(chunk)[first + 1:last + 1]
                 line_no = self._scan_lines(b"".join((whole, _PAD)), line_no, out, result)
@@ -170,64 +167,78 @@ class TextScanner:
             self._scan_lines(b"".join((rest, b"\n", _PAD)), line_no, out, result)
         return result
 
-    def _scan_by_order(self, text: bytes, begin: int, end: int, line_no: int, out: BinaryIO,
-                       result: ScanResult) -> int:
-        """Scan the whole lines text[begin:end] piece by piece: the pieces passed over by their order are counted,
+    def _scan_pieces(self, text: bytes, begin: int, end: int, line_no: int, out: BinaryIO,
+                     result: ScanResult) -> int:
+        """Scan the whole lines text[begin:end] piece by piece: the pieces proven far from every region are counted,
         the runs of the others go to _scan_lines. Returns the next line number."""
         view = memoryview(text)
         codes = np.frombuffer(text, dtype=np.uint8)
+        words = np.ndarray((len(text) - _KEY_BYTES + 1,), dtype="<u8", buffer=codes, strides=(1,))
         run = at = begin
-        while at < end and self._by_order:
+        while at < end:
             cut = text.find(b"\n", min(at + PIECE_BYTES, end) - 1, end) + 1
-            if self._in_order(text, at, cut, line_no, run, result):
-                lines = int(np.count_nonzero(codes[at:cut] == 10))  # twice as fast as bytes.count on 64 KiB
+            lines = self._quiet_piece(text, codes, words, at, cut)
+            if lines:
                 if run < at:
                     line_no = self._scan_lines(b"".join((view[run:at], _PAD)), line_no, out, result)
+                if result.first_contig is None:
+                    result.first_contig = text[at:text.find(b"\t", at)].decode(errors="replace")
                 line_no += lines
                 result.records += lines
                 result.records_skipped += lines
-                result.records_by_order += lines
+                result.records_in_pieces += lines
                 run = cut
             at = cut
         if run < end:
             line_no = self._scan_lines(b"".join((view[run:end], _PAD)), line_no, out, result)
         return line_no
 
-    def _in_order(self, text: bytes, at: int, cut: int, line_no: int, run: int,
-                  result: ScanResult) -> bool:
-        """May the piece text[at:cut] (whole lines) be passed over by its order? Notes its ends for the
-        order of the next piece; stops passing over at a piece out of order (raising UnsortedInput when some piece
-        was passed over already; `line_no` is the line at `run`, the start of the lines not yet scanned)."""
-        head = _locus(text, at, text.find(b"\n", at, cut))
-        tail = _locus(text, max(text.rfind(b"\n", at, cut - 1), at - 1) + 1, cut - 1)
-        if head is None or tail is None:
-            return False  # a blank or malformed line at an end: the full pass reads the piece
-        (chrom, pos), (last_chrom, last_pos) = head, tail
-        previous = self._last
-        disorder = None
-        back = next((name for name in (chrom, last_chrom) if name in self._finished), None)
-        name = chrom.decode(errors="replace")
-        if previous is not None and chrom == previous[0] and pos < previous[1]:
-            disorder = f"{name}:{pos} after {name}:{previous[1]}"
-        elif chrom == last_chrom and last_pos < pos:
-            disorder = f"{name}:{last_pos} after {name}:{pos}"
-        elif back is not None:
-            disorder = f"{back.decode(errors='replace')} again after another contig"
-        if disorder is not None:
-            self._by_order = False
-            if result.records_by_order:
-                raise UnsortedInput(line_no + text.count(b"\n", run, at), disorder)
-            return False
-        if previous is not None and previous[0] != chrom:
-            self._finished.add(previous[0])
-        if chrom != last_chrom:
-            self._finished.add(chrom)
-        self._last = tail
-        if result.first_contig is None:
-            result.first_contig = name
-        return (chrom == last_chrom and self._declared_name(chrom)
-                and (text.find(b"<", at, cut) < 0 or _STRUCTURAL.search(text, at, cut) is None)
-                and not self._near(chrom, pos - ORDER_MARGIN, last_pos + ORDER_MARGIN + cut - at))
+    def _quiet_piece(self, text: bytes, codes: np.ndarray, words: np.ndarray, at: int, cut: int) -> int:
+        """The number of lines of text[at:cut] (whole lines) when none of them can reach a region, nor an `other`
+        one; else 0. `codes` are the bytes of `text`, `words` the little-endian word at each of them."""
+        first_end = text.find(b"\n", at, cut)
+        last_start = max(text.rfind(b"\n", at, cut - 1), at - 1) + 1
+        head = _chrom_pos(text, at, first_end)
+        tail = _chrom_pos(text, last_start, cut - 1)
+        if head is None or tail is None or head[0] != tail[0]:
+            return 0
+        chrom, low = head
+        digits = len(low)
+        name_len = len(chrom) + 1
+        if (name_len > _KEY_BYTES or len(tail[1]) != digits or digits > _POS_DIGITS or not (low + tail[1]).isdigit()
+                or low[0] == 48 or tail[1] < low or last_start + name_len + _KEY_BYTES + digits >= len(text)
+                or not self._declared_name(chrom)):
+            return 0
+        shown = min(digits, _KEY_BYTES)  # the range is checked on the first eight digits
+        scale = 10 ** (digits - shown)
+        first, last = int(low[:shown]), int(tail[1][:shown])
+        if ((last + 1) * scale - 1 > _MAX_POS or self._near(chrom, first * scale, (last + 1) * scale + cut - at)
+                or (text.find(b"<", at, cut) >= 0 and _STRUCTURAL.search(text, at, cut) is not None)):
+            return 0
+        piece = codes[at:cut]
+        if piece.min() < _TAB:
+            return 0
+        ends = np.flatnonzero(piece == 10)
+        if np.count_nonzero(piece == _TAB) != len(ends) * (self._columns - 1):
+            return 0
+        starts = ends + (at + 1)
+        starts[1:] = starts[:-1]
+        starts[0] = at
+        if not ((words[starts] & _MASKS[name_len]) == _word(chrom + b"\t")).all():
+            return 0
+        pos_at = starts + name_len
+        head = words[pos_at]
+        mask = _MASKS[shown]
+        keys = (head & mask).byteswap() >> np.uint64(8 * (_KEY_BYTES - shown))  # the digits in reading order
+        least = np.uint64(_word(low[:shown][::-1]))
+        if not ((keys - least) <= np.uint64(_word(tail[1][:shown][::-1])) - least).all() or not _digits(head, mask):
+            return 0
+        if digits == shown:
+            return len(ends) if (piece[pos_at + (digits - at)] == _TAB).all() else 0
+        rest = words[pos_at + shown]  # the ninth and tenth digits, then a tab
+        tab = _MASKS[digits - shown + 1] ^ _MASKS[digits - shown]
+        fits = ((rest & tab) == np.uint64(_TAB << 8 * (digits - shown))).all() and _digits(rest, _MASKS[digits - shown])
+        return len(ends) if fits else 0
 
     def _near(self, chrom: bytes, start: int, end: int) -> bool:
         """Does a region (or an `other` one) overlap chrom:start-end?"""
@@ -453,15 +464,6 @@ class TextScanner:
             if not self._declared_name(name):
                 self._fail(int(numbers[i]), f"contig '{name.decode(errors='replace')}' is not declared in the "
                            "header (##contig lines); fix the header, e.g. with bcftools reheader --fai")
-
-
-def _locus(text: bytes, start: int, end: int) -> tuple[bytes, int] | None:
-    """CHROM and POS of the line text[start:end], when it has both (POS a plain number)."""
-    chrom_end = text.find(b"\t", start, end)
-    pos_end = text.find(b"\t", chrom_end + 1, end) if chrom_end > start else -1
-    if pos_end < 0 or not 0 < pos_end - chrom_end - 1 <= _POS_DIGITS or not text[chrom_end + 1:pos_end].isdigit():
-        return None
-    return text[start:chrom_end], int(text[chrom_end + 1:pos_end])
 
 
 def _structural_lines(text: bytes, ends: np.ndarray) -> np.ndarray:

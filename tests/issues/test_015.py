@@ -105,34 +105,23 @@ def test_streamed_output_is_identical_with_and_without_the_quick_pass(tmp: Path,
     with pytest.raises(ChildProcessError):  # the scanning processes of the 2-thread runs have been waited for
         os.waitpid(-1, os.WNOHANG)
     unsorted = annotate_in_process([shuffled], tmp / "d.tsv")
-    skipped, by_order = [], []
-    real_scan = textscan.TextScanner.scan
-
-    def counting_scan(self, *args, **kwargs):
-        result = real_scan(self, *args, **kwargs)
-        skipped.append(result.records_skipped)
-        by_order.append(result.records_by_order)
-        return result
-
-    monkeypatch.setattr(textscan.TextScanner, "scan", counting_scan)
+    skipped, in_pieces = counted_scans(monkeypatch)
     outputs["bgzip, again"] = annotate_in_process([unindexed], tmp / "j.tsv")
-    assert by_order[-1] == 2813  # pieces of 64 KiB: about 1,200 records, most pieces span two contigs
+    assert in_pieces[-1] == 0  # pieces of 256 KiB: about 4,500 records, every piece spans two contigs
     monkeypatch.setattr(textscan, "PIECE_BYTES", 2000)  # pieces of about 25 records
     outputs["bgzip, small pieces"] = annotate_in_process([unindexed], tmp / "k.tsv")
-    assert by_order[-1] == 37481  # of 40,626: the rest lie within 64 kb of a padded gene, or in a piece across two
+    assert in_pieces[-1] == 35720  # of 40,626: the rest lie in pieces across two contigs or near a padded gene
     monkeypatch.setattr(textscan, "PIECE_BYTES", 1 << 30)  # one piece per chunk: the quick pass does the work
     monkeypatch.setattr(textscan, "GROUP_LINES", 64)  # groups this small are quiet even in a file this sparse
     monkeypatch.setattr(textscan, "FINE_LINES", 8)
     outputs["bgzip, small groups"] = annotate_in_process([unindexed], tmp / "e.tsv")
-    assert (skipped[-1] > 0.8 * len(records), by_order[-1]) == (True, 0)
+    assert (skipped[-1] > 0.8 * len(records), in_pieces[-1]) == (True, 0)
     monkeypatch.setattr(inflate.bgzf_chunks, "__defaults__", (10_000,))  # lines cut by many chunk ends
     outputs["bgzip, small chunks"] = annotate_in_process([unindexed], tmp / "h.tsv")
     assert skipped[-1] > 0.5 * len(records)
-    monkeypatch.setattr(textscan.TextScanner, "_quiet_segments",
-                        lambda self, lines, padded, starts, ends: ([0, len(ends)], np.zeros(1, dtype=bool)))
-    monkeypatch.setattr(textscan.TextScanner, "_in_order", lambda self, *args: False)
+    full_pass_only(monkeypatch)
     outputs["bgzip, full pass only"] = annotate_in_process([unindexed], tmp / "f.tsv")
-    assert (skipped[-1], by_order[-1]) == (0, 0)
+    assert (skipped[-1], in_pieces[-1]) == (0, 0)
     assert annotate_in_process([shuffled], tmp / "g.tsv") == unsorted
     assert len(set(outputs.values())) == 1, [k for k, v in outputs.items() if v != outputs["indexed"]]
     rows = outputs["indexed"].splitlines()
@@ -143,44 +132,72 @@ def test_streamed_output_is_identical_with_and_without_the_quick_pass(tmp: Path,
     assert variants(unsorted) == variants(outputs["indexed"])
 
 
-@pytest.mark.parametrize("threads", ["1", "2"])
-def test_a_file_found_out_of_order_late_is_read_again_in_full(tmp: Path, monkeypatch, capsys, threads: str) -> None:
-    """Sorted for most of its length, then chr2 again after chrY (line 40359, in the piece from line 40353): pieces
-    were passed over by their order before the disorder showed, so the run reads the file again without passing over
-    anything; the output is the stdin route's (which never passes over by order), and one warning names the place."""
-    records = wgs_like(40_000, seed=16)
-    chr2 = [r for r in records if r.startswith("chr2 ")]
-    late = [r for r in records if r not in chr2[:300]] + chr2[:300]
-    vcf = bgzip_index(write_vcf(tmp / "late.vcf", late), index=False)
-    piped = subprocess.run(f"gzip -dc {vcf} | {sys.executable} -m hftc_annot - -q -o {tmp / 'stdin.tsv'}",
-                           shell=True, capture_output=True, text=True, timeout=120)
-    assert (piped.returncode, piped.stderr) == (0, "")
-    monkeypatch.setattr(textscan, "PIECE_BYTES", 2000)
-    by_order = []
+def counted_scans(monkeypatch) -> tuple[list[int], list[int]]:
+    """Lists to which every scan of this process adds its records_skipped and records_in_pieces."""
+    skipped: list[int] = []
+    in_pieces: list[int] = []
     real_scan = textscan.TextScanner.scan
 
     def counting_scan(self, *args, **kwargs):
-        try:
-            result = real_scan(self, *args, **kwargs)
-        except textscan.UnsortedInput:
-            by_order.append("stopped")
-            raise
-        by_order.append(result.records_by_order)
+        result = real_scan(self, *args, **kwargs)
+        skipped.append(result.records_skipped)
+        in_pieces.append(result.records_in_pieces)
         return result
 
     monkeypatch.setattr(textscan.TextScanner, "scan", counting_scan)
+    return skipped, in_pieces
+
+
+def full_pass_only(monkeypatch) -> None:
+    """No fast path: every line goes through the full pass."""
+    monkeypatch.setattr(textscan.TextScanner, "_quiet_segments",
+                        lambda self, lines, padded, starts, ends: ([0, len(ends)], np.zeros(1, dtype=bool)))
+    monkeypatch.setattr(textscan.TextScanner, "_quiet_piece", lambda self, *args: 0)
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_misplaced_panel_record_inside_a_far_piece_is_found(tmp: Path, monkeypatch, threads: str) -> None:
+    """A record in ALPL (chr1) and one in GALNT3 (chr2), each put in the middle of a stretch of chr5 records far from
+    every gene: every line of a piece is checked, so both are found, as by the full pass, whatever the order."""
+    records = wgs_like(40_000, seed=16)
+    in_alpl = "chr1 21520000 . C G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"
+    in_galnt3 = "chr2 165760000 . C G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"
+    chr5 = [i for i, r in enumerate(records) if r.startswith("chr5 ")]
+    middle = chr5[len(chr5) // 2]
+    misplaced = [*records[:middle], in_alpl, *records[middle:middle + 200], in_galnt3, *records[middle + 200:]]
+    vcf = bgzip_index(write_vcf(tmp / "misplaced.vcf", misplaced), index=False)
+    monkeypatch.setattr(textscan, "PIECE_BYTES", 4000)
+    _, in_pieces = counted_scans(monkeypatch)
+    found = annotate_in_process([vcf, "--threads", threads], tmp / "pieces.tsv")
+    if threads == "1":  # the 2-thread scan runs in a child process, whose calls are not seen here
+        assert in_pieces[-1] > 30_000
+    full_pass_only(monkeypatch)
+    assert found == annotate_in_process([vcf], tmp / "full.tsv")
+    assert [row.split("\t")[:2] for row in found.splitlines() if row.split("\t")[1] in ("21520000", "165760000")] == [
+        ["chr1", "21520000"], ["chr2", "165760000"]]
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    ("#chr5 100000000 . C G 50 PASS . GT 0/1", "header line ('#') after the first record"),
+    ("chr5 100000000 . C G 50 PASS . GT:AD:DP:GQ", "9 tab-separated columns where the #CHROM line has 10"),
+    ("chr5 1000x0000 . C G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60", "POS '1000x0000' is not a positive whole number"),
+    ("chr5 100000000 . C\x01 G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60", "control character in the text (binary data?)"),
+    ("chrZ 100000000 . C G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
+     "contig 'chrZ' is not declared in the header (##contig lines); fix the header, e.g. with "
+     "bcftools reheader --fai"),
+])
+def test_a_bad_line_far_from_every_gene_is_named(tmp: Path, monkeypatch, capsys, bad: str, message: str) -> None:
+    records = wgs_like(20_000, seed=17)
+    middle = next(i for i, r in enumerate(records) if r.startswith("chr5 ") and int(r.split()[1]) > 100_000_000)
+    vcf = bgzip_index(write_vcf(tmp / "bad.vcf", [*records[:middle], bad, *records[middle:]]), index=False)
+    monkeypatch.setattr(textscan, "PIECE_BYTES", 4000)
     capsys.readouterr()
     with pytest.raises(SystemExit) as done:
-        main([str(vcf), "--threads", threads, "-o", str(tmp / "file.tsv")])
-    assert done.value.code == 0
-    assert body((tmp / "file.tsv").read_text()) == body((tmp / "stdin.tsv").read_text())
-    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
-    assert warnings[0].startswith("hftc-annot: warning: no reference FASTA:")  # given by the first reading only
-    assert warnings[1:] == [
-        f"hftc-annot: warning: {vcf}: records out of order near line 40353 (chr2 again after another contig): the "
-        "whole file is read a second time (sort it, e.g. with bcftools sort, to avoid this)"]
-    if threads == "1":  # the 2-thread scan runs in a child process, whose calls are not seen here
-        assert by_order == ["stopped", 0]
+        main([str(vcf), "-q", "-o", str(tmp / "out.tsv")])
+    line = len(Path(write_vcf(tmp / "header.vcf", [])).read_text().splitlines()) + middle + 1
+    error = capsys.readouterr().err.strip()
+    assert (done.value.code, error) == (2, f"hftc-annot: error: {vcf}: line {line}: {message}")
+    assert not (tmp / "out.tsv").exists()
 
 
 # ----------------------------------------------------------------------------- --threads 2: the scan in a child process
