@@ -206,8 +206,10 @@ def test_stdin_bcf_copy_is_removed_when_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["vcf", "bgzip", "bcf"])
-def test_a_pipe_named_by_path_is_read_once(tmp_path: Path, kind: str) -> None:
-    """`hftc-annot <(zcat x.vcf.gz)`, or a FIFO: read from one handle, as stdin is, not sniffed and then reopened."""
+@pytest.mark.parametrize("first_write", [None, 1])
+def test_a_pipe_named_by_path_is_read_once(tmp_path: Path, kind: str, first_write: int | None) -> None:
+    """`hftc-annot <(zcat x.vcf.gz)`, or a FIFO: read from one handle, as stdin is, not sniffed and then reopened;
+    its kind is told from its first 64 KiB however the writer cuts them (here: one byte, a pause, the rest)."""
     inputs = {"vcf": SINGLE, "bgzip": tmp_path / "in.vcf.gz", "bcf": tmp_path / "in.bcf"}
     pysam.tabix_compress(str(SINGLE), str(inputs["bgzip"]))
     with pysam.VariantFile(str(SINGLE)) as source, pysam.VariantFile(str(inputs["bcf"]), "wb",
@@ -216,7 +218,9 @@ def test_a_pipe_named_by_path_is_read_once(tmp_path: Path, kind: str) -> None:
             out.write(record)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    writer = subprocess.Popen(["sh", "-c", f'cat "{inputs[kind]}" > "{fifo}"'])
+    slowly = f'head -c {first_write} "{inputs[kind]}"; sleep 0.3; tail -c +{first_write + 1} "{inputs[kind]}"' \
+        if first_write else f'cat "{inputs[kind]}"'
+    writer = subprocess.Popen(["sh", "-c", f'({slowly}) > "{fifo}"'])
     piped = run_cli(fifo, "-o", tmp_path / "piped.tsv")
     writer.wait(timeout=60)
     assert (piped.code, "330 records read, 26 in panel regions" in piped.err) == (0, True), piped.err

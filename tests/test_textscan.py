@@ -149,11 +149,11 @@ def sorted_body(n: int, seed: int) -> list[str]:
     return lines
 
 
-def quick_scan(lines: list[str], chunk: int = 1 << 20, spans=FAR, pieces: bool = False
-               ) -> tuple[list[int], int, int]:
-    """The quick and full passes (`pieces`: and the pass over whole pieces before them)."""
+def quick_scan(lines: list[str], chunk: int = 1 << 20, spans=FAR) -> tuple[list[int], int, int]:
+    """The quick and full passes only (no pass over whole pieces before them)."""
     data = "".join(line + "\n" for line in lines).encode()
-    scanner = TextScanner(Regions(spans), set(), "test.vcf", 8, pieces=pieces)
+    scanner = TextScanner(Regions(spans), set(), "test.vcf", 8)
+    scanner._quiet_piece = lambda *args: 0
     out = io.BytesIO()
     result = scanner.scan((data[i:i + chunk] for i in range(0, len(data), chunk)), 1, out)
     assert result.candidate_lines == brute_force(data, spans)
@@ -302,6 +302,25 @@ def test_a_bad_line_in_a_far_piece_is_named(bad: str, message: str, small_pieces
     lines.insert(45, bad)
     with pytest.raises(InputError, match=message):
         piece_scan(lines, declared={"chr2", "chrX"})
+
+
+@pytest.mark.parametrize("pass_over", ["pieces", "groups"])
+def test_record_lines_made_header_lines_are_named_without_declared_contigs(pass_over: str, small_pieces) -> None:
+    """'#chr2 ...' lines would pass for records on a contig '#chr2', far from the panel, when the header declares
+    no contigs: every pass refuses a '#' line."""
+    lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(30)]
+    lines += [f"#chr2\t{1_003_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(100)]
+    data = "".join(line + "\n" for line in lines).encode()
+    scanner = TextScanner(Regions(FAR), set(), "test.vcf", 8)
+    if pass_over == "groups":
+        scanner._quiet_piece = lambda *args: 0
+    with pytest.raises(InputError, match="line 31: header line"):
+        scanner.scan(iter([data]), 1, io.BytesIO())
+
+
+def test_crlf_blank_lines_are_blank_lines() -> None:
+    data = b"chr2\t1500\t.\tA\tG\t.\t.\t.\r\n\r\nchr2\t1600\t.\tA\tG\t.\t.\t.\r\n"
+    assert scan(data, 1 << 20)[0::2] == ([1, 3], 2)
 
 
 def test_blank_lines_in_a_far_piece_are_not_records(small_pieces) -> None:

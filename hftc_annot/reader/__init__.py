@@ -10,6 +10,7 @@ Three routes, chosen by what the input allows:
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import stat
@@ -75,6 +76,7 @@ class VcfInput:
         self._threads = threads
         self._cleanup: list[str] = []
         self._handle: BinaryIO | None = None
+        self._replay: BinaryIO | None = None  # stdin or a pipe, its first bytes given back
         self._chunks: Iterator[bytes] = iter(())
         self._first_body = b""
         self._reader: cyvcf2.VCF | None = None
@@ -106,15 +108,16 @@ class VcfInput:
             return inspect_path(source)
         # stdin, or a pipe named by path (a FIFO, <(...) process substitution): read once, from this handle
         self._handle = sys.stdin.buffer if source == "-" else open(source, "rb")
-        name = "<stdin>" if source == "-" else source
-        kind = kind_of(self._handle.peek(1 << 16)[: 1 << 16], name)
+        name = self.source = "<stdin>" if source == "-" else source
+        head = self._handle.read(1 << 16)  # however the writer cut its first writes
+        self._replay = io.BufferedReader(_Replay(head, self._handle), 1 << 20)
+        kind = kind_of(head, name)
         if kind is not Kind.BCF:
             return InputFile(source=name, path=None, kind=kind, index=None)
         spill = tempfile.NamedTemporaryFile(prefix="hftc-annot-stdin-", suffix=".bcf", delete=False)
         with spill:
-            shutil.copyfileobj(self._handle, spill)
+            shutil.copyfileobj(self._replay, spill)
         self._cleanup.append(spill.name)
-        self.source = name
         if lacks_bgzf_eof(spill.name):
             raise InputError(self.source, "the compressed BCF ends early: no BGZF end-of-file block (truncated?)")
         return InputFile(source=name, path=spill.name, kind=Kind.BCF, index=None)
@@ -145,9 +148,10 @@ class VcfInput:
     def _open_text(self, info: InputFile) -> None:
         if info.path is not None:
             self._handle = open(info.path, "rb")
-        assert self._handle is not None
+        stream = self._handle if info.path is not None else self._replay
+        assert stream is not None
         readers = {Kind.BGZF: bgzf_chunks, Kind.GZIP: gunzip_chunks, Kind.VCF: raw_chunks}
-        chunks = readers[info.kind](self._handle)
+        chunks = readers[info.kind](stream)
         self._chunks = chunks
         lines, self._first_body = _read_text_header(chunks, self.source)
         self.header = parse_header(lines, self.source)
@@ -360,6 +364,25 @@ class VcfInput:
         for path in self._cleanup:
             if os.path.exists(path):
                 os.unlink(path)
+
+
+class _Replay(io.RawIOBase):
+    """A stream read once (stdin, a pipe) whose first bytes were read to tell its kind: gives them back first."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self._head:
+            return self._rest.readinto(buffer)
+        size = min(len(buffer), len(self._head))
+        buffer[:size] = self._head[:size]
+        self._head = self._head[size:]
+        return size
 
 
 def _is_stream(path: str) -> bool:

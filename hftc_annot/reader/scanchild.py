@@ -70,6 +70,7 @@ class ScanChild:
         self._pending = bytearray()
         self._lines: list[int] = []
         self._result: ScanResult | None = None
+        self._error: BaseException | None = None
         self._on_records = on_records
 
     @property
@@ -112,7 +113,10 @@ class ScanChild:
         os.close(self._lines_fd)
 
     def _pump(self, wait: bool) -> None:
-        """Take every frame that has arrived; with `wait`, wait for one first (raises if the child is gone)."""
+        """Take every frame that has arrived; with `wait`, wait for one first (raises if the child is gone). Once
+        the child has sent its error, every call raises it."""
+        if self._error is not None:
+            raise self._error
         if self._facts_fd is not None:
             if wait and not self._has_frame():
                 select.select([self._facts_fd], [], [])
@@ -153,6 +157,7 @@ class ScanChild:
             self._result = value
         else:
             self._wait()
+            self._error = value
             raise value
 
     def _wait(self) -> None:

@@ -52,9 +52,7 @@ _STRUCTURAL = re.compile(rb"<(?:DEL|DUP|INV|CNV)[:>]")  # a literal first: the r
 
 
 _MASKS = np.array([(1 << 8 * n) - 1 for n in range(_KEY_BYTES + 1)], dtype=np.uint64)
-_HIGH_NIBBLES = np.uint64(0xF0F0F0F0F0F0F0F0)
 _ZEROS = np.uint64(0x3030303030303030)
-_SIXES = np.uint64(0x0606060606060606)
 _ADD46 = np.uint64(0x4646464646464646)
 _HIGH_BITS = np.uint64(0x8080808080808080)
 _NO_PLAN = (0, 0, 0, 0, 0)
@@ -70,25 +68,19 @@ def _word(text: bytes) -> int:
     return int.from_bytes(text, "little")
 
 
-def _all_digits(words: np.ndarray, masks: np.ndarray) -> np.ndarray:
-    """Are the bytes of each word under its mask all ASCII digits? (0x30-0x39: high nibble 3, and still 3 after
-    adding 6; a byte that carries into the next one already fails the first test.)"""
-    bits = words & masks
-    zeros = _ZEROS & masks
-    return ((bits & _HIGH_NIBBLES) == zeros) & (((bits + (_SIXES & masks)) & _HIGH_NIBBLES) == zeros)
-
-
-def _digits(words: np.ndarray, mask: np.uint64) -> bool:
-    """Are the bytes under `mask` of all words ASCII digits? Adding 0x46 sets the high bit of a byte above '9',
-    subtracting 0x30 that of one below '0'; the carries and borrows only reach bytes above the lowest wrong one."""
-    return not (((words + _ADD46) | (words - _ZEROS)) & (_HIGH_BITS & mask)).any()
+def _all_digits(words: np.ndarray, masks: np.ndarray | np.uint64) -> np.ndarray:
+    """Are the bytes of each word under its mask all ASCII digits? Adding 0x46 sets the high bit of a byte above
+    '9', subtracting 0x30 that of a byte below '0'; carries and borrows only reach the bytes above the lowest
+    wrong one, which is flagged already."""
+    return (((words + _ADD46) | (words - _ZEROS)) & (_HIGH_BITS & masks)) == 0
 
 
 def _chrom_pos(lines: bytes, start: int, end: int) -> tuple[bytes, bytes] | None:
-    """CHROM and POS of the line from `start` to `end` (its newline), when it has both."""
+    """CHROM (at most 7 bytes) and POS (at most 10) of the line from `start` to `end` (its newline), when it has
+    both and is not a '#' line."""
     chrom_end = lines.find(b"\t", start, min(end, start + _KEY_BYTES))
     pos_end = lines.find(b"\t", chrom_end + 1, min(end, chrom_end + 2 + _POS_DIGITS)) if chrom_end > start else -1
-    if pos_end < 0:
+    if pos_end < 0 or lines[start] == 35:  # a '#' line among the records: the full pass names it
         return None
     return lines[start:chrom_end], lines[chrom_end + 1:pos_end]
 
@@ -114,11 +106,9 @@ class TextScanner:
     """
 
     def __init__(self, regions: Regions, declared_contigs: set[str], source: str, columns: int,
-                 other: Regions | None = None, pieces: bool = True) -> None:
-        """`other`, numbered like `regions` (same contigs), is only counted: the records it would keep. `pieces`:
-        pass over whole pieces where they are proven far from every region (see the module)."""
+                 other: Regions | None = None) -> None:
+        """`other`, numbered like `regions` (same contigs), is only counted: the records it would keep."""
         self._columns = columns
-        self._pieces = pieces
         self._regions = regions
         self._other = other
         self._source = source
@@ -155,7 +145,7 @@ class TextScanner:
             else:
                 first = -1
             last = chunk.rfind(b"\n")
-            if last > first and self._pieces and len(chunk) > len(_PAD):
+            if last > first and len(chunk) > len(_PAD):  # (a piece's word reads need that many bytes)
                 line_no = self._scan_pieces(chunk, first + 1, last + 1, line_no, out, result)
             elif last > first:
                 whole = memoryview(chunk)[first + 1:last + 1]
@@ -205,9 +195,8 @@ class TextScanner:
         chrom, low = head
         digits = len(low)
         name_len = len(chrom) + 1
-        if (name_len > _KEY_BYTES or len(tail[1]) != digits or digits > _POS_DIGITS or not (low + tail[1]).isdigit()
-                or low[0] == 48 or tail[1] < low or last_start + name_len + _KEY_BYTES + digits >= len(text)
-                or not self._declared_name(chrom)):
+        if (len(tail[1]) != digits or not (low + tail[1]).isdigit() or low[0] == 48 or tail[1] < low
+                or last_start + name_len + _KEY_BYTES + digits >= len(text) or not self._declared_name(chrom)):
             return 0
         shown = min(digits, _KEY_BYTES)  # the range is checked on the first eight digits
         scale = 10 ** (digits - shown)
@@ -227,22 +216,24 @@ class TextScanner:
         if not ((words[starts] & _MASKS[name_len]) == _word(chrom + b"\t")).all():
             return 0
         pos_at = starts + name_len
-        head = words[pos_at]
+        leading = words[pos_at]
         mask = _MASKS[shown]
-        keys = (head & mask).byteswap() >> np.uint64(8 * (_KEY_BYTES - shown))  # the digits in reading order
+        keys = (leading & mask).byteswap() >> np.uint64(8 * (_KEY_BYTES - shown))  # the digits in reading order
         least = np.uint64(_word(low[:shown][::-1]))
-        if not ((keys - least) <= np.uint64(_word(tail[1][:shown][::-1])) - least).all() or not _digits(head, mask):
+        in_range = ((keys - least) <= np.uint64(_word(tail[1][:shown][::-1])) - least).all()
+        if not in_range or not _all_digits(leading, mask).all():
             return 0
         if digits == shown:
             return len(ends) if (piece[pos_at + (digits - at)] == _TAB).all() else 0
         rest = words[pos_at + shown]  # the ninth and tenth digits, then a tab
         tab = _MASKS[digits - shown + 1] ^ _MASKS[digits - shown]
-        fits = ((rest & tab) == np.uint64(_TAB << 8 * (digits - shown))).all() and _digits(rest, _MASKS[digits - shown])
-        return len(ends) if fits else 0
+        if not ((rest & tab) == np.uint64(_TAB << 8 * (digits - shown))).all():
+            return 0
+        return len(ends) if _all_digits(rest, _MASKS[digits - shown]).all() else 0
 
     def _near(self, chrom: bytes, start: int, end: int) -> bool:
         """Does a region (or an `other` one) overlap chrom:start-end?"""
-        code = self._codes.get(chrom, self._long_codes.get(chrom, -1))
+        code = self._codes.get(chrom, -1)
         if code < 0:
             return False
         contig = self._regions.contigs[code]
@@ -332,8 +323,7 @@ class TextScanner:
             return None
         chrom, pos = head
         digits = len(pos)
-        if (len(chrom) >= _KEY_BYTES or len(tail[1]) != digits or digits > _POS_DIGITS
-                or not (pos + tail[1]).isdigit() or pos[0] == 48 or not self._declared_name(chrom)):
+        if (len(tail[1]) != digits or not (pos + tail[1]).isdigit() or pos[0] == 48 or not self._declared_name(chrom)):
             return None
         low, high, scale = int(pos), int(tail[1]), 1
         while low != high or low >= 10 ** _KEY_BYTES:  # the leading digits they share, at most 8 of them
@@ -379,7 +369,7 @@ class TextScanner:
         previous[1:] = newline[:-1]
         ends = marks[newline]
         starts = np.where(previous >= 0, marks[previous] + 1, 0)
-        nonempty = ends > starts
+        nonempty = (ends > starts) & ((ends > starts + 1) | (buf[starts] != 13))  # blank, also as "\r\n"
         if not nonempty.all():
             starts, ends, numbers = starts[nonempty], ends[nonempty], numbers[nonempty]
             newline, previous = newline[nonempty], previous[nonempty]

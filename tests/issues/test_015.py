@@ -229,6 +229,11 @@ def bad_inputs(tmp: Path) -> dict[str, Path]:
         path = tmp / f"{name.replace(' ', '_')}.vcf"
         path.write_text("\n".join(lines) + "\n")
         inputs[name] = bgzip_index(path, index=False)
+    late = dense_panel_vcf(tmp / "candidates_then_bad_pos.vcf", 5_000)  # the child meets the bad line while the
+    with late.open("a") as out:  # parent still reads candidates: its error must stay the run's error
+        out.writelines(f"chr21\t{30_000_000 + i}\t.\tA\tG\t.\t.\t.\n" for i in range(150_000))
+        out.write("chr21\t12x4\t.\tA\tG\t.\t.\t.\n")
+    inputs["bad POS after 2 MiB, while candidates are read"] = late
     return inputs
 
 
