@@ -229,6 +229,14 @@ def test_a_pipe_named_by_path_is_read_once(tmp_path: Path, kind: str, first_writ
     assert list(tmp_path.glob("hftc-annot-*")) == []
 
 
+def test_stdin_is_named_stdin_when_its_compression_is_cut(tmp_path: Path) -> None:
+    bgz = tmp_path / "in.vcf.gz"
+    pysam.tabix_compress(str(SINGLE), str(bgz))
+    result = run_cli("-", "-o", tmp_path / "out.tsv", stdin=bgz.read_bytes()[:100])
+    _refused(result, tmp_path / "out.tsv", "<stdin>: cannot read: the compressed file ends early (truncated download "
+             "or copy?)")
+
+
 def _grch37_without_build_facts(tmp: Path, route: str) -> Path:
     lines = [line for line in (EXAMPLES / "grch37_exome.vcf").read_text().rstrip("\n").split("\n")
              if not line.startswith(("##contig", "##reference"))]

@@ -98,7 +98,7 @@ class VcfInput:
                 self._open_text(info)
         except (EOFError, OSError, ValueError, *ERRORS) as exc:
             self.close()
-            raise InputError(source, f"cannot read: {_describe(exc)}") from None
+            raise InputError(self.source, f"cannot read: {_describe(exc)}") from None
         except BaseException:
             self.close()  # a stdin BCF copied to a temporary file must not stay behind
             raise
