@@ -391,7 +391,7 @@ def main(argv: list[str] | None = None) -> None:
     except HftcError as exc:
         click.echo(f"{PROG}: error: {exc}", err=True)
         code = exc.exit_code
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.exceptions.Abort):  # click turns Ctrl-C into Abort without standalone mode
         code = 130
     except BrokenPipeError:
         sys.stderr.close()

@@ -182,8 +182,10 @@ def test_a_directory_output_is_refused(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".hftc-annot-*")) and not (tmp_path / "summary.tsv").exists()
 
 
-def test_sigterm_removes_temporary_files(tmp_path: Path) -> None:
-    """A run killed by SIGTERM (a cluster's time limit) while it reads stdin leaves no temporary file."""
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_removes_temporary_files(tmp_path: Path, stop: signal.Signals) -> None:
+    """A run killed by SIGTERM (a cluster's time limit) or Ctrl-C while it reads stdin leaves no temporary file and
+    exits 128 + the signal (Ctrl-C was 'internal error: Abort', exit 1)."""
     proc = subprocess.Popen([sys.executable, "-m", "hftc_annot", "-", "-o", tmp_path / "out.tsv", "--build",
                              "GRCh38", "--summary", tmp_path / "s.tsv"], stdin=subprocess.PIPE,
                             stderr=subprocess.PIPE)
@@ -195,10 +197,11 @@ def test_sigterm_removes_temporary_files(tmp_path: Path) -> None:
     while not list(tmp_path.glob(".hftc-annot-*.part")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(list(tmp_path.glob(".hftc-annot-*.part"))) == 2
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    proc.send_signal(stop)
+    assert proc.wait(timeout=60) == 128 + stop
     proc.stdin.close()
     assert list(tmp_path.iterdir()) == []
+    assert proc.stderr is not None and b"internal error" not in proc.stderr.read()
 
 
 def test_full_device_is_one_line(tmp_path: Path) -> None:

@@ -318,6 +318,17 @@ def test_record_lines_made_header_lines_are_named_without_declared_contigs(pass_
         scanner.scan(iter([data]), 1, io.BytesIO())
 
 
+def test_crlf_structural_record_reaches_its_end() -> None:
+    data = b"chr2\t900\t.\tN\t<DEL>\t.\tPASS\tEND=1500\r\nchr2\t700\t.\tN\t<DEL>\t.\tPASS\tEND=800\r\n"
+    assert scan(data, 1 << 20)[0] == [1]
+
+
+def test_a_crlf_blank_first_line_is_no_contig() -> None:
+    scanner = TextScanner(Regions(SPANS), set(), "test.vcf", 8)
+    result = scanner.scan(iter([b"\r\nchr7\t5\t.\tA\tG\t.\t.\t.\r\n"]), 1, io.BytesIO())
+    assert (result.first_contig, result.records) == ("chr7", 1)
+
+
 def test_crlf_blank_lines_are_blank_lines() -> None:
     data = b"chr2\t1500\t.\tA\tG\t.\t.\t.\r\n\r\nchr2\t1600\t.\tA\tG\t.\t.\t.\r\n"
     assert scan(data, 1 << 20)[0::2] == ([1, 3], 2)

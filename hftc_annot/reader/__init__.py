@@ -115,9 +115,9 @@ class VcfInput:
         if kind is not Kind.BCF:
             return InputFile(source=name, path=None, kind=kind, index=None)
         spill = tempfile.NamedTemporaryFile(prefix="hftc-annot-stdin-", suffix=".bcf", delete=False)
+        self._cleanup.append(spill.name)  # before the copy: a run stopped during it removes the copy too
         with spill:
             shutil.copyfileobj(self._replay, spill)
-        self._cleanup.append(spill.name)
         if lacks_bgzf_eof(spill.name):
             raise InputError(self.source, "the compressed BCF ends early: no BGZF end-of-file block (truncated?)")
         return InputFile(source=name, path=spill.name, kind=Kind.BCF, index=None)

@@ -250,8 +250,9 @@ class TextScanner:
         starts = np.empty_like(ends)
         starts[:1] = 0
         starts[1:] = ends[:-1] + 1
-        if result.first_contig is None and (ends > starts).any():
-            first = int(np.flatnonzero(ends > starts)[0])
+        filled = (ends > starts) & ((ends > starts + 1) | (buf[starts] != 13))  # not blank, also as "\r\n"
+        if result.first_contig is None and filled.any():
+            first = int(np.flatnonzero(filled)[0])
             name_end = lines.find(b"\t", int(starts[first]), int(ends[first]))
             result.first_contig = lines[starts[first]:name_end if name_end >= 0 else ends[first]].decode(
                 errors="replace")
@@ -467,7 +468,7 @@ def _structural_lines(text: bytes, ends: np.ndarray) -> np.ndarray:
 
 def _info_end(line: bytes) -> int:
     """INFO/END of a record line with a structural ALT, 0 when it has none (or not a number)."""
-    fields = line.split(b"\t", 8)
+    fields = line.rstrip(b"\r").split(b"\t", 8)
     if len(fields) < 8 or not any(structural_kind(alt.decode(errors="replace")) for alt in fields[4].split(b",")):
         return 0
     for item in fields[7].split(b";"):
