@@ -188,19 +188,17 @@ class TextScanner:
         one; else 0. `codes` are the bytes of `text`, `words` the little-endian word at each of them."""
         first_end = text.find(b"\n", at, cut)
         last_start = max(text.rfind(b"\n", at, cut - 1), at - 1) + 1
-        head = _chrom_pos(text, at, first_end)
-        tail = _chrom_pos(text, last_start, cut - 1)
-        if head is None or tail is None or head[0] != tail[0]:
+        ends_of = self._ends(text, at, first_end, last_start, cut - 1)
+        if ends_of is None:
             return 0
-        chrom, low = head
+        chrom, low, high = ends_of
         digits = len(low)
         name_len = len(chrom) + 1
-        if (len(tail[1]) != digits or not (low + tail[1]).isdigit() or low[0] == 48 or tail[1] < low
-                or last_start + name_len + _KEY_BYTES + digits >= len(text) or not self._declared_name(chrom)):
+        if high < low or last_start + name_len + _KEY_BYTES + digits >= len(text):
             return 0
         shown = min(digits, _KEY_BYTES)  # the range is checked on the first eight digits
         scale = 10 ** (digits - shown)
-        first, last = int(low[:shown]), int(tail[1][:shown])
+        first, last = int(low[:shown]), int(high[:shown])
         if ((last + 1) * scale - 1 > _MAX_POS or self._near(chrom, first * scale, (last + 1) * scale + cut - at)
                 or (text.find(b"<", at, cut) >= 0 and _STRUCTURAL.search(text, at, cut) is not None)):
             return 0
@@ -220,7 +218,7 @@ class TextScanner:
         mask = _MASKS[shown]
         keys = (leading & mask).byteswap() >> np.uint64(8 * (_KEY_BYTES - shown))  # the digits in reading order
         least = np.uint64(_word(low[:shown][::-1]))
-        in_range = ((keys - least) <= np.uint64(_word(tail[1][:shown][::-1])) - least).all()
+        in_range = ((keys - least) <= np.uint64(_word(high[:shown][::-1])) - least).all()
         if not in_range or not _all_digits(leading, mask).all():
             return 0
         if digits == shown:
@@ -250,8 +248,8 @@ class TextScanner:
         starts = np.empty_like(ends)
         starts[:1] = 0
         starts[1:] = ends[:-1] + 1
-        filled = (ends > starts) & ((ends > starts + 1) | (buf[starts] != 13))  # not blank, also as "\r\n"
-        if result.first_contig is None and filled.any():
+        filled = _filled(buf, starts, ends) if result.first_contig is None else None
+        if filled is not None and filled.any():
             first = int(np.flatnonzero(filled)[0])
             name_end = lines.find(b"\t", int(starts[first]), int(ends[first]))
             result.first_contig = lines[starts[first]:name_end if name_end >= 0 else ends[first]].decode(
@@ -318,15 +316,12 @@ class TextScanner:
         (CHROM+tab length, its bytes as a word, POS prefix length, the prefix as a word, POS digits). None when
         the first and last of the lines allow no such proof."""
         first, end = int(starts[first_line]), int(ends[last_line])
-        head = _chrom_pos(lines, first, int(ends[first_line]))
-        tail = _chrom_pos(lines, int(starts[last_line]), end)
-        if head is None or tail is None or head[0] != tail[0]:
+        ends_of = self._ends(lines, first, int(ends[first_line]), int(starts[last_line]), end)
+        if ends_of is None:
             return None
-        chrom, pos = head
+        chrom, pos, last_pos = ends_of
         digits = len(pos)
-        if (len(tail[1]) != digits or not (pos + tail[1]).isdigit() or pos[0] == 48 or not self._declared_name(chrom)):
-            return None
-        low, high, scale = int(pos), int(tail[1]), 1
+        low, high, scale = int(pos), int(last_pos), 1
         while low != high or low >= 10 ** _KEY_BYTES:  # the leading digits they share, at most 8 of them
             low, high, scale = low // 10, high // 10, scale * 10
         if low == 0:
@@ -343,6 +338,19 @@ class TextScanner:
                     self._other is not None and self._other.overlaps(contig, low, reach)):
                 return None
         return len(chrom) + 1, _word(chrom + b"\t"), len(prefix), _word(prefix), digits
+
+    def _ends(self, text: bytes, first: int, first_end: int, last: int, last_end: int
+              ) -> tuple[bytes, bytes, bytes] | None:
+        """CHROM and the POS of the first and the last of some lines (starting at `first` and `last`), when they can
+        bound the lines between: one declared contig, POS plain digits of one length without a leading zero."""
+        head, tail = _chrom_pos(text, first, first_end), _chrom_pos(text, last, last_end)
+        if head is None or tail is None or head[0] != tail[0]:
+            return None
+        chrom, low = head
+        high = tail[1]
+        if len(high) != len(low) or not (low + high).isdigit() or low[0] == 48 or not self._declared_name(chrom):
+            return None
+        return chrom, low, high
 
     def _declared_name(self, name: bytes) -> bool:
         """Is a CHROM declared in the header (or does the header declare no contigs)? Remembered per name."""
@@ -370,7 +378,7 @@ class TextScanner:
         previous[1:] = newline[:-1]
         ends = marks[newline]
         starts = np.where(previous >= 0, marks[previous] + 1, 0)
-        nonempty = (ends > starts) & ((ends > starts + 1) | (buf[starts] != 13))  # blank, also as "\r\n"
+        nonempty = _filled(buf, starts, ends)
         if not nonempty.all():
             starts, ends, numbers = starts[nonempty], ends[nonempty], numbers[nonempty]
             newline, previous = newline[nonempty], previous[nonempty]
@@ -455,6 +463,11 @@ class TextScanner:
             if not self._declared_name(name):
                 self._fail(int(numbers[i]), f"contig '{name.decode(errors='replace')}' is not declared in the "
                            "header (##contig lines); fix the header, e.g. with bcftools reheader --fai")
+
+
+def _filled(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which of the lines (from `starts` to their newline at `ends`) are not blank, also as "\\r\\n"."""
+    return (ends > starts) & ((ends > starts + 1) | (buf[starts] != 13))
 
 
 def _structural_lines(text: bytes, ends: np.ndarray) -> np.ndarray:
