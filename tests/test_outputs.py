@@ -182,21 +182,24 @@ def test_a_directory_output_is_refused(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".hftc-annot-*")) and not (tmp_path / "summary.tsv").exists()
 
 
+@pytest.mark.parametrize("threads", ["1", "2"])
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
-def test_sigterm_removes_temporary_files(tmp_path: Path, stop: signal.Signals) -> None:
+def test_sigterm_removes_temporary_files(tmp_path: Path, stop: signal.Signals, threads: str) -> None:
     """A run killed by SIGTERM (a cluster's time limit) or Ctrl-C while it reads stdin leaves no temporary file and
-    exits 128 + the signal (Ctrl-C was 'internal error: Abort', exit 1)."""
+    exits 128 + the signal (Ctrl-C was 'internal error: Abort', exit 1). With --threads 2 the signal comes while
+    htslib waits for the scanning child's candidates (it was ignored until the input went on)."""
     proc = subprocess.Popen([sys.executable, "-m", "hftc_annot", "-", "-o", tmp_path / "out.tsv", "--build",
-                             "GRCh38", "--summary", tmp_path / "s.tsv"], stdin=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                             "GRCh38", "--summary", tmp_path / "s.tsv", "--threads", threads],
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
     proc.stdin.write(("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
-                      + "chr1\t100\t.\tA\tG\t.\t.\t.\n" * 100).encode())
+                      + "chr1\t100\t.\tA\tG\t.\t.\t.\n" * 120_000).encode())  # more than one 2 MiB chunk
     proc.stdin.flush()
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(".hftc-annot-*.part")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(list(tmp_path.glob(".hftc-annot-*.part"))) == 2
+    time.sleep(0.5)  # let the run reach its wait for more input
     proc.send_signal(stop)
     assert proc.wait(timeout=60) == 128 + stop
     proc.stdin.close()

@@ -8,6 +8,10 @@ htslib holds the interpreter lock while it waits for input.
 No pipe may fill while the other side waits on the other pipe. The parent reads every frame that has arrived
 each time it takes a record, a batch holds at most BATCH numbers, and the frame pipe is made as large as the
 system allows; on an error the parent reads both pipes to their end (select), whatever the child still sends.
+
+A signal that stops the parent (SIGTERM, SIGINT) also stops the child: the parent's Python handler cannot run while
+htslib waits for candidates, so the signal's wake-up byte (signal.set_wakeup_fd) goes down a third pipe to a thread
+of the child, which then exits; the candidate pipe ends, htslib returns, and the parent's handler runs.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import select
 import signal
 import struct
 import sys
+import threading
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -32,6 +37,7 @@ BATCH = 1024
 _FRAME = struct.Struct("<Q")
 _PIPE_BYTES = 1 << 20
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ (Linux), not named by Python before 3.10 on every platform
+_STOPPING = frozenset({signal.SIGINT, signal.SIGTERM})
 
 
 def can_fork() -> bool:
@@ -47,22 +53,28 @@ class ScanChild:
     def __init__(self, header: bytes, scan: Scan, on_records: Callable[[int], None]) -> None:
         lines_read, lines_write = os.pipe()
         facts_read, facts_write = os.pipe()
+        wake_read, wake_write = os.pipe()
+        os.set_blocking(wake_write, False)
         _enlarge(facts_write)
         sys.stdout.flush()
         sys.stderr.flush()
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
         try:
             pid = os.fork()
         except OSError:
-            for fd in (lines_read, lines_write, facts_read, facts_write):
+            for fd in (lines_read, lines_write, facts_read, facts_write, wake_read, wake_write):
                 os.close(fd)
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             raise
         if pid == 0:
-            _run_child(header, scan, lines_write, facts_write, (lines_read, facts_read), blocked)
+            _run_child(header, scan, lines_write, facts_write, wake_read, (lines_read, facts_read, wake_write),
+                       blocked)
+        self._wake_fd = wake_write
+        self._old_wake_fd = _set_wakeup_fd(wake_write)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         os.close(lines_write)
         os.close(facts_write)
+        os.close(wake_read)
         os.set_blocking(facts_read, False)
         self._pid: int | None = pid
         self._lines_fd = lines_read
@@ -111,6 +123,8 @@ class ScanChild:
             os.close(self._facts_fd)
             self._facts_fd = None
         os.close(self._lines_fd)
+        _set_wakeup_fd(self._old_wake_fd)
+        os.close(self._wake_fd)
 
     def _pump(self, wait: bool) -> None:
         """Take every frame that has arrived; with `wait`, wait for one first (raises if the child is gone). Once
@@ -176,16 +190,32 @@ def _enlarge(fd: int) -> None:
         pass
 
 
-def _run_child(header: bytes, scan: Scan, lines_fd: int, facts_fd: int, parent_ends: tuple[int, int],
-               blocked: set) -> None:
+def _set_wakeup_fd(fd: int) -> int:
+    """signal.set_wakeup_fd where this is the main thread (only there are signals handled); returns the old fd."""
+    if threading.current_thread() is not threading.main_thread():
+        return -1
+    return signal.set_wakeup_fd(fd, warn_on_full_buffer=False)
+
+
+def _exit_when_parent_stops(wake_fd: int) -> None:
+    """In the child: exit at once when the parent receives a stopping signal; return when the parent is gone."""
+    while data := os.read(wake_fd, 64):
+        if _STOPPING.intersection(data):
+            os._exit(1)
+
+
+def _run_child(header: bytes, scan: Scan, lines_fd: int, facts_fd: int, wake_fd: int,
+               parent_ends: tuple[int, ...], blocked: set) -> None:
     """The child's whole life: scan, report, and leave without running any of the parent's cleanup."""
     status = 1
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the run, and this process with it
+        signal.set_wakeup_fd(-1)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         for fd in parent_ends:
             os.close(fd)
+        threading.Thread(target=_exit_when_parent_stops, args=(wake_fd,), daemon=True).start()
         with open(lines_fd, "wb") as out, open(facts_fd, "wb") as facts:
             out.write(header)
             out.flush()
