@@ -69,7 +69,7 @@ def test_deletion_reaching_into_a_region_is_kept() -> None:
 
 
 @pytest.mark.parametrize(("line", "message"), [
-    (b"chr2\tabc\t.\tA\tG\t.\t.\t.", "POS 'abc' is not a positive whole number"),
+    (b"chr2\tabc\t.\tA\tG\t.\t.\t.", "POS 'abc' is not a whole number (0 or more)"),
     (b"chr2\t-5\t.\tA\tG\t.\t.\t.", "POS '-5'"),
     (b"chr2\t\t.\tA\tG\t.\t.\t.", "POS ''"),
     (b"chr2\t12345678901\t.\tA\tG\t.\t.\t.", "POS '12345678901'"),

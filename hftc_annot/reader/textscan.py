@@ -421,7 +421,7 @@ class TextScanner:
         if bad_pos.any():
             bad = int(np.flatnonzero(bad_pos)[0])
             text = buf[t_chrom[bad] + 1:t_pos[bad]].tobytes().decode(errors="replace")
-            self._fail(int(numbers[bad]), f"POS '{text}' is not a positive whole number")
+            self._fail(int(numbers[bad]), f"POS '{text}' is not a whole number (0 or more)")
         digits *= in_field
         positions = np.zeros(len(digits), dtype=np.int64)
         for column in range(_POS_DIGITS):
