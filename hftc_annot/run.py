@@ -201,8 +201,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
     pipeline = build_pipeline(config, panel, own, vcf.header.lines, samples, warn, summary)
     provenance = run_provenance(config, vcf.source if config.vcf == "-" else config.vcf, build, evidence, panel,
                                 samples, pipeline)
-    if config.sv:
-        provenance = dataclasses.replace(provenance, structural=config.sv)
+    if sv is not None:
+        provenance = dataclasses.replace(provenance, structural=sv.source)
     kept_path = _temporary() if fmt == "vcf" else None
     report = ReportRows(samples) if fmt != "vcf" or config.report else None
     other = on_other_build(panel)
@@ -247,6 +247,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
 
 def _same_file(one: str, other: str) -> bool:
     """Do two input names (a path, or '-' for standard input) name one file?"""
+    one, other = ("/dev/stdin" if name == "-" else name for name in (one, other))
     if one == other:
         return True
     try:

@@ -275,6 +275,9 @@ def test_structural_variants_from_a_second_vcf(tmp: Path) -> None:
                     ("B", "<DEL>", "AD;AR_comphet", ".;deletion_trans")]
     assert f"## structural_variants: {sv}" in result.out
     assert "2 records read, 2 in panel regions" in result.err
+    piped = run_cli(main, "--sv", "-", stdin=sv.read_bytes())
+    assert piped.code == 0, piped.err
+    assert "## structural_variants: <stdin>" in piped.out and table(piped.out) == table(result.out)
     only_b = run_cli(main, "--sv", sv, "--samples", "B")
     assert only_b.code == 0, only_b.err
     assert [(r["sample"], r["alt"], r["genotype"]) for r in table(only_b.out) if r["gene"] == "ABCC6"] == [
@@ -323,6 +326,10 @@ def test_one_deletion_called_twice_is_not_a_compound_het(tmp: Path) -> None:
     itself = run_cli(main, "--sv", main)
     assert itself.code == 2
     assert f"--sv {main} is the input VCF itself" in itself.err
+    for vcf, second in (("-", "/dev/stdin"), ("/dev/stdin", "-")):
+        stdin_twice = run_cli(vcf, "--sv", second, stdin=main.read_bytes())
+        assert (stdin_twice.code, stdin_twice.err) == (2, f"hftc-annot: error: --sv {second} is the input VCF itself: "
+                                                           "give the second VCF of structural variants\n")
 
 
 def test_a_deletion_that_cannot_pair_leaves_a_homozygous_call_alone(tmp: Path) -> None:
