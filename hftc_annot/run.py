@@ -31,7 +31,7 @@ from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed, fai_lengths
 from hftc_annot.consequence.transcripts import Transcript
-from hftc_annot.errors import UsageError
+from hftc_annot.errors import InputError, UsageError
 from hftc_annot.hits import PanelStage
 from hftc_annot.inheritance import MODES, InheritanceStage, Qualifying, Settings, SummaryLine
 from hftc_annot.inheritance.calls import Gates
@@ -167,6 +167,9 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
         try:
             sv = open_vcf(config.sv) if config.sv else None
             summary = _annotate(config, fmt, vcf, sv, regions_bed, outputs, warn, progress)
+        except InputError:
+            vcf.raise_scan_error()
+            raise
         finally:
             progress.close()
             vcf.close()

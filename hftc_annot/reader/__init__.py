@@ -80,6 +80,7 @@ class VcfInput:
         self._chunks: Iterator[bytes] = iter(())
         self._first_body = b""
         self._reader: cyvcf2.VCF | None = None
+        self._child: ScanChild | None = None  # the scan of --threads 2 while its records are read
         self.records_read = 0
         self.other_hits = 0
         self.first_contig: str | None = None
@@ -258,17 +259,22 @@ class VcfInput:
     def _overlapped(self, child: ScanChild, header_lines: list[str], numbers: list[int],
                     samples: list[str] | None) -> Iterator[tuple[object, int]]:
         """The text route with the scan in a child process, its candidates read as they come."""
+        self._child = child  # closed with this input: its error may still be wanted (raise_scan_error)
         try:
-            try:
-                self._open_candidates(child.path, header_lines, numbers, samples)
-                for index, variant in _guarded(self._reader, self.source, child):
-                    yield variant, child[index - 1]
-            except InputError:
-                child.drain()  # a bad line the scan meets later is reported first, as without the child
-                raise
-            self._scanned(child.result())
-        finally:
-            child.close()
+            self._open_candidates(child.path, header_lines, numbers, samples)
+            for index, variant in _guarded(self._reader, self.source, child):
+                yield variant, child[index - 1]
+        except InputError:
+            child.drain()  # a bad line the scan meets later is reported first, as without the child
+            raise
+        self._scanned(child.result())
+
+    def raise_scan_error(self) -> None:
+        """Raise the scan's error, if the rest of the input holds a bad line, where the scan runs in a child process.
+        Called on an error met in a record, so that a bad line is the error whatever the threads: the scan of one
+        thread reads the whole input before the first record is returned."""
+        if self._child is not None:
+            self._child.drain()
 
     def _scanned(self, scan: ScanResult) -> list[int]:
         """Take the scan's counts; returns the input line of each candidate."""
@@ -357,6 +363,9 @@ class VcfInput:
         return variant
 
     def close(self) -> None:
+        if self._child is not None:
+            self._child.close()
+            self._child = None
         if self._reader is not None:
             self._reader.close()
         if self._handle is not None and self._handle is not sys.stdin.buffer:

@@ -69,12 +69,11 @@ class ScanChild:
         if pid == 0:
             _run_child(header, scan, lines_write, facts_write, wake_read, (lines_read, facts_read, wake_write),
                        blocked)
-        self._wake_fd = wake_write
-        self._old_wake_fd = _set_wakeup_fd(wake_write)
+        self._wake_fds = (wake_read, wake_write)  # the read end stays open: a signal after the child has ended
+        self._old_wake_fd = _set_wakeup_fd(wake_write)  # must not meet a broken pipe (Python would print it)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         os.close(lines_write)
         os.close(facts_write)
-        os.close(wake_read)
         os.set_blocking(facts_read, False)
         self._pid: int | None = pid
         self._lines_fd = lines_read
@@ -124,7 +123,8 @@ class ScanChild:
             self._facts_fd = None
         os.close(self._lines_fd)
         _set_wakeup_fd(self._old_wake_fd)
-        os.close(self._wake_fd)
+        for fd in self._wake_fds:
+            os.close(fd)
 
     def _pump(self, wait: bool) -> None:
         """Take every frame that has arrived; with `wait`, wait for one first (raises if the child is gone). Once

@@ -250,6 +250,24 @@ def test_two_threads_report_the_same_error_as_one(tmp: Path) -> None:
         assert outcomes[0][0] == 2 and outcomes[0][1].count("\n") == 1, (name, outcomes[0])
 
 
+def test_two_threads_report_a_bad_line_before_a_record_that_cannot_be_written(tmp: Path) -> None:
+    """-o x.vcf: a panel record with an undeclared INFO key (htslib cannot write it) comes first, a bad line far
+    from the panel after 2 MiB; with one thread the scan reads the whole input before any record is written, so the
+    bad line is the error, and it must stay so when the scan runs alongside (it was the record's error)."""
+    path = dense_panel_vcf(tmp / "undeclared_then_bad_pos.vcf", 5_000)
+    text = path.read_text().replace("\t.\t.\t.\n", "\t.\t.\tUNDECLARED=1\n", 1)
+    far = "".join(f"chr21\t{30_000_000 + i}\t.\tA\tG\t.\t.\t.\n" for i in range(150_000))
+    path.write_text(text + far + "chr21\t12x4\t.\tA\tG\t.\t.\t.\n")
+    bad_line = 3 + 5_000 + 150_000 + 1  # after the header, the panel records and the far ones
+    for threads in ("1", "2"):
+        output = tmp / f"out_{threads}.vcf"
+        proc = subprocess.run([sys.executable, "-m", "hftc_annot", str(path), "-o", str(output), "-q",
+                               "--threads", threads], capture_output=True, text=True, timeout=120)
+        assert (proc.returncode, proc.stderr) == (2, f"hftc-annot: error: {path}: line {bad_line}: POS '12x4' is "
+                                                     "not a whole number (0 or more)\n"), threads
+        assert not output.exists()
+
+
 def dense_panel_vcf(path: Path, records: int, header_extra: str = "") -> Path:
     """Short sites-only records packed into one panel gene (JAM2): many candidates per chunk, so that the line
     numbers of one chunk alone would overfill a pipe if they were sent at once."""
