@@ -17,7 +17,7 @@ from hftc_annot.inheritance.rules import PairIds, ar_hom, compound_het, de_novo,
 from hftc_annot.inheritance.summary import SummaryLine, candidates, interpretations, rank
 from hftc_annot.panel import load_panel
 from hftc_annot.reader.genotypes import Zygosity, carriers, zygosities
-from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record
+from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, INT_MISSING, Record
 
 X, M = ALLELE_ABSENT, ALLELE_MISSING
 MISSING, REF, HET, HOM, HEMI, PARTIAL = (Zygosity.MISSING, Zygosity.REF, Zygosity.HET, Zygosity.HOM_ALT,
@@ -81,6 +81,49 @@ def test_report_zygosity_and_inheritance_state_come_from_one_function() -> None:
     assert found == {"0/1": ("het", HET, "het"), "1/1": ("hom_alt", HOM, "hom"), "1": ("hemi", HEMI, "hemi"),
                      "1/.": ("partial", PARTIAL, "partial"), "./.": (".", MISSING, "missing"),
                      "1/2": ("het", HET, "het")}
+
+
+def _depth(value: str | int) -> float | None:
+    if isinstance(value, str):
+        return None if value in (".", "") else float(value)
+    return None if value <= INT_MISSING + 1 else float(value)
+
+
+def _balance_gate(call: tuple[int, int], allele: int, depths: list | None, gates: Gates) -> bool:
+    """The allele-balance gate for one sample, spelled out: a het call (one copy, diploid) fails when this ALT's
+    share of the AD total (missing values not counted) is outside [min, max]; unknown shares never fail."""
+    if depths is None or sum(a == allele for a in call) != 1 or X in call or allele >= len(depths):
+        return True
+    values = [_depth(d) for d in depths]
+    mine, total = values[allele], sum(v for v in values if v is not None)
+    if mine is None or total == 0:
+        return True
+    return gates.min_het_ab <= mine / total <= gates.max_het_ab
+
+
+def test_allele_balance_gate_matches_a_per_sample_oracle() -> None:
+    """The gate runs over a whole batch of alleles at once (grouped by the number of AD values); random calls,
+    depths with missing values, ALTs past the AD values, text-typed AD, and records without AD."""
+    rng = np.random.default_rng(15)
+    samples, gates = 7, Gates(min_het_ab=0.25, max_het_ab=0.75)
+    pending, expected = [], []
+    choices = [(0, 1), (1, 1), (0, 2), (1, 2), (M, 1), (0, 0), (1, X), (2, 2)]
+    for index in range(300):
+        calls = [choices[k] for k in rng.integers(len(choices), size=samples)]
+        width = int(rng.integers(1, 4))
+        raw = rng.integers(0, 12, size=(samples, width)).astype(np.int32)
+        raw[rng.random((samples, width)) < 0.15] = INT_MISSING
+        kind = index % 5
+        ad = None if kind == 0 else raw.astype(str).astype(object) if kind == 1 else raw
+        if kind == 1:
+            ad[raw == INT_MISSING] = "."
+        allele = int(rng.integers(1, 3))
+        rec = replace(record(calls), ad=ad, gq=None, dp=None)
+        pending.append(Pending(index, allele, "GALNT3", "c.1A>G", rec, True, Extent(rec.pos, rec.pos)))
+        expected.append([_balance_gate(call, allele, None if ad is None else list(ad[i]), gates)
+                         for i, call in enumerate(calls)])
+    found = [occurrence.good.tolist() for occurrence in occurrences(pending, gates)]
+    assert found == expected
 
 
 def relative(zygosity: Zygosity, name: str = "DAD", status: int = UNAFFECTED, good: bool = True) -> Relative:

@@ -124,13 +124,10 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     dp = _first_columns([p.record.dp for p in pending], samples)
     good = ~(gq < gates.min_gq) & ~(dp < gates.min_dp) & np.array([p.filter_ok for p in pending])[:, None]
     het = (copies == 1) & (ploidy == 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for row in np.flatnonzero(het.any(axis=1)).tolist():
-            depths, allele = format_matrix(pending[row].record.ad, samples), pending[row].allele
-            if depths is None or depths.shape[1] <= allele:
-                continue
-            balance = depths[:, allele] / np.where(depths == depths, depths, 0).sum(axis=1)  # NaN: not counted
-            good[row] &= ~(het[row] & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
+    rows = np.flatnonzero(het.any(axis=1))
+    balance = _balances([pending[row] for row in rows.tolist()], samples)
+    with np.errstate(invalid="ignore"):
+        good[rows] &= ~(het[rows] & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
     out = []
     for row, p in enumerate(pending):
         record = p.record
@@ -139,6 +136,35 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
                               zygosity[row].copy(),
                               ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
                               other[row].copy(), p.qualifies, p.af, p.change, p.c_change, p.spelled))
+    return out
+
+
+def _balances(pending: list[Pending], samples: int) -> np.ndarray:
+    """Each allele's fraction of its sample's AD total (missing values not counted), (alleles x samples); NaN where
+    AD is absent, missing or lacks the allele. The AD htslib gives (int32, samples x values) is read in one step per
+    number of values."""
+    out = np.full((len(pending), samples), np.nan)
+    by_width: dict[int, list[int]] = {}
+    for row, p in enumerate(pending):
+        ad = p.record.ad
+        if ad is not None and ad.dtype == np.int32 and ad.ndim == 2 and ad.shape[0] == samples:
+            by_width.setdefault(ad.shape[1], []).append(row)
+            continue
+        depths = format_matrix(ad, samples)
+        if depths is not None and depths.shape[1] > p.allele:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[row] = depths[:, p.allele] / np.where(depths == depths, depths, 0).sum(axis=1)
+    for width, rows in by_width.items():
+        alleles = np.array([pending[row].allele for row in rows])
+        fits = alleles < width
+        if not fits.any():
+            continue
+        rows = np.array(rows)[fits]
+        depths = np.stack([pending[row].record.ad for row in rows.tolist()])
+        allele_depths = np.take_along_axis(depths, alleles[fits][:, None, None], axis=2)[:, :, 0]
+        totals = np.where(depths > INT_MISSING + 1, depths, 0).sum(axis=2, dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[rows] = np.where(allele_depths > INT_MISSING + 1, allele_depths / totals, np.nan)
     return out
 
 
