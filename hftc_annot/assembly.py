@@ -19,8 +19,9 @@ _HINT_LINES = ("##reference=", "##assembly=", "##contig=")
 
 
 def canonical_contig(name: str) -> str:
-    """Build-neutral contig name: 'chr2' and '2' give '2'; 'chrM', 'M' and 'MT' give 'MT'."""
-    bare = name[3:] if name[:3].lower() == "chr" else name
+    """Build-neutral contig name: 'chr2' and '2' give '2'; 'chrM', 'M' and 'MT' give 'MT'. The prefix is 'chr' in
+    lower case only, as in contig_spellings: 'Chr2' is another name, on every route."""
+    bare = name[3:] if name.startswith("chr") else name
     return "MT" if bare in ("M", "MT") else bare
 
 

@@ -18,7 +18,7 @@ from hftc_annot.errors import InputError, UsageError
 
 @pytest.mark.parametrize(("name", "canonical"), [
     ("chr2", "2"), ("2", "2"), ("chrX", "X"), ("X", "X"), ("chrM", "MT"), ("MT", "MT"), ("M", "MT"),
-    ("CHR7", "7"), ("chrUn_KI270302v1", "Un_KI270302v1"),
+    ("CHR7", "CHR7"), ("Chr7", "Chr7"), ("chrUn_KI270302v1", "Un_KI270302v1"),
 ])
 def test_canonical_contig(name: str, canonical: str) -> None:
     assert canonical_contig(name) == canonical

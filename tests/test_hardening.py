@@ -269,10 +269,12 @@ def test_header_build_that_the_records_contradict_is_questioned(tmp_path: Path) 
             "GRCh38 (header line ##reference=GRCh38); do the records and the header agree?\n") in result.err
 
 
-def test_unmapped_contig_names_are_named(tmp_path: Path) -> None:
+@pytest.mark.parametrize("route", ["streamed", "indexed"])
+def test_unmapped_contig_names_are_named(tmp_path: Path, route: str) -> None:
+    """'Chr1' is not 'chr1' on any route (the indexed one took it for chr1, the text scan did not)."""
     lines = [line.replace("chr", "Chr", 1) if not line.startswith("#") else line for line in _lines()
              if not line.startswith("##contig")]
-    result = run_cli(_variant(tmp_path, "names", lines, "streamed"), "-o", tmp_path / "out.tsv",
+    result = run_cli(_variant(tmp_path, "names", lines, route), "-o", tmp_path / "out.tsv",
                      "--build", "GRCh38")
     assert result.code == 0, result.err
     assert ("warning: 0 records in GRCh38 panel regions, and the input's first contig 'Chr1' is not a chromosome "
