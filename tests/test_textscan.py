@@ -6,6 +6,7 @@ import gzip
 import io
 import re
 
+import cyvcf2
 import numpy as np
 import pysam
 import pytest
@@ -14,6 +15,7 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError
 from hftc_annot.reader import textscan
 from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks
+from hftc_annot.reader.records import reach
 from hftc_annot.reader.textscan import TextScanner
 from hftc_annot.regions import Regions
 
@@ -321,6 +323,21 @@ def test_record_lines_made_header_lines_are_named_without_declared_contigs(pass_
 def test_crlf_structural_record_reaches_its_end() -> None:
     data = b"chr2\t900\t.\tN\t<DEL>\t.\tPASS\tEND=1500\r\nchr2\t700\t.\tN\t<DEL>\t.\tPASS\tEND=800\r\n"
     assert scan(data, 1 << 20)[0] == [1]
+
+
+@pytest.mark.parametrize("end", ["1500", "+1500", "1500.0", "1500x", "abc", "-5", "", "2147483647", "2147483648",
+                                 "99999999999999999999"])
+def test_structural_end_is_read_as_htslib_reads_it(tmp_path, end: str) -> None:
+    """The oracle is htslib (what the indexed and BCF routes use): it reads a leading '+' and the digits before any
+    other character, and sets an END beyond 2^31-1 to missing (a 20-digit END was an internal error here)."""
+    line = f"chr2\t900\t.\tN\t<DEL>\t.\tPASS\tEND={end}"
+    path = tmp_path / "end.vcf"
+    path.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr2>\n##ALT=<ID=DEL,Description=\"Deletion\">\n"
+                    '##INFO=<ID=END,Number=1,Type=Integer,Description="End">\n'
+                    f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n{line}\n")
+    variant = next(iter(cyvcf2.VCF(str(path))))
+    expected = [1] if Regions(SPANS).overlaps("2", 900, reach(variant)) else []
+    assert scan(line.encode() + b"\n", 1 << 20)[0] == expected
 
 
 def test_a_crlf_blank_first_line_is_no_contig() -> None:

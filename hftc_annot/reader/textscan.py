@@ -48,6 +48,7 @@ _COLS_POS = np.arange(_POS_DIGITS)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PAD = bytes(_KEY_BYTES + _POS_DIGITS)  # lets the quick pass read a whole word at any line start
 _TAB = 9
+_END = re.compile(rb"\+?(\d+)")
 _STRUCTURAL = re.compile(rb"<(?:DEL|DUP|INV|CNV)[:>]")  # a literal first: the regex engine skips to each '<'
 
 
@@ -480,11 +481,14 @@ def _structural_lines(text: bytes, ends: np.ndarray) -> np.ndarray:
 
 
 def _info_end(line: bytes) -> int:
-    """INFO/END of a record line with a structural ALT, 0 when it has none (or not a number)."""
+    """INFO/END of a record line with a structural ALT, read as htslib reads it (a leading '+', digits up to the
+    first other character: END=+100 and END=100.0 are 100); 0 when it has none, or none that htslib keeps (not a
+    number, or beyond 2^31-1, which htslib sets to missing)."""
     fields = line.rstrip(b"\r").split(b"\t", 8)
     if len(fields) < 8 or not any(structural_kind(alt.decode(errors="replace")) for alt in fields[4].split(b",")):
         return 0
     for item in fields[7].split(b";"):
-        if item.startswith(b"END=") and item[4:].isdigit():
-            return int(item[4:])
+        if item.startswith(b"END="):
+            end = _END.match(item, 4)
+            return int(end.group(1)) if end and int(end.group(1)) <= _MAX_POS else 0
     return 0
