@@ -96,6 +96,19 @@ def test_undeclared_contig_is_an_error_only_when_contigs_are_declared() -> None:
         scan(data, 20, declared={"chr2", "chrUn_KI270302v1"})
 
 
+@pytest.mark.parametrize(("chunk", "compare_bytes"), [(20, 1 << 22), (1 << 20, 1 << 22), (1 << 20, 60)])
+def test_long_contig_names_that_differ_in_their_middle_are_told_apart(chunk: int, compare_bytes: int,
+                                                                      monkeypatch) -> None:
+    """Decoy and alt names share their first and last eight bytes; an undeclared one after a declared one is named
+    (also when the names are compared a few at a time)."""
+    monkeypatch.setattr(textscan, "_COMPARE_BYTES", compare_bytes)
+    names = [b"chrUn_JTFH01000001v1_decoy"] * 4 + [b"chrUn_JTFH01000002v1_decoy"]
+    data = b"".join(name + b"\t5\t.\tA\tG\t.\t.\t.\n" for name in names)
+    with pytest.raises(InputError, match="line 5: contig 'chrUn_JTFH01000002v1_decoy' is not declared"):
+        scan(data, chunk, declared={"chrUn_JTFH01000001v1_decoy"})
+    assert scan(data, chunk, declared={"chrUn_JTFH01000001v1_decoy", "chrUn_JTFH01000002v1_decoy"})[2] == 5
+
+
 def test_bgzf_and_gzip_decoders(tmp_path) -> None:
     data, _ = synthetic_body(5000, seed=3)
     plain = tmp_path / "x.txt"

@@ -45,7 +45,7 @@ _POS_DIGITS = 10
 _MAX_POS = 2**31 - 1
 _COLS8 = np.arange(_KEY_BYTES)
 _COLS_POS = np.arange(_POS_DIGITS)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+_COMPARE_BYTES = 1 << 22  # long contig names are compared in batches of about this many bytes
 _PAD = bytes(_KEY_BYTES + _POS_DIGITS)  # lets the quick pass read a whole word at any line start
 _TAB = 9
 _END = re.compile(rb"\+?(\d+)")
@@ -124,7 +124,7 @@ class TextScanner:
         self._keys = np.array(order or [0], dtype=np.uint64)
         self._key_codes = np.array([keys[k] for k in order] or [-1], dtype=np.int64)
         self._checked_names: set[bytes] = set()
-        self._last_ident: np.uint64 | None = None
+        self._last_name: bytes | None = None  # CHROM of the last line checked for a declared contig
 
     def scan(self, chunks: Iterator[bytes], first_line: int, out: BinaryIO,
              after_chunk: Callable[[ScanResult], None] | None = None) -> ScanResult:
@@ -449,21 +449,36 @@ class TextScanner:
 
     def _check_contigs(self, buf: np.ndarray, cut: int, keys: np.ndarray, name_len: np.ndarray,
                        starts: np.ndarray, t_chrom: np.ndarray, numbers: np.ndarray) -> None:
-        """Every CHROM must be a declared contig: check each line where the CHROM changes."""
-        ident = keys ^ (name_len.astype(np.uint64) * _MIX)
+        """Every CHROM must be a declared contig: check each line whose CHROM is not the line before's. Names of up to
+        8 bytes are compared as words; longer ones byte by byte (alt and decoy names differ in their middle)."""
+        changed = np.empty(len(keys), dtype=bool)
+        changed[1:] = (keys[1:] != keys[:-1]) | (name_len[1:] != name_len[:-1])
+        first = bytes(buf[starts[0]:t_chrom[0]])
+        changed[0] = first != self._last_name
+        self._last_name = bytes(buf[starts[-1]:t_chrom[-1]])
         long_names = np.flatnonzero(name_len > _KEY_BYTES)
         if len(long_names):
-            tail = buf[np.minimum(t_chrom[long_names, None] - _KEY_BYTES + _COLS8, cut - 1)]
-            ident[long_names] ^= tail.copy().view("<u8").ravel() * _MIX
-        previous = np.empty_like(ident)
-        previous[1:] = ident[:-1]
-        previous[0] = ident[0] + np.uint64(1) if self._last_ident is None else self._last_ident
-        self._last_ident = ident[-1]
-        for i in np.flatnonzero(ident != previous):
+            changed[long_names[1:]] |= _long_names_differ(buf, cut, starts, name_len, long_names)
+        for i in np.flatnonzero(changed):
             name = bytes(buf[starts[i]:t_chrom[i]])
             if not self._declared_name(name):
                 self._fail(int(numbers[i]), f"contig '{name.decode(errors='replace')}' is not declared in the "
                            "header (##contig lines); fix the header, e.g. with bcftools reheader --fai")
+
+
+def _long_names_differ(buf: np.ndarray, cut: int, starts: np.ndarray, name_len: np.ndarray, lines: np.ndarray
+                       ) -> np.ndarray:
+    """For each of `lines` (names longer than a word) but the first: does its name differ from the name of the line
+    before it in `lines`? Compared as byte rows, a few MB at a time."""
+    width = int(name_len[lines].max())
+    differs = np.empty(len(lines) - 1, dtype=bool)
+    step = max(2, _COMPARE_BYTES // width)
+    for at in range(0, len(lines) - 1, step - 1):
+        some = lines[at:at + step]
+        names = buf[np.minimum(starts[some, None] + np.arange(width), cut - 1)]
+        names[np.arange(width) >= name_len[some, None]] = 0
+        differs[at:at + len(some) - 1] = (names[1:] != names[:-1]).any(axis=1)
+    return differs
 
 
 def _filled(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
