@@ -89,6 +89,22 @@ def test_bad_lines_are_named_by_line_number(line: bytes, message: str) -> None:
         scan(data, 16)
 
 
+@pytest.mark.parametrize("chunk", [16, 1 << 20])
+def test_the_first_bad_line_is_named_whatever_is_wrong_with_the_later_ones(chunk: int) -> None:
+    """Each check runs over a whole block: the first line one check refuses may come after a line that a later check
+    refuses (a line without its last column, then a '#' line, was named by the '#' line)."""
+    good = b"chr2\t1500\t.\tA\tG\t.\t.\t.\n"
+    bad = {"columns": b"chr2\t1500\t.\tA\tG\t.\t.\n", "header": b"#CHROM\tPOS\n", "control": b"chr2\t1\x01\n",
+           "pos": b"chr2\tx\t.\tA\tG\t.\t.\t.\n", "ref": b"chr2\t1500\t.\t\tG\t.\t.\t.\n"}
+    messages = {"columns": "7 tab-separated columns", "header": "header line", "control": "control character",
+                "pos": "POS 'x'", "ref": "empty REF"}
+    for first, then, last in (("columns", "header", "control"), ("ref", "pos", "columns"), ("pos", "control", "ref"),
+                              ("ref", "control", "header")):
+        data = good * 2 + bad[first] + good + bad[then] + bad[last] + good
+        with pytest.raises(InputError, match=re.escape(f"line 3: {messages[first]}")):
+            scan(data, chunk)
+
+
 def test_undeclared_contig_is_an_error_only_when_contigs_are_declared() -> None:
     data = b"".join(name + b"\t5\t.\tA\tG\t.\t.\t.\n" for name in (b"chr2", b"chrUn_KI270302v1", b"chrUn_KI270303v1"))
     assert scan(data, 20)[0] == []

@@ -363,10 +363,50 @@ class TextScanner:
         return True
 
     def _fail(self, line: int, message: str) -> None:
-        raise InputError(self._source, message, line=line)
+        raise _BadLine(self._source, message, line)
 
     def _scan_block(self, buf: np.ndarray, numbers: np.ndarray, out: BinaryIO, result: ScanResult) -> None:
         """The full pass: scan whole lines (buf ends with a newline), whose input line numbers are `numbers`."""
+        last_name = self._last_name
+        try:
+            parsed = self._parse_block(buf, numbers)
+        except _BadLine as bad:
+            self._raise_first(buf, numbers, bad, last_name)
+        if parsed is None:
+            return
+        starts, ends, numbers, codes, positions, last_bases = parsed
+        hits = np.flatnonzero(self._regions.overlaps_many(codes, positions, last_bases))
+        if self._other is not None:
+            result.other_hits += int(self._other.overlaps_many(codes, positions, last_bases).sum())
+        for i in hits:
+            line = buf[starts[i]:ends[i]].tobytes()
+            out.write(line[:-1] if line.endswith(b"\r") else line)
+            out.write(b"\n")
+        result.candidate_lines.extend(numbers[hits].tolist())
+        result.records += len(starts)
+
+    def _raise_first(self, buf: np.ndarray, numbers: np.ndarray, bad: _BadLine, last_name: bytes | None) -> None:
+        """Raise the error of the block's first bad line: each check runs over all the lines, so the first line
+        that one check refuses may come after a line that a later check refuses. The lines before it are checked
+        again, until none is bad."""
+        while True:
+            before = int(np.searchsorted(numbers, bad.line))
+            if before == 0:
+                raise bad
+            start = int(np.flatnonzero(buf == 10)[before - 1]) + 1
+            buf, numbers = buf[:start], numbers[:before]
+            self._last_name = last_name
+            try:
+                self._parse_block(buf, numbers)
+            except _BadLine as earlier:
+                bad = earlier
+                continue
+            raise bad
+
+    def _parse_block(self, buf: np.ndarray, numbers: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """Check whole lines and read them: (starts, ends, line numbers, contig codes, POS, last bases) of the
+        lines that are not blank, None when all are. Raises _BadLine."""
         cut = len(buf)
         marks = np.flatnonzero(buf <= 10)  # tabs and newlines, in one pass over the bytes
         kinds = buf[marks]
@@ -384,7 +424,7 @@ class TextScanner:
             starts, ends, numbers = starts[nonempty], ends[nonempty], numbers[nonempty]
             newline, previous = newline[nonempty], previous[nonempty]
         if len(starts) == 0:
-            return
+            return None
         if (buf[starts] == 35).any():
             bad = int(np.flatnonzero(buf[starts] == 35)[0])
             self._fail(int(numbers[bad]), "header line ('#') after the first record")
@@ -437,15 +477,7 @@ class TextScanner:
         last_bases = positions + ref_len - 1
         for i in _structural_lines(buf.tobytes(), ends).tolist():
             last_bases[i] = max(last_bases[i], _info_end(buf[starts[i]:ends[i]].tobytes()))
-        hits = np.flatnonzero(self._regions.overlaps_many(codes, positions, last_bases))
-        if self._other is not None:
-            result.other_hits += int(self._other.overlaps_many(codes, positions, last_bases).sum())
-        for i in hits:
-            line = buf[starts[i]:ends[i]].tobytes()
-            out.write(line[:-1] if line.endswith(b"\r") else line)
-            out.write(b"\n")
-        result.candidate_lines.extend(numbers[hits].tolist())
-        result.records += len(starts)
+        return starts, ends, numbers, codes, positions, last_bases
 
     def _check_contigs(self, buf: np.ndarray, cut: int, keys: np.ndarray, name_len: np.ndarray,
                        starts: np.ndarray, t_chrom: np.ndarray, numbers: np.ndarray) -> None:
@@ -479,6 +511,14 @@ def _long_names_differ(buf: np.ndarray, cut: int, starts: np.ndarray, name_len: 
         names[np.arange(width) >= name_len[some, None]] = 0
         differs[at:at + len(some) - 1] = (names[1:] != names[:-1]).any(axis=1)
     return differs
+
+
+class _BadLine(InputError):
+    """A bad line and its number (the full pass looks for an earlier one before reporting it)."""
+
+    def __init__(self, source: str, message: str, line: int) -> None:
+        super().__init__(source, message, line=line)
+        self.line = line
 
 
 def _filled(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
