@@ -62,6 +62,10 @@ def parse_header(lines: list[str], source: str) -> Header:
     samples = tuple(columns[9:])
     if len(columns) > 8 and columns[8] != "FORMAT":
         raise InputError(source, "column 9 of the #CHROM line must be FORMAT", line=len(lines))
+    if len(columns) == 9:
+        raise InputError(source, "the #CHROM line has a FORMAT column but no sample (htslib refuses it): keep the 8 "
+                         "columns before it (cut -f1-8), or add the samples",
+                         line=len(lines))
     seen: set[str] = set()
     for name in samples:
         if name in seen:
