@@ -19,8 +19,8 @@ prove that each of its lines lies in that range, whatever the sort order. This i
 proof per piece instead of per line group, and about twice as fast on a sorted whole genome. A piece with a blank
 line, a header line, a structural ALT or anything unusual is left to the two passes.
 Where the checks of these passes stop: a line far from every region is checked for CHROM, POS, the piece's (or
-group's) total tab count and control characters, not for a REF or for its own column count; as on the indexed
-route, which never reads it.
+group's) total tab count and control characters (bytes below TAB), not for a REF or for its own column count; as
+on the indexed route, which never reads it.
 """
 
 from __future__ import annotations
