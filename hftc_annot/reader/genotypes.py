@@ -10,7 +10,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, Record, floats
+from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, INT_MISSING, Record, floats
 
 
 class Zygosity(IntEnum):
@@ -122,7 +122,7 @@ def carriers(record: Record, allele: int) -> Carriers:
     for q, d, ad in zip(gq, dp, depths, strict=True):
         ref_depth = ad[0] if ad else math.nan
         alt_depth = ad[allele] if len(ad) > allele else math.nan
-        total = sum(x for x in ad if x == x)  # NaN is not equal to itself
+        total = sum([x for x in ad if x == x])  # NaN is not equal to itself
         fraction = alt_depth / total if total > 0 and alt_depth == alt_depth else math.nan
         values.append((q, d, ref_depth, alt_depth, fraction))
     return Carriers(np.array(rows, dtype=np.int64), tuple(w[0] for w in words), tuple(w[1] for w in words),
@@ -148,12 +148,13 @@ def _first_values(values: np.ndarray | None, rows: list[int]) -> list[float]:
     """The first value of a FORMAT field for each of `rows`, NaN where missing or absent."""
     if values is None:
         return [math.nan] * len(rows)
-    first = []
-    for value in _take(values, rows):
-        if isinstance(value, list):
-            value = value[0] if value else math.nan
-        if isinstance(value, float):
-            first.append(value)
-        else:
-            first.append(floats([value])[0])
-    return first
+    return [_first(value) for value in _take(values, rows)]
+
+
+def _first(value: list | int | float | str | bytes) -> float:
+    """The first of one sample's values of a FORMAT field (htslib gives a list per sample), as a float."""
+    if type(value) is list:
+        value = value[0] if value else math.nan
+    if type(value) is int:
+        return math.nan if value <= INT_MISSING + 1 else float(value)
+    return value if type(value) is float else floats([value])[0]
