@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -19,17 +20,19 @@ _HINT_LINES = ("##reference=", "##assembly=", "##contig=")
 
 
 def canonical_contig(name: str) -> str:
-    """Build-neutral contig name: 'chr2' and '2' give '2'; 'chrM', 'M' and 'MT' give 'MT'. The prefix is 'chr' in
-    lower case only, as in contig_spellings: 'Chr2' is another name, on every route."""
-    bare = name[3:] if name.startswith("chr") else name
+    """Build-neutral contig name: 'chr2', 'Chr2' and '2' give '2'; 'chrM', 'M' and 'MT' give 'MT'."""
+    bare = name[3:] if name[:3].lower() == "chr" else name
     return "MT" if bare in ("M", "MT") else bare
 
 
 def contig_spellings(canonical: str) -> tuple[str, ...]:
-    """Every spelling of a canonical contig that a VCF may use."""
-    if canonical == "MT":
-        return ("MT", "M", "chrM", "chrMT")
-    return (canonical, f"chr{canonical}")
+    """Every spelling of a canonical contig that a VCF may use, as canonical_contig reads them: without a prefix,
+    then with 'chr' in each letter case ('chr' first)."""
+    names = ("MT", "M") if canonical == "MT" else (canonical,)
+    return names + tuple(prefix + name for prefix in _CHR_PREFIXES for name in names)
+
+
+_CHR_PREFIXES = tuple("".join(letters) for letters in itertools.product("cC", "hH", "rR"))
 
 
 @dataclass(frozen=True)

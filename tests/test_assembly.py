@@ -18,15 +18,18 @@ from hftc_annot.errors import InputError, UsageError
 
 @pytest.mark.parametrize(("name", "canonical"), [
     ("chr2", "2"), ("2", "2"), ("chrX", "X"), ("X", "X"), ("chrM", "MT"), ("MT", "MT"), ("M", "MT"),
-    ("CHR7", "CHR7"), ("Chr7", "Chr7"), ("chrUn_KI270302v1", "Un_KI270302v1"),
+    ("CHR7", "7"), ("Chr7", "7"), ("chrUn_KI270302v1", "Un_KI270302v1"),
 ])
 def test_canonical_contig(name: str, canonical: str) -> None:
     assert canonical_contig(name) == canonical
 
 
 def test_spellings_cover_both_styles() -> None:
-    assert contig_spellings("2") == ("2", "chr2")
-    assert set(contig_spellings("MT")) == {"MT", "M", "chrM", "chrMT"}
+    assert contig_spellings("2")[:2] == ("2", "chr2")
+    assert {"Chr2", "CHR2", "cHr2"} < set(contig_spellings("2")) and len(contig_spellings("2")) == 9
+    assert {"MT", "M", "chrM", "chrMT", "ChrM", "CHRMT"} < set(contig_spellings("MT"))
+    assert all(canonical_contig(name) == canonical for canonical in ("2", "X", "MT")
+               for name in contig_spellings(canonical))
 
 
 def test_detect_from_lengths() -> None:

@@ -5,6 +5,7 @@ naming the file and the line, and no output file. The damaged corpus at the end 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from conftest import body, run_cli
+from conftest import body, data_rows, run_cli
 from corpus import broken_promises, build_cases, exit_counts, run_corpus, truncations
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
@@ -270,14 +271,26 @@ def test_header_build_that_the_records_contradict_is_questioned(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("route", ["streamed", "indexed"])
+def test_chr_in_any_letter_case_is_read_on_every_route(tmp_path: Path, route: str) -> None:
+    """'Chr1' and 'CHR2' are chr1 and chr2 on every route (the text scan missed them, the index did not)."""
+    prefixes = {"chr1": "Chr1", "chr2": "CHR2"}
+    lines = [re.sub(r"^chr[12]\b", lambda m: prefixes[m.group(0)], line) for line in _lines()
+             if not line.startswith("##contig")]
+    renamed = run_cli(_variant(tmp_path, "names", lines, route), "--build", "GRCh38")
+    original = run_cli(SINGLE, "--build", "GRCh38")
+    assert renamed.code == 0 and original.code == 0, renamed.err
+    rows = [[prefixes[r[0]], *r[1:14]] for r in data_rows(original.out) if r[0] in prefixes]  # chrom .. HGVS c.
+    assert len(rows) == 9 and rows == [r[:14] for r in data_rows(renamed.out) if r[0] in prefixes.values()]
+
+
+@pytest.mark.parametrize("route", ["streamed", "indexed"])
 def test_unmapped_contig_names_are_named(tmp_path: Path, route: str) -> None:
-    """'Chr1' is not 'chr1' on any route (the indexed one took it for chr1, the text scan did not)."""
-    lines = [line.replace("chr", "Chr", 1) if not line.startswith("#") else line for line in _lines()
+    lines = [line.replace("chr", "ch", 1) if not line.startswith("#") else line for line in _lines()
              if not line.startswith("##contig")]
     result = run_cli(_variant(tmp_path, "names", lines, route), "-o", tmp_path / "out.tsv",
                      "--build", "GRCh38")
     assert result.code == 0, result.err
-    assert ("warning: 0 records in GRCh38 panel regions, and the input's first contig 'Chr1' is not a chromosome "
+    assert ("warning: 0 records in GRCh38 panel regions, and the input's first contig 'ch1' is not a chromosome "
             "name hftc-annot reads (1-22, X, Y, MT, with or without 'chr'): rename the contigs, e.g. with bcftools "
             "annotate --rename-chrs\n") in result.err
 
