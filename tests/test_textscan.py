@@ -15,6 +15,7 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError
 from hftc_annot.reader import textscan
 from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks
+from hftc_annot.reader.header import parse_header
 from hftc_annot.reader.records import reach
 from hftc_annot.reader.textscan import TextScanner
 from hftc_annot.regions import Regions
@@ -355,19 +356,28 @@ def test_crlf_structural_record_reaches_its_end() -> None:
     assert scan(data, 1 << 20)[0] == [1]
 
 
-@pytest.mark.parametrize("end", ["1500", "+1500", "1500.0", "1500x", "abc", "-5", "", "2147483647", "2147483648",
-                                 "99999999999999999999"])
-def test_structural_end_is_read_as_htslib_reads_it(tmp_path, end: str) -> None:
-    """The oracle is htslib (what the indexed and BCF routes use): it reads a leading '+' and the digits before any
-    other character, and sets an END beyond 2^31-1 to missing (a 20-digit END was an internal error here)."""
+END_TYPES = {"Integer": "Number=1,Type=Integer", "Integer, any number": "Number=.,Type=Integer",
+             "String": "Number=1,Type=String", "Float": "Number=1,Type=Float", "undeclared": None}
+
+
+@pytest.mark.parametrize("declared", list(END_TYPES))
+@pytest.mark.parametrize("end", ["1500", "+1500", "1500.0", "1500x", "abc", "-5", "", " 1500", "1500,1600", "1500,",
+                                 "0000000000001500", "2147483647", "2147483648", "99999999999999999999", "9" * 5000])
+def test_structural_end_is_read_as_htslib_reads_it(tmp_path, end: str, declared: str) -> None:
+    """The oracle is htslib (what the indexed and BCF routes use): it reads an END declared Integer, one value, with
+    a leading '+' and the digits before any other character, and sets one beyond 2^31-1 to missing (a 20-digit END
+    was an internal error here, a 5000-digit one an error without a line)."""
     line = f"chr2\t900\t.\tN\t<DEL>\t.\tPASS\tEND={end}"
+    header = ["##fileformat=VCFv4.2", "##contig=<ID=chr2>", '##ALT=<ID=DEL,Description="Deletion">',
+              *([f'##INFO=<ID=END,{END_TYPES[declared]},Description="End">'] if END_TYPES[declared] else []),
+              "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"]
     path = tmp_path / "end.vcf"
-    path.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr2>\n##ALT=<ID=DEL,Description=\"Deletion\">\n"
-                    '##INFO=<ID=END,Number=1,Type=Integer,Description="End">\n'
-                    f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n{line}\n")
+    path.write_text("\n".join([*header, line]) + "\n")
     variant = next(iter(cyvcf2.VCF(str(path))))
     expected = [1] if Regions(SPANS).overlaps("2", 900, reach(variant)) else []
-    assert scan(line.encode() + b"\n", 1 << 20)[0] == expected
+    scanner = TextScanner(Regions(SPANS), set(), "test.vcf", 8,
+                          reads_end=parse_header(header, "test.vcf").info_type("END") == "Integer")
+    assert scanner.scan(iter([line.encode() + b"\n"]), 1, io.BytesIO()).candidate_lines == expected
 
 
 def test_a_crlf_blank_first_line_is_no_contig() -> None:

@@ -226,7 +226,8 @@ class VcfInput:
                       other: Regions | None) -> Iterator[tuple[object, int]]:
         assert self._handle is not None
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
-        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other)
+        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other,
+                              reads_end=self.header.info_type("END") == "Integer")
         header_lines, numbers = self.header.for_htslib()
         header = ("\n".join(header_lines) + "\n").encode()
         overlapped = self._threads > 1 and can_fork()

@@ -107,9 +107,11 @@ class TextScanner:
     """
 
     def __init__(self, regions: Regions, declared_contigs: set[str], source: str, columns: int,
-                 other: Regions | None = None) -> None:
-        """`other`, numbered like `regions` (same contigs), is only counted: the records it would keep."""
+                 other: Regions | None = None, reads_end: bool = True) -> None:
+        """`other`, numbered like `regions` (same contigs), is only counted: the records it would keep. `reads_end`:
+        the header declares INFO/END an Integer (else htslib, and so this scan, never reads it)."""
         self._columns = columns
+        self._reads_end = reads_end
         self._regions = regions
         self._other = other
         self._source = source
@@ -476,7 +478,7 @@ class TextScanner:
             self._fail(int(numbers[np.flatnonzero(ref_len < 1)[0]]), "empty REF")
 
         last_bases = positions + ref_len - 1
-        for i in _structural_lines(buf.tobytes(), ends).tolist():
+        for i in _structural_lines(buf.tobytes(), ends).tolist() if self._reads_end else ():
             last_bases[i] = max(last_bases[i], _info_end(buf[starts[i]:ends[i]].tobytes()))
         return starts, ends, numbers, codes, positions, last_bases
 
@@ -537,14 +539,17 @@ def _structural_lines(text: bytes, ends: np.ndarray) -> np.ndarray:
 
 
 def _info_end(line: bytes) -> int:
-    """INFO/END of a record line with a structural ALT, read as htslib reads it (a leading '+', digits up to the
-    first other character: END=+100 and END=100.0 are 100); 0 when it has none, or none that htslib keeps (not a
-    number, or beyond 2^31-1, which htslib sets to missing)."""
+    """INFO/END of a record line with a structural ALT, read as htslib reads an END declared Integer: one value, a
+    leading '+' and the digits up to the first other character (END=+100 and END=100.0 are 100); 0 when it has
+    none, or none that htslib keeps (not a number, several values, or beyond 2^31-1, which htslib sets to
+    missing)."""
     fields = line.rstrip(b"\r").split(b"\t", 8)
     if len(fields) < 8 or not any(structural_kind(alt.decode(errors="replace")) for alt in fields[4].split(b",")):
         return 0
     for item in fields[7].split(b";"):
         if item.startswith(b"END="):
             end = _END.match(item, 4)
-            return int(end.group(1)) if end and int(end.group(1)) <= _MAX_POS else 0
+            if end is None or b"," in item or len(end.group(1).lstrip(b"0")) > _POS_DIGITS:
+                return 0
+            return int(end.group(1)) if int(end.group(1)) <= _MAX_POS else 0
     return 0
