@@ -14,8 +14,8 @@ import pytest
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError
 from hftc_annot.reader import textscan
-from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks
 from hftc_annot.reader.header import parse_header
+from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks
 from hftc_annot.reader.records import reach
 from hftc_annot.reader.textscan import TextScanner
 from hftc_annot.regions import Regions

@@ -493,7 +493,7 @@ class TextScanner:
         self._last_name = bytes(buf[starts[-1]:t_chrom[-1]])
         long_names = np.flatnonzero(name_len > _KEY_BYTES)
         if len(long_names):
-            changed[long_names[1:]] |= _long_names_differ(buf, cut, starts, name_len, long_names)
+            changed[long_names[1:]] |= _long_names_differ(buf, starts, name_len, long_names)
         for i in np.flatnonzero(changed):
             name = bytes(buf[starts[i]:t_chrom[i]])
             if not self._declared_name(name):
@@ -501,18 +501,21 @@ class TextScanner:
                            "header (##contig lines); fix the header, e.g. with bcftools reheader --fai")
 
 
-def _long_names_differ(buf: np.ndarray, cut: int, starts: np.ndarray, name_len: np.ndarray, lines: np.ndarray
-                       ) -> np.ndarray:
+def _long_names_differ(buf: np.ndarray, starts: np.ndarray, name_len: np.ndarray, lines: np.ndarray) -> np.ndarray:
     """For each of `lines` (names longer than a word) but the first: does its name differ from the name of the line
-    before it in `lines`? Compared as byte rows, a few MB at a time."""
-    width = int(name_len[lines].max())
-    differs = np.empty(len(lines) - 1, dtype=bool)
-    step = max(2, _COMPARE_BYTES // width)
-    for at in range(0, len(lines) - 1, step - 1):
-        some = lines[at:at + step]
-        names = buf[np.minimum(starts[some, None] + np.arange(width), cut - 1)]
-        names[np.arange(width) >= name_len[some, None]] = 0
-        differs[at:at + len(some) - 1] = (names[1:] != names[:-1]).any(axis=1)
+    before it in `lines`? Names of one length are compared as byte rows, a few MB at a time (so the time grows with
+    the bytes of the names, not with the longest one)."""
+    lengths = name_len[lines]
+    differs = lengths[1:] != lengths[:-1]
+    same_length = np.flatnonzero(~differs)  # pair k: lines[k] and lines[k + 1]
+    for length in np.unique(lengths[same_length]).tolist():
+        pairs = same_length[lengths[same_length] == length]
+        columns = np.arange(length)
+        step = max(1, _COMPARE_BYTES // length)
+        for at in range(0, len(pairs), step):
+            some = pairs[at:at + step]
+            differs[some] = (buf[starts[lines[some], None] + columns] !=
+                             buf[starts[lines[some + 1], None] + columns]).any(axis=1)
     return differs
 
 
