@@ -464,7 +464,8 @@ class TextScanner:
         if bad_pos.any():
             bad = int(np.flatnonzero(bad_pos)[0])
             text = buf[t_chrom[bad] + 1:t_pos[bad]].tobytes().decode(errors="replace")
-            self._fail(int(numbers[bad]), f"POS '{text}' has more than {_POS_DIGITS} digits" if text.isdigit() else
+            long = text.isascii() and text.isdigit()
+            self._fail(int(numbers[bad]), f"POS '{text}' has more than {_POS_DIGITS} digits" if long else
                        f"POS '{text}' is not a whole number (0 or more)")
         digits *= in_field
         positions = np.zeros(len(digits), dtype=np.int64)
