@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import bgzip_index, data_rows, run_cli, vcf_text, write_vcf
+from corpus import EXAMPLES
 
 GOOD = "chr2 165750000 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"
 
@@ -177,3 +178,19 @@ def test_truncated_bcf(tmp: Path) -> None:
     result = run_cli(cut, "-o", tmp / "out.tsv")
     assert result.code == 2 and "Traceback" not in result.err and result.err.count("\n") == 1, result.err
     assert not (tmp / "out.tsv").exists()
+
+
+def test_vcf_output_needs_the_inputs_contig_lines(tmp: Path) -> None:
+    """htslib cannot write records of undeclared contigs (they were lost: 'internal error: StopIteration'); a report
+    is written as usual (found by review)."""
+    lines = [line for line in (EXAMPLES / "single_exome.vcf").read_text().splitlines()
+             if not line.startswith("##contig")]
+    path = tmp / "no_contigs.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    result = run_cli(path, "--build", "GRCh38", "-o", tmp / "out.vcf")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {path}: the annotated VCF needs the input's ##contig "
+                                            "lines, and it has none (htslib cannot write its records): add them, e.g. "
+                                            "with bcftools reheader --fai REF.fa.fai, or write a report (--format tsv, "
+                                            "json or html)\n")
+    assert not (tmp / "out.vcf").exists()
+    assert run_cli(path, "--build", "GRCh38", "-o", tmp / "out.tsv").code == 0
