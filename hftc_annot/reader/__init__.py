@@ -226,10 +226,10 @@ class VcfInput:
                       other: Regions | None) -> Iterator[tuple[object, int]]:
         assert self._handle is not None
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
-        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other,
-                              reads_end=self.header.info_type("END") == "Integer")
         header_lines, numbers = self.header.for_htslib()
         header = ("\n".join(header_lines) + "\n").encode()
+        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other,
+                              reads_end=reads_end(header))
         overlapped = self._threads > 1 and can_fork()
 
         def scan(out: BinaryIO, after_chunk: Callable[[ScanResult], None]) -> ScanResult:
@@ -402,6 +402,24 @@ def _is_stream(path: str) -> bool:
     except OSError:
         return False  # inspect_path names the problem
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def reads_end(header: bytes) -> bool:
+    """Does htslib take INFO/END as an Integer under this header (and so set a record's end from it)? Asked of
+    htslib itself, which reads ##INFO lines its own way (spaces, quoted text)."""
+    with tempfile.NamedTemporaryFile(prefix="hftc-annot-", suffix=".vcf") as probe:
+        probe.write(header)
+        probe.flush()
+        try:
+            reader = cyvcf2.VCF(probe.name)
+        except Exception:  # htslib refuses the header: opening the candidates names its line
+            return False
+        try:
+            return reader.get_header_type("END").get("Type") == "Integer"
+        except KeyError:
+            return False
+        finally:
+            reader.close()
 
 
 def unparsable_header_line(lines: list[str]) -> int | None:

@@ -10,7 +10,6 @@ from hftc_annot.errors import InputError
 FIXED_COLUMNS = ("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO")
 _CONTIG = re.compile(r"^##contig=<(.*)>\s*$")
 _ID = re.compile(r"(?:^|,)ID=([^,>]+)")
-_TYPE = re.compile(r"(?:^|,)Type=([^,>]+)")
 _CONTIG_LENGTH = re.compile(r"(?:^|,)length=(\d+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 FILEFORMAT = "##fileformat=VCFv4.2"
@@ -41,16 +40,6 @@ class Header:
         """IDs of the ##INFO or ##FORMAT (`kind`) lines."""
         ids = (_ID.search(line[len(kind) + 4:]) for line in self.lines if line.startswith(f"##{kind}=<"))
         return {found.group(1) for found in ids if found}
-
-    def info_type(self, key: str) -> str | None:
-        """The Type of INFO `key` in its ##INFO line, None when not declared."""
-        for line in self.lines:
-            if line.startswith("##INFO=<"):
-                found = _ID.search(line[8:])
-                if found and found.group(1) == key:
-                    kind = _TYPE.search(line[8:])
-                    return kind.group(1) if kind else None
-        return None
 
     @property
     def fileformat_note(self) -> str | None:

@@ -544,16 +544,17 @@ def _structural_lines(text: bytes, ends: np.ndarray) -> np.ndarray:
 
 def _info_end(line: bytes) -> int:
     """INFO/END of a record line with a structural ALT, read as htslib reads an END declared Integer: one value, a
-    leading '+' and the digits up to the first other character (END=+100 and END=100.0 are 100); 0 when it has
-    none, or none that htslib keeps (not a number, several values, or beyond 2^31-1, which htslib sets to
-    missing)."""
+    leading '+' and the digits up to the first other character (END=+100 and END=100.0 are 100), not before POS
+    and at most 2^31-1; of several END keys, the last such one. 0 when there is none."""
     fields = line.rstrip(b"\r").split(b"\t", 8)
     if len(fields) < 8 or not any(structural_kind(alt.decode(errors="replace")) for alt in fields[4].split(b",")):
         return 0
+    pos, end = int(fields[1]), 0
     for item in fields[7].split(b";"):
         if item.startswith(b"END="):
-            end = _END.match(item, 4)
-            if end is None or b"," in item or len(end.group(1).lstrip(b"0")) > _POS_DIGITS:
-                return 0
-            return int(end.group(1)) if int(end.group(1)) <= _MAX_POS else 0
-    return 0
+            value = _END.match(item, 4)
+            if value is None or b"," in item or len(value.group(1).lstrip(b"0")) > _POS_DIGITS:
+                continue
+            if pos <= int(value.group(1)) <= _MAX_POS:
+                end = int(value.group(1))
+    return end
