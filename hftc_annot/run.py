@@ -165,10 +165,6 @@ def run(config: Config, warn: Callable[[str], None], progress: Progress | None =
         progress = progress or Progress(sys.stderr, enabled=False)
         vcf.progress = progress.records
         try:
-            if fmt == "vcf" and not vcf.header.contigs:
-                raise InputError(vcf.source, "the annotated VCF needs the input's ##contig lines, and it has none "
-                                 "(htslib cannot write its records): add them, e.g. with bcftools reheader --fai "
-                                 "REF.fa.fai, or write a report (--format tsv, json or html)")
             sv = open_vcf(config.sv) if config.sv else None
             summary = _annotate(config, fmt, vcf, sv, regions_bed, outputs, warn, progress)
         except InputError:

@@ -202,7 +202,12 @@ class VcfInput:
             yield from self._streamed_records(regions, samples, other)
 
     def _keep(self, kept: cyvcf2.Writer, variant, record: Record) -> None:
-        """Write a returned record to the keep file; htslib refuses records that use keys the header lacks."""
+        """Write a returned record to the keep file; htslib refuses records that use keys the header lacks, and (not
+        saying so) those of contigs it does not declare."""
+        if not self.header.contigs:
+            raise InputError(self.source, f"{record.where}: the annotated VCF needs the input's ##contig lines, and it "
+                             "has none (htslib cannot write its records): add them, e.g. with bcftools reheader --fai "
+                             "REF.fa.fai, or write a report (--format tsv, json or html)")
         try:
             kept.write_record(variant)
         except Exception:  # cyvcf2 raises a plain Exception with htslib's error code
