@@ -79,6 +79,16 @@ def test_contig_not_in_header(tmp: Path) -> None:
     expect_error(run_cli(path, "-o", tmp / "out.tsv"), "line 35: contig 'chrUn_x' is not declared in the header")
 
 
+def test_contig_not_in_header_is_refused_through_the_index_too(tmp: Path) -> None:
+    """htslib adds a ##contig line for each contig of the index, so the check reads the file's own header (a record
+    on 'CHR2' with only chr2 declared was annotated through the index and refused when streamed; found by review)."""
+    record = "CHR2 165750000 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"
+    indexed = bgzip_index(write_vcf(tmp / "in.vcf", [record]))
+    expect_error(run_cli(indexed, "-o", tmp / "out.tsv"),
+                 "contig 'CHR2' of record CHR2:165750000 is not declared in the header")
+    expect_error(run_cli(tmp / "in.vcf", "-o", tmp / "out.tsv"), "contig 'CHR2' is not declared in the header")
+
+
 def test_unknown_gene_symbol(tmp: Path) -> None:
     path = write_vcf(tmp / "in.vcf", [GOOD])
     result = run_cli(path, "--genes", "GALNT3,GALNT33")

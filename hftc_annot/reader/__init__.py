@@ -81,6 +81,7 @@ class VcfInput:
         self._first_body = b""
         self._reader: cyvcf2.VCF | None = None
         self._child: ScanChild | None = None  # the scan of --threads 2 while its records are read
+        self._declared: set[str] = set()  # the contigs the input's own header declares
         self.records_read = 0
         self.other_hits = 0
         self.first_contig: str | None = None
@@ -145,6 +146,11 @@ class VcfInput:
         except UnicodeDecodeError:
             raise InputError(self.source, "not a VCF: header is not UTF-8 text") from None
         self.header = parse_header(lines, self.source)
+        self._declared = set(self.header.contigs)
+        if info.kind is not Kind.BCF:  # htslib adds a ##contig line for each contig of the index: not declared
+            with open(info.path, "rb") as handle:
+                own, _ = _read_text_header(bgzf_chunks(handle), self.source)
+            self._declared = set(parse_header(own, self.source).contigs)
 
     def _open_text(self, info: InputFile) -> None:
         if info.path is not None:
@@ -156,6 +162,7 @@ class VcfInput:
         self._chunks = chunks
         lines, self._first_body = _read_text_header(chunks, self.source)
         self.header = parse_header(lines, self.source)
+        self._declared = set(self.header.contigs)
         if self.header.fileformat_note:
             self.notes.append(f"{self.source}: {self.header.fileformat_note}")
 
@@ -233,7 +240,7 @@ class VcfInput:
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
         header_lines, numbers = self.header.for_htslib()
         header = ("\n".join(header_lines) + "\n").encode()
-        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other,
+        scanner = TextScanner(regions, self._declared, self.source, columns, other,
                               reads_end=reads_end(header))
         overlapped = self._threads > 1 and can_fork()
 
@@ -360,7 +367,7 @@ class VcfInput:
     def _checked(self, variant):
         """The checks the text scan makes on every line, for records that htslib read itself."""
         chrom, pos = variant.CHROM, variant.POS
-        if self.header.contigs and chrom not in self.header.contigs:
+        if self._declared and chrom not in self._declared:
             raise InputError(self.source, f"contig '{chrom}' of record {chrom}:{pos} is "
                              "not declared in the header (##contig lines)")
         if self.header.samples and not variant.FORMAT and _lacks_sample_columns(variant):
