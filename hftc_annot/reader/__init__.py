@@ -10,6 +10,7 @@ Three routes, chosen by what the input allows:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -148,8 +149,8 @@ class VcfInput:
         self.header = parse_header(lines, self.source)
         self._declared = set(self.header.contigs)
         if info.kind is not Kind.BCF:  # htslib adds a ##contig line for each contig of the index: not declared
-            with open(info.path, "rb") as handle:
-                own, _ = _read_text_header(bgzf_chunks(handle), self.source)
+            with open(info.path, "rb") as handle:  # block by block: only the header is inflated
+                own, _ = _read_text_header(bgzf_chunks(handle, size=1), self.source)
             self._declared = set(parse_header(own, self.source).contigs)
 
     def _open_text(self, info: InputFile) -> None:
@@ -419,17 +420,28 @@ def _is_stream(path: str) -> bool:
 def reads_end(header: bytes) -> bool:
     """Does htslib take INFO/END as an Integer under this header (and so set a record's end from it)? Asked of
     htslib itself, which reads ##INFO lines its own way (spaces, quoted text)."""
-    with tempfile.NamedTemporaryFile(prefix="hftc-annot-", suffix=".vcf") as probe:
-        probe.write(header)
-        probe.flush()
-        try:
-            reader = cyvcf2.VCF(probe.name)
-        except Exception:  # htslib refuses the header: opening the candidates names its line
+    with _htslib_header(header) as reader:
+        if reader is None:  # htslib refuses the header: opening the candidates names its line
             return False
         try:
             return reader.get_header_type("END").get("Type") == "Integer"
         except KeyError:
             return False
+
+
+@contextlib.contextmanager
+def _htslib_header(header: bytes) -> Iterator[cyvcf2.VCF | None]:
+    """htslib's reading of header lines alone (written to a probe file), None when it refuses them."""
+    with tempfile.NamedTemporaryFile(prefix="hftc-annot-", suffix=".vcf") as probe:
+        probe.write(header)
+        probe.flush()
+        try:
+            reader = cyvcf2.VCF(probe.name)
+        except Exception:  # cyvcf2 raises plain Exception/OSError when htslib refuses the header
+            yield None
+            return
+        try:
+            yield reader
         finally:
             reader.close()
 
@@ -439,14 +451,8 @@ def unparsable_header_line(lines: list[str]) -> int | None:
     bisection over its meta lines; None when htslib reads the whole header."""
 
     def parses(head: list[str]) -> bool:
-        with tempfile.NamedTemporaryFile("w", prefix="hftc-annot-", suffix=".vcf", encoding="utf-8") as probe:
-            probe.write("\n".join([*head, lines[-1]]) + "\n")
-            probe.flush()
-            try:
-                cyvcf2.VCF(probe.name).close()
-            except Exception:  # htslib refused this much of the header
-                return False
-            return True
+        with _htslib_header(("\n".join([*head, lines[-1]]) + "\n").encode()) as reader:
+            return reader is not None
 
     meta = len(lines) - 1
     if parses(lines[:meta]):
