@@ -555,6 +555,6 @@ def _info_end(line: bytes) -> int:
             value = _END.match(item, 4)
             if value is None or b"," in item or len(value.group(1).lstrip(b"0")) > _POS_DIGITS:
                 continue
-            if pos <= int(value.group(1)) <= _MAX_POS:
-                end = int(value.group(1))
+            if pos <= (number := int(value.group(1))) <= _MAX_POS:
+                end = number
     return end
