@@ -328,17 +328,21 @@ def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, h
     source = consequence if isinstance(consequence, ConsequenceStage) else None  # from-input: no sequence
     inheritance = InheritanceStage(pedigree, samples, panel.build, settings, summary.note_problem, source)
     knowledge = KnowledgeStage(panel.build, _chosen(consequence, panel),
-                               _lookup(config, config.clinvar, "--clinvar", panel.build) if config.clinvar else None)
+                               _lookup(config, config.clinvar, "--clinvar", panel.build, warn) if config.clinvar
+                               else None)
     frequency = FrequencyStage(config.af_field,
-                               _lookup(config, config.gnomad, "--gnomad", panel.build) if config.gnomad else None)
+                               _lookup(config, config.gnomad, "--gnomad", panel.build, warn) if config.gnomad else None)
     tiers = TierStage(config.max_af if config.max_af is not None else RARE)
     return Pipeline(panel=PanelStage(panel), consequence=consequence, frequency=frequency, knowledge=knowledge,
                     inheritance=inheritance, tiers=tiers)
 
 
-def _lookup(config: Config, path: str, option: str, build: str) -> VcfLookup:
+def _lookup(config: Config, path: str, option: str, build: str, warn: Callable[[str], None]) -> VcfLookup:
     """An indexed VCF of the run's build; on --build custom its contigs are checked against the reference's."""
-    return VcfLookup(path, option, build, fai_lengths(config.fasta) if build == CUSTOM else None)
+    lookup = VcfLookup(path, option, build, fai_lengths(config.fasta) if build == CUSTOM else None)
+    for note in lookup.notes:
+        warn(note)
+    return lookup
 
 
 def _chosen(consequence: ConsequenceSource, panel: Panel) -> dict[str, Transcript]:

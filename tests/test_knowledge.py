@@ -3,13 +3,14 @@ named as such; curated HFTC variants keep their confidence."""
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, table, write_vcf
+from conftest import bgzip_index, run_cli, table, write_vcf
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
 
@@ -63,8 +64,6 @@ CLINVAR_HEADER = [
 
 
 def indexed(tmp: Path, name: str, records: list[str], build: str = "GRCh38") -> Path:
-    from conftest import bgzip_index
-
     plain = write_vcf(tmp / name, records, samples=(), build=build, prefix="", extra_header=tuple(CLINVAR_HEADER))
     return bgzip_index(plain)
 
@@ -130,3 +129,108 @@ def test_annotated_vcf_carries_the_knowledge_of_the_report(tmp: Path) -> None:
         best[key] = min(best.get(key, mine), mine, key=lambda cells: cells[4])
     from_vcf = {(pos, alt, gene): tuple(rest) for pos, alt, gene, *rest in (line.split(" ") for line in split)}
     assert from_vcf == best and len(from_vcf) == 6
+
+
+def knowledge_file(tmp: Path, name: str, info_lines: list[str], records: list[str], build: str | None = "GRCh38",
+                   prefix: str = "") -> Path:
+    plain = write_vcf(tmp / name, records, samples=(), build=build, prefix=prefix, extra_header=tuple(info_lines))
+    return bgzip_index(plain)
+
+
+AF_LINE = '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele frequency">'
+
+
+@pytest.mark.parametrize(("option", "info", "record", "message"), [
+    ("--gnomad", ['##INFO=<ID=X,Number=A,Type=Float,Description="x">'], "2 165754626 . C T . . X=0.1",
+     "--gnomad: INFO/AF is not declared; it needs an ##INFO line with Type=Float"),
+    ("--gnomad", ['##INFO=<ID=AF,Number=A,Type=String,Description="x">'], "2 165754626 . C T . . AF=abc",
+     "--gnomad: INFO/AF is declared Type=String; it needs an ##INFO line with Type=Float"),
+    ("--gnomad", ['##INFO=<ID=AF,Number=0,Type=Flag,Description="x">'], "2 165754626 . C T . . AF",
+     "--gnomad: INFO/AF is declared Type=Flag; it needs an ##INFO line with Type=Float"),
+    ("--gnomad", ['##INFO=<ID=AF,Number=1,Type=Float,Description="x">'], "2 165754626 . C A,T . . AF=0.4",
+     "--gnomad: record 2:165754626 has one AF for 2 ALT alleles; declare AF Number=A, or split the record "
+     "(bcftools norm -m-)"),
+    ("--gnomad", [AF_LINE], "2 165754626 . C A,T . . AF=0.1,-5",
+     "--gnomad: record 2:165754626: AF -5.0 is not a frequency (0 to 1)"),
+    ("--gnomad", [AF_LINE], "2 165754626 . C T . . AF=nan", "--gnomad: record 2:165754626: AF nan is not a frequency"),
+    ("--clinvar", ['##INFO=<ID=GENEINFO,Number=1,Type=String,Description="x">'], "2 165754626 1 C T . . GENEINFO=X:1",
+     "--clinvar: INFO/CLNSIG is not declared; it needs an ##INFO line with Type=String"),
+])
+def test_knowledge_files_with_unusable_values_are_refused(tmp: Path, option: str, info: list[str], record: str,
+                                                          message: str) -> None:
+    """Each used to be an internal error, or a wrong frequency (one Number=1 AF given to both ALTs, -5, nan)."""
+    known = knowledge_file(tmp, "known.vcf", info, [record])
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165754626 . C T 50 PASS . GT 0/1"])
+    result = run_cli(vcf, option, known, "-o", tmp / "out.tsv")
+    assert (result.code, result.err.count("\n")) == (2, 1), result.err
+    assert f"hftc-annot: error: {known}: {message}" in result.err
+    assert not (tmp / "out.tsv").exists()
+
+
+def test_clinvar_without_review_and_gene_fields_is_read(tmp: Path) -> None:
+    """CLNREVSTAT and GENEINFO are read only when declared (an undeclared key was an internal error)."""
+    clinvar = knowledge_file(tmp, "clinvar.vcf", ['##INFO=<ID=CLNSIG,Number=.,Type=String,Description="x">'],
+                             ["2 165754626 999 C A,T . . CLNSIG=Likely_benign"])
+    row = table(run_cli(write_vcf(tmp / "in.vcf", ["chr2 165754626 . C T 50 PASS . GT 0/1"]), "--clinvar",
+                        clinvar).out)[0]
+    assert (row["clinvar_id"], row["clinvar_significance"], row["clinvar_stars"]) == ("999", "Likely benign", "0")
+
+
+def test_clinvar_named_by_refseq_accessions_is_matched(tmp: Path) -> None:
+    plain = tmp / "clinvar.vcf"
+    plain.write_text("\n".join([
+        "##fileformat=VCFv4.2", "##reference=GRCh38", "##contig=<ID=NC_000002.12,length=242193529>",
+        '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="x">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+        "NC_000002.12\t165754626\t999\tC\tT\t.\t.\tCLNSIG=Benign"]) + "\n")
+    result = run_cli(write_vcf(tmp / "in.vcf", ["chr2 165754626 . C T 50 PASS . GT 0/1"]), "--clinvar",
+                     bgzip_index(plain))
+    assert result.code == 0, result.err
+    assert table(result.out)[0]["clinvar_id"] == "999"
+
+
+def test_clinvar_of_unknown_contigs_or_unknown_build(tmp: Path) -> None:
+    """Contigs that name no chromosome match nothing: refused. No lengths and no ##reference: a warning."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165754626 . C T 50 PASS . GT 0/1"])
+    clnsig = ['##INFO=<ID=CLNSIG,Number=.,Type=String,Description="x">']
+    odd = tmp / "odd.vcf"
+    odd.write_text("\n".join(["##fileformat=VCFv4.2", "##contig=<ID=scaffold_2>", *clnsig,
+                              "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+                              "scaffold_2\t165754626\t999\tC\tT\t.\t.\tCLNSIG=Benign"]) + "\n")
+    refused = run_cli(vcf, "--clinvar", bgzip_index(odd), "-o", tmp / "out.tsv")
+    assert refused.code == 2 and not (tmp / "out.tsv").exists()
+    assert (f"{odd}.gz: --clinvar: none of its 1 contigs (first: scaffold_2) is a chromosome of GRCh38 (1, chr1 or "
+            "NC_000001 style)") in refused.err
+    unknown = knowledge_file(tmp, "nolength.vcf", clnsig, ["2 165754626 999 C T . . CLNSIG=Benign"], build=None)
+    result = run_cli(vcf, "--clinvar", unknown)
+    assert result.code == 0 and table(result.out)[0]["clinvar_id"] == "999"
+    assert (f"warning: --clinvar {unknown}: its build is not checked (no ##contig lengths or ##reference line); it "
+            "must be of the input's build") in result.err
+
+
+def test_broken_or_foreign_index_and_gzip_are_refused(tmp: Path) -> None:
+    """A corrupt index used to drop every ClinVar match silently (exit 0); another file's index and plain gzip were
+    internal errors."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165754626 . C T 50 PASS . GT 0/1"])
+    records = ["2 165754626 999 C T . . CLNSIG=Benign;AF=0.1"]
+    good = knowledge_file(tmp, "good.vcf", [*CLINVAR_HEADER], records)
+    corrupt = tmp / "corrupt.vcf.gz"
+    corrupt.write_bytes(good.read_bytes())
+    Path(f"{corrupt}.tbi").write_bytes(b"\x1f\x8b not an index at all, 40 bytes..")
+    foreign = tmp / "foreign.vcf.gz"
+    foreign.write_bytes(good.read_bytes())
+    other = knowledge_file(tmp, "other.vcf", [AF_LINE], records)  # a shorter header: its offset is in good's header
+    Path(f"{foreign}.tbi").write_bytes(Path(f"{other}.tbi").read_bytes())
+    gzipped = tmp / "gzipped.vcf.gz"
+    gzipped.write_bytes(gzip.compress((tmp / "good.vcf").read_bytes()))
+    Path(f"{gzipped}.tbi").write_bytes(Path(f"{good}.tbi").read_bytes())
+    expected = {
+        corrupt: f"{corrupt}: --clinvar: cannot read its index {corrupt}.tbi; rebuild it (tabix -f -p vcf)",
+        foreign: f"{foreign}: --clinvar: cannot read it at 2:165754626 (",
+        gzipped: f"{gzipped}: --clinvar: cannot open as VCF (",
+    }
+    for path, message in expected.items():
+        result = run_cli(vcf, "--clinvar", path, "-o", tmp / "out.tsv")
+        assert (result.code, result.err.count("\n")) == (2, 1), result.err
+        assert f"hftc-annot: error: {message}" in result.err
+        assert not (tmp / "out.tsv").exists()

@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from hftc_annot.assembly import canonical_contig, check_contigs, detect_build
+from hftc_annot.assembly import assembly_lengths, canonical_contig, check_contigs, detect_build
 from hftc_annot.consequence.alleles import minimal
 from hftc_annot.errors import HftcError, InputError
+from hftc_annot.resources import read_table
 
 STARS = {"practice_guideline": "4", "reviewed_by_expert_panel": "3",
          "criteria_provided,_multiple_submitters,_no_conflicts": "2", "criteria_provided,_single_submitter": "1",
          "criteria_provided,_conflicting_classifications": "1", "criteria_provided,_conflicting_interpretations": "1"}
+NEEDS = {"--clinvar": {"CLNSIG": "String"}, "--gnomad": {"AF": "Float"}}
+"""The INFO field (and its type) each knowledge option reads; the others it reads (CLNREVSTAT, GENEINFO) are used
+when declared."""
 
 
 @dataclass(frozen=True)
@@ -33,22 +37,49 @@ class VcfLookup:
     def __init__(self, path: str, option: str, build: str, reference: dict[str, int] | None = None) -> None:
         import pysam
 
-        self.path = path
+        self.path, self._option = path, option
+        self._verbosity = pysam.set_verbosity
+        self.notes: list[str] = []
+        """What the run should warn about this file."""
         if not os.path.isfile(path):
             raise InputError(path, f"{option}: no such file")
-        if not any(os.path.isfile(path + s) for s in (".tbi", ".csi")):
+        index = next((path + s for s in (".tbi", ".csi") if os.path.isfile(path + s)), None)
+        if index is None:
             raise InputError(path, f"{option}: needs a .tbi or .csi index (bgzip it and run tabix -p vcf)")
+        if os.path.getmtime(index) < os.path.getmtime(path):
+            self.notes.append(f"{option} {path}: its index {index} is older than the file; if the file has changed "
+                              "since, rebuild the index (tabix -f -p vcf)")
+        quiet = pysam.set_verbosity(0)  # htslib's own lines about the index: the error below says it once
         try:
             self._vcf = pysam.VariantFile(path)
-        except (OSError, ValueError) as exc:
-            raise InputError(path, f"{option}: cannot open as VCF ({exc})") from None
+        except (OSError, ValueError, NotImplementedError) as exc:
+            raise InputError(path, f"{option}: cannot open as VCF ({exc}); it must be bgzipped (bgzip, not gzip) "
+                             "and indexed") from None
+        finally:
+            pysam.set_verbosity(quiet)
+        if self._vcf.compression != "BGZF":
+            raise InputError(path, f"{option}: not bgzip-compressed (compression: {self._vcf.compression}); "
+                             "compress it with bgzip and index it with tabix -p vcf")
+        if self._vcf.index is None:
+            raise InputError(path, f"{option}: cannot read its index {index}; rebuild it (tabix -f -p vcf)")
+        self._info = dict(self._vcf.header.info.items())
+        for key, kind in NEEDS.get(option, {}).items():
+            meta = self._info.get(key)
+            if meta is None or meta.type != kind:
+                found = f"declared Type={meta.type}" if meta is not None else "not declared"
+                raise InputError(path, f"{option}: INFO/{key} is {found}; it needs an ##INFO line with Type={kind}")
         contigs = {name: self._vcf.header.contigs[name].length for name in self._vcf.header.contigs}
         lines = [str(r).rstrip("\n") for r in self._vcf.header.records]
         if reference is not None:
             self._check_contigs(contigs, reference, option)
         else:
             self._check_build(contigs, lines, option, build)
-        self._names = {canonical_contig(name): name for name in contigs}
+        self._names = _chromosome_names(contigs, build)
+        wanted = {canonical_contig(n) for n in reference} if reference is not None else set(assembly_lengths()[build])
+        if contigs and not self._names.keys() & wanted:
+            raise InputError(path, f"{option}: none of its {len(contigs)} contigs (first: {next(iter(contigs))}) is a "
+                             f"chromosome of {'the --fasta' if reference is not None else build} (1, chr1 or NC_000001 "
+                             "style)")
 
     def _check_contigs(self, contigs: dict[str, int | None], reference: dict[str, int], option: str) -> None:
         try:
@@ -63,38 +94,63 @@ class VcfLookup:
             raise InputError(self.path, f"{option}: {exc}") from None
         if evidence.build is not None and evidence.build != build:
             raise InputError(self.path, f"{option}: this file is {evidence.build} but the input is {build}")
+        if evidence.build is None:
+            self.notes.append(f"{option} {self.path}: its build is not checked (no ##contig lengths or ##reference "
+                              "line); it must be of the input's build")
 
     def _records(self, chrom: str, pos: int, ref: str, alt: str):
         name = self._names.get(canonical_contig(chrom))
         if name is None:
             return
         wanted = minimal("", pos, ref, alt)
+        quiet = self._verbosity(0)  # a broken index makes htslib print the line it misread: the error says why
         try:
-            found = self._vcf.fetch(name, pos - 1, pos + len(ref) - 1)
-        except ValueError:
-            return
+            found = list(self._vcf.fetch(name, pos - 1, pos + len(ref) - 1))
+        except (OSError, ValueError) as exc:
+            raise InputError(self.path, f"{self._option}: cannot read it at {name}:{pos} ({exc}); is the index of "
+                             "another version of the file? rebuild it (tabix -f -p vcf)") from None
+        finally:
+            self._verbosity(quiet)
         for record in found:
             for number, other in enumerate(record.alts or (), 1):
                 if minimal("", record.pos, record.ref, other) == wanted:
                     yield record, number
 
+    def _value(self, record, key: str):
+        """An INFO value of a record, None when the header does not declare the key."""
+        return record.info.get(key) if key in self._info else None
+
     def lookup(self, chrom: str, pos: int, ref: str, alt: str) -> ClinVarEntry | None:
         """The ClinVar record of exactly this allele: its Variation ID, CLNSIG and review stars."""
         for record, _ in self._records(chrom, pos, ref, alt):
-            significance = record.info.get("CLNSIG", ("",))
-            review = record.info.get("CLNREVSTAT", ("",))
+            significance = self._value(record, "CLNSIG") or ("",)
+            review = self._value(record, "CLNREVSTAT") or ("",)
             review_text = ",".join(review) if isinstance(review, tuple) else str(review)
-            genes = str(record.info.get("GENEINFO", "")).split(":")[0]
+            genes = str(self._value(record, "GENEINFO") or "").split(":")[0]
             return ClinVarEntry(canonical_contig(chrom), pos, ref, alt, genes, str(record.id or "."),
                                 "/".join(significance).replace("_", " ") if isinstance(significance, tuple)
                                 else str(significance).replace("_", " "), STARS.get(review_text, "0"))
         return None
 
     def frequency(self, chrom: str, pos: int, ref: str, alt: str) -> float | None:
-        """INFO/AF of exactly this allele (Number=A aware)."""
+        """INFO/AF of exactly this allele (Number=A; Number=1 only on a record with one ALT), checked to be a
+        frequency."""
         for record, number in self._records(chrom, pos, ref, alt):
             value = record.info.get("AF")
+            where = f"record {record.contig}:{record.pos}"
             if isinstance(value, tuple):
-                return float(value[number - 1]) if len(value) >= number and value[number - 1] is not None else None
-            return float(value) if value is not None else None
+                value = value[number - 1] if len(value) >= number else None
+            elif value is not None and len(record.alts) > 1:
+                raise InputError(self.path, f"{self._option}: {where} has one AF for {len(record.alts)} ALT alleles; "
+                                 "declare AF Number=A, or split the record (bcftools norm -m-)")
+            if value is not None and not 0 <= value <= 1:  # NaN fails both comparisons
+                raise InputError(self.path, f"{self._option}: {where}: AF {value} is not a frequency (0 to 1)")
+            return value
         return None
+
+
+def _chromosome_names(contigs: dict[str, int | None], build: str) -> dict[str, str]:
+    """Each contig's canonical name (chr2, 2 and the build's RefSeq accession NC_000002.12 give '2') -> its name."""
+    accessions = {row["refseq"]: row["contig"] for row in read_table("assemblies.tsv")
+                  if row["build"] == build and row["refseq"] != "."}
+    return {accessions.get(name) or canonical_contig(name): name for name in contigs}
