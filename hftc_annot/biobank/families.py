@@ -19,7 +19,7 @@ from hftc_annot.reader.genotypes import carriers
 from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, INT_MISSING, Record
 from hftc_annot.writers.rows import ReportRows, report_order
 from hftc_annot.writers.summary import SummaryRanking
-from hftc_annot.writers.tsv import COLUMNS, tsv_cells
+from hftc_annot.writers.tsv import COLUMNS, tsv_line
 
 Key = tuple[int, str, str, int, str, int, int]
 """A row's place in the report: sample (VCF order), tier, gene, contig rank, POS, then its order within its group."""
@@ -176,7 +176,7 @@ def _tsv_lines(preamble: list[str], rows: list[tuple[Key, list[str]]]) -> Iterat
     yield from (f"## {line}\n" for line in preamble)
     yield "\t".join(COLUMNS) + "\n"
     for _, cells in rows:
-        yield "\t".join(tsv_cells(cells)) + "\n"
+        yield tsv_line(cells) + "\n"
 
 
 def _json_lines(rows: list[tuple[Key, list[str]]]) -> Iterator[str]:

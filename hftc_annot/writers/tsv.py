@@ -9,11 +9,11 @@ from typing import TextIO
 from hftc_annot.inheritance import SUMMARY_COLUMNS, SummaryLine
 from hftc_annot.writers.rows import COLUMNS, ReportRow
 
-__all__ = ["COLUMNS", "safe", "write_json", "write_summary", "write_tsv"]
+__all__ = ["COLUMNS", "safe", "tsv_line", "write_json", "write_summary", "write_tsv"]
 
 _FORMULA = frozenset("=+-@\t\r")
-_FROM_INPUT = tuple(COLUMNS.index(c) for c in ("id", "sample", "filter", "evidence", "segregation"))
-"""Columns whose text comes from the input (IDs, sample names, FILTER), so may start like a formula."""
+_FORMULA_CELL = tuple(f"\t{first}" for first in "=+-@\r")
+"""A cell after the first that starts like a formula, as it shows in the joined line."""
 
 
 def safe(cell: str) -> str:
@@ -22,18 +22,20 @@ def safe(cell: str) -> str:
     return "'" + cell if cell[:1] in _FORMULA else cell
 
 
-def tsv_cells(row: ReportRow) -> list[str]:
-    """The row's cells for a spreadsheet: text from the input made safe."""
-    cells = list(row)
-    for index in _FROM_INPUT:
-        cells[index] = safe(cells[index])
-    return cells
+def tsv_line(cells: Iterable[str]) -> str:
+    """The cells as one TSV line (no newline), each made safe for a spreadsheet: any cell can hold text from the input
+    (IDs, sample names, FILTER, a --panel's groups, the input's own HGVS with --consequences from-input). Our own
+    cells never start like a formula, so the joined line is checked first."""
+    line = "\t".join(cells)
+    if line[:1] in _FORMULA or any(start in line for start in _FORMULA_CELL):
+        return "\t".join(safe(cell) for cell in line.split("\t"))
+    return line
 
 
 def write_tsv(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow]) -> None:
     handle.writelines(f"## {line}\n" for line in preamble)
     handle.write("\t".join(COLUMNS) + "\n")
-    handle.writelines("\t".join(tsv_cells(row)) + "\n" for row in rows)
+    handle.writelines(tsv_line(row) + "\n" for row in rows)
 
 
 def write_summary(handle: TextIO, preamble: list[str], lines: list[SummaryLine]) -> None:
@@ -41,10 +43,7 @@ def write_summary(handle: TextIO, preamble: list[str], lines: list[SummaryLine])
     the input (sample names, evidence) made safe."""
     handle.writelines(f"## {line}\n" for line in preamble)
     handle.write("\t".join(SUMMARY_COLUMNS) + "\n")
-    for line in lines:
-        cells = line.cells()
-        cells[0], cells[7] = safe(cells[0]), safe(cells[7])
-        handle.write("\t".join(cells) + "\n")
+    handle.writelines(tsv_line(line.cells()) + "\n" for line in lines)
 
 
 def write_json(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine]) -> None:
