@@ -148,9 +148,11 @@ class Outputs:
         return io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
 
     def publish(self) -> None:
-        """Move every finished temporary file to its destination: pipes and devices first (the copies that can
-        fail), renames last; a temporary file is forgotten only once it has been delivered."""
-        ordered = sorted(self._destinations.items(), key=lambda item: item[1].regular is not None)
+        """Move every finished temporary file to its destination: pipes and devices named by path first, then open
+        descriptors (standard output: the next step of a pipeline, fed only once the others are written), renames
+        last; a temporary file is forgotten only once it has been delivered."""
+        ordered = sorted(self._destinations.items(),
+                         key=lambda item: (item[1].regular is not None, item[1].descriptor is not None))
         for slot, found in ordered:
             temp = self._temps[slot]
             try:

@@ -216,6 +216,17 @@ def test_full_device_is_one_line(tmp_path: Path) -> None:
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
+def test_a_failing_summary_leaves_nothing_in_the_stdout_pipe(tmp_path: Path) -> None:
+    """Standard output (the next step of a pipeline) is written after the outputs named by path; the report used to
+    be in the pipe already when --summary /dev/full failed."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("/dev/full does not exist here")
+    for option in ("--summary", "--report"):
+        result = run_cli(_vcf(tmp_path), option, "/dev/full")
+        assert (result.code, result.out) == (2, "")
+        assert result.err == f"hftc-annot: error: {option} /dev/full: cannot write (No space left on device)\n"
+
+
 def test_one_fifo_for_two_outputs_is_refused(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
