@@ -283,6 +283,25 @@ def test_from_input_without_annotations_is_an_error(tmp: Path) -> None:
     assert "has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field" in result.err
 
 
+def _from_input(tmp: Path, header: str, records: list[str], *args: str) -> list[dict]:
+    """The report rows of a from-input run on synthetic records (spaces for tabs)."""
+    vcf = write_vcf(tmp / "in.vcf", records, extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input", *args)
+    assert result.code == 0, result.err
+    return table(result.out)
+
+
+def test_bcsq_short_entries_and_references(tmp: Path) -> None:
+    """bcftools csq writes 4 of the 7 fields for splice, intron and UTR consequences, and '@POS' where a consequence
+    was written at the record at POS (as `bcftools csq -p a` does): the short entry is read, '@' is no entry."""
+    rows = _from_input(tmp, BCSQ_HEADER, [
+        "chr12 4379580 . G A 50 PASS BCSQ=splice_donor|FGF23|ENST00000237837|protein_coding GT 0/1",
+        "chr12 4379590 . G A 50 PASS BCSQ=@4379580 GT 0/1"])
+    assert [(r["pos"], r["consequence"], r["impact"], r["consequence_note"]) for r in rows] == [
+        ("4379580", "splice_donor_variant", "HIGH", "."),
+        ("4379590", ".", ".", "no BCSQ entry for the MANE transcript ENST00000237837.2")]
+
+
 def test_records_skipped_by_one_stage_never_shift_flags(genome: dict, tmp: Path) -> None:
     """Between JAM2 (AR) records that earn flags lie a record whose REF disagrees with the reference (no
     consequence), a symbolic allele (no row) and a record outside the padded panel (not read on): the flags of

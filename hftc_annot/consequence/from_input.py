@@ -38,6 +38,8 @@ ALIASES = {
     "non_coding": "non_coding_transcript_variant", "intergenic": "intergenic_variant",
     "inframe_altering": "protein_altering_variant",
 }
+SHORT_ENTRIES = ("BCSQ",)
+"""Tags whose entries may stop after their leading fields (bcftools csq writes 4 of 7 for splice, intron, UTR)."""
 # Field names in VEP CSQ, SnpEff ANN and bcftools BCSQ for what we report.
 _NAMES = {
     "allele": ("Allele",), "terms": ("Consequence", "Annotation"), "feature": ("Feature", "Feature_ID", "transcript"),
@@ -102,6 +104,7 @@ class FromInputStage:
         self._ids = {gene: {t.id, t.id.split(".")[0], t.refseq, t.refseq.split(".")[0]} - {""}
                      for gene, t in transcripts.items()}
         self._rule = f"MANE Select (from input {annotation.tag})"
+        self._short = annotation.tag in SHORT_ENTRIES
 
     def describe(self, models: str) -> str:
         return f"read from the input ({self.tag}); transcripts: {models}"
@@ -113,8 +116,7 @@ class FromInputStage:
     def annotate(self, item: PanelRecord) -> None:
         record = item.record
         where = record.where
-        value = record.info.get(self._annotation.tag)
-        entries = [e.split("|") for e in value.split(",")] if isinstance(value, str) and value else []
+        entries = self._entries(record.info.get(self._annotation.tag))
         for finding in item.findings:
             if finding.gene is None:
                 continue
@@ -132,14 +134,24 @@ class FromInputStage:
             else:
                 finding.effect = Effect(self._consequence(entry, t, where), self._rule)
 
+    def _entries(self, value: object) -> list[list[str]]:
+        """The record's entries split into fields. bcftools writes only the leading fields of some consequences
+        (splice, intron, UTR: the rest are empty) and '@POS' for a consequence written at the record at POS: not an
+        entry of this record."""
+        if not isinstance(value, str) or not value:
+            return []
+        declared = len(self._annotation.fields)
+        entries = [e.split("|") for e in value.split(",") if not (self._short and e.startswith("@"))]
+        if self._short:
+            entries = [e + [""] * (declared - len(e)) for e in entries]
+        return [e for e in entries if len(e) == declared]
+
     def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> list[str] | None:
         c = self._columns
         feature, mane, num, name = c["feature"], c["mane"], c["allele_num"], c["allele"]
         alt = record.alts[allele - 1]
         spellings = (alt, _vep_allele(record.ref, alt, record.alts))
         for entry in entries:
-            if len(entry) != len(self._annotation.fields):
-                continue
             names = {entry[feature]} if feature is not None else set()
             if mane is not None:
                 names.add(entry[mane])
