@@ -297,9 +297,27 @@ def test_bcsq_short_entries_and_references(tmp: Path) -> None:
     rows = _from_input(tmp, BCSQ_HEADER, [
         "chr12 4379580 . G A 50 PASS BCSQ=splice_donor|FGF23|ENST00000237837|protein_coding GT 0/1",
         "chr12 4379590 . G A 50 PASS BCSQ=@4379580 GT 0/1"])
-    assert [(r["pos"], r["consequence"], r["impact"], r["consequence_note"]) for r in rows] == [
+    assert sorted((r["pos"], r["consequence"], r["impact"], r["consequence_note"]) for r in rows) == [
         ("4379580", "splice_donor_variant", "HIGH", "."),
         ("4379590", ".", ".", "no BCSQ entry for the MANE transcript ENST00000237837.2")]
+
+
+def test_bcsq_entries_are_matched_to_alts_by_dna_change(tmp: Path) -> None:
+    """BCSQ entries have no allele field: on a multiallelic record each ALT takes the entry whose dna_change names
+    it. bcftools csq writes the record's own POS, REF and ALT, untrimmed ('4379590CCG>CAG'), '+'-joined with the
+    other records of a compound consequence; entries here are in the opposite order to the ALTs."""
+    entry = "BCSQ={}|FGF23|ENST00000237837|protein_coding|-|{}|{}"
+    rows = _from_input(tmp, BCSQ_HEADER, [
+        "chr12 4379580 . G A,T 50 PASS " + entry.format("stop_gained", "17C>17*", "4379580G>T") + ","
+        + entry.format("synonymous", "17C", "4379580G>A")[5:] + " GT 1/2",
+        "chr12 4379590 . CCG C,CAG 50 PASS " + entry.format("synonymous", "20R", "4379590CCG>CAG") + ","
+        + entry.format("inframe_deletion", "20SR>20S", "4379590CCG>C+4379600CC>C")[5:] + " GT 1/2",
+        "chr12 4379610 . G A,C 50 PASS " + entry.format("missense", "2R>2K", "4379610G>T") + " GT 1/2"])
+    assert sorted((r["pos"], r["alt"], r["consequence"], r["consequence_note"]) for r in rows) == [
+        ("4379580", "A", "synonymous_variant", "."), ("4379580", "T", "stop_gained", "."),
+        ("4379590", "C", "inframe_deletion", "."), ("4379590", "CAG", "synonymous_variant", "."),
+        ("4379610", "A", ".", "no BCSQ entry for the MANE transcript ENST00000237837.2"),
+        ("4379610", "C", ".", "no BCSQ entry for the MANE transcript ENST00000237837.2")]
 
 
 def test_records_skipped_by_one_stage_never_shift_flags(genome: dict, tmp: Path) -> None:

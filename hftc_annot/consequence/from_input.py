@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hftc_annot.alleles import StructuralAllele
+from hftc_annot.alleles import Allele, StructuralAllele, minimal
 from hftc_annot.consequence import Effect
 from hftc_annot.consequence.predict import Consequence
 from hftc_annot.consequence.structural import structural
@@ -22,6 +22,7 @@ from hftc_annot.model import PanelRecord
 
 _FORMAT = re.compile(r"Format: ?'?([^'\"]+)'?", re.IGNORECASE)
 _ANN_FORMAT = re.compile(r"Functional annotations: ?'([^']+)'")
+_DNA_CHANGE = re.compile(r"(\d+)([ACGTN]+)>([ACGTN]+)", re.IGNORECASE)  # bcftools: POS REF > ALT
 # Other tools' names for terms of our table (SnpEff refinements, bcftools short names).
 STRUCTURAL_RULE = "MANE Select (computed: the input's annotation of structural variants is not read)"
 
@@ -45,7 +46,7 @@ _NAMES = {
     "allele": ("Allele",), "terms": ("Consequence", "Annotation"), "feature": ("Feature", "Feature_ID", "transcript"),
     "exon": ("EXON", "Rank"), "intron": ("INTRON",), "hgvs_c": ("HGVSc", "HGVS.c"), "hgvs_p": ("HGVSp", "HGVS.p"),
     "protein_position": ("Protein_position",), "codons": ("Codons",), "amino_acids": ("Amino_acids",),
-    "allele_num": ("ALLELE_NUM",), "mane": ("MANE_SELECT", "MANE"),
+    "allele_num": ("ALLELE_NUM",), "mane": ("MANE_SELECT", "MANE"), "dna_change": ("dna_change",),
 }
 
 
@@ -75,6 +76,13 @@ def declared_annotation(header_lines: tuple[str, ...]) -> InputAnnotation:
         fields = tuple(f.strip() for f in found.group(1).rstrip('">').split("|"))
         return InputAnnotation(tag, fields)
     raise UsageError("--consequences from-input: the input has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field")
+
+
+def _dna_changes(text: str, chrom: str) -> list[Allele]:
+    """The changes a bcftools dna_change names, in minimal form: it writes the record's own POS, REF and ALT
+    ('1160CCG>CAG', untrimmed), joined by '+' with the other records of a compound consequence."""
+    found = (_DNA_CHANGE.fullmatch(part) for part in text.split("+"))
+    return [minimal(chrom, int(m[1]), m[2], m[3]) for m in found if m]
 
 
 def _so(name: str) -> str | None:
@@ -147,22 +155,36 @@ class FromInputStage:
         return [e for e in entries if len(e) == declared]
 
     def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> list[str] | None:
+        ours = [e for e in entries if self._on(e, ids)]
+        if self._columns["allele"] is None and self._columns["dna_change"] is not None:
+            return next(iter(self._by_dna_change(ours, allele, record)), None)
         c = self._columns
-        feature, mane, num, name = c["feature"], c["mane"], c["allele_num"], c["allele"]
+        num, name = c["allele_num"], c["allele"]
         alt = record.alts[allele - 1]
         spellings = (alt, _vep_allele(record.ref, alt, record.alts))
-        for entry in entries:
-            names = {entry[feature]} if feature is not None else set()
-            if mane is not None:
-                names.add(entry[mane])
-            if not (names & ids or {n.split(".")[0] for n in names} & ids):
-                continue
+        for entry in ours:
             if num is not None and entry[num]:
                 if entry[num] == str(allele):
                     return entry
             elif name is None or entry[name] in spellings:
                 return entry
         return None
+
+    def _on(self, entry: list[str], ids: set[str]) -> bool:
+        """Whether an entry is on the chosen transcript (its Feature or MANE id, with or without version)."""
+        feature, mane = self._columns["feature"], self._columns["mane"]
+        names = {entry[feature]} if feature is not None else set()
+        if mane is not None:
+            names.add(entry[mane])
+        return bool(names & ids or {n.split(".")[0] for n in names} & ids)
+
+    def _by_dna_change(self, ours: list[list[str]], allele: int, record) -> list[list[str]]:
+        """bcftools's entries for one ALT: those whose dna_change names it. They carry no allele field; a record
+        with one ALT may take the transcript's entries whatever their dna_change says (none for a splice site)."""
+        i = self._columns["dna_change"]
+        alt = minimal(record.chrom, record.pos, record.ref, record.alts[allele - 1])
+        named = [e for e in ours if alt in _dna_changes(e[i], record.chrom)]
+        return named if named or len(record.alts) > 1 else ours
 
     def _consequence(self, entry: list[str], t: Transcript, where: str) -> Consequence:
         a = self._annotation
