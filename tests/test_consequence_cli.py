@@ -256,6 +256,14 @@ BCSQ_HEADER = ('##INFO=<ID=BCSQ,Number=.,Type=String,Description="Local conseque
                'Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change">')
 
 
+def _from_input(tmp: Path, header: str, records: list[str], *args: str) -> list[dict]:
+    """The report rows of a from-input run on synthetic records (spaces for tabs)."""
+    vcf = write_vcf(tmp / "in.vcf", records, extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input", *args)
+    assert result.code == 0, result.err
+    return table(result.out)
+
+
 @pytest.mark.parametrize(("header", "info", "expected"), [
     (CSQ_HEADER, "CSQ=A|missense_variant|MODERATE|FGF23|ENST00000999999|1/3||x|y|5,"
                  "A|stop_gained|HIGH|FGF23|ENST00000237837.2|1/3||ENST00000237837.2:c.1C>T|ENSP:p.(Gln1Ter)|1",
@@ -276,19 +284,20 @@ def test_consequences_from_input(tmp: Path, header: str, info: str, expected: tu
     assert "no reference FASTA" not in result.err
 
 
+def test_csq_percent_escapes_are_decoded(tmp: Path) -> None:
+    """VEP percent-encodes characters that VCF INFO reserves ('=' in p.Arg2%3D, ';', ','): every field is decoded."""
+    rows = _from_input(tmp, CSQ_HEADER, ["chr12 4379580 . G A 50 PASS CSQ=A|synonymous_variant|LOW|FGF23|"
+                                         "ENST00000237837.2|1/3||ENST00000237837.2:c.6C>T|ENSP00000237837.2:p.Arg2%3D|"
+                                         "2 GT 0/1"])
+    assert (rows[0]["consequence"], rows[0]["hgvs_c"], rows[0]["hgvs_p"]) == (
+        "synonymous_variant", "ENST00000237837.2:c.6C>T", "ENSP00000237837.2:p.Arg2=")
+
+
 def test_from_input_without_annotations_is_an_error(tmp: Path) -> None:
     vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS . GT 0/1"])
     result = run_cli(vcf, "--consequences", "from-input")
     assert result.code == 2
     assert "has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field" in result.err
-
-
-def _from_input(tmp: Path, header: str, records: list[str], *args: str) -> list[dict]:
-    """The report rows of a from-input run on synthetic records (spaces for tabs)."""
-    vcf = write_vcf(tmp / "in.vcf", records, extra_header=(header,))
-    result = run_cli(vcf, "--consequences", "from-input", *args)
-    assert result.code == 0, result.err
-    return table(result.out)
 
 
 def test_bcsq_short_entries_and_references(tmp: Path) -> None:

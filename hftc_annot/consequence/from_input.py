@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from hftc_annot.alleles import Allele, StructuralAllele, minimal
 from hftc_annot.consequence import Effect
@@ -143,13 +144,14 @@ class FromInputStage:
                 finding.effect = Effect(self._consequence(entry, t, where), self._rule)
 
     def _entries(self, value: object) -> list[list[str]]:
-        """The record's entries split into fields. bcftools writes only the leading fields of some consequences
-        (splice, intron, UTR: the rest are empty) and '@POS' for a consequence written at the record at POS: not an
-        entry of this record."""
+        """The record's entries split into fields, percent-escapes decoded (VEP writes '=' as %3D). bcftools
+        writes only the leading fields of some consequences (splice, intron, UTR: the rest are empty) and '@POS' for
+        a consequence written at the record at POS: not an entry of this record."""
         if not isinstance(value, str) or not value:
             return []
         declared = len(self._annotation.fields)
-        entries = [e.split("|") for e in value.split(",") if not (self._short and e.startswith("@"))]
+        entries = [[unquote(f) for f in e.split("|")] for e in value.split(",")
+                   if not (self._short and e.startswith("@"))]
         if self._short:
             entries = [e + [""] * (declared - len(e)) for e in entries]
         return [e for e in entries if len(e) == declared]
