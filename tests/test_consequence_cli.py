@@ -293,6 +293,29 @@ def test_csq_percent_escapes_are_decoded(tmp: Path) -> None:
         "synonymous_variant", "ENST00000237837.2:c.6C>T", "ENSP00000237837.2:p.Arg2=")
 
 
+def test_csq_entry_whose_allele_contradicts_its_allele_num_is_not_used(tmp: Path) -> None:
+    """With ALLELE_NUM and Allele both given, an entry whose Allele is no spelling of the ALT it is numbered for is not
+    used (noted); VEP's spellings are: as given, first base dropped, and --minimal's trimmed form ('-' when empty)."""
+    header = CSQ_HEADER.replace('Protein_position">', 'Protein_position|ALLELE_NUM">')
+    entry = "{}|missense_variant|MODERATE|FGF23|ENST00000237837.2|1/3||ENST00000237837.2:c.{}|p.{}|2|{}"
+    records = [f"chr12 4379580 . G T 50 PASS CSQ={entry.format('C', '1', '1', 1)} GT 0/1",
+               f"chr12 4379590 . GCC G,GCCA 50 PASS CSQ={entry.format('-', '2', '2', 1)},"
+               f"{entry.format('CCA', '3', '3', 2)} GT 1/2",  # VEP's default: the shared first base dropped
+               f"chr12 4379600 . GCC G,GCCA 50 PASS CSQ={entry.format('-', '4', '4', 1)},"
+               f"{entry.format('A', '5', '5', 2)} GT 1/2",  # --minimal
+               f"chr12 4379610 . AC ACAC 50 PASS CSQ={entry.format('AC', '6', '6', 1)} GT 0/1"]  # --minimal, 5' first
+    vcf = write_vcf(tmp / "in.vcf", records, extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert result.code == 0, result.err
+    assert sorted((r["pos"], r["alt"], r["hgvs_c"], r["consequence_note"]) for r in table(result.out)) == [
+        ("4379580", "T", ".", "no usable CSQ entry for the MANE transcript ENST00000237837.2: its entry for "
+         "ALLELE_NUM 1 has Allele C, not ALT T"),
+        *((pos, alt, f"ENST00000237837.2:c.{n}", ".") for pos, alt, n in (
+            ("4379590", "G", 2), ("4379590", "GCCA", 3), ("4379600", "G", 4), ("4379600", "GCCA", 5),
+            ("4379610", "ACAC", 6)))]
+    assert "CSQ entry whose Allele contradicts its ALLELE_NUM (entry not used): 1 time (first at line " in result.err
+
+
 def test_from_input_without_annotations_is_an_error(tmp: Path) -> None:
     vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS . GT 0/1"])
     result = run_cli(vcf, "--consequences", "from-input")

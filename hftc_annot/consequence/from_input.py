@@ -98,6 +98,22 @@ def _vep_allele(ref: str, alt: str, alts: tuple[str, ...]) -> str:
     return alt or "-"
 
 
+def _trimmed(ref: str, alt: str, ends: tuple[int, int]) -> str:
+    """ALT without the bases it shares with REF, trimmed at ends[0] (0: start, -1: end) first; '-' when empty."""
+    for end in ends:
+        while ref and alt and ref[end] == alt[end]:
+            ref, alt = (ref[1:], alt[1:]) if end == 0 else (ref[:-1], alt[:-1])
+    return alt or "-"
+
+
+def _spellings(ref: str, alt: str, alts: tuple[str, ...]) -> set[str]:
+    """How annotators write an ALT: as given, VEP's (the shared first base dropped), and trimmed of what it shares
+    with REF (VEP --minimal; either end first, or our minimal form)."""
+    ref, alt, alts = ref.upper(), alt.upper(), tuple(a.upper() for a in alts)
+    return {alt, _vep_allele(ref, alt, alts), _trimmed(ref, alt, (0, -1)), _trimmed(ref, alt, (-1, 0)),
+            minimal("", 0, ref, alt).alt or "-"}
+
+
 class FromInputStage:
     """Reads the input's annotations instead of computing them (a ConsequenceSource)."""
 
@@ -135,11 +151,12 @@ class FromInputStage:
                 consequence, words = structural(t, finding.change)  # from coordinates alone, as when computed
                 finding.effect = Effect(consequence, STRUCTURAL_RULE, words)
                 continue
-            entry = self._entry(entries, finding.allele, record, self._ids[symbol]) if t else None
+            entry, why = self._entry(entries, finding.allele, record, self._ids[symbol]) if t else (None, "")
             if entry is None:
-                self._note_problem(f"no {self._annotation.tag} entry for the MANE transcript", where)
-                finding.effect = Effect(None, self._rule, f"no {self._annotation.tag} entry for the MANE transcript "
-                                        f"{t.id if t else symbol}")
+                tag = self._annotation.tag
+                self._note_problem(f"no {tag} entry for the MANE transcript", where)
+                finding.effect = Effect(None, self._rule, f"no {'usable ' if why else ''}{tag} entry for the MANE "
+                                        f"transcript {t.id if t else symbol}{': ' if why else ''}{why}")
             else:
                 finding.effect = Effect(self._consequence(entry, t, where), self._rule)
 
@@ -156,20 +173,37 @@ class FromInputStage:
             entries = [e + [""] * (declared - len(e)) for e in entries]
         return [e for e in entries if len(e) == declared]
 
-    def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> list[str] | None:
+    def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> tuple[list[str] | None, str]:
+        """The transcript's entry for ALT `allele`; else None and why its entries for that ALT were not used ('' when
+        it has none). Each entry not used is noted as a problem."""
         ours = [e for e in entries if self._on(e, ids)]
-        if self._columns["allele"] is None and self._columns["dna_change"] is not None:
-            return next(iter(self._by_dna_change(ours, allele, record)), None)
+        why = ""
+        for entry in self._for_alt(ours, allele, record):
+            problem = self._unusable(entry, allele, record)
+            if problem is None:
+                return entry, ""
+            self._note_problem(f"{self._annotation.tag} {problem[0]} (entry not used)", record.where)
+            why = why or problem[1]
+        return None, why
+
+    def _for_alt(self, ours: list[list[str]], allele: int, record) -> list[list[str]]:
+        """The entries for one ALT: by ALLELE_NUM where given, else by Allele, else (BCSQ) by dna_change."""
         c = self._columns
         num, name = c["allele_num"], c["allele"]
+        if name is None and c["dna_change"] is not None:
+            return self._by_dna_change(ours, allele, record)
         alt = record.alts[allele - 1]
         spellings = (alt, _vep_allele(record.ref, alt, record.alts))
-        for entry in ours:
-            if num is not None and entry[num]:
-                if entry[num] == str(allele):
-                    return entry
-            elif name is None or entry[name] in spellings:
-                return entry
+        return [e for e in ours if (e[num] == str(allele) if num is not None and e[num] else
+                                    name is None or e[name] in spellings)]
+
+    def _unusable(self, entry: list[str], allele: int, record) -> tuple[str, str] | None:
+        """Why an entry for the ALT cannot be used, as (kind of problem, words for the report); None when it can."""
+        num, name = self._columns["allele_num"], self._columns["allele"]
+        if num is not None and name is not None and entry[num] and entry[name] and \
+                entry[name].upper() not in _spellings(record.ref, record.alts[allele - 1], record.alts):
+            return ("entry whose Allele contradicts its ALLELE_NUM",
+                    f"its entry for ALLELE_NUM {allele} has Allele {entry[name]}, not ALT {record.alts[allele - 1]}")
         return None
 
     def _on(self, entry: list[str], ids: set[str]) -> bool:
