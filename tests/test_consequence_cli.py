@@ -270,7 +270,7 @@ def _from_input(tmp: Path, header: str, records: list[str], *args: str) -> list[
      ("stop_gained", "HIGH", "ENST00000237837.2:c.1C>T", "ENSP:p.(Gln1Ter)", "1/3")),
     (ANN_HEADER, "ANN=A|missense_variant|MODERATE|FGF23|ENSG|transcript|ENST00000237837.2|protein_coding|1/3|"
                  "c.5G>A|p.Arg2Lys|5/100|5/756|2/251||",
-     ("missense_variant", "MODERATE", "c.5G>A", "p.Arg2Lys", "1/3")),
+     ("missense_variant", "MODERATE", "ENST00000237837.2:c.5G>A", "ENST00000237837.2:p.Arg2Lys", "1/3")),
     (BCSQ_HEADER, "BCSQ=missense&splice_region|FGF23|ENST00000237837|protein_coding|-|2R>2K|4379580G>A",
      ("missense_variant&splice_region_variant", "MODERATE", ".", ".", ".")),
 ])
@@ -314,6 +314,21 @@ def test_csq_entry_whose_allele_contradicts_its_allele_num_is_not_used(tmp: Path
             ("4379590", "G", 2), ("4379590", "GCCA", 3), ("4379600", "G", 4), ("4379600", "GCCA", 5),
             ("4379610", "ACAC", 6)))]
     assert "CSQ entry whose Allele contradicts its ALLELE_NUM (entry not used): 1 time (first at line " in result.err
+
+
+def test_ann_rank_of_an_intronic_variant_is_its_intron(tmp: Path) -> None:
+    """SnpEff's Rank numbers the exon, or the intron for intronic terms (intron, splice donor/acceptor); its HGVS
+    takes the entry's transcript as VEP's and the computed HGVS have theirs."""
+    entry = "ANN=T|{}|{}|FGF23|ENSG|transcript|ENST00000237837.2|protein_coding|{}|{}||||||"
+    entries = [("intron_variant", "MODIFIER", "1/2", "c.212-20C>A"),
+               ("splice_donor_variant&intron_variant", "HIGH", "2/2", "c.211+1C>A"),
+               ("splice_region_variant&synonymous_variant", "LOW", "3/3", "c.9C>A")]
+    rows = _from_input(tmp, ANN_HEADER, [f"chr12 {4379580 + 10 * i} . G T 50 PASS {entry.format(*e)} GT 0/1"
+                                         for i, e in enumerate(entries)])
+    assert sorted((r["pos"], r["exon"], r["intron"], r["hgvs_c"]) for r in rows) == [
+        ("4379580", ".", "1/2", "ENST00000237837.2:c.212-20C>A"),
+        ("4379590", ".", "2/2", "ENST00000237837.2:c.211+1C>A"),
+        ("4379600", "3/3", ".", "ENST00000237837.2:c.9C>A")]
 
 
 def test_from_input_without_annotations_is_an_error(tmp: Path) -> None:

@@ -40,6 +40,10 @@ ALIASES = {
     "non_coding": "non_coding_transcript_variant", "intergenic": "intergenic_variant",
     "inframe_altering": "protein_altering_variant",
 }
+INTRONIC = frozenset({"intron_variant", "splice_donor_variant", "splice_acceptor_variant",
+                      "splice_donor_5th_base_variant", "splice_donor_region_variant",
+                      "splice_polypyrimidine_tract_variant"})
+"""Terms of a variant in an intron: SnpEff's Rank then numbers the intron, not an exon."""
 SHORT_ENTRIES = ("BCSQ",)
 """Tags whose entries may stop after their leading fields (bcftools csq writes 4 of 7 for splice, intron, UTR)."""
 # Field names in VEP CSQ, SnpEff ANN and bcftools BCSQ for what we report.
@@ -130,6 +134,7 @@ class FromInputStage:
                      for gene, t in transcripts.items()}
         self._rule = f"MANE Select (from input {annotation.tag})"
         self._short = annotation.tag in SHORT_ENTRIES
+        self._rank = self._columns["exon"] is not None and annotation.fields[self._columns["exon"]] == "Rank"
 
     def describe(self, models: str) -> str:
         return f"read from the input ({self.tag}); transcripts: {models}"
@@ -235,8 +240,19 @@ class FromInputStage:
             self._note_problem(f"unknown consequence term in {a.tag} (reported as sequence_variant)", where)
             known.add("sequence_variant")
         chosen = ordered(known)
+        exon, intron = field("exon"), field("intron")
+        if self._rank and INTRONIC & set(chosen):
+            exon, intron = "", exon  # SnpEff's Rank is the intron's for a variant in one
         return Consequence(
-            transcript=t, terms=chosen, impact=impact(chosen), exon=field("exon"), intron=field("intron"),
+            transcript=t, terms=chosen, impact=impact(chosen), exon=exon, intron=intron,
             protein_position=field("protein_position"), codons=field("codons"), amino_acids=field("amino_acids"),
-            hgvs_c=field("hgvs_c"), hgvs_p=field("hgvs_p"),
+            hgvs_c=self._named(field("hgvs_c"), entry), hgvs_p=self._named(field("hgvs_p"), entry),
         )
+
+    def _named(self, hgvs: str, entry: list[str]) -> str:
+        """HGVS with its reference sequence, as VEP and the computed path write it: SnpEff's 'c.400-20C>A' takes the
+        entry's transcript ('ENST00000392701.8:c.400-20C>A')."""
+        feature = self._columns["feature"]
+        if not hgvs or ":" in hgvs or feature is None or not entry[feature]:
+            return hgvs
+        return f"{entry[feature]}:{hgvs}"
