@@ -435,8 +435,7 @@ def consequence_stage(config: Config, panel: Panel, own: list[Transcript] | None
     transcripts = [_with_mane_ids(t, wanted[t.gene]) for t in models]
     if config.consequences == "from-input":
         annotation = declared_annotation(header_lines)
-        return FromInputStage(annotation, {gene: t for gene, (t, _) in choose_transcripts(transcripts).items()},
-                              note_problem)
+        return FromInputStage(annotation, choose_transcripts(transcripts), note_problem)
     seq: SequenceSource | None = None
     if config.fasta:
         check_indexed(config.fasta)

@@ -308,7 +308,7 @@ def test_csq_entry_whose_allele_contradicts_its_allele_num_is_not_used(tmp: Path
     result = run_cli(vcf, "--consequences", "from-input")
     assert result.code == 0, result.err
     assert sorted((r["pos"], r["alt"], r["hgvs_c"], r["consequence_note"]) for r in table(result.out)) == [
-        ("4379580", "T", ".", "no usable CSQ entry for the MANE transcript ENST00000237837.2: its entry for "
+        ("4379580", "T", ".", "no usable CSQ entry for the chosen transcript ENST00000237837.2: its entry for "
          "ALLELE_NUM 1 has Allele C, not ALT T"),
         *((pos, alt, f"ENST00000237837.2:c.{n}", ".") for pos, alt, n in (
             ("4379590", "G", 2), ("4379590", "GCCA", 3), ("4379600", "G", 4), ("4379600", "GCCA", 5),
@@ -331,6 +331,21 @@ def test_ann_rank_of_an_intronic_variant_is_its_intron(tmp: Path) -> None:
         ("4379600", "3/3", ".", "ENST00000237837.2:c.9C>A")]
 
 
+def test_from_input_names_the_rule_that_chose_the_transcript(tmp: Path) -> None:
+    """With --gff models that carry no MANE tag, the rule is the one the computed path gives (Ensembl canonical here),
+    with ' (from input CSQ)' after it; a gene absent from --gff keeps its shipped MANE model."""
+    block = next(b for b in SHIPPED.read_text().split("###\n") if "Name=FGF23;" in b)
+    gff = tmp / "fgf23.gff3"
+    gff.write_text("##gff-version 3\n" + block.replace("tag=MANE_Select;", "tag=Ensembl_canonical;"))
+    entry = "A|missense_variant|MODERATE|{}|{}|1/3||x|y|5"
+    rows = _from_input(tmp, CSQ_HEADER, [
+        f"chr12 4379580 . G A 50 PASS CSQ={entry.format('FGF23', 'ENST00000237837.2')} GT 0/1",
+        f"chr2 165750000 . G A 50 PASS CSQ={entry.format('GALNT3', 'ENST00000392701.8')} GT 0/1"], "--gff", gff)
+    assert sorted((r["gene"], r["transcript_rule"], r["consequence"]) for r in rows) == [
+        ("FGF23", "Ensembl canonical (from input CSQ)", "missense_variant"),
+        ("GALNT3", "MANE Select (from input CSQ)", "missense_variant")]
+
+
 def test_from_input_without_annotations_is_an_error(tmp: Path) -> None:
     vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS . GT 0/1"])
     result = run_cli(vcf, "--consequences", "from-input")
@@ -346,7 +361,7 @@ def test_bcsq_short_entries_and_references(tmp: Path) -> None:
         "chr12 4379590 . G A 50 PASS BCSQ=@4379580 GT 0/1"])
     assert sorted((r["pos"], r["consequence"], r["impact"], r["consequence_note"]) for r in rows) == [
         ("4379580", "splice_donor_variant", "HIGH", "."),
-        ("4379590", ".", ".", "no BCSQ entry for the MANE transcript ENST00000237837.2")]
+        ("4379590", ".", ".", "no BCSQ entry for the chosen transcript ENST00000237837.2")]
 
 
 def test_bcsq_entries_are_matched_to_alts_by_dna_change(tmp: Path) -> None:
@@ -363,8 +378,8 @@ def test_bcsq_entries_are_matched_to_alts_by_dna_change(tmp: Path) -> None:
     assert sorted((r["pos"], r["alt"], r["consequence"], r["consequence_note"]) for r in rows) == [
         ("4379580", "A", "synonymous_variant", "."), ("4379580", "T", "stop_gained", "."),
         ("4379590", "C", "inframe_deletion", "."), ("4379590", "CAG", "synonymous_variant", "."),
-        ("4379610", "A", ".", "no BCSQ entry for the MANE transcript ENST00000237837.2"),
-        ("4379610", "C", ".", "no BCSQ entry for the MANE transcript ENST00000237837.2")]
+        ("4379610", "A", ".", "no BCSQ entry for the chosen transcript ENST00000237837.2"),
+        ("4379610", "C", ".", "no BCSQ entry for the chosen transcript ENST00000237837.2")]
 
 
 def test_records_skipped_by_one_stage_never_shift_flags(genome: dict, tmp: Path) -> None:

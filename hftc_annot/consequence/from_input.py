@@ -25,7 +25,8 @@ _FORMAT = re.compile(r"Format: ?'?([^'\"]+)'?", re.IGNORECASE)
 _ANN_FORMAT = re.compile(r"Functional annotations: ?'([^']+)'")
 _DNA_CHANGE = re.compile(r"(\d+)([ACGTN]+)>([ACGTN]+)", re.IGNORECASE)  # bcftools: POS REF > ALT
 # Other tools' names for terms of our table (SnpEff refinements, bcftools short names).
-STRUCTURAL_RULE = "MANE Select (computed: the input's annotation of structural variants is not read)"
+STRUCTURAL_RULE = "{} (computed: the input's annotation of structural variants is not read)"
+"""The transcript rule of a structural variant, given the rule that chose the transcript."""
 
 ALIASES = {
     "conservative_inframe_insertion": "inframe_insertion", "disruptive_inframe_insertion": "inframe_insertion",
@@ -121,18 +122,20 @@ def _spellings(ref: str, alt: str, alts: tuple[str, ...]) -> set[str]:
 class FromInputStage:
     """Reads the input's annotations instead of computing them (a ConsequenceSource)."""
 
-    def __init__(self, annotation: InputAnnotation, transcripts: dict[str, Transcript],
+    def __init__(self, annotation: InputAnnotation, chosen: dict[str, tuple[Transcript, str]],
                  note_problem: Callable[[str, str], None]) -> None:
+        """`chosen`: each gene's transcript and the rule that chose it (consequence.choose_transcripts)."""
         self._annotation = annotation
         self._note_problem = note_problem
         self.tag = annotation.tag
         self.info_keys = (annotation.tag,)
         self.protein_effects = ""
-        self._transcripts = transcripts
+        self._transcripts = {gene: t for gene, (t, _) in chosen.items()}
+        self._rules = {gene: f"{rule} (from input {annotation.tag})" for gene, (_, rule) in chosen.items()}
+        self._structural_rules = {gene: STRUCTURAL_RULE.format(rule) for gene, (_, rule) in chosen.items()}
         self._columns = {what: annotation.index(what) for what in _NAMES}
         self._ids = {gene: {t.id, t.id.split(".")[0], t.refseq, t.refseq.split(".")[0]} - {""}
-                     for gene, t in transcripts.items()}
-        self._rule = f"MANE Select (from input {annotation.tag})"
+                     for gene, t in self._transcripts.items()}
         self._short = annotation.tag in SHORT_ENTRIES
         self._rank = self._columns["exon"] is not None and annotation.fields[self._columns["exon"]] == "Rank"
 
@@ -141,7 +144,7 @@ class FromInputStage:
 
     def transcript(self, gene: str) -> tuple[Transcript, str] | None:
         t = self._transcripts.get(gene)
-        return (t, self._rule) if t else None
+        return (t, self._rules[gene]) if t else None
 
     def annotate(self, item: PanelRecord) -> None:
         record = item.record
@@ -152,18 +155,21 @@ class FromInputStage:
                 continue
             symbol = finding.gene.symbol
             t = self._transcripts.get(symbol)
-            if t is not None and isinstance(finding.change, StructuralAllele):
-                consequence, words = structural(t, finding.change)  # from coordinates alone, as when computed
-                finding.effect = Effect(consequence, STRUCTURAL_RULE, words)
+            if t is None:
+                finding.effect = Effect(None, note=f"no transcript model for {symbol}")  # as when computed
                 continue
-            entry, why = self._entry(entries, finding.allele, record, self._ids[symbol]) if t else (None, "")
+            if isinstance(finding.change, StructuralAllele):
+                consequence, words = structural(t, finding.change)  # from coordinates alone, as when computed
+                finding.effect = Effect(consequence, self._structural_rules[symbol], words)
+                continue
+            entry, why = self._entry(entries, finding.allele, record, self._ids[symbol])
             if entry is None:
                 tag = self._annotation.tag
-                self._note_problem(f"no {tag} entry for the MANE transcript", where)
-                finding.effect = Effect(None, self._rule, f"no {'usable ' if why else ''}{tag} entry for the MANE "
-                                        f"transcript {t.id if t else symbol}{': ' if why else ''}{why}")
+                self._note_problem(f"no {tag} entry for the chosen transcript", where)
+                finding.effect = Effect(None, self._rules[symbol], f"no {'usable ' if why else ''}{tag} entry for "
+                                        f"the chosen transcript {t.id}{': ' if why else ''}{why}")
             else:
-                finding.effect = Effect(self._consequence(entry, t, where), self._rule)
+                finding.effect = Effect(self._consequence(entry, t, where), self._rules[symbol])
 
     def _entries(self, value: object) -> list[list[str]]:
         """The record's entries split into fields, percent-escapes decoded (VEP writes '=' as %3D). bcftools
