@@ -353,6 +353,57 @@ def test_from_input_without_annotations_is_an_error(tmp: Path) -> None:
     assert "has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field" in result.err
 
 
+@pytest.mark.parametrize(("header", "message"), [
+    (CSQ_HEADER.replace("Format: Allele|Consequence|IMPACT|SYMBOL|Feature|EXON|INTRON|HGVSc|HGVSp|Protein_position",
+                        "Format: "),
+     "declares no fields in its Format: list the '|'-separated field names of its entries"),
+    (CSQ_HEADER.replace("|Feature|", "|"), "declares no transcript field (Feature, Feature_ID or transcript): "
+                                           "annotate again with that field"),
+    (CSQ_HEADER.replace("Type=String", "Type=Flag"), "declares Type=Flag, but its entries are text: declare "
+                                                     "Type=String (bcftools reheader -h)"),
+    (CSQ_HEADER.replace("Type=String", "Type=Integer"), "declares Type=Integer, but its entries are text: declare "
+                                                        "Type=String (bcftools reheader -h)"),
+])
+def test_from_input_unreadable_header_is_an_error(tmp: Path, header: str, message: str) -> None:
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS . GT 0/1"], extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.strip() == f"hftc-annot: error: --consequences from-input: the CSQ header line of {vcf} {message}"
+
+
+@pytest.mark.parametrize(("header", "info"), [
+    (CSQ_HEADER, "CSQ=A|missense_variant|MODERATE|FGF23|ENST00000237837.2|1/3"),
+    (ANN_HEADER, "ANN=A|missense_variant|MODERATE|FGF23|ENSG|transcript|ENST00000237837.2|protein_coding|1/3|"
+                 "c.5G>A|p.Arg2Lys|5/100|5/756|2/251|||extra"),
+    (BCSQ_HEADER, "BCSQ=missense|FGF23|ENST00000237837|protein_coding|-|2R>2K|4379580G>A|extra"),
+])
+def test_from_input_entry_with_other_field_count_is_an_error(tmp: Path, header: str, info: str) -> None:
+    """An entry whose fields differ in number from the header's (BCSQ's may be fewer) cannot be read field by field:
+    an error naming the record's line."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4379570 . G A 50 PASS . GT 0/1",
+                                     f"chr12 4379580 . G A 50 PASS {info} GT 0/1"], extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    tag, declared, found = info.split("=")[0], len(header.split("|")), len(info.split("|"))
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1, result.err
+    line = next(i for i, x in enumerate(vcf.read_text().splitlines(), 1) if "4379580" in x)
+    assert result.err.startswith(f"hftc-annot: error: {vcf}: line {line}: a {tag} entry has {found} fields where "
+                                 f"the header declares {declared} ("), result.err
+    assert result.err.rstrip().endswith("): annotate the file again, or give it the header its annotator wrote")
+
+
+def test_csq_entry_with_empty_consequence_is_not_used(tmp: Path) -> None:
+    """An empty Consequence is no answer (it was reported as '.' with impact MODIFIER): the entry is not used, noted."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS CSQ=A||MODERATE|FGF23|ENST00000237837.2|1/3|||| "
+                                     "GT 0/1"], extra_header=(CSQ_HEADER,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert result.code == 0, result.err
+    row = table(result.out)[0]
+    assert (row["consequence"], row["impact"], row["consequence_note"]) == (
+        ".", ".", "no usable CSQ entry for the chosen transcript ENST00000237837.2: its entry for ALT A has an empty "
+        "Consequence")
+    assert "CSQ entry with an empty Consequence (entry not used): 1 time (first at line " in result.err
+
+
 def test_bcsq_short_entries_and_references(tmp: Path) -> None:
     """bcftools csq writes 4 of the 7 fields for splice, intron and UTR consequences, and '@POS' where a consequence
     was written at the record at POS (as `bcftools csq -p a` does): the short entry is read, '@' is no entry."""

@@ -18,11 +18,12 @@ from hftc_annot.consequence.predict import Consequence
 from hftc_annot.consequence.structural import structural
 from hftc_annot.consequence.terms import impact, ordered, terms
 from hftc_annot.consequence.transcripts import Transcript
-from hftc_annot.errors import UsageError
+from hftc_annot.errors import InputError, UsageError
 from hftc_annot.model import PanelRecord
 
 _FORMAT = re.compile(r"Format: ?'?([^'\"]+)'?", re.IGNORECASE)
 _ANN_FORMAT = re.compile(r"Functional annotations: ?'([^']+)'")
+_TYPE = re.compile(r"[<,]Type=([^,>]*)")
 _DNA_CHANGE = re.compile(r"(\d+)([ACGTN]+)>([ACGTN]+)", re.IGNORECASE)  # bcftools: POS REF > ALT
 # Other tools' names for terms of our table (SnpEff refinements, bcftools short names).
 STRUCTURAL_RULE = "{} (computed: the input's annotation of structural variants is not read)"
@@ -70,18 +71,35 @@ class InputAnnotation:
         return None
 
 
-def declared_annotation(header_lines: tuple[str, ...]) -> InputAnnotation:
-    """The first of CSQ, ANN, BCSQ declared in the header, with its fields; a UsageError when none is."""
+def declared_annotation(header_lines: tuple[str, ...], source: str) -> InputAnnotation:
+    """The first of CSQ, ANN, BCSQ declared in the header of `source`, with its fields; a UsageError when none is,
+    or when its header line does not say how to read its entries."""
     for tag in ("CSQ", "ANN", "BCSQ"):
         line = next((x for x in header_lines if x.startswith(f"##INFO=<ID={tag},")), None)
-        if line is None:
-            continue
-        found = _ANN_FORMAT.search(line) or _FORMAT.search(line)
-        if not found:
-            raise UsageError(f"--consequences from-input: the {tag} header does not declare its fields ('Format: ...')")
-        fields = tuple(f.strip() for f in found.group(1).rstrip('">').split("|"))
-        return InputAnnotation(tag, fields)
+        if line is not None:
+            return _declared(tag, line, f"--consequences from-input: the {tag} header line of {source}")
     raise UsageError("--consequences from-input: the input has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field")
+
+
+def _declared(tag: str, line: str, where: str) -> InputAnnotation:
+    kind = _TYPE.search(line)
+    if kind is None or kind[1] != "String":
+        raise UsageError(f"{where} declares Type={kind[1] if kind else '(none)'}, but its entries are text: declare "
+                         "Type=String (bcftools reheader -h)")
+    found = _ANN_FORMAT.search(line) or _FORMAT.search(line)
+    if not found:
+        raise UsageError(f"{where} does not declare its fields ('Format: ...'): give the header line the annotator "
+                         "wrote")
+    fields = tuple(f.strip() for f in found.group(1).rstrip('">').split("|"))
+    if not all(fields):
+        raise UsageError(f"{where} declares {'an empty field name' if any(fields) else 'no fields'} in its Format: "
+                         "list the '|'-separated field names of its entries")
+    annotation = InputAnnotation(tag, fields)
+    for what, words in (("feature", "transcript field (Feature, Feature_ID or transcript)"),
+                        ("terms", "consequence field (Consequence or Annotation)")):
+        if annotation.index(what) is None:
+            raise UsageError(f"{where} declares no {words}: annotate again with that field")
+    return annotation
 
 
 def _dna_changes(text: str, chrom: str) -> list[Allele]:
@@ -123,8 +141,10 @@ class FromInputStage:
     """Reads the input's annotations instead of computing them (a ConsequenceSource)."""
 
     def __init__(self, annotation: InputAnnotation, chosen: dict[str, tuple[Transcript, str]],
-                 note_problem: Callable[[str, str], None]) -> None:
-        """`chosen`: each gene's transcript and the rule that chose it (consequence.choose_transcripts)."""
+                 note_problem: Callable[[str, str], None], source: str) -> None:
+        """`chosen`: each gene's transcript and the rule that chose it (consequence.choose_transcripts); `source`:
+        the input's name, for errors."""
+        self._source = source
         self._annotation = annotation
         self._note_problem = note_problem
         self.tag = annotation.tag
@@ -149,7 +169,7 @@ class FromInputStage:
     def annotate(self, item: PanelRecord) -> None:
         record = item.record
         where = record.where
-        entries = self._entries(record.info.get(self._annotation.tag))
+        entries = self._entries(record.info.get(self._annotation.tag), where)
         for finding in item.findings:
             if finding.gene is None:
                 continue
@@ -171,18 +191,21 @@ class FromInputStage:
             else:
                 finding.effect = Effect(self._consequence(entry, t, where), self._rules[symbol])
 
-    def _entries(self, value: object) -> list[list[str]]:
+    def _entries(self, value: object, where: str) -> list[list[str]]:
         """The record's entries split into fields, percent-escapes decoded (VEP writes '=' as %3D). bcftools
         writes only the leading fields of some consequences (splice, intron, UTR: the rest are empty) and '@POS' for
-        a consequence written at the record at POS: not an entry of this record."""
+        a consequence written at the record at POS: not an entry of this record. An entry with another number of
+        fields than the header declares is an InputError: its fields cannot be told apart."""
         if not isinstance(value, str) or not value:
             return []
         declared = len(self._annotation.fields)
-        entries = [[unquote(f) for f in e.split("|")] for e in value.split(",")
-                   if not (self._short and e.startswith("@"))]
-        if self._short:
-            entries = [e + [""] * (declared - len(e)) for e in entries]
-        return [e for e in entries if len(e) == declared]
+        entries = [e.split("|") for e in value.split(",") if not (self._short and e.startswith("@"))]
+        for e in entries:
+            if len(e) > declared or len(e) < declared and not self._short:
+                raise InputError(self._source, f"{where}: a {self._annotation.tag} entry has {len(e)} fields where "
+                                 f"the header declares {declared} ({'|'.join(e)[:60]}): annotate the file again, or "
+                                 "give it the header its annotator wrote")
+        return [[unquote(f) for f in e] + [""] * (declared - len(e)) for e in entries]
 
     def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> tuple[list[str] | None, str]:
         """The transcript's entry for ALT `allele`; else None and why its entries for that ALT were not used ('' when
@@ -215,6 +238,10 @@ class FromInputStage:
                 entry[name].upper() not in _spellings(record.ref, record.alts[allele - 1], record.alts):
             return ("entry whose Allele contradicts its ALLELE_NUM",
                     f"its entry for ALLELE_NUM {allele} has Allele {entry[name]}, not ALT {record.alts[allele - 1]}")
+        terms = self._columns["terms"]
+        if not entry[terms].strip("&*@- "):
+            name = self._annotation.fields[terms]
+            return f"entry with an empty {name}", f"its entry for ALT {record.alts[allele - 1]} has an empty {name}"
         return None
 
     def _on(self, entry: list[str], ids: set[str]) -> bool:
