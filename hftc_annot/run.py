@@ -438,9 +438,10 @@ def consequence_stage(config: Config, panel: Panel, own: list[Transcript] | None
         models += read_transcripts(models_gff3(panel.build), [g for g in wanted if g not in found])
     transcripts = [_with_mane_ids(t, wanted[t.gene]) for t in models]
     if config.consequences == "from-input":
-        annotation = declared_annotation(header_lines)
-        return FromInputStage(annotation, {gene: t for gene, (t, _) in choose_transcripts(transcripts).items()},
-                              note_problem)
+        source = "<stdin>" if config.vcf == "-" else config.vcf
+        annotation = declared_annotation(header_lines, source)
+        records = f"{source} or --sv {config.sv}" if config.sv else source  # the records of both pass here
+        return FromInputStage(annotation, choose_transcripts(transcripts), note_problem, records)
     seq: SequenceSource | None = None
     if config.fasta:
         check_indexed(config.fasta)

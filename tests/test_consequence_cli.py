@@ -256,13 +256,21 @@ BCSQ_HEADER = ('##INFO=<ID=BCSQ,Number=.,Type=String,Description="Local conseque
                'Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change">')
 
 
+def _from_input(tmp: Path, header: str, records: list[str], *args: str) -> list[dict]:
+    """The report rows of a from-input run on synthetic records (spaces for tabs)."""
+    vcf = write_vcf(tmp / "in.vcf", records, extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input", *args)
+    assert result.code == 0, result.err
+    return table(result.out)
+
+
 @pytest.mark.parametrize(("header", "info", "expected"), [
     (CSQ_HEADER, "CSQ=A|missense_variant|MODERATE|FGF23|ENST00000999999|1/3||x|y|5,"
                  "A|stop_gained|HIGH|FGF23|ENST00000237837.2|1/3||ENST00000237837.2:c.1C>T|ENSP:p.(Gln1Ter)|1",
      ("stop_gained", "HIGH", "ENST00000237837.2:c.1C>T", "ENSP:p.(Gln1Ter)", "1/3")),
     (ANN_HEADER, "ANN=A|missense_variant|MODERATE|FGF23|ENSG|transcript|ENST00000237837.2|protein_coding|1/3|"
                  "c.5G>A|p.Arg2Lys|5/100|5/756|2/251||",
-     ("missense_variant", "MODERATE", "c.5G>A", "p.Arg2Lys", "1/3")),
+     ("missense_variant", "MODERATE", "ENST00000237837.2:c.5G>A", "ENST00000237837.2:p.Arg2Lys", "1/3")),
     (BCSQ_HEADER, "BCSQ=missense&splice_region|FGF23|ENST00000237837|protein_coding|-|2R>2K|4379580G>A",
      ("missense_variant&splice_region_variant", "MODERATE", ".", ".", ".")),
 ])
@@ -276,11 +284,153 @@ def test_consequences_from_input(tmp: Path, header: str, info: str, expected: tu
     assert "no reference FASTA" not in result.err
 
 
+def test_csq_percent_escapes_are_decoded(tmp: Path) -> None:
+    """VEP percent-encodes characters that VCF INFO reserves ('=' in p.Arg2%3D, ';', ','): every field is decoded."""
+    rows = _from_input(tmp, CSQ_HEADER, ["chr12 4379580 . G A 50 PASS CSQ=A|synonymous_variant|LOW|FGF23|"
+                                         "ENST00000237837.2|1/3||ENST00000237837.2:c.6C>T|ENSP00000237837.2:p.Arg2%3D|"
+                                         "2 GT 0/1"])
+    assert (rows[0]["consequence"], rows[0]["hgvs_c"], rows[0]["hgvs_p"]) == (
+        "synonymous_variant", "ENST00000237837.2:c.6C>T", "ENSP00000237837.2:p.Arg2=")
+
+
+def test_csq_entry_whose_allele_contradicts_its_allele_num_is_not_used(tmp: Path) -> None:
+    """With ALLELE_NUM and Allele both given, an entry whose Allele is no spelling of the ALT it is numbered for is not
+    used (noted); VEP's spellings are: as given, first base dropped, and --minimal's trimmed form ('-' when empty)."""
+    header = CSQ_HEADER.replace('Protein_position">', 'Protein_position|ALLELE_NUM">')
+    entry = "{}|missense_variant|MODERATE|FGF23|ENST00000237837.2|1/3||ENST00000237837.2:c.{}|p.{}|2|{}"
+    records = [f"chr12 4379580 . G T 50 PASS CSQ={entry.format('C', '1', '1', 1)} GT 0/1",
+               f"chr12 4379590 . GCC G,GCCA 50 PASS CSQ={entry.format('-', '2', '2', 1)},"
+               f"{entry.format('CCA', '3', '3', 2)} GT 1/2",  # VEP's default: the shared first base dropped
+               f"chr12 4379600 . GCC G,GCCA 50 PASS CSQ={entry.format('-', '4', '4', 1)},"
+               f"{entry.format('A', '5', '5', 2)} GT 1/2",  # --minimal
+               f"chr12 4379610 . AC ACAC 50 PASS CSQ={entry.format('AC', '6', '6', 1)} GT 0/1"]  # --minimal, 5' first
+    vcf = write_vcf(tmp / "in.vcf", records, extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert result.code == 0, result.err
+    assert sorted((r["pos"], r["alt"], r["hgvs_c"], r["consequence_note"]) for r in table(result.out)) == [
+        ("4379580", "T", ".", "no usable CSQ entry for the chosen transcript ENST00000237837.2: its entry for "
+         "ALLELE_NUM 1 has Allele C, not ALT T"),
+        *((pos, alt, f"ENST00000237837.2:c.{n}", ".") for pos, alt, n in (
+            ("4379590", "G", 2), ("4379590", "GCCA", 3), ("4379600", "G", 4), ("4379600", "GCCA", 5),
+            ("4379610", "ACAC", 6)))]
+    assert "CSQ entry whose Allele contradicts its ALLELE_NUM (entry not used): 1 time (first at line " in result.err
+
+
+def test_ann_rank_of_an_intronic_variant_is_its_intron(tmp: Path) -> None:
+    """SnpEff's Rank numbers the exon, or the intron for intronic terms (intron, splice donor/acceptor); its HGVS
+    takes the entry's transcript as VEP's and the computed HGVS have theirs."""
+    entry = "ANN=T|{}|{}|FGF23|ENSG|transcript|ENST00000237837.2|protein_coding|{}|{}||||||"
+    entries = [("intron_variant", "MODIFIER", "1/2", "c.212-20C>A"),
+               ("splice_donor_variant&intron_variant", "HIGH", "2/2", "c.211+1C>A"),
+               ("splice_region_variant&synonymous_variant", "LOW", "3/3", "c.9C>A")]
+    rows = _from_input(tmp, ANN_HEADER, [f"chr12 {4379580 + 10 * i} . G T 50 PASS {entry.format(*e)} GT 0/1"
+                                         for i, e in enumerate(entries)])
+    assert sorted((r["pos"], r["exon"], r["intron"], r["hgvs_c"]) for r in rows) == [
+        ("4379580", ".", "1/2", "ENST00000237837.2:c.212-20C>A"),
+        ("4379590", ".", "2/2", "ENST00000237837.2:c.211+1C>A"),
+        ("4379600", "3/3", ".", "ENST00000237837.2:c.9C>A")]
+
+
+def test_from_input_names_the_rule_that_chose_the_transcript(tmp: Path) -> None:
+    """With --gff models that carry no MANE tag, the rule is the one the computed path gives (Ensembl canonical here),
+    with ' (from input CSQ)' after it; a gene absent from --gff keeps its shipped MANE model."""
+    block = next(b for b in SHIPPED.read_text().split("###\n") if "Name=FGF23;" in b)
+    gff = tmp / "fgf23.gff3"
+    gff.write_text("##gff-version 3\n" + block.replace("tag=MANE_Select;", "tag=Ensembl_canonical;"))
+    entry = "A|missense_variant|MODERATE|{}|{}|1/3||x|y|5"
+    rows = _from_input(tmp, CSQ_HEADER, [
+        f"chr12 4379580 . G A 50 PASS CSQ={entry.format('FGF23', 'ENST00000237837.2')} GT 0/1",
+        f"chr2 165750000 . G A 50 PASS CSQ={entry.format('GALNT3', 'ENST00000392701.8')} GT 0/1"], "--gff", gff)
+    assert sorted((r["gene"], r["transcript_rule"], r["consequence"]) for r in rows) == [
+        ("FGF23", "Ensembl canonical (from input CSQ)", "missense_variant"),
+        ("GALNT3", "MANE Select (from input CSQ)", "missense_variant")]
+
+
 def test_from_input_without_annotations_is_an_error(tmp: Path) -> None:
     vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS . GT 0/1"])
     result = run_cli(vcf, "--consequences", "from-input")
     assert result.code == 2
     assert "has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field" in result.err
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    (CSQ_HEADER.replace("Format: Allele|Consequence|IMPACT|SYMBOL|Feature|EXON|INTRON|HGVSc|HGVSp|Protein_position",
+                        "Format: "),
+     "declares no fields in its Format: list the '|'-separated field names of its entries"),
+    (CSQ_HEADER.replace("|Feature|", "|"), "declares no transcript field (Feature, Feature_ID or transcript): "
+                                           "annotate again with that field"),
+    (CSQ_HEADER.replace("Type=String", "Type=Flag"), "declares Type=Flag, but its entries are text: declare "
+                                                     "Type=String (bcftools reheader -h)"),
+    (CSQ_HEADER.replace("Type=String", "Type=Integer"), "declares Type=Integer, but its entries are text: declare "
+                                                        "Type=String (bcftools reheader -h)"),
+])
+def test_from_input_unreadable_header_is_an_error(tmp: Path, header: str, message: str) -> None:
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS . GT 0/1"], extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.strip() == f"hftc-annot: error: --consequences from-input: the CSQ header line of {vcf} {message}"
+
+
+@pytest.mark.parametrize(("header", "info"), [
+    (CSQ_HEADER, "CSQ=A|missense_variant|MODERATE|FGF23|ENST00000237837.2|1/3"),
+    (ANN_HEADER, "ANN=A|missense_variant|MODERATE|FGF23|ENSG|transcript|ENST00000237837.2|protein_coding|1/3|"
+                 "c.5G>A|p.Arg2Lys|5/100|5/756|2/251|||extra"),
+    (BCSQ_HEADER, "BCSQ=missense|FGF23|ENST00000237837|protein_coding|-|2R>2K|4379580G>A|extra"),
+])
+def test_from_input_entry_with_other_field_count_is_an_error(tmp: Path, header: str, info: str) -> None:
+    """An entry whose fields differ in number from the header's (BCSQ's may be fewer) cannot be read field by field:
+    an error naming the record's line."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4379570 . G A 50 PASS . GT 0/1",
+                                     f"chr12 4379580 . G A 50 PASS {info} GT 0/1"], extra_header=(header,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    tag, declared, found = info.split("=")[0], len(header.split("|")), len(info.split("|"))
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1, result.err
+    line = next(i for i, x in enumerate(vcf.read_text().splitlines(), 1) if "4379580" in x)
+    assert result.err.startswith(f"hftc-annot: error: {vcf}: line {line}: a {tag} entry has {found} fields where "
+                                 f"the header declares {declared} ("), result.err
+    assert result.err.rstrip().endswith("): annotate the file again, or give it the header its annotator wrote")
+
+
+def test_csq_entry_with_empty_consequence_is_not_used(tmp: Path) -> None:
+    """An empty Consequence is no answer (it was reported as '.' with impact MODIFIER): the entry is not used, noted."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS CSQ=A||MODERATE|FGF23|ENST00000237837.2|1/3|||| "
+                                     "GT 0/1"], extra_header=(CSQ_HEADER,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert result.code == 0, result.err
+    row = table(result.out)[0]
+    assert (row["consequence"], row["impact"], row["consequence_note"]) == (
+        ".", ".", "no usable CSQ entry for the chosen transcript ENST00000237837.2: its entry for ALT A has an empty "
+        "Consequence")
+    assert "CSQ entry with an empty Consequence (entry not used): 1 time (first at line " in result.err
+
+
+def test_bcsq_short_entries_and_references(tmp: Path) -> None:
+    """bcftools csq writes 4 of the 7 fields for splice, intron and UTR consequences, and '@POS' where a consequence
+    was written at the record at POS (as `bcftools csq -p a` does): the short entry is read, '@' is no entry."""
+    rows = _from_input(tmp, BCSQ_HEADER, [
+        "chr12 4379580 . G A 50 PASS BCSQ=splice_donor|FGF23|ENST00000237837|protein_coding GT 0/1",
+        "chr12 4379590 . G A 50 PASS BCSQ=@4379580 GT 0/1"])
+    assert sorted((r["pos"], r["consequence"], r["impact"], r["consequence_note"]) for r in rows) == [
+        ("4379580", "splice_donor_variant", "HIGH", "."),
+        ("4379590", ".", ".", "no BCSQ entry for the chosen transcript ENST00000237837.2")]
+
+
+def test_bcsq_entries_are_matched_to_alts_by_dna_change(tmp: Path) -> None:
+    """BCSQ entries have no allele field: on a multiallelic record each ALT takes the entry whose dna_change names
+    it. bcftools csq writes the record's own POS, REF and ALT, untrimmed ('4379590CCG>CAG'), '+'-joined with the
+    other records of a compound consequence; entries here are in the opposite order to the ALTs."""
+    entry = "BCSQ={}|FGF23|ENST00000237837|protein_coding|-|{}|{}"
+    rows = _from_input(tmp, BCSQ_HEADER, [
+        "chr12 4379580 . G A,T 50 PASS " + entry.format("stop_gained", "17C>17*", "4379580G>T") + ","
+        + entry.format("synonymous", "17C", "4379580G>A")[5:] + " GT 1/2",
+        "chr12 4379590 . CCG C,CAG 50 PASS " + entry.format("synonymous", "20R", "4379590CCG>CAG") + ","
+        + entry.format("inframe_deletion", "20SR>20S", "4379590CCG>C+4379600CC>C")[5:] + " GT 1/2",
+        "chr12 4379610 . G A,C 50 PASS " + entry.format("missense", "2R>2K", "4379610G>T") + " GT 1/2"])
+    assert sorted((r["pos"], r["alt"], r["consequence"], r["consequence_note"]) for r in rows) == [
+        ("4379580", "A", "synonymous_variant", "."), ("4379580", "T", "stop_gained", "."),
+        ("4379590", "C", "inframe_deletion", "."), ("4379590", "CAG", "synonymous_variant", "."),
+        ("4379610", "A", ".", "no BCSQ entry for the chosen transcript ENST00000237837.2"),
+        ("4379610", "C", ".", "no BCSQ entry for the chosen transcript ENST00000237837.2")]
 
 
 def test_records_skipped_by_one_stage_never_shift_flags(genome: dict, tmp: Path) -> None:

@@ -10,20 +10,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
-from hftc_annot.alleles import StructuralAllele
+from hftc_annot.alleles import Allele, StructuralAllele, minimal
 from hftc_annot.consequence import Effect
 from hftc_annot.consequence.predict import Consequence
 from hftc_annot.consequence.structural import structural
 from hftc_annot.consequence.terms import impact, ordered, terms
 from hftc_annot.consequence.transcripts import Transcript
-from hftc_annot.errors import UsageError
+from hftc_annot.errors import InputError, UsageError
 from hftc_annot.model import PanelRecord
 
 _FORMAT = re.compile(r"Format: ?'?([^'\"]+)'?", re.IGNORECASE)
 _ANN_FORMAT = re.compile(r"Functional annotations: ?'([^']+)'")
+_TYPE = re.compile(r"[<,]Type=([^,>]*)")
+_DNA_CHANGE = re.compile(r"(\d+)([ACGTN]+)>([ACGTN]+)", re.IGNORECASE)  # bcftools: POS REF > ALT
 # Other tools' names for terms of our table (SnpEff refinements, bcftools short names).
-STRUCTURAL_RULE = "MANE Select (computed: the input's annotation of structural variants is not read)"
+STRUCTURAL_RULE = "{} (computed: the input's annotation of structural variants is not read)"
+"""The transcript rule of a structural variant, given the rule that chose the transcript."""
 
 ALIASES = {
     "conservative_inframe_insertion": "inframe_insertion", "disruptive_inframe_insertion": "inframe_insertion",
@@ -38,12 +42,18 @@ ALIASES = {
     "non_coding": "non_coding_transcript_variant", "intergenic": "intergenic_variant",
     "inframe_altering": "protein_altering_variant",
 }
+INTRONIC = frozenset({"intron_variant", "splice_donor_variant", "splice_acceptor_variant",
+                      "splice_donor_5th_base_variant", "splice_donor_region_variant",
+                      "splice_polypyrimidine_tract_variant"})
+"""Terms of a variant in an intron: SnpEff's Rank then numbers the intron, not an exon."""
+SHORT_ENTRIES = ("BCSQ",)
+"""Tags whose entries may stop after their leading fields (bcftools csq writes 4 of 7 for splice, intron, UTR)."""
 # Field names in VEP CSQ, SnpEff ANN and bcftools BCSQ for what we report.
 _NAMES = {
     "allele": ("Allele",), "terms": ("Consequence", "Annotation"), "feature": ("Feature", "Feature_ID", "transcript"),
     "exon": ("EXON", "Rank"), "intron": ("INTRON",), "hgvs_c": ("HGVSc", "HGVS.c"), "hgvs_p": ("HGVSp", "HGVS.p"),
     "protein_position": ("Protein_position",), "codons": ("Codons",), "amino_acids": ("Amino_acids",),
-    "allele_num": ("ALLELE_NUM",), "mane": ("MANE_SELECT", "MANE"),
+    "allele_num": ("ALLELE_NUM",), "mane": ("MANE_SELECT", "MANE"), "dna_change": ("dna_change",),
 }
 
 
@@ -61,18 +71,42 @@ class InputAnnotation:
         return None
 
 
-def declared_annotation(header_lines: tuple[str, ...]) -> InputAnnotation:
-    """The first of CSQ, ANN, BCSQ declared in the header, with its fields; a UsageError when none is."""
+def declared_annotation(header_lines: tuple[str, ...], source: str) -> InputAnnotation:
+    """The first of CSQ, ANN, BCSQ declared in the header of `source`, with its fields; a UsageError when none is,
+    or when its header line does not say how to read its entries."""
     for tag in ("CSQ", "ANN", "BCSQ"):
         line = next((x for x in header_lines if x.startswith(f"##INFO=<ID={tag},")), None)
-        if line is None:
-            continue
-        found = _ANN_FORMAT.search(line) or _FORMAT.search(line)
-        if not found:
-            raise UsageError(f"--consequences from-input: the {tag} header does not declare its fields ('Format: ...')")
-        fields = tuple(f.strip() for f in found.group(1).rstrip('">').split("|"))
-        return InputAnnotation(tag, fields)
+        if line is not None:
+            return _declared(tag, line, f"--consequences from-input: the {tag} header line of {source}")
     raise UsageError("--consequences from-input: the input has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field")
+
+
+def _declared(tag: str, line: str, where: str) -> InputAnnotation:
+    kind = _TYPE.search(line)
+    if kind is None or kind[1] != "String":
+        raise UsageError(f"{where} declares Type={kind[1] if kind else '(none)'}, but its entries are text: declare "
+                         "Type=String (bcftools reheader -h)")
+    found = _ANN_FORMAT.search(line) or _FORMAT.search(line)
+    if not found:
+        raise UsageError(f"{where} does not declare its fields ('Format: ...'): give the header line the annotator "
+                         "wrote")
+    fields = tuple(f.strip() for f in found.group(1).rstrip('">').split("|"))
+    if not all(fields):
+        raise UsageError(f"{where} declares {'an empty field name' if any(fields) else 'no fields'} in its Format: "
+                         "list the '|'-separated field names of its entries")
+    annotation = InputAnnotation(tag, fields)
+    for what, words in (("feature", "transcript field (Feature, Feature_ID or transcript)"),
+                        ("terms", "consequence field (Consequence or Annotation)")):
+        if annotation.index(what) is None:
+            raise UsageError(f"{where} declares no {words}: annotate again with that field")
+    return annotation
+
+
+def _dna_changes(text: str, chrom: str) -> list[Allele]:
+    """The changes a bcftools dna_change names, in minimal form: it writes the record's own POS, REF and ALT
+    ('1160CCG>CAG', untrimmed), joined by '+' with the other records of a compound consequence."""
+    found = (_DNA_CHANGE.fullmatch(part) for part in text.split("+"))
+    return [minimal(chrom, int(m[1]), m[2], m[3]) for m in found if m]
 
 
 def _so(name: str) -> str | None:
@@ -87,70 +121,144 @@ def _vep_allele(ref: str, alt: str, alts: tuple[str, ...]) -> str:
     return alt or "-"
 
 
+def _trimmed(ref: str, alt: str, ends: tuple[int, int]) -> str:
+    """ALT without the bases it shares with REF, trimmed at ends[0] (0: start, -1: end) first; '-' when empty."""
+    for end in ends:
+        while ref and alt and ref[end] == alt[end]:
+            ref, alt = (ref[1:], alt[1:]) if end == 0 else (ref[:-1], alt[:-1])
+    return alt or "-"
+
+
+def _spellings(ref: str, alt: str, alts: tuple[str, ...]) -> set[str]:
+    """How annotators write an ALT: as given, VEP's (the shared first base dropped), and trimmed of what it shares
+    with REF (VEP --minimal; either end first, or our minimal form)."""
+    ref, alt, alts = ref.upper(), alt.upper(), tuple(a.upper() for a in alts)
+    return {alt, _vep_allele(ref, alt, alts), _trimmed(ref, alt, (0, -1)), _trimmed(ref, alt, (-1, 0)),
+            minimal("", 0, ref, alt).alt or "-"}
+
+
 class FromInputStage:
     """Reads the input's annotations instead of computing them (a ConsequenceSource)."""
 
-    def __init__(self, annotation: InputAnnotation, transcripts: dict[str, Transcript],
-                 note_problem: Callable[[str, str], None]) -> None:
+    def __init__(self, annotation: InputAnnotation, chosen: dict[str, tuple[Transcript, str]],
+                 note_problem: Callable[[str, str], None], source: str) -> None:
+        """`chosen`: each gene's transcript and the rule that chose it (consequence.choose_transcripts); `source`:
+        the input's name, for errors."""
+        self._source = source
         self._annotation = annotation
         self._note_problem = note_problem
         self.tag = annotation.tag
         self.info_keys = (annotation.tag,)
         self.protein_effects = ""
-        self._transcripts = transcripts
+        self._transcripts = {gene: t for gene, (t, _) in chosen.items()}
+        self._rules = {gene: f"{rule} (from input {annotation.tag})" for gene, (_, rule) in chosen.items()}
+        self._structural_rules = {gene: STRUCTURAL_RULE.format(rule) for gene, (_, rule) in chosen.items()}
         self._columns = {what: annotation.index(what) for what in _NAMES}
         self._ids = {gene: {t.id, t.id.split(".")[0], t.refseq, t.refseq.split(".")[0]} - {""}
-                     for gene, t in transcripts.items()}
-        self._rule = f"MANE Select (from input {annotation.tag})"
+                     for gene, t in self._transcripts.items()}
+        self._short = annotation.tag in SHORT_ENTRIES
+        self._rank = self._columns["exon"] is not None and annotation.fields[self._columns["exon"]] == "Rank"
 
     def describe(self, models: str) -> str:
         return f"read from the input ({self.tag}); transcripts: {models}"
 
     def transcript(self, gene: str) -> tuple[Transcript, str] | None:
         t = self._transcripts.get(gene)
-        return (t, self._rule) if t else None
+        return (t, self._rules[gene]) if t else None
 
     def annotate(self, item: PanelRecord) -> None:
         record = item.record
         where = record.where
-        value = record.info.get(self._annotation.tag)
-        entries = [e.split("|") for e in value.split(",")] if isinstance(value, str) and value else []
+        entries = self._entries(record.info.get(self._annotation.tag), where)
         for finding in item.findings:
             if finding.gene is None:
                 continue
             symbol = finding.gene.symbol
             t = self._transcripts.get(symbol)
-            if t is not None and isinstance(finding.change, StructuralAllele):
-                consequence, words = structural(t, finding.change)  # from coordinates alone, as when computed
-                finding.effect = Effect(consequence, STRUCTURAL_RULE, words)
+            if t is None:
+                finding.effect = Effect(None, note=f"no transcript model for {symbol}")  # as when computed
                 continue
-            entry = self._entry(entries, finding.allele, record, self._ids[symbol]) if t else None
+            if isinstance(finding.change, StructuralAllele):
+                consequence, words = structural(t, finding.change)  # from coordinates alone, as when computed
+                finding.effect = Effect(consequence, self._structural_rules[symbol], words)
+                continue
+            entry, why = self._entry(entries, finding.allele, record, self._ids[symbol])
             if entry is None:
-                self._note_problem(f"no {self._annotation.tag} entry for the MANE transcript", where)
-                finding.effect = Effect(None, self._rule, f"no {self._annotation.tag} entry for the MANE transcript "
-                                        f"{t.id if t else symbol}")
+                tag = self._annotation.tag
+                self._note_problem(f"no {tag} entry for the chosen transcript", where)
+                finding.effect = Effect(None, self._rules[symbol], f"no {'usable ' if why else ''}{tag} entry for "
+                                        f"the chosen transcript {t.id}{': ' if why else ''}{why}")
             else:
-                finding.effect = Effect(self._consequence(entry, t, where), self._rule)
+                finding.effect = Effect(self._consequence(entry, t, where), self._rules[symbol])
 
-    def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> list[str] | None:
+    def _entries(self, value: object, where: str) -> list[list[str]]:
+        """The record's entries split into fields, percent-escapes decoded (VEP writes '=' as %3D). bcftools
+        writes only the leading fields of some consequences (splice, intron, UTR: the rest are empty) and '@POS' for
+        a consequence written at the record at POS: not an entry of this record. An entry with another number of
+        fields than the header declares is an InputError: its fields cannot be told apart."""
+        if not isinstance(value, str) or not value:
+            return []
+        declared = len(self._annotation.fields)
+        entries = [e.split("|") for e in value.split(",") if not (self._short and e.startswith("@"))]
+        for e in entries:
+            if len(e) > declared or len(e) < declared and not self._short:
+                raise InputError(self._source, f"{where}: a {self._annotation.tag} entry has {len(e)} fields where "
+                                 f"the header declares {declared} ({'|'.join(e)[:60]}): annotate the file again, or "
+                                 "give it the header its annotator wrote")
+        return [[unquote(f) for f in e] + [""] * (declared - len(e)) for e in entries]
+
+    def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> tuple[list[str] | None, str]:
+        """The transcript's entry for ALT `allele`; else None and why its entries for that ALT were not used ('' when
+        it has none). Each entry not used is noted as a problem."""
+        ours = [e for e in entries if self._on(e, ids)]
+        why = ""
+        for entry in self._for_alt(ours, allele, record):
+            problem = self._unusable(entry, allele, record)
+            if problem is None:
+                return entry, ""
+            self._note_problem(f"{self._annotation.tag} {problem[0]} (entry not used)", record.where)
+            why = why or problem[1]
+        return None, why
+
+    def _for_alt(self, ours: list[list[str]], allele: int, record) -> list[list[str]]:
+        """The entries for one ALT: by ALLELE_NUM where given, else by Allele, else (BCSQ) by dna_change."""
         c = self._columns
-        feature, mane, num, name = c["feature"], c["mane"], c["allele_num"], c["allele"]
+        num, name = c["allele_num"], c["allele"]
+        if name is None and c["dna_change"] is not None:
+            return self._by_dna_change(ours, allele, record)
         alt = record.alts[allele - 1]
         spellings = (alt, _vep_allele(record.ref, alt, record.alts))
-        for entry in entries:
-            if len(entry) != len(self._annotation.fields):
-                continue
-            names = {entry[feature]} if feature is not None else set()
-            if mane is not None:
-                names.add(entry[mane])
-            if not (names & ids or {n.split(".")[0] for n in names} & ids):
-                continue
-            if num is not None and entry[num]:
-                if entry[num] == str(allele):
-                    return entry
-            elif name is None or entry[name] in spellings:
-                return entry
+        return [e for e in ours if (e[num] == str(allele) if num is not None and e[num] else
+                                    name is None or e[name] in spellings)]
+
+    def _unusable(self, entry: list[str], allele: int, record) -> tuple[str, str] | None:
+        """Why an entry for the ALT cannot be used, as (kind of problem, words for the report); None when it can."""
+        num, name = self._columns["allele_num"], self._columns["allele"]
+        if num is not None and name is not None and entry[num] and entry[name] and \
+                entry[name].upper() not in _spellings(record.ref, record.alts[allele - 1], record.alts):
+            return ("entry whose Allele contradicts its ALLELE_NUM",
+                    f"its entry for ALLELE_NUM {allele} has Allele {entry[name]}, not ALT {record.alts[allele - 1]}")
+        terms = self._columns["terms"]
+        if not entry[terms].strip("&*@- "):
+            name = self._annotation.fields[terms]
+            return f"entry with an empty {name}", f"its entry for ALT {record.alts[allele - 1]} has an empty {name}"
         return None
+
+    def _on(self, entry: list[str], ids: set[str]) -> bool:
+        """Whether an entry is on the chosen transcript (its Feature or MANE id, with or without version)."""
+        feature, mane = self._columns["feature"], self._columns["mane"]
+        names = {entry[feature]} if feature is not None else set()
+        if mane is not None:
+            names.add(entry[mane])
+        return bool(names & ids or {n.split(".")[0] for n in names} & ids)
+
+    def _by_dna_change(self, ours: list[list[str]], allele: int, record) -> list[list[str]]:
+        """bcftools's entries for one ALT: those whose dna_change names it. They carry no allele field; a record
+        with one ALT may take the transcript's entries whatever their dna_change says (none for a splice site)."""
+        i = self._columns["dna_change"]
+        alt = minimal(record.chrom, record.pos, record.ref, record.alts[allele - 1])
+        named = [e for e in ours if alt in _dna_changes(e[i], record.chrom)]
+        return named if named or len(record.alts) > 1 else ours
 
     def _consequence(self, entry: list[str], t: Transcript, where: str) -> Consequence:
         a = self._annotation
@@ -165,8 +273,19 @@ class FromInputStage:
             self._note_problem(f"unknown consequence term in {a.tag} (reported as sequence_variant)", where)
             known.add("sequence_variant")
         chosen = ordered(known)
+        exon, intron = field("exon"), field("intron")
+        if self._rank and INTRONIC & set(chosen):
+            exon, intron = "", exon  # SnpEff's Rank is the intron's for a variant in one
         return Consequence(
-            transcript=t, terms=chosen, impact=impact(chosen), exon=field("exon"), intron=field("intron"),
+            transcript=t, terms=chosen, impact=impact(chosen), exon=exon, intron=intron,
             protein_position=field("protein_position"), codons=field("codons"), amino_acids=field("amino_acids"),
-            hgvs_c=field("hgvs_c"), hgvs_p=field("hgvs_p"),
+            hgvs_c=self._named(field("hgvs_c"), entry), hgvs_p=self._named(field("hgvs_p"), entry),
         )
+
+    def _named(self, hgvs: str, entry: list[str]) -> str:
+        """HGVS with its reference sequence, as VEP and the computed path write it: SnpEff's 'c.400-20C>A' takes the
+        entry's transcript ('ENST00000392701.8:c.400-20C>A')."""
+        feature = self._columns["feature"]
+        if not hgvs or ":" in hgvs or feature is None or not entry[feature]:
+            return hgvs
+        return f"{entry[feature]}:{hgvs}"
