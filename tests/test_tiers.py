@@ -61,18 +61,18 @@ def test_spreadsheet_escaping_only_in_the_tsv(tmp: Path) -> None:
 
 
 def test_every_cell_from_the_input_is_defused(tmp: Path) -> None:
-    """A --panel's group and the input's own HGVS (--consequences from-input) reach the TSV too; they were written
+    """A --panel's group and the input's own text (--consequences from-input) reach the TSV too; they were written
     raw. Our own cells never start like a formula and are unchanged."""
     panel = tmp / "panel.tsv"
     panel.write_text("gene\tinheritance\tgroup\tdisorders\nGALNT3\tAR\t=cmd|x\t+disorder\n")
     csq = ('##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: '
-           'Allele|Consequence|IMPACT|SYMBOL|Feature|HGVSc|HGVSp">')
+           'Allele|Consequence|IMPACT|SYMBOL|Feature|EXON|Codons">')
     path = tmp / "in.vcf"
     path.write_text(vcf_text(["chr2 165754626 . C T 50 PASS CSQ=T|missense_variant|MODERATE|GALNT3|ENST00000392701|"
                               "-1+1|@SUM(1) GT 1/1"], extra_header=(csq,)))
     result = run_cli(path, "--panel", panel, "--consequences", "from-input")
     assert result.code == 0, result.err
     row = table(result.out)[0]
-    assert (row["panel_group"], row["hgvs_c"], row["hgvs_p"]) == ("'=cmd|x", "'-1+1", "'@SUM(1)")
+    assert (row["panel_group"], row["exon"], row["codons"]) == ("'=cmd|x", "'-1+1", "'@SUM(1)")
     assert (row["gene"], row["consequence"], row["zygosity"], row["clinvar_id"]) == (
         "GALNT3", "missense_variant", "hom_alt", "7801")
