@@ -433,6 +433,27 @@ def test_bcsq_entries_are_matched_to_alts_by_dna_change(tmp: Path) -> None:
         ("4379610", "C", ".", "no BCSQ entry for the chosen transcript ENST00000237837.2")]
 
 
+def test_bcsq_entries_without_dna_change_or_transcript(tmp: Path) -> None:
+    """As bcftools csq 1.16 writes them (checked on a synthetic reference): one short splice entry for all the ALTs
+    of a multiallelic record, after the entries that name an ALT; an intron entry with no transcript, named by its
+    gene ('intron|FOO||protein_coding')."""
+    short = "splice_region|FGF23|ENST00000237837|protein_coding"
+    rows = _from_input(tmp, BCSQ_HEADER, [
+        f"chr12 4379580 . G A,T 50 PASS BCSQ={short} GT 1/2",
+        f"chr12 4379590 . GG G,GT 50 PASS BCSQ=splice_donor&{short} GT 1/2",
+        f"chr12 4379600 . G A,T 50 PASS BCSQ={short},missense|FGF23|ENST00000237837|protein_coding|-|2R>2K|"
+        "4379600G>T GT 1/2",
+        "chr12 4379700 . C A 50 PASS BCSQ=intron|FGF23||protein_coding GT 0/1",
+        "chr12 4379710 . C A 50 PASS BCSQ=intron|KL||protein_coding GT 0/1"])
+    assert sorted((r["pos"], r["alt"], r["consequence"], r["consequence_note"]) for r in rows) == [
+        ("4379580", "A", "splice_region_variant", "."), ("4379580", "T", "splice_region_variant", "."),
+        ("4379590", "G", "splice_donor_variant&splice_region_variant", "."),
+        ("4379590", "GT", "splice_donor_variant&splice_region_variant", "."),
+        ("4379600", "A", "splice_region_variant", "."), ("4379600", "T", "missense_variant", "."),
+        ("4379700", "A", "intron_variant", "."),
+        ("4379710", "A", ".", "no BCSQ entry for the chosen transcript ENST00000237837.2")]
+
+
 def test_records_skipped_by_one_stage_never_shift_flags(genome: dict, tmp: Path) -> None:
     """Between JAM2 (AR) records that earn flags lie a record whose REF disagrees with the reference (no
     consequence), a symbolic allele (no row) and a record outside the padded panel (not read on): the flags of

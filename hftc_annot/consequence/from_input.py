@@ -54,6 +54,7 @@ _NAMES = {
     "exon": ("EXON", "Rank"), "intron": ("INTRON",), "hgvs_c": ("HGVSc", "HGVS.c"), "hgvs_p": ("HGVSp", "HGVS.p"),
     "protein_position": ("Protein_position",), "codons": ("Codons",), "amino_acids": ("Amino_acids",),
     "allele_num": ("ALLELE_NUM",), "mane": ("MANE_SELECT", "MANE"), "dna_change": ("dna_change",),
+    "symbol": ("SYMBOL", "Gene_Name", "gene"),
 }
 
 
@@ -182,7 +183,7 @@ class FromInputStage:
                 consequence, words = structural(t, finding.change)  # from coordinates alone, as when computed
                 finding.effect = Effect(consequence, self._structural_rules[symbol], words)
                 continue
-            entry, why = self._entry(entries, finding.allele, record, self._ids[symbol])
+            entry, why = self._entry(entries, finding.allele, record, self._ids[symbol], symbol)
             if entry is None:
                 tag = self._annotation.tag
                 self._note_problem(f"no {tag} entry for the chosen transcript", where)
@@ -207,10 +208,11 @@ class FromInputStage:
                                  "give it the header its annotator wrote")
         return [[unquote(f) for f in e] + [""] * (declared - len(e)) for e in entries]
 
-    def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str]) -> tuple[list[str] | None, str]:
+    def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str],
+               symbol: str) -> tuple[list[str] | None, str]:
         """The transcript's entry for ALT `allele`; else None and why its entries for that ALT were not used ('' when
         it has none). Each entry not used is noted as a problem."""
-        ours = [e for e in entries if self._on(e, ids)]
+        ours = [e for e in entries if self._on(e, ids, symbol)]
         why = ""
         for entry in self._for_alt(ours, allele, record):
             problem = self._unusable(entry, allele, record)
@@ -244,21 +246,27 @@ class FromInputStage:
             return f"entry with an empty {name}", f"its entry for ALT {record.alts[allele - 1]} has an empty {name}"
         return None
 
-    def _on(self, entry: list[str], ids: set[str]) -> bool:
-        """Whether an entry is on the chosen transcript (its Feature or MANE id, with or without version)."""
-        feature, mane = self._columns["feature"], self._columns["mane"]
+    def _on(self, entry: list[str], ids: set[str], symbol: str) -> bool:
+        """Whether an entry is on the chosen transcript (its Feature or MANE id, with or without version); one that
+        names no transcript (bcftools's intron entries) counts when it names the gene."""
+        feature, mane, gene = self._columns["feature"], self._columns["mane"], self._columns["symbol"]
         names = {entry[feature]} if feature is not None else set()
         if mane is not None:
             names.add(entry[mane])
+        if not any(names) and gene is not None:
+            return entry[gene] == symbol
         return bool(names & ids or {n.split(".")[0] for n in names} & ids)
 
     def _by_dna_change(self, ours: list[list[str]], allele: int, record) -> list[list[str]]:
-        """bcftools's entries for one ALT: those whose dna_change names it. They carry no allele field; a record
-        with one ALT may take the transcript's entries whatever their dna_change says (none for a splice site)."""
+        """bcftools's entries for one ALT (they carry no allele field): those whose dna_change names it first, then
+        those without a dna_change (bcftools writes a splice, intron or UTR consequence once, for all the record's
+        ALTs). A record with one ALT may also take the others (a compound change elsewhere names other records)."""
         i = self._columns["dna_change"]
         alt = minimal(record.chrom, record.pos, record.ref, record.alts[allele - 1])
         named = [e for e in ours if alt in _dna_changes(e[i], record.chrom)]
-        return named if named or len(record.alts) > 1 else ours
+        unnamed = [e for e in ours if not e[i]]
+        others = [e for e in ours if e[i] and e not in named] if len(record.alts) == 1 else []
+        return named + unnamed + others
 
     def _consequence(self, entry: list[str], t: Transcript, where: str) -> Consequence:
         a = self._annotation
