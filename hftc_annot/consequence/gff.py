@@ -15,10 +15,11 @@ import gzip
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from typing import IO, NoReturn
 from urllib.parse import unquote
 
 from hftc_annot.consequence.transcripts import Transcript
-from hftc_annot.errors import InputError
+from hftc_annot.errors import InputError, utf8_line
 from hftc_annot.resources import read_table
 
 _GTF_PAIR = re.compile(r'\s*([^\s";]+)\s+"([^"]*)"\s*;?')
@@ -135,20 +136,38 @@ def _add_part(source: str, number: int, line: tuple[str, str, str, str, str], gt
 
 
 def _lines(source: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, 9 fields) of each feature line; gzip is recognised by its magic bytes."""
+    """(line number, 9 fields) of each feature line, up to a GFF3 ##FASTA section (sequence, not features); gzip is
+    recognised by its magic bytes, and a UTF-8 byte order mark at the start is dropped."""
     try:
-        with open(source, "rb") as probe:
-            gzipped = probe.read(2) == b"\x1f\x8b"
-        with gzip.open(source, "rt") if gzipped else open(source) as handle:
+        with _open(source, "rt", encoding="utf-8-sig") as handle:
             for number, line in enumerate(handle, 1):
                 if line.startswith("#") or not line.strip():
+                    if line.startswith("##FASTA"):
+                        return
                     continue
                 fields = line.rstrip("\r\n").split("\t")
                 if len(fields) != 9:
                     raise InputError(source, "a GFF3/GTF line needs 9 tab-separated columns", line=number)
                 yield number, fields
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        _not_utf8(source)
+    except (OSError, EOFError) as exc:
         raise InputError(source, f"cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _open(source: str, mode: str, encoding: str | None = None) -> IO:
+    """The file, through gzip when its first bytes say so."""
+    with open(source, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(source, mode, encoding=encoding) if gzipped else open(source, mode, encoding=encoding)
+
+
+def _not_utf8(source: str) -> NoReturn:
+    """Raise the error naming the first line that is not UTF-8 (text is decoded in blocks, so it is looked for)."""
+    with _open(source, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            utf8_line(source, number, raw)
+    raise InputError(source, "not UTF-8 text")  # a multi-byte character cut by the end of the file
 
 
 def _part_parents(text: str, gtf: bool) -> list[str]:
