@@ -12,6 +12,8 @@ import pytest
 from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.errors import InputError
 
+from conftest import run_cli, write_vcf
+
 FOO = [
     "chr1\tt\tgene\t1001\t3400\t.\t+\t.\tID=gene:G1;Name=FOO;biotype=protein_coding",
     "chr1\tt\tmRNA\t1001\t3400\t.\t+\t.\tID=transcript:T1;Parent=gene:G1;biotype=protein_coding;version=1",
@@ -88,3 +90,92 @@ def test_bytes_that_are_not_utf8_are_named_by_their_line(tmp_path: Path, gzipped
         Path(f"{path}.gz").write_bytes(gzip.compress(Path(path).read_bytes()))
         path = f"{path}.gz"
     assert refused(path) == f"{path}: line {2 + len(FOO) + 20 * len(BAR)}: not UTF-8 text"
+
+
+# ----------------------------------------------------------------------------- coordinates
+
+
+@pytest.mark.parametrize(("line", "change", "message"), [
+    (4, ("\t1001\t1200\t", "\t-5\t1200\t"), "line 4: impossible start -5 and end 1200 (positions are 1-based, start "
+                                            "<= end)"),
+    (5, ("\t2001\t2300\t", "\t2300\t2001\t"), "line 5: impossible start 2300 and end 2001 (positions are 1-based, "
+                                              "start <= end)"),
+    (3, ("\t1001\t3400\t", "\t0\t3400\t"), "line 3: impossible start 0 and end 3400 (positions are 1-based, start "
+                                           "<= end)"),
+])
+def test_impossible_coordinates_are_refused_naming_the_line(tmp_path: Path, line: int, change: tuple[str, str],
+                                                            message: str) -> None:
+    """An exon from -5 used to pass (FOO then lost its protein effects, said as 'does not translate'); an exon with
+    start > end was reported as 'CDS 2001-2300 ... is not inside an exon'."""
+    lines = FOO + BAR
+    lines[line - 2] = lines[line - 2].replace(*change)
+    path = gff(tmp_path / "m.gff3", lines)
+    assert refused(path) == f"{path}: {message}"
+
+
+def test_a_bad_line_of_a_gene_not_read_is_no_error(tmp_path: Path) -> None:
+    """Only the wanted genes' lines are checked: a problem in another gene of a whole-genome file does not stop the
+    run (as with every other check of the reader)."""
+    lines = FOO + BAR
+    lines[10] = lines[10].replace("\t12001\t12200\t", "\t12200\t12001\t")
+    path = gff(tmp_path / "m.gff3", lines)
+    assert [t.gene for t in read_transcripts(path, {"FOO"})] == ["FOO"]
+
+
+@pytest.mark.parametrize("lengths", [{"chr1": 20_000}, {"1": 20_000}, {"chrX": 100, "1": 20_000}])
+def test_a_transcript_beyond_its_contig_is_refused(tmp_path: Path, lengths: dict[str, int]) -> None:
+    """An exon to 30,400 on a 20,000 bp contig used to pass: FOO then covered BAR (rows like 'FOO
+    3_prime_UTR_variant c.*8999T>A'). chr1 and 1 are one contig."""
+    lines = FOO + BAR
+    lines[0:2] = [line.replace("\t3400\t", "\t30400\t") for line in lines[0:2]]
+    lines[4] = lines[4].replace("\t3400\t", "\t30400\t")
+    path = gff(tmp_path / "m.gff3", lines)
+    with pytest.raises(InputError) as caught:
+        read_transcripts(path, {"FOO", "BAR"}, None, lengths)
+    assert str(caught.value) == f"{path}: line 3: transcript transcript:T1 reaches 30,400, beyond the end of contig " \
+        "chr1 (20,000 bp)"
+    assert len(read_transcripts(path, {"FOO", "BAR"}, None, {"chr2": 10})) == 2  # length not known: not checked
+    fits = gff(tmp_path / "fits.gff3", FOO + BAR)
+    assert [t.end for t in read_transcripts(fits, {"FOO", "BAR"}, None, {"chr1": 12_200})] == [3400, 12200]
+
+
+def reference(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A 20,000 bp chr1 (FASTA with .fai), a --panel of FOO and BAR, and a VCF of one record on chr1."""
+    import pysam
+
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(">chr1\n" + "".join("ACGTTGCA"[(i * 7) % 8] for i in range(20_000)) + "\n")
+    pysam.faidx(str(fasta))
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("gene\tinheritance\nFOO\tAR\nBAR\tAD\n")
+    vcf = tmp_path / "in.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr1,length=20000>\n"
+                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\nchr1\t1150\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\n")
+    return fasta, panel, vcf
+
+
+def test_the_run_checks_transcripts_against_the_fasta_and_the_build(tmp_path: Path) -> None:
+    """--build custom: the --fasta's .fai lengths; GRCh38: the build's (chr12 is 133,275,309 bp)."""
+    fasta, panel, vcf = reference(tmp_path)
+    lines = FOO + BAR
+    lines[4] = lines[4].replace("\t3400\t", "\t30400\t")
+    path = gff(tmp_path / "m.gff3", lines)
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", path, "-o",
+                     tmp_path / "out.tsv")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {path}: line 3: transcript transcript:T1 reaches "
+                                            "30,400, beyond the end of contig chr1 (20,000 bp)\n")
+    assert not (tmp_path / "out.tsv").exists()
+    shifted = [line.replace("chr1\t", "chr12\t").replace("FOO", "FGF23") for line in FOO]
+    shifted = [_shift(line, 133_272_000) for line in shifted]
+    beyond = gff(tmp_path / "fgf23.gff3", shifted)
+    grch38 = write_vcf(tmp_path / "38.vcf", ["chr12 4379371 . C T 50 PASS . GT 0/1"])
+    result = run_cli(grch38, "--gff", beyond)
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {beyond}: line 3: transcript transcript:T1 reaches "
+                                            "133,275,400, beyond the end of contig chr12 (133,275,309 bp)\n")
+
+
+def _shift(line: str, offset: int) -> str:
+    fields = line.split("\t")
+    fields[3], fields[4] = str(int(fields[3]) + offset), str(int(fields[4]) + offset)
+    return "\t".join(fields)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import IO, NoReturn
 from urllib.parse import unquote
 
+from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import InputError, utf8_line
 from hftc_annot.resources import read_table
@@ -44,19 +45,22 @@ class _Parts:
     strand: str
     gene: str
     attrs: dict[str, str]
+    span: tuple[str, str]
     gene_key: str = ""
     exons: list[tuple[int, int, int]] = field(default_factory=list)
     cds: list[tuple[int, int, int, int]] = field(default_factory=list)
     stops: list[tuple[int, int]] = field(default_factory=list)
 
 
-def read_transcripts(path: str, genes: Collection[str] | None = None,
-                     contig_map: dict[str, str] | None = None) -> list[Transcript]:
+def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map: dict[str, str] | None = None,
+                     lengths: dict[str, int] | None = None) -> list[Transcript]:
     """The transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given), with RefSeq chromosome
     accessions of GRCh38/GRCh37 read as chromosome names and contigs renamed by `contig_map`.
 
-    Checked: every CDS line has a phase 0/1/2, the phases agree with the CDS lengths, a transcript's
-    exons do not overlap, and the CDS lies within the exons. A failure names the file and line.
+    Checked, on the lines of the transcripts read: start >= 1 and start <= end, every CDS line has a phase 0/1/2,
+    the phases agree with the CDS lengths, a transcript's exons do not overlap, the CDS lies within the exons, and
+    the transcript ends within its contig (when `lengths` knows the contig: chr1 and 1 are one). A failure names the
+    file and line.
     """
     source = str(path)
     symbols: dict[str, str] = {}  # gene key (GFF3 ID, GTF gene_id) -> gene symbol
@@ -87,7 +91,7 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
             symbol = symbols.get(gene_key) or attrs.get("gene_name") or attrs.get("gene", "")
             if ident and (genes is None or symbol in genes or (not symbol and gene_key)):  # no symbol: gene line later
                 transcripts[ident] = _Parts(number, kind, chrom, _strand(source, number, strand), symbol, attrs,
-                                            gene_key)
+                                            (start, end), gene_key)
     for ident, parts in list(transcripts.items()):
         parts.gene = parts.gene or symbols.get(parts.gene_key, "")
         if genes is not None and parts.gene not in genes:
@@ -96,7 +100,8 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
     if late:
         _reread_parts(source, bool(gtf), {k: transcripts[k] for k in late})
     accessions = _accessions() | (contig_map or {})
-    return [_model(source, ident, parts, accessions) for ident, parts in transcripts.items()
+    known = {canonical_contig(name): length for name, length in (lengths or {}).items()} | (lengths or {})
+    return [_model(source, ident, parts, accessions, known) for ident, parts in transcripts.items()
             if (parts.cds and not _incomplete(parts.attrs)) or (not parts.cds and parts.exons and _non_coding(parts))]
 
 
@@ -194,10 +199,15 @@ def _gtf_attributes(text: str) -> dict[str, str]:
 
 
 def _span(source: str, number: int, start: str, end: str) -> tuple[int, int]:
+    """A feature line's start and end: whole numbers, 1-based, start <= end."""
     try:
-        return int(start), int(end)
+        first, last = int(start), int(end)
     except ValueError:
         raise InputError(source, f"start '{start}' and end '{end}' must be whole numbers", line=number) from None
+    if first < 1 or first > last:
+        raise InputError(source, f"impossible start {first} and end {last} (positions are 1-based, start <= end)",
+                         line=number)
+    return first, last
 
 
 def _strand(source: str, number: int, strand: str) -> str:
@@ -247,11 +257,18 @@ def _identity(ident: str, attrs: dict[str, str]) -> tuple[str, str, str]:
     return transcript_id, attrs.get("mane_select", ""), protein
 
 
-def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str]) -> Transcript:
+def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str], lengths: dict[str, int]) -> Transcript:
+    """The checked model of one transcript; `lengths` are the contig lengths known (by name and canonical name)."""
     sign = 1 if parts.strand == "+" else -1
+    _span(source, parts.line, *parts.span)
     if not parts.exons:
         raise InputError(source, f"transcript {ident} has CDS but no exon lines", line=parts.line)
     ordered = sorted(parts.exons, key=lambda r: r[0])
+    chrom = accessions.get(parts.chrom, parts.chrom)
+    length = lengths.get(chrom) or lengths.get(canonical_contig(chrom))
+    if length is not None and ordered[-1][1] > length:
+        raise InputError(source, f"transcript {ident} reaches {ordered[-1][1]:,}, beyond the end of contig {chrom} "
+                         f"({length:,} bp)", line=parts.line)
     for (_, end, _), (start, _, line) in zip(ordered, ordered[1:], strict=False):
         if start <= end:
             raise InputError(source, f"exon overlaps another exon of {ident}", line=line)
@@ -269,7 +286,7 @@ def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str]) -
     transcript_id, refseq, protein = _identity(ident, parts.attrs)
     return Transcript(
         id=transcript_id, refseq=refseq, protein=protein, gene=parts.gene,
-        chrom=accessions.get(parts.chrom, parts.chrom), strand=sign,
+        chrom=chrom, strand=sign,
         exons=tuple(spans if sign == 1 else spans[::-1]), cds=(min(bounds), max(bounds)) if parts.cds else None,
         tags=tuple(_tags(parts.attrs)),
     )
