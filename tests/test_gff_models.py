@@ -179,3 +179,60 @@ def _shift(line: str, offset: int) -> str:
     fields = line.split("\t")
     fields[3], fields[4] = str(int(fields[3]) + offset), str(int(fields[4]) + offset)
     return "\t".join(fields)
+
+
+# ----------------------------------------------------------------------------- a continuous CDS
+
+GAP = "does not continue the CDS before it ({before}): the CDS runs on from the end of one exon to the start of the " \
+      "next (no gap inside an exon, no exon skipped)"
+
+
+@pytest.mark.parametrize(("edit", "line", "message"), [
+    ({8: ["chr1\tt\tCDS\t2001\t2100\t.\t+\t2\tParent=transcript:T1",
+          "chr1\tt\tCDS\t2151\t2300\t.\t+\t1\tParent=transcript:T1"],
+      9: ["chr1\tt\tCDS\t3001\t3101\t.\t+\t1\tParent=transcript:T1"]},
+     9, "CDS 2151-2300 of transcript:T1 " + GAP.format(before="2001-2100")),
+    ({8: ["chr1\tt\tCDS\t2001\t2299\t.\t+\t2\tParent=transcript:T1"],
+      9: ["chr1\tt\tCDS\t3001\t3101\t.\t+\t0\tParent=transcript:T1"]},
+     9, "CDS 3001-3101 of transcript:T1 " + GAP.format(before="2001-2299")),
+    ({5: ["chr1\tt\texon\t2001\t2300\t.\t+\t.\tParent=transcript:T1",
+          "chr1\tt\texon\t2501\t2600\t.\t+\t.\tParent=transcript:T1"]},
+     10, "CDS 3001-3101 of transcript:T1 " + GAP.format(before="2001-2300")),
+    ({16: ["chr1\tt\tCDS\t11151\t11300\t.\t-\t2\tParent=transcript:T2",
+           "chr1\tt\tCDS\t11001\t11100\t.\t-\t2\tParent=transcript:T2"],
+      17: ["chr1\tt\tCDS\t10300\t10400\t.\t-\t1\tParent=transcript:T2"]},
+     17, "CDS 11001-11100 of transcript:T2 " + GAP.format(before="11151-11300")),
+    ({17: ["chr1\tt\tCDS\t10300\t10399\t.\t-\t2\tParent=transcript:T2"]},
+     17, "CDS 10300-10399 of transcript:T2 " + GAP.format(before="11001-11300")),
+])
+def test_a_cds_with_a_gap_is_refused(tmp_path: Path, edit: dict[int, list[str]], line: int, message: str) -> None:
+    """Phases that agree with the lengths are not enough: CDS 2001-2100 and 2151-2300 in exon 2001-2300 passed and the
+    gap was read as coding. The line named is the later segment's (in transcript order)."""
+    lines = [row for number, text in enumerate(FOO + BAR, 2) for row in edit.get(number, [text])]
+    path = gff(tmp_path / "m.gff3", lines)
+    assert refused(path) == f"{path}: line {line}: {message}"
+
+
+def test_an_exon_split_by_a_refseq_gap_still_joins(tmp_path: Path) -> None:
+    """RefSeq splits an exon where the genome has 1-2 bases the mRNA lacks, and its CDS with it."""
+    edit = {5: ["chr1\tt\texon\t2001\t2150\t.\t+\t.\tParent=transcript:T1",
+                "chr1\tt\texon\t2153\t2300\t.\t+\t.\tParent=transcript:T1"],
+            8: ["chr1\tt\tCDS\t2001\t2150\t.\t+\t2\tParent=transcript:T1",
+                "chr1\tt\tCDS\t2153\t2300\t.\t+\t2\tParent=transcript:T1"],
+            9: ["chr1\tt\tCDS\t3001\t3101\t.\t+\t1\tParent=transcript:T1"]}
+    lines = [row for number, text in enumerate(FOO, 2) for row in edit.get(number, [text])]
+    (t,) = read_transcripts(gff(tmp_path / "m.gff3", lines), {"FOO"})
+    assert (t.exons, t.cds) == (((1001, 1200), (2001, 2150), (2153, 2300), (3001, 3400)), (1101, 3101))
+
+
+def test_a_gtf_stop_codon_across_a_splice_site_still_joins(tmp_path: Path) -> None:
+    """GTF CDS lines leave out the stop codon: the last one may end short of its exon when the stop is split."""
+    ids = 'gene_id "G1"; transcript_id "T1"; gene_name "FOO"; transcript_type "protein_coding";'
+    rows = [("transcript", 1001, 3400, "."), ("exon", 1001, 1200, "."), ("exon", 2001, 2300, "."),
+            ("exon", 3001, 3400, "."), ("CDS", 1101, 1200, "0"), ("CDS", 2001, 2299, "2"),
+            ("stop_codon", 2300, 2300, "0"), ("stop_codon", 3001, 3002, "2")]
+    path = tmp_path / "m.gtf"
+    path.write_text("".join(f"chr1\tt\t{kind}\t{start}\t{end}\t.\t+\t{phase}\t{ids}\n"
+                            for kind, start, end, phase in rows))
+    (t,) = read_transcripts(str(path), {"FOO"})
+    assert (t.exons, t.cds) == (((1001, 1200), (2001, 2300), (3001, 3400)), (1101, 3002))

@@ -58,9 +58,9 @@ def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map
     accessions of GRCh38/GRCh37 read as chromosome names and contigs renamed by `contig_map`.
 
     Checked, on the lines of the transcripts read: start >= 1 and start <= end, every CDS line has a phase 0/1/2,
-    the phases agree with the CDS lengths, a transcript's exons do not overlap, the CDS lies within the exons, and
-    the transcript ends within its contig (when `lengths` knows the contig: chr1 and 1 are one). A failure names the
-    file and line.
+    the phases agree with the CDS lengths, a transcript's exons do not overlap, the CDS lies within the exons and
+    runs on from exon to exon without a gap, and the transcript ends within its contig (when `lengths` knows the
+    contig: chr1 and 1 are one). A failure names the file and line.
     """
     source = str(path)
     symbols: dict[str, str] = {}  # gene key (GFF3 ID, GTF gene_id) -> gene symbol
@@ -274,10 +274,16 @@ def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str], l
             raise InputError(source, f"exon overlaps another exon of {ident}", line=line)
     spans = [(s, e) for s, e, _ in ordered]
     coding = sorted(parts.cds, key=lambda r: r[0], reverse=sign == -1)
-    done = 0
+    done, before = 0, None
     for start, end, phase, line in coding:
-        if not any(s <= start and end <= e for s, e in spans):
+        exon = next((i for i, (s, e) in enumerate(spans) if s <= start and end <= e), None)
+        if exon is None:
             raise InputError(source, f"CDS {start}-{end} of {ident} is not inside an exon", line=line)
+        if before is not None and not _joins(spans, before, (exon, start, end), sign):
+            raise InputError(source, f"CDS {start}-{end} of {ident} does not continue the CDS before it "
+                             f"({before[1]}-{before[2]}): the CDS runs on from the end of one exon to the start of "
+                             "the next (no gap inside an exon, no exon skipped)", line=line)
+        before = (exon, start, end)
         if phase != (3 - done % 3) % 3:
             raise InputError(source, f"CDS phase {phase} of {ident} disagrees with the CDS length before it "
                              f"(expected {(3 - done % 3) % 3})", line=line)
@@ -290,3 +296,14 @@ def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str], l
         exons=tuple(spans if sign == 1 else spans[::-1]), cds=(min(bounds), max(bounds)) if parts.cds else None,
         tags=tuple(_tags(parts.attrs)),
     )
+
+
+def _joins(spans: list[tuple[int, int]], before: tuple[int, int, int], after: tuple[int, int, int], sign: int) -> bool:
+    """Does CDS segment `after` continue `before` along the spliced transcript (each: index in `spans`, the exons by
+    position, then start and end)? `before` must reach the 3' end of its exon and `after` start at the 5' start of the
+    next exon. (A RefSeq exon split by a genomic gap is two exons, its CDS two segments: they join.)"""
+    exon, start, end = before
+    next_exon, next_start, next_end = after
+    if sign == 1:
+        return next_exon == exon + 1 and end == spans[exon][1] and next_start == spans[next_exon][0]
+    return next_exon == exon - 1 and start == spans[exon][0] and next_end == spans[next_exon][1]
