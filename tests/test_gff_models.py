@@ -236,3 +236,34 @@ def test_a_gtf_stop_codon_across_a_splice_site_still_joins(tmp_path: Path) -> No
                             for kind, start, end, phase in rows))
     (t,) = read_transcripts(str(path), {"FOO"})
     assert (t.exons, t.cds) == (((1001, 1200), (2001, 2300), (3001, 3400)), (1101, 3002))
+
+
+# ----------------------------------------------------------------------------- files without models
+
+NO_TRANSCRIPTS = "no transcript models: no mRNA or transcript lines (exon and CDS lines are read with their " \
+                 "transcript's line)"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", NO_TRANSCRIPTS),
+    ("##gff-version 3\n# nothing but comments\n\n", NO_TRANSCRIPTS),
+    ("".join(f'chr1\tt\t{kind}\t{start}\t{end}\t.\t+\t{phase}\tgene_id "G1"; transcript_id "T1"; gene_name "FOO";\n'
+             for kind, start, end, phase in [("gene", 1001, 3400, "."), ("exon", 1001, 1200, "."),
+                                             ("CDS", 1101, 1200, "0")]), NO_TRANSCRIPTS),
+    ("\n".join(line for line in FOO + BAR if "\texon\t" not in line) + "\n", "no transcript models: no exon lines"),
+])
+def test_a_file_without_models_is_said_to_be_so(tmp_path: Path, text: str, message: str) -> None:
+    """An empty file, a comments-only one and a GTF without transcript lines were each reported as '--panel P: no
+    transcript of FOO in --gff ...', as though the file had models of other genes."""
+    path = tmp_path / "m.gff"
+    path.write_text(text)
+    assert refused(str(path)) == f"{path}: {message}"
+    assert refused(str(path), {"OTHER"}) == f"{path}: {message}"  # whichever genes are asked for
+
+
+def test_a_run_with_a_gff_without_models_names_the_gff(tmp_path: Path) -> None:
+    fasta, panel, vcf = reference(tmp_path)
+    empty = tmp_path / "empty.gff3"
+    empty.write_text("##gff-version 3\n")
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", empty)
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {empty}: {NO_TRANSCRIPTS}\n")

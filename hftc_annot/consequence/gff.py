@@ -66,6 +66,7 @@ def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map
     symbols: dict[str, str] = {}  # gene key (GFF3 ID, GTF gene_id) -> gene symbol
     transcripts: dict[str, _Parts] = {}
     orphans: set[str] = set()  # parents of parts met before any transcript line of theirs
+    seen: set[str] = set()  # the kinds of line met: 'transcript' and those of _PARTS
     gtf = None
     for number, fields in _lines(source):
         chrom, _, kind, start, end, _, strand, phase, text = fields
@@ -74,6 +75,7 @@ def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map
         if gtf is None:
             gtf = _GTF_PAIR.match(text) is not None and "=" not in text.split(";")[0]
         if kind in _PARTS:
+            seen.add(kind)
             parents = _part_parents(text, gtf)
             keys = [k for k in parents if k in transcripts]
             if keys:
@@ -88,10 +90,12 @@ def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map
             key = gene_key if gtf else ident
             symbols[key] = attrs.get("Name") or attrs.get("gene_name") or attrs.get("gene_id", "")
         elif kind in _TRANSCRIPT_KINDS or (not gtf and ident.startswith(("transcript:", "rna-"))):
+            seen.add("transcript")
             symbol = symbols.get(gene_key) or attrs.get("gene_name") or attrs.get("gene", "")
             if ident and (genes is None or symbol in genes or (not symbol and gene_key)):  # no symbol: gene line later
                 transcripts[ident] = _Parts(number, kind, chrom, _strand(source, number, strand), symbol, attrs,
                                             (start, end), gene_key)
+    _check_any_models(source, seen)
     for ident, parts in list(transcripts.items()):
         parts.gene = parts.gene or symbols.get(parts.gene_key, "")
         if genes is not None and parts.gene not in genes:
@@ -103,6 +107,16 @@ def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map
     known = {canonical_contig(name): length for name, length in (lengths or {}).items()} | (lengths or {})
     return [_model(source, ident, parts, accessions, known) for ident, parts in transcripts.items()
             if (parts.cds and not _incomplete(parts.attrs)) or (not parts.cds and parts.exons and _non_coding(parts))]
+
+
+def _check_any_models(source: str, seen: set[str]) -> None:
+    """A file without transcript lines or without exon lines has no model of any gene: said of the file (rather
+    than of the first panel gene it lacks)."""
+    if "transcript" not in seen:
+        raise InputError(source, "no transcript models: no mRNA or transcript lines (exon and CDS lines are read "
+                         "with their transcript's line)")
+    if "exon" not in seen:
+        raise InputError(source, "no transcript models: no exon lines")
 
 
 def _reread_parts(source: str, gtf: bool, late: dict[str, _Parts]) -> None:
