@@ -6,7 +6,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from hftc_annot.errors import InputError, UsageError, open_text
+from hftc_annot.errors import InputError, UsageError, text_lines
 from hftc_annot.resources import BUILDS, read_table
 
 CUSTOM = "custom"
@@ -137,20 +137,15 @@ def read_contig_map(path: str) -> dict[str, str]:
     """A --contig-map file: per line, a contig name as the --gff writes it and the --fasta's name for it, separated
     by a tab or spaces ('#' lines are comments)."""
     names: dict[str, str] = {}
-    with open_text(path) as handle:
-        try:
-            lines = list(handle)
-        except UnicodeDecodeError:
-            raise InputError(path, "not UTF-8 text") from None
-        for number, line in enumerate(lines, 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            fields = line.split()
-            if len(fields) != 2:
-                raise InputError(path, "a contig map line needs two names: the --gff's and the --fasta's", line=number)
-            if fields[0] in names:
-                raise InputError(path, f"contig {fields[0]} is mapped twice", line=number)
-            names[fields[0]] = fields[1]
+    for number, line in text_lines(path):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split()
+        if len(fields) != 2:
+            raise InputError(path, "a contig map line needs two names: the --gff's and the --fasta's", line=number)
+        if fields[0] in names:
+            raise InputError(path, f"contig {fields[0]} is mapped twice", line=number)
+        names[fields[0]] = fields[1]
     if not names:
         raise InputError(path, "no contig names in the map")
     return names

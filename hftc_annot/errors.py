@@ -41,6 +41,25 @@ def open_text(path: str) -> TextIO:
         raise InputError(path, f"cannot read ({exc.strerror})") from None
 
 
+def text_lines(path: str, advice: str = "") -> list[tuple[int, str]]:
+    """A user's small text file as (line number, line without its end) pairs; CR, LF and CRLF end lines alike and a
+    UTF-8 byte order mark at the start is dropped. A line that is not UTF-8 is an InputError naming it (`advice`,
+    when given, is added to the message)."""
+    data = read_bytes(path).removeprefix(b"\xef\xbb\xbf")
+    lines = []
+    for number, raw in enumerate(data.splitlines(), 1):
+        lines.append((number, utf8_line(path, number, raw, advice)))
+    return lines
+
+
+def utf8_line(path: str, number: int, raw: bytes, advice: str = "") -> str:
+    """Line `number` of a user's file as text; bytes that are not UTF-8 are an InputError naming the line."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(path, f"not UTF-8 text{advice}", line=number) from None
+
+
 def read_bytes(path: str) -> bytes:
     """A user's file, whole; failure is an InputError naming it."""
     try:

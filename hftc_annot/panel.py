@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hftc_annot.assembly import canonical_contig
-from hftc_annot.errors import InputError, UsageError, open_text
+from hftc_annot.errors import InputError, UsageError, open_text, text_lines
 from hftc_annot.resources import BUILDS, genes_bed, read_table
 
 if TYPE_CHECKING:
@@ -102,12 +102,8 @@ class Model:
 
 def read_panel_file(path: str) -> dict[str, dict[str, str]]:
     """A --panel file: per gene symbol (file order), the facts its cells give ('' and '.' cells give none)."""
-    with open_text(path) as handle:
-        try:
-            lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, 1)
-                     if line.strip() and not line.startswith("#")]
-        except UnicodeDecodeError:
-            raise InputError(path, "not UTF-8 text (save it as UTF-8 tab-separated text)") from None
+    lines = [(n, line) for n, line in text_lines(path, " (save it as UTF-8 tab-separated text)")
+             if line.strip() and not line.startswith("#")]
     if not lines:
         raise InputError(path, "empty panel file: it needs a header line with a 'gene' column, then one gene per line")
     header_line, header_text = lines[0]

@@ -191,7 +191,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
         check_indexed(config.fasta)
         check_contigs(vcf.header.contigs, fai_lengths(config.fasta), vcf.source, config.fasta)
     custom = read_panel_file(config.panel) if config.panel else None
-    own = _own_transcripts(config, custom)
+    own = _own_transcripts(config, build, custom)
     panel = _panel(config, build, regions_bed, custom, own)
     _warn_about_input(config, vcf, panel, warn)
     log.debug("input: source=%s kind=%s route=%s samples=%d build=%s evidence=%r", vcf.source, vcf.info.kind.name,
@@ -271,13 +271,15 @@ def _panel(config: Config, build: str, regions_bed: tuple, custom: dict[str, dic
     return dataclasses.replace(panel, custom_regions=regions_bed) if regions_bed else panel
 
 
-def _own_transcripts(config: Config, custom: dict[str, dict[str, str]] | None) -> list[Transcript] | None:
-    """The --gff transcripts of the shipped panel genes and the --panel genes (None without --gff), read once."""
+def _own_transcripts(config: Config, build: str, custom: dict[str, dict[str, str]] | None) -> list[Transcript] | None:
+    """The --gff transcripts of the shipped panel genes and the --panel genes (None without --gff), read once; each
+    must end within its contig: the build's, or on an assembly of one's own the --fasta's."""
     if not config.gff:
         return None
     contig_map = read_contig_map(config.contig_map) if config.contig_map else None
     symbols = {row["symbol"] for row in read_table("panel_facts.tsv")} | set(custom or ())
-    return read_transcripts(config.gff, symbols, contig_map)
+    lengths = assembly_lengths()[build] if build in BUILDS else fai_lengths(config.fasta)
+    return read_transcripts(config.gff, symbols, contig_map, lengths)
 
 
 def _models(config: Config, build: str, custom: dict[str, dict[str, str]] | None,

@@ -86,6 +86,18 @@ def test_contig_map(tmp_path) -> None:
             read_contig_map(str(path))
 
 
+def test_contig_map_byte_order_mark_and_bad_bytes(tmp_path) -> None:
+    """A UTF-8 byte order mark (Windows editors) is no part of the first name; bytes that are not UTF-8 are named by
+    their line (old Mac CR line ends count as line ends)."""
+    path = tmp_path / "map.tsv"
+    path.write_bytes(b"\xef\xbb\xbfNC_060925.1\tchr1\r\nNC_060926.1\tchr2\r\n")
+    assert read_contig_map(str(path)) == {"NC_060925.1": "chr1", "NC_060926.1": "chr2"}
+    path.write_bytes(b"NC_060925.1\tchr1\r# caf\xe9\rNC_060926.1\tchr2\r")
+    with pytest.raises(InputError) as caught:
+        read_contig_map(str(path))
+    assert str(caught.value) == f"{path}: line 2: not UTF-8 text"
+
+
 def test_resolve_build() -> None:
     detected = BuildEvidence("GRCh38", "##contig lengths")
     assert resolve_build("auto", detected, "x.vcf") == "GRCh38"

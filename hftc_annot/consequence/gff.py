@@ -15,10 +15,12 @@ import gzip
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from typing import IO, NoReturn
 from urllib.parse import unquote
 
+from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence.transcripts import Transcript
-from hftc_annot.errors import InputError
+from hftc_annot.errors import InputError, utf8_line
 from hftc_annot.resources import read_table
 
 _GTF_PAIR = re.compile(r'\s*([^\s";]+)\s+"([^"]*)"\s*;?')
@@ -43,24 +45,28 @@ class _Parts:
     strand: str
     gene: str
     attrs: dict[str, str]
+    span: tuple[str, str]
     gene_key: str = ""
     exons: list[tuple[int, int, int]] = field(default_factory=list)
     cds: list[tuple[int, int, int, int]] = field(default_factory=list)
     stops: list[tuple[int, int]] = field(default_factory=list)
 
 
-def read_transcripts(path: str, genes: Collection[str] | None = None,
-                     contig_map: dict[str, str] | None = None) -> list[Transcript]:
+def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map: dict[str, str] | None = None,
+                     lengths: dict[str, int] | None = None) -> list[Transcript]:
     """The transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given), with RefSeq chromosome
     accessions of GRCh38/GRCh37 read as chromosome names and contigs renamed by `contig_map`.
 
-    Checked: every CDS line has a phase 0/1/2, the phases agree with the CDS lengths, a transcript's
-    exons do not overlap, and the CDS lies within the exons. A failure names the file and line.
+    Checked, on the lines of the transcripts read: start >= 1 and start <= end, every CDS line has a phase 0/1/2,
+    the phases agree with the CDS lengths, a transcript's exons do not overlap, the CDS lies within the exons and
+    runs on from exon to exon without a gap, and the transcript ends within its contig (when `lengths` knows the
+    contig: chr1 and 1 are one). A failure names the file and line.
     """
     source = str(path)
     symbols: dict[str, str] = {}  # gene key (GFF3 ID, GTF gene_id) -> gene symbol
     transcripts: dict[str, _Parts] = {}
     orphans: set[str] = set()  # parents of parts met before any transcript line of theirs
+    seen: set[str] = set()  # the kinds of line met: 'transcript' and those of _PARTS
     gtf = None
     for number, fields in _lines(source):
         chrom, _, kind, start, end, _, strand, phase, text = fields
@@ -69,6 +75,7 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
         if gtf is None:
             gtf = _GTF_PAIR.match(text) is not None and "=" not in text.split(";")[0]
         if kind in _PARTS:
+            seen.add(kind)
             parents = _part_parents(text, gtf)
             keys = [k for k in parents if k in transcripts]
             if keys:
@@ -83,10 +90,12 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
             key = gene_key if gtf else ident
             symbols[key] = attrs.get("Name") or attrs.get("gene_name") or attrs.get("gene_id", "")
         elif kind in _TRANSCRIPT_KINDS or (not gtf and ident.startswith(("transcript:", "rna-"))):
+            seen.add("transcript")
             symbol = symbols.get(gene_key) or attrs.get("gene_name") or attrs.get("gene", "")
             if ident and (genes is None or symbol in genes or (not symbol and gene_key)):  # no symbol: gene line later
                 transcripts[ident] = _Parts(number, kind, chrom, _strand(source, number, strand), symbol, attrs,
-                                            gene_key)
+                                            (start, end), gene_key)
+    _check_any_models(source, seen)
     for ident, parts in list(transcripts.items()):
         parts.gene = parts.gene or symbols.get(parts.gene_key, "")
         if genes is not None and parts.gene not in genes:
@@ -95,8 +104,19 @@ def read_transcripts(path: str, genes: Collection[str] | None = None,
     if late:
         _reread_parts(source, bool(gtf), {k: transcripts[k] for k in late})
     accessions = _accessions() | (contig_map or {})
-    return [_model(source, ident, parts, accessions) for ident, parts in transcripts.items()
+    known = {canonical_contig(name): length for name, length in (lengths or {}).items()} | (lengths or {})
+    return [_model(source, ident, parts, accessions, known) for ident, parts in transcripts.items()
             if (parts.cds and not _incomplete(parts.attrs)) or (not parts.cds and parts.exons and _non_coding(parts))]
+
+
+def _check_any_models(source: str, seen: set[str]) -> None:
+    """A file without transcript lines or without exon lines has no model of any gene: said of the file (rather
+    than of the first panel gene it lacks)."""
+    if "transcript" not in seen:
+        raise InputError(source, "no transcript models: no mRNA or transcript lines (exon and CDS lines are read "
+                         "with their transcript's line)")
+    if "exon" not in seen:
+        raise InputError(source, "no transcript models: no exon lines")
 
 
 def _reread_parts(source: str, gtf: bool, late: dict[str, _Parts]) -> None:
@@ -135,20 +155,38 @@ def _add_part(source: str, number: int, line: tuple[str, str, str, str, str], gt
 
 
 def _lines(source: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, 9 fields) of each feature line; gzip is recognised by its magic bytes."""
+    """(line number, 9 fields) of each feature line, up to a GFF3 ##FASTA section (sequence, not features); gzip is
+    recognised by its magic bytes, and a UTF-8 byte order mark at the start is dropped."""
     try:
-        with open(source, "rb") as probe:
-            gzipped = probe.read(2) == b"\x1f\x8b"
-        with gzip.open(source, "rt") if gzipped else open(source) as handle:
+        with _open(source, "rt", encoding="utf-8-sig") as handle:
             for number, line in enumerate(handle, 1):
                 if line.startswith("#") or not line.strip():
+                    if line.startswith("##FASTA"):
+                        return
                     continue
                 fields = line.rstrip("\r\n").split("\t")
                 if len(fields) != 9:
                     raise InputError(source, "a GFF3/GTF line needs 9 tab-separated columns", line=number)
                 yield number, fields
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        _not_utf8(source)
+    except (OSError, EOFError) as exc:
         raise InputError(source, f"cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _open(source: str, mode: str, encoding: str | None = None) -> IO:
+    """The file, through gzip when its first bytes say so."""
+    with open(source, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(source, mode, encoding=encoding) if gzipped else open(source, mode, encoding=encoding)
+
+
+def _not_utf8(source: str) -> NoReturn:
+    """Raise the error naming the first line that is not UTF-8 (text is decoded in blocks, so it is looked for)."""
+    with _open(source, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            utf8_line(source, number, raw)
+    raise InputError(source, "not UTF-8 text")  # a multi-byte character cut by the end of the file
 
 
 def _part_parents(text: str, gtf: bool) -> list[str]:
@@ -175,10 +213,15 @@ def _gtf_attributes(text: str) -> dict[str, str]:
 
 
 def _span(source: str, number: int, start: str, end: str) -> tuple[int, int]:
+    """A feature line's start and end: whole numbers, 1-based, start <= end."""
     try:
-        return int(start), int(end)
+        first, last = int(start), int(end)
     except ValueError:
         raise InputError(source, f"start '{start}' and end '{end}' must be whole numbers", line=number) from None
+    if first < 1 or first > last:
+        raise InputError(source, f"impossible start {first} and end {last} (positions are 1-based, start <= end)",
+                         line=number)
+    return first, last
 
 
 def _strand(source: str, number: int, strand: str) -> str:
@@ -228,20 +271,33 @@ def _identity(ident: str, attrs: dict[str, str]) -> tuple[str, str, str]:
     return transcript_id, attrs.get("mane_select", ""), protein
 
 
-def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str]) -> Transcript:
+def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str], lengths: dict[str, int]) -> Transcript:
+    """The checked model of one transcript; `lengths` are the contig lengths known (by name and canonical name)."""
     sign = 1 if parts.strand == "+" else -1
+    _span(source, parts.line, *parts.span)
     if not parts.exons:
         raise InputError(source, f"transcript {ident} has CDS but no exon lines", line=parts.line)
     ordered = sorted(parts.exons, key=lambda r: r[0])
+    chrom = accessions.get(parts.chrom, parts.chrom)
+    length = lengths.get(chrom) or lengths.get(canonical_contig(chrom))
+    if length is not None and ordered[-1][1] > length:
+        raise InputError(source, f"transcript {ident} reaches {ordered[-1][1]:,}, beyond the end of contig {chrom} "
+                         f"({length:,} bp)", line=parts.line)
     for (_, end, _), (start, _, line) in zip(ordered, ordered[1:], strict=False):
         if start <= end:
             raise InputError(source, f"exon overlaps another exon of {ident}", line=line)
     spans = [(s, e) for s, e, _ in ordered]
     coding = sorted(parts.cds, key=lambda r: r[0], reverse=sign == -1)
-    done = 0
+    done, before = 0, None
     for start, end, phase, line in coding:
-        if not any(s <= start and end <= e for s, e in spans):
+        exon = next((i for i, (s, e) in enumerate(spans) if s <= start and end <= e), None)
+        if exon is None:
             raise InputError(source, f"CDS {start}-{end} of {ident} is not inside an exon", line=line)
+        if before is not None and not _joins(spans, before, (exon, start, end), sign):
+            raise InputError(source, f"CDS {start}-{end} of {ident} does not continue the CDS before it "
+                             f"({before[1]}-{before[2]}): the CDS runs on from the end of one exon to the start of "
+                             "the next (no gap inside an exon, no exon skipped)", line=line)
+        before = (exon, start, end)
         if phase != (3 - done % 3) % 3:
             raise InputError(source, f"CDS phase {phase} of {ident} disagrees with the CDS length before it "
                              f"(expected {(3 - done % 3) % 3})", line=line)
@@ -250,7 +306,18 @@ def _model(source: str, ident: str, parts: _Parts, accessions: dict[str, str]) -
     transcript_id, refseq, protein = _identity(ident, parts.attrs)
     return Transcript(
         id=transcript_id, refseq=refseq, protein=protein, gene=parts.gene,
-        chrom=accessions.get(parts.chrom, parts.chrom), strand=sign,
+        chrom=chrom, strand=sign,
         exons=tuple(spans if sign == 1 else spans[::-1]), cds=(min(bounds), max(bounds)) if parts.cds else None,
         tags=tuple(_tags(parts.attrs)),
     )
+
+
+def _joins(spans: list[tuple[int, int]], before: tuple[int, int, int], after: tuple[int, int, int], sign: int) -> bool:
+    """Does CDS segment `after` continue `before` along the spliced transcript (each: index in `spans`, the exons by
+    position, then start and end)? `before` must reach the 3' end of its exon and `after` start at the 5' start of the
+    next exon. (A RefSeq exon split by a genomic gap is two exons, its CDS two segments: they join.)"""
+    exon, start, end = before
+    next_exon, next_start, next_end = after
+    if sign == 1:
+        return next_exon == exon + 1 and end == spans[exon][1] and next_start == spans[next_exon][0]
+    return next_exon == exon - 1 and start == spans[exon][0] and next_end == spans[next_exon][1]

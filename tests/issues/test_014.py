@@ -301,7 +301,8 @@ def test_a_gene_the_panel_lacks_is_annotated_from_its_gff_model(tmp_path: Path) 
                                         "disorders"),
     ("gene\nGALNT3\ngalnt3\n", False, "{panel}: line 3: gene galnt3 is listed twice"),
     ("gene\tgroup\nGALNT3\n", False, "{panel}: line 2: 1 tab-separated cells where the header has 2"),
-    ("gene\tgroup\nGALNT3\tcaf\xe9\n".encode("cp1252"), False, "{panel}: not UTF-8 text"),
+    ("gene\tgroup\nGALNT3\tcaf\xe9\n".encode("cp1252"), False,
+     "{panel}: line 2: not UTF-8 text (save it as UTF-8 tab-separated text)"),
 ])
 def test_bad_panel_files_are_refused(tmp_path: Path, text: str | bytes, gff: bool, message: str) -> None:
     panel = tmp_path / "panel.tsv"
@@ -313,6 +314,13 @@ def test_bad_panel_files_are_refused(tmp_path: Path, text: str | bytes, gff: boo
     assert result.code == 2 and result.err.count("\n") == 1, result.err
     assert message.format(panel=panel, gff=models) in result.err
     assert not output.exists()
+
+
+def test_a_panel_file_with_a_byte_order_mark_reads_as_without(tmp_path: Path) -> None:
+    """Excel's 'CSV UTF-8' and Windows editors open the file with a byte order mark: it is no part of 'gene'."""
+    panel = tmp_path / "panel.tsv"
+    panel.write_bytes(b"\xef\xbb\xbfgene\tgroup\r\nGALNT3\tmine\r\n")
+    assert read_panel_file(str(panel)) == {"GALNT3": {"group": "mine"}}
 
 
 def test_panel_cells_are_read_as_the_shipped_facts_write_them(tmp_path: Path) -> None:

@@ -1,0 +1,269 @@
+"""The --gff reader on files of real-world shape and on impossible models (review of issue 14): a GFF3 with its
+sequence appended (##FASTA), byte order marks, bytes that are not UTF-8, impossible coordinates, CDS gaps, files
+without transcript models."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from hftc_annot.consequence.gff import read_transcripts
+from hftc_annot.errors import InputError
+
+from conftest import run_cli, write_vcf
+
+FOO = [
+    "chr1\tt\tgene\t1001\t3400\t.\t+\t.\tID=gene:G1;Name=FOO;biotype=protein_coding",
+    "chr1\tt\tmRNA\t1001\t3400\t.\t+\t.\tID=transcript:T1;Parent=gene:G1;biotype=protein_coding;version=1",
+    "chr1\tt\texon\t1001\t1200\t.\t+\t.\tParent=transcript:T1",
+    "chr1\tt\texon\t2001\t2300\t.\t+\t.\tParent=transcript:T1",
+    "chr1\tt\texon\t3001\t3400\t.\t+\t.\tParent=transcript:T1",
+    "chr1\tt\tCDS\t1101\t1200\t.\t+\t0\tParent=transcript:T1",
+    "chr1\tt\tCDS\t2001\t2300\t.\t+\t2\tParent=transcript:T1",
+    "chr1\tt\tCDS\t3001\t3101\t.\t+\t2\tParent=transcript:T1",
+]
+"""A plus-strand gene: lines 2-9 of a file that opens with ##gff-version 3."""
+BAR = [
+    "chr1\tt\tgene\t10001\t12200\t.\t-\t.\tID=gene:G2;Name=BAR;biotype=protein_coding",
+    "chr1\tt\tmRNA\t10001\t12200\t.\t-\t.\tID=transcript:T2;Parent=gene:G2;biotype=protein_coding;version=1",
+    "chr1\tt\texon\t12001\t12200\t.\t-\t.\tParent=transcript:T2",
+    "chr1\tt\texon\t11001\t11300\t.\t-\t.\tParent=transcript:T2",
+    "chr1\tt\texon\t10001\t10400\t.\t-\t.\tParent=transcript:T2",
+    "chr1\tt\tCDS\t12001\t12100\t.\t-\t0\tParent=transcript:T2",
+    "chr1\tt\tCDS\t11001\t11300\t.\t-\t2\tParent=transcript:T2",
+    "chr1\tt\tCDS\t10300\t10400\t.\t-\t2\tParent=transcript:T2",
+]
+"""A minus-strand gene: lines 10-17."""
+
+
+def gff(path: Path, lines: list[str], head: bytes = b"", tail: bytes = b"") -> str:
+    text = "\n".join(["##gff-version 3", *lines]) + "\n"
+    path.write_bytes(head + text.encode() + tail)
+    return str(path)
+
+
+def models(path: str) -> list[tuple]:
+    return [(t.gene, t.id, t.chrom, t.strand, t.exons, t.cds) for t in read_transcripts(path, {"FOO", "BAR"})]
+
+
+EXPECTED = [("FOO", "T1.1", "chr1", 1, ((1001, 1200), (2001, 2300), (3001, 3400)), (1101, 3101)),
+            ("BAR", "T2.1", "chr1", -1, ((12001, 12200), (11001, 11300), (10001, 10400)), (10300, 12100))]
+
+
+def refused(path: str, genes: set[str] | None = None) -> str:
+    with pytest.raises(InputError) as caught:
+        read_transcripts(path, genes if genes is not None else {"FOO", "BAR"})
+    return str(caught.value)
+
+
+def test_the_fixture_reads(tmp_path: Path) -> None:
+    assert models(gff(tmp_path / "m.gff3", FOO + BAR)) == EXPECTED
+
+
+def test_a_fasta_section_ends_the_features(tmp_path: Path) -> None:
+    """GFF3: '##FASTA' ends the annotation; the sequence after it used to be read as feature lines."""
+    path = gff(tmp_path / "m.gff3", FOO + BAR, tail=b"##FASTA\n>chr1\nACGTACGT\nACGT\n")
+    assert models(path) == EXPECTED
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_a_byte_order_mark_is_no_part_of_the_first_line(tmp_path: Path, gzipped: bool) -> None:
+    """A BOM made '\\ufeff##gff-version 3' a feature line of 1 column; a GTF's first feature line would be lost."""
+    path = gff(tmp_path / "m.gff3", FOO + BAR, head=b"\xef\xbb\xbf")
+    if gzipped:
+        Path(f"{path}.gz").write_bytes(gzip.compress(Path(path).read_bytes()))
+        path = f"{path}.gz"
+    assert models(path) == EXPECTED
+    no_header = tmp_path / "n.gff3"
+    no_header.write_bytes(b"\xef\xbb\xbf" + "\n".join(FOO + BAR).encode() + b"\n")
+    assert models(str(no_header)) == EXPECTED
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_bytes_that_are_not_utf8_are_named_by_their_line(tmp_path: Path, gzipped: bool) -> None:
+    """A Latin-1 byte, far into the file, used to be reported as 'cannot read (... position 1159 ...)'."""
+    note = b"chr1\tt\tregion\t1\t20000\t.\t+\t.\tNote=caf\xe9"
+    path = gff(tmp_path / "m.gff3", FOO + BAR * 20, tail=note + b"\n")
+    if gzipped:
+        Path(f"{path}.gz").write_bytes(gzip.compress(Path(path).read_bytes()))
+        path = f"{path}.gz"
+    assert refused(path) == f"{path}: line {2 + len(FOO) + 20 * len(BAR)}: not UTF-8 text"
+
+
+# ----------------------------------------------------------------------------- coordinates
+
+
+@pytest.mark.parametrize(("line", "change", "message"), [
+    (4, ("\t1001\t1200\t", "\t-5\t1200\t"), "line 4: impossible start -5 and end 1200 (positions are 1-based, start "
+                                            "<= end)"),
+    (5, ("\t2001\t2300\t", "\t2300\t2001\t"), "line 5: impossible start 2300 and end 2001 (positions are 1-based, "
+                                              "start <= end)"),
+    (3, ("\t1001\t3400\t", "\t0\t3400\t"), "line 3: impossible start 0 and end 3400 (positions are 1-based, start "
+                                           "<= end)"),
+])
+def test_impossible_coordinates_are_refused_naming_the_line(tmp_path: Path, line: int, change: tuple[str, str],
+                                                            message: str) -> None:
+    """An exon from -5 used to pass (FOO then lost its protein effects, said as 'does not translate'); an exon with
+    start > end was reported as 'CDS 2001-2300 ... is not inside an exon'."""
+    lines = FOO + BAR
+    lines[line - 2] = lines[line - 2].replace(*change)
+    path = gff(tmp_path / "m.gff3", lines)
+    assert refused(path) == f"{path}: {message}"
+
+
+def test_a_bad_line_of_a_gene_not_read_is_no_error(tmp_path: Path) -> None:
+    """Only the wanted genes' lines are checked: a problem in another gene of a whole-genome file does not stop the
+    run (as with every other check of the reader)."""
+    lines = FOO + BAR
+    lines[10] = lines[10].replace("\t12001\t12200\t", "\t12200\t12001\t")
+    path = gff(tmp_path / "m.gff3", lines)
+    assert [t.gene for t in read_transcripts(path, {"FOO"})] == ["FOO"]
+
+
+@pytest.mark.parametrize("lengths", [{"chr1": 20_000}, {"1": 20_000}, {"chrX": 100, "1": 20_000}])
+def test_a_transcript_beyond_its_contig_is_refused(tmp_path: Path, lengths: dict[str, int]) -> None:
+    """An exon to 30,400 on a 20,000 bp contig used to pass: FOO then covered BAR (rows like 'FOO
+    3_prime_UTR_variant c.*8999T>A'). chr1 and 1 are one contig."""
+    lines = FOO + BAR
+    lines[0:2] = [line.replace("\t3400\t", "\t30400\t") for line in lines[0:2]]
+    lines[4] = lines[4].replace("\t3400\t", "\t30400\t")
+    path = gff(tmp_path / "m.gff3", lines)
+    with pytest.raises(InputError) as caught:
+        read_transcripts(path, {"FOO", "BAR"}, None, lengths)
+    assert str(caught.value) == f"{path}: line 3: transcript transcript:T1 reaches 30,400, beyond the end of contig " \
+        "chr1 (20,000 bp)"
+    assert len(read_transcripts(path, {"FOO", "BAR"}, None, {"chr2": 10})) == 2  # length not known: not checked
+    fits = gff(tmp_path / "fits.gff3", FOO + BAR)
+    assert [t.end for t in read_transcripts(fits, {"FOO", "BAR"}, None, {"chr1": 12_200})] == [3400, 12200]
+
+
+def reference(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A 20,000 bp chr1 (FASTA with .fai), a --panel of FOO and BAR, and a VCF of one record on chr1."""
+    import pysam
+
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(">chr1\n" + "".join("ACGTTGCA"[(i * 7) % 8] for i in range(20_000)) + "\n")
+    pysam.faidx(str(fasta))
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("gene\tinheritance\nFOO\tAR\nBAR\tAD\n")
+    vcf = tmp_path / "in.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr1,length=20000>\n"
+                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\nchr1\t1150\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\n")
+    return fasta, panel, vcf
+
+
+def test_the_run_checks_transcripts_against_the_fasta_and_the_build(tmp_path: Path) -> None:
+    """--build custom: the --fasta's .fai lengths; GRCh38: the build's (chr12 is 133,275,309 bp)."""
+    fasta, panel, vcf = reference(tmp_path)
+    lines = FOO + BAR
+    lines[4] = lines[4].replace("\t3400\t", "\t30400\t")
+    path = gff(tmp_path / "m.gff3", lines)
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", path, "-o",
+                     tmp_path / "out.tsv")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {path}: line 3: transcript transcript:T1 reaches "
+                                            "30,400, beyond the end of contig chr1 (20,000 bp)\n")
+    assert not (tmp_path / "out.tsv").exists()
+    shifted = [line.replace("chr1\t", "chr12\t").replace("FOO", "FGF23") for line in FOO]
+    shifted = [_shift(line, 133_272_000) for line in shifted]
+    beyond = gff(tmp_path / "fgf23.gff3", shifted)
+    grch38 = write_vcf(tmp_path / "38.vcf", ["chr12 4379371 . C T 50 PASS . GT 0/1"])
+    result = run_cli(grch38, "--gff", beyond)
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {beyond}: line 3: transcript transcript:T1 reaches "
+                                            "133,275,400, beyond the end of contig chr12 (133,275,309 bp)\n")
+
+
+def _shift(line: str, offset: int) -> str:
+    fields = line.split("\t")
+    fields[3], fields[4] = str(int(fields[3]) + offset), str(int(fields[4]) + offset)
+    return "\t".join(fields)
+
+
+# ----------------------------------------------------------------------------- a continuous CDS
+
+GAP = "does not continue the CDS before it ({before}): the CDS runs on from the end of one exon to the start of the " \
+      "next (no gap inside an exon, no exon skipped)"
+
+
+@pytest.mark.parametrize(("edit", "line", "message"), [
+    ({8: ["chr1\tt\tCDS\t2001\t2100\t.\t+\t2\tParent=transcript:T1",
+          "chr1\tt\tCDS\t2151\t2300\t.\t+\t1\tParent=transcript:T1"],
+      9: ["chr1\tt\tCDS\t3001\t3101\t.\t+\t1\tParent=transcript:T1"]},
+     9, "CDS 2151-2300 of transcript:T1 " + GAP.format(before="2001-2100")),
+    ({8: ["chr1\tt\tCDS\t2001\t2299\t.\t+\t2\tParent=transcript:T1"],
+      9: ["chr1\tt\tCDS\t3001\t3101\t.\t+\t0\tParent=transcript:T1"]},
+     9, "CDS 3001-3101 of transcript:T1 " + GAP.format(before="2001-2299")),
+    ({5: ["chr1\tt\texon\t2001\t2300\t.\t+\t.\tParent=transcript:T1",
+          "chr1\tt\texon\t2501\t2600\t.\t+\t.\tParent=transcript:T1"]},
+     10, "CDS 3001-3101 of transcript:T1 " + GAP.format(before="2001-2300")),
+    ({16: ["chr1\tt\tCDS\t11151\t11300\t.\t-\t2\tParent=transcript:T2",
+           "chr1\tt\tCDS\t11001\t11100\t.\t-\t2\tParent=transcript:T2"],
+      17: ["chr1\tt\tCDS\t10300\t10400\t.\t-\t1\tParent=transcript:T2"]},
+     17, "CDS 11001-11100 of transcript:T2 " + GAP.format(before="11151-11300")),
+    ({17: ["chr1\tt\tCDS\t10300\t10399\t.\t-\t2\tParent=transcript:T2"]},
+     17, "CDS 10300-10399 of transcript:T2 " + GAP.format(before="11001-11300")),
+])
+def test_a_cds_with_a_gap_is_refused(tmp_path: Path, edit: dict[int, list[str]], line: int, message: str) -> None:
+    """Phases that agree with the lengths are not enough: CDS 2001-2100 and 2151-2300 in exon 2001-2300 passed and the
+    gap was read as coding. The line named is the later segment's (in transcript order)."""
+    lines = [row for number, text in enumerate(FOO + BAR, 2) for row in edit.get(number, [text])]
+    path = gff(tmp_path / "m.gff3", lines)
+    assert refused(path) == f"{path}: line {line}: {message}"
+
+
+def test_an_exon_split_by_a_refseq_gap_still_joins(tmp_path: Path) -> None:
+    """RefSeq splits an exon where the genome has 1-2 bases the mRNA lacks, and its CDS with it."""
+    edit = {5: ["chr1\tt\texon\t2001\t2150\t.\t+\t.\tParent=transcript:T1",
+                "chr1\tt\texon\t2153\t2300\t.\t+\t.\tParent=transcript:T1"],
+            8: ["chr1\tt\tCDS\t2001\t2150\t.\t+\t2\tParent=transcript:T1",
+                "chr1\tt\tCDS\t2153\t2300\t.\t+\t2\tParent=transcript:T1"],
+            9: ["chr1\tt\tCDS\t3001\t3101\t.\t+\t1\tParent=transcript:T1"]}
+    lines = [row for number, text in enumerate(FOO, 2) for row in edit.get(number, [text])]
+    (t,) = read_transcripts(gff(tmp_path / "m.gff3", lines), {"FOO"})
+    assert (t.exons, t.cds) == (((1001, 1200), (2001, 2150), (2153, 2300), (3001, 3400)), (1101, 3101))
+
+
+def test_a_gtf_stop_codon_across_a_splice_site_still_joins(tmp_path: Path) -> None:
+    """GTF CDS lines leave out the stop codon: the last one may end short of its exon when the stop is split."""
+    ids = 'gene_id "G1"; transcript_id "T1"; gene_name "FOO"; transcript_type "protein_coding";'
+    rows = [("transcript", 1001, 3400, "."), ("exon", 1001, 1200, "."), ("exon", 2001, 2300, "."),
+            ("exon", 3001, 3400, "."), ("CDS", 1101, 1200, "0"), ("CDS", 2001, 2299, "2"),
+            ("stop_codon", 2300, 2300, "0"), ("stop_codon", 3001, 3002, "2")]
+    path = tmp_path / "m.gtf"
+    path.write_text("".join(f"chr1\tt\t{kind}\t{start}\t{end}\t.\t+\t{phase}\t{ids}\n"
+                            for kind, start, end, phase in rows))
+    (t,) = read_transcripts(str(path), {"FOO"})
+    assert (t.exons, t.cds) == (((1001, 1200), (2001, 2300), (3001, 3400)), (1101, 3002))
+
+
+# ----------------------------------------------------------------------------- files without models
+
+NO_TRANSCRIPTS = "no transcript models: no mRNA or transcript lines (exon and CDS lines are read with their " \
+                 "transcript's line)"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", NO_TRANSCRIPTS),
+    ("##gff-version 3\n# nothing but comments\n\n", NO_TRANSCRIPTS),
+    ("".join(f'chr1\tt\t{kind}\t{start}\t{end}\t.\t+\t{phase}\tgene_id "G1"; transcript_id "T1"; gene_name "FOO";\n'
+             for kind, start, end, phase in [("gene", 1001, 3400, "."), ("exon", 1001, 1200, "."),
+                                             ("CDS", 1101, 1200, "0")]), NO_TRANSCRIPTS),
+    ("\n".join(line for line in FOO + BAR if "\texon\t" not in line) + "\n", "no transcript models: no exon lines"),
+])
+def test_a_file_without_models_is_said_to_be_so(tmp_path: Path, text: str, message: str) -> None:
+    """An empty file, a comments-only one and a GTF without transcript lines were each reported as '--panel P: no
+    transcript of FOO in --gff ...', as though the file had models of other genes."""
+    path = tmp_path / "m.gff"
+    path.write_text(text)
+    assert refused(str(path)) == f"{path}: {message}"
+    assert refused(str(path), {"OTHER"}) == f"{path}: {message}"  # whichever genes are asked for
+
+
+def test_a_run_with_a_gff_without_models_names_the_gff(tmp_path: Path) -> None:
+    fasta, panel, vcf = reference(tmp_path)
+    empty = tmp_path / "empty.gff3"
+    empty.write_text("##gff-version 3\n")
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", empty)
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {empty}: {NO_TRANSCRIPTS}\n")
