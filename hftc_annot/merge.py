@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import heapq
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 import pysam
 
@@ -41,29 +43,58 @@ class Report:
                 ("qualifying", p.qualifying), ("knowledge", p.knowledge), ("evidence_tier", p.evidence_tier)]
 
 
-def _open(path: str):
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+"""The empty block that ends every complete BGZF file (the SAM/BAM specification, 4.1.2)."""
+
+
+def _open(path: str) -> IO[bytes]:
+    """The part's bytes, inflated when it is gzipped; a cut BGZF file (no end-of-file block) is refused here."""
     try:
         with open(path, "rb") as probe:
-            packed = probe.read(2) == b"\x1f\x8b"
-        return gzip.open(path, "rt", encoding="utf-8") if packed else open(path, encoding="utf-8")
+            head = probe.read(18)
+            probe.seek(max(0, os.fstat(probe.fileno()).st_size - len(BGZF_EOF)))
+            tail = probe.read()
+        if head[:2] != b"\x1f\x8b":
+            return open(path, "rb")
+        if head[12:14] == b"BC" and tail != BGZF_EOF:
+            raise InputError(path, "truncated: the BGZF file has no end-of-file block (cut short while written or "
+                             "copied?)")
+        return gzip.open(path, "rb")
     except OSError as exc:
         raise InputError(path, f"cannot read ({exc.strerror})") from None
 
 
+def _lines(path: str) -> Iterator[tuple[int, str]]:
+    """(line number, line without its end) of a part, plain or gzipped. Bytes that are not UTF-8, a cut or
+    damaged gzip stream and a last line without its line end (hftc-annot ends every line) are InputErrors naming
+    the file (and line)."""
+    number = 0
+    with _open(path) as handle:
+        try:
+            for number, raw in enumerate(handle, 1):
+                if not raw.endswith(b"\n"):
+                    raise InputError(path, "truncated: the last line has no line end", line=number)
+                try:
+                    yield number, raw[:-1].decode("utf-8")
+                except UnicodeDecodeError:
+                    raise InputError(path, "not UTF-8 text (hftc-annot writes UTF-8)", line=number) from None
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise InputError(path, f"truncated or damaged gzip stream after line {number} ({exc})") from None
+
+
 def _read_report(path: str) -> Report:
     lines: list[str] = []
-    with _open(path) as handle:
-        for number, line in enumerate(handle, 1):
-            if number == 1 and not line.startswith("## hftc-annot "):
-                raise InputError(path, "not an hftc-annot TSV report (no '## hftc-annot VERSION' first line)")
-            if not line.startswith("## "):
-                if line.rstrip("\n").split("\t") != list(COLUMNS):
-                    raise InputError(path, "the column header is not that of this hftc-annot version's report",
-                                     line=number)
-                break
-            lines.append(line[3:].rstrip("\n"))
-        else:
-            raise InputError(path, "not an hftc-annot TSV report (no column header)")
+    for number, line in _lines(path):
+        if number == 1 and not line.startswith("## hftc-annot "):
+            raise InputError(path, "not an hftc-annot TSV report (no '## hftc-annot VERSION' first line)")
+        if not line.startswith("## "):
+            if line.split("\t") != list(COLUMNS):
+                raise InputError(path, "the column header is not that of this hftc-annot version's report",
+                                 line=number)
+            break
+        lines.append(line[3:])
+    else:
+        raise InputError(path, "not an hftc-annot TSV report (no column header)")
     try:
         provenance = Provenance.from_lines(lines)
     except KeyError as missing:
@@ -135,17 +166,43 @@ def _check_parts(parts: list[Report]) -> None:
                          f"(given: {have})")
 
 
-def _rows(path: str, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
-    tier = COLUMNS.index("evidence_tier")
-    sample, gene, chrom, pos = (COLUMNS.index(c) for c in ("sample", "gene", "chrom", "pos"))
-    with _open(path) as handle:
-        for line in handle:
-            if line.startswith("## ") or line.startswith("chrom\t"):
-                continue
-            cells = line.rstrip("\n").split("\t")
-            name = cells[sample].removeprefix("'") if cells[sample] != "." else None
-            yield report_order(rank[name] if name is not None else len(rank), cells[tier], cells[gene], cells[chrom],
-                               int(cells[pos])), line
+def _rows(report: Report, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
+    """The report's rows (with their line ends) and their places in the merged report. A row hftc-annot would not
+    have written (another column count, a sample not in its preamble, a pos that is not a number, out of order,
+    twice) is an InputError naming the line."""
+    tier, sample, gene, chrom, pos = (COLUMNS.index(c) for c in ("evidence_tier", "sample", "gene", "chrom", "pos"))
+    own = set(report.provenance.samples)
+    lines = _lines(report.path)
+    next(number for number, line in lines if not line.startswith("## "))  # the column header (_read_report read it)
+    place: tuple = ()
+    here: dict[str, int] = {}
+    for number, line in lines:
+        cells = line.split("\t")
+        if len(cells) != len(COLUMNS):
+            raise InputError(report.path, f"{len(cells)} columns, the column header has {len(COLUMNS)}", line=number)
+        name = cells[sample].removeprefix("'") if cells[sample] != "." else None
+        if name is not None and name not in own:
+            raise InputError(report.path, f"sample {name} is not in the report's '## samples:' line", line=number)
+        if not cells[pos].isdigit():
+            raise InputError(report.path, f"pos '{cells[pos]}' is not a position", line=number)
+        key = report_order(rank[name] if name is not None else len(rank), cells[tier], cells[gene], cells[chrom],
+                           int(cells[pos]))
+        here = _in_order(report.path, number, line, key, place, here)
+        place = key
+        yield key, line + "\n"
+
+
+def _in_order(path: str, number: int, line: str, key: tuple, place: tuple, here: dict[str, int]) -> dict[str, int]:
+    """The lines at `key` so far ({line: number}) once line `number` is checked: not before the previous line's
+    place, not the same as a line before it at the same place."""
+    if key < place:
+        raise InputError(path, "out of order: it sorts before the line above it (hftc-annot writes its rows and "
+                         "records sorted)", line=number)
+    here = here if key == place else {}
+    if line in here:
+        raise InputError(path, f"the same as line {here[line]} (a row or record written twice)", line=number)
+    here[line] = number
+    return here
 
 
 def _panel_source(reports: list) -> str:
@@ -183,25 +240,44 @@ def merge_reports(paths: list[str], output, command: str, base: str | None = Non
     output.write("\t".join(COLUMNS) + "\n")
     rank = {s: i for i, s in enumerate(samples)}
     count = 0
-    for _, line in heapq.merge(*(_rows(r.path, rank) for r in reports), key=lambda item: item[0]):
-        output.write(line if line.endswith("\n") else line + "\n")
+    for _, line in heapq.merge(*(_rows(r, rank) for r in reports), key=lambda item: item[0]):
+        output.write(line)
         count += 1
     return count
 
 
-def _vcf_parts(path: str) -> tuple[list[str], Iterator[str]]:
-    """Header lines and an iterator over the record lines of an annotated VCF (plain or bgzipped)."""
-    handle = _open(path)
+def _vcf_parts(path: str) -> tuple[list[str], Iterator[tuple[int, str]]]:
+    """Header lines and an iterator over the (line number, record line) of an annotated VCF (plain or bgzipped)."""
+    lines = _lines(path)
     header = []
-    for line in handle:
-        header.append(line.rstrip("\n"))
+    for _, line in lines:
+        header.append(line)
         if line.startswith("#CHROM"):
             break
     if not header or not header[0].startswith("##fileformat=VCF") or not header[-1].startswith("#CHROM"):
         raise InputError(path, "not a VCF (no ##fileformat / #CHROM header)")
     if not any(line.startswith("##hftc-annot_version=") for line in header):
         raise InputError(path, "not a VCF written by hftc-annot (no ##hftc-annot_version line)")
-    return header, (line.rstrip("\n") for line in handle)
+    return header, lines
+
+
+def _records(path: str, header: list[str], lines: Iterator[tuple[int, str]],
+             order: dict[str, int]) -> Iterator[tuple[tuple, str, str]]:
+    """(place, record line, path) of each record of a VCF part; a record hftc-annot would not have written (another
+    column count than #CHROM, a POS that is not a number, out of order, twice) is an InputError naming the line."""
+    columns = header[-1].count("\t") + 1
+    place: tuple = ()
+    here: dict[str, int] = {}
+    for number, line in lines:
+        cells = line.split("\t", columns)
+        if len(cells) != columns:
+            raise InputError(path, f"{len(cells)} columns, the #CHROM line has {columns}", line=number)
+        if not cells[1].isdigit():
+            raise InputError(path, f"POS '{cells[1]}' is not a position", line=number)
+        key = (order.get(cells[0], len(order)), contig_rank(canonical_contig(cells[0])), int(cells[1]))
+        here = _in_order(path, number, line, key, place, here)
+        place = key
+        yield key, line, path
 
 
 def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) -> int:
@@ -224,16 +300,11 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
     header = [line for line in first if not line.startswith("##hftc-annot_command=")]
     header.insert(-1, f"##hftc-annot_command={command}")
 
-    def keyed(path: str, records: Iterator[str]) -> Iterator[tuple[tuple, str, str]]:
-        for line in records:
-            chrom, pos = line.split("\t", 2)[:2]
-            yield (order.get(chrom, len(order)), contig_rank(canonical_contig(chrom)), int(pos)), line, path
-
     count = 0
     seen: dict[tuple, str] = {}
     with (pysam.BGZFile(output, "wb") if compressed else open(output, "wb")) as out:
         out.write(("\n".join(header) + "\n").encode())
-        for key, line, path in heapq.merge(*(keyed(p, r) for p, _, r in parts), key=lambda item: item[0]):
+        for key, line, path in heapq.merge(*(_records(p, h, r, order) for p, h, r in parts), key=lambda item: item[0]):
             site = (*key, *line.split("\t", 5)[3:5])
             if seen.get(site, path) != path:
                 raise UsageError(f"cannot merge: record {line.split(chr(9))[0]}:{key[2]} is in {seen[site]} and "
@@ -245,19 +316,29 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
     return count
 
 
+NOT_MERGED = {"{": "JSON output", "<": "HTML output"}
+"""How an output that merge does not join starts, and what it is."""
+
+
 def output_kind(paths: list[str]) -> str:
-    """'vcf' when every input is a VCF, 'tsv' when every input is a report; mixed inputs are refused."""
+    """'vcf' when every input is a VCF, 'tsv' when every input is a report; mixed inputs, a file given twice, an
+    empty file and the JSON or HTML output are refused."""
     kinds = set()
-    for path in paths:
+    for number, path in enumerate(paths):
         if not os.path.exists(path):
             raise InputError(path, "no such file")
         if path.endswith(".bcf"):
             raise UsageError(f"{path}: merge reads VCF text (.vcf, .vcf.gz); write the shards as .vcf.gz")
-        try:
-            with _open(path) as handle:
-                first = handle.readline()
-        except (UnicodeDecodeError, OSError, EOFError):
-            raise InputError(path, "neither an hftc-annot TSV report nor a VCF (not text)") from None
+        for other in paths[:number]:
+            if os.path.samefile(path, other):
+                also = "" if path == other else f" (also as {other})"
+                raise UsageError(f"{path} is given twice{also}; give each output once")
+        first = next((line for _, line in _lines(path)), None)
+        if first is None:
+            raise InputError(path, "empty (no preamble, header or rows; did the run that wrote it fail?)")
+        if first[:1] in NOT_MERGED:
+            raise InputError(path, f"{NOT_MERGED[first[:1]]} cannot be merged: merge the TSV reports or the "
+                             "annotated VCFs of the runs")
         kinds.add("vcf" if first.startswith("##fileformat=VCF") else "tsv")
     if len(kinds) > 1:
         raise UsageError("cannot merge TSV reports with VCFs: give one kind")

@@ -5,14 +5,17 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pysam
 import pytest
 
 from hftc_annot import __version__
 from hftc_annot.panel import load_panel, shard_genes
+from hftc_annot.writers.tsv import COLUMNS
 
 from conftest import body, data_rows, run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
+COLUMN_POS = COLUMNS.index("pos")
 
 
 def vcf_lines(path: Path) -> list[str]:
@@ -146,3 +149,110 @@ def test_parts_of_a_family_split_run_merge_only_as_a_complete_set(tmp: Path) -> 
         2, f"hftc-annot: error: {bad}: the report's preamble is damaged: 'part: first of 2 (run a1b2c3; the rows "
            "of some families)' is not 'part: K of N (run ID; …)'")
     assert not (tmp / "bad.tsv").exists()
+
+
+@pytest.fixture(scope="module")
+def trio_shards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """The trio's four --shard runs, as TSV reports and as annotated VCFs."""
+    where = tmp_path_factory.mktemp("shards")
+    made: dict[str, list[Path]] = {}
+    for suffix in ("tsv", "vcf"):
+        made[suffix] = [where / f"trio.s{k}.{suffix}" for k in range(1, 5)]
+        for k, path in enumerate(made[suffix], 1):
+            assert run_cli(EXAMPLES / "trio.vcf", "--ped", EXAMPLES / "trio.ped", "--shard", f"{k}/4", "-q",
+                           "-o", path).code == 0
+    return made
+
+
+def refused(tmp: Path, inputs: list[Path], name: str = "merged.tsv") -> str:
+    """merge's one error line for `inputs` (exit 2, no output file)."""
+    out = tmp / name
+    result = run_cli("merge", "-o", out, *inputs)
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert not out.exists()
+    return result.err.removeprefix("hftc-annot: error: ").rstrip("\n")
+
+
+def test_merge_refuses_damaged_tsv_parts_naming_file_and_line(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    *others, last = trio_shards["tsv"]
+    text = last.read_text()
+    lines = text.splitlines(keepends=True)
+    end = len(lines)
+    row = lines[-1].rstrip("\n").split("\t")
+    long_cell = "\t".join(row[:-1] + ["x" * 9000]).encode() + b"\xff\n"  # the bad byte more than 8 KB in
+    child = next(n for n, line in enumerate(lines, 1) if "\tCHILD\t" in line)
+    damaged = {
+        "short.tsv": (text + "chr2\t5\n", f"line {end + 1}: 2 columns, the column header has 50"),
+        "cut.tsv": ("".join(lines[:-1]) + "\t".join(row[:45]) + "\n", f"line {end}: 45 columns, the column header "
+                                                                        "has 50"),
+        "extra.tsv": ("".join(lines[:-1]) + "\t".join(row + ["x"]) + "\n", f"line {end}: 51 columns, the column "
+                                                                             "header has 50"),
+        "kid.tsv": (text.replace("\tCHILD\t", "\tKID\t"), f"line {child}: sample KID is not in the report's "
+                                                          "'## samples:' line"),
+        "pos.tsv": ("".join(lines[:-1]) + lines[-1].replace(f"\t{row[COLUMN_POS]}\t", "\tx\t", 1),
+                    f"line {end}: pos 'x' is not a position"),
+        "twice.tsv": (text + lines[-1], f"line {end + 1}: the same as line {end} (a row or record written twice)"),
+        "swapped.tsv": ("".join(lines[:-2]) + lines[-1] + lines[-2], f"line {end}: out of order: it sorts before the "
+                        "line above it (hftc-annot writes its rows and records sorted)"),
+        "unended.tsv": (text[:-1], f"line {end}: truncated: the last line has no line end"),
+    }
+    for name, (content, message) in damaged.items():
+        part = tmp / name
+        part.write_text(content)
+        assert refused(tmp, [*others, part]) == f"{part}: {message}", name
+    binary = tmp / "binary.tsv"
+    binary.write_bytes("".join(lines[:-1]).encode() + long_cell)
+    assert refused(tmp, [*others, binary]) == f"{binary}: line {end}: not UTF-8 text (hftc-annot writes UTF-8)"
+    cut = tmp / "e4.tsv.gz"
+    cut.write_bytes(gzip.compress(last.read_bytes())[:600])
+    assert refused(tmp, [others[0], cut]).startswith(f"{cut}: truncated or damaged gzip stream after line ")
+
+
+def test_merge_refuses_damaged_vcf_parts_naming_file_and_line(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    *others, last = trio_shards["vcf"]
+    text = last.read_text()
+    lines = text.splitlines(keepends=True)
+    end = len(lines)
+    chrom, pos, rest = lines[-1].split("\t", 2)
+    damaged = {
+        "garbage.vcf": (text + "garbage\n", f"line {end + 1}: 1 columns, the #CHROM line has 12"),
+        "pos.vcf": ("".join(lines[:-1]) + f"{chrom}\tx{pos}\t{rest}", f"line {end}: POS 'x{pos}' is not a position"),
+        "cut.vcf": (text[:-30], f"line {end}: truncated: the last line has no line end"),
+        "short.vcf": ("".join(lines[:-1]) + "\t".join(lines[-1].split("\t")[:8]) + "\n",
+                      f"line {end}: 8 columns, the #CHROM line has 12"),
+        "twice.vcf": (text + lines[-1], f"line {end + 1}: the same as line {end} (a row or record written twice)"),
+    }
+    for name, (content, message) in damaged.items():
+        part = tmp / name
+        part.write_text(content)
+        assert refused(tmp, [*others, part], "merged.vcf") == f"{part}: {message}", name
+    binary = tmp / "binary.vcf"
+    cells = lines[-1].rstrip("\n").split("\t")
+    cells[2] = "x" * 9000  # the bad byte more than 8 KB into the file
+    binary.write_bytes(("".join(lines[:-1]) + "\t".join(cells)).encode() + b"\xff\n")
+    assert refused(tmp, [*others, binary], "merged.vcf") == (f"{binary}: line {end}: not UTF-8 text (hftc-annot "
+                                                             "writes UTF-8)")
+    packed = tmp / "last.vcf.gz"
+    pysam.tabix_compress(str(last), str(packed))
+    unended = tmp / "unended.vcf.gz"
+    unended.write_bytes(packed.read_bytes()[:-28])
+    assert refused(tmp, [*others, unended], "merged.vcf") == (f"{unended}: truncated: the BGZF file has no "
+                                                              "end-of-file block (cut short while written or copied?)")
+    cut = tmp / "cut.vcf.gz"
+    cut.write_bytes(gzip.compress(last.read_bytes())[:1500])
+    assert refused(tmp, [*others, cut], "merged.vcf").startswith(f"{cut}: truncated or damaged gzip stream after line")
+    assert refused(tmp, [*trio_shards["vcf"], others[0]], "merged.vcf") == (f"{others[0]} is given twice; give each "
+                                                                            "output once")
+
+
+def test_merge_names_empty_and_json_parts(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    empty, packed, report = tmp / "empty.tsv", tmp / "empty.tsv.gz", tmp / "trio.json"
+    empty.write_bytes(b"")
+    packed.write_bytes(gzip.compress(b""))
+    assert run_cli(EXAMPLES / "trio.vcf", "-q", "-o", report).code == 0
+    first = trio_shards["tsv"][0]
+    for part in (empty, packed):
+        assert refused(tmp, [first, part]) == f"{part}: empty (no preamble, header or rows; did the run that wrote " \
+                                              "it fail?)"
+    assert refused(tmp, [first, report]) == f"{report}: JSON output cannot be merged: merge the TSV reports or the " \
+                                            "annotated VCFs of the runs"
