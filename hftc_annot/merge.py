@@ -343,3 +343,21 @@ def output_kind(paths: list[str]) -> str:
     if len(kinds) > 1:
         raise UsageError("cannot merge TSV reports with VCFs: give one kind")
     return kinds.pop()
+
+
+NAMED = {".tsv": "a TSV report", ".tsv.gz": "a TSV report", ".vcf": "a VCF", ".vcf.gz": "a VCF",
+         ".vcf.bgz": "a VCF named .bgz", ".bcf": "a BCF", ".json": "JSON", ".json.gz": "JSON", ".html": "HTML",
+         ".html.gz": "HTML"}
+"""What an output name asks for, by its ending (as the main command reads -o)."""
+WRITES = {"tsv": ("a TSV report", ".tsv or .tsv.gz"), "vcf": ("a VCF", ".vcf or .vcf.gz")}
+"""What merge writes for each kind of input, and the names for it."""
+
+
+def check_output_name(output: str, kind: str) -> None:
+    """An output name that asks for another format than merge writes for `kind` inputs is a UsageError (a name
+    without a known ending, or '-', takes what merge writes)."""
+    asked = next((what for suffix, what in NAMED.items() if output.endswith(suffix)), None)
+    writes, names = WRITES[kind]
+    if asked is not None and asked != writes:
+        raise UsageError(f"-o {output}: the name asks for {asked}, but merging {kind.upper()} files writes {writes}; "
+                         f"name it {names}")

@@ -256,3 +256,20 @@ def test_merge_names_empty_and_json_parts(tmp: Path, trio_shards: dict[str, list
                                               "it fail?)"
     assert refused(tmp, [first, report]) == f"{report}: JSON output cannot be merged: merge the TSV reports or the " \
                                             "annotated VCFs of the runs"
+
+
+def test_merge_refuses_an_output_name_of_another_format(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    tsv, vcf = trio_shards["tsv"], trio_shards["vcf"]
+    cases = [(tsv, "j.json", "the name asks for JSON, but merging TSV files writes a TSV report; name it .tsv or "
+                             ".tsv.gz"),
+             (tsv, "x.vcf", "the name asks for a VCF, but merging TSV files writes a TSV report; name it .tsv or "
+                            ".tsv.gz"),
+             (vcf, "x.tsv", "the name asks for a TSV report, but merging VCF files writes a VCF; name it .vcf or "
+                            ".vcf.gz"),
+             (vcf, "x.bcf", "the name asks for a BCF, but merging VCF files writes a VCF; name it .vcf or .vcf.gz"),
+             (vcf, "x.html", "the name asks for HTML, but merging VCF files writes a VCF; name it .vcf or .vcf.gz")]
+    for parts, name, message in cases:
+        assert refused(tmp, parts, name) == f"-o {tmp / name}: {message}", name
+    for parts, name in ((tsv, "m.tsv.gz"), (vcf, "m.vcf.gz"), (tsv, "m.txt")):
+        assert run_cli("merge", "-o", tmp / name, *parts).code == 0, name
+    assert gzip.open(tmp / "m.vcf.gz", "rt").readline() == "##fileformat=VCFv4.2\n"
