@@ -32,8 +32,10 @@ class Report:
     provenance: Provenance
 
     @property
-    def input(self) -> str:
-        return self.provenance.inputs[-1]
+    def inputs(self) -> str:
+        """The input (or, for a merged report, the inputs) the report's rows are of, as its '## input:' lines
+        name them."""
+        return ", ".join(self.provenance.inputs)
 
     def same(self) -> list[tuple[str, str]]:
         """(name, value) of what must be equal in every merged report."""
@@ -117,7 +119,7 @@ def _check_reports(reports: list[Report]) -> None:
                                  f"('{theirs}' vs '{mine}')")
     by_input: dict[str, list[Report]] = {}
     for report in reports:
-        by_input.setdefault(report.input, []).append(report)
+        by_input.setdefault(report.inputs, []).append(report)
     for shards in by_input.values():
         if any(shard.provenance.part for shard in shards):
             _check_parts(shards)
@@ -162,7 +164,7 @@ def _check_parts(parts: list[Report]) -> None:
     count = numbers[0][1]
     if numbers != [(k, count) for k in range(1, count + 1)]:
         have = ", ".join(f"{k} of {n}" for k, n in numbers)
-        raise UsageError(f"cannot merge: the parts of {first.input} are not parts 1 to {count} of {count}, each once "
+        raise UsageError(f"cannot merge: the parts of {first.inputs} are not parts 1 to {count} of {count}, each once "
                          f"(given: {have})")
 
 
@@ -216,10 +218,11 @@ def _panel_source(reports: list) -> str:
 def merge_reports(paths: list[str], output, command: str, base: str | None = None) -> int:
     """Write the merged report of `paths` to `output` (a text handle); returns the number of rows. The preamble
     names the reports as given, or relative to the directory `base`."""
-    reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.input, r.provenance.genes))
+    reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.inputs, r.provenance.genes))
     _check_reports(reports)
-    inputs = list(dict.fromkeys(r.input for r in reports))
-    samples = [s for source in inputs for s in next(r for r in reports if r.input == source).provenance.samples]
+    sources = list(dict.fromkeys(r.inputs for r in reports))
+    inputs = [i for source in sources for i in next(r for r in reports if r.inputs == source).provenance.inputs]
+    samples = [s for source in sources for s in next(r for r in reports if r.inputs == source).provenance.samples]
     first = reports[0].provenance
     shipped = load_panel(first.build, padding=0).genes if first.build in BUILDS else ()
     panel_order = {g.symbol: i for i, g in enumerate(shipped)}

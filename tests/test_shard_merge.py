@@ -273,3 +273,20 @@ def test_merge_refuses_an_output_name_of_another_format(tmp: Path, trio_shards: 
     for parts, name in ((tsv, "m.tsv.gz"), (vcf, "m.vcf.gz"), (tsv, "m.txt")):
         assert run_cli("merge", "-o", tmp / name, *parts).code == 0, name
     assert gzip.open(tmp / "m.vcf.gz", "rt").readline() == "##fileformat=VCFv4.2\n"
+
+
+def test_merging_a_merged_report_keeps_all_its_inputs(tmp: Path) -> None:
+    runs = {"a.tsv": "single_exome.vcf.gz", "b.tsv": "multiallelic.vcf", "c.tsv": "trio.vcf"}
+    for name, vcf in runs.items():
+        assert run_cli(EXAMPLES / vcf, "-q", "-o", tmp / name).code == 0
+    assert run_cli("merge", "-o", tmp / "ab.tsv", tmp / "a.tsv", tmp / "b.tsv").code == 0
+    assert run_cli("merge", "-o", tmp / "abc.tsv", tmp / "ab.tsv", tmp / "c.tsv").code == 0
+    assert run_cli("merge", "-o", tmp / "all.tsv", *(tmp / name for name in runs)).code == 0
+    again = (tmp / "abc.tsv").read_text()
+    single, multi, trio = (EXAMPLES / vcf for vcf in runs.values())
+    assert [line for line in again.splitlines() if line.startswith("## input: ")] == [
+        f"## input: {path}" for path in (multi, single, trio)]  # reports are ordered by input path
+    assert "## samples: 8 (SAMPLE1,SAMPLE2,SAMPLE3,SAMPLE4,PATIENT1,CHILD,FATHER,MOTHER)" in again
+    assert body(again) == body((tmp / "all.tsv").read_text())
+    assert refused(tmp, [tmp / "ab.tsv", tmp / "b.tsv"]) == (f"cannot merge: sample SAMPLE1 is in two inputs ({multi} "
+                                                             f"and {multi}, {single})")
