@@ -16,12 +16,14 @@ from hftc_annot import __version__
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.panel import contig_rank, load_panel
-from hftc_annot.provenance import Provenance
+from hftc_annot.provenance import Provenance, pedigree_identity
 from hftc_annot.resources import BUILDS
 from hftc_annot.writers.rows import report_order
 from hftc_annot.writers.tsv import COLUMNS
 
-VCF_SAME = ("##hftc-annot_version=", "##hftc-annot_build=")
+VCF_OWN = ("command", "shard", "build_check")
+"""The ##hftc-annot_ lines that may differ between the VCF shards of one run (the build check counts the records
+of the shard's genes); every other one must be the same in each."""
 
 
 @dataclass
@@ -42,7 +44,8 @@ class Report:
         p = self.provenance
         return [("hftc-annot version", p.version), ("padding", f"{p.padding} bp"),
                 ("build", f"{p.build} ({p.build_reason})"), ("consequences", p.consequences),
-                ("qualifying", p.qualifying), ("knowledge", p.knowledge), ("evidence_tier", p.evidence_tier)]
+                ("qualifying", p.qualifying), ("knowledge", p.knowledge), ("evidence_tier", p.evidence_tier),
+                ("settings", p.settings)]
 
 
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
@@ -121,6 +124,8 @@ def _check_reports(reports: list[Report]) -> None:
     for report in reports:
         by_input.setdefault(report.inputs, []).append(report)
     for shards in by_input.values():
+        _check_pedigrees(shards)
+        _check_shards([(shard.path, shard.provenance.shard) for shard in shards], shards[0].inputs)
         if any(shard.provenance.part for shard in shards):
             _check_parts(shards)
             continue
@@ -143,6 +148,38 @@ def _check_reports(reports: list[Report]) -> None:
             if sample in owner:
                 raise UsageError(f"cannot merge: sample {sample} is in two inputs ({owner[sample]} and {source})")
             owner[sample] = source
+
+
+def _check_pedigrees(shards: list[Report]) -> None:
+    """Reports of one input were judged with one pedigree (--ped file, by its checksum, and --affected)."""
+    first = shards[0].provenance
+    for shard in shards[1:]:
+        if shard.provenance.pedigree_identity != first.pedigree_identity:
+            raise UsageError(f"cannot merge {shard.path} with {shards[0].path}: the same input with a different "
+                             f"pedigree ('{shard.provenance.pedigree or 'none'}' vs '{first.pedigree or 'none'}')")
+
+
+def _check_shards(shards: list[tuple[str, tuple[int, int] | None]], source: str) -> None:
+    """The (path, (K, N) or None) of the outputs of one input: when one is a --shard run, all are, and they are
+    shards 1 to N of one N, each once."""
+    runs = [(path, shard) for path, shard in shards if shard]
+    if not runs:
+        return
+    if len(runs) < len(shards):
+        other = next(path for path, shard in shards if not shard)
+        raise UsageError(f"cannot merge {other} with {runs[0][0]}: one is a --shard run of {source}, the other is not")
+    (first, (_, count)), given = runs[0], {}
+    for path, (k, n) in runs:
+        if n != count:
+            raise UsageError(f"cannot merge {path} with {first}: shards of different N ({k}/{n} and "
+                             f"{runs[0][1][0]}/{count})")
+        if k in given:
+            raise UsageError(f"cannot merge: {given[k]} and {path} are both shard {k}/{count} of {source}")
+        given[k] = path
+    missing = [f"{k}/{count}" for k in range(1, count + 1) if k not in given]
+    if missing:
+        raise UsageError(f"cannot merge: shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} of {source} "
+                         f"{'are' if len(missing) > 1 else 'is'} missing (every shard 1 to {count} is needed)")
 
 
 def _check_parts(parts: list[Report]) -> None:
@@ -215,6 +252,15 @@ def _panel_source(reports: list) -> str:
     return f" {source}" if source.startswith("from ") else ""
 
 
+def _pedigrees(reports: list[Report]) -> str:
+    """The pedigree lines of the merged reports, each once (by checksum), joined by ' | '."""
+    found: dict[str, str] = {}
+    for report in reports:
+        if report.provenance.pedigree:
+            found.setdefault(report.provenance.pedigree_identity, report.provenance.pedigree)
+    return " | ".join(found.values())
+
+
 def merge_reports(paths: list[str], output, command: str, base: str | None = None) -> int:
     """Write the merged report of `paths` to `output` (a text handle); returns the number of rows. The preamble
     names the reports as given, or relative to the directory `base`."""
@@ -238,7 +284,7 @@ def merge_reports(paths: list[str], output, command: str, base: str | None = Non
         consequences=first.consequences, knowledge=first.knowledge, evidence_tier=first.evidence_tier,
         protein_effects=" | ".join(dict.fromkeys(r.provenance.protein_effects for r in reports
                                                  if r.provenance.protein_effects)),
-        qualifying=first.qualifying)
+        qualifying=first.qualifying, settings=first.settings, pedigree=_pedigrees(reports))
     output.writelines(f"## {line}\n" for line in merged.to_lines())
     output.write("\t".join(COLUMNS) + "\n")
     rank = {s: i for i, s in enumerate(samples)}
@@ -283,24 +329,51 @@ def _records(path: str, header: list[str], lines: Iterator[tuple[int, str]],
         yield key, line, path
 
 
+def _hftc_lines(header: list[str]) -> dict[str, str]:
+    """The ##hftc-annot_KEY=VALUE lines of a VCF header, by KEY."""
+    return dict(line[len("##hftc-annot_"):].split("=", 1) for line in header if line.startswith("##hftc-annot_"))
+
+
+def _check_vcf_header(path: str, header: list[str], first_path: str, first: list[str]) -> None:
+    """The VCF shards of one run: the same ##hftc-annot_ settings (but VCF_OWN; the pedigree by its checksum)
+    and samples."""
+    mine, theirs = _hftc_lines(first), _hftc_lines(header)
+    for key in dict.fromkeys([*mine, *theirs]):
+        if key in VCF_OWN:
+            continue
+        one, other = (pedigree_identity(lines.get(key, "none")) if key == "pedigree" else lines.get(key, "none")
+                      for lines in (theirs, mine))
+        if one != other:
+            raise UsageError(f"cannot merge {path} with {first_path}: different {key} ('{theirs.get(key, 'none')}' "
+                             f"vs '{mine.get(key, 'none')}')")
+    if header[-1] != first[-1]:
+        raise UsageError(f"cannot merge {path} with {first_path}: different samples (#CHROM lines differ); "
+                         "use bcftools merge for different samples")
+
+
+def _vcf_shard(path: str, header: list[str]) -> tuple[int, int] | None:
+    """(K, N) of a --shard K/N run's VCF (its ##hftc-annot_shard line), else None."""
+    shard = _hftc_lines(header).get("shard")
+    if shard is None:
+        return None
+    k, _, n = shard.partition("/")
+    if not (k.isdigit() and n.isdigit()):
+        raise InputError(path, f"the header's '##hftc-annot_shard={shard}' line is not K/N")
+    return int(k), int(n)
+
+
 def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) -> int:
     """Merge annotated VCF shards of one input into the file `output` (bgzipped when `compressed`); returns the
     number of records."""
     parts = [(path, *_vcf_parts(path)) for path in sorted(paths)]
     first_path, first, _ = parts[0]
     for path, header, _ in parts[1:]:
-        for prefix in VCF_SAME:
-            mine = [line for line in first if line.startswith(prefix)]
-            theirs = [line for line in header if line.startswith(prefix)]
-            if mine != theirs:
-                raise UsageError(f"cannot merge {path} with {first_path}: different {prefix.strip('#=')} "
-                                 f"({theirs[0] if theirs else 'none'} vs {mine[0] if mine else 'none'})")
-        if header[-1] != first[-1]:
-            raise UsageError(f"cannot merge {path} with {first_path}: different samples (#CHROM lines differ); "
-                             "use bcftools merge for different samples")
+        _check_vcf_header(path, header, first_path, first)
+    _check_shards([(path, _vcf_shard(path, header)) for path, header, _ in parts],
+                  _hftc_lines(first).get("input", first_path))
     contigs = [line.split("ID=", 1)[1].split(",")[0].rstrip(">") for line in first if line.startswith("##contig=")]
     order = {c: i for i, c in enumerate(contigs)}
-    header = [line for line in first if not line.startswith("##hftc-annot_command=")]
+    header = [line for line in first if not line.startswith(("##hftc-annot_command=", "##hftc-annot_shard="))]
     header.insert(-1, f"##hftc-annot_command={command}")
 
     count = 0

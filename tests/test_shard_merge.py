@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
 from pathlib import Path
 
 import pysam
@@ -284,9 +286,92 @@ def test_merging_a_merged_report_keeps_all_its_inputs(tmp: Path) -> None:
     assert run_cli("merge", "-o", tmp / "all.tsv", *(tmp / name for name in runs)).code == 0
     again = (tmp / "abc.tsv").read_text()
     single, multi, trio = (EXAMPLES / vcf for vcf in runs.values())
+    named = {path: f"{path} ({path.stat().st_size} bytes)" for path in (single, multi, trio)}
     assert [line for line in again.splitlines() if line.startswith("## input: ")] == [
-        f"## input: {path}" for path in (multi, single, trio)]  # reports are ordered by input path
+        f"## input: {named[path]}" for path in (multi, single, trio)]  # reports are ordered by input path
     assert "## samples: 8 (SAMPLE1,SAMPLE2,SAMPLE3,SAMPLE4,PATIENT1,CHILD,FATHER,MOTHER)" in again
     assert body(again) == body((tmp / "all.tsv").read_text())
-    assert refused(tmp, [tmp / "ab.tsv", tmp / "b.tsv"]) == (f"cannot merge: sample SAMPLE1 is in two inputs ({multi} "
-                                                             f"and {multi}, {single})")
+    assert refused(tmp, [tmp / "ab.tsv", tmp / "b.tsv"]) == (f"cannot merge: sample SAMPLE1 is in two inputs "
+                                                             f"({named[multi]} and {named[multi]}, {named[single]})")
+
+
+def shard(tmp: Path, name: str, k: int, n: int = 4, *options: str, vcf: Path = EXAMPLES / "trio.vcf") -> Path:
+    """One --shard K/N run of the trio (with --ped) with more `options`."""
+    path = tmp / name
+    result = run_cli(vcf, "--ped", EXAMPLES / "trio.ped", "--shard", f"{k}/{n}", "-q", *options, "-o", path)
+    assert result.code == 0, result.err
+    return path
+
+
+def test_merge_refuses_shards_run_with_other_settings(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    s1, s2, s3, _ = trio_shards["tsv"]
+    gq = shard(tmp, "gq.tsv", 4, 4, "--min-gq", "30")
+    assert refused(tmp, [s1, s2, s3, gq]) == (
+        f"cannot merge {gq} with {s1}: different settings ('genotype gates GQ >= 30, DP >= 10, heterozygous allele "
+        "balance 0.2-0.8; minimum impact none; inheritance modes the panel's' vs 'genotype gates GQ >= 20, DP >= 10, "
+        "heterozygous allele balance 0.2-0.8; minimum impact none; inheritance modes the panel's')")
+    kid = shard(tmp, "kid.tsv", 4, 4, "--affected", "MOTHER")
+    ped = f"{EXAMPLES / 'trio.ped'} (sha256 {hashlib.sha256((EXAMPLES / 'trio.ped').read_bytes()).hexdigest()})"
+    assert refused(tmp, [s1, s2, s3, kid]) == (f"cannot merge {kid} with {s1}: the same input with a different "
+                                               f"pedigree ('{ped}; affected MOTHER' vs '{ped}')")
+    v1, v2, v3, _ = trio_shards["vcf"]
+    cases = {("padding.vcf", "--padding", "100"): "padding ('100 bp' vs '5000 bp')",
+             ("max_af.vcf", "--max-af", "0.5"): "qualifying ('protein-altering, splice, unknown protein effect, "
+                                                "ClinVar P/LP or curated HFTC (qualifying.tsv); population frequency "
+                                                "at most 0.5 (--max-af)' vs 'protein-altering, splice, unknown protein "
+                                                "effect, ClinVar P/LP or curated HFTC (qualifying.tsv); population "
+                                                "frequency at most AR 0.01, XLR 0.01, AD 0.001, XLD 0.001 "
+                                                "(frequency_limits.tsv)')",
+             ("affected.vcf", "--affected", "MOTHER"): f"pedigree ('{ped}; affected MOTHER' vs '{ped}')"}
+    for (name, *options), message in cases.items():
+        other = shard(tmp, name, 4, 4, *options)
+        assert refused(tmp, [v1, v2, v3, other], "merged.vcf") == f"cannot merge {other} with {v1}: different " \
+                                                                  f"{message}", name
+    trio = EXAMPLES / "trio.vcf"
+    fewer = tmp / "trio.vcf"
+    fewer.write_text(trio.read_text().rsplit("\n", 2)[0] + "\n")  # the same samples, one record less
+    other = shard(tmp, "other_input.vcf", 4, 4, vcf=fewer)
+    assert refused(tmp, [v1, v2, v3, other], "merged.vcf") == (
+        f"cannot merge {other} with {v1}: different input ('{fewer} ({fewer.stat().st_size} bytes)' vs "
+        f"'{trio} ({trio.stat().st_size} bytes)')")
+
+
+def test_merge_needs_every_shard_once(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    trio = EXAMPLES / "trio.vcf"
+    source = f"{trio} ({trio.stat().st_size} bytes)"
+    for kind, name in (("tsv", "merged.tsv"), ("vcf", "merged.vcf")):
+        s1, s2, s3, s4 = trio_shards[kind]
+        assert refused(tmp, [s1, s2, s4], name) == (f"cannot merge: shard 3/4 of {source} is missing (every shard 1 "
+                                                    "to 4 is needed)")
+        assert refused(tmp, [s1, s4], name) == (f"cannot merge: shards 2/4, 3/4 of {source} are missing (every "
+                                                "shard 1 to 4 is needed)")
+        copy = tmp / f"copy.{kind}"
+        copy.write_bytes(s1.read_bytes())
+        assert refused(tmp, [s1, s2, s3, s4, copy], name) == (f"cannot merge: {s1} and {copy} are both shard 1/4 of "
+                                                              f"{source}")
+        half = shard(tmp, f"half.{kind}", 2, 2)
+        assert refused(tmp, [s1, half], name) == f"cannot merge {half} with {s1}: shards of different N (2/2 and 1/4)"
+        whole = tmp / f"whole.{kind}"
+        assert run_cli(trio, "--ped", EXAMPLES / "trio.ped", "-q", "-o", whole).code == 0
+        assert refused(tmp, [s1, s2, s3, s4, whole], name).endswith(f": one is a --shard run of {source}, the other "
+                                                                    "is not")
+
+
+def test_per_sample_runs_of_one_file_name_merge(tmp: Path) -> None:
+    """As Nextflow stages inputs: each job runs 'hftc-annot in.vcf' in its own folder."""
+    reports = []
+    for job, vcf in (("w1", "single_exome.vcf"), ("w2", "multiallelic.vcf")):
+        (tmp / job).mkdir()
+        (tmp / job / "in.vcf").write_bytes((EXAMPLES / vcf).read_bytes())
+        here = {**os.environ, "PYTHONPATH": str(EXAMPLES.parent)}  # this checkout's code, from another folder
+        assert run_cli("in.vcf", "-q", "-o", "out.tsv", cwd=tmp / job, env=here).code == 0
+        reports.append(tmp / job / "out.tsv")
+    merged = tmp / "merged.tsv"
+    result = run_cli("merge", "-o", merged, *reports)
+    assert result.code == 0, result.err
+    single, multi = (f"in.vcf ({(EXAMPLES / vcf).stat().st_size} bytes)" for vcf in ("single_exome.vcf",
+                                                                                       "multiallelic.vcf"))
+    assert (single, multi) == ("in.vcf (27629 bytes)", "in.vcf (3298 bytes)")  # so single_exome's report is first
+    assert [line for line in merged.read_text().splitlines() if line.startswith("## input: ")] == [
+        f"## input: {single}", f"## input: {multi}"]
+    assert data_rows(merged.read_text()) == data_rows(reports[0].read_text()) + data_rows(reports[1].read_text())
