@@ -287,7 +287,8 @@ def reference_status() -> None:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
 @click.option("-o", "--output", default="-", show_default=True,
-              help="Merged output ('-' = stdout); a VCF merge writes bgzip for a .gz name.")
+              help="Merged output ('-' = stdout): a TSV report (.tsv, .tsv.gz) of TSV reports, a VCF (.vcf, bgzip for "
+                   ".vcf.gz) of VCFs; a name asking for another format is refused.")
 def merge(inputs: tuple[str, ...], output: str) -> None:
     """Join hftc-annot outputs: TSV reports of separate samples, of --shard runs over one cohort or the parts
     of a 'hftc-annot hail' run, or the annotated VCFs (.vcf/.vcf.gz) of --shard runs over one input.
@@ -295,11 +296,12 @@ def merge(inputs: tuple[str, ...], output: str) -> None:
     Refuses reports of another hftc-annot version, build, padding, knowledge or reference, shards that share a
     gene, and a sample found in two inputs. Rows come out in the order one unsharded run would give.
     """
-    from hftc_annot.merge import merge_reports, merge_vcfs, output_kind
+    from hftc_annot.merge import check_output_name, merge_reports, merge_vcfs, output_kind
     from hftc_annot.outputs import Outputs
 
     command = " ".join([PROG, *map(shlex.quote, sys.argv[1:])])
     kind = output_kind(list(inputs))
+    check_output_name(output, kind)
     with Outputs(inputs) as outputs:
         outputs.add("output", output, "-o")
         if kind == "vcf":

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import heapq
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 import pysam
 
@@ -14,12 +16,14 @@ from hftc_annot import __version__
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.panel import contig_rank, load_panel
-from hftc_annot.provenance import Provenance
+from hftc_annot.provenance import Provenance, pedigree_identity
 from hftc_annot.resources import BUILDS
 from hftc_annot.writers.rows import report_order
 from hftc_annot.writers.tsv import COLUMNS
 
-VCF_SAME = ("##hftc-annot_version=", "##hftc-annot_build=")
+VCF_OWN = ("command", "shard", "build_check")
+"""The ##hftc-annot_ lines that may differ between the VCF shards of one run (the build check counts the records
+of the shard's genes); every other one must be the same in each."""
 
 
 @dataclass
@@ -30,40 +34,72 @@ class Report:
     provenance: Provenance
 
     @property
-    def input(self) -> str:
-        return self.provenance.inputs[-1]
+    def inputs(self) -> str:
+        """The input (or, for a merged report, the inputs) the report's rows are of, as its '## input:' lines
+        name them."""
+        return ", ".join(self.provenance.inputs)
 
     def same(self) -> list[tuple[str, str]]:
         """(name, value) of what must be equal in every merged report."""
         p = self.provenance
         return [("hftc-annot version", p.version), ("padding", f"{p.padding} bp"),
                 ("build", f"{p.build} ({p.build_reason})"), ("consequences", p.consequences),
-                ("qualifying", p.qualifying), ("knowledge", p.knowledge), ("evidence_tier", p.evidence_tier)]
+                ("qualifying", p.qualifying), ("knowledge", p.knowledge), ("evidence_tier", p.evidence_tier),
+                ("settings", p.settings)]
 
 
-def _open(path: str):
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+"""The empty block that ends every complete BGZF file (the SAM/BAM specification, 4.1.2)."""
+
+
+def _open(path: str) -> IO[bytes]:
+    """The part's bytes, inflated when it is gzipped; a cut BGZF file (no end-of-file block) is refused here."""
     try:
         with open(path, "rb") as probe:
-            packed = probe.read(2) == b"\x1f\x8b"
-        return gzip.open(path, "rt", encoding="utf-8") if packed else open(path, encoding="utf-8")
+            head = probe.read(18)
+            probe.seek(max(0, os.fstat(probe.fileno()).st_size - len(BGZF_EOF)))
+            tail = probe.read()
+        if head[:2] != b"\x1f\x8b":
+            return open(path, "rb")
+        if head[12:14] == b"BC" and tail != BGZF_EOF:
+            raise InputError(path, "truncated: the BGZF file has no end-of-file block (cut short while written or "
+                             "copied?)")
+        return gzip.open(path, "rb")
     except OSError as exc:
         raise InputError(path, f"cannot read ({exc.strerror})") from None
 
 
+def _lines(path: str) -> Iterator[tuple[int, str]]:
+    """(line number, line without its end) of a part, plain or gzipped. Bytes that are not UTF-8, a cut or
+    damaged gzip stream and a last line without its line end (hftc-annot ends every line) are InputErrors naming
+    the file (and line)."""
+    number = 0
+    with _open(path) as handle:
+        try:
+            for number, raw in enumerate(handle, 1):
+                if not raw.endswith(b"\n"):
+                    raise InputError(path, "truncated: the last line has no line end", line=number)
+                try:
+                    yield number, raw[:-1].decode("utf-8")
+                except UnicodeDecodeError:
+                    raise InputError(path, "not UTF-8 text (hftc-annot writes UTF-8)", line=number) from None
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise InputError(path, f"truncated or damaged gzip stream after line {number} ({exc})") from None
+
+
 def _read_report(path: str) -> Report:
     lines: list[str] = []
-    with _open(path) as handle:
-        for number, line in enumerate(handle, 1):
-            if number == 1 and not line.startswith("## hftc-annot "):
-                raise InputError(path, "not an hftc-annot TSV report (no '## hftc-annot VERSION' first line)")
-            if not line.startswith("## "):
-                if line.rstrip("\n").split("\t") != list(COLUMNS):
-                    raise InputError(path, "the column header is not that of this hftc-annot version's report",
-                                     line=number)
-                break
-            lines.append(line[3:].rstrip("\n"))
-        else:
-            raise InputError(path, "not an hftc-annot TSV report (no column header)")
+    for number, line in _lines(path):
+        if number == 1 and not line.startswith("## hftc-annot "):
+            raise InputError(path, "not an hftc-annot TSV report (no '## hftc-annot VERSION' first line)")
+        if not line.startswith("## "):
+            if line.split("\t") != list(COLUMNS):
+                raise InputError(path, "the column header is not that of this hftc-annot version's report",
+                                 line=number)
+            break
+        lines.append(line[3:])
+    else:
+        raise InputError(path, "not an hftc-annot TSV report (no column header)")
     try:
         provenance = Provenance.from_lines(lines)
     except KeyError as missing:
@@ -86,8 +122,10 @@ def _check_reports(reports: list[Report]) -> None:
                                  f"('{theirs}' vs '{mine}')")
     by_input: dict[str, list[Report]] = {}
     for report in reports:
-        by_input.setdefault(report.input, []).append(report)
+        by_input.setdefault(report.inputs, []).append(report)
     for shards in by_input.values():
+        _check_pedigrees(shards)
+        _check_shards([(shard.path, shard.provenance.shard) for shard in shards], shards[0].inputs)
         if any(shard.provenance.part for shard in shards):
             _check_parts(shards)
             continue
@@ -112,6 +150,38 @@ def _check_reports(reports: list[Report]) -> None:
             owner[sample] = source
 
 
+def _check_pedigrees(shards: list[Report]) -> None:
+    """Reports of one input were judged with one pedigree (--ped file, by its checksum, and --affected)."""
+    first = shards[0].provenance
+    for shard in shards[1:]:
+        if shard.provenance.pedigree_identity != first.pedigree_identity:
+            raise UsageError(f"cannot merge {shard.path} with {shards[0].path}: the same input with a different "
+                             f"pedigree ('{shard.provenance.pedigree or 'none'}' vs '{first.pedigree or 'none'}')")
+
+
+def _check_shards(shards: list[tuple[str, tuple[int, int] | None]], source: str) -> None:
+    """The (path, (K, N) or None) of the outputs of one input: when one is a --shard run, all are, and they are
+    shards 1 to N of one N, each once."""
+    runs = [(path, shard) for path, shard in shards if shard]
+    if not runs:
+        return
+    if len(runs) < len(shards):
+        other = next(path for path, shard in shards if not shard)
+        raise UsageError(f"cannot merge {other} with {runs[0][0]}: one is a --shard run of {source}, the other is not")
+    (first, (_, count)), given = runs[0], {}
+    for path, (k, n) in runs:
+        if n != count:
+            raise UsageError(f"cannot merge {path} with {first}: shards of different N ({k}/{n} and "
+                             f"{runs[0][1][0]}/{count})")
+        if k in given:
+            raise UsageError(f"cannot merge: {given[k]} and {path} are both shard {k}/{count} of {source}")
+        given[k] = path
+    missing = [f"{k}/{count}" for k in range(1, count + 1) if k not in given]
+    if missing:
+        raise UsageError(f"cannot merge: shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} of {source} "
+                         f"{'are' if len(missing) > 1 else 'is'} missing (every shard 1 to {count} is needed)")
+
+
 def _check_parts(parts: list[Report]) -> None:
     """The parts of one family-split run (hftc-annot hail): all N of them, once each, of the same run (its id),
     samples and genes."""
@@ -131,21 +201,47 @@ def _check_parts(parts: list[Report]) -> None:
     count = numbers[0][1]
     if numbers != [(k, count) for k in range(1, count + 1)]:
         have = ", ".join(f"{k} of {n}" for k, n in numbers)
-        raise UsageError(f"cannot merge: the parts of {first.input} are not parts 1 to {count} of {count}, each once "
+        raise UsageError(f"cannot merge: the parts of {first.inputs} are not parts 1 to {count} of {count}, each once "
                          f"(given: {have})")
 
 
-def _rows(path: str, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
-    tier = COLUMNS.index("evidence_tier")
-    sample, gene, chrom, pos = (COLUMNS.index(c) for c in ("sample", "gene", "chrom", "pos"))
-    with _open(path) as handle:
-        for line in handle:
-            if line.startswith("## ") or line.startswith("chrom\t"):
-                continue
-            cells = line.rstrip("\n").split("\t")
-            name = cells[sample].removeprefix("'") if cells[sample] != "." else None
-            yield report_order(rank[name] if name is not None else len(rank), cells[tier], cells[gene], cells[chrom],
-                               int(cells[pos])), line
+def _rows(report: Report, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
+    """The report's rows (with their line ends) and their places in the merged report. A row hftc-annot would not
+    have written (another column count, a sample not in its preamble, a pos that is not a number, out of order,
+    twice) is an InputError naming the line."""
+    tier, sample, gene, chrom, pos = (COLUMNS.index(c) for c in ("evidence_tier", "sample", "gene", "chrom", "pos"))
+    own = set(report.provenance.samples)
+    lines = _lines(report.path)
+    next(number for number, line in lines if not line.startswith("## "))  # the column header (_read_report read it)
+    place: tuple = ()
+    here: dict[str, int] = {}
+    for number, line in lines:
+        cells = line.split("\t")
+        if len(cells) != len(COLUMNS):
+            raise InputError(report.path, f"{len(cells)} columns, the column header has {len(COLUMNS)}", line=number)
+        name = cells[sample].removeprefix("'") if cells[sample] != "." else None
+        if name is not None and name not in own:
+            raise InputError(report.path, f"sample {name} is not in the report's '## samples:' line", line=number)
+        if not cells[pos].isdigit():
+            raise InputError(report.path, f"pos '{cells[pos]}' is not a position", line=number)
+        key = report_order(rank[name] if name is not None else len(rank), cells[tier], cells[gene], cells[chrom],
+                           int(cells[pos]))
+        here = _in_order(report.path, number, line, key, place, here)
+        place = key
+        yield key, line + "\n"
+
+
+def _in_order(path: str, number: int, line: str, key: tuple, place: tuple, here: dict[str, int]) -> dict[str, int]:
+    """The lines at `key` so far ({line: number}) once line `number` is checked: not before the previous line's
+    place, not the same as a line before it at the same place."""
+    if key < place:
+        raise InputError(path, "out of order: it sorts before the line above it (hftc-annot writes its rows and "
+                         "records sorted)", line=number)
+    here = here if key == place else {}
+    if line in here:
+        raise InputError(path, f"the same as line {here[line]} (a row or record written twice)", line=number)
+    here[line] = number
+    return here
 
 
 def _panel_source(reports: list) -> str:
@@ -156,13 +252,23 @@ def _panel_source(reports: list) -> str:
     return f" {source}" if source.startswith("from ") else ""
 
 
+def _pedigrees(reports: list[Report]) -> str:
+    """The pedigree lines of the merged reports, each once (by checksum), joined by ' | '."""
+    found: dict[str, str] = {}
+    for report in reports:
+        if report.provenance.pedigree:
+            found.setdefault(report.provenance.pedigree_identity, report.provenance.pedigree)
+    return " | ".join(found.values())
+
+
 def merge_reports(paths: list[str], output, command: str, base: str | None = None) -> int:
     """Write the merged report of `paths` to `output` (a text handle); returns the number of rows. The preamble
     names the reports as given, or relative to the directory `base`."""
-    reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.input, r.provenance.genes))
+    reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.inputs, r.provenance.genes))
     _check_reports(reports)
-    inputs = list(dict.fromkeys(r.input for r in reports))
-    samples = [s for source in inputs for s in next(r for r in reports if r.input == source).provenance.samples]
+    sources = list(dict.fromkeys(r.inputs for r in reports))
+    inputs = [i for source in sources for i in next(r for r in reports if r.inputs == source).provenance.inputs]
+    samples = [s for source in sources for s in next(r for r in reports if r.inputs == source).provenance.samples]
     first = reports[0].provenance
     shipped = load_panel(first.build, padding=0).genes if first.build in BUILDS else ()
     panel_order = {g.symbol: i for i, g in enumerate(shipped)}
@@ -178,30 +284,82 @@ def merge_reports(paths: list[str], output, command: str, base: str | None = Non
         consequences=first.consequences, knowledge=first.knowledge, evidence_tier=first.evidence_tier,
         protein_effects=" | ".join(dict.fromkeys(r.provenance.protein_effects for r in reports
                                                  if r.provenance.protein_effects)),
-        qualifying=first.qualifying)
+        qualifying=first.qualifying, settings=first.settings, pedigree=_pedigrees(reports))
     output.writelines(f"## {line}\n" for line in merged.to_lines())
     output.write("\t".join(COLUMNS) + "\n")
     rank = {s: i for i, s in enumerate(samples)}
     count = 0
-    for _, line in heapq.merge(*(_rows(r.path, rank) for r in reports), key=lambda item: item[0]):
-        output.write(line if line.endswith("\n") else line + "\n")
+    for _, line in heapq.merge(*(_rows(r, rank) for r in reports), key=lambda item: item[0]):
+        output.write(line)
         count += 1
     return count
 
 
-def _vcf_parts(path: str) -> tuple[list[str], Iterator[str]]:
-    """Header lines and an iterator over the record lines of an annotated VCF (plain or bgzipped)."""
-    handle = _open(path)
+def _vcf_parts(path: str) -> tuple[list[str], Iterator[tuple[int, str]]]:
+    """Header lines and an iterator over the (line number, record line) of an annotated VCF (plain or bgzipped)."""
+    lines = _lines(path)
     header = []
-    for line in handle:
-        header.append(line.rstrip("\n"))
+    for _, line in lines:
+        header.append(line)
         if line.startswith("#CHROM"):
             break
     if not header or not header[0].startswith("##fileformat=VCF") or not header[-1].startswith("#CHROM"):
         raise InputError(path, "not a VCF (no ##fileformat / #CHROM header)")
     if not any(line.startswith("##hftc-annot_version=") for line in header):
         raise InputError(path, "not a VCF written by hftc-annot (no ##hftc-annot_version line)")
-    return header, (line.rstrip("\n") for line in handle)
+    return header, lines
+
+
+def _records(path: str, header: list[str], lines: Iterator[tuple[int, str]],
+             order: dict[str, int]) -> Iterator[tuple[tuple, str, str]]:
+    """(place, record line, path) of each record of a VCF part; a record hftc-annot would not have written (another
+    column count than #CHROM, a POS that is not a number, out of order, twice) is an InputError naming the line."""
+    columns = header[-1].count("\t") + 1
+    place: tuple = ()
+    here: dict[str, int] = {}
+    for number, line in lines:
+        cells = line.split("\t", columns)
+        if len(cells) != columns:
+            raise InputError(path, f"{len(cells)} columns, the #CHROM line has {columns}", line=number)
+        if not cells[1].isdigit():
+            raise InputError(path, f"POS '{cells[1]}' is not a position", line=number)
+        key = (order.get(cells[0], len(order)), contig_rank(canonical_contig(cells[0])), int(cells[1]))
+        here = _in_order(path, number, line, key, place, here)
+        place = key
+        yield key, line, path
+
+
+def _hftc_lines(header: list[str]) -> dict[str, str]:
+    """The ##hftc-annot_KEY=VALUE lines of a VCF header, by KEY."""
+    return dict(line[len("##hftc-annot_"):].split("=", 1) for line in header if line.startswith("##hftc-annot_"))
+
+
+def _check_vcf_header(path: str, header: list[str], first_path: str, first: list[str]) -> None:
+    """The VCF shards of one run: the same ##hftc-annot_ settings (but VCF_OWN; the pedigree by its checksum)
+    and samples."""
+    mine, theirs = _hftc_lines(first), _hftc_lines(header)
+    for key in dict.fromkeys([*mine, *theirs]):
+        if key in VCF_OWN:
+            continue
+        one, other = (pedigree_identity(lines.get(key, "none")) if key == "pedigree" else lines.get(key, "none")
+                      for lines in (theirs, mine))
+        if one != other:
+            raise UsageError(f"cannot merge {path} with {first_path}: different {key} ('{theirs.get(key, 'none')}' "
+                             f"vs '{mine.get(key, 'none')}')")
+    if header[-1] != first[-1]:
+        raise UsageError(f"cannot merge {path} with {first_path}: different samples (#CHROM lines differ); "
+                         "use bcftools merge for different samples")
+
+
+def _vcf_shard(path: str, header: list[str]) -> tuple[int, int] | None:
+    """(K, N) of a --shard K/N run's VCF (its ##hftc-annot_shard line), else None."""
+    shard = _hftc_lines(header).get("shard")
+    if shard is None:
+        return None
+    k, _, n = shard.partition("/")
+    if not (k.isdigit() and n.isdigit()):
+        raise InputError(path, f"the header's '##hftc-annot_shard={shard}' line is not K/N")
+    return int(k), int(n)
 
 
 def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) -> int:
@@ -210,30 +368,19 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
     parts = [(path, *_vcf_parts(path)) for path in sorted(paths)]
     first_path, first, _ = parts[0]
     for path, header, _ in parts[1:]:
-        for prefix in VCF_SAME:
-            mine = [line for line in first if line.startswith(prefix)]
-            theirs = [line for line in header if line.startswith(prefix)]
-            if mine != theirs:
-                raise UsageError(f"cannot merge {path} with {first_path}: different {prefix.strip('#=')} "
-                                 f"({theirs[0] if theirs else 'none'} vs {mine[0] if mine else 'none'})")
-        if header[-1] != first[-1]:
-            raise UsageError(f"cannot merge {path} with {first_path}: different samples (#CHROM lines differ); "
-                             "use bcftools merge for different samples")
+        _check_vcf_header(path, header, first_path, first)
+    _check_shards([(path, _vcf_shard(path, header)) for path, header, _ in parts],
+                  _hftc_lines(first).get("input", first_path))
     contigs = [line.split("ID=", 1)[1].split(",")[0].rstrip(">") for line in first if line.startswith("##contig=")]
     order = {c: i for i, c in enumerate(contigs)}
-    header = [line for line in first if not line.startswith("##hftc-annot_command=")]
+    header = [line for line in first if not line.startswith(("##hftc-annot_command=", "##hftc-annot_shard="))]
     header.insert(-1, f"##hftc-annot_command={command}")
-
-    def keyed(path: str, records: Iterator[str]) -> Iterator[tuple[tuple, str, str]]:
-        for line in records:
-            chrom, pos = line.split("\t", 2)[:2]
-            yield (order.get(chrom, len(order)), contig_rank(canonical_contig(chrom)), int(pos)), line, path
 
     count = 0
     seen: dict[tuple, str] = {}
     with (pysam.BGZFile(output, "wb") if compressed else open(output, "wb")) as out:
         out.write(("\n".join(header) + "\n").encode())
-        for key, line, path in heapq.merge(*(keyed(p, r) for p, _, r in parts), key=lambda item: item[0]):
+        for key, line, path in heapq.merge(*(_records(p, h, r, order) for p, h, r in parts), key=lambda item: item[0]):
             site = (*key, *line.split("\t", 5)[3:5])
             if seen.get(site, path) != path:
                 raise UsageError(f"cannot merge: record {line.split(chr(9))[0]}:{key[2]} is in {seen[site]} and "
@@ -245,20 +392,48 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
     return count
 
 
+NOT_MERGED = {"{": "JSON output", "<": "HTML output"}
+"""How an output that merge does not join starts, and what it is."""
+
+
 def output_kind(paths: list[str]) -> str:
-    """'vcf' when every input is a VCF, 'tsv' when every input is a report; mixed inputs are refused."""
+    """'vcf' when every input is a VCF, 'tsv' when every input is a report; mixed inputs, a file given twice, an
+    empty file and the JSON or HTML output are refused."""
     kinds = set()
-    for path in paths:
+    for number, path in enumerate(paths):
         if not os.path.exists(path):
             raise InputError(path, "no such file")
         if path.endswith(".bcf"):
             raise UsageError(f"{path}: merge reads VCF text (.vcf, .vcf.gz); write the shards as .vcf.gz")
-        try:
-            with _open(path) as handle:
-                first = handle.readline()
-        except (UnicodeDecodeError, OSError, EOFError):
-            raise InputError(path, "neither an hftc-annot TSV report nor a VCF (not text)") from None
+        for other in paths[:number]:
+            if os.path.samefile(path, other):
+                also = "" if path == other else f" (also as {other})"
+                raise UsageError(f"{path} is given twice{also}; give each output once")
+        first = next((line for _, line in _lines(path)), None)
+        if first is None:
+            raise InputError(path, "empty (no preamble, header or rows; did the run that wrote it fail?)")
+        if first[:1] in NOT_MERGED:
+            raise InputError(path, f"{NOT_MERGED[first[:1]]} cannot be merged: merge the TSV reports or the "
+                             "annotated VCFs of the runs")
         kinds.add("vcf" if first.startswith("##fileformat=VCF") else "tsv")
     if len(kinds) > 1:
         raise UsageError("cannot merge TSV reports with VCFs: give one kind")
     return kinds.pop()
+
+
+NAMED = {".tsv": "a TSV report", ".tsv.gz": "a TSV report", ".vcf": "a VCF", ".vcf.gz": "a VCF",
+         ".vcf.bgz": "a VCF named .bgz", ".bcf": "a BCF", ".json": "JSON", ".json.gz": "JSON", ".html": "HTML",
+         ".html.gz": "HTML"}
+"""What an output name asks for, by its ending (as the main command reads -o)."""
+WRITES = {"tsv": ("a TSV report", ".tsv or .tsv.gz"), "vcf": ("a VCF", ".vcf or .vcf.gz")}
+"""What merge writes for each kind of input, and the names for it."""
+
+
+def check_output_name(output: str, kind: str) -> None:
+    """An output name that asks for another format than merge writes for `kind` inputs is a UsageError (a name
+    without a known ending, or '-', takes what merge writes)."""
+    asked = next((what for suffix, what in NAMED.items() if output.endswith(suffix)), None)
+    writes, names = WRITES[kind]
+    if asked is not None and asked != writes:
+        raise UsageError(f"-o {output}: the name asks for {asked}, but merging {kind.upper()} files writes {writes}; "
+                         f"name it {names}")

@@ -10,6 +10,12 @@ from dataclasses import dataclass
 _PADDING = re.compile(r", padding (\d+) bp$")
 _PART = re.compile(r"^(\d+) of (\d+) \(run (\w+);")
 _NOT_COVERED = re.compile(r"^not covered on (\S+) \(no transcript model\)$")
+_SHARD = re.compile(r"^\d+ genes \(shard (\d+)/(\d+) of ")
+
+
+def pedigree_identity(pedigree: str) -> str:
+    """A pedigree line without the --ped path, which the same file has under another name in another job."""
+    return re.sub(r"^.*? \(sha256 ", "(sha256 ", pedigree)
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,20 @@ class Provenance:
     run."""
     structural: str = ""
     """The second VCF of structural-variant calls (--sv), '' when none."""
+    settings: str = ""
+    """The genotype gates, impact limit and inheritance-mode overrides the flags were judged with."""
+    pedigree: str = ""
+    """The --ped file (with its checksum) and --affected samples, '' when neither was given."""
+
+    @property
+    def shard(self) -> tuple[int, int] | None:
+        """(K, N) of a --shard K/N run (of the shipped panel), else None."""
+        found = _SHARD.match(self.panel)
+        return (int(found.group(1)), int(found.group(2))) if found else None
+
+    @property
+    def pedigree_identity(self) -> str:
+        return pedigree_identity(self.pedigree)
 
     @property
     def panel_source(self) -> str:
@@ -72,6 +92,8 @@ class Provenance:
             lines.append(f"protein_effects: {self.protein_effects}")
         if self.qualifying:
             lines.append(f"qualifying: {self.qualifying}")
+        lines += [f"{key}: {value}" for key, value in (("settings", self.settings), ("pedigree", self.pedigree))
+                  if value]
         if self.not_covered:
             lines.append(f"not covered on {self.build} (no transcript model): {', '.join(self.not_covered)}")
         lines += [f"{key}: {value}" for key, value in (("knowledge", self.knowledge),
@@ -114,4 +136,5 @@ class Provenance:
                    evidence_tier=fields.get("evidence_tier", ""), merged=fields.get("merged", ""),
                    not_covered=not_covered, build_check=fields.get("build_check", ""),
                    part=(int(part.group(1)), int(part.group(2)), part.group(3)) if part else None,
-                   structural=fields.get("structural_variants", ""))
+                   structural=fields.get("structural_variants", ""), settings=fields.get("settings", ""),
+                   pedigree=fields.get("pedigree", ""))

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -31,7 +32,7 @@ from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed, fai_lengths
 from hftc_annot.consequence.transcripts import Transcript
-from hftc_annot.errors import InputError, UsageError
+from hftc_annot.errors import InputError, UsageError, read_bytes
 from hftc_annot.hits import PanelStage
 from hftc_annot.inheritance import MODES, InheritanceStage, Qualifying, Settings, SummaryLine
 from hftc_annot.inheritance.calls import Gates
@@ -357,13 +358,38 @@ def run_provenance(config: Config, source: str, build: str, evidence: BuildEvide
     """What the report's preamble says about a run on `source` (the input as the user named it)."""
     panel_key, panel_text = _panel_line(panel, config).split(": ", 1)
     return Provenance(
-        version=__version__, command=config.command, inputs=(source,),
+        version=__version__, command=config.command, inputs=(_with_size(source),),
         build=build, build_reason=_build_reason(config, evidence),
         panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
         consequences=pipeline.consequence.describe(config.gff or "shipped MANE Select models"),
         protein_effects=pipeline.consequence.protein_effects, qualifying=pipeline.inheritance.qualifying.describe(),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
-        evidence_tier=TIER_NOTE)
+        evidence_tier=TIER_NOTE, settings=_settings_line(config), pedigree=_pedigree_line(config))
+
+
+def _with_size(source: str) -> str:
+    """The input as named, with its size when it is a regular file: merge tells files of one name apart by it."""
+    try:
+        info = os.stat(source)
+    except OSError:
+        return source
+    return f"{source} ({info.st_size} bytes)" if stat.S_ISREG(info.st_mode) else source
+
+
+def _settings_line(config: Config) -> str:
+    """The options that change inheritance flags and confidence but no other preamble line records."""
+    gates = config.gates
+    modes = ", ".join(config.inheritance) or "the panel's"
+    return (f"genotype gates GQ >= {gates.min_gq:g}, DP >= {gates.min_dp:g}, heterozygous allele balance "
+            f"{gates.min_het_ab:g}-{gates.max_het_ab:g}; minimum impact {config.min_impact or 'none'}; "
+            f"inheritance modes {modes}")
+
+
+def _pedigree_line(config: Config) -> str:
+    """--ped (with its checksum: the same file can have another name in another job) and --affected."""
+    parts = [f"{config.ped} (sha256 {hashlib.sha256(read_bytes(config.ped)).hexdigest()})"] if config.ped else []
+    parts += [f"affected {','.join(config.affected)}"] if config.affected else []
+    return "; ".join(parts)
 
 
 def _build_reason(config: Config, evidence: BuildEvidence) -> str:
@@ -555,6 +581,12 @@ def _vcf_writer(outputs: Outputs, kept_path: str, provenance: Provenance) -> Vcf
     meta |= {key: value for key, value in (("protein_effects", provenance.protein_effects),
                                            ("qualifying", provenance.qualifying),
                                            ("build_check", provenance.build_check)) if value}
+    meta |= {"input": provenance.inputs[0], "consequences": provenance.consequences,
+             "knowledge": provenance.knowledge, "settings": provenance.settings}
+    meta |= {key: value for key, value in (
+        ("padding", f"{provenance.padding} bp" if provenance.padding is not None else ""),
+        ("pedigree", provenance.pedigree), ("shard", "{}/{}".format(*provenance.shard) if provenance.shard else ""))
+        if value}
     return VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), kept_path, meta)
 
 

@@ -32,7 +32,7 @@ def test_exact_tsv_rows(tmp: Path) -> None:
     result = run_cli(path, "--qualify", "all")  # intronic alleles: flags only when every allele qualifies
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[12] == "\t".join(COLUMNS)
+    assert lines[13] == "\t".join(COLUMNS)
     intron9 = ["MANE Select", "intron_variant", "MODIFIER"]
     rows = data_rows(result.out)
     assert {tuple(row[20:27]) for row in rows} == {(".",) * 7}  # nothing known about these made-up alleles
@@ -94,7 +94,7 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
     preamble = [line for line in run_cli(path, "--padding", "10").out.splitlines() if line.startswith("## ")]
     assert preamble[0].startswith("## hftc-annot ")
     assert preamble[2:] == [
-        f"## input: {path}",
+        f"## input: {path} ({path.stat().st_size} bytes)",
         "## build: GRCh38 (from ##contig lengths (24 contigs))",
         "## panel: 49 genes (shipped panel; MANE Select v1.5 models, GENCODE v44), padding 10 bp",
         "## genes: " + ",".join(g.symbol for g in load_panel("GRCh38").genes),
@@ -105,6 +105,8 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         "## qualifying: protein-altering, splice, unknown protein effect, ClinVar P/LP or curated HFTC "
         "(qualifying.tsv); population frequency at most AR 0.01, XLR 0.01, AD 0.001, XLD 0.001 "
         "(frequency_limits.tsv)",
+        "## settings: genotype gates GQ >= 20, DP >= 10, heterozygous allele balance 0.2-0.8; minimum impact none; "
+        "inheritance modes the panel's",
         "## knowledge: ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38); curated HFTC literature variants "
         "(hftc_known_variants.tsv, with confidence); population frequency from the input's INFO/gnomAD_AF",
         "## evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "

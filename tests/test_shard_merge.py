@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
 from pathlib import Path
 
+import pysam
 import pytest
 
 from hftc_annot import __version__
 from hftc_annot.panel import load_panel, shard_genes
+from hftc_annot.writers.tsv import COLUMNS
 
 from conftest import body, data_rows, run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
+COLUMN_POS = COLUMNS.index("pos")
 
 
 def vcf_lines(path: Path) -> list[str]:
@@ -146,3 +151,227 @@ def test_parts_of_a_family_split_run_merge_only_as_a_complete_set(tmp: Path) -> 
         2, f"hftc-annot: error: {bad}: the report's preamble is damaged: 'part: first of 2 (run a1b2c3; the rows "
            "of some families)' is not 'part: K of N (run ID; …)'")
     assert not (tmp / "bad.tsv").exists()
+
+
+@pytest.fixture(scope="module")
+def trio_shards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """The trio's four --shard runs, as TSV reports and as annotated VCFs."""
+    where = tmp_path_factory.mktemp("shards")
+    made: dict[str, list[Path]] = {}
+    for suffix in ("tsv", "vcf"):
+        made[suffix] = [where / f"trio.s{k}.{suffix}" for k in range(1, 5)]
+        for k, path in enumerate(made[suffix], 1):
+            assert run_cli(EXAMPLES / "trio.vcf", "--ped", EXAMPLES / "trio.ped", "--shard", f"{k}/4", "-q",
+                           "-o", path).code == 0
+    return made
+
+
+def refused(tmp: Path, inputs: list[Path], name: str = "merged.tsv") -> str:
+    """merge's one error line for `inputs` (exit 2, no output file)."""
+    out = tmp / name
+    result = run_cli("merge", "-o", out, *inputs)
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert not out.exists()
+    return result.err.removeprefix("hftc-annot: error: ").rstrip("\n")
+
+
+def test_merge_refuses_damaged_tsv_parts_naming_file_and_line(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    *others, last = trio_shards["tsv"]
+    text = last.read_text()
+    lines = text.splitlines(keepends=True)
+    end = len(lines)
+    row = lines[-1].rstrip("\n").split("\t")
+    long_cell = "\t".join(row[:-1] + ["x" * 9000]).encode() + b"\xff\n"  # the bad byte more than 8 KB in
+    child = next(n for n, line in enumerate(lines, 1) if "\tCHILD\t" in line)
+    damaged = {
+        "short.tsv": (text + "chr2\t5\n", f"line {end + 1}: 2 columns, the column header has 50"),
+        "cut.tsv": ("".join(lines[:-1]) + "\t".join(row[:45]) + "\n", f"line {end}: 45 columns, the column header "
+                                                                        "has 50"),
+        "extra.tsv": ("".join(lines[:-1]) + "\t".join(row + ["x"]) + "\n", f"line {end}: 51 columns, the column "
+                                                                             "header has 50"),
+        "kid.tsv": (text.replace("\tCHILD\t", "\tKID\t"), f"line {child}: sample KID is not in the report's "
+                                                          "'## samples:' line"),
+        "pos.tsv": ("".join(lines[:-1]) + lines[-1].replace(f"\t{row[COLUMN_POS]}\t", "\tx\t", 1),
+                    f"line {end}: pos 'x' is not a position"),
+        "twice.tsv": (text + lines[-1], f"line {end + 1}: the same as line {end} (a row or record written twice)"),
+        "swapped.tsv": ("".join(lines[:-2]) + lines[-1] + lines[-2], f"line {end}: out of order: it sorts before the "
+                        "line above it (hftc-annot writes its rows and records sorted)"),
+        "unended.tsv": (text[:-1], f"line {end}: truncated: the last line has no line end"),
+    }
+    for name, (content, message) in damaged.items():
+        part = tmp / name
+        part.write_text(content)
+        assert refused(tmp, [*others, part]) == f"{part}: {message}", name
+    binary = tmp / "binary.tsv"
+    binary.write_bytes("".join(lines[:-1]).encode() + long_cell)
+    assert refused(tmp, [*others, binary]) == f"{binary}: line {end}: not UTF-8 text (hftc-annot writes UTF-8)"
+    cut = tmp / "e4.tsv.gz"
+    cut.write_bytes(gzip.compress(last.read_bytes())[:600])
+    assert refused(tmp, [others[0], cut]).startswith(f"{cut}: truncated or damaged gzip stream after line ")
+
+
+def test_merge_refuses_damaged_vcf_parts_naming_file_and_line(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    *others, last = trio_shards["vcf"]
+    text = last.read_text()
+    lines = text.splitlines(keepends=True)
+    end = len(lines)
+    chrom, pos, rest = lines[-1].split("\t", 2)
+    damaged = {
+        "garbage.vcf": (text + "garbage\n", f"line {end + 1}: 1 columns, the #CHROM line has 12"),
+        "pos.vcf": ("".join(lines[:-1]) + f"{chrom}\tx{pos}\t{rest}", f"line {end}: POS 'x{pos}' is not a position"),
+        "cut.vcf": (text[:-30], f"line {end}: truncated: the last line has no line end"),
+        "short.vcf": ("".join(lines[:-1]) + "\t".join(lines[-1].split("\t")[:8]) + "\n",
+                      f"line {end}: 8 columns, the #CHROM line has 12"),
+        "twice.vcf": (text + lines[-1], f"line {end + 1}: the same as line {end} (a row or record written twice)"),
+    }
+    for name, (content, message) in damaged.items():
+        part = tmp / name
+        part.write_text(content)
+        assert refused(tmp, [*others, part], "merged.vcf") == f"{part}: {message}", name
+    binary = tmp / "binary.vcf"
+    cells = lines[-1].rstrip("\n").split("\t")
+    cells[2] = "x" * 9000  # the bad byte more than 8 KB into the file
+    binary.write_bytes(("".join(lines[:-1]) + "\t".join(cells)).encode() + b"\xff\n")
+    assert refused(tmp, [*others, binary], "merged.vcf") == (f"{binary}: line {end}: not UTF-8 text (hftc-annot "
+                                                             "writes UTF-8)")
+    packed = tmp / "last.vcf.gz"
+    pysam.tabix_compress(str(last), str(packed))
+    unended = tmp / "unended.vcf.gz"
+    unended.write_bytes(packed.read_bytes()[:-28])
+    assert refused(tmp, [*others, unended], "merged.vcf") == (f"{unended}: truncated: the BGZF file has no "
+                                                              "end-of-file block (cut short while written or copied?)")
+    cut = tmp / "cut.vcf.gz"
+    cut.write_bytes(gzip.compress(last.read_bytes())[:1500])
+    assert refused(tmp, [*others, cut], "merged.vcf").startswith(f"{cut}: truncated or damaged gzip stream after line")
+    assert refused(tmp, [*trio_shards["vcf"], others[0]], "merged.vcf") == (f"{others[0]} is given twice; give each "
+                                                                            "output once")
+
+
+def test_merge_names_empty_and_json_parts(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    empty, packed, report = tmp / "empty.tsv", tmp / "empty.tsv.gz", tmp / "trio.json"
+    empty.write_bytes(b"")
+    packed.write_bytes(gzip.compress(b""))
+    assert run_cli(EXAMPLES / "trio.vcf", "-q", "-o", report).code == 0
+    first = trio_shards["tsv"][0]
+    for part in (empty, packed):
+        assert refused(tmp, [first, part]) == f"{part}: empty (no preamble, header or rows; did the run that wrote " \
+                                              "it fail?)"
+    assert refused(tmp, [first, report]) == f"{report}: JSON output cannot be merged: merge the TSV reports or the " \
+                                            "annotated VCFs of the runs"
+
+
+def test_merge_refuses_an_output_name_of_another_format(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    tsv, vcf = trio_shards["tsv"], trio_shards["vcf"]
+    cases = [(tsv, "j.json", "the name asks for JSON, but merging TSV files writes a TSV report; name it .tsv or "
+                             ".tsv.gz"),
+             (tsv, "x.vcf", "the name asks for a VCF, but merging TSV files writes a TSV report; name it .tsv or "
+                            ".tsv.gz"),
+             (vcf, "x.tsv", "the name asks for a TSV report, but merging VCF files writes a VCF; name it .vcf or "
+                            ".vcf.gz"),
+             (vcf, "x.bcf", "the name asks for a BCF, but merging VCF files writes a VCF; name it .vcf or .vcf.gz"),
+             (vcf, "x.html", "the name asks for HTML, but merging VCF files writes a VCF; name it .vcf or .vcf.gz")]
+    for parts, name, message in cases:
+        assert refused(tmp, parts, name) == f"-o {tmp / name}: {message}", name
+    for parts, name in ((tsv, "m.tsv.gz"), (vcf, "m.vcf.gz"), (tsv, "m.txt")):
+        assert run_cli("merge", "-o", tmp / name, *parts).code == 0, name
+    assert gzip.open(tmp / "m.vcf.gz", "rt").readline() == "##fileformat=VCFv4.2\n"
+
+
+def test_merging_a_merged_report_keeps_all_its_inputs(tmp: Path) -> None:
+    runs = {"a.tsv": "single_exome.vcf.gz", "b.tsv": "multiallelic.vcf", "c.tsv": "trio.vcf"}
+    for name, vcf in runs.items():
+        assert run_cli(EXAMPLES / vcf, "-q", "-o", tmp / name).code == 0
+    assert run_cli("merge", "-o", tmp / "ab.tsv", tmp / "a.tsv", tmp / "b.tsv").code == 0
+    assert run_cli("merge", "-o", tmp / "abc.tsv", tmp / "ab.tsv", tmp / "c.tsv").code == 0
+    assert run_cli("merge", "-o", tmp / "all.tsv", *(tmp / name for name in runs)).code == 0
+    again = (tmp / "abc.tsv").read_text()
+    single, multi, trio = (EXAMPLES / vcf for vcf in runs.values())
+    named = {path: f"{path} ({path.stat().st_size} bytes)" for path in (single, multi, trio)}
+    assert [line for line in again.splitlines() if line.startswith("## input: ")] == [
+        f"## input: {named[path]}" for path in (multi, single, trio)]  # reports are ordered by input path
+    assert "## samples: 8 (SAMPLE1,SAMPLE2,SAMPLE3,SAMPLE4,PATIENT1,CHILD,FATHER,MOTHER)" in again
+    assert body(again) == body((tmp / "all.tsv").read_text())
+    assert refused(tmp, [tmp / "ab.tsv", tmp / "b.tsv"]) == (f"cannot merge: sample SAMPLE1 is in two inputs "
+                                                             f"({named[multi]} and {named[multi]}, {named[single]})")
+
+
+def shard(tmp: Path, name: str, k: int, n: int = 4, *options: str, vcf: Path = EXAMPLES / "trio.vcf") -> Path:
+    """One --shard K/N run of the trio (with --ped) with more `options`."""
+    path = tmp / name
+    result = run_cli(vcf, "--ped", EXAMPLES / "trio.ped", "--shard", f"{k}/{n}", "-q", *options, "-o", path)
+    assert result.code == 0, result.err
+    return path
+
+
+def test_merge_refuses_shards_run_with_other_settings(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    s1, s2, s3, _ = trio_shards["tsv"]
+    gq = shard(tmp, "gq.tsv", 4, 4, "--min-gq", "30")
+    assert refused(tmp, [s1, s2, s3, gq]) == (
+        f"cannot merge {gq} with {s1}: different settings ('genotype gates GQ >= 30, DP >= 10, heterozygous allele "
+        "balance 0.2-0.8; minimum impact none; inheritance modes the panel's' vs 'genotype gates GQ >= 20, DP >= 10, "
+        "heterozygous allele balance 0.2-0.8; minimum impact none; inheritance modes the panel's')")
+    kid = shard(tmp, "kid.tsv", 4, 4, "--affected", "MOTHER")
+    ped = f"{EXAMPLES / 'trio.ped'} (sha256 {hashlib.sha256((EXAMPLES / 'trio.ped').read_bytes()).hexdigest()})"
+    assert refused(tmp, [s1, s2, s3, kid]) == (f"cannot merge {kid} with {s1}: the same input with a different "
+                                               f"pedigree ('{ped}; affected MOTHER' vs '{ped}')")
+    v1, v2, v3, _ = trio_shards["vcf"]
+    cases = {("padding.vcf", "--padding", "100"): "padding ('100 bp' vs '5000 bp')",
+             ("max_af.vcf", "--max-af", "0.5"): "qualifying ('protein-altering, splice, unknown protein effect, "
+                                                "ClinVar P/LP or curated HFTC (qualifying.tsv); population frequency "
+                                                "at most 0.5 (--max-af)' vs 'protein-altering, splice, unknown protein "
+                                                "effect, ClinVar P/LP or curated HFTC (qualifying.tsv); population "
+                                                "frequency at most AR 0.01, XLR 0.01, AD 0.001, XLD 0.001 "
+                                                "(frequency_limits.tsv)')",
+             ("affected.vcf", "--affected", "MOTHER"): f"pedigree ('{ped}; affected MOTHER' vs '{ped}')"}
+    for (name, *options), message in cases.items():
+        other = shard(tmp, name, 4, 4, *options)
+        assert refused(tmp, [v1, v2, v3, other], "merged.vcf") == f"cannot merge {other} with {v1}: different " \
+                                                                  f"{message}", name
+    trio = EXAMPLES / "trio.vcf"
+    fewer = tmp / "trio.vcf"
+    fewer.write_text(trio.read_text().rsplit("\n", 2)[0] + "\n")  # the same samples, one record less
+    other = shard(tmp, "other_input.vcf", 4, 4, vcf=fewer)
+    assert refused(tmp, [v1, v2, v3, other], "merged.vcf") == (
+        f"cannot merge {other} with {v1}: different input ('{fewer} ({fewer.stat().st_size} bytes)' vs "
+        f"'{trio} ({trio.stat().st_size} bytes)')")
+
+
+def test_merge_needs_every_shard_once(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    trio = EXAMPLES / "trio.vcf"
+    source = f"{trio} ({trio.stat().st_size} bytes)"
+    for kind, name in (("tsv", "merged.tsv"), ("vcf", "merged.vcf")):
+        s1, s2, s3, s4 = trio_shards[kind]
+        assert refused(tmp, [s1, s2, s4], name) == (f"cannot merge: shard 3/4 of {source} is missing (every shard 1 "
+                                                    "to 4 is needed)")
+        assert refused(tmp, [s1, s4], name) == (f"cannot merge: shards 2/4, 3/4 of {source} are missing (every "
+                                                "shard 1 to 4 is needed)")
+        copy = tmp / f"copy.{kind}"
+        copy.write_bytes(s1.read_bytes())
+        assert refused(tmp, [s1, s2, s3, s4, copy], name) == (f"cannot merge: {s1} and {copy} are both shard 1/4 of "
+                                                              f"{source}")
+        half = shard(tmp, f"half.{kind}", 2, 2)
+        assert refused(tmp, [s1, half], name) == f"cannot merge {half} with {s1}: shards of different N (2/2 and 1/4)"
+        whole = tmp / f"whole.{kind}"
+        assert run_cli(trio, "--ped", EXAMPLES / "trio.ped", "-q", "-o", whole).code == 0
+        assert refused(tmp, [s1, s2, s3, s4, whole], name).endswith(f": one is a --shard run of {source}, the other "
+                                                                    "is not")
+
+
+def test_per_sample_runs_of_one_file_name_merge(tmp: Path) -> None:
+    """As Nextflow stages inputs: each job runs 'hftc-annot in.vcf' in its own folder."""
+    reports = []
+    for job, vcf in (("w1", "single_exome.vcf"), ("w2", "multiallelic.vcf")):
+        (tmp / job).mkdir()
+        (tmp / job / "in.vcf").write_bytes((EXAMPLES / vcf).read_bytes())
+        here = {**os.environ, "PYTHONPATH": str(EXAMPLES.parent)}  # this checkout's code, from another folder
+        assert run_cli("in.vcf", "-q", "-o", "out.tsv", cwd=tmp / job, env=here).code == 0
+        reports.append(tmp / job / "out.tsv")
+    merged = tmp / "merged.tsv"
+    result = run_cli("merge", "-o", merged, *reports)
+    assert result.code == 0, result.err
+    single, multi = (f"in.vcf ({(EXAMPLES / vcf).stat().st_size} bytes)" for vcf in ("single_exome.vcf",
+                                                                                       "multiallelic.vcf"))
+    assert (single, multi) == ("in.vcf (27629 bytes)", "in.vcf (3298 bytes)")  # so single_exome's report is first
+    assert [line for line in merged.read_text().splitlines() if line.startswith("## input: ")] == [
+        f"## input: {single}", f"## input: {multi}"]
+    assert data_rows(merged.read_text()) == data_rows(reports[0].read_text()) + data_rows(reports[1].read_text())
