@@ -62,12 +62,6 @@ class VcfLookup:
                              "compress it with bgzip and index it with tabix -p vcf")
         if self._vcf.index is None:
             raise InputError(path, f"{option}: cannot read its index {index}; rebuild it (tabix -f -p vcf)")
-        self._info = dict(self._vcf.header.info.items())
-        for key, kind in NEEDS.get(option, {}).items():
-            meta = self._info.get(key)
-            if meta is None or meta.type != kind:
-                found = f"declared Type={meta.type}" if meta is not None else "not declared"
-                raise InputError(path, f"{option}: INFO/{key} is {found}; it needs an ##INFO line with Type={kind}")
         contigs = {name: self._vcf.header.contigs[name].length for name in self._vcf.header.contigs}
         lines = [str(r).rstrip("\n") for r in self._vcf.header.records]
         if reference is not None:
@@ -80,6 +74,12 @@ class VcfLookup:
             raise InputError(path, f"{option}: none of its {len(contigs)} contigs (first: {next(iter(contigs))}) is a "
                              f"chromosome of {'the --fasta' if reference is not None else build} (1, chr1 or NC_000001 "
                              "style)")
+        self._info = dict(self._vcf.header.info.items())
+        for key, kind in NEEDS.get(option, {}).items():
+            meta = self._info.get(key)
+            if meta is None or meta.type != kind:
+                found = f"declared Type={meta.type}" if meta is not None else "not declared"
+                raise InputError(path, f"{option}: INFO/{key} is {found}; it needs an ##INFO line with Type={kind}")
 
     def _check_contigs(self, contigs: dict[str, int | None], reference: dict[str, int], option: str) -> None:
         try:
