@@ -40,7 +40,7 @@ class Destination:
 
     @property
     def compressed(self) -> bool:
-        return self.path.endswith(".gz")
+        return self.path.endswith((".gz", ".bgz"))
 
 
 def destination(path: str, option: str) -> Destination:

@@ -134,18 +134,21 @@ def test_tsv_reads_cleanly_with_pandas_and_is_deterministic(tmp: Path) -> None:
         outputs.append(((tmp / "a.tsv").read_bytes(), (tmp / "a.tsv.gz").read_bytes()))
     assert outputs[0] == outputs[1]
     assert body(gzip.decompress(outputs[0][1]).decode()) == body(outputs[0][0].decode())
+    assert run_cli(path, "-o", tmp / "a.tsv.bgz").code == 0  # Hail's name for bgzip: compressed too
+    assert body(gzip.decompress((tmp / "a.tsv.bgz").read_bytes()).decode()) == body(outputs[0][0].decode())
     table = pd.read_csv(tmp / "a.tsv", sep="\t", comment="#", dtype=str, keep_default_na=False)
     assert list(table.columns) == list(COLUMNS)
     assert sorted(table["zygosity"].tolist()) == ["hemi", "het", "het", "het", "het", "hom_alt", "partial"]
 
 
 @NEEDS_BCFTOOLS
-@pytest.mark.parametrize("name", ["out.vcf", "out.vcf.gz", "out.bcf"])
+@pytest.mark.parametrize("name", ["out.vcf", "out.vcf.gz", "out.vcf.bgz", "out.bcf"])
 def test_vcf_output_declares_its_fields_like_vep(tmp: Path, name: str) -> None:
     path = write_vcf(tmp / "in.vcf", [*RECORDS, "chr9 1000 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60 0/0 0/0"],
                      samples=("KID", "MUM", "DAD"))
     result = run_cli(path, "-o", tmp / name)
     assert result.code == 0, result.err
+    assert (tmp / name).read_bytes()[:2] == (b"\x1f\x8b" if "gz" in name or name.endswith(".bcf") else b"##")
     header = subprocess.run(["bcftools", "view", "-h", str(tmp / name)], capture_output=True, text=True).stdout
     declared = next(line for line in header.splitlines() if line.startswith("##INFO=<ID=HFTC,"))
     fields = declared.split("Format: ")[1].rstrip('">').split("|")

@@ -29,8 +29,8 @@ _FORMAT_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ":": "%3A",
 
 
 def vcf_mode(path: str) -> str:
-    """cyvcf2 write mode for an output name: bgzip for .gz, BCF for .bcf, else plain text."""
-    if path.endswith(".gz"):
+    """cyvcf2 write mode for an output name: bgzip for .gz (and Hail's .bgz), BCF for .bcf, else plain text."""
+    if path.endswith((".gz", ".bgz")):
         return "wz"
     if path.endswith(".bcf"):
         return "wb"
