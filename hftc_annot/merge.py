@@ -421,9 +421,9 @@ def output_kind(paths: list[str]) -> str:
     return kinds.pop()
 
 
-NAMED = {".tsv": "a TSV report", ".tsv.gz": "a TSV report", ".vcf": "a VCF", ".vcf.gz": "a VCF",
-         ".vcf.bgz": "a VCF named .bgz", ".bcf": "a BCF", ".json": "JSON", ".json.gz": "JSON", ".html": "HTML",
-         ".html.gz": "HTML"}
+NAMED = {".tsv": "a TSV report", ".tsv.gz": "a TSV report", ".tsv.bgz": "a TSV report", ".vcf": "a VCF",
+         ".vcf.gz": "a VCF", ".vcf.bgz": "a VCF", ".bcf": "a BCF", ".json": "JSON", ".json.gz": "JSON",
+         ".html": "HTML", ".html.gz": "HTML"}
 """What an output name asks for, by its ending (as the main command reads -o)."""
 WRITES = {"tsv": ("a TSV report", ".tsv or .tsv.gz"), "vcf": ("a VCF", ".vcf or .vcf.gz")}
 """What merge writes for each kind of input, and the names for it."""
