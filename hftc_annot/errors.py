@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+import gzip
+import zlib
 
 
 class HftcError(Exception):
@@ -33,19 +34,17 @@ class ResourceError(HftcError):
     exit_code = 1
 
 
-def open_text(path: str) -> TextIO:
-    """Open a user's text file for reading; failure is an InputError naming it."""
-    try:
-        return open(path)
-    except OSError as exc:
-        raise InputError(path, f"cannot read ({exc.strerror})") from None
-
-
 def text_lines(path: str, advice: str = "") -> list[tuple[int, str]]:
-    """A user's small text file as (line number, line without its end) pairs; CR, LF and CRLF end lines alike and a
-    UTF-8 byte order mark at the start is dropped. A line that is not UTF-8 is an InputError naming it (`advice`,
-    when given, is added to the message)."""
-    data = read_bytes(path).removeprefix(b"\xef\xbb\xbf")
+    """A user's small text file (plain or gzipped) as (line number, line without its end) pairs; CR, LF and CRLF end
+    lines alike and a UTF-8 byte order mark at the start is dropped. A line that is not UTF-8 is an InputError naming
+    it (`advice`, when given, is added to the message)."""
+    data = read_bytes(path)
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise InputError(path, f"cannot read: corrupt or truncated gzip ({exc})") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")
     lines = []
     for number, raw in enumerate(data.splitlines(), 1):
         lines.append((number, utf8_line(path, number, raw, advice)))

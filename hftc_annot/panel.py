@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hftc_annot.assembly import canonical_contig
-from hftc_annot.errors import InputError, UsageError, open_text, text_lines
+from hftc_annot.errors import InputError, UsageError, text_lines
 from hftc_annot.resources import BUILDS, genes_bed, read_table
 
 if TYPE_CHECKING:
@@ -245,26 +245,31 @@ def contig_rank(contig: str) -> tuple[int, str]:
     return (int(contig), "") if contig.isdigit() else (100, contig)
 
 
+MAX_POS = 2**31 - 1
+"""The largest position a VCF record can have (htslib's); a BED end beyond it stands for the rest of the contig."""
+
+
 def read_bed(path: str) -> tuple[tuple[str, int, int, str], ...]:
-    """Regions from a BED file as (canonical contig, 1-based start, end, name or '.')."""
+    """Regions from a BED file (plain or gzipped) as (canonical contig, 1-based start, end, name or '.')."""
     regions = []
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip() or line.startswith(("#", "track", "browser")):
-                continue
-            fields = line.rstrip("\r\n").split("\t")
-            if len(fields) < 3:
-                raise InputError(path, "a BED line needs chrom, start and end separated by tabs", line=number)
-            try:
-                start0, end = int(fields[1]), int(fields[2])
-            except ValueError:
-                raise InputError(path, f"start '{fields[1]}' and end '{fields[2]}' must be whole numbers",
-                                 line=number) from None
-            if start0 < 0 or end <= start0:
-                raise InputError(path, f"empty or negative interval {start0}-{end} (BED is 0-based, end "
-                                 "exclusive)", line=number)
-            name = fields[3] if len(fields) > 3 and fields[3] else "."
-            regions.append((canonical_contig(fields[0]), start0 + 1, end, name))
+    for number, line in text_lines(path):
+        if not line.strip() or line.startswith(("#", "track", "browser")):
+            continue
+        fields = line.split("\t")
+        if len(fields) < 3:
+            raise InputError(path, "a BED line needs chrom, start and end separated by tabs", line=number)
+        try:
+            start0, end = int(fields[1]), int(fields[2])
+        except ValueError:
+            raise InputError(path, f"start '{fields[1]}' and end '{fields[2]}' must be whole numbers",
+                             line=number) from None
+        if start0 < 0 or end <= start0:
+            raise InputError(path, f"empty or negative interval {start0}-{end} (BED is 0-based, end "
+                             "exclusive)", line=number)
+        if start0 >= MAX_POS:
+            raise InputError(path, f"start {start0} is beyond the largest VCF position ({MAX_POS:,})", line=number)
+        name = fields[3] if len(fields) > 3 and fields[3] else "."
+        regions.append((canonical_contig(fields[0]), start0 + 1, min(end, MAX_POS), name))
     if not regions:
         raise InputError(path, "no regions in the BED file")
     return tuple(regions)

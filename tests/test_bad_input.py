@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bgzip_index, data_rows, run_cli, vcf_text, write_vcf
+from conftest import bgzip_index, data_rows, run_cli, table, vcf_text, write_vcf
 from corpus import EXAMPLES
 
 GOOD = "chr2 165750000 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"
@@ -165,11 +166,31 @@ def test_bad_options(tmp: Path, args: list[str], message: str) -> None:
     ("chr2\tten\t20\n", "bad.bed: line 1: start 'ten' and end '20' must be whole numbers"),
     ("# only a comment\n", "bad.bed: no regions in the BED file"),
     ("chr2\t20\t10\n", "bad.bed: line 1: empty or negative interval 20-10"),
+    ("chr2\t2147483647\t2147483650\n", "bad.bed: line 1: start 2147483647 is beyond the largest VCF position "
+                                        "(2,147,483,647)"),
+    ("chr2\t10\t20\nchr2\t30\t40\tcaf\xe9\n", "bad.bed: line 2: not UTF-8 text"),
 ])
 def test_bad_bed(tmp: Path, bed: str, message: str) -> None:
     path = write_vcf(tmp / "in.vcf", [GOOD])
-    (tmp / "bad.bed").write_text(bed)
+    (tmp / "bad.bed").write_bytes(bed.encode("latin-1"))
     expect_error(run_cli(path, "--regions", tmp / "bad.bed"), message)
+
+
+def test_bed_ends_past_any_position_bom_and_gzip(tmp: Path) -> None:
+    """An end of 2**32 or more selected records on every contig of a streamed VCF (positions are packed with the
+    contig in 64 bits); a gzipped BED, or one with a byte order mark, was an internal error. Every route agrees."""
+    records = ["chr1 1000 . C T 50 PASS . GT 0/1", "chr2 165750000 . A G 50 PASS . GT 0/1",
+               "chr5 1000 . C T 50 PASS . GT 0/1"]
+    plain = write_vcf(tmp / "in.vcf", records)
+    indexed = bgzip_index(write_vcf(tmp / "ix.vcf", records))
+    beds = {"big.bed": b"chr1\t0\t9999999999999\tbig\n", "bom.bed": b"\xef\xbb\xbfchr1\t0\t2000\tbig\n",
+            "gz.bed.gz": gzip.compress(b"chr1\t0\t2000\tbig\n")}
+    for name, data in beds.items():
+        (tmp / name).write_bytes(data)
+        for vcf in (plain, indexed):
+            result = run_cli(vcf, "--regions", tmp / name)
+            assert result.code == 0, result.err
+            assert [(r["chrom"], r["pos"], r["gene"]) for r in table(result.out)] == [("chr1", "1000", "big")], name
 
 
 def test_duplicate_sample_names(tmp: Path) -> None:
