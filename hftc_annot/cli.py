@@ -190,7 +190,7 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
         vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), shard=shard, regions_bed=regions_bed,
         samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
         contig_map=contig_map, panel=panel_file,
-        consequences=consequences, ped=ped, affected=_split(affected), inheritance=_split(modes),
+        consequences=consequences, ped=ped, affected=_split(affected), inheritance=modes,
         gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), qualify=qualify, max_af=max_af,
         af_field=af_field, min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path,
         report=report_path, sv=sv,

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -364,7 +365,8 @@ def run_provenance(config: Config, source: str, build: str, evidence: BuildEvide
         consequences=pipeline.consequence.describe(config.gff or "shipped MANE Select models"),
         protein_effects=pipeline.consequence.protein_effects, qualifying=pipeline.inheritance.qualifying.describe(),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
-        evidence_tier=TIER_NOTE, settings=_settings_line(config), pedigree=_pedigree_line(config))
+        evidence_tier=TIER_NOTE, settings=_settings_line(config, pipeline.inheritance.settings.modes),
+        pedigree=_pedigree_line(config))
 
 
 def _with_size(source: str) -> str:
@@ -376,10 +378,10 @@ def _with_size(source: str) -> str:
     return f"{source} ({info.st_size} bytes)" if stat.S_ISREG(info.st_mode) else source
 
 
-def _settings_line(config: Config) -> str:
+def _settings_line(config: Config, overrides: dict[str, tuple[str, ...]]) -> str:
     """The options that change inheritance flags and confidence but no other preamble line records."""
     gates = config.gates
-    modes = ", ".join(config.inheritance) or "the panel's"
+    modes = " ".join(f"{gene}={','.join(chosen)}" for gene, chosen in overrides.items()) or "the panel's"
     return (f"genotype gates GQ >= {gates.min_gq:g}, DP >= {gates.min_dp:g}, heterozygous allele balance "
             f"{gates.min_het_ab:g}-{gates.max_het_ab:g}; minimum impact {config.min_impact or 'none'}; "
             f"inheritance modes {modes}")
@@ -502,16 +504,25 @@ def _check_fasta_build(seq: FastaSource, panel: Panel) -> None:
 
 
 def parse_modes(values: tuple[str, ...], panel: Panel) -> dict[str, tuple[str, ...]]:
-    """--inheritance GENE=MODE[,MODE]: override a gene's modes of inheritance."""
+    """--inheritance GENE=MODE[,MODE] (repeatable; several genes may also share one value, GENE=AR,GENE2=AD):
+    override a gene's modes of inheritance. A gene given twice, or not among the run's panel genes, is an error."""
     symbols = {g.symbol.upper(): g.symbol for g in panel.genes}
     modes: dict[str, tuple[str, ...]] = {}
     for value in values:
-        gene, _, listed = value.partition("=")
-        chosen = tuple(m.strip().upper() for m in listed.split(",") if m.strip())
-        if gene.upper() not in symbols or not chosen or any(m not in MODES for m in chosen):
-            raise UsageError(f"--inheritance {value}: expected GENE=MODE with a panel gene and modes from "
-                             f"{', '.join(MODES)}")
-        modes[symbols[gene.upper()]] = chosen
+        for part in re.split(r",(?=[^,=]*=)", value):  # a comma before GENE= starts another gene
+            gene, _, listed = part.partition("=")
+            chosen = tuple(m.strip().upper() for m in listed.split(",") if m.strip())
+            if not chosen or any(m not in MODES for m in chosen):
+                raise UsageError(f"--inheritance {value}: expected GENE=MODE, modes from {', '.join(MODES)} "
+                                 "(several comma-separated: GENE=AR,AD)")
+            symbol = symbols.get(gene.strip().upper())
+            if symbol is None:
+                raise UsageError(f"--inheritance {value}: {gene.strip()} is not among this run's {len(symbols)} panel "
+                                 "genes (--genes, --shard and --panel choose them)")
+            if symbol in modes:
+                raise UsageError(f"--inheritance: {symbol} is given twice; give all its modes once "
+                                 f"({symbol}={','.join(dict.fromkeys([*modes[symbol], *chosen]))})")
+            modes[symbol] = chosen
     return modes
 
 

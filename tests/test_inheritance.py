@@ -170,6 +170,30 @@ def test_max_af_min_impact_and_mode_override(tmp: Path) -> None:
     assert table(overridden.out)[0]["inheritance_flags"] == "AD"
 
 
+def test_inheritance_option_takes_several_modes_and_refuses_a_gene_twice(tmp: Path) -> None:
+    """GENE=AR,AD was refused (the option's value was cut at its commas), and a gene given twice silently kept its
+    last modes."""
+    vcf = write_vcf(tmp / "in.vcf", [f"chr2 165750000 . A G 50 PASS . {FORMAT} {HOM}"])
+    both = run_cli(vcf, "--qualify", "all", "--inheritance", "galnt3=ar,AD,FGF23=AD")
+    assert both.code == 0, both.err
+    assert table(both.out)[0]["inheritance_flags"] == "AR_hom;AD"
+    assert "inheritance modes GALNT3=AR,AD FGF23=AD\n" in both.out
+    expected = {
+        ("--inheritance", "GALNT3=AR", "--inheritance", "GALNT3=AD"):
+            "--inheritance: GALNT3 is given twice; give all its modes once (GALNT3=AR,AD)",
+        ("--inheritance", "GALNT3=AR", "--genes", "FGF23"):
+            "--inheritance GALNT3=AR: GALNT3 is not among this run's 1 panel genes (--genes, --shard and --panel "
+            "choose them)",
+        ("--inheritance", "GALNT3=XL"):
+            "--inheritance GALNT3=XL: expected GENE=MODE, modes from AR, AD, XLD, XLR (several comma-separated: "
+            "GENE=AR,AD)",
+    }
+    for args, message in expected.items():
+        result = run_cli(vcf, *args, "-o", tmp / "out.tsv")
+        assert (result.code, result.err) == (2, f"hftc-annot: error: {message}\n")
+        assert not (tmp / "out.tsv").exists()
+
+
 def test_affected_option_and_unaffected_samples(tmp: Path) -> None:
     records = [f"{A} {FORMAT} {HOM} {HOM}"]
     ped_lines = ["F1 S1 0 0 0 1", "F2 S2 0 0 0 0"]
