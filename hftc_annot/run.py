@@ -39,7 +39,7 @@ from hftc_annot.inheritance import MODES, InheritanceStage, Qualifying, Settings
 from hftc_annot.inheritance.calls import Gates
 from hftc_annot.inheritance.pedigree import Pedigree, read_ped, with_affected
 from hftc_annot.knowledge import KnowledgeStage
-from hftc_annot.knowledge.frequency import FrequencyStage
+from hftc_annot.knowledge.frequency import FrequencyStage, af_field_declared
 from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE, TierStage
 from hftc_annot.model import PanelRecord
@@ -334,8 +334,12 @@ def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, h
     knowledge = KnowledgeStage(panel.build, _chosen(consequence, panel),
                                _lookup(config, config.clinvar, "--clinvar", panel.build, warn) if config.clinvar
                                else None)
-    frequency = FrequencyStage(config.af_field,
-                               _lookup(config, config.gnomad, "--gnomad", panel.build, warn) if config.gnomad else None)
+    name = "<stdin>" if config.vcf == "-" else config.vcf
+    if config.gnomad:
+        frequency = FrequencyStage(config.af_field, _lookup(config, config.gnomad, "--gnomad", panel.build, warn))
+    else:
+        frequency = FrequencyStage(config.af_field, source=f"{name} or --sv {config.sv}" if config.sv else name,
+                                   declared=af_field_declared(header_lines, config.af_field, name))
     tiers = TierStage(config.max_af if config.max_af is not None else RARE)
     return Pipeline(panel=PanelStage(panel), consequence=consequence, frequency=frequency, knowledge=knowledge,
                     inheritance=inheritance, tiers=tiers)

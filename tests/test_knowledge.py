@@ -234,3 +234,41 @@ def test_broken_or_foreign_index_and_gzip_are_refused(tmp: Path) -> None:
         assert (result.code, result.err.count("\n")) == (2, 1), result.err
         assert f"hftc-annot: error: {message}" in result.err
         assert not (tmp / "out.tsv").exists()
+
+
+@pytest.mark.parametrize(("info_line", "value", "args", "message"), [
+    ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="x">', "gnomAD_AF=7", (),
+     "{vcf}: line 35: INFO/gnomAD_AF 7.0 is not a frequency (0 to 1)"),
+    ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="x">', "gnomAD_AF=-0.5", (),
+     "{vcf}: line 35: INFO/gnomAD_AF -0.5 is not a frequency (0 to 1)"),
+    ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="x">', "gnomAD_AF=nan", (),
+     "{vcf}: line 35: INFO/gnomAD_AF nan is not a frequency (0 to 1)"),
+    ('##INFO=<ID=gnomAD_AF,Number=1,Type=Float,Description="x">', "gnomAD_AF=0.1", ("multi",),
+     "{vcf}: line 35: INFO/gnomAD_AF has 1 value(s) for 2 ALT alleles; declare it Number=A, or split the record "
+     "(bcftools norm -m-)"),
+    ('##INFO=<ID=DPX,Number=1,Type=Integer,Description="x">', "DPX=67", ("--af-field", "DPX"),
+     "--af-field DPX: {vcf} declares INFO/DPX with Number=1, Type=Integer; an allele frequency needs Type=Float and "
+     "Number=A (or 1)"),
+    ('##INFO=<ID=gnomAD_AF,Number=R,Type=Float,Description="x">', "gnomAD_AF=0.9,0.1", (),
+     "--af-field gnomAD_AF: {vcf} declares INFO/gnomAD_AF with Number=R, Type=Float; an allele frequency needs "
+     "Type=Float and Number=A (or 1)"),
+    ('##INFO=<ID=X,Number=1,Type=Float,Description="x">', "X=0.1", ("--af-field", "NOPE"),
+     "--af-field NOPE: {vcf} declares no INFO/NOPE (no ##INFO line)"),
+])
+def test_af_field_must_be_a_frequency(tmp: Path, info_line: str, value: str, args: tuple[str, ...],
+                                      message: str) -> None:
+    """The input's --af-field had none of --gnomad's checks: read depth, 7, -0.5 or nan were taken as frequencies
+    (dropping or keeping every flag), and a misspelt field gave no frequency silently."""
+    alts = "G,T" if "multi" in args else "G"
+    vcf = write_vcf(tmp / "in.vcf", [f"chr2 165750000 . A {alts} 50 PASS {value} GT 1/1"], extra_header=(info_line,))
+    result = run_cli(vcf, *[a for a in args if a != "multi"], "-o", tmp / "out.tsv")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {message.format(vcf=vcf)}\n")
+    assert not (tmp / "out.tsv").exists()
+
+
+def test_af_field_absent_by_default_is_not_read(tmp: Path) -> None:
+    """The default field may be missing from a VCF: no frequency, no error (an undeclared value is not read)."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165750000 . A G 50 PASS gnomAD_AF=abc GT 1/1"])
+    result = run_cli(vcf, "-q")
+    assert result.code == 0, result.err
+    assert table(result.out)[0]["population_af"] == "."

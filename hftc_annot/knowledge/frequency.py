@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+import re
+
+from hftc_annot.errors import InputError, UsageError
 from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.model import PanelRecord
+
+DEFAULT_AF_FIELD = "gnomAD_AF"
+_ATTRIBUTE = re.compile(r"(?:<|,)(Number|Type)=([^,>]*)")
+
+
+def af_field_declared(header_lines: tuple[str, ...], field: str, source: str) -> bool:
+    """Whether the input declares its --af-field, which must then be an allele frequency per ALT: Type=Float,
+    Number=A (or 1). A field the header does not declare is an error when it was asked for by name (the default may
+    simply be absent; it is then not read)."""
+    line = next((x for x in header_lines if x.startswith(f"##INFO=<ID={field},")), None)
+    if line is None:
+        if field != DEFAULT_AF_FIELD:
+            raise UsageError(f"--af-field {field}: {source} declares no INFO/{field} (no ##INFO line)")
+        return False
+    declared = dict(_ATTRIBUTE.findall(line))
+    if declared.get("Type") != "Float" or declared.get("Number") not in ("A", "1"):
+        raise UsageError(f"--af-field {field}: {source} declares INFO/{field} with Number={declared.get('Number')}, "
+                         f"Type={declared.get('Type')}; an allele frequency needs Type=Float and Number=A (or 1)")
+    return True
 
 
 class FrequencyStage:
     """Gives each finding the population frequency of its ALT (None when not known)."""
 
-    def __init__(self, af_field: str, gnomad: VcfLookup | None = None) -> None:
-        self._af_field, self._gnomad = af_field, gnomad
+    def __init__(self, af_field: str, gnomad: VcfLookup | None = None, source: str = "", declared: bool = True) -> None:
+        """`source`: the input's name, for errors in its values; `declared`: whether its header declares `af_field`
+        (an undeclared one is not read)."""
+        self._af_field, self._gnomad, self._source = af_field, gnomad, source
         self.source = (f"population frequency from {gnomad.path} (INFO/AF)" if gnomad is not None
                        else f"population frequency from the input's INFO/{af_field}")
-        self.info_keys: tuple[str, ...] = () if gnomad is not None else (af_field,)
+        self.info_keys: tuple[str, ...] = () if gnomad is not None or not declared else (af_field,)
         """The INFO keys the reader must copy for this stage."""
 
     def annotate(self, item: PanelRecord) -> None:
@@ -28,11 +52,14 @@ class FrequencyStage:
         if self._gnomad is not None:
             return [self._gnomad.frequency(record.chrom, record.pos, record.ref, alt) for alt in record.alts]
         value = record.info.get(self._af_field)
+        if value is None:
+            return []
         values = value if isinstance(value, tuple) else (value,)
-        out = []
+        where = f"{record.where}: INFO/{self._af_field}"
+        if len(values) != len(record.alts):
+            raise InputError(self._source, f"{where} has {len(values)} value(s) for {len(record.alts)} ALT alleles; "
+                             "declare it Number=A, or split the record (bcftools norm -m-)")
         for v in values:
-            try:
-                out.append(float(v) if v is not None else None)
-            except (TypeError, ValueError):
-                out.append(None)
-        return out
+            if v is not None and not 0 <= v <= 1:  # NaN fails both comparisons
+                raise InputError(self._source, f"{where} {v} is not a frequency (0 to 1)")
+        return list(values)
