@@ -141,10 +141,15 @@ class Outputs:
         return self._destinations[slot]
 
     def text(self, slot: str) -> io.TextIOWrapper:
-        """The slot's temporary file as UTF-8 text with '\\n' line ends, gzip-compressed for a '.gz' name."""
+        """The slot's temporary file as UTF-8 text with '\\n' line ends: gzip-compressed for a '.gz' name, BGZF (what
+        the name promises: bgzip -r and tabix read it) for '.bgz'."""
+        path = self._destinations[slot].path
+        if path.endswith(".bgz"):
+            import pysam
+
+            return io.TextIOWrapper(pysam.BGZFile(self._temps[slot], "wb"), encoding="utf-8", newline="\n")
         raw = open(self._temps[slot], "wb")
-        compressed = self._destinations[slot].compressed
-        packed = _OwningGzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if compressed else raw
+        packed = _OwningGzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if path.endswith(".gz") else raw
         return io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
 
     def publish(self) -> None:

@@ -134,7 +134,8 @@ def test_tsv_reads_cleanly_with_pandas_and_is_deterministic(tmp: Path) -> None:
         outputs.append(((tmp / "a.tsv").read_bytes(), (tmp / "a.tsv.gz").read_bytes()))
     assert outputs[0] == outputs[1]
     assert body(gzip.decompress(outputs[0][1]).decode()) == body(outputs[0][0].decode())
-    assert run_cli(path, "-o", tmp / "a.tsv.bgz").code == 0  # Hail's name for bgzip: compressed too
+    assert run_cli(path, "-o", tmp / "a.tsv.bgz").code == 0  # Hail's name for bgzip: BGZF blocks
+    assert (tmp / "a.tsv.bgz").read_bytes()[12:14] == b"BC"
     assert body(gzip.decompress((tmp / "a.tsv.bgz").read_bytes()).decode()) == body(outputs[0][0].decode())
     table = pd.read_csv(tmp / "a.tsv", sep="\t", comment="#", dtype=str, keep_default_na=False)
     assert list(table.columns) == list(COLUMNS)
