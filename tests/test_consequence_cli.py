@@ -270,7 +270,7 @@ def _from_input(tmp: Path, header: str, records: list[str], *args: str) -> list[
      ("stop_gained", "HIGH", "ENST00000237837.2:c.1C>T", "ENSP:p.(Gln1Ter)", "1/3")),
     (ANN_HEADER, "ANN=A|missense_variant|MODERATE|FGF23|ENSG|transcript|ENST00000237837.2|protein_coding|1/3|"
                  "c.5G>A|p.Arg2Lys|5/100|5/756|2/251||",
-     ("missense_variant", "MODERATE", "ENST00000237837.2:c.5G>A", "ENST00000237837.2:p.Arg2Lys", "1/3")),
+     ("missense_variant", "MODERATE", "ENST00000237837.2:c.5G>A", "NP_065689.1:p.Arg2Lys", "1/3")),
     (BCSQ_HEADER, "BCSQ=missense&splice_region|FGF23|ENST00000237837|protein_coding|-|2R>2K|4379580G>A",
      ("missense_variant&splice_region_variant", "MODERATE", ".", ".", ".")),
 ])
@@ -402,6 +402,24 @@ def test_csq_entry_with_empty_consequence_is_not_used(tmp: Path) -> None:
         ".", ".", "no usable CSQ entry for the chosen transcript ENST00000237837.2: its entry for ALT A has an empty "
         "Consequence")
     assert "CSQ entry with an empty Consequence (entry not used): 1 time (first at line " in result.err
+
+
+def test_csq_of_a_record_split_after_vep_is_found_by_allele(tmp: Path) -> None:
+    """bcftools norm -m- after VEP leaves every entry on each split record, with the ALLELE_NUM of the record before
+    the split: the ALT C (now ALT 1) takes the entry whose Allele is C (ALLELE_NUM 2), not A's; on the record that
+    was not split, ALLELE_NUM decides as before."""
+    entries = ("CSQ=A|missense_variant|MODERATE|FGF23|ENST00000237837.2|1/3||ENST00000237837.2:c.5G>A|x|1,"
+               "C|stop_gained|HIGH|FGF23|ENST00000237837.2|1/3||ENST00000237837.2:c.5G>C|y|2")
+    result = run_cli(write_vcf(tmp / "in.vcf", [f"chr12 4379580 . G C 50 PASS {entries} GT 0/1",
+                                                f"chr12 4379590 . G A,C 50 PASS {entries} GT 1/2"],
+                               extra_header=(CSQ_HEADER.replace("Protein_position", "ALLELE_NUM"),)),
+                     "--consequences", "from-input")
+    assert result.code == 0, result.err
+    assert sorted((r["pos"], r["alt"], r["consequence"], r["hgvs_c"]) for r in table(result.out)) == [
+        ("4379580", "C", "stop_gained", "ENST00000237837.2:c.5G>C"),
+        ("4379590", "A", "missense_variant", "ENST00000237837.2:c.5G>A"),
+        ("4379590", "C", "stop_gained", "ENST00000237837.2:c.5G>C")]
+    assert "contradicts" not in result.err
 
 
 def test_bcsq_short_entries_and_references(tmp: Path) -> None:

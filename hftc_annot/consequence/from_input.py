@@ -223,15 +223,26 @@ class FromInputStage:
         return None, why
 
     def _for_alt(self, ours: list[list[str]], allele: int, record) -> list[list[str]]:
-        """The entries for one ALT: by ALLELE_NUM where given, else by Allele, else (BCSQ) by dna_change."""
+        """The entries for one ALT: by ALLELE_NUM where given, else by Allele, else (BCSQ) by dna_change. On a record
+        with one ALT, an entry whose Allele is this ALT's but whose ALLELE_NUM is another (a record split after VEP
+        ran: bcftools norm -m- keeps every entry) comes before one numbered 1 whose Allele is another ALT's."""
         c = self._columns
         num, name = c["allele_num"], c["allele"]
         if name is None and c["dna_change"] is not None:
             return self._by_dna_change(ours, allele, record)
         alt = record.alts[allele - 1]
         spellings = (alt, _vep_allele(record.ref, alt, record.alts))
-        return [e for e in ours if (e[num] == str(allele) if num is not None and e[num] else
-                                    name is None or e[name] in spellings)]
+        unnumbered = [e for e in ours if (num is None or not e[num]) and (name is None or e[name] in spellings)]
+        if num is None:
+            return unnumbered
+        numbered = [e for e in ours if e[num] == str(allele)]
+        if name is None:
+            return numbered + unnumbered
+        own = _spellings(record.ref, alt, record.alts)
+        agreeing = [e for e in numbered if not e[name] or e[name].upper() in own]
+        split = [e for e in ours if e[num] and e[num] != str(allele) and e[name].upper() in own] \
+            if len(record.alts) == 1 else []
+        return agreeing + unnumbered + split + [e for e in numbered if e not in agreeing]
 
     def _unusable(self, entry: list[str], allele: int, record) -> tuple[str, str] | None:
         """Why an entry for the ALT cannot be used, as (kind of problem, words for the report); None when it can."""
@@ -287,13 +298,19 @@ class FromInputStage:
         return Consequence(
             transcript=t, terms=chosen, impact=impact(chosen), exon=exon, intron=intron,
             protein_position=field("protein_position"), codons=field("codons"), amino_acids=field("amino_acids"),
-            hgvs_c=self._named(field("hgvs_c"), entry), hgvs_p=self._named(field("hgvs_p"), entry),
+            hgvs_c=self._named(field("hgvs_c"), entry), hgvs_p=_on_protein(field("hgvs_p"), t),
         )
 
     def _named(self, hgvs: str, entry: list[str]) -> str:
-        """HGVS with its reference sequence, as VEP and the computed path write it: SnpEff's 'c.400-20C>A' takes the
+        """HGVS c. with its reference sequence, as VEP and the computed path write it: SnpEff's 'c.400-20C>A' takes the
         entry's transcript ('ENST00000392701.8:c.400-20C>A')."""
         feature = self._columns["feature"]
         if not hgvs or ":" in hgvs or feature is None or not entry[feature]:
             return hgvs
         return f"{entry[feature]}:{hgvs}"
+
+
+def _on_protein(hgvs: str, t: Transcript) -> str:
+    """HGVS p. with its reference sequence, the chosen transcript's protein ('NP_...:p.Gly334Ser', as VEP and the
+    computed path write it); SnpEff's bare 'p.' stays bare when the model names no protein."""
+    return f"{t.protein}:{hgvs}" if hgvs and ":" not in hgvs and t.protein else hgvs
