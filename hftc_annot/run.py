@@ -33,7 +33,7 @@ from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.consequence.installed import InstalledSource, manifest
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed, fai_lengths
 from hftc_annot.consequence.transcripts import Transcript
-from hftc_annot.errors import InputError, UsageError, read_bytes
+from hftc_annot.errors import InputError, UsageError
 from hftc_annot.hits import PanelStage
 from hftc_annot.inheritance import MODES, InheritanceStage, Qualifying, Settings, SummaryLine
 from hftc_annot.inheritance.calls import Gates
@@ -370,7 +370,7 @@ def run_provenance(config: Config, source: str, build: str, evidence: BuildEvide
         protein_effects=pipeline.consequence.protein_effects, qualifying=pipeline.inheritance.qualifying.describe(),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE, settings=_settings_line(config, pipeline.inheritance.settings.modes),
-        pedigree=_pedigree_line(config))
+        pedigree=_pedigree_line(config, pipeline.inheritance.pedigree))
 
 
 def _with_size(source: str) -> str:
@@ -391,9 +391,9 @@ def _settings_line(config: Config, overrides: dict[str, tuple[str, ...]]) -> str
             f"inheritance modes {modes}")
 
 
-def _pedigree_line(config: Config) -> str:
+def _pedigree_line(config: Config, pedigree: Pedigree) -> str:
     """--ped (with its checksum: the same file can have another name in another job) and --affected."""
-    parts = [f"{config.ped} (sha256 {hashlib.sha256(read_bytes(config.ped)).hexdigest()})"] if config.ped else []
+    parts = [f"{config.ped} (sha256 {pedigree.digest})"] if config.ped else []
     parts += [f"affected {','.join(config.affected)}"] if config.affected else []
     return "; ".join(parts)
 

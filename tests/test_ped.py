@@ -104,3 +104,21 @@ def test_cli_bad_ped_exits_2_with_one_line(tmp: Path, name: str) -> None:
     error = case.with_suffix(".error").read_text(encoding="utf-8")
     assert (result.code, result.err) == (2, f"hftc-annot: error: {case}: {error}")
     assert not (tmp / "out.tsv").exists()
+
+
+def test_a_ped_read_from_a_pipe_is_named_by_the_checksum_of_what_was_read(tmp: Path) -> None:
+    """The preamble's checksum (which merge compares) was that of a second, empty read of the pipe."""
+    import hashlib
+    import os
+    import threading
+
+    trio = Path(__file__).resolve().parents[1] / "example_vcfs"
+    fifo = tmp / "trio.ped"
+    os.mkfifo(fifo)
+    data = (trio / "trio.ped").read_bytes()
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    result = run_cli(trio / "trio.vcf", "-q", "--ped", fifo)
+    writer.join()
+    assert result.code == 0, result.err
+    assert f"## pedigree: {fifo} (sha256 {hashlib.sha256(data).hexdigest()})\n" in result.out
