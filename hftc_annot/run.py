@@ -535,7 +535,7 @@ TIER_NOTE_PLAIN = "evidence tier (not an ACMG classification); rows sorted by sa
 TIER_NOTE_HTML = "evidence tier (not an ACMG classification); findings sorted by strength (tier, confidence, core " \
     "HFTC genes first)"
 """The evidence-tier line of the HTML report's provenance."""
-TIER_NOTE = TIER_NOTE_PLAIN + "; cells from the input that start with = + - @ get a leading apostrophe"
+TIER_NOTE = TIER_NOTE_PLAIN + "; cells that start with = + - @ get a leading apostrophe"
 """The evidence-tier line of the spreadsheet outputs (TSV report, --summary)."""
 
 

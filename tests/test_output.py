@@ -110,7 +110,7 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         "## knowledge: ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38); curated HFTC literature variants "
         "(hftc_known_variants.tsv, with confidence); population frequency from the input's INFO/gnomAD_AF",
         "## evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
-        "position; cells from the input that start with = + - @ get a leading apostrophe",
+        "position; cells that start with = + - @ get a leading apostrophe",
     ]
 
 
