@@ -92,6 +92,12 @@ CASES = [
     # the HGVS shift crosses into the intron; the terms stay those of the VCF position
     (158, "GCTGT", "G", ("splice_donor_variant", "coding_sequence_variant"), "c.30_30+3del", ""),
     (499, "C", "T", ("3_prime_UTR_variant",), "c.*10C>T", ""),
+    # indels around the stop that leave the protein as it was: the stop is retained, nothing is gained or shifted
+    (486, "T", "TTAA", ("stop_retained_variant",), "c.157_159dup", "p.(Ter53=)"),
+    (486, "T", "TTGA", ("stop_retained_variant",), "c.157_158insGAT", "p.(Ter53=)"),
+    (487, "T", "TAAG", ("stop_retained_variant",), "c.158_*1dup", "p.(Ter53=)"),
+    (487, "TA", "T", ("stop_retained_variant",), "c.159del", "p.(Ter53=)"),
+    (488, "A", "AC", ("frameshift_variant", "stop_lost"), "c.158_159insC", "p.(Ter53TyrextTer?)"),
 ]
 
 
@@ -191,3 +197,20 @@ def test_non_coding_transcript(strand: int, pos: int, ref: str, alt: str, terms:
         (terms, f"NR_SYN.1:{hgvs_n}", "", "HIGH" if "splice_donor_variant" in terms else
          ("LOW" if terms[0].startswith("splice") else "MODIFIER"))
     assert (result.cds_position, result.protein_position, result.protein_unknown) == ("", "", False)
+
+
+@pytest.mark.parametrize("strand", [1, -1])
+def test_codon_with_n_in_the_reference_has_an_unknown_protein_effect(strand: int) -> None:
+    """An N (or IUPAC letter) in the changed codons was an internal error (KeyError 'X'), or a confident frameshift:
+    the protein effect is unknown, said by the impact."""
+    plus = designed_contig()
+    plus = plus[:136] + "N" + plus[137:]  # c.7 (codon 3, AAG) is N in this SYNTHETIC reference
+    contig = plus if strand == 1 else reverse_complement(plus)
+    source = MemorySource({"chrS": contig}, "synthetic chrS with N")
+    t = transcript(strand)
+    coding = CodingSequence(t, source)
+    for pos, ref, alt in ((138, "A", "G"), (137, "N", "A"), (137, "N", "NAT")):
+        p, r, a = to_strand(strand, pos, ref, alt)
+        result = predict(t, minimal("chrS", p, r, a), source, coding)
+        assert (result.terms, result.impact, result.hgvs_p, result.protein_unknown) == (
+            ("coding_sequence_variant",), "UNKNOWN", "", True), (pos, ref, alt)

@@ -7,6 +7,7 @@ coding_sequence_variant (indels inside the CDS as frameshift/inframe from their 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from hftc_annot.alleles import StructuralAllele
@@ -17,6 +18,11 @@ from hftc_annot.consequence.sequence import SequenceSource, reverse_complement
 from hftc_annot.consequence.splice import base_terms, insertion_terms
 from hftc_annot.consequence.terms import impact, ordered, three_letter, translate
 from hftc_annot.consequence.transcripts import FLANK, Transcript
+
+_PLAIN = re.compile(r"[ACGT]*")
+_PROTEIN_UNKNOWN = "_protein_unknown"
+"""A term of our own, dropped before reporting: the codons hold a letter other than A, C, G, T, so the protein effect
+is not computed (impact UNKNOWN)."""
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,11 @@ def predict(t: Transcript, allele: Allele, seq: SequenceSource | None,
     detail: dict[str, str] = {}
     if where.cds_bases:
         terms |= _coding_terms(t, allele, where, coding, detail)
+    unreadable = _PROTEIN_UNKNOWN in terms  # the codons hold N or IUPAC letters
+    terms.discard(_PROTEIN_UNKNOWN)
     names = ordered(terms)
     n_exons = len(t.exons)
-    unknown = coding is None and "coding_sequence_variant" in names  # without sequence: the protein is not computed
+    unknown = (coding is None or unreadable) and "coding_sequence_variant" in names  # the protein is not computed
     return Consequence(
         transcript=t, terms=names, impact=impact(names, protein_unknown=unknown),
         exon=numbered(where.exons, n_exons), intron=numbered(where.introns, n_exons - 1),
@@ -218,6 +226,13 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     alt_codons = alt_cds[c0 * 3:(c1 + 1) * 3 + delta]
     detail["codons"] = f"{_mark(ref_codons, i0 - c0 * 3, i1 - c0 * 3) or '-'}/" \
                        f"{_mark(alt_codons, i0 - c0 * 3, i0 - c0 * 3 + len(alt_t) - 1) or '-'}"
+    if not _PLAIN.fullmatch(ref_codons + alt_codons):  # N or IUPAC in the reference's codons or the ALT
+        detail["amino_acids"] = f"{translate(ref_codons) or '-'}/{translate(alt_codons) or '-'}"
+        return {"coding_sequence_variant", _PROTEIN_UNKNOWN}
+    if delta and translate(alt_cds + coding.utr3, until_stop=True) == coding.protein:
+        detail["amino_acids"] = "*"  # bases moved around the stop codon, which still ends the same protein
+        detail["hgvs_p"] = f"{t.protein or t.id}:p.({three_letter()['*']}{len(coding.protein)}=)"
+        return {"stop_retained_variant"}
     if delta % 3:
         terms = {"frameshift_variant"}
         if touches_stop:

@@ -71,8 +71,9 @@ def codon_table() -> dict[str, str]:
 
 @cache
 def three_letter() -> dict[str, str]:
-    """One-letter amino acid (and '*') to the three-letter code used by HGVS ('Ter' for stop)."""
-    return {row["amino_acid"]: row["three_letter"] for row in _rows("codons.tsv")}
+    """One-letter amino acid (and '*') to the three-letter code used by HGVS ('Ter' for stop; 'Xaa' for the unknown
+    residue a codon with N gives)."""
+    return {row["amino_acid"]: row["three_letter"] for row in _rows("codons.tsv")} | {"X": "Xaa"}
 
 
 def translate(cds: str, until_stop: bool = False) -> str:
