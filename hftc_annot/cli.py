@@ -274,7 +274,7 @@ def reference_install(fasta: str) -> None:
 @reference.command("status")
 def reference_status() -> int:
     """Show the installed panel references; exit 2 when one is damaged (its line says which file and why)."""
-    from hftc_annot.consequence.installed import REINSTALL, DamagedReference, cache_dir, installation
+    from hftc_annot.consequence.installed import REINSTALL, DamagedReference, cache_dir, installation, verify_contents
     from hftc_annot.resources import BUILDS
 
     click.echo(f"cache: {cache_dir()} (set HFTC_ANNOT_CACHE to move it)")
@@ -282,6 +282,8 @@ def reference_status() -> int:
     for build in BUILDS:
         try:
             found = installation(build)
+            if found is not None:
+                verify_contents(found)
         except DamagedReference as exc:
             click.echo(f"{build}: damaged: {exc.path}: {exc.why}; {REINSTALL}")
             code = 2

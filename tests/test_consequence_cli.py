@@ -259,6 +259,55 @@ def test_damaged_manifest_is_a_one_line_error(genome: dict, installed_cache: Pat
     _assert_damaged(*_damaged_run(genome, installed_cache, tmp, damage), tmp, name, why)
 
 
+@pytest.mark.parametrize(("case", "name", "why"), [
+    ("cut", "panel.fa.gz", "it is 15,000 bytes, {size:,} when installed"),
+    ("cut, no .gzi", "panel.fa.gz.gzi", "the file is missing"),  # htslib would rebuild it in the cache and crash
+    ("cut, before stamps", "panel.fa.gz", "truncated: no BGZF end-of-file block"),
+    ("other .gzi, before stamps", "panel.fa.gz.gzi", "the index does not fit panel.fa.gz"),
+    ("long .fai, before stamps", "panel.fa.gz.fai", "line 1 reaches beyond the end of panel.fa.gz"),
+])
+def test_cut_installed_reference_is_a_one_line_error(genome: dict, installed_cache: Path, tmp: Path, case: str,
+                                                     name: str, why: str) -> None:
+    """The sizes stamped at install time catch a cut file; an installation made before the stamp (no 'size' lines)
+    is checked by what htslib needs: the BGZF EOF block, the .gzi's last block, the .fai inside the file."""
+    size = (installed_cache / "reference" / "GRCh38" / "panel.fa.gz").stat().st_size
+
+    def damage(folder: Path) -> None:
+        if "before stamps" in case:
+            manifest = folder / "manifest.tsv"
+            manifest.write_text("".join(line for line in manifest.read_text().splitlines(keepends=True)
+                                        if not line.startswith("size\t")))
+        data = folder / "panel.fa.gz"
+        if case.startswith("cut"):
+            data.write_bytes(data.read_bytes()[:15_000])
+        if "no .gzi" in case:
+            (folder / "panel.fa.gz.gzi").unlink()
+        if case.startswith("other .gzi"):
+            (folder / "panel.fa.gz.gzi").write_bytes(b"\x01" + bytes(7) + (9999).to_bytes(8, "little") + bytes(8))
+        if case.startswith("long .fai"):
+            fai = folder / "panel.fa.gz.fai"
+            fields = fai.read_text().split("\t")
+            fai.write_text("\t".join([fields[0], str(int(fields[1]) + 1000), *fields[2:]]))
+
+    _assert_damaged(*_damaged_run(genome, installed_cache, tmp, damage), tmp, name, why.format(size=size))
+
+
+def test_status_finds_damage_inside_the_file(genome: dict, installed_cache: Path, tmp: Path) -> None:
+    """Bytes changed in place (same size) pass a run's cheap checks; `reference status` decompresses the file."""
+    def damage(folder: Path) -> None:
+        data = folder / "panel.fa.gz"
+        raw = bytearray(data.read_bytes())
+        raw[5000:5004] = bytes(b ^ 0xFF for b in raw[5000:5004])
+        data.write_bytes(bytes(raw))
+
+    folder, status, run = _damaged_run(genome, installed_cache, tmp, damage)
+    assert status.code == 2, status
+    assert re.fullmatch(rf"GRCh38: damaged: {re.escape(str(folder / 'panel.fa.gz'))}: it does not decompress: "
+                        rf"[^\n]+; {re.escape(REINSTALL)}", status.out.splitlines()[1]), status.out
+    assert run.code == 2 and run.err.endswith(f"); {REINSTALL}\n") and "internal error" not in run.err, run.err
+    assert not (tmp / "out.tsv").exists()
+
+
 def test_installed_reference_status_and_run_are_clean(genome: dict, installed_cache: Path, tmp: Path) -> None:
     folder, status, run = _damaged_run(genome, installed_cache, tmp, lambda folder: None)
     assert status.code == 0 and status.out.splitlines()[1:] == [
