@@ -272,16 +272,24 @@ def reference_install(fasta: str) -> None:
 
 
 @reference.command("status")
-def reference_status() -> None:
-    """Show the installed panel references."""
-    from hftc_annot.consequence.installed import cache_dir, installed_path, manifest
+def reference_status() -> int:
+    """Show the installed panel references; exit 2 when one is damaged (its line says which file and why)."""
+    from hftc_annot.consequence.installed import REINSTALL, DamagedReference, cache_dir, installation, verify_contents
     from hftc_annot.resources import BUILDS
 
     click.echo(f"cache: {cache_dir()} (set HFTC_ANNOT_CACHE to move it)")
+    code = 0
     for build in BUILDS:
-        info = manifest(build)
-        state = f"installed from {info['source']}: {installed_path(build)}" if info else "not installed"
-        click.echo(f"{build}: {state}")
+        try:
+            found = installation(build)
+            if found is not None:
+                verify_contents(found)
+        except DamagedReference as exc:
+            click.echo(f"{build}: damaged: {exc.path}: {exc.why}; {REINSTALL}")
+            code = 2
+            continue
+        click.echo(f"{build}: " + (f"installed from {found.source}: {found.path}" if found else "not installed"))
+    return code
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

@@ -30,7 +30,7 @@ from hftc_annot.assembly import (
 from hftc_annot.consequence import ConsequenceSource, ConsequenceStage, choose_transcripts
 from hftc_annot.consequence.from_input import FromInputStage, declared_annotation
 from hftc_annot.consequence.gff import read_transcripts
-from hftc_annot.consequence.installed import InstalledSource, manifest
+from hftc_annot.consequence.installed import InstalledSource, installation
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed, fai_lengths
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import InputError, UsageError
@@ -482,8 +482,8 @@ def consequence_stage(config: Config, panel: Panel, own: list[Transcript] | None
         seq = FastaSource(config.fasta)
         _check_fasta_build(seq, panel)
         seq.check_index(sorted({g.contig for g in panel.genes}))
-    elif panel.build in BUILDS and manifest(panel.build) is not None:
-        seq = InstalledSource(panel.build)
+    elif panel.build in BUILDS and (installed := installation(panel.build)) is not None:
+        seq = InstalledSource(panel.build, found=installed)
     else:
         warn("no reference FASTA: protein-level consequences, HGVS p. and indel HGVS c. are left empty; "
              "give --fasta REF.fa (or set HFTC_ANNOT_FASTA), or run 'hftc-annot reference install REF.fa' once")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pysam
@@ -194,6 +195,124 @@ def test_install_into_a_linked_cache_keeps_the_link(genome: dict, tmp: Path) -> 
     result = run_cli("reference", "install", genome["fasta"], env=env)
     assert result.code == 0, result.err
     assert link.is_symlink() and (tmp / "disk" / "GRCh38" / "panel.fa.gz").is_file()
+
+
+REINSTALL = "reinstall it with 'hftc-annot reference install REF.fa'"
+
+
+@pytest.fixture(scope="module")
+def installed_cache(genome: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache holding the GRCh38 panel reference installed from the synthetic genome; tests damage copies of it."""
+    cache = tmp_path_factory.mktemp("installed") / "cache"
+    result = run_cli("reference", "install", genome["fasta"], env={**os.environ, "HFTC_ANNOT_CACHE": str(cache)})
+    assert result.code == 0, result.err
+    return cache
+
+
+def _damaged_run(genome: dict, installed_cache: Path, tmp: Path, damage) -> tuple:
+    """Damage a copy of the installed cache; `reference status` and a run that uses it (no --fasta)."""
+    cache = tmp / "cache"
+    shutil.copytree(installed_cache, cache, symlinks=True)
+    folder = cache / "reference" / "GRCh38"
+    damage(folder)
+    env = {**os.environ, "HFTC_ANNOT_CACHE": str(cache)}
+    p = _cds_positions(genome, 30)
+    ref = _base(genome, p[2])
+    vcf = write_vcf(tmp / "in.vcf", [f"chr21 {p[2]} . {ref} {'G' if ref != 'G' else 'T'} 50 PASS . GT 0/1"])
+    status = run_cli("reference", "status", env=env)
+    run = run_cli(vcf, "--build", "GRCh38", "--genes", "JAM2", "-o", tmp / "out.tsv", env=env)
+    return folder, status, run
+
+
+def _assert_damaged(folder: Path, status, run, tmp: Path, name: str, why: str) -> None:
+    path = folder / name
+    assert status.code == 2, status
+    assert f"GRCh38: damaged: {path}: {why}; {REINSTALL}\n" in status.out and status.err == ""
+    assert "GRCh37: not installed\n" in status.out
+    assert run.code == 2, run
+    assert run.err == (f"hftc-annot: error: {path}: the installed GRCh38 panel reference is damaged ({why}); "
+                       f"{REINSTALL}\n")
+    assert not (tmp / "out.tsv").exists()
+
+
+@pytest.mark.parametrize(("case", "name", "why"), [
+    ("no tab", "manifest.tsv", "line 3 has no tab"),
+    ("no source", "manifest.tsv", "it has no 'source' line"),
+    ("no lengths", "manifest.tsv", "it has no 'length' lines"),
+    ("no manifest", "manifest.tsv", "the file is missing"),
+])
+def test_damaged_manifest_is_a_one_line_error(genome: dict, installed_cache: Path, tmp: Path, case: str, name: str,
+                                              why: str) -> None:
+    def damage(folder: Path) -> None:
+        manifest = folder / "manifest.tsv"
+        lines = manifest.read_text().splitlines(keepends=True)
+        if case == "no tab":
+            lines[2] = "source\n"
+        elif case == "no source":
+            lines = [line for line in lines if not line.startswith("source\t")]
+        elif case == "no lengths":
+            lines = [line for line in lines if not line.startswith("length\t")]
+        manifest.write_text("".join(lines))
+        if case == "no manifest":
+            manifest.unlink()
+
+    _assert_damaged(*_damaged_run(genome, installed_cache, tmp, damage), tmp, name, why)
+
+
+@pytest.mark.parametrize(("case", "name", "why"), [
+    ("cut", "panel.fa.gz", "it is 15,000 bytes, {size:,} when installed"),
+    ("cut, no .gzi", "panel.fa.gz.gzi", "the file is missing"),  # htslib would rebuild it in the cache and crash
+    ("cut, before stamps", "panel.fa.gz", "truncated: no BGZF end-of-file block"),
+    ("other .gzi, before stamps", "panel.fa.gz.gzi", "the index does not fit panel.fa.gz"),
+    ("long .fai, before stamps", "panel.fa.gz.fai", "line 1 reaches beyond the end of panel.fa.gz"),
+])
+def test_cut_installed_reference_is_a_one_line_error(genome: dict, installed_cache: Path, tmp: Path, case: str,
+                                                     name: str, why: str) -> None:
+    """The sizes stamped at install time catch a cut file; an installation made before the stamp (no 'size' lines)
+    is checked by what htslib needs: the BGZF EOF block, the .gzi's last block, the .fai inside the file."""
+    size = (installed_cache / "reference" / "GRCh38" / "panel.fa.gz").stat().st_size
+
+    def damage(folder: Path) -> None:
+        if "before stamps" in case:
+            manifest = folder / "manifest.tsv"
+            manifest.write_text("".join(line for line in manifest.read_text().splitlines(keepends=True)
+                                        if not line.startswith("size\t")))
+        data = folder / "panel.fa.gz"
+        if case.startswith("cut"):
+            data.write_bytes(data.read_bytes()[:15_000])
+        if "no .gzi" in case:
+            (folder / "panel.fa.gz.gzi").unlink()
+        if case.startswith("other .gzi"):
+            (folder / "panel.fa.gz.gzi").write_bytes(b"\x01" + bytes(7) + (9999).to_bytes(8, "little") + bytes(8))
+        if case.startswith("long .fai"):
+            fai = folder / "panel.fa.gz.fai"
+            fields = fai.read_text().split("\t")
+            fai.write_text("\t".join([fields[0], str(int(fields[1]) + 1000), *fields[2:]]))
+
+    _assert_damaged(*_damaged_run(genome, installed_cache, tmp, damage), tmp, name, why.format(size=size))
+
+
+def test_status_finds_damage_inside_the_file(genome: dict, installed_cache: Path, tmp: Path) -> None:
+    """Bytes changed in place (same size) pass a run's cheap checks; `reference status` decompresses the file."""
+    def damage(folder: Path) -> None:
+        data = folder / "panel.fa.gz"
+        raw = bytearray(data.read_bytes())
+        raw[5000:5004] = bytes(b ^ 0xFF for b in raw[5000:5004])
+        data.write_bytes(bytes(raw))
+
+    folder, status, run = _damaged_run(genome, installed_cache, tmp, damage)
+    assert status.code == 2, status
+    assert re.fullmatch(rf"GRCh38: damaged: {re.escape(str(folder / 'panel.fa.gz'))}: it does not decompress: "
+                        rf"[^\n]+; {re.escape(REINSTALL)}", status.out.splitlines()[1]), status.out
+    assert run.code == 2 and run.err.endswith(f"); {REINSTALL}\n") and "internal error" not in run.err, run.err
+    assert not (tmp / "out.tsv").exists()
+
+
+def test_installed_reference_status_and_run_are_clean(genome: dict, installed_cache: Path, tmp: Path) -> None:
+    folder, status, run = _damaged_run(genome, installed_cache, tmp, lambda folder: None)
+    assert status.code == 0 and status.out.splitlines()[1:] == [
+        f"GRCh38: installed from {genome['fasta']}: {folder / 'panel.fa.gz'}", "GRCh37: not installed"], status
+    assert run.code == 0 and table((tmp / "out.tsv").read_text())[0]["hgvs_p"] != ".", run.err
 
 
 def test_cds_that_does_not_translate_is_refused() -> None:

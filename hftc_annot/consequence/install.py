@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from hftc_annot.assembly import assembly_lengths, canonical_contig
-from hftc_annot.consequence.installed import InstalledSource, installed_path
+from hftc_annot.consequence.installed import FILES, InstalledSource, installed_path
 from hftc_annot.consequence.sequence import FastaSource, check_indexed
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.resources import BUILDS
@@ -122,5 +122,8 @@ def _cut(genome: FastaSource, genes: list, names: dict[str, str], folder: Path) 
 
 
 def _write_manifest(path: Path, build: str, fasta: str, lengths: dict[str, int]) -> None:
+    """Build, source, contig lengths, and the sizes of the cut files: a cheap check of them on every run."""
+    sizes = {name: (path.parent / name).stat().st_size for name in FILES}
     path.write_text("key\tvalue\n" + f"build\t{build}\nsource\t{os.path.abspath(fasta)}\n"
-                    + "".join(f"length\t{canonical_contig(n)}={n_len}\n" for n, n_len in lengths.items()))
+                    + "".join(f"length\t{canonical_contig(n)}={n_len}\n" for n, n_len in lengths.items())
+                    + "".join(f"size\t{name}={size}\n" for name, size in sizes.items()))
