@@ -370,7 +370,7 @@ def run_provenance(config: Config, source: str, build: str, evidence: BuildEvide
         protein_effects=pipeline.consequence.protein_effects, qualifying=pipeline.inheritance.qualifying.describe(),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE, settings=_settings_line(config, pipeline.inheritance.settings.modes),
-        pedigree=_pedigree_line(config, pipeline.inheritance.pedigree))
+        pedigree=_pedigree_line(config, pipeline.inheritance.pedigree), shard=config.shard)
 
 
 def _with_size(source: str) -> str:

@@ -376,3 +376,31 @@ def test_per_sample_runs_of_one_file_name_merge(tmp: Path) -> None:
     assert [line for line in merged.read_text().splitlines() if line.startswith("## input: ")] == [
         f"## input: {single}", f"## input: {multi}"]
     assert data_rows(merged.read_text()) == data_rows(reports[0].read_text()) + data_rows(reports[1].read_text())
+
+
+def test_shards_of_a_panel_file_are_recorded_and_merge_only_as_a_complete_set(tmp: Path) -> None:
+    """--shard with --panel writes '## shard: K/N' (and ##hftc-annot_shard), so a missing shard is refused."""
+    panel = tmp / "p.tsv"
+    panel.write_text("gene\tinheritance\nGALNT3\tAR\nABCC6\tAR\nENPP1\tAR\n")
+    source = EXAMPLES / "single_exome.vcf.gz"
+    named = f"{source} ({source.stat().st_size} bytes)"
+    for kind, line in (("tsv", "## shard: {}/3\n"), ("vcf", "##hftc-annot_shard={}/3\n")):
+        parts = [shard_of_panel(tmp, source, panel, k, kind) for k in (1, 2, 3)]
+        assert [line.format(k) in part.read_text() for k, part in enumerate(parts, 1)] == [True] * 3
+        assert refused(tmp, [parts[0], parts[2]], f"merged.{kind}") == (
+            f"cannot merge: shard 2/3 of {named} is missing (every shard 1 to 3 is needed)")
+        whole, merged = tmp / f"whole.{kind}", tmp / f"merged.{kind}"
+        assert run_cli(source, "--panel", panel, "-q", "-o", whole).code == 0
+        assert run_cli("merge", "-o", merged, *parts).code == 0
+        if kind == "tsv":
+            assert body(merged.read_text()) == body(whole.read_text()) and len(data_rows(whole.read_text())) == 19
+            assert "## shard:" not in merged.read_text() and "## shard:" not in whole.read_text()
+        else:
+            assert vcf_lines(merged) == vcf_lines(whole)
+
+
+def shard_of_panel(tmp: Path, source: Path, panel: Path, k: int, kind: str) -> Path:
+    """--shard K/3 of `source` over the genes of the --panel file `panel`."""
+    path = tmp / f"p{k}.{kind}"
+    assert run_cli(source, "--panel", panel, "--shard", f"{k}/3", "-q", "-o", path).code == 0
+    return path
