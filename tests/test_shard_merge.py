@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import os
@@ -11,7 +12,11 @@ import pysam
 import pytest
 
 from hftc_annot import __version__
+from hftc_annot.errors import UsageError
+from hftc_annot.merge_checks import EQUAL, RULES, check_same
 from hftc_annot.panel import load_panel, shard_genes
+from hftc_annot.provenance import Provenance
+from hftc_annot.run import vcf_meta
 from hftc_annot.writers.tsv import COLUMNS
 
 from conftest import body, data_rows, run_cli
@@ -404,3 +409,61 @@ def shard_of_panel(tmp: Path, source: Path, panel: Path, k: int, kind: str) -> P
     path = tmp / f"p{k}.{kind}"
     assert run_cli(source, "--panel", panel, "--shard", f"{k}/3", "-q", "-o", path).code == 0
     return path
+
+
+def preamble_value(path: Path, key: str) -> str:
+    """The value of the one '## KEY: ' line of a TSV report or '##hftc-annot_KEY=' line of an annotated VCF."""
+    prefix = f"## {key}: " if path.suffix == ".tsv" else f"##hftc-annot_{key}="
+    found = [line[len(prefix):] for line in path.read_text().splitlines() if line.startswith(prefix)]
+    assert len(found) == 1, (path, key, found)
+    return found[0]
+
+
+def test_lines_naming_each_shards_genes_are_joined_by_both_merges(tmp: Path) -> None:
+    """A --fasta without the genes' sequence (protein effects not computed for the shard's genes) and a build check
+    (counts of the shard's records) differ between shards: TSV and VCF merges join them with ' | '."""
+    fasta = tmp / "m.fa"
+    fasta.write_text(">chrM\n" + "N" * 16569 + "\n")
+    pysam.faidx(str(fasta))
+    bare = tmp / "bare.vcf"  # no ##contig or ##reference line, so --build GRCh37 is taken
+    bare.write_text("".join(line for line in (EXAMPLES / "single_exome.vcf").open()
+                            if not line.startswith(("##contig", "##reference"))))
+    cases = {"protein_effects": (EXAMPLES / "single_exome.vcf.gz", "--fasta", fasta),
+             "build_check": (bare, "--build", "GRCh37")}
+    for key, (source, *options) in cases.items():
+        for kind in ("tsv", "vcf"):
+            parts = [tmp / f"{key}{k}.{kind}" for k in (1, 2)]
+            for k, part in enumerate(parts, 1):
+                assert run_cli(source, *options, "--shard", f"{k}/2", "-q", "-o", part).code == 0
+            own = [preamble_value(part, key) for part in parts]
+            assert own[0] != own[1] and "|" not in own[0] + own[1]
+            merged, whole = tmp / f"{key}.merged.{kind}", tmp / f"{key}.whole.{kind}"
+            result = run_cli("merge", "-o", merged, *reversed(parts))
+            assert result.code == 0, result.err
+            assert preamble_value(merged, key) == f"{own[0]} | {own[1]}", (key, kind)
+            assert run_cli(source, *options, "-q", "-o", whole).code == 0
+            if kind == "tsv":
+                assert body(merged.read_text()) == body(whole.read_text())
+            else:
+                assert [line for line in vcf_lines(merged) if not line.startswith(f"##hftc-annot_{key}=")] == [
+                    line for line in vcf_lines(whole) if not line.startswith(f"##hftc-annot_{key}=")]
+    assert own[0].startswith("0 records in GRCh37 panel regions, but 23 would be in GRCh38 panel regions")
+    assert own[1].startswith("0 records in GRCh37 panel regions, but 3 would be in GRCh38 panel regions")
+
+
+def test_every_key_an_output_records_has_a_merge_rule() -> None:
+    """A new preamble or ##hftc-annot_ line must be given a rule (equal, per input, joined or merge's own)."""
+    every = Provenance(
+        version="1", command="c", inputs=("a.vcf",), build="GRCh38", build_reason="r", panel_key="panel",
+        panel="2 genes (x), padding 5 bp", genes=("KL",), samples=("S",), consequences="c", protein_effects="p",
+        qualifying="q", knowledge="k", evidence_tier="e", merged="m", not_covered=("MGP",), build_check="b",
+        part=(1, 2, "r1"), structural="sv.vcf", settings="s", pedigree="p.ped", shard=(1, 2))
+    assert all(getattr(every, f.name) != f.default for f in dataclasses.fields(Provenance))
+    keys = {line.partition(": ")[0] for line in every.to_lines()[1:]}
+    keys = {"version", *("not_covered" if key.startswith("not covered on ") else key for key in keys)}
+    assert keys - set(RULES) == set()
+    assert set(vcf_meta(every)) - set(RULES) == set() and "padding" in RULES
+    check_same([("a.vcf", {"protein_effects": "p1"}), ("b.vcf", {"protein_effects": "p2"})], EQUAL)  # joined
+    with pytest.raises(UsageError) as error:  # a key without a rule (of a later version) must be equal
+        check_same([("a.vcf", {"future": "1"}), ("b.vcf", {"future": "2"})], EQUAL)
+    assert str(error.value) == "cannot merge b.vcf with a.vcf: different future ('2' vs '1')"
