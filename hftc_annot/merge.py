@@ -13,10 +13,9 @@ from typing import IO
 import pysam
 
 from hftc_annot import __version__
-from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError
-from hftc_annot.merge_checks import EQUAL, JOINED, OWN, PER_INPUT, RULES, check_same, check_shards, joined
-from hftc_annot.panel import contig_rank, load_panel
+from hftc_annot.merge_checks import EQUAL, JOINED, OWN, PER_INPUT, RULES, check_same, check_shards, contig_order, joined
+from hftc_annot.panel import load_panel
 from hftc_annot.provenance import Provenance
 from hftc_annot.resources import BUILDS
 from hftc_annot.writers.rows import report_order
@@ -275,8 +274,9 @@ def _vcf_parts(path: str) -> tuple[list[str], Iterator[tuple[int, str]]]:
 
 def _records(path: str, header: list[str], lines: Iterator[tuple[int, str]],
              order: dict[str, int]) -> Iterator[tuple[tuple, str, str]]:
-    """(place, record line, path) of each record of a VCF part; a record hftc-annot would not have written (another
-    column count than #CHROM, a POS that is not a number, out of order, twice) is an InputError naming the line."""
+    """(place, record line, path) of each record of a VCF part, its place by the contig `order` and POS; a record
+    hftc-annot would not have written (another column count than #CHROM, a POS that is not a number, out of order,
+    twice) is an InputError naming the line."""
     columns = header[-1].count("\t") + 1
     place: tuple = ()
     here: dict[str, int] = {}
@@ -286,10 +286,19 @@ def _records(path: str, header: list[str], lines: Iterator[tuple[int, str]],
             raise InputError(path, f"{len(cells)} columns, the #CHROM line has {columns}", line=number)
         if not cells[1].isdigit():
             raise InputError(path, f"POS '{cells[1]}' is not a position", line=number)
-        key = (order.get(cells[0], len(order)), contig_rank(canonical_contig(cells[0])), int(cells[1]))
+        key = (order.get(cells[0], len(order)), int(cells[1]))
         here = _in_order(path, number, line, key, place, here)
         place = key
         yield key, line, path
+
+
+def _contigs(path: str) -> list[str]:
+    """The contigs of a VCF part's records, in the order they first come."""
+    found: dict[str, None] = {}
+    for _, line in _lines(path):
+        if not line.startswith("#"):
+            found.setdefault(line.split("\t", 1)[0])
+    return list(found)
 
 
 def _hftc_lines(header: list[str]) -> dict[str, str]:
@@ -346,8 +355,8 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
     first_path, first, _ = parts[0]
     check_shards([(path, _vcf_shard(path, header)) for path, header, _ in parts],
                  _hftc_lines(first).get("input", first_path))
-    contigs = [line.split("ID=", 1)[1].split(",")[0].rstrip(">") for line in first if line.startswith("##contig=")]
-    order = {c: i for i, c in enumerate(contigs)}
+    declared = [line.split("ID=", 1)[1].split(",")[0].rstrip(">") for line in first if line.startswith("##contig=")]
+    order = contig_order([(path, _contigs(path)) for path, _, _ in parts], declared)
     header = _merged_header(parts, command)
 
     count = 0
@@ -357,7 +366,7 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
         for key, line, path in heapq.merge(*(_records(p, h, r, order) for p, h, r in parts), key=lambda item: item[0]):
             site = (*key, *line.split("\t", 5)[3:5])
             if seen.get(site, path) != path:
-                raise UsageError(f"cannot merge: record {line.split(chr(9))[0]}:{key[2]} is in {seen[site]} and "
+                raise UsageError(f"cannot merge: record {line.split(chr(9))[0]}:{key[1]} is in {seen[site]} and "
                                  f"{path} (shards must not share genes; use --shard, which keeps overlapping "
                                  "genes together)")
             seen[site] = path

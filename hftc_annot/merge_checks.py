@@ -1,10 +1,15 @@
-"""What merge requires of the outputs it joins: one rule per provenance key, and complete sets of shards."""
+"""What merge requires of the outputs it joins: one rule per provenance key, complete sets of shards, and one
+record order that fits every VCF shard."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
+from itertools import pairwise
 
+from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import UsageError
+from hftc_annot.panel import contig_rank
 from hftc_annot.provenance import pedigree_identity
 
 EQUAL = "equal"
@@ -75,3 +80,47 @@ def check_shards(shards: list[tuple[str, tuple[int, int] | None]], source: str) 
     if missing:
         raise UsageError(f"cannot merge: shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} of {source} "
                          f"{'are' if len(missing) > 1 else 'is'} missing (every shard 1 to {count} is needed)")
+
+
+def contig_order(parts: list[tuple[str, list[str]]], declared: list[str]) -> dict[str, int]:
+    """The place of each contig in one record order that fits every part's (path, contigs in the order of its
+    records): the shards of one input keep its order, so each part's contigs are in the input's order. Where the
+    parts leave two contigs unordered, the ##contig lines `declared` order them when no part contradicts those
+    lines, else chromosome numbers do. Parts that no one order fits are a UsageError naming them."""
+    edges: dict[tuple[str, str], str] = {}
+    for path, contigs in parts:
+        for edge in pairwise(contigs):
+            edges.setdefault(edge, path)
+    header = {c: i for i, c in enumerate(declared)}
+    by_header = lambda c: (header.get(c, len(header)), contig_rank(canonical_contig(c)), c)  # noqa: E731
+    by_number = lambda c: (contig_rank(canonical_contig(c)), header.get(c, len(header)), c)  # noqa: E731
+    tie = by_header if all(by_header(a) < by_header(b) for a, b in edges) else by_number
+    waiting = {c: 0 for _, contigs in parts for c in contigs}
+    for _, b in edges:
+        waiting[b] += 1
+    ready = [(tie(c), c) for c, count in waiting.items() if not count]
+    heapq.heapify(ready)
+    order: dict[str, int] = {}
+    while ready:
+        contig = heapq.heappop(ready)[1]
+        order[contig] = len(order)
+        for b in (b for a, b in edges if a == contig):
+            waiting[b] -= 1
+            if not waiting[b]:
+                heapq.heappush(ready, (tie(b), b))
+    if len(order) < len(waiting):
+        cycle = _cycle(edges, set(waiting) - set(order))
+        raise UsageError(f"cannot merge: no one record order fits every part ({cycle}; the shards of one input keep "
+                         "its order)")
+    return order
+
+
+def _cycle(edges: dict[tuple[str, str], str], left: set[str]) -> str:
+    """'A before B in x.vcf; B before A in y.vcf': a cycle among the contigs `left`, each of which comes after
+    another of them."""
+    before = {b: a for a, b in edges if a in left and b in left}
+    path = [min(left)]
+    while path.count(path[-1]) < 2:
+        path.append(before[path[-1]])
+    loop = path[path.index(path[-1]):][::-1]
+    return "; ".join(f"{a} before {b} in {edges[a, b]}" for a, b in pairwise(loop))

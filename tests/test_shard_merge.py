@@ -13,7 +13,7 @@ import pytest
 
 from hftc_annot import __version__
 from hftc_annot.errors import UsageError
-from hftc_annot.merge_checks import EQUAL, RULES, check_same
+from hftc_annot.merge_checks import EQUAL, RULES, check_same, contig_order
 from hftc_annot.panel import load_panel, shard_genes
 from hftc_annot.provenance import Provenance
 from hftc_annot.run import vcf_meta
@@ -467,3 +467,41 @@ def test_every_key_an_output_records_has_a_merge_rule() -> None:
     with pytest.raises(UsageError) as error:  # a key without a rule (of a later version) must be equal
         check_same([("a.vcf", {"future": "1"}), ("b.vcf", {"future": "2"})], EQUAL)
     assert str(error.value) == "cannot merge b.vcf with a.vcf: different future ('2' vs '1')"
+
+
+def test_vcf_shards_merge_in_the_inputs_record_order_not_its_contig_lines(tmp: Path) -> None:
+    """The ##contig lines sorted by name (chr1, chr10, …, chr2, …), the records by chromosome number: the shards
+    merge into the unsharded run's VCF (the record order each shard shows, numbers ordering the rest)."""
+    lines = (EXAMPLES / "single_exome.vcf").read_text().splitlines(keepends=True)
+    contigs = [line for line in lines if line.startswith("##contig=")]
+    at = lines.index(contigs[0])
+    source = tmp / "named.vcf"
+    source.write_text("".join([line for line in lines[:at] if line not in contigs] + sorted(contigs)
+                              + [line for line in lines[at:] if line not in contigs]))
+    parts = [shard(tmp, f"n{k}.vcf", k, 3, vcf=source) for k in (1, 2, 3)]
+    whole, merged = shard(tmp, "whole.vcf", 1, 1, vcf=source), tmp / "merged.vcf"
+    chroms = [[line.split("\t")[0] for line in vcf_lines(part) if not line.startswith("#")] for part in parts]
+    assert [list(dict.fromkeys(c)) for c in chroms] == [["chr2", "chr12", "chr13"], ["chr16"], ["chr6"]]
+    result = run_cli("merge", "-o", merged, *parts)
+    assert result.code == 0, result.err
+    assert vcf_lines(merged) == [line for line in vcf_lines(whole) if line != "##hftc-annot_shard=1/1\n"]
+    text = parts[0].read_text().splitlines(keepends=True)
+    first, twelve = text.index(next(line for line in text if line.startswith("chr2\t"))), chroms[0].index("chr12")
+    moved = tmp / "moved.vcf"  # chr2's first record after chr12's first
+    moved.write_text("".join(text[:first] + text[first + 1:first + twelve + 1] + [text[first]]
+                             + text[first + twelve + 1:]))
+    assert refused(tmp, [moved, *parts[1:]], "m.vcf") == (
+        f"{moved}: line {first + twelve + 1}: out of order: it sorts before the line above it (hftc-annot writes its "
+        "rows and records sorted)")
+
+
+def test_one_contig_order_fits_every_part_or_the_parts_are_named() -> None:
+    named = sorted(f"chr{c}" for c in [*range(1, 23), "X"])
+    assert contig_order([("a", ["chr1", "chr10"]), ("b", ["chr2"])], named) == {"chr1": 0, "chr10": 1, "chr2": 2}
+    assert contig_order([("a", ["chr2", "chr10"]), ("b", ["chr11", "chr3"])], named) == {
+        "chr2": 0, "chr10": 1, "chr11": 2, "chr3": 3}  # a contradicts the ##contig lines: numbers break the ties
+    with pytest.raises(UsageError) as error:
+        contig_order([("a.vcf", ["chr1", "chr2"]), ("b.vcf", ["chr2", "chr3"]), ("c.vcf", ["chr3", "chr1"])], named)
+    assert str(error.value) == ("cannot merge: no one record order fits every part (chr1 before chr2 in a.vcf; chr2 "
+                                "before chr3 in b.vcf; chr3 before chr1 in c.vcf; the shards of one input keep its "
+                                "order)")
