@@ -13,17 +13,13 @@ from typing import IO
 import pysam
 
 from hftc_annot import __version__
-from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError, UsageError
-from hftc_annot.panel import contig_rank, load_panel
-from hftc_annot.provenance import Provenance, pedigree_identity
+from hftc_annot.merge_checks import EQUAL, JOINED, OWN, PER_INPUT, RULES, check_same, check_shards, contig_order, joined
+from hftc_annot.panel import load_panel
+from hftc_annot.provenance import Provenance
 from hftc_annot.resources import BUILDS
 from hftc_annot.writers.rows import report_order
 from hftc_annot.writers.tsv import COLUMNS
-
-VCF_OWN = ("command", "shard", "build_check")
-"""The ##hftc-annot_ lines that may differ between the VCF shards of one run (the build check counts the records
-of the shard's genes); every other one must be the same in each."""
 
 
 @dataclass
@@ -39,13 +35,15 @@ class Report:
         name them."""
         return ", ".join(self.provenance.inputs)
 
-    def same(self) -> list[tuple[str, str]]:
-        """(name, value) of what must be equal in every merged report."""
+    def values(self) -> dict[str, str]:
+        """The value of each key with a merge rule (merge_checks.RULES) but those merge writes anew."""
         p = self.provenance
-        return [("hftc-annot version", p.version), ("padding", f"{p.padding} bp"),
-                ("build", f"{p.build} ({p.build_reason})"), ("consequences", p.consequences),
-                ("qualifying", p.qualifying), ("knowledge", p.knowledge), ("evidence_tier", p.evidence_tier),
-                ("settings", p.settings)]
+        return {"version": p.version, "padding": f"{p.padding} bp", "build": f"{p.build} ({p.build_reason})",
+                "consequences": p.consequences, "qualifying": p.qualifying, "knowledge": p.knowledge,
+                "evidence_tier": p.evidence_tier, "settings": p.settings, "input": self.inputs,
+                "samples": ",".join(p.samples), "pedigree": p.pedigree, "structural_variants": p.structural,
+                "protein_effects": p.protein_effects, "build_check": p.build_check,
+                "not_covered": ", ".join(p.not_covered)}
 
 
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
@@ -114,25 +112,18 @@ def _read_report(path: str) -> Report:
 
 
 def _check_reports(reports: list[Report]) -> None:
-    first = reports[0]
-    for report in reports[1:]:
-        for (name, mine), (_, theirs) in zip(first.same(), report.same(), strict=True):
-            if mine != theirs:
-                raise UsageError(f"cannot merge {report.path} with {first.path}: different {name} "
-                                 f"('{theirs}' vs '{mine}')")
+    check_same([(report.path, report.values()) for report in reports], EQUAL)
     by_input: dict[str, list[Report]] = {}
     for report in reports:
         by_input.setdefault(report.inputs, []).append(report)
     for shards in by_input.values():
-        _check_pedigrees(shards)
-        _check_shards([(shard.path, shard.provenance.shard) for shard in shards], shards[0].inputs)
+        check_same([(shard.path, shard.values()) for shard in shards], PER_INPUT, "the same input with a different")
+        check_shards([(shard.path, shard.provenance.shard) for shard in shards], shards[0].inputs)
         if any(shard.provenance.part for shard in shards):
             _check_parts(shards)
             continue
         seen: dict[str, str] = {}
         for shard in shards:
-            if shard.provenance.samples != shards[0].provenance.samples:
-                raise UsageError(f"cannot merge {shard.path} with {shards[0].path}: same input, different samples")
             for gene in shard.provenance.genes:
                 if gene in seen:
                     raise UsageError(f"cannot merge {shard.path} with {seen[gene]}: both report {gene} of the "
@@ -148,38 +139,6 @@ def _check_reports(reports: list[Report]) -> None:
             if sample in owner:
                 raise UsageError(f"cannot merge: sample {sample} is in two inputs ({owner[sample]} and {source})")
             owner[sample] = source
-
-
-def _check_pedigrees(shards: list[Report]) -> None:
-    """Reports of one input were judged with one pedigree (--ped file, by its checksum, and --affected)."""
-    first = shards[0].provenance
-    for shard in shards[1:]:
-        if shard.provenance.pedigree_identity != first.pedigree_identity:
-            raise UsageError(f"cannot merge {shard.path} with {shards[0].path}: the same input with a different "
-                             f"pedigree ('{shard.provenance.pedigree or 'none'}' vs '{first.pedigree or 'none'}')")
-
-
-def _check_shards(shards: list[tuple[str, tuple[int, int] | None]], source: str) -> None:
-    """The (path, (K, N) or None) of the outputs of one input: when one is a --shard run, all are, and they are
-    shards 1 to N of one N, each once."""
-    runs = [(path, shard) for path, shard in shards if shard]
-    if not runs:
-        return
-    if len(runs) < len(shards):
-        other = next(path for path, shard in shards if not shard)
-        raise UsageError(f"cannot merge {other} with {runs[0][0]}: one is a --shard run of {source}, the other is not")
-    (first, (_, count)), given = runs[0], {}
-    for path, (k, n) in runs:
-        if n != count:
-            raise UsageError(f"cannot merge {path} with {first}: shards of different N ({k}/{n} and "
-                             f"{runs[0][1][0]}/{count})")
-        if k in given:
-            raise UsageError(f"cannot merge: {given[k]} and {path} are both shard {k}/{count} of {source}")
-        given[k] = path
-    missing = [f"{k}/{count}" for k in range(1, count + 1) if k not in given]
-    if missing:
-        raise UsageError(f"cannot merge: shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} of {source} "
-                         f"{'are' if len(missing) > 1 else 'is'} missing (every shard 1 to {count} is needed)")
 
 
 def _check_parts(parts: list[Report]) -> None:
@@ -264,7 +223,8 @@ def _pedigrees(reports: list[Report]) -> str:
 def merge_reports(paths: list[str], output, command: str, base: str | None = None) -> int:
     """Write the merged report of `paths` to `output` (a text handle); returns the number of rows. The preamble
     names the reports as given, or relative to the directory `base`."""
-    reports = sorted((_read_report(p) for p in paths), key=lambda r: (r.inputs, r.provenance.genes))
+    reports = sorted((_read_report(p) for p in paths),
+                     key=lambda r: (r.inputs, r.provenance.shard or (0, 0), r.provenance.genes))  # shards in order
     _check_reports(reports)
     sources = list(dict.fromkeys(r.inputs for r in reports))
     inputs = [i for source in sources for i in next(r for r in reports if r.inputs == source).provenance.inputs]
@@ -282,8 +242,10 @@ def merge_reports(paths: list[str], output, command: str, base: str | None = Non
         panel=f"{len(genes)} genes (merged{_panel_source(reports)}), padding {first.padding} bp", genes=tuple(genes),
         samples=tuple(samples),
         consequences=first.consequences, knowledge=first.knowledge, evidence_tier=first.evidence_tier,
-        protein_effects=" | ".join(dict.fromkeys(r.provenance.protein_effects for r in reports
-                                                 if r.provenance.protein_effects)),
+        protein_effects=joined([r.provenance.protein_effects for r in reports]),
+        build_check=joined([r.provenance.build_check for r in reports]),
+        not_covered=tuple(g for g in genes if any(g in r.provenance.not_covered for r in reports)),
+        structural=joined([r.provenance.structural for r in reports]),
         qualifying=first.qualifying, settings=first.settings, pedigree=_pedigrees(reports))
     output.writelines(f"## {line}\n" for line in merged.to_lines())
     output.write("\t".join(COLUMNS) + "\n")
@@ -312,8 +274,9 @@ def _vcf_parts(path: str) -> tuple[list[str], Iterator[tuple[int, str]]]:
 
 def _records(path: str, header: list[str], lines: Iterator[tuple[int, str]],
              order: dict[str, int]) -> Iterator[tuple[tuple, str, str]]:
-    """(place, record line, path) of each record of a VCF part; a record hftc-annot would not have written (another
-    column count than #CHROM, a POS that is not a number, out of order, twice) is an InputError naming the line."""
+    """(place, record line, path) of each record of a VCF part, its place by the contig `order` and POS; a record
+    hftc-annot would not have written (another column count than #CHROM, a POS that is not a number, out of order,
+    twice) is an InputError naming the line."""
     columns = header[-1].count("\t") + 1
     place: tuple = ()
     here: dict[str, int] = {}
@@ -323,10 +286,19 @@ def _records(path: str, header: list[str], lines: Iterator[tuple[int, str]],
             raise InputError(path, f"{len(cells)} columns, the #CHROM line has {columns}", line=number)
         if not cells[1].isdigit():
             raise InputError(path, f"POS '{cells[1]}' is not a position", line=number)
-        key = (order.get(cells[0], len(order)), contig_rank(canonical_contig(cells[0])), int(cells[1]))
+        key = (order.get(cells[0], len(order)), int(cells[1]))
         here = _in_order(path, number, line, key, place, here)
         place = key
         yield key, line, path
+
+
+def _contigs(path: str) -> list[str]:
+    """The contigs of a VCF part's records, in the order they first come."""
+    found: dict[str, None] = {}
+    for _, line in _lines(path):
+        if not line.startswith("#"):
+            found.setdefault(line.split("\t", 1)[0])
+    return list(found)
 
 
 def _hftc_lines(header: list[str]) -> dict[str, str]:
@@ -334,21 +306,33 @@ def _hftc_lines(header: list[str]) -> dict[str, str]:
     return dict(line[len("##hftc-annot_"):].split("=", 1) for line in header if line.startswith("##hftc-annot_"))
 
 
-def _check_vcf_header(path: str, header: list[str], first_path: str, first: list[str]) -> None:
-    """The VCF shards of one run: the same ##hftc-annot_ settings (but VCF_OWN; the pedigree by its checksum)
-    and samples."""
-    mine, theirs = _hftc_lines(first), _hftc_lines(header)
-    for key in dict.fromkeys([*mine, *theirs]):
-        if key in VCF_OWN:
+def _check_vcf_headers(parts: list[tuple[str, list[str], Iterator]]) -> None:
+    """The VCF shards of one input: ##hftc-annot_ lines as merge_checks.RULES has them (one input, so those that
+    are PER_INPUT must be equal too) and the same samples."""
+    outputs = [(path, _hftc_lines(header)) for path, header, _ in parts]
+    check_same(outputs, EQUAL)
+    check_same(outputs, PER_INPUT)
+    first_path, first, _ = parts[0]
+    for path, header, _ in parts[1:]:
+        if header[-1] != first[-1]:
+            raise UsageError(f"cannot merge {path} with {first_path}: different samples (#CHROM lines differ); "
+                             "use bcftools merge for different samples")
+
+
+def _merged_header(parts: list[tuple[str, list[str], Iterator]], command: str) -> list[str]:
+    """The first part's header with merge's command, without the parts' OWN lines (command, shard) and with the
+    JOINED ones joined over the parts (one the first part lacks stands before #CHROM)."""
+    values = {key: joined([_hftc_lines(header).get(key, "") for _, header, _ in parts])
+              for key, rule in RULES.items() if rule == JOINED}
+    header = []
+    for line in parts[0][1]:
+        key = line[len("##hftc-annot_"):].split("=", 1)[0] if line.startswith("##hftc-annot_") else ""
+        if RULES.get(key) == OWN:
             continue
-        one, other = (pedigree_identity(lines.get(key, "none")) if key == "pedigree" else lines.get(key, "none")
-                      for lines in (theirs, mine))
-        if one != other:
-            raise UsageError(f"cannot merge {path} with {first_path}: different {key} ('{theirs.get(key, 'none')}' "
-                             f"vs '{mine.get(key, 'none')}')")
-    if header[-1] != first[-1]:
-        raise UsageError(f"cannot merge {path} with {first_path}: different samples (#CHROM lines differ); "
-                         "use bcftools merge for different samples")
+        header.append(f"##hftc-annot_{key}={values.pop(key)}" if key in values else line)
+    header[-1:-1] = [f"##hftc-annot_{key}={value}" for key, value in values.items() if value]
+    header.insert(-1, f"##hftc-annot_command={command}")
+    return header
 
 
 def _vcf_shard(path: str, header: list[str]) -> tuple[int, int] | None:
@@ -365,16 +349,15 @@ def _vcf_shard(path: str, header: list[str]) -> tuple[int, int] | None:
 def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) -> int:
     """Merge annotated VCF shards of one input into the file `output` (bgzipped when `compressed`); returns the
     number of records."""
-    parts = [(path, *_vcf_parts(path)) for path in sorted(paths)]
+    parts = sorted(((path, *_vcf_parts(path)) for path in paths),
+                   key=lambda part: (_vcf_shard(part[0], part[1]) or (0, 0), part[0]))  # joined lines in shard order
+    _check_vcf_headers(parts)
     first_path, first, _ = parts[0]
-    for path, header, _ in parts[1:]:
-        _check_vcf_header(path, header, first_path, first)
-    _check_shards([(path, _vcf_shard(path, header)) for path, header, _ in parts],
-                  _hftc_lines(first).get("input", first_path))
-    contigs = [line.split("ID=", 1)[1].split(",")[0].rstrip(">") for line in first if line.startswith("##contig=")]
-    order = {c: i for i, c in enumerate(contigs)}
-    header = [line for line in first if not line.startswith(("##hftc-annot_command=", "##hftc-annot_shard="))]
-    header.insert(-1, f"##hftc-annot_command={command}")
+    check_shards([(path, _vcf_shard(path, header)) for path, header, _ in parts],
+                 _hftc_lines(first).get("input", first_path))
+    declared = [line.split("ID=", 1)[1].split(",")[0].rstrip(">") for line in first if line.startswith("##contig=")]
+    order = contig_order([(path, _contigs(path)) for path, _, _ in parts], declared)
+    header = _merged_header(parts, command)
 
     count = 0
     seen: dict[tuple, str] = {}
@@ -383,7 +366,7 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
         for key, line, path in heapq.merge(*(_records(p, h, r, order) for p, h, r in parts), key=lambda item: item[0]):
             site = (*key, *line.split("\t", 5)[3:5])
             if seen.get(site, path) != path:
-                raise UsageError(f"cannot merge: record {line.split(chr(9))[0]}:{key[2]} is in {seen[site]} and "
+                raise UsageError(f"cannot merge: record {line.split(chr(9))[0]}:{key[1]} is in {seen[site]} and "
                                  f"{path} (shards must not share genes; use --shard, which keeps overlapping "
                                  "genes together)")
             seen[site] = path

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 _PADDING = re.compile(r", padding (\d+) bp$")
 _PART = re.compile(r"^(\d+) of (\d+) \(run (\w+);")
 _NOT_COVERED = re.compile(r"^not covered on (\S+) \(no transcript model\)$")
-_SHARD = re.compile(r"^\d+ genes \(shard (\d+)/(\d+) of ")
+_SHARD = re.compile(r"^(\d+)/(\d+)$")
 
 
 def pedigree_identity(pedigree: str) -> str:
@@ -49,12 +49,8 @@ class Provenance:
     """The genotype gates, impact limit and inheritance-mode overrides the flags were judged with."""
     pedigree: str = ""
     """The --ped file (with its checksum) and --affected samples, '' when neither was given."""
-
-    @property
-    def shard(self) -> tuple[int, int] | None:
-        """(K, N) of a --shard K/N run (of the shipped panel), else None."""
-        found = _SHARD.match(self.panel)
-        return (int(found.group(1)), int(found.group(2))) if found else None
+    shard: tuple[int, int] | None = None
+    """(K, N) of a --shard K/N run (of the shipped panel or a --panel file), else None."""
 
     @property
     def pedigree_identity(self) -> str:
@@ -81,6 +77,8 @@ class Provenance:
             lines.append(f"structural_variants: {self.structural}")
         if self.part:
             lines.append(f"part: {self.part[0]} of {self.part[1]} (run {self.part[2]}; the rows of some families)")
+        if self.shard:
+            lines.append(f"shard: {self.shard[0]}/{self.shard[1]}")
         if self.merged:
             lines.append(f"merged: {self.merged}")
         lines += [f"build: {self.build} ({self.build_reason})", f"{self.panel_key}: {self.panel}",
@@ -124,6 +122,9 @@ class Provenance:
         part = _PART.match(fields.get("part", ""))
         if "part" in fields and not part:
             raise ValueError(f"'part: {fields['part']}' is not 'part: K of N (run ID; …)'")
+        shard = _SHARD.match(fields.get("shard", ""))
+        if "shard" in fields and not shard:
+            raise ValueError(f"'shard: {fields['shard']}' is not 'shard: K/N'")
         panel_key = "panel" if "panel" in fields else "regions"
         samples = fields["samples"].partition(" (")[2].removesuffix(")")
         return cls(version=first.removeprefix("hftc-annot "), command=fields["command"], inputs=tuple(inputs),
@@ -137,4 +138,5 @@ class Provenance:
                    not_covered=not_covered, build_check=fields.get("build_check", ""),
                    part=(int(part.group(1)), int(part.group(2)), part.group(3)) if part else None,
                    structural=fields.get("structural_variants", ""), settings=fields.get("settings", ""),
-                   pedigree=fields.get("pedigree", ""))
+                   pedigree=fields.get("pedigree", ""),
+                   shard=(int(shard.group(1)), int(shard.group(2))) if shard else None)

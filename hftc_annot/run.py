@@ -370,7 +370,7 @@ def run_provenance(config: Config, source: str, build: str, evidence: BuildEvide
         protein_effects=pipeline.consequence.protein_effects, qualifying=pipeline.inheritance.qualifying.describe(),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE, settings=_settings_line(config, pipeline.inheritance.settings.modes),
-        pedigree=_pedigree_line(config, pipeline.inheritance.pedigree))
+        pedigree=_pedigree_line(config, pipeline.inheritance.pedigree), shard=config.shard)
 
 
 def _with_size(source: str) -> str:
@@ -592,6 +592,12 @@ def _temporary() -> str:
 
 
 def _vcf_writer(outputs: Outputs, kept_path: str, provenance: Provenance) -> VcfWriter:
+    return VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), kept_path,
+                     vcf_meta(provenance))
+
+
+def vcf_meta(provenance: Provenance) -> dict[str, str]:
+    """The annotated VCF's ##hftc-annot_KEY=VALUE lines, by KEY (merge_checks.RULES says how merge joins each)."""
     meta = {"version": provenance.version, "command": provenance.command, "build": provenance.build}
     meta |= {key: value for key, value in (("protein_effects", provenance.protein_effects),
                                            ("qualifying", provenance.qualifying),
@@ -602,7 +608,7 @@ def _vcf_writer(outputs: Outputs, kept_path: str, provenance: Provenance) -> Vcf
         ("padding", f"{provenance.padding} bp" if provenance.padding is not None else ""),
         ("pedigree", provenance.pedigree), ("shard", "{}/{}".format(*provenance.shard) if provenance.shard else ""))
         if value}
-    return VcfWriter(outputs.temp("output"), vcf_mode(outputs.destination("output").path), kept_path, meta)
+    return meta
 
 
 def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Provenance, report: ReportRows | None,

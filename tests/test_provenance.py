@@ -46,3 +46,11 @@ def test_missing_line_is_named() -> None:
     lines = [line for line in FULL.to_lines() if not line.startswith("genes: ")]
     with pytest.raises(KeyError, match="genes"):
         Provenance.from_lines(lines)
+
+
+def test_shard_line_round_trips_and_a_damaged_one_is_named() -> None:
+    shard = Provenance.from_lines([*FULL.to_lines()[:4], "shard: 2/4", *FULL.to_lines()[4:]])
+    assert shard.shard == (2, 4) and shard.to_lines()[4] == "shard: 2/4"
+    assert Provenance.from_lines(shard.to_lines()) == shard and FULL.shard is None
+    with pytest.raises(ValueError, match="^'shard: 2 of 4' is not 'shard: K/N'$"):
+        Provenance.from_lines([*FULL.to_lines(), "shard: 2 of 4"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import os
@@ -11,7 +12,11 @@ import pysam
 import pytest
 
 from hftc_annot import __version__
+from hftc_annot.errors import UsageError
+from hftc_annot.merge_checks import EQUAL, RULES, check_same, contig_order
 from hftc_annot.panel import load_panel, shard_genes
+from hftc_annot.provenance import Provenance
+from hftc_annot.run import vcf_meta
 from hftc_annot.writers.tsv import COLUMNS
 
 from conftest import body, data_rows, run_cli
@@ -376,3 +381,127 @@ def test_per_sample_runs_of_one_file_name_merge(tmp: Path) -> None:
     assert [line for line in merged.read_text().splitlines() if line.startswith("## input: ")] == [
         f"## input: {single}", f"## input: {multi}"]
     assert data_rows(merged.read_text()) == data_rows(reports[0].read_text()) + data_rows(reports[1].read_text())
+
+
+def test_shards_of_a_panel_file_are_recorded_and_merge_only_as_a_complete_set(tmp: Path) -> None:
+    """--shard with --panel writes '## shard: K/N' (and ##hftc-annot_shard), so a missing shard is refused."""
+    panel = tmp / "p.tsv"
+    panel.write_text("gene\tinheritance\nGALNT3\tAR\nABCC6\tAR\nENPP1\tAR\n")
+    source = EXAMPLES / "single_exome.vcf.gz"
+    named = f"{source} ({source.stat().st_size} bytes)"
+    for kind, line in (("tsv", "## shard: {}/3\n"), ("vcf", "##hftc-annot_shard={}/3\n")):
+        parts = [shard_of_panel(tmp, source, panel, k, kind) for k in (1, 2, 3)]
+        assert [line.format(k) in part.read_text() for k, part in enumerate(parts, 1)] == [True] * 3
+        assert refused(tmp, [parts[0], parts[2]], f"merged.{kind}") == (
+            f"cannot merge: shard 2/3 of {named} is missing (every shard 1 to 3 is needed)")
+        whole, merged = tmp / f"whole.{kind}", tmp / f"merged.{kind}"
+        assert run_cli(source, "--panel", panel, "-q", "-o", whole).code == 0
+        assert run_cli("merge", "-o", merged, *parts).code == 0
+        if kind == "tsv":
+            assert body(merged.read_text()) == body(whole.read_text()) and len(data_rows(whole.read_text())) == 19
+            assert "## shard:" not in merged.read_text() and "## shard:" not in whole.read_text()
+        else:
+            assert vcf_lines(merged) == vcf_lines(whole)
+
+
+def shard_of_panel(tmp: Path, source: Path, panel: Path, k: int, kind: str) -> Path:
+    """--shard K/3 of `source` over the genes of the --panel file `panel`."""
+    path = tmp / f"p{k}.{kind}"
+    assert run_cli(source, "--panel", panel, "--shard", f"{k}/3", "-q", "-o", path).code == 0
+    return path
+
+
+def preamble_value(path: Path, key: str) -> str:
+    """The value of the one '## KEY: ' line of a TSV report or '##hftc-annot_KEY=' line of an annotated VCF."""
+    prefix = f"## {key}: " if path.suffix == ".tsv" else f"##hftc-annot_{key}="
+    found = [line[len(prefix):] for line in path.read_text().splitlines() if line.startswith(prefix)]
+    assert len(found) == 1, (path, key, found)
+    return found[0]
+
+
+def test_lines_naming_each_shards_genes_are_joined_by_both_merges(tmp: Path) -> None:
+    """A --fasta without the genes' sequence (protein effects not computed for the shard's genes) and a build check
+    (counts of the shard's records) differ between shards: TSV and VCF merges join them with ' | '."""
+    fasta = tmp / "m.fa"
+    fasta.write_text(">chrM\n" + "N" * 16569 + "\n")
+    pysam.faidx(str(fasta))
+    bare = tmp / "bare.vcf"  # no ##contig or ##reference line, so --build GRCh37 is taken
+    bare.write_text("".join(line for line in (EXAMPLES / "single_exome.vcf").open()
+                            if not line.startswith(("##contig", "##reference"))))
+    cases = {"protein_effects": (EXAMPLES / "single_exome.vcf.gz", "--fasta", fasta),
+             "build_check": (bare, "--build", "GRCh37")}
+    for key, (source, *options) in cases.items():
+        for kind in ("tsv", "vcf"):
+            parts = [tmp / f"{key}{k}.{kind}" for k in (1, 2)]
+            for k, part in enumerate(parts, 1):
+                assert run_cli(source, *options, "--shard", f"{k}/2", "-q", "-o", part).code == 0
+            own = [preamble_value(part, key) for part in parts]
+            assert own[0] != own[1] and "|" not in own[0] + own[1]
+            merged, whole = tmp / f"{key}.merged.{kind}", tmp / f"{key}.whole.{kind}"
+            result = run_cli("merge", "-o", merged, *reversed(parts))
+            assert result.code == 0, result.err
+            assert preamble_value(merged, key) == f"{own[0]} | {own[1]}", (key, kind)
+            assert run_cli(source, *options, "-q", "-o", whole).code == 0
+            if kind == "tsv":
+                assert body(merged.read_text()) == body(whole.read_text())
+            else:
+                assert [line for line in vcf_lines(merged) if not line.startswith(f"##hftc-annot_{key}=")] == [
+                    line for line in vcf_lines(whole) if not line.startswith(f"##hftc-annot_{key}=")]
+    assert own[0].startswith("0 records in GRCh37 panel regions, but 23 would be in GRCh38 panel regions")
+    assert own[1].startswith("0 records in GRCh37 panel regions, but 3 would be in GRCh38 panel regions")
+
+
+def test_every_key_an_output_records_has_a_merge_rule() -> None:
+    """A new preamble or ##hftc-annot_ line must be given a rule (equal, per input, joined or merge's own)."""
+    every = Provenance(
+        version="1", command="c", inputs=("a.vcf",), build="GRCh38", build_reason="r", panel_key="panel",
+        panel="2 genes (x), padding 5 bp", genes=("KL",), samples=("S",), consequences="c", protein_effects="p",
+        qualifying="q", knowledge="k", evidence_tier="e", merged="m", not_covered=("MGP",), build_check="b",
+        part=(1, 2, "r1"), structural="sv.vcf", settings="s", pedigree="p.ped", shard=(1, 2))
+    assert all(getattr(every, f.name) != f.default for f in dataclasses.fields(Provenance))
+    keys = {line.partition(": ")[0] for line in every.to_lines()[1:]}
+    keys = {"version", *("not_covered" if key.startswith("not covered on ") else key for key in keys)}
+    assert keys - set(RULES) == set()
+    assert set(vcf_meta(every)) - set(RULES) == set() and "padding" in RULES
+    check_same([("a.vcf", {"protein_effects": "p1"}), ("b.vcf", {"protein_effects": "p2"})], EQUAL)  # joined
+    with pytest.raises(UsageError) as error:  # a key without a rule (of a later version) must be equal
+        check_same([("a.vcf", {"future": "1"}), ("b.vcf", {"future": "2"})], EQUAL)
+    assert str(error.value) == "cannot merge b.vcf with a.vcf: different future ('2' vs '1')"
+
+
+def test_vcf_shards_merge_in_the_inputs_record_order_not_its_contig_lines(tmp: Path) -> None:
+    """The ##contig lines sorted by name (chr1, chr10, …, chr2, …), the records by chromosome number: the shards
+    merge into the unsharded run's VCF (the record order each shard shows, numbers ordering the rest)."""
+    lines = (EXAMPLES / "single_exome.vcf").read_text().splitlines(keepends=True)
+    contigs = [line for line in lines if line.startswith("##contig=")]
+    at = lines.index(contigs[0])
+    source = tmp / "named.vcf"
+    source.write_text("".join([line for line in lines[:at] if line not in contigs] + sorted(contigs)
+                              + [line for line in lines[at:] if line not in contigs]))
+    parts = [shard(tmp, f"n{k}.vcf", k, 3, vcf=source) for k in (1, 2, 3)]
+    whole, merged = shard(tmp, "whole.vcf", 1, 1, vcf=source), tmp / "merged.vcf"
+    chroms = [[line.split("\t")[0] for line in vcf_lines(part) if not line.startswith("#")] for part in parts]
+    assert [list(dict.fromkeys(c)) for c in chroms] == [["chr2", "chr12", "chr13"], ["chr16"], ["chr6"]]
+    result = run_cli("merge", "-o", merged, *parts)
+    assert result.code == 0, result.err
+    assert vcf_lines(merged) == [line for line in vcf_lines(whole) if line != "##hftc-annot_shard=1/1\n"]
+    text = parts[0].read_text().splitlines(keepends=True)
+    first, twelve = text.index(next(line for line in text if line.startswith("chr2\t"))), chroms[0].index("chr12")
+    moved = tmp / "moved.vcf"  # chr2's first record after chr12's first
+    moved.write_text("".join(text[:first] + text[first + 1:first + twelve + 1] + [text[first]]
+                             + text[first + twelve + 1:]))
+    assert refused(tmp, [moved, *parts[1:]], "m.vcf") == (
+        f"{moved}: line {first + twelve + 1}: out of order: it sorts before the line above it (hftc-annot writes its "
+        "rows and records sorted)")
+
+
+def test_one_contig_order_fits_every_part_or_the_parts_are_named() -> None:
+    named = sorted(f"chr{c}" for c in [*range(1, 23), "X"])
+    assert contig_order([("a", ["chr1", "chr10"]), ("b", ["chr2"])], named) == {"chr1": 0, "chr10": 1, "chr2": 2}
+    assert contig_order([("a", ["chr2", "chr10"]), ("b", ["chr11", "chr3"])], named) == {
+        "chr2": 0, "chr10": 1, "chr11": 2, "chr3": 3}  # a contradicts the ##contig lines: numbers break the ties
+    with pytest.raises(UsageError) as error:
+        contig_order([("a.vcf", ["chr1", "chr2"]), ("b.vcf", ["chr2", "chr3"]), ("c.vcf", ["chr3", "chr1"])], named)
+    assert str(error.value) == ("cannot merge: no one record order fits every part (chr1 before chr2 in a.vcf; chr2 "
+                                "before chr3 in b.vcf; chr3 before chr1 in c.vcf; the shards of one input keep its "
+                                "order)")
