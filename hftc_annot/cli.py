@@ -6,6 +6,7 @@ import errno
 import gc
 import importlib.util
 import logging
+import math
 import shlex
 import signal
 import sys
@@ -75,8 +76,20 @@ def _shard(_ctx, _param, value: str | None) -> tuple[int, int] | None:
     return int(index), int(count)
 
 
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+def _names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated, repeatable list of names; a value given with no name in it ('') is refused, as it would
+    silently mean every name (or none)."""
+    names = tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+    if values and not names:
+        raise click.BadParameter("no names given (comma-separated names expected)", ctx, param)
+    return names
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A number option: NaN and infinity compare false with everything, so they would switch a gate off."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number", ctx, param)
+    return value
 
 
 def _summary_line(summary: Summary) -> str:
@@ -97,7 +110,7 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--build", type=click.Choice(["GRCh38", "GRCh37", "custom", "auto"]), default="auto", show_default=True,
               help="Genome build. auto reads ##contig lengths / ##reference (a contradiction is an error) and also "
                    "knows T2T-CHM13v2.0; custom: any assembly, contigs from the --fasta's .fai, models from --gff.")
-@click.option("--genes", multiple=True, metavar="SYMBOLS",
+@click.option("--genes", multiple=True, callback=_names, metavar="SYMBOLS",
               help="Only these panel genes (comma-separated HGNC symbols; repeatable).")
 @click.option("--shard", callback=_shard, metavar="K/N",
               help="Only gene group K of N, for cluster jobs over a cohort VCF ('hftc-annot panel --shards N' lists "
@@ -113,7 +126,7 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--sv", type=click.Path(dir_okay=False), metavar="VCF",
               help="A second VCF/BCF of structural-variant or CNV calls (<DEL>, <DUP>, <INV>, <CNV>) of the same "
                    "samples and build, reported and paired with the input's variants (TSV, JSON or HTML output).")
-@click.option("--samples", multiple=True, metavar="NAMES",
+@click.option("--samples", multiple=True, callback=_names, metavar="NAMES",
               help="Only these samples (comma-separated, exact names as in the VCF; repeatable).")
 @click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
               help="bp kept on each side of every MANE transcript (splice regions, up/downstream).")
@@ -136,18 +149,19 @@ def _summary_line(summary: Summary) -> str:
               help="6-column pedigree (family, id, father, mother, sex 1/2/0 or male/M/female/F/unknown, "
                    "phenotype 2/1/0/-9 or affected/unaffected/unknown); tab- or space-separated, with header, "
                    "comments, CRLF and BOM allowed.")
-@click.option("--affected", multiple=True, metavar="NAMES", help="Samples to treat as affected (comma-separated).")
+@click.option("--affected", multiple=True, callback=_names, metavar="NAMES",
+              help="Samples to treat as affected (comma-separated).")
 @click.option("--inheritance", "modes", multiple=True, metavar="GENE=MODE",
               help="Override a gene's modes (AR, AD, XLD, XLR; several comma-separated); repeatable.")
-@click.option("--min-gq", type=float, default=20.0, show_default=True, help="Genotype quality gate.")
-@click.option("--min-dp", type=float, default=10.0, show_default=True, help="Read depth gate.")
-@click.option("--min-het-ab", type=click.FloatRange(0, 0.5), default=0.2, show_default=True,
+@click.option("--min-gq", type=float, default=20.0, show_default=True, callback=_finite, help="Genotype quality gate.")
+@click.option("--min-dp", type=float, default=10.0, show_default=True, callback=_finite, help="Read depth gate.")
+@click.option("--min-het-ab", type=click.FloatRange(0, 0.5), default=0.2, show_default=True, callback=_finite,
               help="Heterozygous calls need an allele balance between this and 1 minus this.")
 @click.option("--qualify", type=click.Choice(["rules", "all"]), default="rules", show_default=True,
               help="Which alleles take part in inheritance flags: 'rules' = protein-altering, splice, unknown "
                    "protein effect, ClinVar P/LP or curated HFTC, within the mode's frequency limit (AR/XLR 1%, "
                    "AD/XLD 0.1%); 'all' = every allele (0.1's behaviour).")
-@click.option("--max-af", type=click.FloatRange(0, 1), metavar="AF",
+@click.option("--max-af", type=click.FloatRange(0, 1), callback=_finite, metavar="AF",
               help="Alleles with a population frequency above this do not count for inheritance flags (replaces "
                    "the per-mode limits); also the tiers' rarity limit.")
 @click.option("--af-field", default="gnomAD_AF", show_default=True, metavar="INFO",
@@ -187,10 +201,10 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
     from hftc_annot.run import Config, run
 
     config = Config(
-        vcf=vcf, output=output, fmt=fmt, build=build, genes=_split(genes), shard=shard, regions_bed=regions_bed,
-        samples=_split(samples) or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
+        vcf=vcf, output=output, fmt=fmt, build=build, genes=genes, shard=shard, regions_bed=regions_bed,
+        samples=samples or None, padding=padding, threads=threads, fasta=fasta, gff=gff,
         contig_map=contig_map, panel=panel_file,
-        consequences=consequences, ped=ped, affected=_split(affected), inheritance=modes,
+        consequences=consequences, ped=ped, affected=affected, inheritance=modes,
         gates=Gates(min_gq, min_dp, min_het_ab, 1 - min_het_ab), qualify=qualify, max_af=max_af,
         af_field=af_field, min_impact=min_impact, clinvar=clinvar, gnomad=gnomad, summary=summary_path,
         report=report_path, sv=sv,

@@ -155,6 +155,12 @@ def test_input_is_never_modified_and_nothing_is_written_beside_it(tmp: Path) -> 
     (["--build", "GRCh39"], "Invalid value for '--build'"),
     (["--padding", "-1"], "Invalid value for '--padding'"),
     (["--regions", "missing.bed"], "missing.bed: cannot read"),
+    (["--samples", ""], "Invalid value for '--samples': no names given (comma-separated names expected)"),
+    (["--genes", " , "], "Invalid value for '--genes': no names given (comma-separated names expected)"),
+    (["--affected", ""], "Invalid value for '--affected': no names given (comma-separated names expected)"),
+    (["--max-af", "nan"], "Invalid value for '--max-af': nan is not a number"),
+    (["--min-gq", "inf"], "Invalid value for '--min-gq': inf is not a number"),
+    (["--min-dp", "nan"], "Invalid value for '--min-dp': nan is not a number"),
 ])
 def test_bad_options(tmp: Path, args: list[str], message: str) -> None:
     path = write_vcf(tmp / "in.vcf", [GOOD])
