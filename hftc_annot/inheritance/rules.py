@@ -244,18 +244,24 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
 
 def dominant(allele: AlleleFacts) -> Flag | None:
     """ALT in an AD gene: high when inherited from an affected parent or absent from both parents (de novo);
-    medium without parental genotypes; low when the call fails the quality gates or the gene's dominant disorders
-    need particular variants (the caveat says which). A parent or sibling who is not affected and carries it lowers
-    it (relatives.py)."""
+    medium without parental genotypes, or when that parental evidence rests on calls below the quality gates; low
+    when the call fails the quality gates or the gene's dominant disorders need particular variants (the caveat says
+    which). A parent or sibling who is not affected and carries it lowers it (relatives.py)."""
     if "AD" not in allele.modes:
         return None
     confidence = "high" if allele.good else "low"
-    notes = [f"inherited from the affected {role}" for role, parent in (("father", allele.father),
-                                                                         ("mother", allele.mother))
-             if parent.zygosity.carries and parent.status == AFFECTED]
+    sources = [(role, parent) for role, parent in (("father", allele.father), ("mother", allele.mother))
+               if parent.zygosity.carries and parent.status == AFFECTED]
+    notes = [f"inherited from the affected {role}" + ("" if parent.good else " (whose genotype is low quality)")
+             for role, parent in sources]
+    if sources and not any(parent.good for _, parent in sources):
+        confidence = worse(confidence, "medium")  # the evidence rests on a call below the quality gates
     in_father, in_mother = allele.father.zygosity.carries, allele.mother.zygosity.carries
     if in_father is False and in_mother is False:
-        notes.append("absent from both parents (de novo)")
+        solid = allele.father.good and allele.mother.good
+        notes.append("absent from both parents (de novo)" + ("" if solid else "; a parent's genotype is low quality"))
+        if not solid:
+            confidence = worse(confidence, "medium")
     elif in_father is None and in_mother is None:
         confidence = worse(confidence, "medium")
         notes.append("no parental genotypes")
