@@ -152,6 +152,19 @@ def test_x_linked_male_and_female(tmp: Path) -> None:
     assert found == {("22050000", "BOY"): ("XL", "high", ".", "."), ("22050000", "GIRL"): ("XL", "medium", ".", ".")}
 
 
+def test_female_with_a_haploid_call_on_x_is_a_warning(tmp: Path) -> None:
+    """A PED female with a haploid chrX call was 'heterozygous female in an X-linked dominant gene' (medium), without
+    the warning a PED male with a diploid call gets."""
+    vcf = write_vcf(tmp / "in.vcf", [f"chrX 22050000 . G A 50 PASS . {FORMAT} 1:0,20:20:60"], samples=("GIRL",))
+    result = run_cli(vcf, "--qualify", "all", "--ped", ped(tmp / "p.ped", ["F1 GIRL 0 0 2 2"]))
+    assert result.code == 0, result.err
+    row = table(result.out)[0]
+    assert (row["inheritance_flags"], row["confidence"], row["evidence"]) == (
+        "XL", "low", "haploid call in a female on chrX outside the pseudo-autosomal regions (sex or call error?)")
+    assert "haploid call in a female on chrX outside the pseudo-autosomal regions (sex or call error?): 1 time " \
+           "(first at GIRL at chrX:22050000)" in result.err
+
+
 def test_male_heterozygous_on_x_is_a_warning(tmp: Path) -> None:
     vcf = write_vcf(tmp / "in.vcf", [f"chrX 22050000 . G A 50 PASS . {FORMAT} {HET}"], samples=("BOY",))
     result = run_cli(vcf, "--qualify", "all", "--ped", ped(tmp / "p.ped", ["F1 BOY 0 0 1 2"]))

@@ -21,9 +21,11 @@ from hftc_annot.inheritance.haplotypes import Haplotype, HaplotypeSource, haplot
 from hftc_annot.inheritance.pedigree import UNAFFECTED, Pedigree
 from hftc_annot.inheritance.qualifying import Qualifying
 from hftc_annot.inheritance.rules import (
+    FEMALE_HAPLOID_ON_X,
     MALE_HETEROZYGOUS_ON_X,
     MAX_PAIRING,
     PairIds,
+    female_haploid_on_x,
     male_heterozygous_on_x,
     pairable,
     sample_flags,
@@ -232,6 +234,8 @@ class InheritanceStage:
         for o, allele in zip(occs, alleles, strict=True):
             if male_heterozygous_on_x(allele):
                 self._note(MALE_HETEROZYGOUS_ON_X, f"{sample} at {o.chrom}:{o.pos}")
+            elif female_haploid_on_x(allele):
+                self._note(FEMALE_HAPLOID_ON_X, f"{sample} at {o.chrom}:{o.pos}")
         if len([a for a in pairable(alleles) if a.combined_with is None]) > MAX_PAIRING:
             self._note(f"more than {MAX_PAIRING} heterozygous alleles in one gene: compound-het pairs not listed "
                        "(narrow with --min-impact or --max-af)", f"{sample} in {gene}")

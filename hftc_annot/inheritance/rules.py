@@ -17,6 +17,7 @@ MAX_PAIRING = 20
 compound-het pairs are not listed for that sample and gene; a warning says so (use --min-impact / --max-af)."""
 X_MODES = ("XLD", "XLR")
 MALE_HETEROZYGOUS_ON_X = "heterozygous call in a male on chrX outside the pseudo-autosomal regions (sex or call error?)"
+FEMALE_HAPLOID_ON_X = "haploid call in a female on chrX outside the pseudo-autosomal regions (sex or call error?)"
 DE_NOVO_MODES = KINDS["de_novo"].modes
 MOTHER_OF_X_LINKED = {
     Zygosity.HET: "; mother heterozygous carrier",
@@ -117,6 +118,12 @@ def pairable(alleles: list[AlleleFacts]) -> list[AlleleFacts]:
 def male_heterozygous_on_x(allele: AlleleFacts) -> bool:
     """A male with a diploid one-copy call on chrX outside the PARs: a sex or call error, worth a warning."""
     return allele.x_linked and allele.male and allele.zygosity in ONE_COPY
+
+
+def female_haploid_on_x(allele: AlleleFacts) -> bool:
+    """A female (by the PED: an unknown sex with a haploid call counts as male) with a haploid call on chrX outside
+    the PARs: a sex or call error, worth a warning."""
+    return allele.x_linked and not allele.male and allele.zygosity is Zygosity.HEMI
 
 
 def _as_called_on_x(flag: Flag, *alleles: AlleleFacts) -> Flag:
@@ -225,7 +232,9 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
     elif allele.hemizygous:
         evidence = "hemizygous female in an X-linked " + ("recessive" if "XLR" in allele.modes else "dominant") + \
             " gene: the other X's copy is deleted"
-    elif "XLD" in allele.modes and allele.zygosity in ONE_COPY + (Zygosity.HEMI,):
+    elif female_haploid_on_x(allele):
+        confidence, evidence = "low", FEMALE_HAPLOID_ON_X
+    elif "XLD" in allele.modes and allele.zygosity in ONE_COPY:
         confidence, evidence = worse(confidence, "medium"), "heterozygous female in an X-linked dominant gene"
     elif allele.zygosity is Zygosity.HOM_ALT:
         evidence = "homozygous female in an X-linked " + ("recessive" if "XLR" in allele.modes else "dominant") + \
