@@ -229,7 +229,8 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     if not _PLAIN.fullmatch(ref_codons + alt_codons):  # N or IUPAC in the reference's codons or the ALT
         detail["amino_acids"] = f"{translate(ref_codons) or '-'}/{translate(alt_codons) or '-'}"
         return {"coding_sequence_variant", _PROTEIN_UNKNOWN}
-    if delta and translate(alt_cds + coding.utr3, until_stop=True) == coding.protein:
+    near_stop = max(c0, c1) >= len(coding.protein) - 2  # only there can an indel leave the protein as it was
+    if delta and near_stop and translate(alt_cds + coding.utr3, until_stop=True) == coding.protein:
         detail["amino_acids"] = "*"  # bases moved around the stop codon, which still ends the same protein
         detail["hgvs_p"] = f"{t.protein or t.id}:p.({three_letter()['*']}{len(coding.protein)}=)"
         return {"stop_retained_variant"}
