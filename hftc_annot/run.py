@@ -338,8 +338,9 @@ def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, h
     if config.gnomad:
         frequency = FrequencyStage(config.af_field, _lookup(config, config.gnomad, "--gnomad", panel.build, warn))
     else:
+        declared = af_field_declared(header_lines, config.af_field, name) if header_lines else True  # Hail: no header
         frequency = FrequencyStage(config.af_field, source=f"{name} or --sv {config.sv}" if config.sv else name,
-                                   declared=af_field_declared(header_lines, config.af_field, name))
+                                   declared=declared)
     tiers = TierStage(config.max_af if config.max_af is not None else RARE)
     return Pipeline(panel=PanelStage(panel), consequence=consequence, frequency=frequency, knowledge=knowledge,
                     inheritance=inheritance, tiers=tiers)
