@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import os
+import stat
 import zlib
 
 
@@ -59,10 +61,20 @@ def utf8_line(path: str, number: int, raw: bytes, advice: str = "") -> str:
         raise InputError(path, f"not UTF-8 text{advice}", line=number) from None
 
 
+_STREAMED: dict[str, bytes] = {}
+"""The bytes of the small files read from a pipe (a process substitution, a FIFO), by path: a pipe can be read only
+once, and a run may need a file twice (to parse it, then for its checksum in the preamble)."""
+
+
 def read_bytes(path: str) -> bytes:
-    """A user's file, whole; failure is an InputError naming it."""
+    """A user's file, whole (a pipe's bytes are kept for a second read); failure is an InputError naming it."""
+    if path in _STREAMED:
+        return _STREAMED[path]
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            data = handle.read()
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                _STREAMED[path] = data
+            return data
     except OSError as exc:
         raise InputError(path, f"cannot read ({exc.strerror})") from None

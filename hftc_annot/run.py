@@ -33,7 +33,7 @@ from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.consequence.installed import InstalledSource, installation
 from hftc_annot.consequence.sequence import FastaSource, SequenceSource, check_indexed, fai_lengths
 from hftc_annot.consequence.transcripts import Transcript
-from hftc_annot.errors import InputError, UsageError
+from hftc_annot.errors import InputError, UsageError, read_bytes
 from hftc_annot.hits import PanelStage
 from hftc_annot.inheritance import MODES, InheritanceStage, Qualifying, Settings, SummaryLine
 from hftc_annot.inheritance.calls import Gates
@@ -548,8 +548,7 @@ def _route(vcf: VcfInput) -> str:
 
 def _panel_line(panel: Panel, config: Config) -> str:
     if config.panel:
-        with open(config.panel, "rb") as handle:
-            digest = hashlib.sha256(handle.read()).hexdigest()
+        digest = hashlib.sha256(read_bytes(config.panel)).hexdigest()
         models = _models_line(config, panel)
         return (f"panel: {len(panel.genes)} genes from {config.panel} (sha256 {digest}; {models}), "
                 f"padding {panel.padding} bp")

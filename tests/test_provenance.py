@@ -54,3 +54,22 @@ def test_shard_line_round_trips_and_a_damaged_one_is_named() -> None:
     assert Provenance.from_lines(shard.to_lines()) == shard and FULL.shard is None
     with pytest.raises(ValueError, match="^'shard: 2 of 4' is not 'shard: K/N'$"):
         Provenance.from_lines([*FULL.to_lines(), "shard: 2 of 4"])
+
+
+def test_a_panel_read_from_a_pipe_is_named_by_the_checksum_of_what_was_read(tmp_path: Path) -> None:
+    """The preamble's checksum re-read the --panel file: a pipe gave the checksum of nothing, and a FIFO blocked."""
+    import hashlib
+    import os
+    import threading
+
+    from conftest import run_cli
+
+    fifo = tmp_path / "panel.tsv"
+    os.mkfifo(fifo)
+    data = b"gene\tinheritance\nGALNT3\tAR\n"
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    result = run_cli(Path(__file__).resolve().parents[1] / "example_vcfs" / "trio.vcf", "-q", "--panel", fifo)
+    writer.join()
+    assert result.code == 0, result.err
+    assert f"## panel: 1 genes from {fifo} (sha256 {hashlib.sha256(data).hexdigest()}; " in result.out
