@@ -17,6 +17,7 @@ from hftc_annot.errors import InputError, UsageError
 from hftc_annot.merge_checks import EQUAL, JOINED, OWN, PER_INPUT, RULES, check_same, check_shards, contig_order, joined
 from hftc_annot.panel import load_panel
 from hftc_annot.provenance import Provenance
+from hftc_annot.reader.sniff import lacks_bgzf_eof
 from hftc_annot.resources import BUILDS
 from hftc_annot.writers.rows import report_order
 from hftc_annot.writers.tsv import COLUMNS
@@ -46,20 +47,14 @@ class Report:
                 "not_covered": ", ".join(p.not_covered)}
 
 
-BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
-"""The empty block that ends every complete BGZF file (the SAM/BAM specification, 4.1.2)."""
-
-
 def _open(path: str) -> IO[bytes]:
     """The part's bytes, inflated when it is gzipped; a cut BGZF file (no end-of-file block) is refused here."""
     try:
         with open(path, "rb") as probe:
             head = probe.read(18)
-            probe.seek(max(0, os.fstat(probe.fileno()).st_size - len(BGZF_EOF)))
-            tail = probe.read()
         if head[:2] != b"\x1f\x8b":
             return open(path, "rb")
-        if head[12:14] == b"BC" and tail != BGZF_EOF:
+        if head[12:14] == b"BC" and lacks_bgzf_eof(path):
             raise InputError(path, "truncated: the BGZF file has no end-of-file block (cut short while written or "
                              "copied?)")
         return gzip.open(path, "rb")

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import InputError
+from hftc_annot.reader.sniff import BGZF_EOF
 
 _REGION = re.compile(r"^(.+):(\d+)-(\d+)$")
 FILES = ("panel.fa.gz", "panel.fa.gz.fai", "panel.fa.gz.gzi")
 REINSTALL = "reinstall it with 'hftc-annot reference install REF.fa'"
-_BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 _BGZF_HEADER = bytes.fromhex("1f8b0804")
 
 
@@ -137,7 +137,7 @@ def _check_files(found: Installation) -> None:
     try:
         with open(data, "rb") as handle:
             size = handle.seek(0, os.SEEK_END)
-            if size < len(_BGZF_EOF) or (handle.seek(size - len(_BGZF_EOF)), handle.read())[1] != _BGZF_EOF:
+            if size < len(BGZF_EOF) or (handle.seek(size - len(BGZF_EOF)), handle.read())[1] != BGZF_EOF:
                 raise DamagedReference(build, data, "truncated: no BGZF end-of-file block")
             total = _uncompressed_size(handle, size, gzi.read_bytes())
             if total is None:
@@ -170,7 +170,7 @@ def _uncompressed_size(handle, size: int, gzi: bytes) -> int | None:
     if len(header) < 18 or header[:4] != _BGZF_HEADER or header[12:14] != b"BC":
         return None
     end = block + struct.unpack_from("<H", header, 16)[0] + 1
-    if end != size - len(_BGZF_EOF):
+    if end != size - len(BGZF_EOF):
         return None
     handle.seek(end - 4)
     return before + struct.unpack("<I", handle.read(4))[0]
