@@ -122,3 +122,11 @@ def test_a_ped_read_from_a_pipe_is_named_by_the_checksum_of_what_was_read(tmp: P
     writer.join()
     assert result.code == 0, result.err
     assert f"## pedigree: {fifo} (sha256 {hashlib.sha256(data).hexdigest()})\n" in result.out
+
+
+def test_ped_individuals_left_out_by_samples_are_not_said_to_be_missing_from_the_vcf() -> None:
+    trio = Path(__file__).resolve().parents[1] / "example_vcfs"
+    result = run_cli(trio / "trio.vcf", "--ped", trio / "trio.ped", "--samples", "CHILD", "--log-level", "warning")
+    assert result.code == 0, result.err
+    assert ("hftc-annot: warning: 2 PED individual(s) are not among the samples read (--samples) and count as not "
+            "genotyped: FATHER, MOTHER\n") in result.err

@@ -59,7 +59,7 @@ class Pedigree:
 
 
 def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
-             warn: Callable[[str], None]) -> Pedigree:
+             warn: Callable[[str], None], chosen: bool = False) -> Pedigree:
     """Parse and check a 6-column PED (family, id, father, mother, sex, phenotype) in the dialects pipelines write.
 
     Lines end in LF, CRLF or CR (any `str.splitlines` break). A line without its trailing whitespace is split on
@@ -112,8 +112,8 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     _check_loops(individuals, lines, path)
     missing = [i for i in individuals if i not in vcf_samples]
     if missing:
-        warn(f"{len(missing)} PED individual(s) are not in the VCF and count as not genotyped: "
-             f"{', '.join(missing[:5])}")
+        where = "among the samples read (--samples)" if chosen else "in the VCF"
+        warn(f"{len(missing)} PED individual(s) are not {where} and count as not genotyped: {', '.join(missing[:5])}")
     unknown = [s for s in vcf_samples if s not in individuals]
     if unknown:
         warn(f"{len(unknown)} VCF sample(s) are not in the PED and count as unrelated, of unknown status: "
