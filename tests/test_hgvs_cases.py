@@ -98,6 +98,11 @@ CASES = [
     (487, "T", "TAAG", ("stop_retained_variant",), "c.158_*1dup", "p.(Ter53=)"),
     (487, "TA", "T", ("stop_retained_variant",), "c.159del", "p.(Ter53=)"),
     (488, "A", "AC", ("frameshift_variant", "stop_lost"), "c.158_159insC", "p.(Ter53TyrextTer?)"),
+    # indels at the start codon: an ATG kept in place or moved by the change starts the same protein
+    (131, "A", "AA", ("start_retained_variant",), "c.1dup", "p.(Met1=)"),
+    (132, "T", "TCAT", ("start_retained_variant",), "c.-1_2dup", "p.(Met1=)"),
+    (130, "CA", "C", ("frameshift_variant", "start_lost"), "c.1del", "p.(Met1?)"),
+    (131, "A", "AAT", ("frameshift_variant", "start_lost"), "c.1_2insAT", "p.(Met1?)"),
 ]
 
 

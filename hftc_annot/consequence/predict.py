@@ -234,6 +234,10 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
         detail["amino_acids"] = "*"  # bases moved around the stop codon, which still ends the same protein
         detail["hgvs_p"] = f"{t.protein or t.id}:p.({three_letter()['*']}{len(coding.protein)}=)"
         return {"stop_retained_variant"}
+    if delta and touches_start and _start_kept(coding, t.coding_cdna[0] - 1, alt_cds, delta):
+        detail["amino_acids"] = "M"  # the start codon kept, or moved by the change: the same protein follows it
+        detail["hgvs_p"] = f"{t.protein or t.id}:p.({three_letter()['M']}1=)"
+        return {"start_retained_variant"}
     if delta % 3:
         terms = {"frameshift_variant"}
         if touches_stop:
@@ -250,6 +254,15 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     terms = _peptide_terms(ref_pep, alt_pep, delta, touches_start, ref_codons, alt_codons)
     detail["hgvs_p"] = hgvs.protein_change(t, coding, alt_cds, c0, c1)
     return terms
+
+
+def _start_kept(coding: CodingSequence, utr5: int, alt_cds: str, delta: int) -> bool:
+    """Whether an indel at the start codon leaves the protein as it was, read from the start codon's place or from
+    where the change moved it (deleting c.1 of an ATG after an A: the UTR's A completes it; c.1dup: it moves 1 base
+    on). `utr5`: the length of the 5' UTR."""
+    edited = coding.cdna[:utr5] + alt_cds + coding.utr3
+    return any(start >= 0 and translate(edited[start:], until_stop=True) == coding.protein
+               for start in (utr5, utr5 + delta))
 
 
 def _across_utr(t: Transcript, allele: Allele, coding: CodingSequence, detail: dict[str, str]) -> set[str]:
