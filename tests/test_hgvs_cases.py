@@ -206,16 +206,20 @@ def test_non_coding_transcript(strand: int, pos: int, ref: str, alt: str, terms:
 
 @pytest.mark.parametrize("strand", [1, -1])
 def test_codon_with_n_in_the_reference_has_an_unknown_protein_effect(strand: int) -> None:
-    """An N (or IUPAC letter) in the changed codons was an internal error (KeyError 'X'), or a confident frameshift:
-    the protein effect is unknown, said by the impact."""
+    """An N (or IUPAC letter) in the changed codons was an internal error (KeyError 'X'), or a confident protein
+    change: the protein effect is unknown, said by the impact; a frameshift stays one (its length says so), without
+    HGVS p."""
     plus = designed_contig()
     plus = plus[:136] + "N" + plus[137:]  # c.7 (codon 3, AAG) is N in this SYNTHETIC reference
     contig = plus if strand == 1 else reverse_complement(plus)
     source = MemorySource({"chrS": contig}, "synthetic chrS with N")
     t = transcript(strand)
     coding = CodingSequence(t, source)
-    for pos, ref, alt in ((138, "A", "G"), (137, "N", "A"), (137, "N", "NAT")):
+    for pos, ref, alt in ((138, "A", "G"), (137, "N", "A"), (137, "N", "NATG")):
         p, r, a = to_strand(strand, pos, ref, alt)
         result = predict(t, minimal("chrS", p, r, a), source, coding)
         assert (result.terms, result.impact, result.hgvs_p, result.protein_unknown) == (
             ("coding_sequence_variant",), "UNKNOWN", "", True), (pos, ref, alt)
+    p, r, a = to_strand(strand, 137, "N", "NA")  # a frameshift whatever the bases: its length says so
+    shifted = predict(t, minimal("chrS", p, r, a), source, coding)
+    assert (shifted.terms, shifted.impact, shifted.hgvs_p) == (("frameshift_variant",), "HIGH", "")

@@ -228,7 +228,7 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
                        f"{_mark(alt_codons, i0 - c0 * 3, i0 - c0 * 3 + len(alt_t) - 1) or '-'}"
     if not _PLAIN.fullmatch(ref_codons + alt_codons):  # N or IUPAC in the reference's codons or the ALT
         detail["amino_acids"] = f"{translate(ref_codons) or '-'}/{translate(alt_codons) or '-'}"
-        return {"coding_sequence_variant", _PROTEIN_UNKNOWN}
+        return {"frameshift_variant"} if delta % 3 else {"coding_sequence_variant", _PROTEIN_UNKNOWN}
     near_stop = max(c0, c1) >= len(coding.protein) - 2  # only there can an indel leave the protein as it was
     if delta and near_stop and translate(alt_cds + coding.utr3, until_stop=True) == coding.protein:
         detail["amino_acids"] = "*"  # bases moved around the stop codon, which still ends the same protein
