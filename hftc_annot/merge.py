@@ -14,7 +14,18 @@ import pysam
 
 from hftc_annot import __version__
 from hftc_annot.errors import InputError, UsageError
-from hftc_annot.merge_checks import EQUAL, JOINED, OWN, PER_INPUT, RULES, check_same, check_shards, contig_order, joined
+from hftc_annot.merge_checks import (
+    EQUAL,
+    JOINED,
+    OWN,
+    PER_INPUT,
+    RULES,
+    check_same,
+    check_shards,
+    contig_order,
+    input_identity,
+    joined,
+)
 from hftc_annot.panel import load_panel
 from hftc_annot.provenance import Provenance
 from hftc_annot.reader.sniff import lacks_bgzf_eof
@@ -110,7 +121,7 @@ def _check_reports(reports: list[Report]) -> None:
     check_same([(report.path, report.values()) for report in reports], EQUAL)
     by_input: dict[str, list[Report]] = {}
     for report in reports:
-        by_input.setdefault(report.inputs, []).append(report)
+        by_input.setdefault(input_identity(report.inputs), []).append(report)
     for shards in by_input.values():
         check_same([(shard.path, shard.values()) for shard in shards], PER_INPUT, "the same input with a different")
         check_shards([(shard.path, shard.provenance.shard) for shard in shards], shards[0].inputs)
@@ -129,11 +140,12 @@ def _check_reports(reports: list[Report]) -> None:
         raise UsageError("cannot merge: the inputs were annotated for different gene sets (use the same --genes "
                          "or the same set of --shard runs for every input)")
     owner: dict[str, str] = {}
-    for source, shards in by_input.items():
+    for shards in by_input.values():
         for sample in shards[0].provenance.samples:
             if sample in owner:
-                raise UsageError(f"cannot merge: sample {sample} is in two inputs ({owner[sample]} and {source})")
-            owner[sample] = source
+                raise UsageError(f"cannot merge: sample {sample} is in two inputs ({owner[sample]} and "
+                                 f"{shards[0].inputs})")
+            owner[sample] = shards[0].inputs
 
 
 def _check_parts(parts: list[Report]) -> None:
@@ -218,12 +230,14 @@ def _pedigrees(reports: list[Report]) -> str:
 def merge_reports(paths: list[str], output, command: str, base: str | None = None) -> int:
     """Write the merged report of `paths` to `output` (a text handle); returns the number of rows. The preamble
     names the reports as given, or relative to the directory `base`."""
-    reports = sorted((_read_report(p) for p in paths),
-                     key=lambda r: (r.inputs, r.provenance.shard or (0, 0), r.provenance.genes))  # shards in order
+    reports = sorted((_read_report(p) for p in paths), key=lambda r: (input_identity(r.inputs), r.provenance.shard
+                                                                     or (0, 0), r.provenance.genes))  # shards in order
     _check_reports(reports)
-    sources = list(dict.fromkeys(r.inputs for r in reports))
-    inputs = [i for source in sources for i in next(r for r in reports if r.inputs == source).provenance.inputs]
-    samples = [s for source in sources for s in next(r for r in reports if r.inputs == source).provenance.samples]
+    firsts: dict[str, Report] = {}  # the first report of each input
+    for report in reports:
+        firsts.setdefault(input_identity(report.inputs), report)
+    inputs = [i for r in firsts.values() for i in r.provenance.inputs]
+    samples = [s for r in firsts.values() for s in r.provenance.samples]
     first = reports[0].provenance
     shipped = load_panel(first.build, padding=0).genes if first.build in BUILDS else ()
     panel_order = {g.symbol: i for i, g in enumerate(shipped)}

@@ -4,6 +4,8 @@ record order that fits every VCF shard."""
 from __future__ import annotations
 
 import heapq
+import os
+import re
 from collections.abc import Callable
 from itertools import pairwise
 
@@ -35,8 +37,24 @@ RULES: dict[str, str] = {
 where it has one). A key not listed here (written by a later version) must be EQUAL."""
 LABELS = {"version": "hftc-annot version", "samples": "sample list"}
 """How an error names a key, where not by the key itself."""
-COMPARED: dict[str, Callable[[str], str]] = {"pedigree": pedigree_identity}
-"""What of a value is compared, where not all of it: a pedigree by the --ped file's checksum, not its path."""
+_SIZED = re.compile(r"^(.*) \((\d+) bytes\)$")
+
+
+def input_identity(inputs: str) -> str:
+    """Inputs as '## input:' lines name them ('dir/in.vcf (4517 bytes)', several joined by ', '), by file name and
+    size: one file named by other paths (a job's scratch copy, './in.vcf' and '/data/in.vcf') is one input, and two
+    different files staged under one name are told apart by their sizes."""
+    names = []
+    for name in inputs.split(", "):
+        sized = _SIZED.match(name)
+        path, size = (sized.group(1), f" ({sized.group(2)} bytes)") if sized else (name, "")
+        names.append(os.path.basename(path) + size)
+    return ", ".join(names)
+
+
+COMPARED: dict[str, Callable[[str], str]] = {"pedigree": pedigree_identity, "input": input_identity}
+"""What of a value is compared, where not all of it: a pedigree by the --ped file's checksum, not its path; an
+input by its file name and size."""
 
 
 def check_same(outputs: list[tuple[str, dict[str, str]]], rule: str, what: str = "different") -> None:

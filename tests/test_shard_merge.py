@@ -383,6 +383,28 @@ def test_per_sample_runs_of_one_file_name_merge(tmp: Path) -> None:
     assert data_rows(merged.read_text()) == data_rows(reports[0].read_text()) + data_rows(reports[1].read_text())
 
 
+def test_shards_of_one_file_named_by_other_paths_merge(tmp: Path) -> None:
+    """One input named 'in.vcf', './in.vcf', by its absolute path, or copied to a node's scratch folder, is one input:
+    its shards merge (they were refused as shards of different inputs, or 'shards 1/3, 2/3 ... are missing')."""
+    here = {**os.environ, "PYTHONPATH": str(EXAMPLES.parent)}  # this checkout's code, from another folder
+    (tmp / "in.vcf").write_bytes((EXAMPLES / "trio.vcf").read_bytes())
+    (tmp / "node3").mkdir()
+    (tmp / "node3" / "in.vcf").write_bytes((EXAMPLES / "trio.vcf").read_bytes())
+    for kind in ("tsv", "vcf"):
+        names = (("in.vcf", tmp), ("./in.vcf", tmp), ("in.vcf", tmp / "node3"))
+        parts = []
+        for k, (name, folder) in enumerate(names, 1):
+            parts.append(tmp / f"s{k}.{kind}")
+            assert run_cli(name, "-q", "--shard", f"{k}/3", "-o", parts[-1], cwd=folder, env=here).code == 0
+        assert run_cli("in.vcf", "-q", "-o", f"whole.{kind}", cwd=tmp, env=here).code == 0
+        result = run_cli("merge", "-o", tmp / f"merged.{kind}", *parts)
+        assert result.code == 0, result.err
+        if kind == "tsv":
+            assert data_rows((tmp / "merged.tsv").read_text()) == data_rows((tmp / "whole.tsv").read_text())
+        else:
+            assert vcf_lines(tmp / "merged.vcf") == vcf_lines(tmp / "whole.vcf")
+
+
 def test_shards_of_a_panel_file_are_recorded_and_merge_only_as_a_complete_set(tmp: Path) -> None:
     """--shard with --panel writes '## shard: K/N' (and ##hftc-annot_shard), so a missing shard is refused."""
     panel = tmp / "p.tsv"
