@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from hftc_annot.alleles import Allele, StructuralAllele, minimal
@@ -20,6 +21,9 @@ from hftc_annot.consequence.terms import impact, ordered, terms
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.model import PanelRecord
+
+if TYPE_CHECKING:
+    from hftc_annot.reader.records import Record
 
 _FORMAT = re.compile(r"Format: ?'?([^'\"]+)'?", re.IGNORECASE)
 _ANN_FORMAT = re.compile(r"Functional annotations: ?'([^']+)'")
@@ -208,7 +212,7 @@ class FromInputStage:
                                  "give it the header its annotator wrote")
         return [[unquote(f) for f in e] + [""] * (declared - len(e)) for e in entries]
 
-    def _entry(self, entries: list[list[str]], allele: int, record, ids: set[str],
+    def _entry(self, entries: list[list[str]], allele: int, record: Record, ids: set[str],
                symbol: str) -> tuple[list[str] | None, str]:
         """The transcript's entry for ALT `allele`; else None and why its entries for that ALT were not used ('' when
         it has none). Each entry not used is noted as a problem."""
@@ -222,7 +226,7 @@ class FromInputStage:
             why = why or problem[1]
         return None, why
 
-    def _for_alt(self, ours: list[list[str]], allele: int, record) -> list[list[str]]:
+    def _for_alt(self, ours: list[list[str]], allele: int, record: Record) -> list[list[str]]:
         """The entries for one ALT: by ALLELE_NUM where given, else by Allele, else (BCSQ) by dna_change. On a record
         with one ALT, an entry whose Allele is this ALT's but whose ALLELE_NUM is another (a record split after VEP
         ran: bcftools norm -m- keeps every entry) comes before one numbered 1 whose Allele is another ALT's."""
@@ -244,7 +248,7 @@ class FromInputStage:
             if len(record.alts) == 1 else []
         return agreeing + unnumbered + split + [e for e in numbered if e not in agreeing]
 
-    def _unusable(self, entry: list[str], allele: int, record) -> tuple[str, str] | None:
+    def _unusable(self, entry: list[str], allele: int, record: Record) -> tuple[str, str] | None:
         """Why an entry for the ALT cannot be used, as (kind of problem, words for the report); None when it can."""
         num, name = self._columns["allele_num"], self._columns["allele"]
         if num is not None and name is not None and entry[num] and entry[name] and \
@@ -268,7 +272,7 @@ class FromInputStage:
             return entry[gene] == symbol
         return bool(names & ids or {n.split(".")[0] for n in names} & ids)
 
-    def _by_dna_change(self, ours: list[list[str]], allele: int, record) -> list[list[str]]:
+    def _by_dna_change(self, ours: list[list[str]], allele: int, record: Record) -> list[list[str]]:
         """bcftools's entries for one ALT (they carry no allele field): those whose dna_change names it first, then
         those without a dna_change (bcftools writes a splice, intron or UTR consequence once, for all the record's
         ALTs). A record with one ALT may also take the others (a compound change elsewhere names other records)."""

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hftc_annot.assembly import assembly_lengths, canonical_contig, check_contigs, detect_build
 from hftc_annot.consequence.alleles import minimal
 from hftc_annot.errors import HftcError, InputError
 from hftc_annot.resources import read_table
+
+if TYPE_CHECKING:
+    from pysam import VariantRecord
 
 STARS = {"practice_guideline": "4", "reviewed_by_expert_panel": "3",
          "criteria_provided,_multiple_submitters,_no_conflicts": "2", "criteria_provided,_single_submitter": "1",
@@ -98,7 +103,7 @@ class VcfLookup:
             self.notes.append(f"{option} {self.path}: its build is not checked (no ##contig lengths or ##reference "
                               "line); it must be of the input's build")
 
-    def _records(self, chrom: str, pos: int, ref: str, alt: str):
+    def _records(self, chrom: str, pos: int, ref: str, alt: str) -> Iterator[tuple[VariantRecord, int]]:
         name = self._names.get(canonical_contig(chrom))
         if name is None:
             return
@@ -116,7 +121,7 @@ class VcfLookup:
                 if minimal("", record.pos, record.ref, other) == wanted:
                     yield record, number
 
-    def _value(self, record, key: str):
+    def _value(self, record: VariantRecord, key: str) -> object:
         """An INFO value of a record, None when the header does not declare the key."""
         return record.info.get(key) if key in self._info else None
 
