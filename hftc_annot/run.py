@@ -371,7 +371,7 @@ def run_provenance(config: Config, source: str, build: str, evidence: BuildEvide
         protein_effects=pipeline.consequence.protein_effects, qualifying=pipeline.inheritance.qualifying.describe(),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE, settings=_settings_line(config, pipeline.inheritance.settings.modes),
-        pedigree=_pedigree_line(config, pipeline.inheritance.pedigree), shard=config.shard)
+        pedigree=_pedigree_line(config), shard=config.shard)
 
 
 def _with_size(source: str) -> str:
@@ -392,9 +392,9 @@ def _settings_line(config: Config, overrides: dict[str, tuple[str, ...]]) -> str
             f"inheritance modes {modes}")
 
 
-def _pedigree_line(config: Config, pedigree: Pedigree) -> str:
+def _pedigree_line(config: Config) -> str:
     """--ped (with its checksum: the same file can have another name in another job) and --affected."""
-    parts = [f"{config.ped} (sha256 {pedigree.digest})"] if config.ped else []
+    parts = [f"{config.ped} (sha256 {hashlib.sha256(read_bytes(config.ped)).hexdigest()})"] if config.ped else []
     parts += [f"affected {','.join(config.affected)}"] if config.affected else []
     return "; ".join(parts)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,8 +37,6 @@ class Pedigree:
     """Everyone known by sample id. VCF samples missing from the PED are unrelated, of unknown status."""
 
     individuals: dict[str, Individual]
-    digest: str = ""
-    """SHA-256 of the PED file's bytes as read ('' without a PED): a pipe cannot be read twice."""
 
     def get(self, sample: str) -> Individual:
         return self.individuals.get(sample) or Individual(sample, sample, None, None, UNKNOWN_SEX, UNKNOWN_STATUS)
@@ -81,8 +78,7 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     lines: dict[str, int] = {}  # the line of each individual's entry
     extra: list[int] = []  # line numbers with columns beyond the sixth
     vague: list[str] = []  # individuals of sex 'other'
-    data = read_bytes(path)
-    for index, (number, fields) in enumerate(_rows(path, data)):
+    for index, (number, fields) in enumerate(_rows(path)):
         if index == 0 and _is_header(fields):
             continue
         if len(fields) < 6:
@@ -118,12 +114,13 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     if unknown:
         warn(f"{len(unknown)} VCF sample(s) are not in the PED and count as unrelated, of unknown status: "
              f"{', '.join(unknown[:5])}")
-    return with_affected(Pedigree(individuals, hashlib.sha256(data).hexdigest()), affected, vcf_samples)
+    return with_affected(Pedigree(individuals), affected, vcf_samples)
 
 
-def _rows(path: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """The fields of each line of the file's `data` that is not blank or a comment, with its line number: split on
-    tabs (keeping empty fields) when that gives 6 or more, else on whitespace; trailing whitespace is no field."""
+def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
+    """The fields of each line that is not blank or a comment, with its line number: split on tabs (keeping empty
+    fields) when that gives 6 or more, else on whitespace; trailing whitespace is no field."""
+    data = read_bytes(path)
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
@@ -179,7 +176,7 @@ def with_affected(pedigree: Pedigree, affected: tuple[str, ...], vcf_samples: tu
     for sample in affected:
         person = pedigree.get(sample)
         people[sample] = Individual(person.family, sample, person.father, person.mother, person.sex, AFFECTED)
-    return Pedigree(people, pedigree.digest)
+    return Pedigree(people)
 
 
 def _check_loops(individuals: dict[str, Individual], lines: dict[str, int], path: str) -> None:
