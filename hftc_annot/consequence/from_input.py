@@ -21,13 +21,13 @@ from hftc_annot.consequence.terms import impact, ordered, terms
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.model import PanelRecord
+from hftc_annot.reader.header import info_declaration
 
 if TYPE_CHECKING:
     from hftc_annot.reader.records import Record
 
 _FORMAT = re.compile(r"Format: ?'?([^'\"]+)'?", re.IGNORECASE)
 _ANN_FORMAT = re.compile(r"Functional annotations: ?'([^']+)'")
-_TYPE = re.compile(r"[<,]Type=([^,>]*)")
 _DNA_CHANGE = re.compile(r"(\d+)([ACGTN]+)>([ACGTN]+)", re.IGNORECASE)  # bcftools: POS REF > ALT
 # Other tools' names for terms of our table (SnpEff refinements, bcftools short names).
 STRUCTURAL_RULE = "{} (computed: the input's annotation of structural variants is not read)"
@@ -82,15 +82,15 @@ def declared_annotation(header_lines: tuple[str, ...], source: str) -> InputAnno
     for tag in ("CSQ", "ANN", "BCSQ"):
         line = next((x for x in header_lines if x.startswith(f"##INFO=<ID={tag},")), None)
         if line is not None:
-            return _declared(tag, line, f"--consequences from-input: the {tag} header line of {source}")
+            kind = info_declaration((line,), tag).get("Type", "(none)")
+            return _declared(tag, line, kind, f"--consequences from-input: the {tag} header line of {source}")
     raise UsageError("--consequences from-input: the input has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field")
 
 
-def _declared(tag: str, line: str, where: str) -> InputAnnotation:
-    kind = _TYPE.search(line)
-    if kind is None or kind[1] != "String":
-        raise UsageError(f"{where} declares Type={kind[1] if kind else '(none)'}, but its entries are text: declare "
-                         "Type=String (bcftools reheader -h)")
+def _declared(tag: str, line: str, kind: str, where: str) -> InputAnnotation:
+    if kind != "String":
+        raise UsageError(f"{where} declares Type={kind}, but its entries are text: declare Type=String (bcftools "
+                         "reheader -h)")
     found = _ANN_FORMAT.search(line) or _FORMAT.search(line)
     if not found:
         raise UsageError(f"{where} does not declare its fields ('Format: ...'): give the header line the annotator "

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.model import PanelRecord
+from hftc_annot.reader.header import info_declaration
 
 DEFAULT_AF_FIELD = "gnomAD_AF"
-_ATTRIBUTE = re.compile(r"(?:<|,)(Number|Type)=([^,>]*)")
 
 
 def af_field_declared(header_lines: tuple[str, ...], field: str, source: str) -> bool:
     """Whether the input declares its --af-field, which must then be an allele frequency per ALT: Type=Float,
     Number=A (or 1). A field the header does not declare is an error when it was asked for by name (the default may
     simply be absent; it is then not read)."""
-    line = next((x for x in header_lines if x.startswith(f"##INFO=<ID={field},")), None)
-    if line is None:
+    declared = info_declaration(header_lines, field)
+    if declared is None:
         if field != DEFAULT_AF_FIELD:
             raise UsageError(f"--af-field {field}: {source} declares no INFO/{field} (no ##INFO line)")
         return False
-    declared = dict(_ATTRIBUTE.findall(line))
     if declared.get("Type") != "Float" or declared.get("Number") not in ("A", "1"):
         raise UsageError(f"--af-field {field}: {source} declares INFO/{field} with Number={declared.get('Number')}, "
                          f"Type={declared.get('Type')}; an allele frequency needs Type=Float and Number=A (or 1)")

@@ -13,6 +13,19 @@ _ID = re.compile(r"(?:^|,)ID=([^,>]+)")
 _CONTIG_LENGTH = re.compile(r"(?:^|,)length=(\d+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 FILEFORMAT = "##fileformat=VCFv4.2"
+_INFO_ATTRIBUTE = re.compile(r"[<,](Number|Type)=([^,>]*)")
+
+
+def info_declaration(lines: tuple[str, ...], key: str) -> dict[str, str] | None:
+    """The Number and Type the ##INFO line of `key` declares (the first of each, before any Description text); None
+    when no line declares the key."""
+    line = next((x for x in lines if x.startswith(f"##INFO=<ID={key},")), None)
+    if line is None:
+        return None
+    declared: dict[str, str] = {}
+    for name, value in _INFO_ATTRIBUTE.findall(line):
+        declared.setdefault(name, value)
+    return declared
 
 
 @dataclass(frozen=True)
