@@ -152,7 +152,8 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--affected", multiple=True, callback=_names, metavar="NAMES",
               help="Samples to treat as affected (comma-separated).")
 @click.option("--inheritance", "modes", multiple=True, metavar="GENE=MODE",
-              help="Override a gene's modes (AR, AD, XLD, XLR; several comma-separated); repeatable.")
+              help="Override a gene's modes (AR, AD, XLD, XLR; several comma-separated: GALNT3=AR,AD); "
+                   "repeatable.")
 @click.option("--min-gq", type=float, default=20.0, show_default=True, callback=_finite, help="Genotype quality gate.")
 @click.option("--min-dp", type=float, default=10.0, show_default=True, callback=_finite, help="Read depth gate.")
 @click.option("--min-het-ab", type=click.FloatRange(0, 0.5), default=0.2, show_default=True, callback=_finite,
@@ -315,8 +316,10 @@ def merge(inputs: tuple[str, ...], output: str) -> None:
     """Join hftc-annot outputs: TSV reports of separate samples, of --shard runs over one cohort or the parts
     of a 'hftc-annot hail' run, or the annotated VCFs (.vcf/.vcf.gz) of --shard runs over one input.
 
-    Refuses reports of another hftc-annot version, build, padding, knowledge or reference, shards that share a
-    gene, and a sample found in two inputs. Rows come out in the order one unsharded run would give.
+    Refuses outputs of another hftc-annot version, build, padding, knowledge, reference or settings, an incomplete
+    set of shards, shards that share a gene, a sample found in two inputs, and damaged parts (one line naming the
+    file and line). An input is known by its file name and size. Rows come out in the order one unsharded run
+    would give.
     """
     from hftc_annot.merge import check_output_name, merge_reports, merge_vcfs, output_kind
     from hftc_annot.outputs import Outputs
