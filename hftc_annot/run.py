@@ -630,7 +630,7 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
             elif fmt == "json":
                 write_json(handle, plain, report.rows(), summary_lines)
             else:
-                write_tsv(handle, preamble, report.rows())
+                write_tsv(handle, preamble, report.lines())
     if config.report:
         with outputs.text("report") as handle:
             handle.write(html)

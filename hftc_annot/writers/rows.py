@@ -187,8 +187,8 @@ class ReportRows:
         contig = contig_rank(canonical_contig(record.chrom))
         count = 0
         for finding in item.findings:
-            prefix = site + [finding.alt] + gene_cells(finding, item.label) + effect_cells(finding.effect) \
-                + knowledge_cells(finding.knowledge)
+            shared = "\t".join(site + [finding.alt] + gene_cells(finding, item.label) + effect_cells(finding.effect)
+                                + knowledge_cells(finding.knowledge))  # the cells before the sample's, joined once
             note = finding.effect.note if finding.effect and finding.effect.note else MISSING
             end = str(finding.last_base(record))
             for call in finding.calls if finding.calls is not None else (None,):
@@ -196,7 +196,7 @@ class ReportRows:
                 flags = finding.flags.get(sample, [])
                 rank, reason = finding.haplotype_tiers.get(sample, finding.tiers)[fitting(flags)]
                 haplotype = haplotype_cells(finding.haplotypes.get(sample))
-                row = (*prefix, *call_cells(call, self._samples), record.filter_text,
+                row = (shared, *call_cells(call, self._samples), record.filter_text,
                        *flag_cells(flags, finding.segregation.get(sample, "")), rank, reason or MISSING, note, end,
                        *haplotype)
                 key = (sample if sample >= 0 else len(self._samples), rank if rank != "." else "9", finding.symbol,
@@ -216,11 +216,17 @@ class ReportRows:
                 marshal.dump(self._rows[start:start + SPILL_CHUNK], out)
         self._rows = []
 
-    def rows(self) -> Iterator[ReportRow]:
-        """All rows, sorted by sample (VCF order), tier, gene, position; equal keys keep the record order."""
+    def lines(self) -> Iterator[str]:
+        """All rows as tab-joined lines (no newline), sorted by sample (VCF order), tier, gene, position; equal keys
+        keep the record order."""
         self._rows.sort(key=itemgetter(0))
         runs = [_read_run(path) for path in self._runs]
         for _, line in heapq.merge(*runs, self._rows, key=itemgetter(0)):
+            yield line
+
+    def rows(self) -> Iterator[ReportRow]:
+        """All rows, in the order of `lines`."""
+        for line in self.lines():
             yield ReportRow._make(line.split("\t"))
 
     def close(self) -> None:

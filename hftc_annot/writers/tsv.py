@@ -9,7 +9,7 @@ from typing import TextIO
 from hftc_annot.inheritance import SUMMARY_COLUMNS, SummaryLine
 from hftc_annot.writers.rows import COLUMNS, ReportRow
 
-__all__ = ["COLUMNS", "safe", "tsv_line", "write_json", "write_summary", "write_tsv"]
+__all__ = ["COLUMNS", "safe", "safe_line", "tsv_line", "write_json", "write_summary", "write_tsv"]
 
 _FORMULA = frozenset("=+-@\t\r")
 _FORMULA_CELL = tuple(f"\t{first}" for first in "=+-@\r")
@@ -26,16 +26,21 @@ def tsv_line(cells: Iterable[str]) -> str:
     """The cells as one TSV line (no newline), each made safe for a spreadsheet: any cell can hold text from the input
     (IDs, sample names, FILTER, a --panel's groups, the input's own HGVS with --consequences from-input). Our own
     cells never start like a formula, so the joined line is checked first."""
-    line = "\t".join(cells)
+    return safe_line("\t".join(cells))
+
+
+def safe_line(line: str) -> str:
+    """A line of tab-separated cells with each cell made safe for a spreadsheet (see `tsv_line`)."""
     if line[:1] in _FORMULA or any(start in line for start in _FORMULA_CELL):
         return "\t".join(safe(cell) for cell in line.split("\t"))
     return line
 
 
-def write_tsv(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow]) -> None:
+def write_tsv(handle: TextIO, preamble: list[str], lines: Iterable[str]) -> None:
+    """The preamble, the header and the report's rows, given as tab-joined lines (ReportRows.lines)."""
     handle.writelines(f"## {line}\n" for line in preamble)
     handle.write("\t".join(COLUMNS) + "\n")
-    handle.writelines(tsv_line(row) + "\n" for row in rows)
+    handle.writelines(safe_line(line) + "\n" for line in lines)
 
 
 def write_summary(handle: TextIO, preamble: list[str], lines: list[SummaryLine]) -> None:
