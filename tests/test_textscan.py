@@ -281,8 +281,16 @@ def small_pieces(monkeypatch):
     monkeypatch.setattr(textscan, "PIECE_BYTES", 1000)  # about 30 records
 
 
+@pytest.fixture(params=["compared", "found"])
+def newlines(request, monkeypatch):
+    """A piece's newlines by comparing every byte (short lines) or one by one with bytes.find (long lines, a
+    cohort's): the same lines either way."""
+    if request.param == "found":
+        monkeypatch.setattr(textscan, "_LONG_LINE", 1)
+
+
 @pytest.mark.parametrize(("chunk", "in_pieces"), [(100, 3801), (4096, 5675), (1 << 20, 5753)])
-def test_pieces_far_from_every_region_are_only_counted(chunk: int, in_pieces: int, small_pieces) -> None:
+def test_pieces_far_from_every_region_are_only_counted(chunk: int, in_pieces: int, small_pieces, newlines) -> None:
     """(The whole lines of a 100-byte chunk, two or three, are a piece; a line cut by a chunk's end is read.)"""
     lines = sorted_body(6000, seed=chunk)
     result = piece_scan(lines, chunk)
@@ -290,7 +298,7 @@ def test_pieces_far_from_every_region_are_only_counted(chunk: int, in_pieces: in
     assert len(result.candidate_lines) >= 20
 
 
-def test_shuffled_records_are_found_as_well(small_pieces) -> None:
+def test_shuffled_records_are_found_as_well(small_pieces, newlines) -> None:
     lines = sorted_body(6000, seed=3)
     np.random.default_rng(3).shuffle(lines)
     assert len(piece_scan(lines).candidate_lines) >= 20
@@ -316,7 +324,7 @@ def test_a_piece_near_a_region_or_with_a_structural_allele_is_read(small_pieces)
     "chr2\t01530500\t.\tA\tG\t50\tPASS\t.",  # a leading zero: in a region
     "chr2\t1003000\t.\t" + "A" * 1_000 + "\tG\t50\tPASS\t.",  # in range, the REF reaches no region
 ])
-def test_a_record_anywhere_in_a_piece_is_found(intruder: str, small_pieces) -> None:
+def test_a_record_anywhere_in_a_piece_is_found(intruder: str, small_pieces, newlines) -> None:
     lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(105)]
     lines.insert(45, intruder)  # in the middle of a piece whose first and last records are far from every region
     assert piece_scan(lines).records_in_pieces >= 70  # the pieces around it are still passed over
@@ -330,7 +338,7 @@ def test_a_record_anywhere_in_a_piece_is_found(intruder: str, small_pieces) -> N
     ("chr2\t1003000\t.\tA\x01\tG\t50\tPASS\t.", "line 46: control character"),
     ("chr9\t1003000\t.\tA\tG\t50\tPASS\t.", "line 46: contig 'chr9' is not declared"),
 ])
-def test_a_bad_line_in_a_far_piece_is_named(bad: str, message: str, small_pieces) -> None:
+def test_a_bad_line_in_a_far_piece_is_named(bad: str, message: str, small_pieces, newlines) -> None:
     lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(105)]
     lines.insert(45, bad)
     with pytest.raises(InputError, match=message):
@@ -396,7 +404,7 @@ def test_crlf_blank_lines_are_blank_lines() -> None:
     assert scan(data, 1 << 20)[0::2] == ([1, 3], 2)
 
 
-def test_blank_lines_in_a_far_piece_are_not_records(small_pieces) -> None:
+def test_blank_lines_in_a_far_piece_are_not_records(small_pieces, newlines) -> None:
     lines = [f"chr2\t{1_000_000 + 100 * i}\t.\tA\tG\t50\tPASS\t." for i in range(105)]
     lines[45:45] = ["", ""]
     assert piece_scan(lines).records == 105
