@@ -412,6 +412,15 @@ def test_csq_percent_escapes_are_decoded(tmp: Path) -> None:
         "synonymous_variant", "ENST00000237837.2:c.6C>T", "ENSP00000237837.2:p.Arg2=")
 
 
+def test_csq_escapes_of_control_characters_stay_escaped(tmp: Path) -> None:
+    """%09 decoded would put a tab inside a report cell and shift every later column: it stays as written."""
+    rows = _from_input(tmp, CSQ_HEADER, ["chr12 4379580 . G A 50 PASS CSQ=A|synonymous_variant|LOW|FGF23|"
+                                         "ENST00000237837.2|1/3||ENST00000237837.2:c.6C>T%09%0a%7F|"
+                                         "ENSP00000237837.2:p.Arg2%3D%1F|2 GT 0/1"])
+    assert (rows[0]["hgvs_c"], rows[0]["hgvs_p"], rows[0]["sample"]) == (
+        "ENST00000237837.2:c.6C>T%09%0a%7F", "ENSP00000237837.2:p.Arg2=%1F", "S1")
+
+
 def test_csq_entry_whose_allele_contradicts_its_allele_num_is_not_used(tmp: Path) -> None:
     """With ALLELE_NUM and Allele both given, an entry whose Allele is no spelling of the ALT it is numbered for is not
     used (noted); VEP's spellings are: as given, first base dropped, and --minimal's trimmed form ('-' when empty)."""

@@ -210,7 +210,7 @@ class FromInputStage:
                 raise InputError(self._source, f"{where}: a {self._annotation.tag} entry has {len(e)} fields where "
                                  f"the header declares {declared} ({'|'.join(e)[:60]}): annotate the file again, or "
                                  "give it the header its annotator wrote")
-        return [[unquote(f) for f in e] + [""] * (declared - len(e)) for e in entries]
+        return [[_decoded(f) for f in e] + [""] * (declared - len(e)) for e in entries]
 
     def _entry(self, entries: list[list[str]], allele: int, record: Record, ids: set[str],
                symbol: str) -> tuple[list[str] | None, str]:
@@ -318,3 +318,12 @@ def _on_protein(hgvs: str, t: Transcript) -> str:
     """HGVS p. with its reference sequence, the chosen transcript's protein ('NP_...:p.Gly334Ser', as VEP and the
     computed path write it); SnpEff's bare 'p.' stays bare when the model names no protein."""
     return f"{t.protein}:{hgvs}" if hgvs and ":" not in hgvs and t.protein else hgvs
+
+
+_CONTROL_ESCAPE = re.compile(r"%(?=[01][0-9A-Fa-f]|7[Ff])")
+
+
+def _decoded(field: str) -> str:
+    """A field with its percent-escapes decoded (VEP escapes the characters VCF INFO reserves: p.Arg2%3D), except those
+    of control characters (%09 is a tab: it would split a report cell), which stay as written."""
+    return unquote(_CONTROL_ESCAPE.sub("%25", field)) if "%" in field else field
