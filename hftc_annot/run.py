@@ -325,8 +325,9 @@ def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, h
                    samples: tuple[str, ...], warn: Callable[[str], None], summary: Summary) -> Pipeline:
     """The stages in their order, built from the options (each checks its own inputs as it is built)."""
     consequence = consequence_stage(config, panel, own, header_lines, warn, summary.note_problem)
-    pedigree = read_ped(config.ped, samples, config.affected, warn, config.samples is not None) if config.ped else \
-        with_affected(Pedigree({}), config.affected, samples)
+    vcf, chosen = "<stdin>" if config.vcf == "-" else config.vcf, config.samples is not None
+    pedigree = read_ped(config.ped, samples, config.affected, warn, chosen, vcf) if config.ped else \
+        with_affected(Pedigree({}), config.affected, samples, vcf, chosen)
     qualifying = Qualifying(every_allele=config.qualify == "all", max_af=config.max_af)
     settings = Settings(config.gates, qualifying, config.min_impact, parse_modes(config.inheritance, panel))
     source = consequence if isinstance(consequence, ConsequenceStage) else None  # from-input: no sequence

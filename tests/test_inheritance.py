@@ -265,7 +265,11 @@ def test_ped_and_vcf_sample_mismatches_are_warnings(tmp: Path) -> None:
     assert "2 PED individual(s) are not in the VCF and count as not genotyped: DAD, MUM" in result.err
     assert "1 VCF sample(s) are not in the PED and count as unrelated, of unknown status: OTHER" in result.err
     bad = run_cli(vcf, "--affected", "NOBODY")
-    assert bad.code == 2 and "--affected: 'NOBODY' is not a sample of the VCF" in bad.err
+    assert (bad.code, bad.err) == (2, f"hftc-annot: error: --affected: 'NOBODY' is not a sample of {vcf} (names are "
+                                      "case-sensitive)\n")
+    left_out = run_cli(vcf, "--samples", "KID", "--affected", "OTHER", "--ped", tmp / "fam.ped")
+    assert (left_out.code, left_out.err) == (2, "hftc-annot: error: --affected: 'OTHER' is not among the samples read "
+                                                f"from {vcf} (--samples) nor in the PED (names are case-sensitive)\n")
 
 
 def test_many_heterozygous_alleles_do_not_explode_into_pairs(tmp: Path) -> None:

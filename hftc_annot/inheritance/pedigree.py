@@ -56,7 +56,7 @@ class Pedigree:
 
 
 def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
-             warn: Callable[[str], None], chosen: bool = False) -> Pedigree:
+             warn: Callable[[str], None], chosen: bool = False, vcf: str = "the VCF") -> Pedigree:
     """Parse and check a 6-column PED (family, id, father, mother, sex, phenotype) in the dialects pipelines write.
 
     Lines end in LF, CRLF or CR (any `str.splitlines` break). A line without its trailing whitespace is split on
@@ -114,7 +114,7 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     if unknown:
         warn(f"{len(unknown)} VCF sample(s) are not in the PED and count as unrelated, of unknown status: "
              f"{', '.join(unknown[:5])}")
-    return with_affected(Pedigree(individuals), affected, vcf_samples)
+    return with_affected(Pedigree(individuals), affected, vcf_samples, vcf, chosen)
 
 
 def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
@@ -167,11 +167,15 @@ def _choices(words: dict[int, tuple[str, ...]]) -> str:
     return f"{', '.join(groups[:-1])} or {groups[-1]}"
 
 
-def with_affected(pedigree: Pedigree, affected: tuple[str, ...], vcf_samples: tuple[str, ...]) -> Pedigree:
-    """Mark --affected samples as affected (they need not be in a PED)."""
+def with_affected(pedigree: Pedigree, affected: tuple[str, ...], vcf_samples: tuple[str, ...], vcf: str,
+                  chosen: bool = False) -> Pedigree:
+    """Mark --affected samples as affected (they need not be in a PED). `vcf` names the input; `chosen`: the samples
+    are those --samples chose."""
     unknown = [a for a in affected if a not in vcf_samples and a not in pedigree.individuals]
     if unknown:
-        raise UsageError(f"--affected: '{unknown[0]}' is not a sample of the VCF")
+        where = f"among the samples read from {vcf} (--samples)" if chosen else f"a sample of {vcf}"
+        also = " nor in the PED" if pedigree.individuals else ""
+        raise UsageError(f"--affected: '{unknown[0]}' is not {where}{also} (names are case-sensitive)")
     people = dict(pedigree.individuals)
     for sample in affected:
         person = pedigree.get(sample)
