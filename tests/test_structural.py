@@ -371,6 +371,16 @@ def test_on_chrx_gt_decides(tmp: Path) -> None:
         ("M1", "<DEL>", "1", "hemi", "transcript_ablation"), ("M2", "<DUP>", "2", "hemi", "transcript_amplification")]
 
 
+def test_a_cnv_takes_its_direction_from_its_carriers(tmp: Path) -> None:
+    """DELLY/Canvas-style <CNV> with GT and CN on chrX: the males' normal CN 1 (GT 0, 0/0) is no loss, so the woman's
+    CN 3 makes a duplication, not a change of unknown direction."""
+    rows = _rows(tmp, ["chrX 22032000 . N <CNV> 50 PASS SVTYPE=CNV;END=22040000 GT:CN 0:1 0/0:1 0/1:3"],
+                 samples=("M1", "M2", "F"))
+    assert [(r["sample"], r["genotype"], r["consequence"], r["hgvs_c"], r["inheritance_flags"]) for r in rows] == [
+        ("F", "0/1", "feature_elongation&coding_sequence_variant&intron_variant", "NM_000444.6:c.-1005_187+1463dup",
+         "XL")]
+
+
 def test_an_end_not_after_pos_is_skipped(tmp: Path) -> None:
     path = write_vcf(tmp / "in.vcf", ["chr6 131849999 . N <DEL> 50 PASS SVTYPE=DEL;END=131849000 GT 0/1",
                                       "chr6 131849999 . N <DUP> 50 PASS SVTYPE=DUP;SVLEN=0 GT 0/1"],

@@ -23,8 +23,8 @@ class Span:
     """Where a record with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>) reaches: `end` is INFO/END, else
     POS + |SVLEN|; cipos and ciend are the confidence intervals around POS and END (None when not given or not
     two integers); imprecise: INFO/IMPRECISE is set, or an interval is given (or one that cannot be read).
-    cnv_direction: what a <CNV> ALT is, from FORMAT/CN: 'DEL' when every sample's copy number that is not 2 is below
-    2, 'DUP' when every one is above, else 'CNV'."""
+    cnv_direction: what a <CNV> ALT is, from FORMAT/CN of the samples that carry it: 'DEL' when every such copy number
+    that is not 2 is below 2, 'DUP' when every one is above, else 'CNV'."""
 
     end: int
     cipos: tuple[int, int] | None
@@ -163,10 +163,11 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
     if any(structural_kind(alt) for alt in alts):
         copies = variant.format("CN") if fmt and "CN" in fmt else None
         copies = format_column(copies, len(copies)) if copies is not None else None
-        span = _span(variant, copies)
         if copies is not None:
             sex_chromosome = canonical_contig(variant.CHROM) in ("X", "Y")
             genotypes, phased = genotypes_from_copy_number(genotypes, phased, copies, alts, sex_chromosome)
+            copies = copies[(genotypes > 0).any(axis=1)]  # a non-carrier's CN (a male's 1 on chrX) tells nothing
+        span = _span(variant, copies)
     return Record(
         chrom=variant.CHROM, pos=variant.POS, id=variant.ID or ".", ref=variant.REF, alts=alts,
         filters=tuple(variant.FILTERS), genotypes=genotypes, phased=phased, gq=gq, dp=dp, ad=ad,
@@ -185,7 +186,7 @@ def reach(variant) -> int:
 
 def _span(variant, copies: np.ndarray | None) -> Span | None:
     """Where a record with a structural ALT reaches, from INFO END (else SVLEN), CIPOS, CIEND and IMPRECISE; `copies`:
-    FORMAT/CN over the samples, when given."""
+    FORMAT/CN of the samples that carry an ALT, when given."""
     end = variant.INFO.get("END")
     if not isinstance(end, int):
         length = variant.INFO.get("SVLEN")
