@@ -284,6 +284,23 @@ def test_structural_variants_from_a_second_vcf(tmp: Path) -> None:
         ("B", "A", "1/1"), ("B", "<DEL>", "0/1")]
 
 
+def test_phase_without_ps_is_not_compared_across_the_two_vcfs(tmp: Path) -> None:
+    """A phased SV without PS (as Sniffles2 --phase writes) beside a small variant phased without PS: their haplotype
+    numbers come from different files, so 0|1 and 0|1 are not cis (the pair was dropped) nor 1|0 and 0|1 trans. A PS
+    both files share (a joint phasing) still phases them."""
+    header = (*SV_HEADER, '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">')
+    outcomes = []
+    for small, sv_call in (("GT:GQ:DP 0|1:99:30", "GT 0|1"), ("GT:GQ:DP 0|1:99:30", "GT 1|0"),
+                           ("GT:GQ:DP:PS 0|1:99:30:16150000", "GT:PS 1|0:16150000")):
+        main = write_vcf(tmp / "small.vcf", [f"{ABCC6_EXON30} {small}"], samples=("A",), extra_header=header)
+        sv = write_vcf(tmp / "sv.vcf", [f"{ABCC6_DEL} {sv_call}"], samples=("A",), extra_header=header)
+        result = run_cli(main, "--sv", sv)
+        assert result.code == 0, result.err
+        outcomes.append([(r["alt"], r["inheritance_flags"], r["phase_evidence"]) for r in table(result.out)])
+    assert outcomes == [[("<DEL>", "AD;AR_comphet", ".;unphased"), ("A", "AD;AR_comphet", ".;unphased")]] * 2 + [
+        [("<DEL>", "AD;AR_comphet", ".;phased_trans"), ("A", "AD;AR_comphet", ".;phased_trans")]]
+
+
 @pytest.mark.parametrize(("samples", "build", "extra", "message"), [
     (("A", "C"), "GRCh38", (), "sv.vcf: --sv needs the samples of {main} (names match exactly): it lacks B; has C, "
                               "which {main} lacks"),
