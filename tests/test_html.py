@@ -199,6 +199,15 @@ def test_figure_numbers_for_the_template() -> None:
     assert (fig.findings[0].x, fig.findings[0].label, fig.findings[0].tier, fig.width) == (66.9, "c.11C>T", "2", 900)
 
 
+def test_a_long_hgvs_label_is_cut_and_whole_in_the_tooltip() -> None:
+    t = Transcript("ENST1", "NM_1.1", "NP_1.1", "GALNT3", "chr2", 1, ((1000, 1100), (2000, 2100)), (1050, 2050))
+    inserted = "ACGTTGCAAC" * 30  # 300 bases: the label would be 2,100 units wide
+    fig = figure(GALNT3, t, [row(pos="1060", alt="C" + inserted, ref="C", evidence_tier="2", end="1060",
+                                 hgvs_c=f"NM_1.1:c.11_12ins{inserted}", consequence="frameshift_variant")])
+    assert (fig.findings[0].label, fig.width) == ("c.11_12insACGTTGCAACACGTTGCAA…", 900)
+    assert fig.findings[0].title == f"c.11_12ins{inserted} (frameshift_variant), tier 2"
+
+
 def test_a_gene_with_many_findings_labels_the_strongest_only() -> None:
     t = Transcript("ENST1", "NM_1.1", "NP_1.1", "GALNT3", "chr2", 1, ((1000, 5000),), (1050, 4950))
     rows = [row(pos=str(1100 + 10 * i), alt="T", ref="C", evidence_tier="2" if i % 25 else "1",

@@ -29,6 +29,9 @@ between a circle and its label."""
 FIGURE_LABELS = 40
 """Findings labelled on one gene figure, the strongest first; the others are circles on the lowest row, their
 label in the tooltip (hundreds of labels are unreadable, and placing them takes time that grows as their cube)."""
+LABEL_CHARS = 30
+"""The longest figure label; a longer HGVS (a long insertion's bases) is cut, whole in the tooltip, so that one label
+does not widen the figure and shrink all of it to fit the page."""
 
 
 class Cell(NamedTuple):
@@ -179,6 +182,10 @@ def _label(row: ReportRow) -> str:
     return f"{row.pos} {_short(row.ref)}>{_short(row.alt)}"
 
 
+def _fit(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
+
+
 def _place(xs: list[float], widths: list[float]) -> list[int]:
     """The label row of each finding (xs ascending; labels start right of their circle): placed right to left,
     each in the lowest row where its circle and label overlap no other in that row and no stem of a finding
@@ -224,7 +231,7 @@ def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
 
     labelled = set(list(distinct)[:FIGURE_LABELS])
     points = sorted(distinct.values(), key=anchor)
-    labels = [_label(r) if (r.pos, r.alt, r.end) in labelled else "" for r in points]
+    labels = [_fit(_label(r)) if (r.pos, r.alt, r.end) in labelled else "" for r in points]
     xs = [anchor(r) for r in points]
     widths = [len(label) * CHAR_WIDTH for label in labels]
     shown = [i for i, label in enumerate(labels) if label]
@@ -237,7 +244,7 @@ def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
     for r, label, cx, row in zip(points, labels, xs, rows_of, strict=True):
         consequence = r.consequence.replace("&", ", ")
         lollipops.append(Lollipop(cx, track_y - 36 - row * ROW_HEIGHT, r.evidence_tier, label, cx + LABEL_GAP,
-                                  f"{label or _label(r)} ({consequence}), tier {r.evidence_tier}"))
+                                  f"{_label(r)} ({consequence}), tier {r.evidence_tier}"))
     spans = [Span(*box(int(r.pos) + 1, int(r.end)), r.evidence_tier, f"{r.consequence_note} (tier {r.evidence_tier})")
              for r in points if spans(r)]
     width = max([FIGURE_WIDTH] + [math.ceil(cx + LABEL_GAP + w + 4) for cx, w in zip(xs, widths, strict=True)])
