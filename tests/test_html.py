@@ -152,6 +152,15 @@ def test_no_placeholder_dots_and_unknown_impact_visible() -> None:
     assert not re.search(r"<td>\s*\.\s*</td>|<br>\s*\.|>\s*\.\s*<", html)
 
 
+def test_no_finding_when_a_panel_variant_is_carried_by_no_sample(tmp: Path) -> None:
+    path = tmp / "in.vcf"
+    path.write_text(vcf_text(["chr2 165754626 . C T 50 PASS . GT 0/0"]))  # in GALNT3, homozygous reference
+    assert run_cli(path, "-o", tmp / "r.html").code == 0
+    findings = re.search(r'<section id="findings">\n<h2>Findings</h2>\n(.*)\n</section>', (tmp / "r.html").read_text())
+    assert findings.group(1) == ("<p>No finding: no variant in the panel regions, or none carried by the "
+                                 "report&rsquo;s samples.</p>")
+
+
 def test_tier_rules_shown_once_not_per_row(tmp: Path) -> None:
     report = tmp / "trio.html"
     assert run_cli(EXAMPLES / "trio.vcf", "--ped", EXAMPLES / "trio.ped", "-o", report).code == 0
