@@ -623,7 +623,8 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
         notices = [text for text in (provenance.protein_effects and f"Protein effects {provenance.protein_effects}.",
                                      provenance.build_check) if text]
         html = render(dataclasses.replace(provenance, evidence_tier=TIER_NOTE_HTML).to_lines(), report.rows(),
-                      summary_lines, panel.genes, _chosen(pipeline.consequence, panel), panel.without_model, notices)
+                      summary_lines, panel.genes, _chosen(pipeline.consequence, panel), panel.without_model, notices,
+                      pipeline.inheritance.settings.modes)
     if fmt != "vcf":
         with outputs.text("output") as handle:
             if fmt == "html":

@@ -86,7 +86,7 @@ def line(**fields) -> SummaryLine:
 def page(rows: list[ReportRow] = (), summary: list[SummaryLine] = (), notices: list[str] = (),
          transcripts: dict | None = None) -> str:
     return render(["hftc-annot 0.1.0", "genes: GALNT3,ENPP1"], rows, list(summary), (GALNT3, ENPP1),
-                  transcripts or {}, (), list(notices))
+                  transcripts or {}, (), list(notices), {})
 
 
 def _chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
@@ -159,6 +159,15 @@ def test_no_finding_when_a_panel_variant_is_carried_by_no_sample(tmp: Path) -> N
     findings = re.search(r'<section id="findings">\n<h2>Findings</h2>\n(.*)\n</section>', (tmp / "r.html").read_text())
     assert findings.group(1) == ("<p>No finding: no variant in the panel regions, or none carried by the "
                                  "report&rsquo;s samples.</p>")
+
+
+def test_panel_table_shows_the_inheritance_overrides(tmp: Path) -> None:
+    report = tmp / "trio.html"
+    assert run_cli(EXAMPLES / "trio.vcf", "--ped", EXAMPLES / "trio.ped", "--inheritance", "GALNT3=AD",
+                   "-o", report).code == 0
+    html = report.read_text()
+    assert "<tr><td>GALNT3</td><td>core HFTC</td><td>AD\n(--inheritance; panel: AR)</td><td>NM_004482.4</td>" in html
+    assert "<tr><td>FGF23</td><td>core HFTC</td><td>AR, AD</td><td>NM_020638.3</td>" in html  # not overridden
 
 
 def test_tier_rules_shown_once_not_per_row(tmp: Path) -> None:

@@ -253,8 +253,10 @@ def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
 
 
 def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine], genes: tuple[Gene, ...],
-           transcripts: dict[str, Transcript], not_covered: tuple[str, ...], notices: list[str]) -> str:
-    """The whole report as one HTML page; `summary` is ranked strongest first and keeps its order."""
+           transcripts: dict[str, Transcript], not_covered: tuple[str, ...], notices: list[str],
+           modes: dict[str, tuple[str, ...]]) -> str:
+    """The whole report as one HTML page; `summary` is ranked strongest first and keeps its order; `modes` are the
+    --inheritance overrides, shown in the panel table instead of the panel's modes."""
     ordered = strength_order(list(rows))
     by_gene: dict[str, list[ReportRow]] = {}
     for row in ordered:
@@ -263,5 +265,5 @@ def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[Summary
                if g.symbol in by_gene and g.symbol in transcripts]
     return _environment().get_template("report.html.j2").render(
         preamble=preamble, notices=notices, summary=summary, rules=rules(), findings=[finding(r) for r in ordered],
-        figures=figures, genes=genes, not_covered=not_covered, left=LEFT, right=RIGHT,
+        figures=figures, genes=genes, modes=modes, not_covered=not_covered, left=LEFT, right=RIGHT,
         transcript_names={s: t.refseq or t.id for s, t in transcripts.items()})
