@@ -120,16 +120,12 @@ class Summary:
 
 def output_format(config: Config) -> str:
     """--format if given (checked against the output name), else inferred from the output name."""
-    looks_vcf = config.output.endswith(_VCF_SUFFIXES)
+    named = "vcf" if config.output.endswith(_VCF_SUFFIXES) else \
+        next((fmt for fmt in ("json", "html") if config.output.endswith((f".{fmt}", f".{fmt}.gz"))), None)
     if config.fmt is None:
-        if looks_vcf:
-            return "vcf"
-        for fmt in ("json", "html"):
-            if config.output.endswith((f".{fmt}", f".{fmt}.gz")):
-                return fmt
-        return "tsv"
-    if config.fmt == "tsv" and looks_vcf:
-        raise UsageError(f"--format tsv contradicts the output name {config.output}; drop one of them")
+        return named or "tsv"
+    if named not in (None, config.fmt):
+        raise UsageError(f"--format {config.fmt} contradicts the output name {config.output}; drop one of them")
     return config.fmt
 
 

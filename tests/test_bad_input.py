@@ -151,6 +151,9 @@ def test_input_is_never_modified_and_nothing_is_written_beside_it(tmp: Path) -> 
 @pytest.mark.parametrize(("args", "message"), [
     (["--samples", "NOBODY"], "--samples: 'NOBODY' is not a sample of"),
     (["--format", "tsv", "-o", "x.vcf"], "--format tsv contradicts the output name x.vcf"),
+    (["--format", "html", "-o", "x.vcf.gz"], "--format html contradicts the output name x.vcf.gz"),
+    (["--format", "vcf", "-o", "x.html"], "--format vcf contradicts the output name x.html"),
+    (["--format", "json", "-o", "x.html"], "--format json contradicts the output name x.html"),
     (["--genes", "GALNT3", "--regions", "r.bed"], "--genes and --regions cannot be combined"),
     (["--build", "GRCh39"], "Invalid value for '--build'"),
     (["--padding", "-1"], "Invalid value for '--padding'"),
