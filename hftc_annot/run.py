@@ -118,10 +118,16 @@ class Summary:
         self.first_problem.setdefault(kind, where)
 
 
+def named_format(path: str) -> str | None:
+    """The format an output name says (x.vcf.gz: vcf; x.tsv, x.json, x.html, also gzipped), None when it says none."""
+    if path.endswith(_VCF_SUFFIXES):
+        return "vcf"
+    return next((fmt for fmt in ("tsv", "json", "html") if path.endswith((f".{fmt}", f".{fmt}.gz"))), None)
+
+
 def output_format(config: Config) -> str:
     """--format if given (checked against the output name), else inferred from the output name."""
-    named = "vcf" if config.output.endswith(_VCF_SUFFIXES) else \
-        next((fmt for fmt in ("json", "html") if config.output.endswith((f".{fmt}", f".{fmt}.gz"))), None)
+    named = named_format(config.output)
     if config.fmt is None:
         return named or "tsv"
     if named not in (None, config.fmt):
@@ -135,6 +141,9 @@ def plan_outputs(config: Config, outputs: Outputs) -> None:
     if config.summary:
         outputs.add("summary", config.summary, "--summary")
     if config.report:
+        if named_format(config.report) not in (None, "html"):
+            raise UsageError(f"--report writes the HTML report, and {config.report} is named as a "
+                             f"{named_format(config.report)} file: name it .html")
         outputs.add("report", config.report, "--report")
 
 
