@@ -253,7 +253,7 @@ def merge_reports(paths: list[str], output, command: str, base: str | None = Non
         consequences=first.consequences, knowledge=first.knowledge, evidence_tier=first.evidence_tier,
         protein_effects=joined([r.provenance.protein_effects for r in reports]),
         build_check=joined([r.provenance.build_check for r in reports]),
-        not_covered=tuple(g for g in genes if any(g in r.provenance.not_covered for r in reports)),
+        not_covered=tuple(dict.fromkeys(g for r in reports for g in r.provenance.not_covered)),
         structural=joined([r.provenance.structural for r in reports]),
         qualifying=first.qualifying, settings=first.settings, pedigree=_pedigrees(reports))
     output.writelines(f"## {line}\n" for line in merged.to_lines())

@@ -275,6 +275,8 @@ def _panel(config: Config, build: str, regions_bed: tuple, custom: dict[str, dic
         whole = load_panel(build, None, config.padding, custom, models)
         symbols = list(shard_genes(whole.genes, config.padding, count)[index - 1])
     panel = load_panel(build, symbols, config.padding, custom, models)
+    if config.shard:  # the genes without a model are in no shard: every shard names them
+        panel = dataclasses.replace(panel, without_model=whole.without_model)
     return dataclasses.replace(panel, custom_regions=regions_bed) if regions_bed else panel
 
 
@@ -576,7 +578,7 @@ def _models_line(config: Config, panel: Panel) -> str:
 
 
 def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callable[[str], None]) -> None:
-    if panel.without_model and not config.genes and not config.shard:
+    if panel.without_model and not config.genes:
         where = f"in --gff {config.gff}" if config.gff else f"on {panel.build}"
         fix = "" if config.gff else f"; give --gff with a {panel.build} annotation that has them (e.g. GENCODE's GTF)"
         warn(f"{len(panel.without_model)} panel genes have no transcript model {where} and are not covered: "
@@ -607,7 +609,8 @@ def vcf_meta(provenance: Provenance) -> dict[str, str]:
     meta = {"version": provenance.version, "command": provenance.command, "build": provenance.build}
     meta |= {key: value for key, value in (("protein_effects", provenance.protein_effects),
                                            ("qualifying", provenance.qualifying),
-                                           ("build_check", provenance.build_check)) if value}
+                                           ("build_check", provenance.build_check),
+                                           ("not_covered", ", ".join(provenance.not_covered))) if value}
     meta |= {"input": provenance.inputs[0], "consequences": provenance.consequences,
              "knowledge": provenance.knowledge, "settings": provenance.settings}
     meta |= {key: value for key, value in (

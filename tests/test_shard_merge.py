@@ -527,3 +527,31 @@ def test_one_contig_order_fits_every_part_or_the_parts_are_named() -> None:
     assert str(error.value) == ("cannot merge: no one record order fits every part (chr1 before chr2 in a.vcf; chr2 "
                                 "before chr3 in b.vcf; chr3 before chr1 in c.vcf; the shards of one input keep its "
                                 "order)")
+
+
+def test_genes_without_a_model_are_named_by_every_shard_and_the_merges(tmp: Path) -> None:
+    """On GRCh37, SLC20A2 and ACVR1 have no model and are in no shard: each shard, the annotated VCF and both merges
+    name them (they were silently missing from shards, from merged reports and from every annotated VCF)."""
+    source, note = EXAMPLES / "grch37_exome.vcf", "SLC20A2, ACVR1"
+    for kind in ("tsv", "vcf"):
+        parts = [tmp / f"g{k}.{kind}" for k in (1, 2)]
+        for k, part in enumerate(parts, 1):
+            result = run_cli(source, "--shard", f"{k}/2", "-o", part)
+            assert result.code == 0, result.err
+            assert f"2 panel genes have no transcript model on GRCh37 and are not covered: {note}; " in result.err
+            assert preamble_value(part, "not covered on GRCh37 (no transcript model)" if kind == "tsv"
+                                  else "not_covered") == note
+        merged, whole = tmp / f"merged.{kind}", tmp / f"whole.{kind}"
+        assert run_cli("merge", "-o", merged, *parts).code == 0
+        assert run_cli(source, "-q", "-o", whole).code == 0
+        if kind == "tsv":
+            assert f"## not covered on GRCh37 (no transcript model): {note}\n" in merged.read_text()
+            assert body(merged.read_text()) == body(whole.read_text())
+        else:
+            assert preamble_value(whole, "not_covered") == preamble_value(merged, "not_covered") == note
+            assert vcf_lines(merged) == vcf_lines(whole)
+    other = tmp / "other.vcf"  # the same calls of another sample: a per-sample report to merge with whole.tsv
+    other.write_text(source.read_text().replace("\tPATIENT2\n", "\tPATIENT3\n"))
+    assert run_cli(other, "-q", "-o", tmp / "other.tsv").code == 0
+    assert run_cli("merge", "-o", tmp / "samples.tsv", tmp / "whole.tsv", tmp / "other.tsv").code == 0
+    assert preamble_value(tmp / "samples.tsv", "not covered on GRCh37 (no transcript model)") == note
