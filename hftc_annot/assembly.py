@@ -51,12 +51,13 @@ def assembly_lengths() -> dict[str, dict[str, int]]:
     return table
 
 
-def detect_build(contigs: dict[str, int | None], header_lines: list[str]) -> BuildEvidence:
+def detect_build(contigs: dict[str, int | None], header_lines: list[str], source: str = "") -> BuildEvidence:
     """Tell the assembly from ##contig lengths, else from ##reference/##assembly text.
 
     Lengths of 1-22, X and Y decide (MT is the same in all). Lengths that match no known assembly, or two at
-    once, raise UsageError: annotating them with models of either would be wrong. An assembly without shipped
-    models (T2T-CHM13v2.0) is named all the same; resolve_build decides what to do with it.
+    once, raise UsageError (naming the file `source`, when given): annotating them with models of either would be
+    wrong. An assembly without shipped models (T2T-CHM13v2.0) is named all the same; resolve_build decides what to do
+    with it.
     """
     lengths = assembly_lengths()
     votes: dict[str, list[str]] = {b: [] for b in lengths}
@@ -70,15 +71,16 @@ def detect_build(contigs: dict[str, int | None], header_lines: list[str]) -> Bui
             votes[b].append(name)
         if not matches:
             foreign.append(f"{name} length={length}")
+    where = f"{source}: " if source else ""
     if foreign:
         raise UsageError(
-            f"contig lengths match none of {', '.join(lengths)} ({foreign[0]}); for another assembly give "
+            f"{where}contig lengths match none of {', '.join(lengths)} ({foreign[0]}); for another assembly give "
             "--build custom with its --fasta REF.fa and --gff MODELS"
         )
     voted = [b for b in lengths if votes[b]]
     if len(voted) > 1:
         raise UsageError(
-            f"contig lengths mix builds ({votes[voted[0]][0]} is {voted[0]}, {votes[voted[1]][0]} is {voted[1]})"
+            f"{where}contig lengths mix builds ({votes[voted[0]][0]} is {voted[0]}, {votes[voted[1]][0]} is {voted[1]})"
         )
     if voted:
         return BuildEvidence(voted[0], f"##contig lengths ({len(votes[voted[0]])} contigs)")

@@ -190,7 +190,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
               warn: Callable[[str], None], progress: Progress) -> Summary:
     started = time.perf_counter()
     evidence = BuildEvidence(CUSTOM, f"the contigs of --fasta {config.fasta}") if config.build == CUSTOM else \
-        detect_build(vcf.header.contigs, list(vcf.header.lines))
+        detect_build(vcf.header.contigs, list(vcf.header.lines), vcf.source)
     build = resolve_build(config.build, evidence, vcf.source, own_models=bool(config.fasta and config.gff))
     if sv is not None:
         check_second_input(sv, vcf, build)

@@ -109,6 +109,18 @@ def test_undetectable_build_needs_the_option(tmp: Path) -> None:
     assert [r[5] for r in data_rows(run_cli(path, "--build", "GRCh38").out)] == ["GALNT3"]
 
 
+def test_contig_lengths_of_no_build_or_of_two_name_the_file(tmp: Path) -> None:
+    foreign = write_vcf(tmp / "foreign.vcf", [GOOD], build=None, extra_header=("##contig=<ID=chr2,length=12345>",))
+    assert run_cli(foreign, "--build", "GRCh38").err == (
+        f"hftc-annot: error: {foreign}: contig lengths match none of GRCh38, GRCh37, T2T-CHM13v2.0 (chr2 "
+        "length=12345); for another assembly give --build custom with its --fasta REF.fa and --gff MODELS\n")
+    mixed = write_vcf(tmp / "mixed.vcf", [GOOD], build=None, extra_header=(
+        "##contig=<ID=chr1,length=249250621>", "##contig=<ID=chr2,length=242193529>"))
+    result = run_cli("-", stdin=mixed.read_bytes())
+    assert (result.code, result.err) == (
+        2, "hftc-annot: error: <stdin>: contig lengths mix builds (chr2 is GRCh38, chr1 is GRCh37)\n")
+
+
 @pytest.mark.parametrize("where", ["missing-dir", "file-as-dir"])
 def test_unwritable_output_location(tmp: Path, where: str) -> None:
     path = write_vcf(tmp / "in.vcf", [GOOD])

@@ -111,7 +111,7 @@ def _build_and_contigs(config: Config) -> tuple[str, list[str]]:
         if vcf.info.kind in (Kind.BCF, Kind.GZIP):
             raise UsageError(f"{config.vcf}: Hail reads plain or bgzipped VCF text, not {vcf.info.kind.value}: "
                              "convert it with 'bcftools view -Oz -o cohort.vcf.bgz' first")
-        evidence = detect_build(vcf.header.contigs, list(vcf.header.lines))
+        evidence = detect_build(vcf.header.contigs, list(vcf.header.lines), vcf.source)
         build = resolve_build(config.build, evidence, vcf.source, own_models=True)  # T2T: refused below
         contigs = list(vcf.header.contigs) or _first_contig(config.vcf, vcf.info.kind)
     finally:
