@@ -288,7 +288,21 @@ def _own_transcripts(config: Config, build: str, custom: dict[str, dict[str, str
     contig_map = read_contig_map(config.contig_map) if config.contig_map else None
     symbols = {row["symbol"] for row in read_table("panel_facts.tsv")} | set(custom or ())
     lengths = assembly_lengths()[build] if build in BUILDS else fai_lengths(config.fasta)
-    return read_transcripts(config.gff, symbols, contig_map, lengths)
+    transcripts = read_transcripts(config.gff, symbols, contig_map, lengths)
+    if build in BUILDS:
+        _check_model_build(config.gff, build, transcripts)
+    return transcripts
+
+
+def _check_model_build(gff: str, build: str, transcripts: list[Transcript]) -> None:
+    """The --gff transcript chosen for a shipped gene must overlap the gene's shipped model on `build`: elsewhere, the
+    file is of another assembly (a GRCh38 annotation on GRCh37 input annotates nothing, or the wrong bases)."""
+    shipped = {g.symbol: g for g in load_panel(build, padding=0).genes}
+    for symbol, (t, _) in choose_transcripts([t for t in transcripts if t.gene in shipped]).items():
+        gene = shipped[symbol]
+        if canonical_contig(t.chrom) != gene.contig or t.end < gene.start or gene.end < t.start:
+            raise UsageError(f"--gff {gff}: {symbol} ({t.id}) is at {t.chrom}:{t.start:,}-{t.end:,}, but on {build} "
+                             f"at {gene.chrom}:{gene.start:,}-{gene.end:,}: give a {build} annotation")
 
 
 def _models(config: Config, build: str, custom: dict[str, dict[str, str]] | None,

@@ -140,3 +140,17 @@ def test_a_grch37_gap_is_filled_from_gff(tmp: Path) -> None:
     assert sorted((r["gene"], r["consequence"].split("&")[-1]) for r in table(result.out)) == \
         [("ACVR1", "coding_sequence_variant"), ("GALNT3", "intron_variant")]
     assert "## not covered on GRCh37 (no transcript model): SLC20A2\n" in result.out
+
+
+def test_a_gff_of_the_other_build_is_refused(tmp: Path) -> None:
+    """A GRCh38 annotation given for GRCh37 input put every shipped gene's model 0.1-1 Mb from its records: the rows
+    had no consequence at all (and SLC20A2, ACVR1 were 'covered' at their GRCh38 places), without a word."""
+    plain = write_vcf(tmp / "in.vcf", ["2 166610000 . A G 50 PASS . GT 0/1"], build="GRCh37", prefix="")
+    result = run_cli(plain, "--gff", models_gff3("GRCh38"))
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (f"hftc-annot: error: --gff {models_gff3('GRCh38')}: ABCC6 (ENST00000205557.12) is at "
+                          "chr16:16,149,565-16,223,494, but on GRCh37 at chr16:16,243,422-16,317,351: give a GRCh37 "
+                          "annotation\n")
+    result = run_cli(plain, "--gff", models_gff3("GRCh37"))
+    assert result.code == 0, result.err
+    assert [(r["gene"], r["consequence"]) for r in table(result.out)] == [("GALNT3", "intron_variant")]
