@@ -44,6 +44,24 @@ def test_detect_from_reference_line_when_no_lengths() -> None:
     assert detect_build({}, ["##source=caller"]).build is None
 
 
+@pytest.mark.parametrize(("line", "build"), [
+    ("##reference=file:///bundle/Homo_sapiens_assembly38.fasta", "GRCh38"),  # GATK's resource bundle
+    ("##reference=file:///bundle/Homo_sapiens_assembly19.fasta", "GRCh37"),
+    ("##assembly=GCA_000001405.15", "GRCh38"),  # GRCh38, then its patches .p1-.p14
+    ("##assembly=GCA_000001405.29", "GRCh38"),
+    ("##assembly=GCF_000001405.40", "GRCh38"),
+    ("##assembly=GCF_000001405.26", "GRCh38"),
+    ("##assembly=GCA_000001405.1", "GRCh37"),  # GRCh37, then its patches .p1-.p13
+    ("##assembly=GCA_000001405.14", "GRCh37"),
+    ("##assembly=GCF_000001405.13", "GRCh37"),
+    ("##assembly=GCF_000001405.25", "GRCh37"),
+    ("##assembly=GCF_000001405.12", None),  # NCBI build 36
+    ("##assembly=GCA_000001405.30", None),
+])
+def test_assembly_accessions_and_bundle_names_tell_the_build(line: str, build: str | None) -> None:
+    assert detect_build({}, [line]).build == build
+
+
 def test_mixed_or_foreign_lengths_are_errors() -> None:
     with pytest.raises(UsageError, match="mix builds"):
         detect_build({"chr1": 248956422, "chr2": 243199373}, [])
