@@ -107,6 +107,17 @@ def test_installed_reference_replaces_fasta(genome: dict, tmp: Path) -> None:
     assert "no reference FASTA" not in without.err
 
 
+def test_annotated_vcf_escapes_the_equals_sign_of_a_synonymous_hgvs_p(genome: dict, tmp: Path) -> None:
+    """p.(Leu20=) in INFO/HFTC is written p.(Leu20%3D), as VEP writes it: VCF INFO values may not hold '='."""
+    p = _cds_positions(genome, 20)
+    assert "".join(_base(genome, x) for x in p) == "TTA"
+    vcf = write_vcf(tmp / "in.vcf", [f"chr21 {p[2]} . A G 50 PASS . GT 0/1"])
+    result = run_cli(vcf, "--fasta", genome["fasta"], "--genes", "JAM2", "--format", "vcf")
+    assert result.code == 0, result.err
+    info = result.out.splitlines()[-1].split("\t")[7]
+    assert info.split("|")[9:11] == ["NM_021219.4:c.60A>G", "NP_067042.1:p.(Leu20%3D)"]
+
+
 @pytest.mark.parametrize(("case", "message"), [
     ("short", "contig 21 is 1,000 bp, but GRCh38 has 46,709,983 bp"),
     ("no-index", "has no .fai index; run samtools faidx"),

@@ -242,3 +242,25 @@ def test_readme_lists_the_columns_in_file_order() -> None:
     listed = [name for line in section.splitlines() if line.startswith("| `")
               for name in re.findall(r"`([a-z_]+)`", line.split(" | ")[0])]
     assert listed == list(COLUMNS)
+
+
+@NEEDS_BCFTOOLS
+def test_vcf_output_escapes_text_from_the_input_in_every_field(tmp: Path) -> None:
+    """The input's HGVS (--consequences from-input, percent escapes decoded) and a --regions BED name are escaped
+    like free text: a ';', ',', '=', '|' or space in them split the HFTC value and broke bcftools and cyvcf2."""
+    csq = ('##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. '
+           'Format: Allele|Consequence|IMPACT|SYMBOL|Feature|EXON|INTRON|HGVSc|HGVSp|Protein_position">')
+    vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS CSQ=A|synonymous_variant|LOW|FGF23|"
+                                     "ENST00000237837.2|1/3||ENST00000237837.2:c.6C>T%3Bx%2Cy%20z|"
+                                     "ENSP00000237837.2:p.Arg2%3D|2 GT 0/1"], extra_header=(csq,))
+    assert run_cli(vcf, "--consequences", "from-input", "-o", tmp / "a.vcf").code == 0
+    (tmp / "r.bed").write_text("chr1\t999\t1100\tmy target;x=1,y z|w\n")
+    vcf = write_vcf(tmp / "r.vcf", ["chr1 1000 . A G 50 PASS . GT 0/1"])
+    assert run_cli(vcf, "--regions", tmp / "r.bed", "-o", tmp / "b.vcf").code == 0
+    query = [subprocess.run(["bcftools", "query", "-f", "%INFO/HFTC\n", str(tmp / name)], capture_output=True,
+                            text=True, check=True) for name in ("a.vcf", "b.vcf")]
+    assert [q.stderr for q in query] == ["", ""]
+    assert [q.stdout.split("|")[3:11] for q in query] == [
+        ["FGF23", "HGNC:3680", "ENST00000237837.2", "NM_020638.3", "1/3", "",
+         "ENST00000237837.2:c.6C>T%3Bx%2Cy_z", "ENSP00000237837.2:p.Arg2%3D"],
+        ["my_target%3Bx%3D1%2Cy_z%7Cw", "", "", "", "", "", "", ""]]

@@ -22,8 +22,8 @@ FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MA
           "ALLELE_NUM", "TRANSCRIPT_RULE", "CONSEQUENCE_NOTE", "CLINVAR_ID", "CLINVAR_SIG", "CLINVAR_STARS",
           "CLINVAR_NEARBY", "HFTC_KNOWN", "HFTC_KNOWN_REF", "POPULATION_AF", "EVIDENCE_TIER", "TIER_REASONS")
 _ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ";": "%3B", "=": "%3D", " ": "_", "\t": "_"})
-"""Free text in an HFTC sub-field: spaces as '_' (as VEP writes them), the characters that VCF INFO or the '|'
-format would split on percent-encoded."""
+"""Every HFTC sub-field (free text, and HGVS or labels that may come from the input): spaces as '_' (as VEP
+writes them), the characters that VCF INFO or the '|' format would split on percent-encoded (p.(Leu20%3D))."""
 _FORMAT_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ":": "%3A", " ": "_", "\t": "_"})
 """The same for a FORMAT sub-field, where ':' separates and ';' may stand."""
 
@@ -48,11 +48,11 @@ def _entry(finding: AlleleFinding, label: str) -> str:
     transcript = [gene.symbol, gene.hgnc_id, other, refseq] if gene else [label, "", "", ""]
     fields = [c.exon, c.intron, c.hgvs_c, c.hgvs_p, c.cdna_position, c.cds_position, c.protein_position,
               c.amino_acids, c.codons] if c else [""] * 9
-    rule = [str(finding.allele), effect.rule.replace(" ", "_") if effect else ""]
+    rule = [str(finding.allele), effect.rule if effect else ""]
     notes = [effect.note if effect else "", known.clinvar_id, known.clinvar_significance, known.clinvar_stars,
              known.clinvar_nearby, known.known_hftc_variant, known.known_hftc_reference, known.population_af,
              tier if tier != "." else "", reason]
-    return "|".join(consequence + transcript + fields + rule + [text.translate(_ESCAPES) for text in notes])
+    return "|".join(text.translate(_ESCAPES) for text in consequence + transcript + fields + rule + notes)
 
 
 def _haplotype_entry(finding: AlleleFinding, haplotype: Haplotype) -> str:
