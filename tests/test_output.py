@@ -264,3 +264,21 @@ def test_vcf_output_escapes_text_from_the_input_in_every_field(tmp: Path) -> Non
         ["FGF23", "HGNC:3680", "ENST00000237837.2", "NM_020638.3", "1/3", "",
          "ENST00000237837.2:c.6C>T%3Bx%2Cy_z", "ENSP00000237837.2:p.Arg2%3D"],
         ["my_target%3Bx%3D1%2Cy_z%7Cw", "", "", "", "", "", "", ""]]
+
+
+def test_vcf_output_replaces_the_values_of_an_input_annotated_before(tmp: Path) -> None:
+    """An input that an earlier hftc-annot run wrote keeps none of that run's HFTC values: they were left in place
+    wherever this run had none, claiming AR_hom on an intron variant that no longer qualifies."""
+    assert run_cli(write_vcf(tmp / "in.vcf", ["chr2 165750000 . A G 50 PASS . GT:GQ 1/1:60"]), "--qualify", "all",
+                   "-o", tmp / "first.vcf").code == 0
+    declared = tuple(line for line in (tmp / "first.vcf").read_text().splitlines()
+                     if line.startswith(("##INFO=<ID=HFTC", "##FORMAT=<ID=HFTC")))
+    stale = "HFTC=old;HFTC_INHERITANCE=AR_hom GT:GQ:HFTC_FLAGS:HFTC_HAPLOTYPE 1/1:60:AR_hom/medium:x"
+    path = write_vcf(tmp / "again.vcf", [f"chr2 165750000 . A G 50 PASS {stale}",
+                                         f"chr2 165750010 . A * 50 PASS {stale}"], extra_header=declared)
+    result = run_cli(path, "--format", "vcf")
+    assert result.code == 0, result.err
+    assert [line.split("\t")[7:] for line in result.out.splitlines() if not line.startswith("#")] == [
+        ["HFTC=G|intron_variant|MODIFIER|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4||9/10|"
+         "NM_004482.4:c.1627-106T>C|||||||1|MANE_Select||||||||||", "GT:GQ:HFTC_FLAGS:HFTC_HAPLOTYPE", "1/1:60:.:."],
+        [".", "GT:GQ:HFTC_FLAGS:HFTC_HAPLOTYPE", "1/1:60:.:."]]

@@ -63,6 +63,14 @@ def _haplotype_entry(finding: AlleleFinding, haplotype: Haplotype) -> str:
         str(finding.allele), finding.symbol, haplotype.phase, members, "&".join(c.terms), c.hgvs_c, c.hgvs_p))
 
 
+def _set_info(variant: cyvcf2.Variant, key: str, value: str) -> None:
+    """Set an INFO value; an empty one removes the value an input annotated before gave the key."""
+    if value:
+        variant.INFO[key] = value
+    elif variant.INFO.get(key) is not None:
+        del variant.INFO[key]
+
+
 class VcfWriter:
     """Writes each finished panel record, read back with its sample columns from the BCF the reader kept, with
     one HFTC entry per (ALT allele, panel gene) and the inheritance flags per ALT and per sample."""
@@ -114,14 +122,13 @@ class VcfWriter:
             for sample, haplotype in finding.haplotypes.items():
                 haplotypes[sample].append(_haplotype_entry(finding, haplotype))
         per_allele = ["&".join(dict.fromkeys(n)) or "." for n in names]
-        if entries:
-            variant.INFO[INFO_ID] = ",".join(entries)
-        if any(a != "." for a in per_allele):
-            variant.INFO[FLAGS_INFO] = ",".join(per_allele)
-        if self._samples and per_sample:
+        _set_info(variant, INFO_ID, ",".join(entries))
+        _set_info(variant, FLAGS_INFO, ",".join(per_allele) if any(a != "." for a in per_allele) else "")
+        previous = set(variant.FORMAT or ())  # an input annotated before has its own: replaced, with "." if none
+        if self._samples and (per_sample or FLAGS_FORMAT in previous):
             variant.set_format(FLAGS_FORMAT, np.array(["&".join(dict.fromkeys(per_sample.get(s, []))) or "."
                                                        for s in range(self._samples)], dtype=bytes))
-        if self._samples and haplotypes:
+        if self._samples and (haplotypes or HAPLOTYPE_FORMAT in previous):
             variant.set_format(HAPLOTYPE_FORMAT, np.array([",".join(haplotypes.get(s, [])) or "."
                                                           for s in range(self._samples)], dtype=bytes))
         self._writer.write_record(variant)
