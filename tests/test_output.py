@@ -282,3 +282,22 @@ def test_vcf_output_replaces_the_values_of_an_input_annotated_before(tmp: Path) 
         ["HFTC=G|intron_variant|MODIFIER|GALNT3|HGNC:4125|ENST00000392701.8|NM_004482.4||9/10|"
          "NM_004482.4:c.1627-106T>C|||||||1|MANE_Select||||||||||", "GT:GQ:HFTC_FLAGS:HFTC_HAPLOTYPE", "1/1:60:.:."],
         [".", "GT:GQ:HFTC_FLAGS:HFTC_HAPLOTYPE", "1/1:60:.:."]]
+
+
+@NEEDS_BCFTOOLS
+def test_vcf_output_declares_its_own_keys_over_the_inputs(tmp: Path) -> None:
+    """An input declaring HFTC or HFTC_FLAGS (another tool's, or an older hftc-annot's Format list) gets this run's
+    declarations: the input's were kept, so bcftools could not read the String values under an Integer key."""
+    declared = ('##INFO=<ID=HFTC,Number=1,Type=Integer,Description="another tool">',
+                '##FORMAT=<ID=HFTC_FLAGS,Number=1,Type=Integer,Description="another tool">')
+    path = write_vcf(tmp / "in.vcf", ["chr2 165750000 . A G 50 PASS HFTC=3 GT:GQ:HFTC_FLAGS 1/1:60:7"],
+                     extra_header=declared)
+    assert run_cli(path, "--qualify", "all", "-o", tmp / "out.bcf").code == 0
+    header = subprocess.run(["bcftools", "view", "-h", str(tmp / "out.bcf")], capture_output=True, text=True,
+                            check=True).stdout
+    assert [line.split(",Description")[0] for line in header.splitlines() if "ID=HFTC" in line] == [
+        "##INFO=<ID=HFTC,Number=.,Type=String", "##INFO=<ID=HFTC_INHERITANCE,Number=A,Type=String",
+        "##FORMAT=<ID=HFTC_FLAGS,Number=1,Type=String", "##FORMAT=<ID=HFTC_HAPLOTYPE,Number=.,Type=String"]
+    query = subprocess.run(["bcftools", "query", "-f", "%INFO/HFTC_INHERITANCE [%HFTC_FLAGS]\n", str(tmp / "out.bcf")],
+                           capture_output=True, text=True, check=True)
+    assert (query.stdout, query.stderr) == ("AR_hom AR_hom/medium\n", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 
 import cyvcf2
@@ -80,6 +81,9 @@ class VcfWriter:
         template = self._kept
         for key, value in meta.items():
             template.add_to_header(f"##hftc-annot_{key}={value}")
+        for key in (INFO_ID, FLAGS_INFO, FLAGS_FORMAT, HAPLOTYPE_FORMAT):  # the input's (annotated before): ours
+            with contextlib.suppress(KeyError):
+                template.remove_header(key)
         template.add_info_to_header({
             "ID": INFO_ID, "Number": ".", "Type": "String",
             "Description": "hftc-annot consequences, knowledge and evidence tier (not an ACMG classification) per "
