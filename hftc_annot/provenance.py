@@ -70,7 +70,8 @@ class Provenance:
         return dataclasses.replace(self, build_check=message)
 
     def to_lines(self) -> list[str]:
-        """The preamble lines, without the '## ' that the TSV report puts before each."""
+        """The preamble lines, without the '## ' that the TSV report puts before each; a line break in a name (of an
+        input, in the command) is written \\n, so that it cannot start a line of its own."""
         lines = [f"hftc-annot {self.version}", f"command: {self.command}"]
         lines += [f"input: {source}" for source in self.inputs]
         if self.structural:
@@ -97,7 +98,7 @@ class Provenance:
         lines += [f"{key}: {value}" for key, value in (("knowledge", self.knowledge),
                                                        ("evidence_tier", self.evidence_tier),
                                                        ("build_check", self.build_check)) if value]
-        return lines
+        return [line.replace("\r", "\\r").replace("\n", "\\n") for line in lines]
 
     @classmethod
     def from_lines(cls, lines: list[str]) -> Provenance:

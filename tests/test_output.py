@@ -301,3 +301,15 @@ def test_vcf_output_declares_its_own_keys_over_the_inputs(tmp: Path) -> None:
     query = subprocess.run(["bcftools", "query", "-f", "%INFO/HFTC_INHERITANCE [%HFTC_FLAGS]\n", str(tmp / "out.bcf")],
                            capture_output=True, text=True, check=True)
     assert (query.stdout, query.stderr) == ("AR_hom AR_hom/medium\n", "")
+
+
+def test_a_line_break_in_an_input_name_stays_inside_its_preamble_line(tmp: Path) -> None:
+    """An input named with a line break wrote a preamble line without '## ' into the TSV report and --summary
+    (a second header for a reader that skips the preamble)."""
+    path = write_vcf(tmp / "in\n#CHROM.vcf", ["chr2 165750000 . A G 50 PASS . GT:GQ 1/1:60"])
+    result = run_cli(path, "--qualify", "all", "--summary", tmp / "s.tsv")
+    assert result.code == 0, result.err
+    for text in (result.out, (tmp / "s.tsv").read_text()):
+        lines = text.splitlines()
+        assert [line for line in lines if not line.startswith("## ")] == lines[-2:]
+        assert f"## input: {tmp}/in\\n#CHROM.vcf ({path.stat().st_size} bytes)" in lines
