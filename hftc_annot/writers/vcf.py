@@ -87,7 +87,7 @@ class VcfWriter:
         template.add_info_to_header({
             "ID": INFO_ID, "Number": ".", "Type": "String",
             "Description": "hftc-annot consequences, knowledge and evidence tier (not an ACMG classification) per "
-                           "ALT allele and panel gene (MANE Select transcript); in free text, spaces are _ and "
+                           "ALT allele and panel gene (MANE Select transcript); in every field, spaces are _ and "
                            ",;=|% are percent-encoded. "
                            "Format: " + "|".join(FIELDS),
         })
