@@ -13,7 +13,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from conftest import body, data_rows, run_cli
+from conftest import body, data_rows, run_cli, write_vcf
 from corpus import broken_promises, build_cases, exit_counts, run_corpus, truncations
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
@@ -337,4 +337,13 @@ def test_undeclared_info_key(tmp_path: Path) -> None:
     line = next(number for number, text in enumerate(lines, 1) if "SVTYPE=" in text)
     _refused(run_cli(path, "-o", tmp_path / "out.vcf"), tmp_path / "out.vcf",
              f"{path}: line {line}: INFO/SVTYPE not declared in the header, so the record cannot be written to the "
-             "annotated VCF; add the ##INFO/##FORMAT line (bcftools annotate -h)")
+             "annotated VCF; add the ##INFO/##FORMAT/##FILTER line (bcftools annotate -h)")
+
+
+def test_undeclared_filter_is_named(tmp_path: Path) -> None:
+    """An undeclared FILTER is as unwritable as an undeclared INFO key: the error names it."""
+    path = write_vcf(tmp_path / "in.vcf", ["chr2 165754626 . C T 50 q10 . GT 0/1"])
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "\tq10\t" in text)
+    _refused(run_cli(path, "-o", tmp_path / "out.vcf"), tmp_path / "out.vcf",
+             f"{path}: line {line}: FILTER/q10 not declared in the header, so the record cannot be written to the "
+             "annotated VCF; add the ##INFO/##FORMAT/##FILTER line (bcftools annotate -h)")

@@ -220,12 +220,14 @@ class VcfInput:
             kept.write_record(variant)
         except Exception:  # cyvcf2 raises a plain Exception with htslib's error code
             info, fmt = self.header.declared("INFO"), self.header.declared("FORMAT")
+            filters = self.header.declared("FILTER") | {"PASS"}
             used = [f"INFO/{key}" for key, _ in variant.INFO if key not in info]
             used += [f"FORMAT/{key}" for key in variant.FORMAT or () if key not in fmt]
+            used += [f"FILTER/{name}" for name in variant.FILTERS if name not in filters]
             what = ", ".join(used) or "a key or value"
             raise InputError(self.source, f"{record.where}: {what} not declared in the header, so the record cannot "
-                             "be written to the annotated VCF; add the ##INFO/##FORMAT line (bcftools annotate -h)"
-                             ) from None
+                             "be written to the annotated VCF; add the ##INFO/##FORMAT/##FILTER line (bcftools "
+                             "annotate -h)") from None
 
     def _set_samples(self, reader: cyvcf2.VCF, samples: list[str] | None) -> None:
         """Keep only `samples`; htslib keeps them in header order, which the writers rely on."""

@@ -50,7 +50,7 @@ class Header:
         return [self.lines[i] for i in order], [numbers[i] for i in order]
 
     def declared(self, kind: str) -> set[str]:
-        """IDs of the ##INFO or ##FORMAT (`kind`) lines."""
+        """IDs of the ##INFO, ##FORMAT or ##FILTER (`kind`) lines."""
         ids = (_ID.search(line[len(kind) + 4:]) for line in self.lines if line.startswith(f"##{kind}=<"))
         return {found.group(1) for found in ids if found}
 
