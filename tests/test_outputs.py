@@ -233,3 +233,14 @@ def test_one_fifo_for_two_outputs_is_refused(tmp_path: Path) -> None:
     result = run_cli(_vcf(tmp_path), "-o", fifo, "--summary", fifo)
     assert result.code == 2
     assert result.err == f"hftc-annot: error: --summary {fifo} and -o {fifo} name the same pipe or file\n"
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_closed_stdout_is_no_internal_error(tmp_path: Path, threads: str) -> None:
+    """A run started with standard output closed (`>&-`) writes its -o file; with --threads 2 it was an internal
+    error (the flush of the missing sys.stdout before the scan's fork)."""
+    expected = run_cli(_vcf(tmp_path), "-o", tmp_path / "expected.tsv", "-q")
+    proc = subprocess.run([sys.executable, "-m", "hftc_annot", _vcf(tmp_path), "-o", tmp_path / "out.tsv", "-q",
+                           "--threads", threads], stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1), timeout=300)
+    assert (expected.code, proc.returncode, proc.stderr) == (0, 0, b"")
+    assert body((tmp_path / "out.tsv").read_text()) == body((tmp_path / "expected.tsv").read_text())

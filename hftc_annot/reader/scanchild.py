@@ -56,8 +56,9 @@ class ScanChild:
         wake_read, wake_write = os.pipe()
         os.set_blocking(wake_write, False)
         _enlarge(facts_write)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None where the descriptor was closed when Python started
+                stream.flush()
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
         try:
             pid = os.fork()
