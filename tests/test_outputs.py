@@ -244,3 +244,18 @@ def test_a_closed_stdout_is_no_internal_error(tmp_path: Path, threads: str) -> N
                            "--threads", threads], stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1), timeout=300)
     assert (expected.code, proc.returncode, proc.stderr) == (0, 0, b"")
     assert body((tmp_path / "out.tsv").read_text()) == body((tmp_path / "expected.tsv").read_text())
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_closed_stdin_is_no_internal_error(tmp_path: Path, threads: str) -> None:
+    """Standard input closed at start (`<&-`): a named VCF is read as usual, '-' is one line and exit 2; both were an
+    internal error (sys.stdin is None)."""
+    vcf = _vcf(tmp_path)
+    expected = run_cli(vcf, "-o", tmp_path / "expected.tsv", "-q")
+    runs = [subprocess.run([sys.executable, "-m", "hftc_annot", source, "-o", tmp_path / "out.tsv", "-q", "--threads",
+                            threads], capture_output=True, preexec_fn=lambda: os.close(0), timeout=300)
+            for source in (vcf, "-")]
+    assert [(run.returncode, run.stdout, run.stderr) for run in runs] == [
+        (0, b"", b""), (2, b"", b"hftc-annot: error: <stdin>: cannot read: standard input is closed\n")]
+    assert expected.code == 0
+    assert body((tmp_path / "out.tsv").read_text()) == body((tmp_path / "expected.tsv").read_text())

@@ -110,6 +110,8 @@ class VcfInput:
         if source != "-" and not _is_stream(source):
             return inspect_path(source)
         # stdin, or a pipe named by path (a FIFO, <(...) process substitution): read once, from this handle
+        if source == "-" and sys.stdin is None:
+            raise InputError("<stdin>", "cannot read: standard input is closed")
         self._handle = sys.stdin.buffer if source == "-" else open(source, "rb")
         name = self.source = "<stdin>" if source == "-" else source
         head = self._handle.read(1 << 16)  # however the writer cut its first writes
@@ -384,7 +386,7 @@ class VcfInput:
             self._child = None
         if self._reader is not None:
             self._reader.close()
-        if self._handle is not None and self._handle is not sys.stdin.buffer:
+        if self._handle is not None and self._handle is not getattr(sys.stdin, "buffer", None):  # None: fd 0 closed
             self._handle.close()
         for path in self._cleanup:
             if os.path.exists(path):
