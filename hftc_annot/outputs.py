@@ -15,6 +15,7 @@ import gzip
 import io
 import os
 import re
+import secrets
 import shutil
 import stat
 import sys
@@ -100,14 +101,15 @@ class Outputs:
         else:
             self._check_stream(slot, found)
         directory = os.path.dirname(found.regular) if found.regular else None
+        temp = os.path.join(directory or tempfile.gettempdir(), f".hftc-annot-{secrets.token_hex(8)}.part")
+        self._temps[slot] = temp  # before the file exists: a stop (SIGTERM, Ctrl-C) just as it is made removes it too
         try:
-            handle, temp = tempfile.mkstemp(prefix=".hftc-annot-", suffix=".part", dir=directory)
+            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except OSError as exc:
+            del self._temps[slot]
             raise UsageError(f"{option} {path}: cannot create a temporary file in {directory or tempfile.gettempdir()}"
                              f" ({exc.strerror})") from None
-        os.close(handle)
         self._destinations[slot] = found
-        self._temps[slot] = temp
         return found
 
     def _check_regular(self, found: Destination) -> None:

@@ -259,3 +259,28 @@ def test_a_closed_stdin_is_no_internal_error(tmp_path: Path, threads: str) -> No
         (0, b"", b""), (2, b"", b"hftc-annot: error: <stdin>: cannot read: standard input is closed\n")]
     assert expected.code == 0
     assert body((tmp_path / "out.tsv").read_text()) == body((tmp_path / "expected.tsv").read_text())
+
+
+STOP_AS_THE_PART_IS_MADE = """
+import os, signal, sys
+from hftc_annot.cli import main
+made = os.open
+def create(path, *args, **kwargs):
+    result = made(path, *args, **kwargs)
+    if str(path).endswith(".part"):
+        os.kill(os.getpid(), signal.SIGTERM)
+    return result
+os.open = create
+main(sys.argv[1:])
+"""
+
+
+def test_a_stop_as_the_temporary_output_is_made_leaves_nothing(tmp_path: Path) -> None:
+    """SIGTERM handled just as the output's temporary file is created (here: as its os.open returns) left the .part file
+    in the output directory; found by sending signals at random moments of runs."""
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.run([sys.executable, "-c", STOP_AS_THE_PART_IS_MADE, _vcf(tmp_path), "-o", out / "r.tsv"],
+                          capture_output=True, timeout=300)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (128 + signal.SIGTERM, b"", b"")
+    assert list(out.iterdir()) == []
