@@ -7,6 +7,7 @@ import gc
 import importlib.util
 import logging
 import math
+import os
 import shlex
 import signal
 import sys
@@ -405,6 +406,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: dispatch to a subcommand or the default annotate command; never a traceback."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
+    if sys.stderr is None:  # descriptor 2 closed when Python started: messages go nowhere, the run goes on
+        sys.stderr = open(os.devnull, "w")
     args = list(sys.argv[1:] if argv is None else argv)
     command, name = annotate, PROG
     if args and args[0] in SUBCOMMANDS:

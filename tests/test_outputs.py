@@ -247,6 +247,17 @@ def test_a_closed_stdout_is_no_internal_error(tmp_path: Path, threads: str) -> N
 
 
 @pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_closed_stderr_does_not_stop_the_run(tmp_path: Path, threads: str) -> None:
+    """Standard error closed at start (`2>&-`): the messages go nowhere and the run writes its -o file (it exited 1
+    with nothing written)."""
+    expected = run_cli(_vcf(tmp_path), "-o", tmp_path / "expected.tsv")
+    proc = subprocess.run([sys.executable, "-m", "hftc_annot", _vcf(tmp_path), "-o", tmp_path / "out.tsv", "--threads",
+                           threads], stdout=subprocess.PIPE, preexec_fn=lambda: os.close(2), timeout=300)
+    assert (expected.code, proc.returncode, proc.stdout) == (0, 0, b"")
+    assert body((tmp_path / "out.tsv").read_text()) == body((tmp_path / "expected.tsv").read_text())
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
 def test_a_closed_stdin_is_no_internal_error(tmp_path: Path, threads: str) -> None:
     """Standard input closed at start (`<&-`): a named VCF is read as usual, '-' is one line and exit 2; both were an
     internal error (sys.stdin is None)."""
