@@ -272,3 +272,24 @@ def test_af_field_absent_by_default_is_not_read(tmp: Path) -> None:
     result = run_cli(vcf, "-q")
     assert result.code == 0, result.err
     assert table(result.out)[0]["population_af"] == "."
+
+
+@pytest.mark.parametrize(("clnsig", "shown", "tier"), [
+    ("Pathogenic|risk_factor", "Pathogenic|risk factor", "1"),
+    ("Pathogenic/Likely_pathogenic|other", "Pathogenic/Likely pathogenic|other", "1"),
+    ("Likely_pathogenic,_low_penetrance", "Likely pathogenic, low penetrance", "1"),
+    ("Pathogenic/Likely_pathogenic/Pathogenic,_low_penetrance", "Pathogenic/Likely pathogenic/Pathogenic, low "
+     "penetrance", "1"),
+    ("Conflicting_classifications_of_pathogenicity|risk_factor", "Conflicting classifications of pathogenicity|risk "
+     "factor", "."),
+    ("Uncertain_significance", "Uncertain significance", "."),
+])
+def test_clinvar_significances_as_ncbi_writes_them(tmp: Path, clnsig: str, shown: str, tier: str) -> None:
+    """A P/LP primary significance with a secondary one after |, and the low-penetrance terms (a comma inside a
+    value), are P/LP and are shown as written (they were not P/LP; the comma was shown as '/')."""
+    clinvar = indexed(tmp, "clinvar.vcf", [f"2 165750000 9 A G . . CLNSIG={clnsig};"
+                                           "CLNREVSTAT=reviewed_by_expert_panel;GENEINFO=GALNT3:1"])
+    result = run_cli(write_vcf(tmp / "in.vcf", ["chr2 165750000 . A G 50 PASS . GT 1/1"]), "--clinvar", clinvar)
+    row = table(result.out)[0]
+    assert (row["clinvar_significance"], row["clinvar_stars"], row["evidence_tier"]) == (shown, "3", tier)
+    assert row["inheritance_flags"] == ("AR_hom" if tier == "1" else ".")

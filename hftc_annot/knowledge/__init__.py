@@ -23,12 +23,15 @@ SNAPSHOT_LABEL = "ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38)"
 _CODON = re.compile(r"p\.\(?[A-Z][a-z]{2}(\d+)")
 
 
-PATHOGENIC = frozenset({"Pathogenic", "Likely pathogenic", "Pathogenic/Likely pathogenic"})
+PATHOGENIC = frozenset({"Pathogenic", "Likely pathogenic", "Pathogenic, low penetrance",
+                        "Likely pathogenic, low penetrance"})
 
 
 def pathogenic(significance: str) -> bool:
-    """Whether a ClinVar significance is pathogenic or likely pathogenic (ClinVar's VCF writes _ for spaces)."""
-    return significance.replace("_", " ") in PATHOGENIC
+    """Whether a ClinVar significance is pathogenic or likely pathogenic: a term of its aggregate (terms joined by /)
+    before any secondary one after | (Pathogenic/Likely_pathogenic|risk_factor); ClinVar's VCF writes _ for spaces."""
+    primary = significance.replace("_", " ").split("|")[0]
+    return any(term in PATHOGENIC for term in primary.split("/"))
 
 
 @dataclass(frozen=True)

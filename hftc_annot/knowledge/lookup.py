@@ -133,7 +133,7 @@ class VcfLookup:
             review_text = ",".join(review) if isinstance(review, tuple) else str(review)
             genes = str(self._value(record, "GENEINFO") or "").split(":")[0]
             return ClinVarEntry(canonical_contig(chrom), pos, ref, alt, genes, str(record.id or "."),
-                                "/".join(significance).replace("_", " ") if isinstance(significance, tuple)
+                                ",".join(significance).replace("_", " ") if isinstance(significance, tuple)
                                 else str(significance).replace("_", " "), STARS.get(review_text, "0"))
         return None
 
