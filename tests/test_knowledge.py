@@ -293,3 +293,19 @@ def test_clinvar_significances_as_ncbi_writes_them(tmp: Path, clnsig: str, shown
     row = table(result.out)[0]
     assert (row["clinvar_significance"], row["clinvar_stars"], row["evidence_tier"]) == (shown, "3", tier)
     assert row["inheritance_flags"] == ("AR_hom" if tier == "1" else ".")
+
+
+CSQ_LINE = ('##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. '
+            'Format: Allele|Consequence|IMPACT|SYMBOL|Feature|EXON|INTRON|HGVSc|HGVSp|Protein_position">')
+
+
+@pytest.mark.parametrize("hgvs_p", ["p.Tyr322Ter", "p.Tyr322*", "p.(Tyr322*)"])
+def test_curated_protein_change_in_other_spellings(tmp: Path, hgvs_p: str) -> None:
+    """The curated p.(Tyr322Ter) of GALNT3 as VEP (no parentheses) and SnpEff (*) write it is that change (it was
+    'same codon ...; not this change')."""
+    csq = (f"CSQ=A|stop_gained|HIGH|GALNT3|ENST00000392701.8|4/10||ENST00000392701.8:c.966C>G|"
+           f"ENSP00000376465.3:{hgvs_p}|322")
+    vcf = write_vcf(tmp / "in.vcf", [f"chr2 165760000 . G A 50 PASS {csq} GT 1/1"], extra_header=(CSQ_LINE,))
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert result.code == 0, result.err
+    assert table(result.out)[0]["known_hftc_variant"] == "p.(Tyr322Ter) p.(Tyr322Ter) [confidence: p.=high; c.=missing]"

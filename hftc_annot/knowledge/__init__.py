@@ -122,7 +122,7 @@ class KnowledgeStage:
         rows = self._known.get((gene, consequence.transcript.refseq.split(".")[0]), [])
         for row in rows:
             c = row["hgvs_c"].replace("(inferred)", "").strip()
-            if (c and c == ours_c) or (row["hgvs_p"] and row["hgvs_p"] == ours_p):
+            if (c and c == ours_c) or (row["hgvs_p"] and _protein(row["hgvs_p"]) == _protein(ours_p)):
                 inferred = " (c. inferred by the curator)" if "(inferred)" in row["hgvs_c"] else ""
                 return {"known_hftc_variant": f"{row['hgvs_c'] or row['hgvs_p']} {row['hgvs_p']} "
                                               f"[confidence: {row['confidence']}]{inferred}",
@@ -136,6 +136,12 @@ class KnowledgeStage:
                                                   f"[confidence: {row['confidence']}]; not this change",
                             "known_hftc_reference": _reference(row)}
         return {}
+
+
+def _protein(hgvs_p: str) -> str:
+    """An HGVS p. in one spelling: a predicted change without its parentheses, a stop as Ter (VEP writes
+    p.Tyr322Ter, SnpEff p.Tyr322*, the curators p.(Tyr322Ter))."""
+    return hgvs_p.replace("(", "").replace(")", "").replace("*", "Ter")
 
 
 def _reference(row: dict[str, str]) -> str:
