@@ -309,3 +309,19 @@ def test_curated_protein_change_in_other_spellings(tmp: Path, hgvs_p: str) -> No
     result = run_cli(vcf, "--consequences", "from-input")
     assert result.code == 0, result.err
     assert table(result.out)[0]["known_hftc_variant"] == "p.(Tyr322Ter) p.(Tyr322Ter) [confidence: p.=high; c.=missing]"
+
+
+def test_indel_anchored_otherwise_matches_clinvar_and_gnomad(tmp: Path) -> None:
+    """ClinVar writes GA>G at 165750000 and T>TCC at 165750100; the input writes the same changes as AA>A one base on
+    and C>CCC after the anchor: they match (they matched nothing), and a different change next to them does not."""
+    clinvar = indexed(tmp, "clinvar.vcf", [
+        "2 165750000 500 GA G . . CLNSIG=Pathogenic;CLNREVSTAT=reviewed_by_expert_panel;GENEINFO=GALNT3:1;AF=0.002",
+        "2 165750100 501 T TCC . . CLNSIG=Pathogenic;CLNREVSTAT=reviewed_by_expert_panel;GENEINFO=GALNT3:1;AF=0.003"])
+    records = ["chr2 165750001 . AA A 50 PASS . GT 1/1", "chr2 165750101 . C CCC 50 PASS . GT 1/1",
+               "chr2 165750101 . C CC 50 PASS . GT 1/1"]
+    vcf = write_vcf(tmp / "in.vcf", records)
+    found = table(run_cli(vcf, "--clinvar", clinvar).out)
+    assert [(r["pos"], r["alt"], r["clinvar_id"], r["evidence_tier"]) for r in found] == [
+        ("165750001", "A", "500", "1"), ("165750101", "CCC", "501", "1"), ("165750101", "CC", ".", ".")]
+    af = table(run_cli(vcf, "--gnomad", clinvar).out)
+    assert [r["population_af"] for r in af] == ["0.002", "0.003", "."]

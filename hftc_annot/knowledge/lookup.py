@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hftc_annot.assembly import assembly_lengths, canonical_contig, check_contigs, detect_build
-from hftc_annot.consequence.alleles import minimal
 from hftc_annot.errors import HftcError, InputError
 from hftc_annot.resources import read_table
 
@@ -107,10 +106,9 @@ class VcfLookup:
         name = self._names.get(canonical_contig(chrom))
         if name is None:
             return
-        wanted = minimal("", pos, ref, alt)
         quiet = self._verbosity(0)  # a broken index makes htslib print the line it misread: the error says why
-        try:
-            found = list(self._vcf.fetch(name, pos - 1, pos + len(ref) - 1))
+        try:  # records that overlap or touch REF: an indel may be anchored on the base before or after it
+            found = list(self._vcf.fetch(name, max(0, pos - 2), pos + len(ref)))
         except (OSError, ValueError) as exc:
             raise InputError(self.path, f"{self._option}: cannot read it at {name}:{pos} ({exc}); is the index of "
                              "another version of the file? rebuild it (tabix -f -p vcf)") from None
@@ -118,7 +116,7 @@ class VcfLookup:
             self._verbosity(quiet)
         for record in found:
             for number, other in enumerate(record.alts or (), 1):
-                if minimal("", record.pos, record.ref, other) == wanted:
+                if _same_change((pos, ref, alt), (record.pos, record.ref, other)):
                     yield record, number
 
     def _value(self, record: VariantRecord, key: str) -> object:
@@ -152,6 +150,24 @@ class VcfLookup:
                 raise InputError(self.path, f"{self._option}: {where}: AF {value} is not a frequency (0 to 1)")
             return value
         return None
+
+
+def _same_change(a: tuple[int, str, str], b: tuple[int, str, str]) -> bool:
+    """Whether two VCF alleles (POS, REF, ALT) make the same sequence of the reference bases their REFs give: an indel
+    anchored or aligned otherwise is the same change (GA>G at 100 and AA>A at 101 delete one A of AA). REFs that
+    neither overlap nor touch, or disagree, are not compared."""
+    start, end = min(a[0], b[0]), max(a[0] + len(a[1]), b[0] + len(b[1]))
+    if max(a[0], b[0]) > min(a[0] + len(a[1]), b[0] + len(b[1])):
+        return False
+    bases = [""] * (end - start)
+    for pos, ref, _ in (a, b):
+        for i, base in enumerate(ref.upper()):
+            if bases[pos - start + i] not in ("", base):
+                return False
+            bases[pos - start + i] = base
+    reference = "".join(bases)
+    made = [reference[:pos - start] + alt.upper() + reference[pos - start + len(ref):] for pos, ref, alt in (a, b)]
+    return made[0] == made[1]
 
 
 def _chromosome_names(contigs: dict[str, int | None], build: str) -> dict[str, str]:
