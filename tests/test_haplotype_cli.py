@@ -333,3 +333,29 @@ def test_a_rescued_chromosome_does_not_pair(enpp1) -> None:
     for p in (k, k + 1, k + 2):
         assert rows[("POSSIBLE", str(bases[p]))]["haplotype_members"].count(";") == 2
         assert rows[("POSSIBLE", str(bases[p]))]["haplotype_phase"] == "unknown"
+
+
+def test_a_relative_homozygous_for_one_member_of_a_haplotype_carries_it_once(enpp1) -> None:
+    """An unaffected sibling homozygous for one member of the sample's haplotype in cis and heterozygous for the
+    other carries the haplotype at most once: the pair stays high. The sibling's call at the haplotype was their
+    call at its first member, so homozygous at the first member made the sibling 'homozygous for' the haplotype
+    and lowered the pair, homozygous at the second did not."""
+    work, bases, cds = enpp1
+    c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
+    third = 3 * (c + 5)
+    alt = next(x for x in "ACGT" if x != cds[third])
+    ped = work / "sib.ped"
+    ped.write_text("F1\tKID\tDAD\tMUM\t1\t2\nF1\tSIB\tDAD\tMUM\t1\t1\n")
+    changes = f"c.[{3 * c + i + 1}{cds[3 * c + i]}>{a};{3 * c + j + 1}{cds[3 * c + j]}>{b}]"
+    for first, second in (("1/1", "0/1"), ("0/1", "1/1")):
+        records = [_snv(bases, cds, 3 * c + i, a, "0|1:5", f"{first}:."),
+                   _snv(bases, cds, 3 * c + j, b, "0|1:5", f"{second}:."),
+                   _snv(bases, cds, third, alt, "1|0:5", "0/0:.")]
+        result = _run(work, _vcf(work, "sib.vcf", ["KID", "SIB"], records), "--ped", ped)
+        assert result.code == 0, result.err
+        row = next(r for r in table(result.out) if (r["sample"], r["pos"]) == ("KID", str(bases[third])))
+        assert (row["inheritance_flags"], row["confidence"], row["phase_evidence"], row["comphet_pair_id"],
+                row["evidence"]) == (
+            "AR_comphet", "high", "phased_trans", "CH1",
+            f"two heterozygous variants in ENPP1 ({changes}, c.{third + 1}{cds[third]}>{alt}), in trans on the "
+            "phased haplotypes")

@@ -48,6 +48,9 @@ __all__ = ["MODES", "SUMMARY_COLUMNS", "Candidate", "Flag", "InheritanceStage", 
 BATCH = 256
 """Pending alleles are turned into compact per-sample arrays in batches of this many, so that a cohort's
 records (with all their FORMAT values) are not all held until the end."""
+LEAST = {Zygosity.REF: 0, Zygosity.MISSING: 1, Zygosity.HET: 2, Zygosity.PARTIAL: 2, Zygosity.HEMI: 2,
+         Zygosity.HOM_ALT: 3}
+"""The order of a relative's calls at the members of a haplotype: the first (least) is their call at it."""
 PAR = {"GRCh38": ((10_001, 2_781_479), (155_701_383, 156_030_895)),
        "GRCh37": ((60_001, 2_699_520), (154_931_044, 155_260_560))}
 
@@ -272,10 +275,8 @@ def _standing(allele: AlleleFacts, haplotype: Haplotype, members: list[AlleleFac
 
 def _least(calls: Iterable[Relative]) -> Relative:
     """A relative's call at a haplotype from their calls at its members: without one member, without the
-    haplotype; else not known when one is not known."""
-    calls = list(calls)
-    return next((c for c in calls if c.zygosity.carries is False), None) or next(
-        (c for c in calls if c.zygosity.carries is None), calls[0])
+    haplotype; else not known when one is not known; else homozygous only when homozygous for every member."""
+    return min(calls, key=lambda c: LEAST[c.zygosity])
 
 
 def _lone_copy(allele: AlleleFacts, haplotype: Haplotype, standing: AlleleFacts) -> AlleleFacts:
