@@ -261,6 +261,24 @@ def test_compound_het() -> None:
     assert compound_het(replace(a, good=False), b).evidence.endswith("; a genotype is below the quality gates")
 
 
+def test_a_relative_heterozygous_for_the_lone_copys_allele_does_not_carry_the_pair() -> None:
+    """The lone copy of a homozygous member (v0) in trans with its haplotype (v1 stands for it): a mother
+    heterozygous at v0 and carrying the haplotype holds v0 once, on the haplotype or alone, never both; her one call
+    was counted twice ("carries both (phase unknown)") and lowered the pair to low. Homozygous at v0, she carries
+    both."""
+    lone = trio(HET, HET, HET, key=(0, 1), beside_haplotype=(1, 1))
+    haplotype = trio(HET, REF, HET, key=(1, 1))
+    evidence = "two heterozygous variants in GALNT3 (v0, v1), in trans: the other copy of the homozygous v0 lies on " \
+               "the haplotype v1"
+    assert compound_het(lone, haplotype) == Flag("AR_comphet", "high", evidence, "haplotype_trans")
+    assert compound_het(haplotype, lone) == Flag("AR_comphet", "high", evidence.replace("(v0, v1)", "(v1, v0)"),
+                                                 "haplotype_trans")
+    homozygous_mother = replace(lone, mother=relative(HOM, "MUM"))
+    assert compound_het(homozygous_mother, haplotype) == Flag(
+        "AR_comphet", "low", evidence + "; unaffected mother carries both in trans (homozygous for one)",
+        "haplotype_trans")
+
+
 def test_sample_flags_number_pairs_within_the_sample_and_gene_and_keep_report_order() -> None:
     alleles = [allele(HET, key=(0, 1)), allele(HOM, key=(1, 1)), allele(HET, key=(2, 1)), allele(HET, key=(3, 1))]
     ids = PairIds()

@@ -80,11 +80,16 @@ def carriers(allele: AlleleFacts, question: str) -> list[Contradiction]:
 
 def pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]:
     """AR_comphet: a parent or sibling who carries both alleles, unless their own phase puts them in cis, or who is
-    homozygous for one of them."""
+    homozygous for one of them. With the lone copy of a homozygous member of the other's haplotype, carrying both
+    takes two copies of that member: one call holding it once is on the haplotype or alone, not both."""
+    lone = a if a.beside_haplotype == b.key else b if b.beside_haplotype == a.key else None
     found = []
     for first, second in zip(others(a), others(b), strict=True):
         at_a, at_b = first.call, second.call
-        if at_a.zygosity.carries and at_b.zygosity.carries:
+        both = at_a.zygosity.carries and at_b.zygosity.carries
+        if both and lone is not None:
+            both = (at_a if lone is a else at_b).zygosity is Zygosity.HOM_ALT
+        if both:
             kind = own_phase(at_a, at_b, a.key[0] == b.key[0])
             if kind and kind.cis:
                 continue
