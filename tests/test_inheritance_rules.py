@@ -177,6 +177,17 @@ def test_de_novo() -> None:
     assert de_novo(allele(HET, mother=relative(REF, "MUM"))) is None  # no father in the VCF
 
 
+def test_de_novo_of_both_alts_of_a_1_2_call_is_low() -> None:
+    """A 1/2 child of 0/0 parents is two new alleles at one site, as unlikely as a homozygous one (low): both ALTs
+    were de_novo high. With the other ALT in a parent (0/2, REF at ALT 1), ALT 1 alone is new."""
+    assert de_novo(trio(HET, REF, REF, modes=("AD",), with_other_alt=True)) == Flag("de_novo", "low", (
+        "not found in either parent: both parents homozygous reference; the child's other ALT here is in neither "
+        "parent either (two new alleles at one site?)"))
+    father_0_2 = Relative("DAD", UNAFFECTED, REF, True, with_other_alt=True)
+    assert de_novo(allele(HET, father=father_0_2, mother=relative(REF, "MUM"), modes=("AD",), with_other_alt=True)) \
+        == Flag("de_novo", "high", "not found in either parent: both parents homozygous reference")
+
+
 def test_x_linked() -> None:
     on_x = {"modes": ("XLD",), "x_linked": True}
     assert x_linked(allele(HEMI, male=True, **on_x)) == Flag("XL", "high", "hemizygous in a male (X-linked)")

@@ -140,8 +140,9 @@ def _in_x_linked_gene(allele: AlleleFacts) -> bool:
 def de_novo(allele: AlleleFacts) -> Flag | None:
     """ALT in a child whose parents are both homozygous reference (full calls without this ALT), in a gene with a
     mode a new allele can cause (AD, XLD, XLR; in a recessive-only gene a de novo allele counts only as part of
-    a pair): high when all three calls pass the quality gates, else low; low for a homozygous child (two new
-    alleles?); a sibling who is not affected and carries it lowers it (relatives.py)."""
+    a pair): high when all three calls pass the quality gates, else low; low for a homozygous child, or one whose
+    call holds another ALT that no parent's call holds (1/2 of 0/0 parents: two new alleles?); a sibling who is
+    not affected and carries it lowers it (relatives.py)."""
     father, mother = allele.father, allele.mother
     if father.zygosity is not Zygosity.REF or mother.zygosity is not Zygosity.REF:
         return None
@@ -149,10 +150,13 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
         return None
     solid = father.good and mother.good
     twice = allele.zygosity is Zygosity.HOM_ALT and not (allele.x_linked and allele.male)
-    confidence = "high" if solid and allele.good and not twice else "low"
+    other_new = allele.with_other_alt and not (father.with_other_alt or mother.with_other_alt)
+    confidence = "high" if solid and allele.good and not (twice or other_new) else "low"
     detail = "both parents homozygous reference" + ("" if solid else " (a parent's genotype is low quality)") + \
         ("" if allele.good else "; the child's genotype is below the quality gates") + \
         ("; the child is homozygous (two new alleles, or one with a deletion or uniparental disomy?)" if twice else "")
+    if other_new:
+        detail += "; the child's other ALT here is in neither parent either (two new alleles at one site?)"
     against = relatives.carriers(allele, "germline mosaicism in a parent?")
     return Flag("de_novo", relatives.lowered(confidence, against), f"not found in either parent: {detail}" +
                 _notes(against))
