@@ -289,3 +289,11 @@ def test_each_parent_genotyped_at_a_different_variant(tmp: Path) -> None:
     found = flags(tmp, [f"{B} {FORMAT} {HET} {MISS} {HET}", f"{C} {FORMAT} {HET} {HET} {MISS}"],
                   ("KID", "DAD", "MUM"), TRIO)
     assert found[("165760000", "KID")] == ("AR_comphet", "medium", "parental_trans", "CH1")
+
+
+def test_a_duplicated_record_is_not_a_compound_het_with_itself(tmp: Path) -> None:
+    """The same allele written twice (two callers' files joined, overlapping chunks) is one allele called twice."""
+    assert flags(tmp, [f"{B} {FORMAT} {HET}", f"{B} {FORMAT} {HET}"], ("S1",)) == {}
+    found = flags(tmp, [f"{B} {FORMAT} {HET}", f"{B} {FORMAT} {HET}", f"{C} {FORMAT} {HET}"], ("S1",))
+    assert found == {("165760000", "S1"): ("AR_comphet", "low", "unphased", "CH1"),
+                     ("165765000", "S1"): ("AR_comphet", "low", "unphased", "CH1")}

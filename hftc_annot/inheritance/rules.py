@@ -62,7 +62,7 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
             flag = rule(allele)
             if flag and within(allele, flag.name):
                 out.append((allele, _as_called_on_x(flag, allele)))
-    hets = [a for a in pairable(alleles) if within(a, "AR_comphet") and a.same_event is None]
+    hets = once_each([a for a in pairable(alleles) if within(a, "AR_comphet") and a.same_event is None])
     if len(hets) <= MAX_PAIRING:
         for i, a in enumerate(hets):
             for b in hets[i + 1:]:
@@ -105,6 +105,18 @@ def beside_deletions(alleles: list[AlleleFacts], usable: Callable[[AlleleFacts],
                 a = replace(a, inside_deletion=holder, hemizygous=hemizygous,
                             zygosity=Zygosity.HET if hemizygous else a.zygosity)
         out.append(a)
+    return out
+
+
+def once_each(alleles: list[AlleleFacts]) -> list[AlleleFacts]:
+    """The alleles without repeats of one change (the same label: HGVS c., else CHROM:POS REF>ALT): a duplicated
+    record, or one indel written at two places, is one allele called twice, not a compound-het pair."""
+    seen: set[str] = set()
+    out = []
+    for a in alleles:
+        if a.label not in seen:
+            seen.add(a.label)
+            out.append(a)
     return out
 
 
