@@ -4,6 +4,7 @@ naming the file and the line, and no output file. The damaged corpus at the end 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from conftest import body, data_rows, run_cli, write_vcf
+from conftest import body, data_rows, run_cli, table, vcf_text, write_vcf
 from corpus import broken_promises, build_cases, exit_counts, run_corpus, truncations
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
@@ -347,3 +348,18 @@ def test_undeclared_filter_is_named(tmp_path: Path) -> None:
     _refused(run_cli(path, "-o", tmp_path / "out.vcf"), tmp_path / "out.vcf",
              f"{path}: line {line}: FILTER/q10 not declared in the header, so the record cannot be written to the "
              "annotated VCF; add the ##INFO/##FORMAT/##FILTER line (bcftools annotate -h)")
+
+
+
+def test_an_infinite_float_gq_is_written_as_read(tmp_path: Path) -> None:
+    """GQ and DP declared Float (as some callers do) may be inf: the report shows it (it stopped with OverflowError)."""
+    text = vcf_text(["chr2 165754626 . C T 50 PASS . GT:GQ:DP 0/1:inf:30.5"])
+    path = tmp_path / "in.vcf"
+    path.write_text(text.replace("ID=GQ,Number=1,Type=Integer", "ID=GQ,Number=1,Type=Float")
+                    .replace("ID=DP,Number=1,Type=Integer", "ID=DP,Number=1,Type=Float"))
+    result = run_cli(path, "-q")
+    assert result.code == 0, result.err
+    assert [(r["genotype"], r["gq"], r["dp"]) for r in table(result.out)] == [("0/1", "inf", "30.50")]
+    result = run_cli(path, "-q", "--format", "json")
+    assert result.code == 0, result.err
+    assert [(r["gq"], r["dp"]) for r in json.loads(result.out)["rows"]] == [("inf", "30.50")]

@@ -88,7 +88,7 @@ COLUMNS = ReportRow._fields
 def _number(value: float) -> str:
     if math.isnan(value):
         return MISSING
-    return str(int(value)) if value == int(value) else f"{value:.2f}"
+    return str(int(value)) if math.isfinite(value) and value == int(value) else f"{value:.2f}"
 
 
 def _cells(values: tuple[str, ...] | list[str]) -> list[str]:
