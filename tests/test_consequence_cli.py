@@ -88,6 +88,17 @@ def test_fasta_gives_protein_consequences_and_checks_ref(genome: dict, tmp: Path
     assert "has no sequence (missing or all N) for 0" not in result.err
 
 
+
+def test_a_skipped_allele_is_not_counted_as_annotated_from_its_position(genome: dict, tmp: Path) -> None:
+    """An IUPAC REF (R) is skipped: no REF warning saying its consequence came from the position."""
+    p = _cds_positions(genome, 20)
+    vcf = write_vcf(tmp / "in.vcf", [f"chr21 {p[1]} . R A 50 PASS . GT 0/1"])
+    result = run_cli(vcf, "--fasta", genome["fasta"], "--genes", "JAM2")
+    assert result.code == 0, result.err
+    assert table(result.out) == []
+    assert "REF differs" not in result.err
+    assert "skipped alleles: 1 allele with letters other than A, C, G, T, N;" in result.err
+
 def test_installed_reference_replaces_fasta(genome: dict, tmp: Path) -> None:
     env = {**os.environ, "HFTC_ANNOT_CACHE": str(tmp / "cache")}
     p = _cds_positions(genome, 30)

@@ -148,7 +148,7 @@ class ConsequenceStage:
 
     def annotate(self, item: PanelRecord) -> None:
         record = item.record
-        failure = self._ref_mismatch(record)
+        failure = self._ref_mismatch(record) if item.findings else ""  # no allele to annotate: nothing to say
         if failure:
             self._note_problem("REF differs from the reference FASTA; consequence from the position only",
                                record.where)
