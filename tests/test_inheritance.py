@@ -297,3 +297,19 @@ def test_a_duplicated_record_is_not_a_compound_het_with_itself(tmp: Path) -> Non
     found = flags(tmp, [f"{B} {FORMAT} {HET}", f"{B} {FORMAT} {HET}", f"{C} {FORMAT} {HET}"], ("S1",))
     assert found == {("165760000", "S1"): ("AR_comphet", "low", "unphased", "CH1"),
                      ("165765000", "S1"): ("AR_comphet", "low", "unphased", "CH1")}
+
+
+def test_a_call_its_caller_filtered_in_format_ft_is_low(tmp: Path) -> None:
+    """FORMAT/FT (Strelka2, DRAGEN, GATK --genotype-filter-expression) failing a sample's call is a failed gate."""
+    fmt, header = "GT:AD:DP:GQ:FT", ('##FORMAT=<ID=FT,Number=1,Type=String,Description="Sample filter">',)
+    records = [f"{A} {fmt} 1/1:0,20:20:60:{kid} 0/1:10,10:20:60:PASS 0/1:10,10:20:60:."
+               for kid in ("LowGQX;LowDepth", "PASS")]
+    found = []
+    for record in records:
+        vcf = write_vcf(tmp / "in.vcf", [record], samples=("KID", "DAD", "MUM"), extra_header=header)
+        result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", TRIO)), "--qualify", "all")
+        assert result.code == 0, result.err
+        found += [(r["inheritance_flags"], r["confidence"], r["evidence"]) for r in table(result.out)
+                  if r["sample"] == "KID"]
+    carriers = "homozygous; both parents heterozygous carriers"
+    assert found == [("AR_hom", "low", f"{carriers}; genotype below the quality gates"), ("AR_hom", "high", carriers)]

@@ -13,7 +13,8 @@ from hftc_annot.reader.records import ALLELE_ABSENT, INT_MISSING, Record, format
 
 @dataclass(frozen=True)
 class Gates:
-    """A genotype below these is kept but marked low-confidence (missing values do not fail a gate)."""
+    """A genotype below these, or failing its FILTER or FORMAT/FT, is kept but marked low-confidence (missing values
+    do not fail a gate)."""
 
     min_gq: float = 20.0
     min_dp: float = 10.0
@@ -123,6 +124,9 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     gq = _first_columns([p.record.gq for p in pending], samples)
     dp = _first_columns([p.record.dp for p in pending], samples)
     good = ~(gq < gates.min_gq) & ~(dp < gates.min_dp) & np.array([p.filter_ok for p in pending])[:, None]
+    for row, p in enumerate(pending):
+        if p.record.sample_filtered is not None:
+            good[row] &= ~p.record.sample_filtered
     het = (copies == 1) & (ploidy == 2)
     rows = np.flatnonzero(het.any(axis=1))
     balance = _balances([pending[row] for row in rows.tolist()], samples)

@@ -41,7 +41,8 @@ class Record:
 
     info: the INFO values the run asked for (absent keys are left out). phase_set: FORMAT/PS as floats over the
     samples (NaN where missing), None when the record has no PS. span: where a record with a structural ALT
-    reaches (None for other records, and for a structural one without END or SVLEN).
+    reaches (None for other records, and for a structural one without END or SVLEN). sample_filtered: per sample,
+    FORMAT/FT names a filter (not PASS or missing), None when the record has no FT.
     genotypes: (samples, ploidy) allele indices, ALLELE_MISSING for '.', ALLELE_ABSENT past a
     sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them: read them
     through `format_value`, which turns htslib's missing-value codes into NaN.
@@ -63,6 +64,7 @@ class Record:
     info: dict[str, object] = field(default_factory=dict)
     phase_set: np.ndarray | None = None
     span: Span | None = None
+    sample_filtered: np.ndarray | None = None
 
     @property
     def end(self) -> int:
@@ -141,7 +143,7 @@ def _number(value) -> float:
 
 def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[str, ...]) -> Record:
     """Copy what later stages need out of a cyvcf2 Variant (bound to an open reader)."""
-    genotypes = phased = gq = dp = ad = phase_set = None
+    genotypes = phased = gq = dp = ad = phase_set = sample_filtered = None
     fmt = variant.FORMAT
     if fmt and "GT" in fmt:
         array = variant.genotype.array()
@@ -153,6 +155,8 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         if "PS" in fmt:
             values = variant.format("PS")
             phase_set = format_column(values, len(values))
+        if "FT" in fmt:
+            sample_filtered = ~np.isin(variant.format("FT"), ("PASS", ".", ""))
     info = {}
     for key in info_keys:
         value = variant.INFO.get(key)
@@ -171,7 +175,7 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
     return Record(
         chrom=variant.CHROM, pos=variant.POS, id=variant.ID or ".", ref=variant.REF, alts=alts,
         filters=tuple(variant.FILTERS), genotypes=genotypes, phased=phased, gq=gq, dp=dp, ad=ad,
-        line=line, index=index, info=info, phase_set=phase_set, span=span,
+        line=line, index=index, info=info, phase_set=phase_set, span=span, sample_filtered=sample_filtered,
     )
 
 

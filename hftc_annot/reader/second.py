@@ -98,4 +98,4 @@ def _reordered(record: Record, order: np.ndarray) -> Record:
     phase_set = np.full(len(order), np.nan) if record.phase_set is None else take(record.phase_set)
     return dataclasses.replace(record, genotypes=take(record.genotypes), phased=take(record.phased),
                                gq=take(record.gq), dp=take(record.dp), ad=take(record.ad), phase_set=phase_set,
-                               line=None)
+                               sample_filtered=take(record.sample_filtered), line=None)
