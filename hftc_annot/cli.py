@@ -94,7 +94,7 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
 
 
 def _summary_line(summary: Summary) -> str:
-    skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(summary.skipped.items())) or "none"
+    skipped = ", ".join(f"{n:,} {reason}" for reason, n in sorted(summary.skipped.items())) or "none"
     return (f"{PROG}: {summary.build}, {summary.route}: {summary.records_read:,} records read, "
             f"{summary.panel_records:,} in panel regions, {summary.alleles:,} alleles annotated, "
             f"{summary.rows:,} rows written; skipped alleles: {skipped}; {summary.seconds:.2f} s")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from hftc_annot import cli, progress
+from hftc_annot.run import Summary
 
 from conftest import run_cli
 
@@ -49,3 +51,10 @@ def test_no_progress_when_not_a_terminal_and_levels(tmp_path: Path) -> None:
     assert debug == ["input", "panel", "read", "inheritance", "write"]
     bad = run_cli(EXAMPLES / "trio.vcf", "-o", out, "-q", "--genes", "NOPE")
     assert bad.code == 2 and bad.err.startswith("hftc-annot: error: --genes: 'NOPE' is not a panel gene")
+
+
+def test_summary_line_counts_have_thousands_separators() -> None:
+    line = cli._summary_line(Summary("GRCh38", "streamed", 5_000_000, 6_186, 6_186, 5_860,
+                                 Counter({"reference block (<NON_REF>/<*>)": 56_660}), seconds=1.5))
+    assert line == ("hftc-annot: GRCh38, streamed: 5,000,000 records read, 6,186 in panel regions, 6,186 alleles "
+                    "annotated, 5,860 rows written; skipped alleles: 56,660 reference block (<NON_REF>/<*>); 1.50 s")
