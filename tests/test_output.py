@@ -303,6 +303,20 @@ def test_vcf_output_declares_its_own_keys_over_the_inputs(tmp: Path) -> None:
     assert (query.stdout, query.stderr) == ("AR_hom AR_hom/medium\n", "")
 
 
+@NEEDS_BCFTOOLS
+def test_another_tools_keys_of_the_other_kind_keep_their_declarations(tmp: Path) -> None:
+    """Only our kind of each key makes way: another tool's FORMAT/HFTC and INFO/HFTC_FLAGS stay declared (removing
+    every kind left their values undeclared, and bcftools warned)."""
+    declared = ('##FORMAT=<ID=HFTC,Number=1,Type=Integer,Description="another tool">',
+                '##INFO=<ID=HFTC_FLAGS,Number=1,Type=Integer,Description="another tool">')
+    path = write_vcf(tmp / "in.vcf", ["chr2 165750000 . A G 50 PASS HFTC_FLAGS=4 GT:GQ:HFTC 1/1:60:7"],
+                     extra_header=declared)
+    assert run_cli(path, "--qualify", "all", "-o", tmp / "out.bcf").code == 0
+    query = subprocess.run(["bcftools", "query", "-f", "%INFO/HFTC_FLAGS %INFO/HFTC_INHERITANCE [%HFTC %HFTC_FLAGS]\n",
+                            str(tmp / "out.bcf")], capture_output=True, text=True, check=True)
+    assert (query.stdout, query.stderr) == ("4 AR_hom 7 AR_hom/medium\n", "")
+
+
 def test_a_line_break_in_an_input_name_stays_inside_its_preamble_line(tmp: Path) -> None:
     """An input named with a line break wrote a preamble line without '## ' into the TSV report and --summary
     (a second header for a reader that skips the preamble)."""

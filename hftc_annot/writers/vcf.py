@@ -25,6 +25,9 @@ FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MA
 _ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ";": "%3B", "=": "%3D", " ": "_", "\t": "_"})
 """Every HFTC sub-field (free text, and HGVS or labels that may come from the input): spaces as '_' (as VEP
 writes them), the characters that VCF INFO or the '|' format would split on percent-encoded (p.(Leu20%3D))."""
+_INFO, _FORMAT = 1, 2
+"""htslib's BCF_HL_INFO and BCF_HL_FMT: which kind of header line remove_header removes (another tool's FORMAT/HFTC
+is not ours to remove)."""
 _FORMAT_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ":": "%3A", " ": "_", "\t": "_"})
 """The same for a FORMAT sub-field, where ':' separates and ';' may stand."""
 
@@ -81,9 +84,9 @@ class VcfWriter:
         template = self._kept
         for key, value in meta.items():
             template.add_to_header(f"##hftc-annot_{key}={value}")
-        for key in (INFO_ID, FLAGS_INFO, FLAGS_FORMAT, HAPLOTYPE_FORMAT):  # the input's (annotated before): ours
-            with contextlib.suppress(KeyError):
-                template.remove_header(key)
+        for key, kind in ((INFO_ID, _INFO), (FLAGS_INFO, _INFO), (FLAGS_FORMAT, _FORMAT), (HAPLOTYPE_FORMAT, _FORMAT)):
+            with contextlib.suppress(KeyError):  # the input's (annotated before) make way for ours, of that kind only
+                template.remove_header(key, order=[kind])
         template.add_info_to_header({
             "ID": INFO_ID, "Number": ".", "Type": "String",
             "Description": "hftc-annot consequences, knowledge and evidence tier (not an ACMG classification) per "
