@@ -301,6 +301,23 @@ def test_phase_without_ps_is_not_compared_across_the_two_vcfs(tmp: Path) -> None
         [("<DEL>", "AD;AR_comphet", ".;phased_trans"), ("A", "AD;AR_comphet", ".;phased_trans")]]
 
 
+def test_phase_without_ps_holds_within_the_second_vcf(tmp: Path) -> None:
+    """Two deletions of the --sv VCF phased without PS are phased with each other, as in one VCF: 0|1 and 1|0 are in
+    trans, 0|1 and 0|1 in cis (no pair)."""
+    header = (*SV_HEADER, '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">')
+    other = "chr16 16180000 del_b N <DEL> 50 PASS SVTYPE=DEL;END=16185000"
+    outcomes = []
+    for second in ("1|0", "0|1"):
+        main = write_vcf(tmp / "small.vcf", [f"{ABCC6_EXON30} GT 0/0"], samples=("A",), extra_header=header)
+        sv = write_vcf(tmp / "sv.vcf", [f"{ABCC6_DEL} GT 0|1", f"{other} GT {second}"], samples=("A",),
+                       extra_header=header)
+        result = run_cli(main, "--sv", sv, "--qualify", "all")
+        assert result.code == 0, result.err
+        outcomes.append([(r["id"], r["inheritance_flags"], r["phase_evidence"]) for r in table(result.out)])
+    assert outcomes == [[("del23_29", "AD;AR_comphet", ".;phased_trans"), ("del_b", "AD;AR_comphet", ".;phased_trans")],
+                        [("del23_29", "AD", "."), ("del_b", "AD", ".")]]
+
+
 @pytest.mark.parametrize(("samples", "build", "extra", "message"), [
     (("A", "C"), "GRCh38", (), "sv.vcf: --sv needs the samples of {main} (names match exactly): it lacks B; has C, "
                               "which {main} lacks"),

@@ -50,9 +50,9 @@ def merged_records(first: Iterable[Record], second: Iterable[Record], second_sam
     end). Of the second input only the records with a symbolic or breakend ALT are taken (its small variants would
     count twice), and a structural record in both inputs (same contig, POS, REF, ALT and END) is taken once. The
     second's sample columns (in `second_samples` order) are put in the order of `samples`, its records without
-    FORMAT/PS are put in no phase set (its haplotype 1 need not be the first's: only a PS both share, as a joint
-    phasing writes, phases a call of one with a call of the other), and its records are named by CHROM:POS in messages
-    (their line numbers are of another file)."""
+    FORMAT/PS are put in a phase set of their own (its haplotype 1 need not be the first's: only a PS both share, as
+    a joint phasing writes, phases a call of one with a call of the other), and its records are named by CHROM:POS in
+    messages (their line numbers are of another file)."""
     order = np.array([second_samples.index(s) for s in samples], dtype=np.int64)
     waiting: dict[str, deque[Record]] = defaultdict(deque)
     for record in sorted((r for r in second if any(_symbolic(alt) for alt in r.alts)), key=_place):
@@ -87,6 +87,11 @@ def _place(record: Record) -> tuple[int, int]:
     return contig_rank(canonical_contig(record.chrom)), record.pos
 
 
+OWN_PHASE_SET = -0.5
+"""The phase set of the second input's records without FORMAT/PS: one of its own, which no PS (an integer) is, so its
+phased calls phase with each other only."""
+
+
 def _symbolic(alt: str) -> bool:
     return alt.startswith("<") or "[" in alt or "]" in alt
 
@@ -95,7 +100,7 @@ def _reordered(record: Record, order: np.ndarray) -> Record:
     def take(values: np.ndarray | None) -> np.ndarray | None:
         return None if values is None else np.asarray(values)[order]
 
-    phase_set = np.full(len(order), np.nan) if record.phase_set is None else take(record.phase_set)
+    phase_set = np.full(len(order), OWN_PHASE_SET) if record.phase_set is None else take(record.phase_set)
     return dataclasses.replace(record, genotypes=take(record.genotypes), phased=take(record.phased),
                                gq=take(record.gq), dp=take(record.dp), ad=take(record.ad), phase_set=phase_set,
                                sample_filtered=take(record.sample_filtered), line=None)
