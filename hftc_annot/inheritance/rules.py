@@ -153,8 +153,9 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     """ALT in a child whose parents are both homozygous reference (full calls without this ALT), in a gene with a
     mode a new allele can cause (AD, XLD, XLR; in a recessive-only gene a de novo allele counts only as part of
     a pair): high when all three calls pass the quality gates, else low; low for a homozygous child, or one whose
-    call holds another ALT that no parent's call holds (1/2 of 0/0 parents: two new alleles?); a sibling who is
-    not affected and carries it lowers it (relatives.py)."""
+    call holds another ALT while neither parent's call holds any other ALT of the record (1/2 of 0/0 parents: two
+    new alleles?; which other ALT a parent holds is not compared); a sibling who is not affected and carries it
+    lowers it (relatives.py)."""
     father, mother = allele.father, allele.mother
     if father.zygosity is not Zygosity.REF or mother.zygosity is not Zygosity.REF:
         return None
