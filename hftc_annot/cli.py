@@ -12,7 +12,7 @@ import shlex
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -402,12 +402,22 @@ def _terminate(signum: int, _frame) -> None:
     raise SystemExit(128 + signum)
 
 
+def _nowhere(descriptor: int) -> TextIO:
+    """/dev/null opened as `descriptor` (closed at start), leaving the lower free descriptors closed: with standard
+    output closed too, /dev/null must not take descriptor 1 and pass for it."""
+    opened = os.open(os.devnull, os.O_WRONLY)
+    if opened != descriptor:
+        os.dup2(opened, descriptor)
+        os.close(opened)
+    return open(descriptor, "w", closefd=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: dispatch to a subcommand or the default annotate command; never a traceback."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
     if sys.stderr is None:  # descriptor 2 closed when Python started: messages go nowhere, the run goes on
-        sys.stderr = open(os.devnull, "w")
+        sys.stderr = _nowhere(2)
     args = list(sys.argv[1:] if argv is None else argv)
     command, name = annotate, PROG
     if args and args[0] in SUBCOMMANDS:

@@ -257,6 +257,18 @@ def test_a_closed_stderr_does_not_stop_the_run(tmp_path: Path, threads: str) -> 
     assert body((tmp_path / "out.tsv").read_text()) == body((tmp_path / "expected.tsv").read_text())
 
 
+def test_closed_stdout_and_stderr_refuse_a_report_on_stdout(tmp_path: Path) -> None:
+    """Both closed: /dev/null standing in for standard error must not take descriptor 1, so the report (standard
+    output by default) is refused, exit 2, instead of an internal error."""
+
+    def close_both() -> None:
+        os.close(1)
+        os.close(2)
+
+    proc = subprocess.run([sys.executable, "-m", "hftc_annot", _vcf(tmp_path)], preexec_fn=close_both, timeout=300)
+    assert proc.returncode == 2
+
+
 @pytest.mark.parametrize("threads", ["1", "2"])
 def test_a_closed_stdin_is_no_internal_error(tmp_path: Path, threads: str) -> None:
     """Standard input closed at start (`<&-`): a named VCF is read as usual, '-' is one line and exit 2; both were an
