@@ -415,6 +415,17 @@ def test_a_cnv_takes_its_direction_from_its_carriers(tmp: Path) -> None:
          "XL")]
 
 
+def test_a_cnv_with_copy_numbers_only_takes_its_direction_from_all_samples(tmp: Path) -> None:
+    """CN without GT on chrX names no carrier (CN is not read as GT there): every sample's CN gives the direction, a
+    duplication here (it was a change of unknown direction, without HGVS c.)."""
+    path = write_vcf(tmp / "in.vcf", ["chrX 22032000 . N <CNV> 50 PASS SVTYPE=CNV;END=22040000 CN 3 2"],
+                     samples=("A", "B"), extra_header=SV_HEADER)
+    result = run_cli(path, "-o", tmp / "out.vcf")
+    assert result.code == 0, result.err
+    record = next(line for line in (tmp / "out.vcf").read_text().splitlines() if not line.startswith("#"))
+    assert record.split("\t")[7].split("HFTC=")[1].split("|")[9] == "NM_000444.6:c.-1005_187+1463dup"
+
+
 def test_an_end_not_after_pos_is_skipped(tmp: Path) -> None:
     path = write_vcf(tmp / "in.vcf", ["chr6 131849999 . N <DEL> 50 PASS SVTYPE=DEL;END=131849000 GT 0/1",
                                       "chr6 131849999 . N <DUP> 50 PASS SVTYPE=DUP;SVLEN=0 GT 0/1"],
