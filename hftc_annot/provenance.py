@@ -18,6 +18,11 @@ def pedigree_identity(pedigree: str) -> str:
     return re.sub(r"^.*? \(sha256 ", "(sha256 ", pedigree)
 
 
+def one_line(text: str) -> str:
+    """Text with its line breaks written \\r and \\n, so that it stays on one preamble or header line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 @dataclass(frozen=True)
 class Provenance:
     """One run (or merge) of hftc-annot. `panel_key` is 'panel' (the shipped genes) or 'regions' (a --regions
@@ -98,7 +103,7 @@ class Provenance:
         lines += [f"{key}: {value}" for key, value in (("knowledge", self.knowledge),
                                                        ("evidence_tier", self.evidence_tier),
                                                        ("build_check", self.build_check)) if value]
-        return [line.replace("\r", "\\r").replace("\n", "\\n") for line in lines]
+        return [one_line(line) for line in lines]
 
     @classmethod
     def from_lines(cls, lines: list[str]) -> Provenance:

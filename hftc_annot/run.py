@@ -47,7 +47,7 @@ from hftc_annot.outputs import Outputs
 from hftc_annot.panel import Gene, Model, Panel, load_panel, on_other_build, read_bed, read_panel_file, shard_genes
 from hftc_annot.pipeline import Pipeline, write
 from hftc_annot.progress import Progress
-from hftc_annot.provenance import Provenance
+from hftc_annot.provenance import Provenance, one_line
 from hftc_annot.reader import Record, VcfInput, open_vcf
 from hftc_annot.reader.genotypes import highest_allele
 from hftc_annot.reader.second import check_second_input, merged_records
@@ -631,7 +631,7 @@ def vcf_meta(provenance: Provenance) -> dict[str, str]:
         ("padding", f"{provenance.padding} bp" if provenance.padding is not None else ""),
         ("pedigree", provenance.pedigree), ("shard", "{}/{}".format(*provenance.shard) if provenance.shard else ""))
         if value}
-    return meta
+    return {key: one_line(value) for key, value in meta.items()}
 
 
 def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Provenance, report: ReportRows | None,

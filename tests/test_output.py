@@ -327,3 +327,7 @@ def test_a_line_break_in_an_input_name_stays_inside_its_preamble_line(tmp: Path)
         lines = text.splitlines()
         assert [line for line in lines if not line.startswith("## ")] == lines[-2:]
         assert f"## input: {tmp}/in\\n#CHROM.vcf ({path.stat().st_size} bytes)" in lines
+    assert run_cli(path, "--qualify", "all", "-o", tmp / "out.vcf").code == 0
+    header = [line for line in (tmp / "out.vcf").read_text().splitlines() if line.startswith("#")]
+    assert header[-1].startswith("#CHROM\t") and all(line.startswith("##") for line in header[:-1])
+    assert f"##hftc-annot_input={tmp}/in\\n#CHROM.vcf ({path.stat().st_size} bytes)" in header
