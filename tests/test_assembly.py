@@ -55,6 +55,8 @@ def test_detect_from_reference_line_when_no_lengths() -> None:
     ("##assembly=GCA_000001405.14", "GRCh37"),
     ("##assembly=GCF_000001405.13", "GRCh37"),
     ("##assembly=GCF_000001405.25", "GRCh37"),
+    ("##reference=file:///ref/GCA_000001405.15_no_alt_analysis_set.fna", "GRCh38"),
+    ("##reference=file:///ref/GCF_000001405.25_genomic.fna", "GRCh37"),
     ("##assembly=GCF_000001405.12", None),  # NCBI build 36
     ("##assembly=GCA_000001405.30", None),
 ])

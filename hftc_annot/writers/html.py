@@ -183,6 +183,7 @@ def _label(row: ReportRow) -> str:
 
 
 def _fit(label: str) -> str:
+    """A figure label cut to LABEL_CHARS, with an ellipsis."""
     return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
 
 
