@@ -426,6 +426,15 @@ def test_a_cnv_with_copy_numbers_only_takes_its_direction_from_all_samples(tmp: 
     assert record.split("\t")[7].split("HFTC=")[1].split("|")[9] == "NM_000444.6:c.-1005_187+1463dup"
 
 
+def test_two_cnvs_at_one_pos_without_hgvs_are_two_alleles(tmp: Path) -> None:
+    """<CNV>s of unknown direction (losses and gains in different samples) have no HGVS c.: their label names their
+    END, so two of them at one POS are two alleles that pair, not one called twice."""
+    lines = [f"chr16 16152000 . N <CNV> 50 PASS SVTYPE=CNV;END={end} GT:CN 0/1:1 0/1:3" for end in (16160000, 16167001)]
+    rows = _rows(tmp, lines, "--qualify", "all", samples=("A", "B"))
+    assert [(r["sample"], r["hgvs_c"], r["inheritance_flags"]) for r in rows] == [
+        (sample, ".", "AD;AR_comphet") for sample in ("A", "A", "B", "B")]
+
+
 def test_an_end_not_after_pos_is_skipped(tmp: Path) -> None:
     path = write_vcf(tmp / "in.vcf", ["chr6 131849999 . N <DEL> 50 PASS SVTYPE=DEL;END=131849000 GT 0/1",
                                       "chr6 131849999 . N <DUP> 50 PASS SVTYPE=DUP;SVLEN=0 GT 0/1"],

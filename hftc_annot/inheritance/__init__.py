@@ -122,8 +122,9 @@ class InheritanceStage:
             consequence = finding.effect.consequence if finding.effect else None
             if min_impact and not self._meets(consequence, min_impact, record.where):
                 continue
+            span = f"-{finding.last_base(record)}" if finding.alt.startswith("<") else ""  # two <CNV>s at one POS
             label = (consequence.c_change if consequence and consequence.hgvs_c
-                     else f"{record.chrom}:{record.pos} {record.ref}>{finding.alt}")
+                     else f"{record.chrom}:{record.pos}{span} {record.ref}>{finding.alt}")
             self._pending.append(Pending(finding.record, finding.allele, finding.symbol, label, record, filter_ok,
                                          Extent.of(finding.change),
                                          qualifying.qualifies(finding.effect, finding.knowledge), finding.frequency,
