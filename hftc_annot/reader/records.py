@@ -23,8 +23,8 @@ class Span:
     """Where a record with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>) reaches: `end` is INFO/END, else
     POS + |SVLEN|; cipos and ciend are the confidence intervals around POS and END (None when not given or not
     two integers); imprecise: INFO/IMPRECISE is set, or an interval is given (or one that cannot be read).
-    cnv_direction: what a <CNV> ALT is, from FORMAT/CN of the samples that carry it (of all, when no GT names a
-    carrier): 'DEL' when every such copy number that is not 2 is below 2, 'DUP' when every one is above, else 'CNV'."""
+    cnv_direction: what a <CNV> ALT is, from FORMAT/CN of the samples that carry it: 'DEL' when every such copy number
+    that is not 2 is below 2, 'DUP' when every one is above, else 'CNV'."""
 
     end: int
     cipos: tuple[int, int] | None
@@ -170,8 +170,7 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         if copies is not None:
             sex_chromosome = canonical_contig(variant.CHROM) in ("X", "Y")
             genotypes, phased = genotypes_from_copy_number(genotypes, phased, copies, alts, sex_chromosome)
-            carriers = (genotypes > 0).any(axis=1)  # a non-carrier's CN (a male's 1 on chrX) tells nothing ...
-            copies = copies[carriers] if carriers.any() else copies  # ... unless no GT names a carrier (CN only)
+            copies = copies[(genotypes > 0).any(axis=1)]  # a non-carrier's CN (a male's 1 on chrX) tells nothing
         span = _span(variant, copies)
     return Record(
         chrom=variant.CHROM, pos=variant.POS, id=variant.ID or ".", ref=variant.REF, alts=alts,
