@@ -402,6 +402,15 @@ def _terminate(signum: int, _frame) -> None:
     raise SystemExit(128 + signum)
 
 
+def _closed(descriptor: int) -> bool:
+    """Is `descriptor` not open in this process?"""
+    try:
+        os.fstat(descriptor)
+    except OSError:
+        return True
+    return False
+
+
 def _nowhere(descriptor: int) -> TextIO:
     """/dev/null opened as `descriptor` (closed at start), leaving the lower free descriptors closed: with standard
     output closed too, /dev/null must not take descriptor 1 and pass for it."""
@@ -417,7 +426,7 @@ def main(argv: list[str] | None = None) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
     if sys.stderr is None:  # descriptor 2 closed when Python started: messages go nowhere, the run goes on
-        sys.stderr = _nowhere(2)
+        sys.stderr = _nowhere(2) if _closed(2) else open(2, "w", closefd=False)
     args = list(sys.argv[1:] if argv is None else argv)
     command, name = annotate, PROG
     if args and args[0] in SUBCOMMANDS:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -58,3 +60,13 @@ def test_summary_line_counts_have_thousands_separators() -> None:
                                  Counter({"reference block (<NON_REF>/<*>)": 56_660}), seconds=1.5))
     assert line == ("hftc-annot: GRCh38, streamed: 5,000,000 records read, 6,186 in panel regions, 6,186 alleles "
                     "annotated, 5,860 rows written; skipped alleles: 56,660 reference block (<NON_REF>/<*>); 1.50 s")
+
+
+def test_a_missing_sys_stderr_leaves_an_open_descriptor_2_alone(monkeypatch) -> None:
+    """sys.stderr None with descriptor 2 open (an embedding host): messages go to descriptor 2, which is not turned
+    into /dev/null for the whole process."""
+    before = os.readlink("/proc/self/fd/2")
+    monkeypatch.setattr(sys, "stderr", None)
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert os.readlink("/proc/self/fd/2") == before != os.devnull
