@@ -27,7 +27,7 @@ from hftc_annot.merge_checks import (
     joined,
 )
 from hftc_annot.panel import load_panel
-from hftc_annot.provenance import Provenance
+from hftc_annot.provenance import Provenance, one_line
 from hftc_annot.reader.sniff import lacks_bgzf_eof
 from hftc_annot.resources import BUILDS
 from hftc_annot.writers.rows import report_order
@@ -340,7 +340,7 @@ def _merged_header(parts: list[tuple[str, list[str], Iterator]], command: str) -
             continue
         header.append(f"##hftc-annot_{key}={values.pop(key)}" if key in values else line)
     header[-1:-1] = [f"##hftc-annot_{key}={value}" for key, value in values.items() if value]
-    header.insert(-1, f"##hftc-annot_command={command}")
+    header.insert(-1, f"##hftc-annot_command={one_line(command)}")
     return header
 
 

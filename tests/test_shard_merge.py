@@ -6,6 +6,8 @@ import dataclasses
 import gzip
 import hashlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pysam
@@ -55,6 +57,22 @@ def test_merged_shards_equal_one_run(tmp: Path, vcf: str, extra: tuple[str, ...]
             assert f"## panel: {len(load_panel('GRCh38').genes)} genes (merged), padding 5000 bp" in merged.read_text()
         else:
             assert vcf_lines(merged) == vcf_lines(whole)
+
+
+def test_a_line_break_in_a_shard_name_stays_inside_the_merged_command_line(tmp: Path) -> None:
+    """merge's own ##hftc-annot_command line names its inputs: a line break in one is written \\n (it cut the
+    header line in two, and bcftools could not read the merged VCF)."""
+    parts = []
+    for k in (1, 2):
+        part = tmp / f"p\n{k}.vcf"
+        assert run_cli(EXAMPLES / "single_exome.vcf.gz", "-q", "--shard", f"{k}/2", "-o", part).code == 0
+        parts.append(part)
+    merged = tmp / "merged.vcf"
+    subprocess.run([sys.executable, "-m", "hftc_annot", "merge", "-o", merged, *parts], check=True, timeout=300)
+    lines = merged.read_text().splitlines()
+    header = lines[:next(i for i, line in enumerate(lines) if line.startswith("#CHROM\t"))]
+    assert all(line.startswith("##") for line in header)
+    assert sum(line.startswith("##hftc-annot_command=hftc-annot merge") for line in header) == 1
 
 
 def test_merge_of_samples_keeps_each_samples_rows(tmp: Path) -> None:
