@@ -15,7 +15,7 @@ CUSTOM = "custom"
 _HINTS = {
     "GRCh38": re.compile(r"GRCh38|hg38|Homo_sapiens_assembly38|GCA_000001405\.(1[5-9]|2[0-9])(?!\d)|"
                          r"GCF_000001405\.(2[6-9]|3[0-9]|40)(?!\d)", re.IGNORECASE),
-    "GRCh37": re.compile(r"GRCh37|hg19|\bb37\b|hs37d5|human_g1k_v37|Homo_sapiens_assembly19|"
+    "GRCh37": re.compile(r"GRCh37|hg19|(?<![a-z0-9])b37(?![a-z0-9])|hs37d5|human_g1k_v37|Homo_sapiens_assembly19|"
                          r"GCA_000001405\.([1-9]|1[0-4])(?!\d)|GCF_000001405\.(1[3-9]|2[0-5])(?!\d)", re.IGNORECASE),
 }
 _HINT_LINES = ("##reference=", "##assembly=", "##contig=")

@@ -57,6 +57,8 @@ def test_detect_from_reference_line_when_no_lengths() -> None:
     ("##assembly=GCF_000001405.25", "GRCh37"),
     ("##reference=file:///ref/GCA_000001405.15_no_alt_analysis_set.fna", "GRCh38"),
     ("##reference=file:///ref/GCF_000001405.25_genomic.fna", "GRCh37"),
+    ("##reference=file:///ref/b37_decoy.fasta", "GRCh37"),
+    ("##reference=file:///ref/hb37x.fasta", None),
     ("##assembly=GCF_000001405.12", None),  # NCBI build 36
     ("##assembly=GCA_000001405.30", None),
 ])
