@@ -402,31 +402,26 @@ def _terminate(signum: int, _frame) -> None:
     raise SystemExit(128 + signum)
 
 
-def _closed(descriptor: int) -> bool:
-    """Is `descriptor` not open in this process?"""
+def _standard_error() -> TextIO:
+    """Descriptor 2 as sys.stderr, where Python found none at start: /dev/null put there when it is closed (so the
+    messages go nowhere and the run goes on), without taking a lower free descriptor, such as a closed standard
+    output's 1, and passing for it."""
     try:
-        os.fstat(descriptor)
+        os.fstat(2)
     except OSError:
-        return True
-    return False
-
-
-def _nowhere(descriptor: int) -> TextIO:
-    """/dev/null opened as `descriptor` (closed at start), leaving the lower free descriptors closed: with standard
-    output closed too, /dev/null must not take descriptor 1 and pass for it."""
-    opened = os.open(os.devnull, os.O_WRONLY)
-    if opened != descriptor:
-        os.dup2(opened, descriptor)
-        os.close(opened)
-    return open(descriptor, "w", closefd=False)
+        opened = os.open(os.devnull, os.O_WRONLY)
+        if opened != 2:
+            os.dup2(opened, 2)
+            os.close(opened)
+    return open(2, "w", closefd=False)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: dispatch to a subcommand or the default annotate command; never a traceback."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
-    if sys.stderr is None:  # descriptor 2 closed when Python started: messages go nowhere, the run goes on
-        sys.stderr = _nowhere(2) if _closed(2) else open(2, "w", closefd=False)
+    if sys.stderr is None:
+        sys.stderr = _standard_error()
     args = list(sys.argv[1:] if argv is None else argv)
     command, name = annotate, PROG
     if args and args[0] in SUBCOMMANDS:
