@@ -141,9 +141,9 @@ def plan_outputs(config: Config, outputs: Outputs) -> None:
     if config.summary:
         outputs.add("summary", config.summary, "--summary")
     if config.report:
-        if named_format(config.report) not in (None, "html"):
-            raise UsageError(f"--report writes the HTML report, and {config.report} is named as a "
-                             f"{named_format(config.report)} file: name it .html")
+        if (named := named_format(config.report)) not in (None, "html"):
+            raise UsageError(f"--report writes the HTML report, and {config.report} is named as a {named} file: "
+                             "name it .html")
         outputs.add("report", config.report, "--report")
 
 
