@@ -133,6 +133,22 @@ def test_de_novo_and_low_quality_parent(tmp: Path) -> None:
     assert shallow[("42450000", "KID")][:2] == ("de_novo;AD", "low;medium")  # AD's de novo rests on that call too
 
 
+def test_de_novo_with_alt_reads_in_a_parents_reference_call(tmp: Path) -> None:
+    """The father's 0/0 holds 2 ALT reads of 32 (a mosaic parent?): both flags that rest on 'absent from both
+    parents' drop to medium and say why; a read of the other ALT does not count."""
+    record = "chr8 42450000 . A G,T 50 PASS . GT:AD:DP:GQ"
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} 0/1:10,10,0:20:60 0/0:30,2,0:32:60 0/0:20,0,3:23:60"],
+                    samples=("KID", "DAD", "MUM"))
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", TRIO)), "--qualify", "all")
+    assert result.code == 0, result.err
+    [row] = [r for r in table(result.out) if r["sample"] == "KID"]
+    assert (row["inheritance_flags"], row["confidence"]) == ("de_novo;AD", "medium;medium")
+    reads = "the father's 2 ALT reads behind a reference call (a mosaic parent, or noise?)"
+    assert row["evidence"] == (
+        f"not found in either parent: both parents homozygous reference; {reads} | heterozygous in an autosomal "
+        f"dominant gene; absent from both parents (de novo); {reads}")
+
+
 def test_ad_inherited_from_affected_or_unaffected_parent(tmp: Path) -> None:
     record = "chr8 42450000 . A G 50 PASS . GT:AD:DP:GQ"
     affected_mum = ["F1 KID DAD MUM 2 2", "F1 DAD 0 0 1 1", "F1 MUM 0 0 2 2"]

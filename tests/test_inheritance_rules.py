@@ -120,10 +120,27 @@ def test_allele_balance_gate_matches_a_per_sample_oracle() -> None:
         allele = int(rng.integers(1, 3))
         rec = replace(record(calls), ad=ad, gq=None, dp=None)
         pending.append(Pending(index, allele, "GALNT3", "c.1A>G", rec, True, Extent(rec.pos, rec.pos)))
-        expected.append([_balance_gate(call, allele, None if ad is None else list(ad[i]), gates)
-                         for i, call in enumerate(calls)])
-    found = [occurrence.good.tolist() for occurrence in occurrences(pending, gates)]
+        expected.append([(_balance_gate(call, allele, None if ad is None else list(ad[i]), gates),
+                           _alt_reads(call, allele, None if ad is None else list(ad[i])))
+                          for i, call in enumerate(calls)])
+    found = [list(zip(o.good.tolist(), o.alt_reads.tolist(), strict=True)) for o in occurrences(pending, gates)]
     assert found == expected
+
+
+def _alt_reads(call: tuple[int, int], allele: int, depths: list | None) -> int:
+    """The ALT reads kept for a sample, spelled out: this ALT's AD value when the call holds no copy of it."""
+    if depths is None or allele in call or allele >= len(depths):
+        return 0
+    return int(_depth(depths[allele]) or 0)
+
+
+def test_alt_reads_behind_calls_without_the_alt_are_kept_up_to_127() -> None:
+    """A parent's 0/0 with ALT reads (a mosaic parent?); counts above int8 are kept as 127; a carrier keeps 0."""
+    rec = replace(record([(0, 0), (0, 0), (0, 1), (0, 2), (0, 0)]),
+                  ad=np.array([[30, 3, 0], [200, 500, 0], [10, 10, 0], [10, 4, 6], [9, INT_MISSING, 0]],
+                              dtype=np.int32))
+    [occurrence] = occurrences([Pending(0, 1, "GALNT3", "c.1A>G", rec, True, Extent(rec.pos, rec.pos))], Gates())
+    assert occurrence.alt_reads.tolist() == [3, 127, 0, 4, 0]
 
 
 def relative(zygosity: Zygosity, name: str = "DAD", status: int = UNAFFECTED, good: bool = True) -> Relative:
@@ -175,6 +192,23 @@ def test_de_novo() -> None:
         "not found in either parent: both parents homozygous reference (a parent's genotype is low quality)"))
     assert de_novo(trio(HET, REF, MISSING)) is None
     assert de_novo(allele(HET, mother=relative(REF, "MUM"))) is None  # no father in the VCF
+
+
+def test_de_novo_with_alt_reads_in_a_parent_is_medium_at_best() -> None:
+    """A parent's 0/0 call whose AD shows the ALT: a mosaic parent (recurrence risk) or noise; slivar's de novo
+    expression refuses any such read, and hftc-annot keeps the flag but not as high."""
+    dad = Relative("DAD", UNAFFECTED, REF, True, alt_reads=3)
+    mum = Relative("MUM", UNAFFECTED, REF, True, alt_reads=1)
+    assert de_novo(allele(HET, father=dad, mother=relative(REF, "MUM"), modes=("AD",))) == Flag("de_novo", "medium", (
+        "not found in either parent: both parents homozygous reference; the father's 3 ALT reads behind a "
+        "reference call (a mosaic parent, or noise?)"))
+    assert de_novo(allele(HET, father=dad, mother=mum, modes=("AD",), good=False)) == Flag("de_novo", "low", (
+        "not found in either parent: both parents homozygous reference; the child's genotype is below the quality "
+        "gates; the father's 3 ALT reads and the mother's 1 ALT read behind a reference call (a mosaic parent, "
+        "or noise?)"))
+    assert dominant(allele(HET, father=relative(REF), mother=mum, modes=("AD",))) == Flag("AD", "medium", (
+        "heterozygous in an autosomal dominant gene; absent from both parents (de novo); the mother's 1 ALT read "
+        "behind a reference call (a mosaic parent, or noise?)"))
 
 
 def test_de_novo_of_both_alts_of_a_1_2_call_is_low() -> None:

@@ -10,6 +10,9 @@ from hftc_annot.alleles import Allele, StructuralAllele
 from hftc_annot.reader.genotypes import zygosities
 from hftc_annot.reader.records import ALLELE_ABSENT, INT_MISSING, Record, format_column, format_matrix
 
+MAX_ALT_READS = 127
+"""ALT reads behind a call without the ALT are kept as int8, so counted up to this many."""
+
 
 @dataclass(frozen=True)
 class Gates:
@@ -54,9 +57,11 @@ class Extent:
 @dataclass
 class Occurrence:
     """One ALT allele of one record (its Record.index) in one gene; arrays are indexed by sample. zygosity holds
-    Zygosity codes; haploid marks haploid calls, whatever they hold. qualifies: the allele may take part in flags
-    (qualifying.py); af: its population frequency, when known; extent: the bases it changes; change, c_change and
-    spelled: the allele (minimal form), its HGVS c. change ('' when none) and CHROM:POS:REF:ALT, for haplotypes."""
+    Zygosity codes; haploid marks haploid calls, whatever they hold; alt_reads: the AD reads of this ALT behind a call
+    without it (0/0: a mosaic parent?), up to MAX_ALT_READS, 0 where AD does not say. qualifies: the allele may take
+    part in flags (qualifying.py); af: its population frequency, when known; extent: the bases it changes; change,
+    c_change and spelled: the allele (minimal form), its HGVS c. change ('' when none) and CHROM:POS:REF:ALT, for
+    haplotypes."""
 
     index: int
     allele: int
@@ -72,6 +77,7 @@ class Occurrence:
     phase_set: np.ndarray | None
     good: np.ndarray
     multiallelic_partner: np.ndarray
+    alt_reads: np.ndarray
     qualifies: bool = True
     af: float | None = None
     change: object = None
@@ -127,11 +133,12 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     for row, p in enumerate(pending):
         if p.record.sample_filtered is not None:
             good[row] &= ~p.record.sample_filtered
+    depth, total = _allele_depths(pending, samples)
     het = (copies == 1) & (ploidy == 2)
-    rows = np.flatnonzero(het.any(axis=1))
-    balance = _balances([pending[row] for row in rows.tolist()], samples)
-    with np.errstate(invalid="ignore"):
-        good[rows] &= ~(het[rows] & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        balance = depth / total
+        good &= ~(het & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
+        alt_reads = np.where((copies == 0) & (depth > 0), np.minimum(depth, MAX_ALT_READS), 0).astype(np.int8)
     out = []
     for row, p in enumerate(pending):
         record = p.record
@@ -139,15 +146,16 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
         out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.extent, p.label,
                               zygosity[row].copy(),
                               ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
-                              other[row].copy(), p.qualifies, p.af, p.change, p.c_change, p.spelled))
+                              other[row].copy(), alt_reads[row].copy(), p.qualifies, p.af, p.change, p.c_change,
+                              p.spelled))
     return out
 
 
-def _balances(pending: list[Pending], samples: int) -> np.ndarray:
-    """Each allele's fraction of its sample's AD total (missing values not counted), (alleles x samples); NaN where
-    AD is absent, missing or lacks the allele. The AD htslib gives (int32, samples x values) is read in one step per
-    number of values."""
-    out = np.full((len(pending), samples), np.nan)
+def _allele_depths(pending: list[Pending], samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each allele's AD value and its sample's AD total (missing values not counted), both (alleles x samples)
+    floats; NaN where AD is absent, missing or lacks the allele. The AD htslib gives (int32, samples x values) is read
+    in one step per number of values."""
+    depth, total = np.full((len(pending), samples), np.nan), np.full((len(pending), samples), np.nan)
     by_width: dict[int, list[int]] = {}
     for row, p in enumerate(pending):
         ad = p.record.ad
@@ -156,8 +164,8 @@ def _balances(pending: list[Pending], samples: int) -> np.ndarray:
             continue
         depths = format_matrix(ad, samples)
         if depths is not None and depths.shape[1] > p.allele:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[row] = depths[:, p.allele] / np.where(depths == depths, depths, 0).sum(axis=1)
+            depth[row] = depths[:, p.allele]
+            total[row] = np.where(depths == depths, depths, 0).sum(axis=1)
     for width, rows in by_width.items():
         alleles = np.array([pending[row].allele for row in rows])
         fits = alleles < width
@@ -166,10 +174,9 @@ def _balances(pending: list[Pending], samples: int) -> np.ndarray:
         rows = np.array(rows)[fits]
         depths = np.stack([pending[row].record.ad for row in rows.tolist()])
         allele_depths = np.take_along_axis(depths, alleles[fits][:, None, None], axis=2)[:, :, 0]
-        totals = np.where(depths > INT_MISSING + 1, depths, 0).sum(axis=2, dtype=np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[rows] = np.where(allele_depths > INT_MISSING + 1, allele_depths / totals, np.nan)
-    return out
+        depth[rows] = np.where(allele_depths > INT_MISSING + 1, allele_depths, np.nan)
+        total[rows] = np.where(depths > INT_MISSING + 1, depths, 0).sum(axis=2, dtype=np.float64)
+    return depth, total
 
 
 def _first_columns(fields: list[np.ndarray | None], samples: int) -> np.ndarray:

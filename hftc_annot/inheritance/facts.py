@@ -25,7 +25,7 @@ class Relative:
     """A relative's call at one allele; status is the PED's (pedigree.AFFECTED, UNAFFECTED or UNKNOWN_STATUS),
     good says whether the call passes the quality gates, male comes from the PED, else from a haploid call. A
     partial call (1/.) carries the ALT. phased, haplotype, phase_set, with_other_alt: the relative's own phase, as
-    in AlleleFacts."""
+    in AlleleFacts. alt_reads: reads of the ALT behind a call without it (calls.Occurrence)."""
 
     name: str
     status: int
@@ -36,6 +36,7 @@ class Relative:
     haplotype: int = -1
     phase_set: float | None = None
     with_other_alt: bool = False
+    alt_reads: int = 0
 
 
 ONE_COPY = (Zygosity.HET, Zygosity.PARTIAL)
@@ -117,7 +118,7 @@ class Kin:
         return Relative(self.name, self.status, ZYGOSITY_BY_CODE[o.zygosity[i]], bool(o.good[i]),
                         is_male(self.sex, bool(haploid[i])),
                         bool(o.phased[i]), int(o.slot[i]), None if o.phase_set is None else float(o.phase_set[i]),
-                        bool(o.multiallelic_partner[i]))
+                        bool(o.multiallelic_partner[i]), int(o.alt_reads[i]))
 
 
 @dataclass(frozen=True)

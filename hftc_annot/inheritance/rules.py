@@ -154,8 +154,8 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     mode a new allele can cause (AD, XLD, XLR; in a recessive-only gene a de novo allele counts only as part of
     a pair): high when all three calls pass the quality gates, else low; low for a homozygous child, or one whose
     call holds another ALT while neither parent's call holds any other ALT of the record (1/2 of 0/0 parents: two
-    new alleles?; which other ALT a parent holds is not compared); a sibling who is not affected and carries it
-    lowers it (relatives.py)."""
+    new alleles?; which other ALT a parent holds is not compared); medium at best when a parent's reads show the ALT
+    (a mosaic parent?); a sibling who is not affected and carries it lowers it (relatives.py)."""
     father, mother = allele.father, allele.mother
     if father.zygosity is not Zygosity.REF or mother.zygosity is not Zygosity.REF:
         return None
@@ -170,9 +170,20 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
         ("; the child is homozygous (two new alleles, or one with a deletion or uniparental disomy?)" if twice else "")
     if other_new:
         detail += "; the child's other ALT here is in neither parent either (two new alleles at one site?)"
+    reads = _parental_alt_reads(allele)
+    if reads:
+        confidence, detail = worse(confidence, "medium"), f"{detail}; {reads}"
     against = relatives.carriers(allele, "germline mosaicism in a parent?")
     return Flag("de_novo", relatives.lowered(confidence, against), f"not found in either parent: {detail}" +
                 _notes(against))
+
+
+def _parental_alt_reads(allele: AlleleFacts) -> str:
+    """What the parents' homozygous reference calls say against a new allele: ALT reads in them ('' when none; AD
+    counts up to calls.MAX_ALT_READS)."""
+    reads = [f"the {role}'s {parent.alt_reads} ALT read{'s' if parent.alt_reads > 1 else ''}"
+             for role, parent in (("father", allele.father), ("mother", allele.mother)) if parent.alt_reads]
+    return f"{' and '.join(reads)} behind a reference call (a mosaic parent, or noise?)" if reads else ""
 
 
 def ar_hom(allele: AlleleFacts) -> Flag | None:
@@ -270,7 +281,8 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
 
 def dominant(allele: AlleleFacts) -> Flag | None:
     """ALT in an AD gene: high when inherited from an affected parent or absent from both parents (de novo);
-    medium without parental genotypes, or when that parental evidence rests on calls below the quality gates; low
+    medium without parental genotypes, or when that parental evidence rests on calls below the quality gates or on
+    reference calls with ALT reads (a mosaic parent?); low
     when the call fails the quality gates or the gene's dominant disorders need particular variants (the caveat says
     which). A parent or sibling who is not affected and carries it lowers it (relatives.py)."""
     if "AD" not in allele.modes:
@@ -285,8 +297,10 @@ def dominant(allele: AlleleFacts) -> Flag | None:
     in_father, in_mother = allele.father.zygosity.carries, allele.mother.zygosity.carries
     if in_father is False and in_mother is False:
         solid = allele.father.good and allele.mother.good
-        notes.append("absent from both parents (de novo)" + ("" if solid else "; a parent's genotype is low quality"))
-        if not solid:
+        reads = _parental_alt_reads(allele)
+        notes.append("absent from both parents (de novo)" + ("" if solid else "; a parent's genotype is low quality")
+                     + (f"; {reads}" if reads else ""))
+        if not solid or reads:
             confidence = worse(confidence, "medium")
     elif in_father is None and in_mother is None:
         confidence = worse(confidence, "medium")
