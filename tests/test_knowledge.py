@@ -167,6 +167,27 @@ def test_knowledge_files_with_unusable_values_are_refused(tmp: Path, option: str
     assert not (tmp / "out.tsv").exists()
 
 
+def test_user_clinvar_names_pathogenic_variants_at_the_position_or_in_the_codon(tmp: Path) -> None:
+    """As the snapshot does, from the --clinvar file's P/LP records only: a Benign one at the position is not named,
+    nor a pathogenic one in the next codon. GALNT3 is on the minus strand: c.484 is 165770217, c.485 165770216,
+    c.486 165770215 (codon 162), c.483 165770218 (codon 161). Rows come in position order."""
+    clinvar = indexed(tmp, "clinvar.vcf", [
+        "2 165754626 7801 C T . . CLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_single_submitter",
+        "2 165770215 555 G C . . CLNSIG=Benign",
+        "2 165770217 7792 G A . . CLNSIG=Likely_pathogenic|risk_factor",
+        "2 165770218 556 C T . . CLNSIG=Pathogenic"])
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165754626 . C A 50 PASS . GT 0/1", "chr2 165770216 . C A 50 PASS . GT 0/1",
+                                     "chr2 165770215 . G A 50 PASS . GT 0/1"])
+    result = run_cli(vcf, "--clinvar", clinvar)
+    assert result.code == 0, result.err
+    assert [(r["hgvs_c"], r["clinvar_id"], r["clinvar_nearby"]) for r in table(result.out)] == [
+        ("NM_004482.4:c.1626+1G>T", ".", "same position as ClinVar 7801 (Pathogenic, C>T); not this allele"),
+        ("NM_004482.4:c.486C>T", ".", "same codon (162) as ClinVar 7792 (Likely pathogenic|risk factor); not this "
+         "allele"),
+        ("NM_004482.4:c.485G>T", ".", "same codon (162) as ClinVar 7792 (Likely pathogenic|risk factor); not this "
+         "allele")]
+
+
 def test_clinvar_without_review_and_gene_fields_is_read(tmp: Path) -> None:
     """CLNREVSTAT and GENEINFO are read only when declared (an undeclared key was an internal error)."""
     clinvar = knowledge_file(tmp, "clinvar.vcf", ['##INFO=<ID=CLNSIG,Number=.,Type=String,Description="x">'],
@@ -226,7 +247,7 @@ def test_broken_or_foreign_index_and_gzip_are_refused(tmp: Path) -> None:
     Path(f"{gzipped}.tbi").write_bytes(Path(f"{good}.tbi").read_bytes())
     expected = {
         corrupt: f"{corrupt}: --clinvar: cannot read its index {corrupt}.tbi; rebuild it (tabix -f -p vcf)",
-        foreign: f"{foreign}: --clinvar: cannot read it at 2:165754626 (",
+        foreign: f"{foreign}: --clinvar: cannot read it at 2:165754625-165754627 (",
         gzipped: f"{gzipped}: --clinvar: cannot open as VCF (",
     }
     for path, message in expected.items():

@@ -21,6 +21,7 @@ from hftc_annot.resources import read_table
 CLINVAR_SNAPSHOT = "clinvar_plp_2024-12-15.GRCh38.tsv"
 SNAPSHOT_LABEL = "ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38)"
 _CODON = re.compile(r"p\.\(?[A-Z][a-z]{2}(\d+)")
+_BASES = re.compile("[ACGTNacgtn]+")
 
 
 PATHOGENIC = frozenset({"Pathogenic", "Likely pathogenic", "Pathogenic, low penetrance",
@@ -100,18 +101,35 @@ class KnowledgeStage:
         hit = clinvar if self._clinvar else self._exact.get((change.chrom, change.start, change.ref, change.alt))
         if hit:
             fields.update(clinvar_id=hit.ident, clinvar_significance=hit.significance, clinvar_stars=hit.stars)
-        elif self._clinvar is None:
-            near = self._by_position.get((contig, pos), [])
-            codon = _codon_of(self._transcripts.get(gene), change.start)
-            if near:
-                fields["clinvar_nearby"] = "same position as " + ", ".join(
-                    f"ClinVar {e.ident} ({e.significance}, {e.ref}>{e.alt})" for e in near) + "; not this allele"
-            elif codon and self._by_codon.get((gene, codon)):
-                entries = self._by_codon[(gene, codon)]
-                fields["clinvar_nearby"] = f"same codon ({codon}) as " + ", ".join(
-                    f"ClinVar {e.ident} ({e.significance})" for e in entries) + "; not this allele"
+        else:
+            fields.update(self._nearby(gene, contig, pos, change))
         fields.update(self._curated(gene, consequence))
         return Knowledge(**fields)
+
+    def _nearby(self, gene: str, contig: str, pos: int, change) -> dict[str, str]:
+        """The P/LP variants at the allele's POS, else in its codon (another allele: not this one)."""
+        t = self._transcripts.get(gene)
+        codon = _codon_of(t, change.start)
+        if self._clinvar is None:
+            near = self._by_position.get((contig, pos), [])
+            same_codon = self._by_codon.get((gene, codon), []) if codon else []
+        else:
+            near = [e for e in self._clinvar.entries(contig, pos, pos) if pathogenic(e.significance)]
+            same_codon = self._in_codon(t, codon, contig) if codon and not near else []
+        if near:
+            return {"clinvar_nearby": "same position as " + ", ".join(
+                f"ClinVar {e.ident} ({e.significance}, {e.ref}>{e.alt})" for e in near) + "; not this allele"}
+        if same_codon:
+            return {"clinvar_nearby": f"same codon ({codon}) as " + ", ".join(
+                f"ClinVar {e.ident} ({e.significance})" for e in same_codon) + "; not this allele"}
+        return {}
+
+    def _in_codon(self, t: Transcript, codon: int, contig: str) -> list[ClinVarEntry]:
+        """The --clinvar file's P/LP alleles whose change starts in codon `codon` of t."""
+        bases = [t.genomic_of(t.coding_cdna[0] + 3 * (codon - 1) + k) for k in range(3)]
+        return [e for e in self._clinvar.entries(contig, min(bases), max(bases))
+                if pathogenic(e.significance) and _BASES.fullmatch(e.ref) and _BASES.fullmatch(e.alt)
+                and _codon_of(t, minimal(contig, e.pos, e.ref, e.alt).start) == codon]
 
     def _curated(self, gene: str, consequence) -> dict[str, str | bool]:
         """The curated variant this change is, or shares a codon with; only on the transcript the curators named (any

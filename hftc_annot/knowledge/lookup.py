@@ -102,19 +102,23 @@ class VcfLookup:
             self.notes.append(f"{option} {self.path}: its build is not checked (no ##contig lengths or ##reference "
                               "line); it must be of the input's build")
 
-    def _records(self, chrom: str, pos: int, ref: str, alt: str) -> Iterator[tuple[VariantRecord, int]]:
+    def _fetch(self, chrom: str, first: int, last: int) -> list[VariantRecord]:
+        """The records that overlap chrom:first-last (1-based, inclusive)."""
         name = self._names.get(canonical_contig(chrom))
         if name is None:
-            return
+            return []
         quiet = self._verbosity(0)  # a broken index makes htslib print the line it misread: the error says why
-        try:  # records that overlap or touch REF: an indel may be anchored on the base before or after it
-            found = list(self._vcf.fetch(name, max(0, pos - 2), pos + len(ref)))
+        try:
+            return list(self._vcf.fetch(name, max(0, first - 1), last))
         except (OSError, ValueError) as exc:
-            raise InputError(self.path, f"{self._option}: cannot read it at {name}:{pos} ({exc}); is the index of "
-                             "another version of the file? rebuild it (tabix -f -p vcf)") from None
+            raise InputError(self.path, f"{self._option}: cannot read it at {name}:{first}-{last} ({exc}); is the "
+                             "index of another version of the file? rebuild it (tabix -f -p vcf)") from None
         finally:
             self._verbosity(quiet)
-        for record in found:
+
+    def _records(self, chrom: str, pos: int, ref: str, alt: str) -> Iterator[tuple[VariantRecord, int]]:
+        # records that overlap or touch REF: an indel may be anchored on the base before or after it
+        for record in self._fetch(chrom, pos - 1, pos + len(ref)):
             for number, other in enumerate(record.alts or (), 1):
                 if _same_change((pos, ref, alt), (record.pos, record.ref, other)):
                     yield record, number
@@ -126,14 +130,23 @@ class VcfLookup:
     def lookup(self, chrom: str, pos: int, ref: str, alt: str) -> ClinVarEntry | None:
         """The ClinVar record of exactly this allele: its Variation ID, CLNSIG and review stars."""
         for record, _ in self._records(chrom, pos, ref, alt):
-            significance = self._value(record, "CLNSIG") or ("",)
-            review = self._value(record, "CLNREVSTAT") or ("",)
-            review_text = ",".join(review) if isinstance(review, tuple) else str(review)
-            genes = str(self._value(record, "GENEINFO") or "").split(":")[0]
-            return ClinVarEntry(canonical_contig(chrom), pos, ref, alt, genes, str(record.id or "."),
-                                ",".join(significance).replace("_", " ") if isinstance(significance, tuple)
-                                else str(significance).replace("_", " "), STARS.get(review_text, "0"))
+            return self._entry(record, chrom, pos, ref, alt)
         return None
+
+    def entries(self, chrom: str, first: int, last: int) -> list[ClinVarEntry]:
+        """The ClinVar records whose POS is in chrom:first-last, an entry per ALT (at the record's own POS and
+        REF)."""
+        return [self._entry(record, chrom, record.pos, record.ref, alt) for record in self._fetch(chrom, first, last)
+                if first <= record.pos <= last for alt in record.alts or ()]
+
+    def _entry(self, record: VariantRecord, chrom: str, pos: int, ref: str, alt: str) -> ClinVarEntry:
+        significance = self._value(record, "CLNSIG") or ("",)
+        review = self._value(record, "CLNREVSTAT") or ("",)
+        review_text = ",".join(review) if isinstance(review, tuple) else str(review)
+        genes = str(self._value(record, "GENEINFO") or "").split(":")[0]
+        return ClinVarEntry(canonical_contig(chrom), pos, ref, alt, genes, str(record.id or "."),
+                            ",".join(significance).replace("_", " ") if isinstance(significance, tuple)
+                            else str(significance).replace("_", " "), STARS.get(review_text, "0"))
 
     def frequency(self, chrom: str, pos: int, ref: str, alt: str) -> float | None:
         """INFO/AF of exactly this allele (Number=A; Number=1 only on a record with one ALT), checked to be a
