@@ -133,12 +133,10 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     for row, p in enumerate(pending):
         if p.record.sample_filtered is not None:
             good[row] &= ~p.record.sample_filtered
-    depth, total = _allele_depths(pending, samples)
+    balance, alt_reads = _read_depths(pending, samples, copies > 0)
     het = (copies == 1) & (ploidy == 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        balance = depth / total
+    with np.errstate(invalid="ignore"):
         good &= ~(het & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
-        alt_reads = np.where((copies == 0) & (depth > 0), np.minimum(depth, MAX_ALT_READS), 0).astype(np.int8)
     out = []
     for row, p in enumerate(pending):
         record = p.record
@@ -151,32 +149,36 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     return out
 
 
-def _allele_depths(pending: list[Pending], samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each allele's AD value and its sample's AD total (missing values not counted), both (alleles x samples)
-    floats; NaN where AD is absent, missing or lacks the allele. The AD htslib gives (int32, samples x values) is read
+def _read_depths(pending: list[Pending], samples: int, carried: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """From AD, per allele and sample (alleles x samples): the allele's fraction of the sample's AD total (missing
+    values not counted; NaN where AD is absent, missing or lacks the allele), and the allele's reads where the call
+    does not carry it (`carried`), as int8 up to MAX_ALT_READS. The AD htslib gives (int32, samples x values) is read
     in one step per number of values."""
-    depth, total = np.full((len(pending), samples), np.nan), np.full((len(pending), samples), np.nan)
+    balance, alt_reads = np.full((len(pending), samples), np.nan), np.zeros((len(pending), samples), dtype=np.int8)
     by_width: dict[int, list[int]] = {}
-    for row, p in enumerate(pending):
-        ad = p.record.ad
-        if ad is not None and ad.dtype == np.int32 and ad.ndim == 2 and ad.shape[0] == samples:
-            by_width.setdefault(ad.shape[1], []).append(row)
-            continue
-        depths = format_matrix(ad, samples)
-        if depths is not None and depths.shape[1] > p.allele:
-            depth[row] = depths[:, p.allele]
-            total[row] = np.where(depths == depths, depths, 0).sum(axis=1)
-    for width, rows in by_width.items():
-        alleles = np.array([pending[row].allele for row in rows])
-        fits = alleles < width
-        if not fits.any():
-            continue
-        rows = np.array(rows)[fits]
-        depths = np.stack([pending[row].record.ad for row in rows.tolist()])
-        allele_depths = np.take_along_axis(depths, alleles[fits][:, None, None], axis=2)[:, :, 0]
-        depth[rows] = np.where(allele_depths > INT_MISSING + 1, allele_depths, np.nan)
-        total[rows] = np.where(depths > INT_MISSING + 1, depths, 0).sum(axis=2, dtype=np.float64)
-    return depth, total
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for row, p in enumerate(pending):
+            ad = p.record.ad
+            if ad is not None and ad.dtype == np.int32 and ad.ndim == 2 and ad.shape[0] == samples:
+                by_width.setdefault(ad.shape[1], []).append(row)
+                continue
+            depths = format_matrix(ad, samples)
+            if depths is not None and depths.shape[1] > p.allele:
+                depth = depths[:, p.allele]
+                balance[row] = depth / np.where(depths == depths, depths, 0).sum(axis=1)
+                alt_reads[row] = np.where(~carried[row] & (depth > 0), np.minimum(depth, MAX_ALT_READS), 0)
+        for width, rows in by_width.items():
+            alleles = np.array([pending[row].allele for row in rows])
+            fits = alleles < width
+            if not fits.any():
+                continue
+            rows = np.array(rows)[fits]
+            depths = np.stack([pending[row].record.ad for row in rows.tolist()])
+            depth = np.take_along_axis(depths, alleles[fits][:, None, None], axis=2)[:, :, 0]
+            totals = np.where(depths > INT_MISSING + 1, depths, 0).sum(axis=2, dtype=np.float64)
+            balance[rows] = np.where(depth > INT_MISSING + 1, depth / totals, np.nan)
+            alt_reads[rows] = np.where(~carried[rows] & (depth > 0), np.minimum(depth, MAX_ALT_READS), 0)
+    return balance, alt_reads
 
 
 def _first_columns(fields: list[np.ndarray | None], samples: int) -> np.ndarray:
