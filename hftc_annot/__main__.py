@@ -1,5 +1,5 @@
 """Allow `python -m hftc_annot`."""
 
-from hftc_annot.cli import main
+from hftc_annot.console import main
 
 main()

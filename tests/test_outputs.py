@@ -207,6 +207,20 @@ def test_sigterm_removes_temporary_files(tmp_path: Path, stop: signal.Signals, t
     assert proc.stderr is not None and b"internal error" not in proc.stderr.read()
 
 
+@pytest.mark.parametrize("entry", ["from hftc_annot.console import main; main()", "import hftc_annot.__main__"])
+def test_ctrl_c_while_the_command_line_loads_is_quiet(entry: str) -> None:
+    """Ctrl-C in the tenth of a second that the modules take to load was a KeyboardInterrupt traceback; a finder
+    that raises it when hftc_annot.cli is imported stands in for the key press."""
+    interrupt = ("import sys\n"
+                 "class Interrupt:\n"
+                 "    def find_spec(self, name, path=None, target=None):\n"
+                 "        if name == 'hftc_annot.cli':\n"
+                 "            raise KeyboardInterrupt\n"
+                 "sys.meta_path.insert(0, Interrupt())\n")
+    result = subprocess.run([sys.executable, "-c", interrupt + entry, "--version"], capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "")
+
+
 def test_full_device_is_one_line(tmp_path: Path) -> None:
     if not os.path.exists("/dev/full"):
         pytest.skip("/dev/full does not exist here")
