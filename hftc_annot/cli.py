@@ -220,16 +220,10 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
         summary = run(config, warnings.append, progress)  # warnings are shown only for a run that succeeds
     finally:
         gc.enable()
-    warnings += _problem_lines(summary)
+    warnings += summary.problem_lines()
     for message in warnings:
         log.warning(message)
     log.info(_summary_line(summary).removeprefix(f"{PROG}: "))
-
-
-def _problem_lines(summary: Summary) -> list[str]:
-    """One warning per kind of per-record problem: how often, and where first."""
-    return [f"{kind}: {count:,} time{'s' if count > 1 else ''} (first at {summary.first_problem[kind]})"
-            for kind, count in sorted(summary.problems.items())]
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -375,7 +369,7 @@ def hail(vcf: str, out: str, ped: str | None, fasta: str | None, build: str, mas
         python_warnings.simplefilter("ignore")
     warnings: list[str] = []
     done = run_hail(config, out, master, parts, warnings.append)
-    warnings += _problem_lines(done.summary)
+    warnings += done.summary.problem_lines()
     for message in warnings:
         log.warning(message)
     log.info(f"hail: {done.panel_records:,} panel records, {done.rows:,} rows in {done.parts} parts -> {out}")

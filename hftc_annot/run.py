@@ -111,11 +111,25 @@ class Summary:
     problems: Counter = field(default_factory=Counter)
     first_problem: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    """The warnings about the inputs that the HTML report lists too (not those its own notices restate)."""
 
     def note_problem(self, kind: str, where: str) -> None:
         """Count a per-record problem; the first place of each kind is kept for the warning."""
         self.problems[kind] += 1
         self.first_problem.setdefault(kind, where)
+
+    def problem_lines(self) -> list[str]:
+        """One warning per kind of per-record problem: how often, and where first."""
+        return [f"{kind}: {count:,} time{'s' if count > 1 else ''} (first at {self.first_problem[kind]})"
+                for kind, count in sorted(self.problems.items())]
+
+    def keeping(self, warn: Callable[[str], None]) -> Callable[[str], None]:
+        """`warn`, also keeping each warning in `warnings`."""
+        def both(message: str) -> None:
+            self.warnings.append(message)
+            warn(message)
+        return both
 
 
 def named_format(path: str) -> str | None:
@@ -200,12 +214,12 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
     custom = read_panel_file(config.panel) if config.panel else None
     own = _own_transcripts(config, build, custom)
     panel = _panel(config, build, regions_bed, custom, own)
-    _warn_about_input(config, vcf, panel, warn)
+    summary = Summary(build=build, route=_route(vcf))
+    _warn_about_input(config, vcf, panel, summary.keeping(warn))
     log.debug("input: source=%s kind=%s route=%s samples=%d build=%s evidence=%r", vcf.source, vcf.info.kind.name,
               _route(vcf), len(vcf.header.samples), build, evidence.reason)
     log.debug("panel: genes=%d padding=%d regions=%d", len(panel.genes), panel.padding,
               len(panel.custom_regions) or len(panel.genes))
-    summary = Summary(build=build, route=_route(vcf))
     samples = vcf.header.samples if config.samples is None else \
         tuple(s for s in vcf.header.samples if s in config.samples)
     pipeline = build_pipeline(config, panel, own, vcf.header.lines, samples, warn, summary)
@@ -243,7 +257,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
             if vcf_writer is not None:
                 vcf_writer.close()
         _write_reports(config, fmt, outputs, provenance, report, ranking.lines(pipeline.inheritance.candidates),
-                       pipeline, panel)
+                       pipeline, panel, summary.warnings + summary.problem_lines())
         summary.records_read = vcf.records_read + (sv.records_read if sv is not None else 0)
         log.debug("write: format=%s rows=%d seconds=%.2f", fmt, summary.rows, time.perf_counter() - started)
         outputs.publish()
@@ -346,6 +360,7 @@ def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, h
                    samples: tuple[str, ...], warn: Callable[[str], None], summary: Summary) -> Pipeline:
     """The stages in their order, built from the options (each checks its own inputs as it is built)."""
     consequence = consequence_stage(config, panel, own, header_lines, warn, summary.note_problem)
+    warn = summary.keeping(warn)  # listed in the HTML report (whose protein-effects notice restates the stage's)
     vcf, chosen = "<stdin>" if config.vcf == "-" else config.vcf, config.samples is not None
     pedigree = read_ped(config.ped, samples, config.affected, warn, chosen, vcf) if config.ped else \
         with_affected(Pedigree({}), config.affected, samples, vcf, chosen)
@@ -635,15 +650,15 @@ def vcf_meta(provenance: Provenance) -> dict[str, str]:
 
 
 def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Provenance, report: ReportRows | None,
-                   summary_lines: list[SummaryLine], pipeline: Pipeline, panel: Panel) -> None:
+                   summary_lines: list[SummaryLine], pipeline: Pipeline, panel: Panel, warnings: list[str]) -> None:
     """The TSV, JSON or HTML output, the --report HTML and the --summary table, from the sorted report rows and
-    the ranked summary."""
+    the ranked summary; the HTML report lists the `warnings` of the run too."""
     preamble = provenance.to_lines()
     plain = dataclasses.replace(provenance, evidence_tier=TIER_NOTE_PLAIN).to_lines()
     html = None
     if report is not None and (fmt == "html" or config.report):
         notices = [text for text in (provenance.protein_effects and f"Protein effects {provenance.protein_effects}.",
-                                     provenance.build_check) if text]
+                                     provenance.build_check) if text] + warnings
         html = render(dataclasses.replace(provenance, evidence_tier=TIER_NOTE_HTML).to_lines(), report.rows(),
                       summary_lines, panel.genes, _chosen(pipeline.consequence, panel), panel.without_model, notices,
                       pipeline.inheritance.settings.modes)

@@ -17,7 +17,7 @@ from hftc_annot.panel import load_panel
 from hftc_annot.writers.html import CHAR_WIDTH, FIGURE_LABELS, _place, figure, render
 from hftc_annot.writers.rows import ReportRow
 
-from conftest import run_cli, vcf_text
+from conftest import run_cli, vcf_text, write_vcf
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -47,6 +47,31 @@ def test_html_output_format(tmp: Path) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert "biallelic (compound heterozygous, parental trans)" in html
     assert html.count('class="finding"') == 6  # distinct findings drawn on GALNT3, ENPP1, FGF23, PHEX
+
+
+def test_warnings_about_the_inputs_are_in_the_report_too(tmp: Path) -> None:
+    """A counselor reads the HTML, not stderr: the PED warnings and the per-record problems (a PED male's
+    heterozygous chrX call) were on stderr only. Each is listed once, as on stderr."""
+    vcf = write_vcf(tmp / "in.vcf", ["chrX 22050000 . G A 50 PASS . GT:AD:DP:GQ 0/1:10,10:20:60 0/0:20,0:20:60"],
+                    samples=("SON", "AUNT"))
+    ped = tmp / "fam.ped"
+    ped.write_text("F1\tSON\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\n")
+    result = run_cli(vcf, "--ped", ped, "--qualify", "all", "-o", tmp / "r.html")
+    assert result.code == 0, result.err
+    warnings = [line.removeprefix("hftc-annot: warning: ") for line in result.err.splitlines()
+                if line.startswith("hftc-annot: warning: ")]
+    assert warnings == [
+        "no reference FASTA: protein-level consequences, HGVS p. and indel HGVS c. are left empty; give --fasta "
+        "REF.fa (or set HFTC_ANNOT_FASTA), or run 'hftc-annot reference install REF.fa' once",
+        "2 PED individual(s) are not in the VCF and count as not genotyped: DAD, MUM",
+        "1 VCF sample(s) are not in the PED and count as unrelated, of unknown status: AUNT",
+        "heterozygous call in a male on chrX outside the pseudo-autosomal regions (sex or call error?): 1 time "
+        "(first at SON at chrX:22050000)"]
+    notices = [unescape(text) for text in re.findall(r"<p>Warning: (.*?)</p>", (tmp / "r.html").read_text())]
+    assert notices == [
+        "Protein effects not computed: no reference sequence; coding substitutions have impact UNKNOWN; give --fasta "
+        "REF.fa or run 'hftc-annot reference install REF.fa'.",
+        *warnings[1:]]  # the first is the protein-effects notice's
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
