@@ -52,7 +52,8 @@ class Report:
         p = self.provenance
         return {"version": p.version, "padding": f"{p.padding} bp", "build": f"{p.build} ({p.build_reason})",
                 "consequences": p.consequences, "qualifying": p.qualifying, "knowledge": p.knowledge,
-                "evidence_tier": p.evidence_tier, "settings": p.settings, "input": self.inputs,
+                "evidence_tier": p.evidence_tier, "settings": p.settings, "panel_file": p.panel_file,
+                "input": self.inputs,
                 "samples": ",".join(p.samples), "pedigree": p.pedigree, "structural_variants": p.structural,
                 "protein_effects": p.protein_effects, "build_check": p.build_check,
                 "not_covered": ", ".join(p.not_covered)}
@@ -211,10 +212,11 @@ def _in_order(path: str, number: int, line: str, key: tuple, place: tuple, here:
 
 
 def _panel_source(reports: list) -> str:
-    """Where the merged reports' genes came from (a --panel file, with its checksum, and the models), when they all
-    say the same: ' from mine.tsv (sha256 …; models …)'; '' otherwise."""
-    sources = {r.provenance.panel_source for r in reports}
-    source = sources.pop() if len(sources) == 1 else ""
+    """Where the merged reports' genes came from, when a --panel file (the same in every report, by its checksum:
+    _check_reports) and the first report's models: ' from mine.tsv (sha256 …; models …)'; '' otherwise."""
+    source = reports[0].provenance.panel_source
+    if source.startswith("(merged "):  # a merged report: '(merged from mine.tsv (sha256 …; models …))'
+        source = source.removeprefix("(merged ").removesuffix(")")
     return f" {source}" if source.startswith("from ") else ""
 
 

@@ -28,14 +28,14 @@ overlap), the shard and part (checked to be a complete set)."""
 
 RULES: dict[str, str] = {
     "version": EQUAL, "padding": EQUAL, "build": EQUAL, "consequences": EQUAL, "qualifying": EQUAL,
-    "knowledge": EQUAL, "evidence_tier": EQUAL, "settings": EQUAL,
+    "knowledge": EQUAL, "evidence_tier": EQUAL, "settings": EQUAL, "panel_file": EQUAL,
     "input": PER_INPUT, "samples": PER_INPUT, "pedigree": PER_INPUT, "structural_variants": PER_INPUT,
     "protein_effects": JOINED, "build_check": JOINED, "not_covered": JOINED,
     "command": OWN, "merged": OWN, "panel": OWN, "genes": OWN, "shard": OWN, "part": OWN,
 }
 """The rule of each key of a TSV report's preamble and an annotated VCF's ##hftc-annot_ lines (by its VCF name
 where it has one). A key not listed here (written by a later version) must be EQUAL."""
-LABELS = {"version": "hftc-annot version", "samples": "sample list"}
+LABELS = {"version": "hftc-annot version", "samples": "sample list", "panel_file": "--panel file"}
 """How an error names a key, where not by the key itself."""
 _SIZED = re.compile(r"^(.*) \((\d+) bytes\)$")
 
@@ -52,9 +52,10 @@ def input_identity(inputs: str) -> str:
     return ", ".join(names)
 
 
-COMPARED: dict[str, Callable[[str], str]] = {"pedigree": pedigree_identity, "input": input_identity}
-"""What of a value is compared, where not all of it: a pedigree by the --ped file's checksum, not its path; an
-input by its file name and size."""
+COMPARED: dict[str, Callable[[str], str]] = {"pedigree": pedigree_identity, "panel_file": pedigree_identity,
+                                             "input": input_identity}
+"""What of a value is compared, where not all of it: a pedigree and a --panel file by the file's checksum, not its
+path; an input by its file name and size."""
 
 
 def check_same(outputs: list[tuple[str, dict[str, str]]], rule: str, what: str = "different") -> None:

@@ -11,6 +11,7 @@ _PADDING = re.compile(r", padding (\d+) bp$")
 _PART = re.compile(r"^(\d+) of (\d+) \(run (\w+);")
 _NOT_COVERED = re.compile(r"^not covered on (\S+) \(no transcript model\)$")
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
+_PANEL_FILE = re.compile(r"from (.*?) \(sha256 ([0-9a-f]{64});")
 
 
 def pedigree_identity(pedigree: str) -> str:
@@ -65,6 +66,12 @@ class Provenance:
     def panel_source(self) -> str:
         """The panel line without its gene count and padding: 'from mine.tsv (sha256 …; …)', '(shipped panel; …)'."""
         return re.sub(r"^\d+ genes ", "", _PADDING.sub("", self.panel))
+
+    @property
+    def panel_file(self) -> str:
+        """The --panel file the genes came from, 'mine.tsv (sha256 …)'; '' for the shipped panel."""
+        found = _PANEL_FILE.search(self.panel)
+        return f"{found.group(1)} (sha256 {found.group(2)})" if found else ""
 
     @property
     def padding(self) -> int | None:

@@ -644,7 +644,8 @@ def vcf_meta(provenance: Provenance) -> dict[str, str]:
              "knowledge": provenance.knowledge, "settings": provenance.settings}
     meta |= {key: value for key, value in (
         ("padding", f"{provenance.padding} bp" if provenance.padding is not None else ""),
-        ("pedigree", provenance.pedigree), ("shard", "{}/{}".format(*provenance.shard) if provenance.shard else ""))
+        ("pedigree", provenance.pedigree), ("panel_file", provenance.panel_file),
+        ("shard", "{}/{}".format(*provenance.shard) if provenance.shard else ""))
         if value}
     return {key: one_line(value) for key, value in meta.items()}
 

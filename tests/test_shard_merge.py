@@ -360,6 +360,41 @@ def test_merge_refuses_shards_run_with_other_settings(tmp: Path, trio_shards: di
         f"'{trio} ({trio.stat().st_size} bytes)')")
 
 
+def test_merge_refuses_shards_of_different_panel_files(tmp: Path) -> None:
+    """Shards 1/2 and 2/2 of two --panel files are a complete set by their numbers, but shard 1/2 of the second
+    file's genes is in neither: merging them dropped its genes (12 of 49) without a word."""
+    full = run_cli("panel", "--format", "tsv").out
+    (tmp / "full.tsv").write_text(full)
+    first, second = (shard(tmp, f"full{k}.tsv", k, 2, "--panel", tmp / "full.tsv") for k in (1, 2))
+    genes = Provenance.from_lines([line[3:] for line in second.read_text().splitlines() if line.startswith("## ")])
+    header, *rows = full.splitlines()
+    (tmp / "some.tsv").write_text("\n".join([header, *(r for r in rows if r.split("\t")[0] in genes.genes)]) + "\n")
+    digest = {name: hashlib.sha256((tmp / name).read_bytes()).hexdigest() for name in ("full.tsv", "some.tsv")}
+    for kind in ("tsv", "vcf"):
+        one = shard(tmp, f"full1.{kind}", 1, 2, "--panel", tmp / "full.tsv")
+        other = shard(tmp, f"some2.{kind}", 2, 2, "--panel", tmp / "some.tsv")
+        assert refused(tmp, [one, other], f"merged.{kind}") == (
+            f"cannot merge {other} with {one}: different --panel file ('{tmp / 'some.tsv'} (sha256 "
+            f"{digest['some.tsv']})' vs '{tmp / 'full.tsv'} (sha256 {digest['full.tsv']})')")
+        shipped = shard(tmp, f"shipped2.{kind}", 2, 2)
+        assert refused(tmp, [one, shipped], f"merged.{kind}") == (
+            f"cannot merge {shipped} with {one}: different --panel file ('none' vs '{tmp / 'full.tsv'} (sha256 "
+            f"{digest['full.tsv']})')")
+    # the same file under another name is the same panel, and a merged report keeps naming it
+    (tmp / "copy").mkdir()
+    (tmp / "copy" / "full.tsv").write_text(full)
+    copied = shard(tmp, "copy2.tsv", 2, 2, "--panel", tmp / "copy" / "full.tsv")
+    assert run_cli("merge", "-o", tmp / "m.tsv", first, copied).code == 0
+    assert (f"## panel: 49 genes (merged from {tmp / 'full.tsv'} (sha256 {digest['full.tsv']}; shipped MANE Select "
+            "models)), padding 5000 bp\n") in (tmp / "m.tsv").read_text()
+    assert run_cli("merge", "-o", tmp / "m2.tsv", first, second).code == 0
+    other_sample = tmp / "se.tsv"
+    assert run_cli(EXAMPLES / "single_exome.vcf.gz", "-q", "-o", other_sample).code == 0
+    assert refused(tmp, [tmp / "m.tsv", other_sample]) == (
+        f"cannot merge {tmp / 'm.tsv'} with {other_sample}: different --panel file ('{tmp / 'full.tsv'} (sha256 "
+        f"{digest['full.tsv']})' vs 'none')")
+
+
 def test_merge_needs_every_shard_once(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
     trio = EXAMPLES / "trio.vcf"
     source = f"{trio} ({trio.stat().st_size} bytes)"
