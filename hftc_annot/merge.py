@@ -370,6 +370,7 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
     order = contig_order([(path, _contigs(path)) for path, _, _ in parts], declared)
     header = _merged_header(parts, command)
 
+    sharded = _vcf_shard(first_path, first) is not None
     count = 0
     seen: dict[tuple, str] = {}
     with (pysam.BGZFile(output, "wb") if compressed else open(output, "wb")) as out:
@@ -377,9 +378,13 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
         for key, line, path in heapq.merge(*(_records(p, h, r, order) for p, h, r in parts), key=lambda item: item[0]):
             site = (*key, *line.split("\t", 5)[3:5])
             if seen.get(site, path) != path:
-                raise UsageError(f"cannot merge: record {line.split(chr(9))[0]}:{key[1]} is in {seen[site]} and "
-                                 f"{path} (shards must not share genes; use --shard, which keeps overlapping "
-                                 "genes together)")
+                where = f"record {line.split(chr(9))[0]}:{key[1]} is in {seen[site]} and {path}"
+                if sharded:  # --shard keeps genes whose padded spans overlap together, not two a long REF or END joins
+                    raise UsageError(f"cannot merge: {where}: it reaches genes of two shards (a long deletion or "
+                                     "structural variant), and merge does not join one record's annotations; merge "
+                                     "the TSV reports, or annotate this input in one run")
+                raise UsageError(f"cannot merge: {where} (shards must not share genes; use --shard, which keeps "
+                                 "overlapping genes together)")
             seen[site] = path
             out.write((line + "\n").encode())
             count += 1

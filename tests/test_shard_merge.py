@@ -21,7 +21,7 @@ from hftc_annot.provenance import Provenance
 from hftc_annot.run import vcf_meta
 from hftc_annot.writers.tsv import COLUMNS
 
-from conftest import body, data_rows, run_cli
+from conftest import body, data_rows, run_cli, write_vcf
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
 COLUMN_POS = COLUMNS.index("pos")
@@ -393,6 +393,32 @@ def test_merge_refuses_shards_of_different_panel_files(tmp: Path) -> None:
     assert refused(tmp, [tmp / "m.tsv", other_sample]) == (
         f"cannot merge {tmp / 'm.tsv'} with {other_sample}: different --panel file ('{tmp / 'full.tsv'} (sha256 "
         f"{digest['full.tsv']})' vs 'none')")
+
+
+def test_a_record_reaching_genes_of_two_shards(tmp: Path) -> None:
+    """A deletion from SAMD9 into SAMD9L (their padded spans do not overlap: shards 2/4 and 1/4) is in both shards.
+    The TSV reports merge into the one run's rows; the VCF shards were refused with 'use --shard', which they had."""
+    groups = shard_genes(load_panel("GRCh38").genes, 5000, 4)
+    shard_of = {gene: k for k, group in enumerate(groups, 1) for gene in group}
+    assert (shard_of["SAMD9"], shard_of["SAMD9L"]) == (2, 1)
+    vcf = write_vcf(tmp / "sv.vcf", ["chr7 93110000 sv1 N <DEL> 50 PASS END=93135000 GT:GQ:DP 0/1:50:30"],
+                    extra_header=('##ALT=<ID=DEL,Description="Deletion">',))
+    for kind in ("tsv", "vcf"):
+        parts = []
+        for k in range(1, 5):
+            parts.append(tmp / f"s{k}.{kind}")
+            assert run_cli(vcf, "-q", "--shard", f"{k}/4", "-o", parts[-1]).code == 0
+        if kind == "tsv":
+            assert run_cli(vcf, "-q", "-o", tmp / "whole.tsv").code == 0
+            assert run_cli("merge", "-o", tmp / "merged.tsv", *parts).code == 0
+            rows = data_rows((tmp / "merged.tsv").read_text())
+            assert [row[COLUMNS.index("gene")] for row in rows] == ["SAMD9L", "SAMD9"]
+            assert rows == data_rows((tmp / "whole.tsv").read_text())
+        else:
+            assert refused(tmp, parts, "merged.vcf") == (
+                f"cannot merge: record chr7:93110000 is in {parts[0]} and {parts[1]}: it reaches genes of two "
+                "shards (a long deletion or structural variant), and merge does not join one record's annotations; "
+                "merge the TSV reports, or annotate this input in one run")
 
 
 def test_merge_needs_every_shard_once(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
