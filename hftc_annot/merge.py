@@ -411,6 +411,9 @@ def output_kind(paths: list[str]) -> str:
         first = next((line for _, line in _lines(path)), None)
         if first is None:
             raise InputError(path, "empty (no preamble, header or rows; did the run that wrote it fail?)")
+        if first.endswith("\r"):
+            raise InputError(path, "Windows (CRLF) line ends: the file was saved by another program (a spreadsheet?); "
+                             "merge the file hftc-annot wrote", line=1)
         if first[:1] in NOT_MERGED:
             raise InputError(path, f"{NOT_MERGED[first[:1]]} cannot be merged: merge the TSV reports or the "
                              "annotated VCFs of the runs")

@@ -270,6 +270,18 @@ def test_merge_refuses_damaged_vcf_parts_naming_file_and_line(tmp: Path, trio_sh
                                                                             "output once")
 
 
+def test_merge_names_a_part_with_crlf_line_ends(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
+    """A report opened and saved in a spreadsheet: the message said its column header was another version's (TSV)
+    or its '##hftc-annot_shard=3/4' line was not K/N (VCF)."""
+    for kind in ("tsv", "vcf"):
+        s1, s2, s3, s4 = trio_shards[kind]
+        crlf = tmp / f"crlf.{kind}"
+        crlf.write_bytes(s3.read_bytes().replace(b"\n", b"\r\n"))
+        assert refused(tmp, [s1, s2, crlf, s4], f"merged.{kind}") == (
+            f"{crlf}: line 1: Windows (CRLF) line ends: the file was saved by another program (a spreadsheet?); "
+            "merge the file hftc-annot wrote")
+
+
 def test_merge_names_empty_and_json_parts(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
     empty, packed, report = tmp / "empty.tsv", tmp / "empty.tsv.gz", tmp / "trio.json"
     empty.write_bytes(b"")
