@@ -115,6 +115,11 @@ def _read_report(path: str) -> Report:
     if not provenance.inputs or provenance.panel_key != "panel" or provenance.padding is None:
         raise InputError(path, "the report has no '## input:' or '## panel: …, padding N bp' line (a --regions "
                          "report cannot be merged)")
+    number, line = next((n, line) for n, line in enumerate(lines, 1) if line.startswith("samples: "))
+    count = line.removeprefix("samples: ").partition(" ")[0]
+    if count != str(len(provenance.samples)):  # the names are joined by ',' there
+        raise InputError(path, f"the '## samples: {count} (…)' line holds {len(provenance.samples)} names when split "
+                         "at ',': a sample name with a comma cannot be merged", line=number)
     return Report(path, provenance)
 
 

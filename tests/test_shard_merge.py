@@ -282,6 +282,20 @@ def test_merge_names_a_part_with_crlf_line_ends(tmp: Path, trio_shards: dict[str
             "merge the file hftc-annot wrote")
 
 
+def test_merge_names_a_sample_name_with_a_comma(tmp: Path) -> None:
+    """'## samples: 3 (CH,ILD,FATHER,MOTHER)' splits into four names: merge blamed the report's row ('line 16: sample
+    CH,ILD is not in the report's '## samples:' line'), as if the report were damaged."""
+    trio = (EXAMPLES / "trio.vcf").read_text()
+    for name, sample in (("comma.vcf", "CH,ILD"), ("quiet.vcf", "MOTH,ER")):
+        (tmp / name).write_text(trio.replace("\tCHILD" if sample == "CH,ILD" else "\tMOTHER", f"\t{sample}", 1))
+        report = tmp / name.replace(".vcf", ".tsv")
+        assert run_cli(tmp / name, "-q", "-o", report).code == 0
+        names = "CH,ILD,FATHER,MOTHER" if sample == "CH,ILD" else "CHILD,FATHER,MOTH,ER"
+        assert f"## samples: 3 ({names})\n" in report.read_text()
+        assert refused(tmp, [report]) == (f"{report}: line 7: the '## samples: 3 (…)' line holds 4 names when split "
+                                          "at ',': a sample name with a comma cannot be merged")
+
+
 def test_merge_names_empty_and_json_parts(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
     empty, packed, report = tmp / "empty.tsv", tmp / "empty.tsv.gz", tmp / "trio.json"
     empty.write_bytes(b"")
