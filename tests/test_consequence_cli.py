@@ -110,6 +110,10 @@ def test_installed_reference_replaces_fasta(genome: dict, tmp: Path) -> None:
     assert installed.code == 0, installed.err
     assert installed.out.startswith("installed GRCh38 panel reference: ")
     assert "lacks the contigs of 48 panel genes" in installed.err
+    # the warning names the installed file, not the temporary folder it was built and checked in (now gone)
+    assert (f"hftc-annot: warning: installed GRCh38 panel reference ({tmp / 'cache' / 'reference' / 'GRCh38'}"
+            "/panel.fa.gz) has no sequence (missing or all N) for 48 panel gene(s): ABCC6, ") in installed.err
+    assert ".hftc-annot-" not in installed.err
     assert "GRCh38: installed from" in run_cli("reference", "status", env=env).out
     with_fasta = run_cli(vcf, "--fasta", genome["fasta"], "--genes", "JAM2", env=env)
     without = run_cli(vcf, "--genes", "JAM2", env=env)

@@ -61,7 +61,9 @@ def install(fasta: str) -> tuple[str, Path, list[str]]:
             fresh.mkdir()
             _cut(genome, genes, names, fresh)
             _write_manifest(fresh / "manifest.tsv", build, fasta, genome.lengths)
-            ConsequenceStage(read_transcripts(models_gff3(build)), InstalledSource(build, fresh), warnings.append)
+            named = str(installed_path(build).parent)  # warnings name the files where they are installed, not `fresh`
+            ConsequenceStage(read_transcripts(models_gff3(build)), InstalledSource(build, fresh),
+                             lambda message: warnings.append(message.replace(str(fresh), named)))
             _swap(fresh, final, Path(work) / "previous")
     except OSError as exc:
         _remove_empty(created)
