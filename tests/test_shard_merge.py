@@ -296,6 +296,18 @@ def test_merge_names_a_sample_name_with_a_comma(tmp: Path) -> None:
                                           "at ',': a sample name with a comma cannot be merged")
 
 
+def test_reports_of_separate_samples_are_ordered_by_input_file_name_not_folder(tmp: Path) -> None:
+    """The README said 'by input path': a/z.vcf's report comes after b/a.vcf's."""
+    for folder, name, vcf in (("a", "z", "trio.vcf"), ("b", "a", "multiallelic.vcf")):
+        (tmp / folder).mkdir()
+        (tmp / folder / f"{name}.vcf").write_bytes((EXAMPLES / vcf).read_bytes())
+        assert run_cli(tmp / folder / f"{name}.vcf", "-q", "-o", tmp / folder / f"{name}.tsv").code == 0
+    merged = run_cli("merge", tmp / "a" / "z.tsv", tmp / "b" / "a.tsv").out
+    assert [line for line in merged.splitlines() if line.startswith(("## input: ", "## samples: "))] == [
+        f"## input: {tmp / 'b' / 'a.vcf'} (3298 bytes)", f"## input: {tmp / 'a' / 'z.vcf'} (4517 bytes)",
+        "## samples: 7 (SAMPLE1,SAMPLE2,SAMPLE3,SAMPLE4,CHILD,FATHER,MOTHER)"]
+
+
 def test_merge_names_empty_and_json_parts(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
     empty, packed, report = tmp / "empty.tsv", tmp / "empty.tsv.gz", tmp / "trio.json"
     empty.write_bytes(b"")
@@ -338,7 +350,7 @@ def test_merging_a_merged_report_keeps_all_its_inputs(tmp: Path) -> None:
     single, multi, trio = (EXAMPLES / vcf for vcf in runs.values())
     named = {path: f"{path} ({path.stat().st_size} bytes)" for path in (single, multi, trio)}
     assert [line for line in again.splitlines() if line.startswith("## input: ")] == [
-        f"## input: {named[path]}" for path in (multi, single, trio)]  # reports are ordered by input path
+        f"## input: {named[path]}" for path in (multi, single, trio)]  # reports are ordered by input file name
     assert "## samples: 8 (SAMPLE1,SAMPLE2,SAMPLE3,SAMPLE4,PATIENT1,CHILD,FATHER,MOTHER)" in again
     assert body(again) == body((tmp / "all.tsv").read_text())
     assert refused(tmp, [tmp / "ab.tsv", tmp / "b.tsv"]) == (f"cannot merge: sample SAMPLE1 is in two inputs "
