@@ -14,6 +14,7 @@ import pysam
 
 from hftc_annot import __version__
 from hftc_annot.errors import InputError, UsageError
+from hftc_annot.inheritance import SUMMARY_COLUMNS
 from hftc_annot.merge_checks import (
     EQUAL,
     JOINED,
@@ -98,6 +99,9 @@ def _read_report(path: str) -> Report:
         if number == 1 and not line.startswith("## hftc-annot "):
             raise InputError(path, "not an hftc-annot TSV report (no '## hftc-annot VERSION' first line)")
         if not line.startswith("## "):
+            if line.split("\t") == list(SUMMARY_COLUMNS):
+                raise InputError(path, "a --summary table cannot be merged: merge the TSV reports (-o) of the runs",
+                                 line=number)
             if line.split("\t") != list(COLUMNS):
                 raise InputError(path, "the column header is not that of this hftc-annot version's report",
                                  line=number)

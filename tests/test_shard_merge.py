@@ -308,6 +308,14 @@ def test_reports_of_separate_samples_are_ordered_by_input_file_name_not_folder(t
         "## samples: 7 (SAMPLE1,SAMPLE2,SAMPLE3,SAMPLE4,CHILD,FATHER,MOTHER)"]
 
 
+def test_merge_names_a_summary_table(tmp: Path) -> None:
+    """A --summary table starts like a report: merge said its column header was another version's report's."""
+    parts = [shard(tmp, f"s{k}.tsv", k, 2, "--summary", tmp / f"s{k}.summary.tsv") for k in (1, 2)]
+    summary = tmp / "s2.summary.tsv"
+    assert refused(tmp, [parts[0], summary]) == (f"{summary}: line 16: a --summary table cannot be merged: merge the "
+                                                 "TSV reports (-o) of the runs")
+
+
 def test_merge_names_empty_and_json_parts(tmp: Path, trio_shards: dict[str, list[Path]]) -> None:
     empty, packed, report = tmp / "empty.tsv", tmp / "empty.tsv.gz", tmp / "trio.json"
     empty.write_bytes(b"")
