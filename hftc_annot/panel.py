@@ -107,14 +107,14 @@ def read_panel_file(path: str) -> dict[str, dict[str, str]]:
     if not lines:
         raise InputError(path, "empty panel file: it needs a header line with a 'gene' column, then one gene per line")
     header_line, header_text = lines[0]
-    columns = header_text.split("\t")
+    columns = [_unquote(c) for c in header_text.split("\t")]
     unknown = [c for c in columns if c not in PANEL_FILE_COLUMNS]
     if unknown or "gene" not in columns or len(set(columns)) < len(columns):
         raise InputError(path, f"header must name the columns {', '.join(PANEL_FILE_COLUMNS)} (gene required, each "
                          f"once), tab-separated; found {', '.join(repr(c) for c in columns)}", line=header_line)
     genes: dict[str, dict[str, str]] = {}
     for number, text in lines[1:]:
-        cells = text.split("\t")
+        cells = [_unquote(c) for c in text.split("\t")]
         if len(cells) != len(columns):
             raise InputError(path, f"{len(cells)} tab-separated cells where the header has {len(columns)}", line=number)
         given = {c: v.strip() for c, v in zip(columns, cells, strict=True) if v.strip() not in ("", ".")}
@@ -135,6 +135,15 @@ def read_panel_file(path: str) -> dict[str, dict[str, str]]:
     if not genes:
         raise InputError(path, "no genes listed below the header")
     return genes
+
+
+def _unquote(cell: str) -> str:
+    """A cell as a spreadsheet saves it in tab-separated text: one holding a comma or a quote is written "..." with
+    each quote doubled; its text is what was typed."""
+    text = cell.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('""', '"')
+    return cell
 
 
 def load_panel(build: str, symbols: list[str] | None = None, padding: int = DEFAULT_PADDING,

@@ -329,6 +329,32 @@ def test_panel_cells_are_read_as_the_shipped_facts_write_them(tmp_path: Path) ->
     assert read_panel_file(str(panel)) == {"GALNT3": {"inheritance": "AD;AR/XLD"}, "FGF23": {"group": "mine"}}
 
 
+def test_a_panel_saved_by_a_spreadsheet_with_quoted_cells_reads_as_typed(tmp_path: Path) -> None:
+    """Excel's 'Text (Tab delimited)' writes a cell holding a comma or a quote as "..." (quotes doubled): the quotes
+    were kept in the disorders, which then no longer parsed, so ENPP1's dominant-disorder caveat was lost and its AD
+    flag rose from tier 2 to tier 1 (confidence low to medium)."""
+    def excel(cell: str) -> str:
+        return '"' + cell.replace('"', '""') + '"' if "," in cell or '"' in cell else cell
+
+    listing = run_cli("panel", "--format", "tsv").out
+    panel = tmp_path / "excel.tsv"
+    panel.write_bytes("".join("\t".join(map(excel, line.split("\t"))) + "\r\n"
+                              for line in listing.splitlines()).encode())
+    assert b'\t"Tumoral calcinosis, hyperphosphatemic, familial, 1 [OMIM:211900] (AR)"\r\n' in panel.read_bytes()
+    quoted = tmp_path / "quoted.tsv"
+    quoted.write_text('"gene"\tdisorders\n"GALNT3"\t"A ""quoted"" name, 1 [OMIM:1] (AR)"\n')
+    assert read_panel_file(str(quoted)) == {"GALNT3": {"disorders": 'A "quoted" name, 1 [OMIM:1] (AR)'}}
+    vcf, ped = REPO / "example_vcfs" / "trio.vcf", REPO / "example_vcfs" / "trio.ped"
+    shipped, custom = tmp_path / "shipped.sum", tmp_path / "custom.sum"
+    assert run_cli(vcf, "--ped", ped, "-q", "--summary", shipped).code == 0
+    result = run_cli(vcf, "--ped", ped, "-q", "--panel", panel, "--summary", custom)
+    assert result.code == 0, result.err
+    assert body(custom.read_text()) == body(shipped.read_text())
+    enpp1 = next(line.split("\t") for line in custom.read_text().splitlines() if "\tENPP1\t" in line)
+    assert enpp1[1:5] == ["ENPP1", "heterozygous in an autosomal dominant gene", "low", "2"]
+    assert body(result.out) == body(run_cli(vcf, "--ped", ped, "-q").out)
+
+
 def test_shards_of_a_custom_panel_merge_into_the_unsharded_report(tmp_path: Path) -> None:
     panel = tmp_path / "panel.tsv"
     panel.write_text(run_cli("panel", "--format", "tsv").out)
