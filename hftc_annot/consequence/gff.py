@@ -12,7 +12,11 @@ CDS lines include the stop codon (GTF and GENCODE: a separate stop_codon feature
 from __future__ import annotations
 
 import gzip
+import os
 import re
+import shutil
+import stat
+import tempfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import IO, NoReturn
@@ -63,6 +67,41 @@ def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map
     contig: chr1 and 1 are one). A failure names the file and line.
     """
     source = str(path)
+    spooled = _spool(source)
+    try:
+        return _read_transcripts(source, genes, contig_map, lengths)
+    finally:
+        if spooled:
+            os.unlink(_SPOOLED.pop(source))
+
+
+_SPOOLED: dict[str, str] = {}
+"""The temporary copy of a --gff read from a pipe (a process substitution, a FIFO), by its name: the file is opened
+more than once (its first bytes tell gzip, a second pass reads the parts that come before their transcript)."""
+
+
+def _spool(source: str) -> bool:
+    """Copy `source` to a temporary file when it is not a regular file (a pipe can be read only once)."""
+    try:
+        if stat.S_ISREG(os.stat(source).st_mode):
+            return False
+    except OSError:
+        return False  # opening it names the problem
+    handle, temp = tempfile.mkstemp(prefix="hftc-annot-", suffix=".gff")
+    try:
+        with os.fdopen(handle, "wb") as out, open(source, "rb") as stream:
+            shutil.copyfileobj(stream, out)
+    except BaseException as exc:
+        os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise InputError(source, f"cannot read ({exc.strerror or exc})") from None
+        raise
+    _SPOOLED[source] = temp
+    return True
+
+
+def _read_transcripts(source: str, genes: Collection[str] | None, contig_map: dict[str, str] | None,
+                      lengths: dict[str, int] | None) -> list[Transcript]:
     symbols: dict[str, str] = {}  # gene key (GFF3 ID, GTF gene_id) -> gene symbol
     transcripts: dict[str, _Parts] = {}
     orphans: set[str] = set()  # parents of parts met before any transcript line of theirs
@@ -175,10 +214,11 @@ def _lines(source: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _open(source: str, mode: str, encoding: str | None = None) -> IO:
-    """The file, through gzip when its first bytes say so."""
-    with open(source, "rb") as probe:
+    """The file (or its copy, when read from a pipe), through gzip when its first bytes say so."""
+    path = _SPOOLED.get(source, source)
+    with open(path, "rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
-    return gzip.open(source, mode, encoding=encoding) if gzipped else open(source, mode, encoding=encoding)
+    return gzip.open(path, mode, encoding=encoding) if gzipped else open(path, mode, encoding=encoding)
 
 
 def _not_utf8(source: str) -> NoReturn:
