@@ -587,6 +587,9 @@ def _panel_line(panel: Panel, config: Config) -> str:
     if config.panel:
         digest = hashlib.sha256(read_bytes(config.panel)).hexdigest()
         models = _models_line(config, panel)
+        if panel.custom_regions:  # the BED chose the records: a regions run (which merge refuses), not a panel run
+            return (f"regions: {config.regions_bed} ({len(panel.custom_regions)} BED regions, genes from "
+                    f"{config.panel} (sha256 {digest}; {models}))")
         return (f"panel: {len(panel.genes)} genes from {config.panel} (sha256 {digest}; {models}), "
                 f"padding {panel.padding} bp")
     if panel.custom_regions:

@@ -355,6 +355,26 @@ def test_a_panel_saved_by_a_spreadsheet_with_quoted_cells_reads_as_typed(tmp_pat
     assert body(result.out) == body(run_cli(vcf, "--ped", ped, "-q").out)
 
 
+def test_a_panel_run_with_regions_says_so_and_does_not_merge_as_a_panel_run(tmp_path: Path) -> None:
+    """--panel with --regions: the preamble named the panel file and a padding, not the BED that chose the records,
+    and merge joined it with a plain --panel report of other targets as if both covered the padded genes."""
+    panel, bed = tmp_path / "panel.tsv", tmp_path / "t.bed"
+    panel.write_text("gene\nGALNT3\n")
+    bed.write_text("chr2\t165000000\t165760000\tX\n")
+    vcf = REPO / "example_vcfs" / "single_exome.vcf"
+    with_bed, without = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    assert run_cli(vcf, "-q", "--panel", panel, "--regions", bed, "-o", with_bed).code == 0
+    assert run_cli(vcf, "-q", "--panel", panel, "-o", without).code == 0
+    digest = hashlib.sha256(panel.read_bytes()).hexdigest()
+    lines = [line for line in with_bed.read_text().splitlines() if line.startswith(("## panel", "## regions"))]
+    assert lines == [f"## regions: {bed} (1 BED regions, genes from {panel} (sha256 {digest}; shipped MANE Select "
+                     "models))"]
+    merged = run_cli("merge", with_bed, without, "-o", tmp_path / "m.tsv")
+    assert (merged.code, merged.err) == (2, f"hftc-annot: error: {with_bed}: the report has no '## input:' or "
+                                            "'## panel: …, padding N bp' line (a --regions report cannot be merged)\n")
+    assert not (tmp_path / "m.tsv").exists()
+
+
 def test_shards_of_a_custom_panel_merge_into_the_unsharded_report(tmp_path: Path) -> None:
     panel = tmp_path / "panel.tsv"
     panel.write_text(run_cli("panel", "--format", "tsv").out)
