@@ -125,6 +125,31 @@ def test_a_gff_read_from_a_pipe_gives_the_same_models(tmp_path: Path, gzipped: b
                                                                           "T1.1"]]
 
 
+def test_a_gene_on_a_chromosome_and_an_alt_contig_is_read_from_the_chromosome(tmp_path: Path) -> None:
+    """A GFF with alt and patch contigs (GENCODE's chr_patch_hapl_scaff, RefSeq's alt loci) has a second copy of a
+    gene; the rules tied and the larger id won, here the alt copy, and the variant in FOO's CDS on chr1 was left out
+    of the report (0 rows, no warning)."""
+    import pysam
+
+    fasta, panel, vcf = reference(tmp_path)
+    sequence = fasta.read_text().splitlines()[1]
+    fasta.write_text(f">chr1\n{sequence}\n>chr1_KI270706v1_alt\n{sequence}\n")
+    Path(f"{fasta}.fai").unlink()
+    pysam.faidx(str(fasta))
+    vcf.write_text(vcf.read_text().replace("##contig=<ID=chr1,length=20000>\n", "##contig=<ID=chr1,length=20000>\n"
+                                           "##contig=<ID=chr1_KI270706v1_alt,length=20000>\n"))
+    alt = [line.replace("chr1\t", "chr1_KI270706v1_alt\t").replace("G1", "G9").replace("T1", "T9") for line in FOO]
+    for name, lines in (("after.gff3", FOO + alt + BAR), ("before.gff3", alt + FOO + BAR)):
+        path = gff(tmp_path / name, lines)
+        result = run_cli(vcf, "-q", "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", path)
+        assert result.code == 0, result.err
+        rows = [line.split("\t") for line in result.out.splitlines() if not line.startswith("## ")]
+        assert [r[:6] + r[9:11] for r in rows[1:]] == [["chr1", "1150", ".", "C", "T", "FOO", "T1.1", "longest CDS"]]
+    only_alt = gff(tmp_path / "alt.gff3", alt + BAR)
+    result = run_cli(vcf, "-q", "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", only_alt)
+    assert result.code == 0 and "## genes: BAR,FOO\n" in result.out, result.err  # a gene only on an alt: kept there
+
+
 # ----------------------------------------------------------------------------- coordinates
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from hftc_annot.alleles import Allele, StructuralAllele
+from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence.haplotype import cds_span, combined
 from hftc_annot.consequence.predict import CodingSequence, Consequence, predict
 from hftc_annot.consequence.sequence import SequenceSource
@@ -28,6 +29,8 @@ TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
 """How a gene's transcript is chosen: the first rule with a candidate wins (longest CDS among ties, longest transcript
 for a gene without a coding one). A coding transcript is always preferred to a non-coding one."""
 
+_CHROMOSOMES = frozenset([*map(str, range(1, 23)), "X", "Y", "MT"])
+"""The canonical names of the chromosomes, whose copy of a gene is preferred to one on an alt or patch contig."""
 
 NO_SEQUENCE = "no reference sequence"
 NO_SEQUENCE_FIX = "give --fasta REF.fa or run 'hftc-annot reference install REF.fa'"
@@ -65,11 +68,14 @@ class Effect:
 def choose_transcripts(transcripts: list[Transcript]) -> dict[str, tuple[Transcript, str]]:
     """Per gene, the transcript picked by the first rule of TRANSCRIPT_RULES that any candidate meets, and
     that rule's name; ties go to the longest CDS (transcript, when non-coding), then the transcript id. The
-    candidates are the gene's coding transcripts, or all of them when it has none."""
+    candidates are the gene's coding transcripts, or all of them when it has none; and of those, the ones on the
+    chromosomes (1-22, X, Y, MT), when any is: a copy of the gene on an alt, patch or unplaced contig is chosen only
+    when the gene has none on a chromosome."""
     chosen: dict[str, tuple[Transcript, str]] = {}
     for gene in sorted({t.gene for t in transcripts}):
         candidates = [t for t in transcripts if t.gene == gene]
         candidates = [t for t in candidates if t.coding] or candidates
+        candidates = [t for t in candidates if canonical_contig(t.chrom) in _CHROMOSOMES] or candidates
         for rule, applies in TRANSCRIPT_RULES:
             matching = [t for t in candidates if applies(t)]
             if matching:
