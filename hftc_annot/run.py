@@ -530,8 +530,10 @@ def consequence_stage(config: Config, panel: Panel, own: list[Transcript] | None
 
 def _with_mane_ids(t: Transcript, gene: Gene) -> Transcript:
     """The gene's MANE Select transcript read from a file without RefSeq ids (GENCODE, Ensembl) takes its MANE
-    RefSeq transcript and protein from the panel facts, so that HGVS names NM_/NP_ as with the shipped models."""
-    if t.refseq or t.id != gene.ensembl_transcript:
+    RefSeq transcript and protein from the panel facts, so that HGVS names NM_/NP_ as with the shipped models. So does
+    one whose id has no version (a file that drops them), when the file tags it MANE Select."""
+    unversioned = "." not in t.id and "MANE_Select" in t.tags and t.id == gene.ensembl_transcript.split(".")[0]
+    if t.refseq or (t.id != gene.ensembl_transcript and not unversioned):
         return t
     return dataclasses.replace(t, refseq=gene.refseq, protein=gene.protein)
 

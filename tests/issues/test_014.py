@@ -232,6 +232,28 @@ def test_the_report_is_the_same_with_every_dialect(tmp_path: Path) -> None:
         assert body(result.out) == body(shipped_run.out), dialect
 
 
+def test_a_gtf_without_version_numbers_still_names_the_mane_transcript(tmp_path: Path) -> None:
+    """A GTF whose ids have no version (and no transcript_version): its MANE_Select transcript was not known as the
+    panel's (the ids were compared with their version), so HGVS named the bare ENST, the transcript column was '.'
+    and the curated HFTC variant c.484C>T of GALNT3 (NM_004482.4) was silently not matched."""
+    import re
+
+    text = write_dialect("gencode_gtf", tmp_path / "v.gtf").read_text()
+    bare = tmp_path / "bare.gtf"
+    bare.write_text(re.sub(r'((?:transcript|gene)_id "ENS[TG]\d+)\.\d+"', r'\1"', text))
+    assert 'transcript_id "ENST00000392701";' in bare.read_text()
+    vcf = REPO / "example_vcfs" / "trio.vcf"
+    shipped = table(run_cli(vcf, "-q").out)
+    result = run_cli(vcf, "-q", "--gff", bare)
+    assert result.code == 0, result.err
+    rows = table(result.out)
+    assert [r["ensembl_transcript"] for r in rows] == [r["ensembl_transcript"].split(".")[0] for r in shipped]
+    assert [{**r, "ensembl_transcript": "."} for r in rows] == [{**r, "ensembl_transcript": "."} for r in shipped]
+    galnt3 = next(r for r in rows if r["hgvs_c"].endswith("c.484C>T"))
+    assert (galnt3["transcript"], galnt3["hgvs_c"]) == ("NM_004482.4", "NM_004482.4:c.484C>T")
+    assert galnt3["known_hftc_variant"] == "c.484C>T p.(Arg162Ter) [confidence: medium-low]"
+
+
 # ----------------------------------------------------------------------------- --panel
 
 def renamed_models(symbol: str, new: str, path: Path) -> Path:
