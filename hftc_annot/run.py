@@ -44,7 +44,17 @@ from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.knowledge.tiers import RARE, TierStage
 from hftc_annot.model import PanelRecord
 from hftc_annot.outputs import Outputs
-from hftc_annot.panel import Gene, Model, Panel, load_panel, on_other_build, read_bed, read_panel_file, shard_genes
+from hftc_annot.panel import (
+    Gene,
+    Model,
+    Panel,
+    contig_rank,
+    load_panel,
+    on_other_build,
+    read_bed,
+    read_panel_file,
+    shard_genes,
+)
 from hftc_annot.pipeline import Pipeline, write
 from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance, one_line
@@ -625,6 +635,12 @@ def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callabl
     if vcf.header.contigs and not declared & {g.contig for g in panel.genes}:
         warn(f"none of the panel's chromosomes is among the {len(declared)} contigs declared in {vcf.source}; "
              "contig names other than 1/chr1 style are not recognised")
+    elsewhere = [c for c, _, _, _ in panel.custom_regions if c not in declared] if vcf.header.contigs else []
+    if elsewhere:
+        names = sorted(set(elsewhere), key=contig_rank)
+        warn(f"--regions {config.regions_bed}: {len(elsewhere)} of its {len(panel.custom_regions)} regions are on "
+             f"contigs {vcf.source} does not declare ({', '.join(names[:5])}{', …' if len(names) > 5 else ''}): "
+             "they select no records; contig names other than 1/chr1 style are not recognised")
 
 
 def _temporary() -> str:

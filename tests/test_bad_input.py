@@ -217,6 +217,21 @@ def test_bed_ends_past_any_position_bom_and_gzip(tmp: Path) -> None:
             assert [(r["chrom"], r["pos"], r["gene"]) for r in table(result.out)] == [("chr1", "1000", "big")], name
 
 
+def test_bed_regions_on_contigs_the_vcf_lacks_are_named(tmp: Path) -> None:
+    """A BED of RefSeq accessions (or of another assembly's contigs) selected nothing, without a word: an empty
+    report read as 'no variants in the targets'."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr5 1000 . C T 50 PASS . GT 0/1"])
+    (tmp / "nc.bed").write_text("NC_000005.10\t0\t2000\tA\nchr5\t500\t1500\tB\nchrUn_KI270742v1\t0\t9\tC\n")
+    result = run_cli(vcf, "--regions", tmp / "nc.bed")
+    assert result.code == 0, result.err
+    assert [(r["chrom"], r["pos"], r["gene"]) for r in table(result.out)] == [("chr5", "1000", "B")]
+    assert result.err.splitlines()[0] == (f"hftc-annot: warning: --regions {tmp / 'nc.bed'}: 2 of its 3 regions are "
+                                          f"on contigs {vcf} does not declare (NC_000005.10, Un_KI270742v1): they "
+                                          "select no records; contig names other than 1/chr1 style are not recognised")
+    (tmp / "ok.bed").write_text("5\t500\t1500\tB\n")
+    assert "--regions" not in run_cli(vcf, "--regions", tmp / "ok.bed").err
+
+
 def test_duplicate_sample_names(tmp: Path) -> None:
     path = tmp / "in.vcf"
     path.write_text(vcf_text([GOOD.replace("0/1:5,5:10:60", "0/1:5,5:10:60 0/1:5,5:10:60")], samples=("A", "A")))
