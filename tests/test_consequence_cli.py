@@ -172,6 +172,21 @@ def test_stale_fasta_index_is_refused(genome: dict, tmp: Path, kind: str) -> Non
     assert not (tmp / "out.tsv").exists()
 
 
+def test_a_fasta_cut_short_after_indexing_is_one_line(genome: dict, tmp: Path) -> None:
+    """A copy of the FASTA cut at 40% (an interrupted transfer), its .fai the whole file's: htslib printed its own
+    '[E::fai_retrieve] ...' line before the error."""
+    fasta = tmp / "chr21.fa"
+    with open(genome["plain"], "rb") as whole, open(fasta, "wb") as cut:
+        cut.write(whole.read(genome["plain"].stat().st_size * 2 // 5))
+    Path(f"{fasta}.fai").write_bytes(Path(f"{genome['plain']}.fai").read_bytes())
+    vcf = write_vcf(tmp / "in.vcf", ["chr21 25700000 . A G 50 PASS . GT 0/1"])
+    result = run_cli(vcf, "--fasta", fasta, "-o", tmp / "out.tsv")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and result.err.startswith(f"hftc-annot: error: {fasta}: cannot read chr21:"), \
+        result.err
+    assert not (tmp / "out.tsv").exists()
+
+
 def test_failed_install_leaves_the_cache_as_it_was(genome: dict, tmp: Path) -> None:
     cache = tmp / "cache"
     env = {**os.environ, "HFTC_ANNOT_CACHE": str(cache)}

@@ -212,6 +212,7 @@ class InstalledSource:
             self._fasta = pysam.FastaFile(str(path))
         except (OSError, ValueError) as exc:
             raise DamagedReference(build, path, f"htslib cannot open it: {exc}") from None
+        self._verbosity = pysam.set_verbosity
         self._regions: dict[str, list[tuple[int, int, str]]] = {}
         for record in self._fasta.references:
             contig, first, last = _REGION.match(record).groups()
@@ -224,9 +225,12 @@ class InstalledSource:
     def fetch(self, chrom: str, start: int, end: int) -> str:
         for first, last, record in self._regions.get(canonical_contig(chrom), ()):
             if first <= start and end <= last:
+                quiet = self._verbosity(0)  # htslib's own line about a damaged file: the error says it once
                 try:
                     return self._fasta.fetch(record, start - first, end - first + 1).upper()
                 except (OSError, ValueError) as exc:
                     raise DamagedReference(self._found.build, self._found.path,
                                            f"cannot read {record}: {exc}") from None
+                finally:
+                    self._verbosity(quiet)
         return "N" * max(0, end - start + 1)

@@ -55,6 +55,7 @@ class FastaSource:
             self._fasta = pysam.FastaFile(path)
         except (OSError, ValueError) as exc:
             raise InputError(path, f"cannot open as an indexed FASTA ({exc}); index it with samtools faidx") from None
+        self._verbosity = pysam.set_verbosity
         self.lengths = dict(zip(self._fasta.references, self._fasta.lengths, strict=True))
         self._names = {canonical_contig(n): n for n in self._fasta.references}
 
@@ -73,10 +74,13 @@ class FastaSource:
             raise InputError(self.name, f"has no contig {chrom}")
         if end < start:
             return ""
+        quiet = self._verbosity(0)  # htslib's own line about a damaged file: the error below says it once
         try:
             return self._fasta.fetch(name, max(0, start - 1), min(end, self.lengths[name])).upper()
         except (OSError, ValueError):
             raise InputError(self.name, f"cannot read {name}:{start}-{end}: {_STALE}") from None
+        finally:
+            self._verbosity(quiet)
 
     def check_index(self, contigs: list[str]) -> None:
         """Each contig's .fai offset must point just after its own '>name' line: an index made before the file
