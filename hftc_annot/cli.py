@@ -240,6 +240,13 @@ def panel(build: str, shards: int | None, padding: int, fmt: str) -> None:
     from hftc_annot.panel import PANEL_FILE_COLUMNS, load_panel, shard_genes
     from hftc_annot.resources import read_table
 
+    padded = click.get_current_context().get_parameter_source("padding") is not click.core.ParameterSource.DEFAULT
+    if fmt == "tsv" and (shards or padded):
+        raise click.UsageError("--shards and --padding group the genes of the table (--format table); the --panel "
+                               "file format (--format tsv) has no such column")
+    if padded and not shards:
+        raise click.UsageError("--padding sets how genes are grouped into --shards N (the table's coordinates are "
+                               "not padded); give --shards too")
     if fmt == "tsv":
         click.echo("\t".join(PANEL_FILE_COLUMNS))
         for fact in read_table("panel_facts.tsv"):

@@ -218,6 +218,21 @@ def test_panel_command(tmp: Path) -> None:
     assert next(r for r in rows if r[0] == "ACVR1")[8:] == [".", ".", ".", "."]
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (("--format", "tsv", "--shards", "4"), "--shards and --padding group the genes of the table (--format table); "
+     "the --panel file format (--format tsv) has no such column"),
+    (("--format", "tsv", "--padding", "5000"), "--shards and --padding group the genes of the table (--format "
+     "table); the --panel file format (--format tsv) has no such column"),
+    (("--padding", "100",), "--padding sets how genes are grouped into --shards N (the table's coordinates are not "
+     "padded); give --shards too"),
+])
+def test_panel_options_that_would_change_nothing_are_refused(args: tuple[str, ...], message: str) -> None:
+    """They were silently ignored: a --format tsv panel has no shard column, and the table's coordinates are the
+    transcripts' whatever --padding says."""
+    result = run_cli("panel", *args)
+    assert (result.code, result.out, result.err) == (2, "", f"hftc-annot: error: {message}\n")
+
+
 def test_version_and_help() -> None:
     assert run_cli("--version").out.startswith("hftc-annot, version ")
     help_text = run_cli("--help").out
