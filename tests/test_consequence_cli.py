@@ -641,6 +641,27 @@ def test_bcsq_entries_without_dna_change_or_transcript(tmp: Path) -> None:
         ("4379710", "A", ".", "no BCSQ entry for the chosen transcript ENST00000237837.2")]
 
 
+def test_bcsq_different_entries_without_dna_change_are_not_given_to_every_alt(tmp: Path) -> None:
+    """bcftools csq 1.16 -l on a synthetic reference wrote, for TATG>T,CATG over a start codon,
+    'start_lost|…|+,5_prime_utr|…': one short entry per ALT, neither naming its ALT. Both ALTs took start_lost
+    (the 5' UTR SNV reported HIGH); the ALT of each cannot be told, so neither is used (noted). One short entry for
+    all the ALTs is still read."""
+    result = run_cli(write_vcf(tmp / "in.vcf", [
+        "chr12 4379580 . TATG T,CATG 50 PASS BCSQ=start_lost|FGF23|ENST00000237837|protein_coding|-,"
+        "5_prime_utr|FGF23|ENST00000237837|protein_coding GT 1/2",
+        "chr12 4379590 . G A,T 50 PASS BCSQ=splice_region|FGF23|ENST00000237837|protein_coding GT 1/2"],
+        extra_header=(BCSQ_HEADER,)), "--consequences", "from-input")
+    assert result.code == 0, result.err
+    why = ("no usable BCSQ entry for the chosen transcript ENST00000237837.2: its record has 2 different BCSQ entries "
+           "without dna_change for its ALTs: which is this ALT's cannot be told")
+    assert sorted((r["pos"], r["alt"], r["consequence"], r["impact"], r["consequence_note"])
+                  for r in table(result.out)) == [
+        ("4379580", "CATG", ".", ".", why), ("4379580", "T", ".", ".", why),
+        ("4379590", "A", "splice_region_variant", "LOW", "."), ("4379590", "T", "splice_region_variant", "LOW", ".")]
+    assert ("BCSQ entry without dna_change on a multiallelic record with several different ones (entry not used): "
+            "4 times (first at line ") in result.err
+
+
 def test_records_skipped_by_one_stage_never_shift_flags(genome: dict, tmp: Path) -> None:
     """Between JAM2 (AR) records that earn flags lie a record whose REF disagrees with the reference (no
     consequence), a symbolic allele (no row) and a record outside the padded panel (not read on): the flags of

@@ -219,7 +219,7 @@ class FromInputStage:
         ours = [e for e in entries if self._on(e, ids, symbol)]
         why = ""
         for entry in self._for_alt(ours, allele, record):
-            problem = self._unusable(entry, allele, record)
+            problem = self._unusable(entry, allele, record, ours)
             if problem is None:
                 return entry, ""
             self._note_problem(f"{self._annotation.tag} {problem[0]} (entry not used)", record.where)
@@ -248,9 +248,18 @@ class FromInputStage:
             if len(record.alts) == 1 else []
         return agreeing + unnumbered + split + [e for e in numbered if e not in agreeing]
 
-    def _unusable(self, entry: list[str], allele: int, record: Record) -> tuple[str, str] | None:
-        """Why an entry for the ALT cannot be used, as (kind of problem, words for the report); None when it can."""
-        num, name = self._columns["allele_num"], self._columns["allele"]
+    def _unusable(self, entry: list[str], allele: int, record: Record,
+                  ours: list[list[str]]) -> tuple[str, str] | None:
+        """Why an entry for the ALT cannot be used, as (kind of problem, words for the report); None when it can.
+        `ours`: the record's entries on the transcript."""
+        num, name, change = self._columns["allele_num"], self._columns["allele"], self._columns["dna_change"]
+        if name is None and change is not None and len(record.alts) > 1 and not entry[change]:
+            kinds = {tuple(e) for e in ours if not e[change]}
+            if len(kinds) > 1:  # bcftools writes one per ALT (TATG>T,CATG: start_lost, 5_prime_utr), ALT unnamed
+                tag = self._annotation.tag
+                return ("entry without dna_change on a multiallelic record with several different ones",
+                        f"its record has {len(kinds)} different {tag} entries without dna_change for its ALTs: "
+                        "which is this ALT's cannot be told")
         if num is not None and name is not None and entry[num] and entry[name] and \
                 entry[name].upper() not in _spellings(record.ref, record.alts[allele - 1], record.alts):
             return ("entry whose Allele contradicts its ALLELE_NUM",
