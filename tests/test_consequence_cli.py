@@ -500,6 +500,20 @@ def test_ann_rank_of_an_intronic_variant_is_its_intron(tmp: Path) -> None:
         ("4379600", "3/3", ".", "ENST00000237837.2:c.9C>A")]
 
 
+def test_ann_sequence_feature_entries_are_not_the_transcripts(tmp: Path) -> None:
+    """SnpEff with NextProt writes sequence_feature entries naming the transcript in Feature_ID, with the feature in
+    Feature_Type, sorted before a MODIFIER intron entry (as in real SnpEff output): the intron variant was reported
+    as sequence_variant (an unknown term) from the domain's entry; the transcript's own entry is read."""
+    entry = "T|{}|{}|FGF23|ENSG00000118972|{}|ENST00000237837.2|protein_coding|{}|c.212-20C>A||||||"
+    ann = ",".join(entry.format(*e) for e in (
+        ("sequence_feature", "LOW", "topological_domain:Extracellular", ""),
+        ("sequence_feature", "LOW", "domain:FGF", "2/3"),
+        ("intron_variant", "MODIFIER", "transcript", "1/2")))
+    rows = _from_input(tmp, ANN_HEADER, [f"chr12 4379580 . G T 50 PASS ANN={ann} GT 0/1"])
+    assert [(r["consequence"], r["impact"], r["exon"], r["intron"], r["hgvs_c"], r["consequence_note"])
+            for r in rows] == [("intron_variant", "MODIFIER", ".", "1/2", "ENST00000237837.2:c.212-20C>A", ".")]
+
+
 def test_from_input_names_the_rule_that_chose_the_transcript(tmp: Path) -> None:
     """With --gff models that carry no MANE tag, the rule is the one the computed path gives (Ensembl canonical here),
     with ' (from input CSQ)' after it; a gene absent from --gff keeps its shipped MANE model."""

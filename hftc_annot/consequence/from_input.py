@@ -58,7 +58,7 @@ _NAMES = {
     "exon": ("EXON", "Rank"), "intron": ("INTRON",), "hgvs_c": ("HGVSc", "HGVS.c"), "hgvs_p": ("HGVSp", "HGVS.p"),
     "protein_position": ("Protein_position",), "codons": ("Codons",), "amino_acids": ("Amino_acids",),
     "allele_num": ("ALLELE_NUM",), "mane": ("MANE_SELECT", "MANE"), "dna_change": ("dna_change",),
-    "symbol": ("SYMBOL", "Gene_Name", "gene"),
+    "symbol": ("SYMBOL", "Gene_Name", "gene"), "feature_type": ("Feature_type", "Feature_Type"),
 }
 
 
@@ -272,8 +272,13 @@ class FromInputStage:
 
     def _on(self, entry: list[str], ids: set[str], symbol: str) -> bool:
         """Whether an entry is on the chosen transcript (its Feature or MANE id, with or without version); one that
-        names no transcript (bcftools's intron entries) counts when it names the gene."""
+        names no transcript (bcftools's intron entries) counts when it names the gene. An entry of another feature type
+        is not the transcript's, though it names it (SnpEff's sequence_feature entries: Feature_Type
+        'domain:Protein_kinase', Feature_ID the transcript's)."""
         feature, mane, gene = self._columns["feature"], self._columns["mane"], self._columns["symbol"]
+        kind = self._columns["feature_type"]
+        if kind is not None and entry[kind] and entry[kind].lower() != "transcript":
+            return False
         names = {entry[feature]} if feature is not None else set()
         if mane is not None:
             names.add(entry[mane])
