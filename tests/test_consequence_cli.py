@@ -485,6 +485,23 @@ def test_csq_entry_whose_allele_contradicts_its_allele_num_is_not_used(tmp: Path
     assert "CSQ entry whose Allele contradicts its ALLELE_NUM (entry not used): 1 time (first at line " in result.err
 
 
+def test_csq_of_vep_minimal_without_allele_num_is_found_by_its_trimmed_allele(tmp: Path) -> None:
+    """VEP --minimal without --allele_number writes each ALT trimmed of what it shares with REF (AC>ACAC: 'AC';
+    GCC>GCCA: 'A'), neither as given nor VEP's default: those entries were not found ('no CSQ entry'). A trimmed
+    spelling that could be another ALT's is still not taken (G>GA,A: 'A' is the SNV's)."""
+    entry = "{}|{}|HIGH|FGF23|ENST00000237837.2|1/3||ENST00000237837.2:c.{}|p.X|2"
+    rows = _from_input(tmp, CSQ_HEADER, [
+        f"chr12 4379610 . AC ACAC 50 PASS CSQ={entry.format('AC', 'frameshift_variant', '1')} GT 0/1",
+        f"chr12 4379620 . GCC G,GCCA 50 PASS CSQ={entry.format('-', 'inframe_deletion', '2')},"
+        f"{entry.format('A', 'frameshift_variant', '3')} GT 1/2",
+        f"chr12 4379630 . G GA,A 50 PASS CSQ={entry.format('A', 'missense_variant', '4')} GT 1/2"])
+    assert sorted((r["pos"], r["alt"], r["consequence"], r["hgvs_c"]) for r in rows) == [
+        ("4379610", "ACAC", "frameshift_variant", "ENST00000237837.2:c.1"),
+        ("4379620", "G", "inframe_deletion", "ENST00000237837.2:c.2"),
+        ("4379620", "GCCA", "frameshift_variant", "ENST00000237837.2:c.3"),
+        ("4379630", "A", "missense_variant", "ENST00000237837.2:c.4"), ("4379630", "GA", ".", ".")]
+
+
 def test_ann_rank_of_an_intronic_variant_is_its_intron(tmp: Path) -> None:
     """SnpEff's Rank numbers the exon, or the intron for intronic terms (intron, splice donor/acceptor); its HGVS
     takes the entry's transcript as VEP's and the computed HGVS have theirs."""

@@ -227,7 +227,8 @@ class FromInputStage:
         return None, why
 
     def _for_alt(self, ours: list[list[str]], allele: int, record: Record) -> list[list[str]]:
-        """The entries for one ALT: by ALLELE_NUM where given, else by Allele, else (BCSQ) by dna_change. On a record
+        """The entries for one ALT: by ALLELE_NUM where given, else by Allele (as given or VEP's; VEP --minimal's
+        trimmed form when no other ALT could be spelled so), else (BCSQ) by dna_change. On a record
         with one ALT, an entry whose Allele is this ALT's but whose ALLELE_NUM is another (a record split after VEP
         ran: bcftools norm -m- keeps every entry) comes before one numbered 1 whose Allele is another ALT's."""
         c = self._columns
@@ -237,12 +238,17 @@ class FromInputStage:
         alt = record.alts[allele - 1]
         spellings = (alt, _vep_allele(record.ref, alt, record.alts))
         unnumbered = [e for e in ours if (num is None or not e[num]) and (name is None or e[name] in spellings)]
+        own = _spellings(record.ref, alt, record.alts)
+        if name is not None:  # VEP --minimal's trimmed Allele, when it spells no other ALT of the record
+            others = {s for i, a in enumerate(record.alts) if i != allele - 1
+                      for s in _spellings(record.ref, a, record.alts)}
+            unnumbered += [e for e in ours if (num is None or not e[num]) and e not in unnumbered
+                           and e[name].upper() in own - others]
         if num is None:
             return unnumbered
         numbered = [e for e in ours if e[num] == str(allele)]
         if name is None:
             return numbered + unnumbered
-        own = _spellings(record.ref, alt, record.alts)
         agreeing = [e for e in numbered if not e[name] or e[name].upper() in own]
         split = [e for e in ours if e[num] and e[num] != str(allele) and e[name].upper() in own] \
             if len(record.alts) == 1 else []
