@@ -591,6 +591,18 @@ def test_from_input_entry_with_other_field_count_is_an_error(tmp: Path, header: 
     assert result.err.rstrip().endswith("): annotate the file again, or give it the header its annotator wrote")
 
 
+@pytest.mark.parametrize("header", [CSQ_HEADER, ANN_HEADER, BCSQ_HEADER])
+def test_from_input_missing_value_is_no_entry(tmp: Path, header: str) -> None:
+    """'CSQ=.' is VCF's missing value (a record the annotator did not reach): no entry, noted, not an entry of
+    1 field (exit 2, 'annotate the file again')."""
+    tag = header.split("ID=")[1].split(",")[0]
+    result = run_cli(write_vcf(tmp / "in.vcf", [f"chr12 4379580 . G A 50 PASS {tag}=. GT 0/1"],
+                               extra_header=(header,)), "--consequences", "from-input")
+    assert result.code == 0, result.err
+    assert [(r["consequence"], r["consequence_note"]) for r in table(result.out)] == [
+        (".", f"no {tag} entry for the chosen transcript ENST00000237837.2")]
+
+
 def test_csq_entry_with_empty_consequence_is_not_used(tmp: Path) -> None:
     """An empty Consequence is no answer (it was reported as '.' with impact MODIFIER): the entry is not used, noted."""
     vcf = write_vcf(tmp / "in.vcf", ["chr12 4379580 . G A 50 PASS CSQ=A||MODERATE|FGF23|ENST00000237837.2|1/3|||| "

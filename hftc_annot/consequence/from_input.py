@@ -200,8 +200,9 @@ class FromInputStage:
         """The record's entries split into fields, percent-escapes decoded (VEP writes '=' as %3D). bcftools
         writes only the leading fields of some consequences (splice, intron, UTR: the rest are empty) and '@POS' for
         a consequence written at the record at POS: not an entry of this record. An entry with another number of
-        fields than the header declares is an InputError: its fields cannot be told apart."""
-        if not isinstance(value, str) or not value:
+        fields than the header declares is an InputError: its fields cannot be told apart. '.' is VCF's
+        missing value (CSQ=.): no entries."""
+        if not isinstance(value, str) or value in ("", "."):
             return []
         declared = len(self._annotation.fields)
         entries = [e.split("|") for e in value.split(",") if not (self._short and e.startswith("@"))]
