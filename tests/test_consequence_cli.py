@@ -571,6 +571,25 @@ def test_from_input_unreadable_header_is_an_error(tmp: Path, header: str, messag
     assert result.err.strip() == f"hftc-annot: error: --consequences from-input: the CSQ header line of {vcf} {message}"
 
 
+def test_csq_declared_twice_with_different_fields_is_an_error(tmp: Path) -> None:
+    """VEP --keep_csq keeps the old CSQ line and adds its own after it; htslib reads the first, so a record annotated
+    only the second time was read with the old line's fields (its INTRON 1/2 reported as exon 1/2): an error. The
+    same line twice is read as before."""
+    again = CSQ_HEADER.replace("EXON|INTRON", "INTRON|EXON")
+    record = "chr12 4379580 . G A 50 PASS CSQ=A|intron_variant|MODIFIER|FGF23|ENST00000237837.2|1/2|||| GT 0/1"
+    vcf = write_vcf(tmp / "in.vcf", [record], extra_header=(CSQ_HEADER, '##VEP="v110"', again))
+    result = run_cli(vcf, "--consequences", "from-input")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (f"hftc-annot: error: --consequences from-input: the CSQ of {vcf} is declared 2 times with "
+                          "different fields (annotated twice, e.g. VEP --keep_csq): which fields a record's entries "
+                          "have cannot be told; annotate the file once (bcftools annotate -x INFO/CSQ, then annotate "
+                          "again)\n")
+    twice = run_cli(write_vcf(tmp / "twice.vcf", [record.replace("1/2|", "|1/2")],
+                              extra_header=(CSQ_HEADER, CSQ_HEADER)), "--consequences", "from-input")
+    assert twice.code == 0, twice.err
+    assert [(r["exon"], r["intron"]) for r in table(twice.out)] == [(".", "1/2")]
+
+
 @pytest.mark.parametrize(("header", "info"), [
     (CSQ_HEADER, "CSQ=A|missense_variant|MODERATE|FGF23|ENST00000237837.2|1/3"),
     (ANN_HEADER, "ANN=A|missense_variant|MODERATE|FGF23|ENSG|transcript|ENST00000237837.2|protein_coding|1/3|"

@@ -80,10 +80,19 @@ def declared_annotation(header_lines: tuple[str, ...], source: str) -> InputAnno
     """The first of CSQ, ANN, BCSQ declared in the header of `source`, with its fields; a UsageError when none is,
     or when its header line does not say how to read its entries."""
     for tag in ("CSQ", "ANN", "BCSQ"):
-        line = next((x for x in header_lines if x.startswith(f"##INFO=<ID={tag},")), None)
-        if line is not None:
-            kind = info_declaration((line,), tag).get("Type", "(none)")
-            return _declared(tag, line, kind, f"--consequences from-input: the {tag} header line of {source}")
+        lines = [x for x in header_lines if x.startswith(f"##INFO=<ID={tag},")]
+        if lines:
+            where = f"--consequences from-input: the {tag} header line of {source}"
+            kind = info_declaration(lines[:1], tag).get("Type", "(none)")
+            annotation = _declared(tag, lines[0], kind, where)
+            # annotated twice (VEP --keep_csq adds its line after the old one; htslib reads the first): records
+            # annotated only the second time hold entries of the second line's fields
+            if any(_format_fields(x) != annotation.fields for x in lines[1:]):
+                raise UsageError(f"{where.replace(' header line', '')} is declared {len(lines)} times with different "
+                                 "fields (annotated twice, e.g. VEP --keep_csq): which fields a record's entries "
+                                 f"have cannot be told; annotate the file once (bcftools annotate -x INFO/{tag}, "
+                                 "then annotate again)")
+            return annotation
     raise UsageError("--consequences from-input: the input has no CSQ (VEP), ANN (SnpEff) or BCSQ (bcftools) field")
 
 
@@ -91,11 +100,10 @@ def _declared(tag: str, line: str, kind: str, where: str) -> InputAnnotation:
     if kind != "String":
         raise UsageError(f"{where} declares Type={kind}, but its entries are text: declare Type=String (bcftools "
                          "reheader -h)")
-    found = _ANN_FORMAT.search(line) or _FORMAT.search(line)
-    if not found:
+    fields = _format_fields(line)
+    if fields is None:
         raise UsageError(f"{where} does not declare its fields ('Format: ...'): give the header line the annotator "
                          "wrote")
-    fields = tuple(f.strip() for f in found.group(1).rstrip('">').split("|"))
     if not all(fields):
         raise UsageError(f"{where} declares {'an empty field name' if any(fields) else 'no fields'} in its Format: "
                          "list the '|'-separated field names of its entries")
@@ -105,6 +113,12 @@ def _declared(tag: str, line: str, kind: str, where: str) -> InputAnnotation:
         if annotation.index(what) is None:
             raise UsageError(f"{where} declares no {words}: annotate again with that field")
     return annotation
+
+
+def _format_fields(line: str) -> tuple[str, ...] | None:
+    """The field names a header line declares in its Description ('Format: A|B', SnpEff's 'A | B'); None if none."""
+    found = _ANN_FORMAT.search(line) or _FORMAT.search(line)
+    return tuple(f.strip() for f in found.group(1).rstrip('">').split("|")) if found else None
 
 
 def _dna_changes(text: str, chrom: str) -> list[Allele]:
