@@ -149,6 +149,27 @@ def test_de_novo_with_alt_reads_in_a_parents_reference_call(tmp: Path) -> None:
         f"dominant gene; absent from both parents (de novo); {reads}")
 
 
+def test_a_fathers_alt_reads_do_not_lower_his_sons_new_x_linked_allele(tmp: Path) -> None:
+    """A son's chrX outside the PARs comes from his mother: his father's ALT reads there (3 of 23 behind a haploid 0)
+    say nothing about a mosaic parent, so de_novo stays high; the same reads lower a daughter's (PHEX, XLD)."""
+    record = "chrX 22050000 . G A 50 PASS . GT:AD:DP:GQ"
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} 1:0,20:20:60 0:20,3:23:60 0/0:30,0:30:60"],
+                    samples=("KID", "DAD", "MUM"))
+    son = ["F1 KID DAD MUM 1 2", "F1 DAD 0 0 1 1", "F1 MUM 0 0 2 1"]
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", son)), "--qualify", "all")
+    assert result.code == 0, result.err
+    [row] = [r for r in table(result.out) if r["sample"] == "KID"]
+    assert (row["inheritance_flags"], row["confidence"], row["evidence"]) == (
+        "de_novo;XL", "high;high", "not found in either parent: both parents homozygous reference | hemizygous in a "
+        "male (X-linked); mother homozygous reference (de novo?)")
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} 0/1:10,10:20:60 0:20,3:23:60 0/0:30,0:30:60"],
+                    samples=("KID", "DAD", "MUM"))
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", TRIO)), "--qualify", "all")
+    [row] = [r for r in table(result.out) if r["sample"] == "KID"]
+    assert (row["inheritance_flags"], row["confidence"]) == ("de_novo;XL", "medium;medium")
+    assert "the father's 3 ALT reads behind a reference call (a mosaic parent, or noise?)" in row["evidence"]
+
+
 def test_ad_inherited_from_affected_or_unaffected_parent(tmp: Path) -> None:
     record = "chr8 42450000 . A G 50 PASS . GT:AD:DP:GQ"
     affected_mum = ["F1 KID DAD MUM 2 2", "F1 DAD 0 0 1 1", "F1 MUM 0 0 2 2"]

@@ -180,9 +180,12 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
 
 def _parental_alt_reads(allele: AlleleFacts) -> str:
     """What the parents' homozygous reference calls say against a new allele: ALT reads in them ('' when none; AD
-    counts up to calls.MAX_ALT_READS)."""
+    counts up to calls.MAX_ALT_READS). A son's chrX outside the PARs is his mother's: his father's reads do not
+    count."""
+    parents = (("mother", allele.mother),) if allele.x_linked and allele.male else \
+        (("father", allele.father), ("mother", allele.mother))
     reads = [f"the {role}'s {parent.alt_reads} ALT read{'s' if parent.alt_reads > 1 else ''}"
-             for role, parent in (("father", allele.father), ("mother", allele.mother)) if parent.alt_reads]
+             for role, parent in parents if parent.alt_reads]
     return f"{' and '.join(reads)} behind a reference call (a mosaic parent, or noise?)" if reads else ""
 
 
