@@ -3,6 +3,7 @@ rendered, printed to PDF and measured in headless Chromium."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from hftc_annot.panel import load_panel
 from hftc_annot.writers.html import CHAR_WIDTH, FIGURE_LABELS, _place, figure, render
 from hftc_annot.writers.rows import ReportRow
 
-from conftest import run_cli, vcf_text, write_vcf
+from conftest import bgzip_index, run_cli, vcf_text, write_vcf
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_vcfs"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -72,6 +73,21 @@ def test_warnings_about_the_inputs_are_in_the_report_too(tmp: Path) -> None:
         "Protein effects not computed: no reference sequence; coding substitutions have impact UNKNOWN; give --fasta "
         "REF.fa or run 'hftc-annot reference install REF.fa'.",
         *warnings[1:]]  # the first is the protein-effects notice's
+
+
+def test_warnings_about_how_the_input_is_read_stay_on_stderr(tmp: Path) -> None:
+    """An index older than its VCF is not used: the same rows, read more slowly. That concerns who runs the command,
+    not the counselor, whose page said 'Warning: in.vcf.gz.tbi is older than in.vcf.gz'."""
+    vcf = bgzip_index(write_vcf(tmp / "in.vcf", ["chr2 165750000 . A G 50 PASS . GT:AD:DP:GQ 0/1:10,10:20:60"]))
+    index = Path(f"{vcf}.tbi")
+    os.utime(index, (vcf.stat().st_mtime - 60, vcf.stat().st_mtime - 60))
+    result = run_cli(vcf, "-o", tmp / "r.html")
+    assert result.code == 0, result.err
+    assert f"hftc-annot: warning: {index} is older than {vcf}; not using it (streaming the whole file)\n" in result.err
+    notices = [unescape(text) for text in re.findall(r"<p>Warning: (.*?)</p>", (tmp / "r.html").read_text())]
+    assert notices == [
+        "Protein effects not computed: no reference sequence; coding substitutions have impact UNKNOWN; give --fasta "
+        "REF.fa or run 'hftc-annot reference install REF.fa'."]
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")

@@ -91,6 +91,8 @@ class VcfInput:
         """Told the number of records read, now and then (every chunk or every PROGRESS_EVERY records)."""
         self.notes: list[str] = []
         """Warnings about the input that did not stop the run (e.g. a header repaired for htslib)."""
+        self.route_notes: list[str] = []
+        """Warnings about how the input is read (its index not used: slower, the same rows), for stderr only."""
         try:
             info = self._inspect(source)
             self.info = info
@@ -138,7 +140,7 @@ class VcfInput:
         except Exception as exc:  # cyvcf2 raises plain Exception/OSError for unreadable input
             if info.kind is Kind.BCF:
                 raise InputError(self.source, f"htslib cannot open it as BCF ({exc})") from None
-            self.notes.append(f"htslib cannot read the header of {self.source}, so its index is not used "
+            self.route_notes.append(f"htslib cannot read the header of {self.source}, so its index is not used "
                               "(streaming the whole file)")
             self.indexed = False
             self._open_text(info)
