@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, table, write_vcf
+from conftest import run_cli, table, vcf_text, write_vcf
 
 A, B, C = "chr2 165750000 . A G 50 PASS .", "chr2 165760000 . C T 50 PASS .", "chr2 165765000 . G A 50 PASS ."
 FORMAT = "GT:AD:DP:GQ"
@@ -147,6 +147,21 @@ def test_de_novo_with_alt_reads_in_a_parents_reference_call(tmp: Path) -> None:
     assert row["evidence"] == (
         f"not found in either parent: both parents homozygous reference; {reads} | heterozygous in an autosomal "
         f"dominant gene; absent from both parents (de novo); {reads}")
+
+
+def test_ad_typed_string_is_read_as_counts(tmp: Path) -> None:
+    """A header declaring AD Type=String: htslib gives '10,10' per sample, which the report showed as 1,0 (its first
+    characters) and the inheritance stage ignored (no allele-balance gate, no parental ALT reads)."""
+    record = "chr8 42450000 . A G 50 PASS . GT:AD:DP:GQ"
+    text = vcf_text([f"{record} 0/1:10,10:20:60 0/0:30,2:32:60 0/0:.:20:60 0/1:2,18:20:60"],
+                    samples=("KID", "DAD", "MUM", "AUNT"))
+    vcf = tmp / "in.vcf"
+    vcf.write_text(text.replace("ID=AD,Number=R,Type=Integer", "ID=AD,Number=R,Type=String"))
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", TRIO)), "--qualify", "all")
+    assert result.code == 0, result.err
+    assert [(r["sample"], r["ad"], r["allele_fraction"], r["inheritance_flags"], r["confidence"])
+            for r in table(result.out)] == [("KID", "10,10", "0.500", "de_novo;AD", "medium;medium"),
+                                            ("AUNT", "2,18", "0.900", "AD", "low")]
 
 
 def test_a_fathers_alt_reads_do_not_lower_his_sons_new_x_linked_allele(tmp: Path) -> None:

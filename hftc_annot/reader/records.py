@@ -141,6 +141,24 @@ def _number(value) -> float:
         return math.nan
 
 
+def _depths(values: np.ndarray) -> np.ndarray:
+    """AD as htslib gives an Integer field (int32, samples x values, its missing and vector-end codes), also from a
+    header that types it String: htslib then gives one text per sample ('10,2', read before as the characters 1, 0)."""
+    if values.dtype.kind not in "OSU":
+        return values
+    texts = [v.decode() if isinstance(v, bytes) else str(v) for v in values.ravel()]
+    cells = [[_count(part) for part in text.split(",")] for text in texts]
+    out = np.full((len(cells), max(map(len, cells), default=1)), INT_MISSING + 1, dtype=np.int32)
+    for row, counts in enumerate(cells):
+        out[row, :len(counts)] = counts
+    return out
+
+
+def _count(text: str) -> int:
+    """One AD value: htslib's missing code when it is '.', empty or not a count."""
+    return int(text) if text.strip().isdigit() else INT_MISSING
+
+
 def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[str, ...]) -> Record:
     """Copy what later stages need out of a cyvcf2 Variant (bound to an open reader)."""
     genotypes = phased = gq = dp = ad = phase_set = sample_filtered = None
@@ -151,7 +169,7 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
     if fmt:
         gq = variant.format("GQ") if "GQ" in fmt else None
         dp = variant.format("DP") if "DP" in fmt else None
-        ad = variant.format("AD") if "AD" in fmt else None
+        ad = _depths(variant.format("AD")) if "AD" in fmt else None
         if "PS" in fmt:
             values = variant.format("PS")
             phase_set = format_column(values, len(values))
