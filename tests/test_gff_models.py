@@ -150,6 +150,30 @@ def test_a_gene_on_a_chromosome_and_an_alt_contig_is_read_from_the_chromosome(tm
     assert result.code == 0 and "## genes: BAR,FOO\n" in result.out, result.err  # a gene only on an alt: kept there
 
 
+def test_a_pseudo_autosomal_gene_is_read_from_chrx_not_its_gencode_copy_on_chry(tmp_path: Path) -> None:
+    """GENCODE gives each pseudo-autosomal gene a second copy on chrY (ids ending _PAR_Y), which the rules tied with
+    the chrX copy and the larger id won: FOO's variant on chrX, where callers put PAR variants, was left out."""
+    import pysam
+
+    fasta, panel, vcf = reference(tmp_path)
+    sequence = fasta.read_text().splitlines()[1]
+    fasta.write_text(f">chrX\n{sequence}\n>chrY\n{sequence}\n")
+    Path(f"{fasta}.fai").unlink()
+    pysam.faidx(str(fasta))
+    panel.write_text("gene\tinheritance\nFOO\tAD\n")
+    vcf.write_text(vcf.read_text().replace("##contig=<ID=chr1,length=20000>\n", "##contig=<ID=chrX,length=20000>\n"
+                                           "##contig=<ID=chrY,length=20000>\n").replace("\nchr1\t", "\nchrX\t"))
+    on_x = [line.replace("chr1\t", "chrX\t") for line in FOO]
+    on_y = [line.replace("chr1\t", "chrY\t").replace("transcript:T1", "transcript:T1_PAR_Y").replace("G1", "G1_PAR_Y")
+            for line in FOO]
+    for name, lines in (("x_first.gff3", on_x + on_y), ("y_first.gff3", on_y + on_x)):
+        result = run_cli(vcf, "-q", "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff",
+                         gff(tmp_path / name, lines))
+        assert result.code == 0, result.err
+        rows = [line.split("\t") for line in result.out.splitlines() if not line.startswith("## ")]
+        assert [r[:6] + r[9:11] for r in rows[1:]] == [["chrX", "1150", ".", "C", "T", "FOO", "T1.1", "longest CDS"]]
+
+
 # ----------------------------------------------------------------------------- coordinates
 
 

@@ -29,8 +29,10 @@ TRANSCRIPT_RULES: tuple[tuple[str, Callable[[Transcript], bool]], ...] = (
 """How a gene's transcript is chosen: the first rule with a candidate wins (longest CDS among ties, longest transcript
 for a gene without a coding one). A coding transcript is always preferred to a non-coding one."""
 
-_CHROMOSOMES = frozenset([*map(str, range(1, 23)), "X", "Y", "MT"])
-"""The canonical names of the chromosomes, whose copy of a gene is preferred to one on an alt or patch contig."""
+_PREFERRED_CONTIGS = (frozenset([*map(str, range(1, 23)), "X", "MT"]), frozenset({"Y"}))
+"""Where a gene's copy is taken from first (canonical names): the chromosomes, then chrY (GENCODE repeats the
+pseudo-autosomal genes there, ENST…_PAR_Y, while callers put those variants on chrX), then alt, patch or unplaced
+contigs."""
 
 NO_SEQUENCE = "no reference sequence"
 NO_SEQUENCE_FIX = "give --fasta REF.fa or run 'hftc-annot reference install REF.fa'"
@@ -69,13 +71,16 @@ def choose_transcripts(transcripts: list[Transcript]) -> dict[str, tuple[Transcr
     """Per gene, the transcript picked by the first rule of TRANSCRIPT_RULES that any candidate meets, and
     that rule's name; ties go to the longest CDS (transcript, when non-coding), then the transcript id. The
     candidates are the gene's coding transcripts, or all of them when it has none; and of those, the ones on the
-    chromosomes (1-22, X, Y, MT), when any is: a copy of the gene on an alt, patch or unplaced contig is chosen only
-    when the gene has none on a chromosome."""
+    first of _PREFERRED_CONTIGS that has any: a copy of the gene on chrY (pseudo-autosomal) is chosen only when it
+    has none on another chromosome, one on an alt, patch or unplaced contig only when it has none on a chromosome."""
     chosen: dict[str, tuple[Transcript, str]] = {}
     for gene in sorted({t.gene for t in transcripts}):
         candidates = [t for t in transcripts if t.gene == gene]
         candidates = [t for t in candidates if t.coding] or candidates
-        candidates = [t for t in candidates if canonical_contig(t.chrom) in _CHROMOSOMES] or candidates
+        for contigs in _PREFERRED_CONTIGS:
+            if on := [t for t in candidates if canonical_contig(t.chrom) in contigs]:
+                candidates = on
+                break
         for rule, applies in TRANSCRIPT_RULES:
             matching = [t for t in candidates if applies(t)]
             if matching:

@@ -141,7 +141,7 @@ class VcfInput:
             if info.kind is Kind.BCF:
                 raise InputError(self.source, f"htslib cannot open it as BCF ({exc})") from None
             self.route_notes.append(f"htslib cannot read the header of {self.source}, so its index is not used "
-                              "(streaming the whole file)")
+                                    "(streaming the whole file)")
             self.indexed = False
             self._open_text(info)
             return
