@@ -225,7 +225,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
     own = _own_transcripts(config, build, custom)
     panel = _panel(config, build, regions_bed, custom, own)
     summary = Summary(build=build, route=_route(vcf))
-    _warn_about_input(config, vcf, panel, summary.keeping(warn), warn)
+    _warn_about_input(config, vcf, sv, panel, summary.keeping(warn), warn)
     log.debug("input: source=%s kind=%s route=%s samples=%d build=%s evidence=%r", vcf.source, vcf.info.kind.name,
               _route(vcf), len(vcf.header.samples), build, evidence.reason)
     log.debug("panel: genes=%d padding=%d regions=%d", len(panel.genes), panel.padding,
@@ -621,21 +621,23 @@ def _models_line(config: Config, panel: Panel) -> str:
     return "shipped MANE Select models"
 
 
-def _warn_about_input(config: Config, vcf: VcfInput, panel: Panel, warn: Callable[[str], None],
+def _warn_about_input(config: Config, vcf: VcfInput, sv: VcfInput | None, panel: Panel, warn: Callable[[str], None],
                       stderr_only: Callable[[str], None]) -> None:
-    """Warnings about the inputs (`warn`: listed in the HTML report too); how the VCF is read (an index not used: the
-    same rows, more slowly) concerns only who runs it (`stderr_only`)."""
+    """Warnings about the inputs (`warn`: listed in the HTML report too); how the VCF and the --sv VCF are read (an
+    index not used: the same rows, more slowly) concerns only who runs it (`stderr_only`)."""
     if panel.without_model and not config.genes:
         where = f"in --gff {config.gff}" if config.gff else f"on {panel.build}"
         fix = "" if config.gff else f"; give --gff with a {panel.build} annotation that has them (e.g. GENCODE's GTF)"
         warn(f"{len(panel.without_model)} panel genes have no transcript model {where} and are not covered: "
              f"{', '.join(panel.without_model)}{fix}")
-    for note in vcf.notes:
-        warn(note)
-    for note in vcf.route_notes:
-        stderr_only(note)
-    if vcf.info.stale_index:
-        stderr_only(f"{vcf.info.stale_index} is older than {vcf.source}; not using it (streaming the whole file)")
+    for given in (vcf, sv) if sv is not None else (vcf,):
+        for note in given.notes:
+            warn(note)
+        for note in given.route_notes:
+            stderr_only(note)
+        if given.info.stale_index:
+            stderr_only(f"{given.info.stale_index} is older than {given.source}; not using it (streaming the whole "
+                        "file)")
     declared = {canonical_contig(c) for c in vcf.header.contigs}
     if vcf.header.contigs and not declared & {g.contig for g in panel.genes}:
         warn(f"none of the panel's chromosomes is among the {len(declared)} contigs declared in {vcf.source}; "

@@ -284,6 +284,18 @@ def test_structural_variants_from_a_second_vcf(tmp: Path) -> None:
         ("B", "A", "1/1"), ("B", "<DEL>", "0/1")]
 
 
+def test_warnings_about_the_sv_vcf_are_given(tmp: Path) -> None:
+    """The --sv VCF's header repaired for htslib (no ##fileformat line) was said of the input VCF only."""
+    main = write_vcf(tmp / "small.vcf", [f"{R1141X} {GT} 0/1:99:30"], samples=("A",))
+    sv = tmp / "sv.vcf"
+    sv.write_text("".join(line for line in write_vcf(tmp / "with.vcf", [f"{ABCC6_DEL} GT 0/1"], samples=("A",),
+                                                     extra_header=SV_HEADER).read_text().splitlines(keepends=True)
+                          if not line.startswith("##fileformat=")))
+    result = run_cli(main, "--sv", sv)
+    assert result.code == 0, result.err
+    assert f"hftc-annot: warning: {sv}: the header has no ##fileformat line; read as VCFv4.2\n" in result.err
+
+
 def test_phase_without_ps_is_not_compared_across_the_two_vcfs(tmp: Path) -> None:
     """A phased SV without PS (as Sniffles2 --phase writes) beside a small variant phased without PS: their haplotype
     numbers come from different files, so 0|1 and 0|1 are not cis (the pair was dropped) nor 1|0 and 0|1 trans. A PS
