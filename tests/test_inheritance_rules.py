@@ -206,6 +206,9 @@ def test_de_novo_with_alt_reads_in_a_parent_is_medium_at_best() -> None:
         "not found in either parent: both parents homozygous reference; the child's genotype is below the quality "
         "gates; the father's 3 ALT reads and the mother's 1 ALT read behind a reference call (a mosaic parent, "
         "or noise?)"))
+    many = Relative("DAD", UNAFFECTED, REF, True, alt_reads=127)  # 127: as many as int8 keeps
+    assert de_novo(allele(HET, father=many, mother=relative(REF, "MUM"), modes=("AD",))).evidence.endswith(
+        "the father's 127 or more ALT reads behind a reference call (a mosaic parent, or noise?)")
     assert dominant(allele(HET, father=relative(REF), mother=mum, modes=("AD",))) == Flag("AD", "medium", (
         "heterozygous in an autosomal dominant gene; absent from both parents (de novo); the mother's 1 ALT read "
         "behind a reference call (a mosaic parent, or noise?)"))

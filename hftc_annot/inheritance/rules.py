@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from hftc_annot.inheritance import relatives
+from hftc_annot.inheritance.calls import MAX_ALT_READS
 from hftc_annot.inheritance.facts import ONE_COPY, AlleleFacts, Relative
 from hftc_annot.inheritance.flags import KINDS, Flag, worse
 from hftc_annot.inheritance.pedigree import AFFECTED
@@ -184,8 +185,8 @@ def _parental_alt_reads(allele: AlleleFacts) -> str:
     count."""
     parents = (("mother", allele.mother),) if allele.x_linked and allele.male else \
         (("father", allele.father), ("mother", allele.mother))
-    reads = [f"the {role}'s {parent.alt_reads} ALT read{'s' if parent.alt_reads > 1 else ''}"
-             for role, parent in parents if parent.alt_reads]
+    reads = [f"the {role}'s {parent.alt_reads}{' or more' if parent.alt_reads >= MAX_ALT_READS else ''} ALT "
+             f"read{'s' if parent.alt_reads > 1 else ''}" for role, parent in parents if parent.alt_reads]
     return f"{' and '.join(reads)} behind a reference call (a mosaic parent, or noise?)" if reads else ""
 
 
