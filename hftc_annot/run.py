@@ -696,7 +696,7 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
             if fmt == "html":
                 handle.write(html)
             elif fmt == "json":
-                write_json(handle, plain, report.rows(), summary_lines)
+                write_json(handle, plain, report.rows(), summary_lines, warnings)
             else:
                 write_tsv(handle, preamble, report.lines())
     if config.report:

@@ -249,6 +249,21 @@ def test_json_report_has_the_tsv_rows(tmp: Path) -> None:
     assert document["columns"] == list(COLUMNS)
     assert [[row[c] for c in COLUMNS] for row in document["rows"]] == data_rows((tmp / "r.tsv").read_text())
     assert document["metadata"][0].startswith("hftc-annot ")
+    assert document["warnings"] == []
+
+
+def test_json_report_lists_the_warnings_about_the_inputs(tmp: Path) -> None:
+    """For a LIMS as for the HTML report's reader: the PED's individuals missing from the VCF were on stderr only.
+    (KID is a son here: his haploid chrX call is no problem.)"""
+    import json
+
+    path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
+    ped = tmp / "fam.ped"
+    ped.write_text("F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\nF1\tSIB\tDAD\tMUM\t1\t1\n")
+    result = run_cli(path, "--ped", ped, "-o", tmp / "r.json")
+    assert result.code == 0, result.err
+    assert json.loads((tmp / "r.json").read_text())["warnings"] == [
+        "1 PED individual(s) are not in the VCF and count as not genotyped: SIB"]
 
 
 def test_readme_lists_the_columns_in_file_order() -> None:

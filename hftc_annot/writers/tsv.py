@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from hftc_annot.inheritance import SUMMARY_COLUMNS, SummaryLine
@@ -51,10 +51,11 @@ def write_summary(handle: TextIO, preamble: list[str], lines: list[SummaryLine])
     handle.writelines(tsv_line(line.cells()) + "\n" for line in lines)
 
 
-def write_json(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine]) -> None:
-    """metadata (the preamble lines), the ranked summary (strongest first), columns, and rows as objects of text
-    cells."""
-    document = {"metadata": preamble,
+def write_json(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine],
+               warnings: Sequence[str] = ()) -> None:
+    """metadata (the preamble lines), the run's warnings about its inputs (as the HTML report lists them), the ranked
+    summary (strongest first), columns, and rows as objects of text cells."""
+    document = {"metadata": preamble, "warnings": list(warnings),
                 "summary": [dict(zip(SUMMARY_COLUMNS, line, strict=True)) for line in summary],
                 "columns": list(COLUMNS), "rows": [row._asdict() for row in rows]}
     json.dump(document, handle, indent=1, ensure_ascii=False)
