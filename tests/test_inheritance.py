@@ -365,3 +365,24 @@ def test_a_call_its_caller_filtered_in_format_ft_is_low(tmp: Path) -> None:
                   if r["sample"] == "KID"]
     carriers = "homozygous; both parents heterozygous carriers"
     assert found == [("AR_hom", "low", f"{carriers}; genotype below the quality gates"), ("AR_hom", "high", carriers)]
+
+
+def test_de_novo_in_a_gene_whose_dominant_disorder_needs_particular_variants_is_low(tmp: Path) -> None:
+    """A new ClinVar P/LP allele of ENPP1's recessive disorder (ENPP1's dominant Cole disease needs particular
+    missense variants) is no tier-1 de novo finding: low like its AD flag, with the caveat; SLC20A2's stays high."""
+    vcf = write_vcf(tmp / "in.vcf", [f"chr6 131860504 . C A 50 PASS . {FORMAT} {HET} {REF} {REF}",
+                                     f"chr8 42428829 . C T 50 PASS . {FORMAT} {HET} {REF} {REF}"],
+                    samples=("KID", "DAD", "MUM"))
+    result = run_cli(vcf, "--ped", ped(tmp / "fam.ped", TRIO), "--summary", tmp / "summary.tsv")
+    assert result.code == 0, result.err
+    lines = [line.split("\t")[:5] for line in (tmp / "summary.tsv").read_text().splitlines()
+             if not line.startswith("## ")][1:]
+    assert lines == [["KID", "SLC20A2", "de novo", "high", "1"],
+                     ["KID", "SLC20A2", "heterozygous in an autosomal dominant gene", "high", "1"],
+                     ["KID", "ENPP1", "de novo", "low", "2"],
+                     ["KID", "ENPP1", "heterozygous in an autosomal dominant gene", "low", "2"]]
+    row = next(r for r in table(result.out) if r["gene"] == "ENPP1" and r["sample"] == "KID")
+    assert (row["inheritance_flags"], row["confidence"], row["evidence_tier"]) == ("de_novo;AD", "low;low", "2")
+    assert row["evidence"].split(" | ")[0] == (
+        "not found in either parent: both parents homozygous reference; not every variant causes ENPP1's dominant "
+        "disorder (Cole disease [OMIM:615522]): review")

@@ -156,7 +156,8 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     a pair): high when all three calls pass the quality gates, else low; low for a homozygous child, or one whose
     call holds another ALT while neither parent's call holds any other ALT of the record (1/2 of 0/0 parents: two
     new alleles?; which other ALT a parent holds is not compared); medium at best when a parent's reads show the ALT
-    (a mosaic parent?); a sibling who is not affected and carries it lowers it (relatives.py)."""
+    (a mosaic parent?); low in an autosomal gene whose dominant disorders need particular variants (the caveat
+    says which); a sibling who is not affected and carries it lowers it (relatives.py)."""
     father, mother = allele.father, allele.mother
     if father.zygosity is not Zygosity.REF or mother.zygosity is not Zygosity.REF:
         return None
@@ -175,6 +176,8 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     if reads:
         confidence, detail = worse(confidence, "medium"), f"{detail}; {reads}"
     against = relatives.carriers(allele, "germline mosaicism in a parent?")
+    if allele.dominant_caveat and not _in_x_linked_gene(allele):
+        against.append(relatives.Contradiction("low", allele.dominant_caveat))
     return Flag("de_novo", relatives.lowered(confidence, against), f"not found in either parent: {detail}" +
                 _notes(against))
 
