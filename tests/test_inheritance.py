@@ -386,3 +386,19 @@ def test_de_novo_in_a_gene_whose_dominant_disorder_needs_particular_variants_is_
     assert row["evidence"].split(" | ")[0] == (
         "not found in either parent: both parents homozygous reference; not every variant causes ENPP1's dominant "
         "disorder (Cole disease [OMIM:615522]): review")
+
+
+def test_a_dominant_or_x_linked_flag_low_for_quality_says_so(tmp: Path) -> None:
+    """The low confidence of an AD or XL flag on a call below the gates is explained in its evidence, as AR_hom's,
+    AR_comphet's and de_novo's are."""
+    low = "0/1:10,10:20:5"
+    vcf = write_vcf(tmp / "in.vcf", [f"chr8 42428829 . C T 50 PASS . {FORMAT} {low}",
+                                     f"chrX 22033063 . C T 50 PASS . {FORMAT} 1:0,20:20:5"], samples=("S1",))
+    result = run_cli(vcf, "--ped", ped(tmp / "fam.ped", ["F1 S1 0 0 1 2"]), "--summary", tmp / "summary.tsv")
+    assert result.code == 0, result.err
+    lines = [line.split("\t")[1:8:6] + line.split("\t")[3:4] for line in (tmp / "summary.tsv").read_text()
+             .splitlines() if not line.startswith("## ")][1:]
+    assert lines == [
+        ["SLC20A2", "heterozygous in an autosomal dominant gene; no parental genotypes; genotype below the quality "
+                    "gates", "low"],
+        ["PHEX", "hemizygous in a male (X-linked); genotype below the quality gates", "low"]]

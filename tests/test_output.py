@@ -67,7 +67,7 @@ def test_exact_tsv_rows(tmp: Path) -> None:
          f"two heterozygous variants in GALNT3 (c.1627-106T>C, chr2:165760000 C>CT), {gated} (and 1 other "
          "candidate pair)", "."],
         [".", ".", ".", ".", ".", "."],
-        ["XL", "low", ".", ".", "hemizygous in a male (X-linked)", "."],
+        ["XL", "low", ".", ".", "hemizygous in a male (X-linked); genotype below the quality gates", "."],
         ["XL", "medium", ".", ".", "heterozygous female in an X-linked dominant gene", "."],
     ]
     expected = [b + i for b, i in zip(base, inherited, strict=True)]

@@ -283,7 +283,8 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
     if not allele.male and allele.zygosity is Zygosity.HOM_ALT and allele.father.zygosity is Zygosity.REF:
         confidence = "low"
         origin += "; father does not carry it (deletion of the other allele or uniparental disomy?)"
-    return Flag("XL", relatives.lowered(confidence, against), evidence + origin + _notes(against))
+    quality = "" if allele.good else "; genotype below the quality gates"
+    return Flag("XL", relatives.lowered(confidence, against), evidence + origin + quality + _notes(against))
 
 
 def dominant(allele: AlleleFacts) -> Flag | None:
@@ -316,6 +317,8 @@ def dominant(allele: AlleleFacts) -> Flag | None:
         confidence = worse(confidence, "medium")
         notes.append(f"absent from the {'father' if in_father is False else 'mother'}; the other parent is not "
                      "genotyped")
+    if not allele.good:
+        notes.append("genotype below the quality gates")
     against = relatives.carriers(allele, "reduced penetrance?")
     if allele.dominant_caveat:
         against.append(relatives.Contradiction("low", allele.dominant_caveat))
