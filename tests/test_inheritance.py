@@ -402,3 +402,20 @@ def test_a_dominant_or_x_linked_flag_low_for_quality_says_so(tmp: Path) -> None:
         ["SLC20A2", "heterozygous in an autosomal dominant gene; no parental genotypes; genotype below the quality "
                     "gates", "low"],
         ["PHEX", "hemizygous in a male (X-linked); genotype below the quality gates", "low"]]
+
+
+def test_a_pair_of_unknown_phase_never_makes_tier_1_even_at_medium_confidence(tmp: Path) -> None:
+    """One variant from the mother, the other in neither parent (de novo?): a medium unphased pair, whose trans is
+    only a possibility, is not a genotype pattern that fits (tier 2, not 1), in the rows and the summary."""
+    vcf = write_vcf(tmp / "in.vcf", [f"chr2 165754626 . C T 50 PASS . {FORMAT} {HET} {REF} {HET}",
+                                     f"chr2 165770217 . G A 50 PASS . {FORMAT} {HET} {REF} {REF}"],
+                    samples=("KID", "DAD", "MUM"))
+    result = run_cli(vcf, "--ped", ped(tmp / "fam.ped", TRIO), "--summary", tmp / "summary.tsv")
+    assert result.code == 0, result.err
+    kid = [(r["pos"], r["confidence"], r["phase_evidence"], r["evidence_tier"], r["tier_reasons"])
+           for r in table(result.out) if r["sample"] == "KID"]
+    assert kid == [("165754626", "medium", "unphased", "2", "known P/LP in ClinVar (>=2 stars)"),
+                   ("165770217", "medium", "unphased", "2", "known P/LP in ClinVar (>=2 stars)")]
+    lines = [line.split("\t")[2:6] for line in (tmp / "summary.tsv").read_text().splitlines()
+             if not line.startswith("## ")][1:]
+    assert lines == [["biallelic (compound heterozygous, unphased)", "medium", "2", "c.1626+1G>A, c.484C>T"]]

@@ -83,12 +83,12 @@ def candidates(sample: str, gene: Gene, interpretation: dict[str, str],
     return out
 
 
-def rank(found: list[Candidate], tier_of: Callable[[tuple[int, int], str, str, str], str]) -> list[SummaryLine]:
+def rank(found: list[Candidate], tier_of: Callable[[tuple[int, int], str, Flag, str], str]) -> list[SummaryLine]:
     """One line per sample, gene and pattern: its strongest candidate, with how many others there are; strongest
     lines first (tier, confidence, trans established, core HFTC gene, phase evidence), equal lines in the order
-    found. `tier_of(allele, gene, confidence, sample)` gives an allele's tier for a flag of that confidence."""
+    found. `tier_of(allele, gene, flag, sample)` gives an allele's tier for that flag."""
     def tier(candidate: Candidate) -> str:
-        tiers = [tier_of(allele, candidate.gene, candidate.flag.confidence, candidate.sample)
+        tiers = [tier_of(allele, candidate.gene, candidate.flag, candidate.sample)
                  for allele in candidate.alleles]
         return max(tiers, key=TIER_ORDER.index)
 

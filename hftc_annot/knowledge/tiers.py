@@ -1,8 +1,9 @@
 """Evidence tiers (not an ACMG classification): an ordered rule table (tiers.tsv) applied to each report row; the
 consequence groups it asks about (null, missense, coding or splice) are the tier_group column of so_terms.tsv,
 'unknown' is a CDS change whose protein effect is unknown. A genotype pattern "fits" the gene's inheritance when
-the sample has an inheritance flag of at least FITTING confidence there: a low-confidence flag (an unaffected
-relative carries the genotype, a call below the quality gates, phase unknown) does not."""
+the sample has an inheritance flag of at least FITTING confidence there that is not a pair of unknown phase: a
+low-confidence flag (an unaffected relative carries the genotype, a call below the quality gates) does not, nor does
+an unphased compound-het pair."""
 
 from __future__ import annotations
 
@@ -50,14 +51,16 @@ class Facts:
     protein_unknown: bool = False
 
 
-def fits(confidence: str) -> bool:
-    """Whether a flag of this confidence makes the genotype pattern fit the gene's inheritance."""
-    return CONFIDENCE.index(confidence) <= CONFIDENCE.index(FITTING)
+def fits(flag: Flag) -> bool:
+    """Whether a flag makes the genotype pattern fit the gene's inheritance: of FITTING confidence or better, and
+    not a compound-het pair of unknown phase (even a medium one, with a variant in neither parent: trans is only a
+    possibility)."""
+    return flag.phase != "unphased" and CONFIDENCE.index(flag.confidence) <= CONFIDENCE.index(FITTING)
 
 
 def fitting(flags: list[Flag]) -> bool:
     """Whether any of a sample's flags at an allele makes its pattern fit: the key of its tier."""
-    return any(fits(f.confidence) for f in flags)
+    return any(fits(f) for f in flags)
 
 
 def allele_tiers(terms: tuple[str, ...], known, core_gene: bool, rare_limit: float = RARE,

@@ -3,7 +3,7 @@ inheritance stage's candidates into summary lines (strongest first)."""
 
 from __future__ import annotations
 
-from hftc_annot.inheritance import Candidate, SummaryLine
+from hftc_annot.inheritance import Candidate, Flag, SummaryLine
 from hftc_annot.inheritance.summary import rank
 from hftc_annot.knowledge.tiers import fits
 from hftc_annot.model import PanelRecord
@@ -29,8 +29,8 @@ class SummaryRanking:
 
     def lines(self, candidates: list[Candidate]) -> list[SummaryLine]:
         """The summary lines of the run's candidates, strongest first."""
-        def tier_of(allele: tuple[int, int], gene: str, confidence: str, sample: str) -> str:
+        def tier_of(allele: tuple[int, int], gene: str, flag: Flag, sample: str) -> str:
             tiers = self.haplotype_tiers.get((*allele, gene, sample)) or self.tiers[(*allele, gene)]
-            return tiers[fits(confidence)][0]
+            return tiers[fits(flag)][0]
 
         return rank(candidates, tier_of)
