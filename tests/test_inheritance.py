@@ -419,3 +419,15 @@ def test_a_pair_of_unknown_phase_never_makes_tier_1_even_at_medium_confidence(tm
     lines = [line.split("\t")[2:6] for line in (tmp / "summary.tsv").read_text().splitlines()
              if not line.startswith("## ")][1:]
     assert lines == [["biallelic (compound heterozygous, unphased)", "medium", "2", "c.1626+1G>A, c.484C>T"]]
+
+
+def test_a_homozygous_call_in_a_dominant_gene_is_not_called_heterozygous_in_the_summary(tmp: Path) -> None:
+    vcf = write_vcf(tmp / "in.vcf", [f"chr8 42428829 . C T 50 PASS . {FORMAT} {HOM}"], samples=("S1",))
+    result = run_cli(vcf, "--summary", tmp / "summary.tsv", "--report", tmp / "report.html")
+    assert result.code == 0, result.err
+    lines = [line.split("\t")[2:4] for line in (tmp / "summary.tsv").read_text().splitlines()
+             if not line.startswith("## ")][1:]
+    assert lines == [["homozygous in an autosomal dominant gene", "medium"]]
+    html = (tmp / "report.html").read_text()
+    assert "heterozygous in an autosomal dominant gene" not in html
+    assert html.count("homozygous in an autosomal dominant gene") == 4  # summary, its evidence, finding, evidence

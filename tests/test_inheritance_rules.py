@@ -54,7 +54,7 @@ def test_flag_kinds_table_gives_each_kind_its_modes_and_summary_words() -> None:
     assert [(k.name, k.modes, k.candidate) for k in FLAG_KINDS] == [
         ("AR_hom", ("AR",), "biallelic (homozygous)"),
         ("AR_comphet", ("AR",), "biallelic (compound heterozygous, {phase})"),
-        ("AD", ("AD",), "heterozygous in an autosomal dominant gene"),
+        ("AD", ("AD",), "{zygosity} in an autosomal dominant gene"),
         ("XL", ("XLD", "XLR"), "X-linked"),
         ("de_novo", ("AD", "XLD", "XLR"), "de novo")]
 

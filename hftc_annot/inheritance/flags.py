@@ -16,7 +16,7 @@ def worse(confidence: str, floor: str) -> str:
 @dataclass(frozen=True)
 class FlagKind:
     """A kind of flag: the modes of inheritance a finding of this kind fits, and its words in the summary
-    (`{phase}` stands for a pair's phase evidence)."""
+    (`{phase}` stands for a pair's phase evidence, `{zygosity}` for the call of an AD flag's sample)."""
 
     name: str
     modes: tuple[str, ...]
@@ -26,7 +26,7 @@ class FlagKind:
 FLAG_KINDS = (
     FlagKind("AR_hom", ("AR",), "biallelic (homozygous)"),
     FlagKind("AR_comphet", ("AR",), "biallelic (compound heterozygous, {phase})"),
-    FlagKind("AD", ("AD",), "heterozygous in an autosomal dominant gene"),
+    FlagKind("AD", ("AD",), "{zygosity} in an autosomal dominant gene"),
     FlagKind("XL", ("XLD", "XLR"), "X-linked"),
     FlagKind("de_novo", ("AD", "XLD", "XLR"), "de novo"),
 )

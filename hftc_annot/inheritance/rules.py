@@ -322,10 +322,15 @@ def dominant(allele: AlleleFacts) -> Flag | None:
     against = relatives.carriers(allele, "reduced penetrance?")
     if allele.dominant_caveat:
         against.append(relatives.Contradiction("low", allele.dominant_caveat))
-    zygosity = "homozygous" if allele.zygosity is Zygosity.HOM_ALT else \
-        "hemizygous (the other copy is deleted)" if allele.hemizygous else "heterozygous"
     return Flag("AD", relatives.lowered(confidence, against),
-                f"{zygosity} in an autosomal dominant gene" + "".join(f"; {n}" for n in notes) + _notes(against))
+                f"{dominant_zygosity(allele)} in an autosomal dominant gene" + "".join(f"; {n}" for n in notes) +
+                _notes(against))
+
+
+def dominant_zygosity(allele: AlleleFacts) -> str:
+    """The sample's call in words for an AD flag: homozygous, hemizygous (inside its deletion) or heterozygous."""
+    return "homozygous" if allele.zygosity is Zygosity.HOM_ALT else \
+        "hemizygous (the other copy is deleted)" if allele.hemizygous else "heterozygous"
 
 
 def _notes(against: list[relatives.Contradiction]) -> str:

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from hftc_annot.inheritance.facts import AlleleFacts
 from hftc_annot.inheritance.flags import FLAG_KINDS, KINDS, Flag, strength
+from hftc_annot.inheritance.rules import dominant_zygosity
 from hftc_annot.panel import Gene
 from hftc_annot.resources import package_table
 
@@ -56,6 +57,8 @@ class Candidate:
     alleles: tuple[tuple[int, int], ...]
     variants: str
     interpretation: str
+    zygosity: str = ""
+    """For an AD flag, the sample's call in words ('homozygous' in 'homozygous in an autosomal dominant gene')."""
 
 
 def candidates(sample: str, gene: Gene, interpretation: dict[str, str],
@@ -79,7 +82,8 @@ def candidates(sample: str, gene: Gene, interpretation: dict[str, str],
         if flag.phase == "unphased" and text.startswith("consistent with"):
             text += " if the two variants are in trans"
         out.append(Candidate(sample, gene.symbol, core, flag, tuple(a.key for a in members),
-                             ", ".join(a.label for a in members), text))
+                             ", ".join(a.label for a in members), text,
+                             dominant_zygosity(allele) if flag.name == "AD" else ""))
     return out
 
 
@@ -105,7 +109,7 @@ def rank(found: list[Candidate], tier_of: Callable[[tuple[int, int], str, Flag, 
     best.sort(key=lambda entry: entry[0])
     lines = []
     for _, c, t, others in best:
-        words = KINDS[c.flag.name].candidate.format(phase=c.flag.phase.replace("_", " "))
+        words = KINDS[c.flag.name].candidate.format(phase=c.flag.phase.replace("_", " "), zygosity=c.zygosity)
         lines.append(SummaryLine(c.sample, c.gene, words, c.flag.confidence, t, c.variants, others,
                                  c.flag.evidence, c.interpretation))
     return lines

@@ -121,7 +121,9 @@ def _inheritance(row: ReportRow) -> list[str]:
     for cell, confidence, phase in zip(row.inheritance_flags.split(";"), row.confidence.split(";"),
                                        row.phase_evidence.split(";"), strict=True):
         name, _, pairs = cell.partition("(")  # 'AR_comphet(3 pairs)'
-        text = f"{KINDS[name].candidate.format(phase=phase.replace('_', ' '))}: {confidence} confidence"
+        words_of = KINDS[name].candidate.format(phase=phase.replace("_", " "),
+                                                zygosity="homozygous" if row.zygosity == "hom_alt" else "heterozygous")
+        text = f"{words_of}: {confidence} confidence"
         words.append(f"{text} ({pairs.removesuffix(')')})" if pairs else text)
     return words
 

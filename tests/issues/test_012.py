@@ -48,7 +48,7 @@ def test_single_exome_summary_is_ranked_and_built_only_from_qualifying_alleles(t
         ("ENPP1", "biallelic (homozygous)", "medium", "1", "c.913C>A", "0"),
         ("ABCC6", "biallelic (homozygous)", "medium", "1", "c.2787+1G>T", "0"),
         ("FGF23", "heterozygous in an autosomal dominant gene", "low", "2", "c.536G>A", "2"),
-        ("ENPP1", "heterozygous in an autosomal dominant gene", "low", "2", "c.913C>A", "2"),
+        ("ENPP1", "homozygous in an autosomal dominant gene", "low", "2", "c.913C>A", "2"),
         ("ABCC6", "heterozygous in an autosomal dominant gene", "low", "2", "chr16:16154653 AC>A", "6"),
         ("FGF23", "biallelic (compound heterozygous, unphased)", "low", "2", "c.536G>A, c.385T>C", "2"),
         ("ENPP1", "biallelic (compound heterozygous, unphased)", "low", "2", "c.1441C>T, c.2608-1G>A", "0"),
