@@ -431,3 +431,17 @@ def test_a_homozygous_call_in_a_dominant_gene_is_not_called_heterozygous_in_the_
     html = (tmp / "report.html").read_text()
     assert "heterozygous in an autosomal dominant gene" not in html
     assert html.count("homozygous in an autosomal dominant gene") == 4  # summary, its evidence, finding, evidence
+
+
+def test_a_de_novo_allele_in_an_ar_ad_gene_is_held_to_the_dominant_frequency_limit(tmp: Path) -> None:
+    """README: a de novo allele fits AD, XLD and XLR only, so in FGF23 (AR/AD) one at 0.5% is no de_novo (nor AD)
+    finding; at 0.05% it is."""
+    header = ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="population frequency">',)
+    found = {}
+    for af in ("0.005", "0.0005"):
+        vcf = write_vcf(tmp / "in.vcf", [f"chr12 4370714 . A G 50 PASS gnomAD_AF={af} {FORMAT} {HET} {REF} {REF}"],
+                        samples=("KID", "DAD", "MUM"), extra_header=header)
+        result = run_cli(vcf, "--ped", ped(tmp / "fam.ped", TRIO))
+        assert result.code == 0, result.err
+        found[af] = next(r["inheritance_flags"] for r in table(result.out) if r["sample"] == "KID")
+    assert found == {"0.005": ".", "0.0005": "de_novo;AD"}
