@@ -230,11 +230,28 @@ def test_x_linked() -> None:
     assert x_linked(allele(HEMI, male=True, **on_x)) == Flag("XL", "high", "hemizygous in a male (X-linked)")
     female = allele(HET, mother=relative(HET, "MUM", AFFECTED), **on_x)
     assert x_linked(female) == Flag(
-        "XL", "medium", "heterozygous female in an X-linked dominant gene; mother heterozygous carrier")
+        "XL", "medium", "heterozygous female in an X-linked dominant gene; inherited from the affected mother")
     assert x_linked(replace(female, good=False)).confidence == "low"
     assert x_linked(allele(HOM, modes=("XLR",), x_linked=True, mother=relative(REF, "MUM"))) == Flag(
         "XL", "high", "homozygous female in an X-linked recessive gene; mother homozygous reference (de novo?)")
     assert x_linked(allele(HET, modes=("XLR",), x_linked=True)) is None
+    son = allele(HEMI, male=True, modes=("XLR",), x_linked=True, mother=relative(HET, "MUM"))
+    assert x_linked(son).evidence == "hemizygous in a male (X-linked); mother heterozygous carrier"
+    affected_mum = replace(son, mother=relative(HET, "MUM", AFFECTED))
+    assert x_linked(affected_mum).evidence == "hemizygous in a male (X-linked); inherited from the affected mother"
+
+
+def test_a_diploid_chrx_call_without_a_ped_sex_is_not_called_a_female() -> None:
+    """A male whose chrX is called diploid (1/1), with no sex in a PED, passed for a 'homozygous female', and his
+    father's reference call made it low (deletion or uniparental disomy?); a son's X is his mother's."""
+    unknown = allele(HOM, modes=("XLR",), x_linked=True, father=relative(REF), mother=relative(HET, "MUM"),
+                     sex_given=False)
+    assert x_linked(unknown) == Flag("XL", "high", (
+        "homozygous in an X-linked recessive gene (no sex in a PED: a female, or a male whose chrX is called "
+        "diploid); mother heterozygous carrier"))
+    assert x_linked(replace(unknown, sex_given=True)) == Flag("XL", "low", (
+        "homozygous female in an X-linked recessive gene; mother heterozygous carrier; father does not carry it "
+        "(deletion of the other allele or uniparental disomy?)"))
     assert x_linked(allele(HET, modes=("XLD",), x_linked=False)) is None  # in a pseudo-autosomal region
 
 

@@ -256,8 +256,10 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
     her deletion of the other X (hemizygous, beside_deletions); a heterozygous female in an XLD gene (medium at
     best); a homozygous female. Low when the call fails the quality gates; a male relative
     with the ALT, a homozygous female relative, or in a dominant-only gene a heterozygous one lowers it unless
-    affected (relatives.py). The mother's call ends the evidence unless she is among those (for a daughter who has
-    it from her father: "inherited from the father"); a homozygous daughter of a father without it is low."""
+    affected (relatives.py). The mother's call ends the evidence unless she is among those ("inherited from the
+    affected mother" when she is affected; for a daughter who has it from her father: "inherited from the father"); a
+    homozygous daughter of a father without it is low. Without a sex in the PED a diploid call passes for a female's:
+    the evidence then says so, and the father does not lower it."""
     if not _in_x_linked_gene(allele):
         return None
     confidence = "high" if allele.good else "low"
@@ -272,15 +274,19 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
     elif "XLD" in allele.modes and allele.zygosity in ONE_COPY:
         confidence, evidence = worse(confidence, "medium"), "heterozygous female in an X-linked dominant gene"
     elif allele.zygosity is Zygosity.HOM_ALT:
-        evidence = "homozygous female in an X-linked " + ("recessive" if "XLR" in allele.modes else "dominant") + \
-            " gene"
+        kind = "recessive" if "XLR" in allele.modes else "dominant"
+        evidence = f"homozygous female in an X-linked {kind} gene" if allele.sex_given else \
+            f"homozygous in an X-linked {kind} gene (no sex in a PED: a female, or a male whose chrX is called diploid)"
     else:
         return None
     against = relatives.x_linked(allele)
     origin = "" if any(c.by is allele.mother for c in against) else MOTHER_OF_X_LINKED[allele.mother.zygosity]
+    if allele.mother.status == AFFECTED and allele.mother.zygosity.carries:
+        origin = "; inherited from the affected mother"
     if not allele.male and allele.father.zygosity.carries and allele.mother.zygosity is Zygosity.REF:
         origin = "; inherited from the father"
-    if not allele.male and allele.zygosity is Zygosity.HOM_ALT and allele.father.zygosity is Zygosity.REF:
+    if not allele.male and allele.sex_given and allele.zygosity is Zygosity.HOM_ALT and \
+            allele.father.zygosity is Zygosity.REF:
         confidence = "low"
         origin += "; father does not carry it (deletion of the other allele or uniparental disomy?)"
     quality = "" if allele.good else "; genotype below the quality gates"

@@ -255,8 +255,8 @@ def test_every_cell_of_the_readme_tables_has_its_case() -> None:
 
 def test_a_homozygous_female_in_an_xld_gene_is_flagged(tmp_path: Path) -> None:
     girl = trio("XLD", (HOM,), (HEMI,), (HET,), sex={"KID": 2}, status={"DAD": 2, "MUM": 2})
-    assert girl.kid(tmp_path) == ("XL", "high", "homozygous female in an X-linked dominant gene; mother "
-                                                "heterozygous carrier")
+    assert girl.kid(tmp_path) == ("XL", "high", "homozygous female in an X-linked dominant gene; inherited from the "
+                                                "affected mother")
 
 
 def test_a_males_heterozygous_call_outside_the_pars_makes_his_flags_low(tmp_path: Path) -> None:
