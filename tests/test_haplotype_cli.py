@@ -359,3 +359,26 @@ def test_a_relative_homozygous_for_one_member_of_a_haplotype_carries_it_once(enp
             "AR_comphet", "high", "phased_trans", "CH1",
             f"two heterozygous variants in ENPP1 ({changes}, c.{third + 1}{cds[third]}>{alt}), in trans on the "
             "phased haplotypes")
+
+
+def test_the_combined_hgvs_c_describes_the_haplotype_when_an_indel_would_shift_onto_another_change(enpp1) -> None:
+    """An indel's 3' shift stops at the bases the haplotype's other changes alter: ATCCA with C inserted after the T
+    and the first C changed to G reads ATCGCA, c.[k_k+1insC;k+1C>G] (as its own row, the insertion shifts to a dup
+    of the last C, and c.[k+2dup;k+1C>G] read ATGCCA). Likewise a deletion of the first base of a run beside a change
+    of the second: c.[k+1del;k+2X>Y], not c.[k+2del;k+2X>Y]. The protein is unchanged."""
+    work, bases, cds = enpp1
+    k = next(k for k in range(60, len(cds) - 60) if cds[k] == cds[k + 1] != cds[k - 1] and cds[k + 2] != cds[k]
+             and bases[k + 1] - bases[k - 1] == 2 and k % 3 != 2)  # one exon; k, k+1 in one codon
+    base, new = cds[k], next(b for b in "ACGT" if b not in (cds[k], cds[k + 2]))
+    insertion = f"ENPP1\t{bases[k - 1]}\t.\t{cds[k - 1]}\t{cds[k - 1]}{base}\t50\tPASS\t.\tGT\t0|1\t0|0"
+    deletion = f"ENPP1\t{bases[k - 1]}\t.\t{cds[k - 1]}{base}\t{cds[k - 1]}\t50\tPASS\t.\tGT\t0|0\t0|1"
+    records = [insertion, deletion, _snv(bases, cds, k, new, "0|1", "0|0"), _snv(bases, cds, k + 1, new, "0|0", "0|1")]
+    result = _run(work, _vcf(work, "shifted.vcf", ["INS", "DEL"], records))
+    assert result.code == 0, result.err
+    rows = {(r["sample"], r["pos"], r["alt"]): r for r in table(result.out)}
+    assert rows[("INS", str(bases[k - 1]), cds[k - 1] + base)]["hgvs_c"] == f"NM_006208.3:c.{k + 2}dup"
+    assert rows[("INS", str(bases[k]), new)]["haplotype_hgvs_c"] == (
+        f"NM_006208.3:c.[{k}_{k + 1}ins{base};{k + 1}{base}>{new}]")
+    assert rows[("DEL", str(bases[k - 1]), cds[k - 1])]["hgvs_c"] == f"NM_006208.3:c.{k + 2}del"
+    assert rows[("DEL", str(bases[k + 1]), new)]["haplotype_hgvs_c"] == (
+        f"NM_006208.3:c.[{k + 1}del;{k + 2}{base}>{new}]")

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from hftc_annot.alleles import Allele, StructuralAllele
 from hftc_annot.assembly import canonical_contig
-from hftc_annot.consequence.haplotype import cds_span, combined
+from hftc_annot.consequence.haplotype import cds_span, combined, member_changes
 from hftc_annot.consequence.predict import CodingSequence, Consequence, predict
 from hftc_annot.consequence.sequence import SequenceSource
 from hftc_annot.consequence.structural import structural
@@ -202,11 +202,13 @@ class ConsequenceStage:
         return span[0], span[1], len(change.alt) - len(change.ref)
 
     def combine(self, gene: str, changes: list[Allele], c_changes: list[str]) -> Consequence | None:
-        """The consequence of sequence changes of one haplotype applied together (consequence/haplotype.py)."""
+        """The consequence of sequence changes of one haplotype applied together (consequence/haplotype.py); its
+        HGVS c. names each change as it lies beside the others (`member_changes`), not as the changes' own rows do."""
         t, coding = self._translatable(gene)
         if t is None:
             return None
-        return combined(t, coding, [c.on(t.chrom) for c in changes], c_changes)
+        changes = [c.on(t.chrom) for c in changes]
+        return combined(t, coding, changes, member_changes(t, self._seq, changes))
 
     def _translatable(self, gene: str) -> tuple[Transcript | None, CodingSequence | None]:
         chosen, coding = self._chosen.get(gene), self._coding.get(gene)

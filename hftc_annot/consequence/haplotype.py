@@ -4,10 +4,10 @@ two changes in one codon make one amino-acid change, a frameshift and a restorin
 from __future__ import annotations
 
 from hftc_annot.consequence import hgvs
-from hftc_annot.consequence.alleles import Allele
+from hftc_annot.consequence.alleles import Allele, shift_3prime
 from hftc_annot.consequence.coding import CodingSequence
 from hftc_annot.consequence.predict import Consequence, _peptide_terms
-from hftc_annot.consequence.sequence import reverse_complement
+from hftc_annot.consequence.sequence import SequenceSource, reverse_complement
 from hftc_annot.consequence.terms import impact, ordered, translate
 from hftc_annot.consequence.transcripts import Transcript
 
@@ -27,6 +27,27 @@ def cds_span(t: Transcript, allele: Allele) -> tuple[int, int] | None:
     if allele.is_insertion:
         return max(indices), max(indices) - 1
     return min(indices), max(indices)
+
+
+def member_changes(t: Transcript, seq: SequenceSource, alleles: list[Allele]) -> list[str]:
+    """HGVS c. of each allele of one haplotype (minimal form, VCF placement), 3'-shifted only up to the bases the
+    others change, and named a dup only when the bases it repeats are unchanged: shifted over or repeating another
+    member's change, it would describe another sequence (c.[63C>G;64dup] for c.[62_63insC;63C>G])."""
+    out = []
+    for allele in alleles:
+        others = [a for a in alleles if a is not allele]
+        apart = [int(allele.is_insertion and a.is_insertion) for a in others]  # two insertions keep a base between
+        low = max([t.start, *(a.end + 1 + k for a, k in zip(others, apart, strict=True) if a.end < allele.start)])
+        high = min([t.end, *(a.start - 1 - k for a, k in zip(others, apart, strict=True) if a.start > allele.end)])
+        moved = shift_3prime(allele, t.strand, seq, low, high)
+        repeats = seq
+        if moved.is_insertion:
+            size = len(moved.alt)
+            first, last = (moved.end - size + 1, moved.end) if t.strand == 1 else (moved.start, moved.start + size - 1)
+            if any(a.start <= last and a.end >= first for a in others):
+                repeats = None  # the bases before it are changed on this haplotype: an insertion, not a dup
+        out.append(hgvs.coding_change(t, moved, repeats))
+    return out
 
 
 def combined(t: Transcript, coding: CodingSequence, alleles: list[Allele], c_changes: list[str]) -> Consequence | None:
