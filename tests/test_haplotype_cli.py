@@ -382,3 +382,28 @@ def test_the_combined_hgvs_c_describes_the_haplotype_when_an_indel_would_shift_o
     assert rows[("DEL", str(bases[k - 1]), cds[k - 1])]["hgvs_c"] == f"NM_006208.3:c.{k + 2}del"
     assert rows[("DEL", str(bases[k + 1]), new)]["haplotype_hgvs_c"] == (
         f"NM_006208.3:c.[{k + 1}del;{k + 2}{base}>{new}]")
+
+
+def test_a_frame_restored_and_shifted_again_is_not_one_frameshift(enpp1) -> None:
+    """A deletion, an insertion 5 codons on that restores the frame (no stop between), and a deletion 60 codons
+    further on, all in cis: the protein changes in the first stretch, is the reference's until the second deletion
+    and shifts there. One frameshift from the first change (p.(Xxx44YyyfsTer88), as if nothing after it were the
+    reference's) would misdescribe it: the three are not combined. The first two alone combine."""
+    work, bases, cds = enpp1
+    i, j, k = next((3 * x + 1, 3 * (x + 5) + 1, 3 * (x + 65) + 1) for x in range(40, 300)
+                   if bases[3 * x] == bases[3 * x + 1] - 1 and bases[3 * x + 16] + 1 == bases[3 * x + 17]
+                   and bases[3 * x + 195] == bases[3 * x + 196] - 1
+                   and "*" not in translate((cds[:3 * x + 1] + cds[3 * x + 2:3 * x + 17] + "A")[3 * x:3 * x + 18]))
+
+    def deletion(n: int) -> str:
+        return f"ENPP1\t{bases[n - 1]}\t.\t{cds[n - 1:n + 1]}\t{cds[n - 1]}\t50\tPASS\t.\tGT\t0|1\t0|1"
+
+    insertion = f"ENPP1\t{bases[j]}\t.\t{cds[j]}\t{cds[j]}A\t50\tPASS\t.\tGT\t0|1\t0|1"
+    records = [deletion(i), insertion, deletion(k).replace("0|1\t0|1", "0|1\t0|0")]
+    result = _run(work, _vcf(work, "reshifted.vcf", ["THREE", "TWO"], records))
+    assert result.code == 0, result.err
+    rows = {(r["sample"], r["pos"]): r for r in table(result.out)}
+    assert [rows[("THREE", str(bases[n - 1 if n != j else n]))]["haplotype_members"] for n in (i, j, k)] == [
+        ".", ".", "."]
+    assert rows[("TWO", str(bases[i - 1]))]["haplotype_consequence"] == "missense_variant"
+    assert rows[("TWO", str(bases[i - 1]))]["haplotype_hgvs_c"] == f"NM_006208.3:c.[{i + 1}del;{j + 1}_{j + 2}insA]"

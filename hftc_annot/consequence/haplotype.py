@@ -70,6 +70,8 @@ def combined(t: Transcript, coding: CodingSequence, alleles: list[Allele], c_cha
         alt = allele.alt if t.strand == 1 else reverse_complement(allele.alt)
         alt_cds = alt_cds[:i0] + alt + alt_cds[i1 + 1:]
     delta = len(alt_cds) - len(cds)
+    if delta % 3 and _reshifted(spans):
+        return None
     i0, i1 = spans[0][0][0], max(span[1] for span, _, _ in spans)
     c0, c1 = i0 // 3, max(i1, i0) // 3
     ref_codons = cds[c0 * 3:(c1 + 1) * 3]
@@ -88,6 +90,20 @@ def combined(t: Transcript, coding: CodingSequence, alleles: list[Allele], c_cha
     return Consequence(t, names, impact(names), protein_position=str(c0 + 1) if c0 == c1 else f"{c0 + 1}-{c1 + 1}",
                        amino_acids=amino_acids, hgvs_c=f"{t.refseq or t.id}:c.[{c_text}]",
                        hgvs_p=hgvs.protein_change(t, coding, alt_cds, c0, c1))
+
+
+def _reshifted(spans: list[tuple[tuple[int, int], Allele, str]]) -> bool:
+    """Whether a frameshift's frame is restored by a later change and then shifted again (the total shifts it): the
+    protein changes in the stretch between, is the reference's again, and shifts once more, which no one frameshift
+    from the first change describes."""
+    shift, shifted = 0, False
+    for (i0, i1), allele, _ in spans:
+        change = len(allele.alt) - (i1 - i0 + 1)
+        shift += change
+        shifted = shifted or bool(change % 3)
+        if shifted and shift % 3 == 0:
+            return True
+    return False
 
 
 def _restored_at(spans: list[tuple[tuple[int, int], Allele, str]]) -> int:
