@@ -201,7 +201,7 @@ class ConsequenceStage:
             return None
         return span[0], span[1], len(change.alt) - len(change.ref)
 
-    def combine(self, gene: str, changes: list[Allele], c_changes: list[str]) -> Consequence | None:
+    def combine(self, gene: str, changes: list[Allele]) -> Consequence | None:
         """The consequence of sequence changes of one haplotype applied together (consequence/haplotype.py); its
         HGVS c. names each change as it lies beside the others (`member_changes`), not as the changes' own rows do."""
         t, coding = self._translatable(gene)

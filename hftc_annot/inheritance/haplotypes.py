@@ -29,7 +29,7 @@ class HaplotypeSource(Protocol):
 
     def cds_span(self, gene: str, change: object) -> tuple[int, int, int] | None: ...
 
-    def combine(self, gene: str, changes: list[Allele], c_changes: list[str]) -> Consequence | None: ...
+    def combine(self, gene: str, changes: list[Allele]) -> Consequence | None: ...
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _interacting(coding: list[int], spans: list) -> list[tuple[int, int]]:
 
 def _haplotype(gene: str, members: list[int], occs: list[Occurrence], alleles: list[AlleleFacts], labels: set,
                source: HaplotypeSource) -> dict[tuple[int, int], Haplotype]:
-    consequence = source.combine(gene, [occs[i].change for i in members], [occs[i].c_change for i in members])
+    consequence = source.combine(gene, [occs[i].change for i in members])
     if consequence is None:
         return {}
     label = "unknown" if "unknown" in labels else "cis (homozygous)" if labels == {"cis (homozygous)"} else "cis"
