@@ -16,12 +16,12 @@ from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.knowledge.lookup import ClinVarEntry, VcfLookup
 from hftc_annot.model import PanelRecord
+from hftc_annot.reader.records import skip_reason
 from hftc_annot.resources import read_table
 
 CLINVAR_SNAPSHOT = "clinvar_plp_2024-12-15.GRCh38.tsv"
 SNAPSHOT_LABEL = "ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38)"
 _CODON = re.compile(r"p\.\(?[A-Z][a-z]{2}(\d+)")
-_BASES = re.compile("[ACGTNacgtn]+")
 
 
 PATHOGENIC = frozenset({"Pathogenic", "Likely pathogenic", "Pathogenic, low penetrance",
@@ -128,7 +128,7 @@ class KnowledgeStage:
         """The --clinvar file's P/LP alleles whose change starts in codon `codon` of t."""
         bases = [t.genomic_of(t.coding_cdna[0] + 3 * (codon - 1) + k) for k in range(3)]
         return [e for e in self._clinvar.entries(contig, min(bases), max(bases))
-                if pathogenic(e.significance) and _BASES.fullmatch(e.ref) and _BASES.fullmatch(e.alt)
+                if pathogenic(e.significance) and skip_reason(e.ref, e.alt) is None
                 and _codon_of(t, minimal(contig, e.pos, e.ref, e.alt).start) == codon]
 
     def _curated(self, gene: str, consequence) -> dict[str, str | bool]:
