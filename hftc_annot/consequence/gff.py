@@ -67,26 +67,23 @@ def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map
     contig: chr1 and 1 are one). A failure names the file and line.
     """
     source = str(path)
-    spooled = _spool(source)
+    copy = _spool(source)
     try:
-        return _read_transcripts(source, genes, contig_map, lengths)
+        return _read_transcripts(source, copy or source, genes, contig_map, lengths)
     finally:
-        if spooled:
-            os.unlink(_SPOOLED.pop(source))
+        if copy:
+            os.unlink(copy)
 
 
-_SPOOLED: dict[str, str] = {}
-"""The temporary copy of a --gff read from a pipe (a process substitution, a FIFO), by its name: the file is opened
-more than once (its first bytes tell gzip, a second pass reads the parts that come before their transcript)."""
-
-
-def _spool(source: str) -> bool:
-    """Copy `source` to a temporary file when it is not a regular file (a pipe can be read only once)."""
+def _spool(source: str) -> str | None:
+    """A temporary copy of `source` when it is not a regular file (a process substitution, a FIFO): a pipe can be read
+    only once, and the file is opened more than once (its first bytes tell gzip, a second pass reads the parts that
+    come before their transcript). None for a regular file."""
     try:
         if stat.S_ISREG(os.stat(source).st_mode):
-            return False
+            return None
     except OSError:
-        return False  # opening it names the problem
+        return None  # opening it names the problem
     handle, temp = tempfile.mkstemp(prefix="hftc-annot-", suffix=".gff")
     try:
         with os.fdopen(handle, "wb") as out, open(source, "rb") as stream:
@@ -96,18 +93,18 @@ def _spool(source: str) -> bool:
         if isinstance(exc, OSError):
             raise InputError(source, f"cannot read ({exc.strerror or exc})") from None
         raise
-    _SPOOLED[source] = temp
-    return True
+    return temp
 
 
-def _read_transcripts(source: str, genes: Collection[str] | None, contig_map: dict[str, str] | None,
+def _read_transcripts(source: str, path: str, genes: Collection[str] | None, contig_map: dict[str, str] | None,
                       lengths: dict[str, int] | None) -> list[Transcript]:
+    """read_transcripts of the file at `path` (`source`, or its copy), named `source` in messages."""
     symbols: dict[str, str] = {}  # gene key (GFF3 ID, GTF gene_id) -> gene symbol
     transcripts: dict[str, _Parts] = {}
     orphans: set[str] = set()  # parents of parts met before any transcript line of theirs
     seen: set[str] = set()  # the kinds of line met: 'transcript' and those of _PARTS
     gtf = None
-    for number, fields in _lines(source):
+    for number, fields in _lines(source, path):
         chrom, _, kind, start, end, _, strand, phase, text = fields
         if kind in _SKIPPED:
             continue
@@ -141,7 +138,7 @@ def _read_transcripts(source: str, genes: Collection[str] | None, contig_map: di
             del transcripts[ident]
     late = orphans & transcripts.keys()
     if late:
-        _reread_parts(source, bool(gtf), {k: transcripts[k] for k in late})
+        _reread_parts(source, path, bool(gtf), {k: transcripts[k] for k in late})
     accessions = _accessions() | (contig_map or {})
     known = {canonical_contig(name): length for name, length in (lengths or {}).items()} | (lengths or {})
     return [_model(source, ident, parts, accessions, known) for ident, parts in transcripts.items()
@@ -158,14 +155,14 @@ def _check_any_models(source: str, seen: set[str]) -> None:
         raise InputError(source, "no transcript models: no exon lines")
 
 
-def _reread_parts(source: str, gtf: bool, late: dict[str, _Parts]) -> None:
+def _reread_parts(source: str, path: str, gtf: bool, late: dict[str, _Parts]) -> None:
     """All parts of the transcripts in `late`, read again in a second pass: some came before their transcript's line
     (a GFF re-sorted by position puts an exon that starts with its transcript first)."""
     for parts in late.values():
         parts.exons.clear()
         parts.cds.clear()
         parts.stops.clear()
-    for number, (_, _, kind, start, end, _, _, phase, text) in _lines(source):
+    for number, (_, _, kind, start, end, _, _, phase, text) in _lines(source, path):
         if kind in _PARTS:
             keys = [k for k in _part_parents(text, gtf) if k in late]
             if keys:
@@ -193,11 +190,12 @@ def _add_part(source: str, number: int, line: tuple[str, str, str, str, str], gt
             parts.stops.append(span)
 
 
-def _lines(source: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, 9 fields) of each feature line, up to a GFF3 ##FASTA section (sequence, not features); gzip is
-    recognised by its magic bytes, and a UTF-8 byte order mark at the start is dropped."""
+def _lines(source: str, path: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, 9 fields) of each feature line of the file at `path` (named `source`), up to a GFF3 ##FASTA
+    section (sequence, not features); gzip is recognised by its magic bytes, and a UTF-8 byte order mark at the start
+    is dropped."""
     try:
-        with _open(source, "rt", encoding="utf-8-sig") as handle:
+        with _open(path, "rt", encoding="utf-8-sig") as handle:
             for number, line in enumerate(handle, 1):
                 if line.startswith("#") or not line.strip():
                     if line.startswith("##FASTA"):
@@ -208,22 +206,21 @@ def _lines(source: str) -> Iterator[tuple[int, list[str]]]:
                     raise InputError(source, "a GFF3/GTF line needs 9 tab-separated columns", line=number)
                 yield number, fields
     except UnicodeDecodeError:
-        _not_utf8(source)
+        _not_utf8(source, path)
     except (OSError, EOFError) as exc:
         raise InputError(source, f"cannot read ({getattr(exc, 'strerror', None) or exc})") from None
 
 
-def _open(source: str, mode: str, encoding: str | None = None) -> IO:
-    """The file (or its copy, when read from a pipe), through gzip when its first bytes say so."""
-    path = _SPOOLED.get(source, source)
+def _open(path: str, mode: str, encoding: str | None = None) -> IO:
+    """The file, through gzip when its first bytes say so."""
     with open(path, "rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
     return gzip.open(path, mode, encoding=encoding) if gzipped else open(path, mode, encoding=encoding)
 
 
-def _not_utf8(source: str) -> NoReturn:
+def _not_utf8(source: str, path: str) -> NoReturn:
     """Raise the error naming the first line that is not UTF-8 (text is decoded in blocks, so it is looked for)."""
-    with _open(source, "rb") as handle:
+    with _open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
             utf8_line(source, number, raw)
     raise InputError(source, "not UTF-8 text")  # a multi-byte character cut by the end of the file
