@@ -12,7 +12,7 @@ from itertools import pairwise
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.errors import UsageError
 from hftc_annot.panel import contig_rank
-from hftc_annot.provenance import pedigree_identity
+from hftc_annot.provenance import file_identity
 
 EQUAL = "equal"
 """Must be the same in every output merged (else the merge is refused)."""
@@ -52,7 +52,7 @@ def input_identity(inputs: str) -> str:
     return ", ".join(names)
 
 
-COMPARED: dict[str, Callable[[str], str]] = {"pedigree": pedigree_identity, "panel_file": pedigree_identity,
+COMPARED: dict[str, Callable[[str], str]] = {"pedigree": file_identity, "panel_file": file_identity,
                                              "input": input_identity}
 """What of a value is compared, where not all of it: a pedigree and a --panel file by the file's checksum, not its
 path; an input by its file name and size."""

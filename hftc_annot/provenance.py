@@ -14,9 +14,10 @@ _SHARD = re.compile(r"^(\d+)/(\d+)$")
 _PANEL_FILE = re.compile(r"from (.*?) \(sha256 ([0-9a-f]{64});")
 
 
-def pedigree_identity(pedigree: str) -> str:
-    """A pedigree line without the --ped path, which the same file has under another name in another job."""
-    return re.sub(r"^.*? \(sha256 ", "(sha256 ", pedigree)
+def file_identity(named: str) -> str:
+    """A file named with its checksum ('trio.ped (sha256 …)…', as the pedigree and --panel file lines give them)
+    without its path, which the same file has under another name in another job."""
+    return re.sub(r"^.*? \(sha256 ", "(sha256 ", named)
 
 
 def one_line(text: str) -> str:
@@ -60,7 +61,7 @@ class Provenance:
 
     @property
     def pedigree_identity(self) -> str:
-        return pedigree_identity(self.pedigree)
+        return file_identity(self.pedigree)
 
     @property
     def panel_source(self) -> str:
