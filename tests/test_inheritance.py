@@ -380,7 +380,8 @@ def test_de_novo_in_a_gene_whose_dominant_disorder_needs_particular_variants_is_
     assert lines == [["KID", "SLC20A2", "de novo", "high", "1"],
                      ["KID", "SLC20A2", "heterozygous in an autosomal dominant gene", "high", "1"],
                      ["KID", "ENPP1", "de novo", "low", "2"],
-                     ["KID", "ENPP1", "heterozygous in an autosomal dominant gene", "low", "2"]]
+                     ["KID", "ENPP1", "heterozygous in an autosomal dominant gene", "low", "2"],
+                     ["KID", "ENPP1", "one known disease allele in a recessive gene, no second found", "low", "2"]]
     row = next(r for r in table(result.out) if r["gene"] == "ENPP1" and r["sample"] == "KID")
     assert (row["inheritance_flags"], row["confidence"], row["evidence_tier"]) == ("de_novo;AD", "low;low", "2")
     assert row["evidence"].split(" | ")[0] == (
@@ -445,3 +446,34 @@ def test_a_de_novo_allele_in_an_ar_ad_gene_is_held_to_the_dominant_frequency_lim
         assert result.code == 0, result.err
         found[af] = next(r["inheritance_flags"] for r in table(result.out) if r["sample"] == "KID")
     assert found == {"0.005": ".", "0.0005": "de_novo;AD"}
+
+
+def test_one_known_disease_allele_in_a_recessive_gene_is_a_summary_line_not_a_row_flag(tmp: Path) -> None:
+    """An affected singleton heterozygous for a ClinVar P/LP GALNT3 allele, with no second: a low summary line
+    that asks for the missed second allele; the row keeps no flag (one allele does not fit AR). Not for an
+    unaffected sample, nor above the AR frequency limit (1%), nor with a second qualifying allele (a pair)."""
+    known = "chr2 165754626 . C T 50 PASS"
+    summary = tmp / "summary.tsv"
+
+    def lines(records: list[str], status: int = 2, flag: str = ".") -> list[list[str]]:
+        vcf = write_vcf(tmp / "in.vcf", records, extra_header=(
+            '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="gnomAD AF">',))
+        result = run_cli(vcf, "--ped", ped(tmp / "fam.ped", [f"F1 S1 0 0 1 {status}"]), "--summary", summary)
+        assert result.code == 0, result.err
+        row = next(r for r in table(result.out) if r["pos"] == "165754626")
+        assert (row["clinvar_significance"], row["inheritance_flags"], row["evidence_tier"]) == (
+            "Pathogenic", flag, "2")
+        return [line.split("\t")[1:] for line in summary.read_text().splitlines() if not line.startswith("## ")][1:]
+
+    assert lines([f"{known} . {FORMAT} {HET}"]) == [[
+        "GALNT3", "one known disease allele in a recessive gene, no second found", "low", "2", "c.1626+1G>A", "0",
+        "heterozygous known disease allele (ClinVar P/LP or curated HFTC); no biallelic genotype found in GALNT3",
+        "Tumoral calcinosis, hyperphosphatemic, familial, 1 [OMIM:211900] (AR): needs a second allele; look for one "
+        "this VCF may miss (a deletion, a deep-intronic variant); without one, a carrier"]]
+    assert lines([f"{known} . {FORMAT} {HET}"], status=1) == []
+    assert lines([f"{known} gnomAD_AF=0.02 {FORMAT} {HET}"]) == []
+    assert [line[1] for line in lines([f"{known} gnomAD_AF=0.01 {FORMAT} {HET}"])] == [
+        "one known disease allele in a recessive gene, no second found"]
+    second = "chr2 165754927 . C G 50 PASS . " + f"{FORMAT} {HET}"  # not the P/LP change there: a novel allele
+    assert [line[1] for line in lines([f"{known} . {FORMAT} {HET}", second], flag="AR_comphet")] == [
+        "biallelic (compound heterozygous, unphased)"]

@@ -56,7 +56,8 @@ def test_flag_kinds_table_gives_each_kind_its_modes_and_summary_words() -> None:
         ("AR_comphet", ("AR",), "biallelic (compound heterozygous, {phase})"),
         ("AD", ("AD",), "{zygosity} in an autosomal dominant gene"),
         ("XL", ("XLD", "XLR"), "X-linked"),
-        ("de_novo", ("AD", "XLD", "XLR"), "de novo")]
+        ("de_novo", ("AD", "XLD", "XLR"), "de novo"),
+        ("AR_single", ("AR",), "one known disease allele in a recessive gene, no second found")]
 
 
 def test_interpretation_names_the_disorders_the_flag_fits() -> None:
@@ -67,7 +68,8 @@ def test_interpretation_names_the_disorders_the_flag_fits() -> None:
     assert interpretations(genes["PHEX"], ("XLD",)) == {
         "AR_hom": "mode of PHEX: XLD", "AR_comphet": "mode of PHEX: XLD", "AD": "mode of PHEX: XLD",
         "XL": "consistent with Hypophosphatemic rickets, X-linked dominant [OMIM:307800] (XLD)",
-        "de_novo": "consistent with Hypophosphatemic rickets, X-linked dominant [OMIM:307800] (XLD)"}
+        "de_novo": "consistent with Hypophosphatemic rickets, X-linked dominant [OMIM:307800] (XLD)",
+        "AR_single": "mode of PHEX: XLD"}
     assert interpretations(genes["SPP1"], ())["de_novo"] == "mode of SPP1: not recorded"
 
 
@@ -394,3 +396,29 @@ def test_a_partial_call_of_the_sample_itself_pairs_as_heterozygous() -> None:
     assert dominant(allele(PARTIAL, modes=("AD",))).evidence.startswith("heterozygous in an autosomal dominant gene")
     assert x_linked(allele(PARTIAL, modes=("XLD",), x_linked=True)).evidence == (
         "heterozygous female in an X-linked dominant gene")
+
+
+def test_single_known_allele_in_a_recessive_gene_is_a_low_summary_candidate_without_a_biallelic_flag() -> None:
+    """AR_single: a heterozygous known disease allele (ClinVar P/LP or curated HFTC) in an AR gene, when the sample's
+    flags there hold no AR_hom or AR_comphet; qualifying, within the AR frequency limit, not X-linked."""
+    known = allele(HET, key=(0, 1), known=True)
+    evidence = "heterozygous known disease allele (ClinVar P/LP or curated HFTC); no biallelic genotype found in GALNT3"
+    assert rules.single_known([known], sample_flags([known], PairIds())) == [
+        (known, Flag("AR_single", "low", evidence))]
+    poor = replace(known, good=False)
+    assert rules.single_known([poor], []) == [
+        (poor, Flag("AR_single", "low", evidence + "; genotype below the quality gates"))]
+    assert rules.single_known([allele(HET, key=(0, 1))], []) == []  # not known
+    assert rules.single_known([replace(known, qualifies=False)], []) == []
+    assert rules.single_known([replace(known, zygosity=HOM)], []) == []
+    assert rules.single_known([replace(known, modes=("AD",))], []) == []
+    assert rules.single_known([replace(known, x_linked=True, modes=("AR", "XLR"))], []) == []
+    assert rules.single_known([replace(known, combined_with=(1, 1))], []) == []
+    assert rules.single_known([replace(known, af=0.02)], [], {"AR_single": 0.01}) == []
+    assert rules.single_known([replace(known, af=0.01)], [], {"AR_single": 0.01}) != []
+    second = allele(HET, key=(1, 1))  # an unphased pair with any qualifying allele is a biallelic candidate
+    assert rules.single_known([known, second], sample_flags([known, second], PairIds())) == []
+    in_cis = trio(HET, HET, REF, key=(1, 1))  # both from the father: in cis, no pair
+    cis_known = trio(HET, HET, REF, key=(0, 1), known=True)
+    assert sample_flags([cis_known, in_cis], PairIds()) == []
+    assert [f.name for _, f in rules.single_known([cis_known, in_cis], [])] == ["AR_single"]

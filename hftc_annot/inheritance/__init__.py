@@ -19,7 +19,7 @@ from hftc_annot.inheritance.facts import AlleleFacts, Family, Relative, allele_f
 from hftc_annot.inheritance.flags import MODES, Flag
 from hftc_annot.inheritance.haplotypes import Haplotype, HaplotypeSource, haplotypes
 from hftc_annot.inheritance.pedigree import UNAFFECTED, Pedigree
-from hftc_annot.inheritance.qualifying import Qualifying
+from hftc_annot.inheritance.qualifying import Qualifying, known_disease_allele
 from hftc_annot.inheritance.rules import (
     FEMALE_HAPLOID_ON_X,
     MALE_HETEROZYGOUS_ON_X,
@@ -29,6 +29,7 @@ from hftc_annot.inheritance.rules import (
     male_heterozygous_on_x,
     pairable,
     sample_flags,
+    single_known,
 )
 from hftc_annot.inheritance.summary import (
     SUMMARY_COLUMNS,
@@ -129,7 +130,8 @@ class InheritanceStage:
                                          Extent.of(finding.change),
                                          qualifying.qualifies(finding.effect, finding.knowledge), finding.frequency,
                                          finding.change, consequence.c_change if consequence else "",
-                                         f"{record.chrom}:{record.pos}:{record.ref}:{finding.alt}"))
+                                         f"{record.chrom}:{record.pos}:{record.ref}:{finding.alt}",
+                                         known_disease_allele(finding.knowledge)))
             self._genes[finding.symbol] = finding.gene
         if len(self._pending) >= BATCH:
             self._convert()
@@ -208,7 +210,8 @@ class InheritanceStage:
                 flag = self._interned.setdefault(flag, flag)
                 for index, number in (allele.key, *followers.get(allele.key, ())):
                     self._flags[index].setdefault((number, gene.symbol, s), []).append(flag)
-            self.candidates += candidates(self._samples[s], gene, interpretation, flags)
+            self.candidates += candidates(self._samples[s], gene, interpretation,
+                                          flags + single_known(alleles, flags, limits))
 
     def _combine(self, gene: str, s: int, mine: list[Occurrence], alleles: list[AlleleFacts],
                  spans: list[tuple[int, int, int] | None]) -> list[AlleleFacts]:

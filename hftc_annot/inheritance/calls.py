@@ -61,7 +61,7 @@ class Occurrence:
     without it (0/0: a mosaic parent?), up to MAX_ALT_READS, 0 where AD does not say. qualifies: the allele may take
     part in flags (qualifying.py); af: its population frequency, when known; extent: the bases it changes; change,
     c_change and spelled: the allele (minimal form), its HGVS c. change ('' when none) and CHROM:POS:REF:ALT, for
-    haplotypes."""
+    haplotypes; known: a known disease allele (qualifying.known_disease_allele)."""
 
     index: int
     allele: int
@@ -83,6 +83,7 @@ class Occurrence:
     change: object = None
     c_change: str = ""
     spelled: str = ""
+    known: bool = False
 
     @property
     def key(self) -> tuple[int, int]:
@@ -105,6 +106,7 @@ class Pending:
     change: object = None
     c_change: str = ""
     spelled: str = ""
+    known: bool = False
 
 
 def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
@@ -145,7 +147,7 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
                               zygosity[row].copy(),
                               ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
                               other[row].copy(), alt_reads[row].copy(), p.qualifies, p.af, p.change, p.c_change,
-                              p.spelled))
+                              p.spelled, p.known))
     return out
 
 

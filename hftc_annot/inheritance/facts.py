@@ -91,6 +91,8 @@ class AlleleFacts:
     same_event: tuple[int, int] | None = None
     combined_with: tuple[int, int] | None = None
     beside_haplotype: tuple[int, int] | None = None
+    known: bool = False
+    """A known disease allele (qualifying.known_disease_allele)."""
     sex_given: bool = True
     """The PED gives the sample's sex (else `male` comes from a haploid call: a male whose chrX calls are diploid
     passes for a female)."""
@@ -167,5 +169,5 @@ def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[
         tuple(sibling.at(o, haploid) for sibling in family.siblings) if family.siblings else (),
         is_male(family.person.sex, bool(haploid[s])), modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
         None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]), o.qualifies, o.af,
-        dominant_caveat, o.extent, sex_given=family.person.sex in (MALE, FEMALE))
+        dominant_caveat, o.extent, known=o.known, sex_given=family.person.sex in (MALE, FEMALE))
 

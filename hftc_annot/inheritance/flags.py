@@ -15,12 +15,14 @@ def worse(confidence: str, floor: str) -> str:
 
 @dataclass(frozen=True)
 class FlagKind:
-    """A kind of flag: the modes of inheritance a finding of this kind fits, and its words in the summary
-    (`{phase}` stands for a pair's phase evidence, `{zygosity}` for the call of an AD flag's sample)."""
+    """A kind of flag: the modes of inheritance a finding of this kind fits, its words in the summary
+    (`{phase}` stands for a pair's phase evidence, `{zygosity}` for the call of an AD flag's sample), and what it
+    says of the gene's disorders of those modes (`{disorders}`)."""
 
     name: str
     modes: tuple[str, ...]
     candidate: str
+    reading: str = "consistent with {disorders}"
 
 
 FLAG_KINDS = (
@@ -29,7 +31,12 @@ FLAG_KINDS = (
     FlagKind("AD", ("AD",), "{zygosity} in an autosomal dominant gene"),
     FlagKind("XL", ("XLD", "XLR"), "X-linked"),
     FlagKind("de_novo", ("AD", "XLD", "XLR"), "de novo"),
+    FlagKind("AR_single", ("AR",), "one known disease allele in a recessive gene, no second found",
+             "{disorders}: needs a second allele; look for one this VCF may miss (a deletion, a deep-intronic "
+             "variant); without one, a carrier"),
 )
+"""AR_single is a candidate of the summary only (rules.single_known), never a flag of a report row: one allele does
+not fit a recessive gene's inheritance."""
 KINDS = {kind.name: kind for kind in FLAG_KINDS}
 
 

@@ -34,6 +34,12 @@ def frequency_limits() -> dict[str, float]:
                                                                        "frequency_limits.tsv")}
 
 
+def known_disease_allele(known: Knowledge | None) -> bool:
+    """ClinVar calls the allele pathogenic or likely pathogenic (any review status), or it is a curated HFTC variant
+    (this change): the evidence of an AR_single candidate."""
+    return bool(known) and (pathogenic(known.clinvar_significance) or known.known_hftc_exact)
+
+
 def reason(effect: Effect | None, known: Knowledge | None) -> str:
     """The reason of the first rule the allele meets, '' when it meets none."""
     consequence = effect.consequence if effect else None

@@ -74,6 +74,25 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
     return out
 
 
+def single_known(alleles: list[AlleleFacts], flags: list[tuple[AlleleFacts, Flag]],
+                 limits: dict[str, float] | None = None) -> list[tuple[AlleleFacts, Flag]]:
+    """AR_single, for the summary only: each heterozygous known disease allele (ClinVar P/LP, or a curated HFTC
+    variant) of one sample in an AR gene, qualifying and within the frequency limit, when `flags` (the sample's
+    flags in the gene, from sample_flags) hold no biallelic one. Not a diagnosis: the lead a lab follows up, as a
+    second allele may be missed (a deletion, a deep-intronic variant). Always low."""
+    if any(flag.name in ("AR_hom", "AR_comphet") for _, flag in flags):
+        return []
+    limit = (limits or {}).get("AR_single")
+    out = []
+    for a in alleles:
+        if a.known and a.qualifies and "AR" in a.modes and not a.x_linked and a.zygosity in ONE_COPY and \
+                a.combined_with is None and (a.af is None or limit is None or a.af <= limit):
+            quality = "" if a.good else "; genotype below the quality gates"
+            out.append((a, Flag("AR_single", "low", f"heterozygous known disease allele (ClinVar P/LP or curated "
+                                                     f"HFTC); no biallelic genotype found in {a.gene}{quality}")))
+    return out
+
+
 def beside_deletions(alleles: list[AlleleFacts], usable: Callable[[AlleleFacts], bool]) -> list[AlleleFacts]:
     """One sample's alleles in a gene, each marked against its heterozygous deletions (qualifying, and `usable`:
     within the compound-het frequency limit). A deletion that repeats an earlier one (over half of each) with nothing

@@ -173,7 +173,7 @@ def interpretations(gene: Gene, modes: tuple[str, ...]) -> dict[str, str]:
             caveat = _caveat_text(gene, special)
             out[kind.name] = f"consistent with {'; '.join(plain)}; note: {caveat}" if plain else caveat
         elif plain:
-            out[kind.name] = "consistent with " + "; ".join(plain)
+            out[kind.name] = kind.reading.format(disorders="; ".join(plain))
         else:
             plural = "s" if len(modes) > 1 else ""
             out[kind.name] = f"mode{plural} of {gene.symbol}: {', '.join(modes) or 'not recorded'}"

@@ -4,14 +4,15 @@ inheritance stage's candidates into summary lines (strongest first)."""
 from __future__ import annotations
 
 from hftc_annot.inheritance import Candidate, Flag, SummaryLine
+from hftc_annot.inheritance.qualifying import known_disease_allele
 from hftc_annot.inheritance.summary import rank
 from hftc_annot.knowledge.tiers import fits
 from hftc_annot.model import PanelRecord
 
 
 class SummaryRanking:
-    """A writer of no rows: collects, per flagged (record, ALT, gene), the tiers the ranking needs (and, per sample
-    whose allele is part of a haplotype in cis, those of the combined change)."""
+    """A writer of no rows: collects, per flagged (record, ALT, gene) or known disease allele (AR_single), the tiers
+    the ranking needs (and, per sample whose allele is part of a haplotype in cis, those of the combined change)."""
 
     def __init__(self, samples: tuple[str, ...]) -> None:
         self._samples = samples
@@ -20,7 +21,7 @@ class SummaryRanking:
 
     def write(self, item: PanelRecord) -> int:
         for finding in item.findings:
-            if finding.flags:
+            if finding.flags or known_disease_allele(finding.knowledge):
                 key = (finding.record, finding.allele, finding.symbol)
                 self.tiers[key] = finding.tiers
                 for sample, tiers in finding.haplotype_tiers.items():
