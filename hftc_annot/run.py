@@ -246,6 +246,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
             records = merged_records(records, _panel_records(config, sv, panel, None, pipeline, None),
                                      tuple(s for s in sv.header.samples if s in samples), samples)
         kept = pipeline.read(records, _counter(summary, progress))
+        progress.close()  # erased before the next stderr line (debug) and before the output (stdout, a terminal too)
         log.debug("read: records=%d panel_records=%d other_build_records=%d seconds=%.2f", vcf.records_read,
                   summary.panel_records, vcf.other_hits, time.perf_counter() - started)
         check = _build_check(config, build, evidence, other, summary, vcf)

@@ -70,3 +70,19 @@ def test_a_missing_sys_stderr_leaves_an_open_descriptor_2_alone(monkeypatch) -> 
     with pytest.raises(SystemExit):
         cli.main(["--version"])
     assert os.readlink("/proc/self/fd/2") == before != os.devnull
+
+
+def test_progress_line_is_erased_before_the_debug_lines(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """--log-level debug on a terminal: the 'read:' line starts on the erased progress line, not after its text."""
+    terminal = Terminal()
+    monkeypatch.setattr(progress, "INTERVAL", 0.0)
+    monkeypatch.setattr("sys.stderr", terminal)
+    with pytest.raises(SystemExit) as done:
+        cli.main([str(EXAMPLES / "trio.vcf"), "-o", str(tmp_path / "out.tsv"), "--log-level", "debug"])
+    assert done.value.code == 0
+    text = terminal.getvalue()
+    shown = text.index("\rhftc-annot: 18 records read, 6 in panel regions, ") + 1
+    end = text.index("\r", shown)
+    read = text.index("hftc-annot: debug: read: records=18 panel_records=6 ")
+    assert text[end:read] == "\r" + " " * (end - shown) + "\r"  # the line blanked, then the debug line
+    assert "\r" not in text[read:]
