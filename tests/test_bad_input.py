@@ -266,3 +266,23 @@ def test_vcf_output_needs_the_inputs_contig_lines(tmp: Path) -> None:
     assert lines[line - 1].startswith("chr") and "hftc-annot" not in lines[line - 1]  # a record
     assert not (tmp / "out.vcf").exists()
     assert run_cli(path, "--build", "GRCh38", "-o", tmp / "out.tsv").code == 0
+
+
+@pytest.mark.parametrize("route", [[], ["--threads", "2"], ["indexed"]])
+@pytest.mark.parametrize(("chosen", "kept"), [("^A", ["^A"]), ("^A,C", ["^A", "C"]), ("^A,^B", ["^A", "^B"]),
+                                              ("-", ["-"]), ("C,-", ["-", "C"])])
+def test_samples_named_like_htslib_list_syntax_are_chosen_by_name(tmp: Path, route: list[str], chosen: str,
+                                                                  kept: list[str]) -> None:
+    """Sample names that begin with '^' or are '-' are read as names: htslib takes a list led by '^' as 'all but' and
+    '-' as 'every sample' (it was 'internal error: RuntimeError: htslib kept samples ...'; found by review)."""
+    calls = "0/1:5,5:10:60 1/1:0,10:10:60 0/0:10,0:10:60"
+    names = ("^A", "^B", "C") if "^B" in chosen else ("^A", "-", "C")
+    vcf = write_vcf(tmp / "in.vcf", [GOOD.replace("0/1:5,5:10:60", calls)], samples=names)
+    if route == ["indexed"]:
+        vcf, route = bgzip_index(vcf), []
+    result = run_cli(vcf, "--samples", chosen, *route, "-q")
+    assert result.code == 0 and result.err == "", result.err
+    assert f"\n## samples: {len(kept)} ({','.join(kept)})\n" in result.out
+    genotypes = dict(zip(names, ["0/1", "1/1", "0/0"], strict=True))
+    assert [(r["sample"].removeprefix("'"), r["genotype"]) for r in table(result.out)] == \
+        [(name, genotypes[name]) for name in kept if genotypes[name] != "0/0"]

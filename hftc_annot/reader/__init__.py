@@ -236,8 +236,13 @@ class VcfInput:
     def _set_samples(self, reader: cyvcf2.VCF, samples: list[str] | None) -> None:
         """Keep only `samples`; htslib keeps them in header order, which the writers rely on."""
         if samples is not None:
-            reader.set_samples(samples)
             expected = [s for s in self.header.samples if s in samples]
+            others = [s for s in self.header.samples if s not in samples]
+            first = next((s for s in expected if not s.startswith("^")), None)  # htslib reads a list led by '^' as
+            if first is not None and expected != ["-"]:  # 'all but these', and '-' alone as 'every sample'
+                reader.set_samples(sorted(expected, key=lambda s: s != first))
+            elif others:
+                reader.set_samples(["^" + ",".join(others)])  # the names after its '^' are read as they are
             if list(reader.samples) != expected:
                 raise RuntimeError(f"htslib kept samples {reader.samples}, expected {expected}")
 
