@@ -130,3 +130,25 @@ def test_ped_individuals_left_out_by_samples_are_not_said_to_be_missing_from_the
     assert result.code == 0, result.err
     assert ("hftc-annot: warning: 2 PED individual(s) are not among the samples read (--samples) and count as not "
             "genotyped: FATHER, MOTHER\n") in result.err
+
+
+def test_vcf_samples_named_only_as_parents_are_not_said_to_be_unrelated(tmp: Path) -> None:
+    """A PED with the child's line only: its parents in the VCF are used as its parents (de novo, carriers), so the
+    warning does not call them unrelated (it did; found by review)."""
+    trio = Path(__file__).resolve().parents[1] / "example_vcfs"
+    (tmp / "child.ped").write_text("FAM1\tCHILD\tFATHER\tMOTHER\t2\t2\n")
+    result = run_cli(trio / "trio.vcf", "--ped", tmp / "child.ped", "--summary", tmp / "s.tsv", "-o", tmp / "o.tsv",
+                     "--log-level", "warning")
+    assert result.code == 0, result.err
+    assert result.err.splitlines()[1:] == [
+        "hftc-annot: warning: 2 VCF sample(s) are parents in the PED without a line of their own and count as "
+        "parents of unknown sex and status: FATHER, MOTHER"]
+    evidence = {(r["gene"], r["candidate"]): r["evidence"] for r in table((tmp / "s.tsv").read_text())
+                if r["sample"] == "CHILD"}
+    assert evidence[("PHEX", "de novo")] == "not found in either parent: both parents homozygous reference"
+    warnings: list[str] = []
+    ped.read_ped(str(tmp / "child.ped"), ("CHILD", "FATHER", "AUNT"), (), warnings.append)
+    assert warnings == [
+        "1 VCF sample(s) are not in the PED and count as unrelated, of unknown status: AUNT",
+        "1 VCF sample(s) are parents in the PED without a line of their own and count as parents of unknown sex and "
+        "status: FATHER"]

@@ -34,7 +34,8 @@ class Individual:
 
 @dataclass(frozen=True)
 class Pedigree:
-    """Everyone known by sample id. VCF samples missing from the PED are unrelated, of unknown status."""
+    """Everyone known by sample id. VCF samples missing from the PED are unrelated (unless named as a parent), of
+    unknown status."""
 
     individuals: dict[str, Individual]
 
@@ -72,7 +73,7 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     the child itself, one individual as both parents, a father who is female or a mother who is male (the child's
     line), and ancestry loops (the line of an individual who is their own ancestor); text from the file is quoted as
     `repr` does, so a control character in it shows escaped ('1\\x00'). Warnings: columns beyond the sixth
-    (ignored), sex 'other', and samples in only one of PED and VCF.
+    (ignored), sex 'other', samples in only one of PED and VCF, and VCF samples only named as a parent.
     """
     individuals: dict[str, Individual] = {}
     lines: dict[str, int] = {}  # the line of each individual's entry
@@ -110,10 +111,15 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     if missing:
         where = "among the samples read (--samples)" if chosen else "in the VCF"
         warn(f"{len(missing)} PED individual(s) are not {where} and count as not genotyped: {', '.join(missing[:5])}")
-    unknown = [s for s in vcf_samples if s not in individuals]
+    parents = {p for person in individuals.values() for p in (person.father, person.mother) if p}
+    unknown = [s for s in vcf_samples if s not in individuals and s not in parents]
     if unknown:
         warn(f"{len(unknown)} VCF sample(s) are not in the PED and count as unrelated, of unknown status: "
              f"{', '.join(unknown[:5])}")
+    unlisted = [s for s in vcf_samples if s not in individuals and s in parents]  # a parent column names them
+    if unlisted:
+        warn(f"{len(unlisted)} VCF sample(s) are parents in the PED without a line of their own and count as parents "
+             f"of unknown sex and status: {', '.join(unlisted[:5])}")
     return with_affected(Pedigree(individuals), affected, vcf_samples, vcf, chosen)
 
 
