@@ -27,8 +27,9 @@ class Progress:
         self._maybe_show()
 
     def panel(self, count: int) -> None:
-        """Panel records found so far."""
+        """Panel records found so far (read, too: the reader may count its records only every few thousand)."""
         self._panel = count
+        self._records = max(self._records, count)
         self._maybe_show()
 
     def _maybe_show(self) -> None:

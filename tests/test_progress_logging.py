@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -86,3 +87,18 @@ def test_progress_line_is_erased_before_the_debug_lines(monkeypatch: pytest.Monk
     read = text.index("hftc-annot: debug: read: records=18 panel_records=6 ")
     assert text[end:read] == "\r" + " " * (end - shown) + "\r"  # the line blanked, then the debug line
     assert "\r" not in text[read:]
+
+
+def test_progress_line_never_shows_more_panel_records_than_records_read(monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    """The indexed route counts its records read to the line every 4,096 only: the line said '0 records read, 26 in
+    panel regions' (found by review)."""
+    terminal = Terminal()
+    monkeypatch.setattr(progress, "INTERVAL", 0.0)
+    monkeypatch.setattr("sys.stderr", terminal)
+    with pytest.raises(SystemExit) as done:
+        cli.main([str(EXAMPLES / "single_exome.vcf.gz"), "-o", str(tmp_path / "out.tsv")])
+    assert done.value.code == 0
+    shown = re.findall(r"\rhftc-annot: ([\d,]+) records read, ([\d,]+) in panel regions, ", terminal.getvalue())
+    counts = [(int(read.replace(",", "")), int(panel.replace(",", ""))) for read, panel in shown]
+    assert counts[-1] == (26, 26) and all(read >= panel for read, panel in counts)
