@@ -78,9 +78,9 @@ def _shard(_ctx, _param, value: str | None) -> tuple[int, int] | None:
 
 
 def _names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    """A comma-separated, repeatable list of names; a value given with no name in it ('') is refused, as it would
-    silently mean every name (or none)."""
-    names = tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+    """A comma-separated, repeatable list of names, each once; a value given with no name in it ('') is refused, as it
+    would silently mean every name (or none)."""
+    names = tuple(dict.fromkeys(v.strip() for value in values for v in value.split(",") if v.strip()))
     if values and not names:
         raise click.BadParameter("no names given (comma-separated names expected)", ctx, param)
     return names
@@ -151,7 +151,7 @@ def _summary_line(summary: Summary) -> str:
                    "phenotype 2/1/0/-9 or affected/unaffected/unknown); tab- or space-separated, with header, "
                    "comments, CRLF and BOM allowed.")
 @click.option("--affected", multiple=True, callback=_names, metavar="NAMES",
-              help="Samples to treat as affected (comma-separated).")
+              help="Samples to treat as affected (comma-separated, repeatable); overrides the PED's phenotype.")
 @click.option("--inheritance", "modes", multiple=True, metavar="GENE=MODE",
               help="Override a gene's modes (AR, AD, XLD, XLR; several comma-separated: GALNT3=AR,AD); "
                    "repeatable.")

@@ -152,3 +152,22 @@ def test_vcf_samples_named_only_as_parents_are_not_said_to_be_unrelated(tmp: Pat
         "1 VCF sample(s) are not in the PED and count as unrelated, of unknown status: AUNT",
         "1 VCF sample(s) are parents in the PED without a line of their own and count as parents of unknown sex and "
         "status: FATHER"]
+
+
+def test_affected_over_a_peds_unaffected_is_a_warning_and_long_name_lists_say_there_are_more(tmp: Path) -> None:
+    """--affected overrides the PED's status, and says so when the PED calls the sample unaffected (it did so
+    silently); a warning's list of names cut at five ends in '…'; a name given twice counts once (found by review)."""
+    (tmp / "fam.ped").write_text("F1 KID DAD MUM 2 1\nF1 DAD 0 0 1 1\nF1 MUM 0 0 2 0\n")
+    samples = ("KID", "DAD", "MUM", *(f"S{i}" for i in range(6)))
+    warnings: list[str] = []
+    pedigree = ped.read_ped(str(tmp / "fam.ped"), samples, ("KID", "MUM"), warnings.append)
+    assert warnings == [
+        "6 VCF sample(s) are not in the PED and count as unrelated, of unknown status: S0, S1, S2, S3, S4, …",
+        "--affected marks 1 individual(s) the PED calls unaffected as affected: KID"]
+    assert [pedigree.get(s).status for s in ("KID", "DAD", "MUM")] == [ped.AFFECTED, ped.UNAFFECTED, ped.AFFECTED]
+    trio = Path(__file__).resolve().parents[1] / "example_vcfs" / "trio.vcf"
+    result = run_cli(trio, "--ped", tmp / "fam.ped", "--affected", "KID", "--affected", "KID", "-o", tmp / "o.tsv")
+    assert result.code == 0, result.err
+    assert f"## pedigree: {tmp / 'fam.ped'}" in (tmp / "o.tsv").read_text()
+    assert next(line for line in (tmp / "o.tsv").read_text().splitlines()
+                if line.startswith("## pedigree:")).endswith("; affected KID")

@@ -73,7 +73,8 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     the child itself, one individual as both parents, a father who is female or a mother who is male (the child's
     line), and ancestry loops (the line of an individual who is their own ancestor); text from the file is quoted as
     `repr` does, so a control character in it shows escaped ('1\\x00'). Warnings: columns beyond the sixth
-    (ignored), sex 'other', samples in only one of PED and VCF, and VCF samples only named as a parent.
+    (ignored), sex 'other', samples in only one of PED and VCF, VCF samples only named as a parent, and --affected
+    naming one the PED calls unaffected.
     """
     individuals: dict[str, Individual] = {}
     lines: dict[str, int] = {}  # the line of each individual's entry
@@ -100,7 +101,7 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
         warn(f"PED columns beyond the sixth are ignored ({len(extra)} line(s), the first is line {extra[0]})")
     if vague:
         warn(f"{len(vague)} PED individual(s) have sex '{_VAGUE_SEX}' and count as of unknown sex: "
-             f"{', '.join(vague[:5])}")
+             f"{_first(vague)}")
     for person in individuals.values():
         for parent, sex, role in ((person.father, FEMALE, "father"), (person.mother, MALE, "mother")):
             if parent in individuals and individuals[parent].sex == sex:
@@ -110,17 +111,26 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     missing = [i for i in individuals if i not in vcf_samples]
     if missing:
         where = "among the samples read (--samples)" if chosen else "in the VCF"
-        warn(f"{len(missing)} PED individual(s) are not {where} and count as not genotyped: {', '.join(missing[:5])}")
+        warn(f"{len(missing)} PED individual(s) are not {where} and count as not genotyped: {_first(missing)}")
     parents = {p for person in individuals.values() for p in (person.father, person.mother) if p}
     unknown = [s for s in vcf_samples if s not in individuals and s not in parents]
     if unknown:
         warn(f"{len(unknown)} VCF sample(s) are not in the PED and count as unrelated, of unknown status: "
-             f"{', '.join(unknown[:5])}")
+             f"{_first(unknown)}")
     unlisted = [s for s in vcf_samples if s not in individuals and s in parents]  # a parent column names them
     if unlisted:
         warn(f"{len(unlisted)} VCF sample(s) are parents in the PED without a line of their own and count as parents "
-             f"of unknown sex and status: {', '.join(unlisted[:5])}")
+             f"of unknown sex and status: {_first(unlisted)}")
+    overridden = [a for a in affected if a in individuals and individuals[a].status == UNAFFECTED]
+    if overridden:
+        warn(f"--affected marks {len(overridden)} individual(s) the PED calls unaffected as affected: "
+             f"{_first(overridden)}")
     return with_affected(Pedigree(individuals), affected, vcf_samples, vcf, chosen)
+
+
+def _first(names: list[str]) -> str:
+    """The first five names of a warning, '…' when there are more."""
+    return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
 
 
 def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
