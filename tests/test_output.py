@@ -87,6 +87,9 @@ def test_exact_tsv_rows(tmp: Path) -> None:
         ("165750000", "165750000"), ("165760000", "165760000"), ("22050000", "22050000")}
     assert "skipped alleles: 1 spanning deletion (*)" in result.err
     assert "3 records read, 3 in panel regions, 4 alleles annotated, 7 rows written" in result.err
+    annotated = run_cli(path, "-o", tmp / "out.vcf")  # a VCF's rows are its records, not its HFTC entries
+    assert annotated.code == 0, annotated.err
+    assert "3 records read, 3 in panel regions, 4 alleles annotated, 3 rows written" in annotated.err
 
 
 def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:

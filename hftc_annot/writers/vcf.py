@@ -111,7 +111,7 @@ class VcfWriter:
         self._writer = cyvcf2.Writer(path, template, mode=mode)
 
     def write(self, item: PanelRecord) -> int:
-        """Write the next kept record (the one of `item`) with the HFTC fields added; returns the entries."""
+        """Write the next kept record (the one of `item`) with the HFTC fields added; returns the rows written (1)."""
         variant = next(self._variants)
         if (item.record.chrom, item.record.pos, item.record.ref) != (variant.CHROM, variant.POS, variant.REF):
             raise RuntimeError(f"the kept record {variant.CHROM}:{variant.POS} is not record {item.key} "
@@ -139,7 +139,7 @@ class VcfWriter:
             variant.set_format(HAPLOTYPE_FORMAT, np.array([",".join(haplotypes.get(s, [])) or "."
                                                           for s in range(self._samples)], dtype=bytes))
         self._writer.write_record(variant)
-        return len(entries)
+        return 1
 
     def close(self) -> None:
         self._writer.close()
