@@ -477,3 +477,25 @@ def test_one_known_disease_allele_in_a_recessive_gene_is_a_summary_line_not_a_ro
     second = "chr2 165754927 . C G 50 PASS . " + f"{FORMAT} {HET}"  # not the P/LP change there: a novel allele
     assert [line[1] for line in lines([f"{known} . {FORMAT} {HET}", second], flag="AR_comphet")] == [
         "biallelic (compound heterozygous, unphased)"]
+
+
+def test_mother_son_duo_gives_a_new_hemizygous_x_allele_as_de_novo(tmp: Path) -> None:
+    """A son's PHEX allele (chrX outside the PARs) that his genotyped mother does not carry, with no father in the
+    VCF: de novo, high (it was only X-linked, with no de novo line); a daughter's needs both parents."""
+    record = f"chrX 22033063 . C T 50 PASS . {FORMAT} 1:0,20:20:60 {REF}"
+    vcf = write_vcf(tmp / "in.vcf", [record], samples=("SON", "MUM"))
+    result = run_cli(vcf, "--ped", ped(tmp / "fam.ped", ["F1 SON DAD MUM 1 2", "F1 MUM 0 0 2 1"]),
+                     "--summary", tmp / "summary.tsv")
+    assert result.code == 0, result.err
+    lines = [line.split("\t")[1:5] + line.split("\t")[7:8] for line in (tmp / "summary.tsv").read_text()
+             .splitlines() if not line.startswith("## ")][1:]
+    assert lines[0] == ["PHEX", "de novo", "high", "1", "not found in the mother: the mother homozygous reference; "
+                        "the father not genotyped (a son's X is his mother's)"]
+    assert [line[1] for line in lines] == ["de novo", "X-linked"]
+    daughter = write_vcf(tmp / "d.vcf", [f"chrX 22033063 . C T 50 PASS . {FORMAT} {HET} {REF}"],
+                         samples=("GIRL", "MUM"))
+    result = run_cli(daughter, "--ped", ped(tmp / "girl.ped", ["F1 GIRL DAD MUM 2 2", "F1 MUM 0 0 2 1"]),
+                     "--summary", tmp / "summary.tsv")
+    assert result.code == 0, result.err
+    assert [line.split("\t")[2] for line in (tmp / "summary.tsv").read_text().splitlines()
+            if not line.startswith("## ")][1:] == ["X-linked"]

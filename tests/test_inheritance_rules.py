@@ -196,6 +196,24 @@ def test_de_novo() -> None:
     assert de_novo(allele(HET, mother=relative(REF, "MUM"))) is None  # no father in the VCF
 
 
+def test_de_novo_of_a_sons_x_needs_only_his_mother() -> None:
+    """A son's chrX outside the PARs is his mother's: in a mother-son duo (no father genotyped) a hemizygous allele
+    she does not carry is de novo (it was no flag at all), and the father's call quality does not lower it; a
+    daughter's still needs both parents, as does a son's on an autosome."""
+    son = dict(male=True, x_linked=True, modes=("XLD",))
+    mother_only = "not found in the mother: the mother homozygous reference; the father not genotyped (a son's X is " \
+        "his mother's)"
+    assert de_novo(allele(HEMI, mother=relative(REF, "MUM"), **son)) == Flag("de_novo", "high", mother_only)
+    assert de_novo(allele(HEMI, mother=relative(REF, "MUM", good=False), **son)) == Flag(
+        "de_novo", "low", mother_only + " (a parent's genotype is low quality)")
+    assert de_novo(allele(HEMI, father=relative(REF, good=False), mother=relative(REF, "MUM"), **son)) == Flag(
+        "de_novo", "high", "not found in either parent: both parents homozygous reference")
+    assert de_novo(allele(HEMI, mother=relative(MISSING, "MUM"), **son)) is None
+    assert de_novo(allele(HEMI, father=relative(HEMI), mother=relative(REF, "MUM"), **son)) is None
+    assert de_novo(allele(HET, mother=relative(REF, "MUM"), x_linked=True, modes=("XLD",))) is None  # a daughter
+    assert de_novo(allele(HET, mother=relative(REF, "MUM"), male=True, modes=("AD",))) is None  # autosomal
+
+
 def test_de_novo_with_alt_reads_in_a_parent_is_medium_at_best() -> None:
     """A parent's 0/0 call whose AD shows the ALT: a mosaic parent (recurrence risk) or noise; slivar's de novo
     expression refuses any such read, and hftc-annot keeps the flag but not as high."""

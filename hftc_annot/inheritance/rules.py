@@ -176,17 +176,23 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     call holds another ALT while neither parent's call holds any other ALT of the record (1/2 of 0/0 parents: two
     new alleles?; which other ALT a parent holds is not compared); medium at best when a parent's reads show the ALT
     (a mosaic parent?); low in an autosomal gene whose dominant disorders need particular variants (the caveat
-    says which); a sibling who is not affected and carries it lowers it (relatives.py)."""
+    says which); a sibling who is not affected and carries it lowers it (relatives.py). A son's chrX outside the PARs
+    is his mother's: a father who is not genotyped (a mother-son duo) does not stand in the way, nor does his call's
+    quality."""
     father, mother = allele.father, allele.mother
-    if father.zygosity is not Zygosity.REF or mother.zygosity is not Zygosity.REF:
+    sons_x = allele.x_linked and allele.male
+    fatherless = sons_x and father.zygosity is Zygosity.MISSING
+    if mother.zygosity is not Zygosity.REF or (father.zygosity is not Zygosity.REF and not fatherless):
         return None
     if not set(allele.modes) & set(DE_NOVO_MODES):
         return None
-    solid = father.good and mother.good
-    twice = allele.zygosity is Zygosity.HOM_ALT and not (allele.x_linked and allele.male)
+    solid = mother.good and (father.good or sons_x)
+    twice = allele.zygosity is Zygosity.HOM_ALT and not sons_x
     other_new = allele.with_other_alt and not (father.with_other_alt or mother.with_other_alt)
     confidence = "high" if solid and allele.good and not (twice or other_new) else "low"
-    detail = "both parents homozygous reference" + ("" if solid else " (a parent's genotype is low quality)") + \
+    parents = "the mother homozygous reference; the father not genotyped (a son's X is his mother's)" if fatherless \
+        else "both parents homozygous reference"
+    detail = parents + ("" if solid else " (a parent's genotype is low quality)") + \
         ("" if allele.good else "; the child's genotype is below the quality gates") + \
         ("; the child is homozygous (two new alleles, or one with a deletion or uniparental disomy?)" if twice else "")
     if other_new:
@@ -197,7 +203,8 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     against = relatives.carriers(allele, "germline mosaicism in a parent?")
     if allele.dominant_caveat and not _in_x_linked_gene(allele):
         against.append(relatives.Contradiction("low", allele.dominant_caveat))
-    return Flag("de_novo", relatives.lowered(confidence, against), f"not found in either parent: {detail}" +
+    where = "the mother" if fatherless else "either parent"
+    return Flag("de_novo", relatives.lowered(confidence, against), f"not found in {where}: {detail}" +
                 _notes(against))
 
 

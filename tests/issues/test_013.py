@@ -194,8 +194,10 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
         (x("XLD", HEMI, MISS), ("XL", "low", MALE + "; unaffected father is hemizygous for it")),
         (x("XLR", HET, MISS), ("XL", "low", MALE + "; unaffected father carries it"))],  # a diploid call
     ("XL", "father", "not called"): [(x("XLD", HMISS, MISS), ("XL", "high", MALE))],
-    ("XL", "mother", "ref"): [
-        (x("XLD", HMISS, REF), ("XL", "high", MALE + "; mother homozygous reference (de novo?)"))],
+    ("XL", "mother", "ref"): [  # the father not called: a son's X is his mother's, so also de novo
+        (x("XLD", HMISS, REF), ("de_novo;XL", "high;high", (
+            "not found in the mother: the mother homozygous reference; the father not genotyped (a son's X is his "
+            "mother's) | " + MALE + "; mother homozygous reference (de novo?)")))],
     ("XL", "mother", "het (female)"): [
         (x("XLR", HMISS, HET), ("XL", "high", MALE + "; mother heterozygous carrier")),
         (x("XLD", HMISS, HET), ("XL", "low", (
