@@ -256,6 +256,30 @@ def test_wrapper_test_snakefile(tmp_path: Path) -> None:
     assert "indexed" in (tmp_path / "logs" / "single_exome.log").read_text()
 
 
+def test_wrapper_log_and_outputs_in_folders_with_spaces(tmp_path: Path) -> None:
+    """The log's path is quoted: snakemake's log_fmt_shell() left it bare, so '2> my logs/trio.log' sent stderr to
+    a file 'my' and gave hftc-annot the argument 'logs/trio.log' (exit 2)."""
+    (tmp_path / "Snakefile").write_text(textwrap.dedent(f"""\
+        rule trio:
+            input:
+                vcf="{EXAMPLES / 'trio.vcf'}",
+            output:
+                tsv="my out/trio.hftc.tsv",
+                vcf="my out/trio.hftc.vcf.gz",
+            log:
+                "my logs/trio.log",
+            wrapper:
+                "file:{SNAKEMAKE / 'wrapper'}"
+        """))
+    snakemake(tmp_path / "Snakefile", tmp_path)
+    hftc(EXAMPLES / "trio.vcf", "-o", "d.tsv", cwd=tmp_path)
+    assert body((tmp_path / "my out" / "trio.hftc.tsv").read_text()) == body((tmp_path / "d.tsv").read_text())
+    log = (tmp_path / "my logs" / "trio.log").read_text()
+    assert [line.split(": ")[1] for line in log.splitlines() if " rows written; " in line] == [
+        "GRCh38, streamed", "GRCh38, streamed"]
+    assert not (tmp_path / "my").exists()
+
+
 # --- Nextflow -----------------------------------------------------------------------------------------------
 
 GSTRING = re.compile(r"\\(.)|\$\{([^}]*)\}|\$([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")

@@ -35,7 +35,8 @@ extra = snakemake.params.get("extra", "")  # noqa: F821
 
 # shell() fills the command from the local variables, so fmt and out are used.
 for i, (fmt, out) in enumerate(runs):  # noqa: B007
-    log = snakemake.log_fmt_shell(stdout=False, stderr=True, append=i > 0)  # noqa: F821
+    # not snakemake.log_fmt_shell(), which leaves the log's path unquoted (a space in it split the command)
+    log = f"{'2>>' if i > 0 else '2>'} {quote(snakemake.log[0])}" if snakemake.log else ""  # noqa: F821
     side_outputs = side if i == 0 else ""
     shell(
         "hftc-annot {snakemake.input.vcf:q} {fmt} -o {out:q} {side_outputs} {ped}"
