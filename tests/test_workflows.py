@@ -179,6 +179,22 @@ def test_example_workflow_shards(cohort: Path) -> None:
     assert sum(bool(r) for r in shard_rows) > 1
 
 
+def test_example_workflow_in_folders_with_spaces(tmp_path: Path) -> None:
+    """The merge rules quote their paths: 'hftc-annot merge -o {output} {input}' split 'my results/...' in two."""
+    stage(tmp_path / "my vcfs", EXAMPLES / "trio.vcf", EXAMPLES / "multiallelic.vcf")
+    snakemake(SNAKEMAKE / "example" / "Snakefile", tmp_path, "--config", "vcf_dir=my vcfs", "outdir=my results",
+              "cohort_vcf=my vcfs/trio.vcf", "shards=2")
+    for sample in ("trio", "multiallelic"):
+        hftc(f"my vcfs/{sample}.vcf", "-o", f"{sample}.hftc.tsv", cwd=tmp_path)
+    hftc("merge", "-o", "cohort.tsv", "trio.hftc.tsv", "multiallelic.hftc.tsv", cwd=tmp_path)
+    results = tmp_path / "my results"
+    assert body((results / "cohort.hftc.tsv").read_text()) == body((tmp_path / "cohort.tsv").read_text())
+    assert body((results / "sharded" / "cohort.hftc.tsv").read_text()) == body(
+        (tmp_path / "trio.hftc.tsv").read_text())
+    assert (results / "logs" / "merge.log").read_text() == "hftc-annot merge: 2 TSV files, 25 rows written\n"
+    assert not (tmp_path / "my").exists()
+
+
 SLURM = ROOT / "workflows" / "slurm"
 # What each SLURM job must have been given (rule/wildcards: cpus, memory, time limit in minutes): the Snakefile's
 # threads (2 for a bgzipped VCF) and the SLURM profile's resources.
