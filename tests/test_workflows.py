@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from hftc_annot import __version__
 from hftc_annot.writers.tsv import COLUMNS
 
 from conftest import body
@@ -81,6 +82,15 @@ def stage_cohort(directory: Path) -> None:
 
 def sample_options(sample: str) -> list[str]:
     return ["--ped", "peds/trio.ped"] if sample == "trio" else []
+
+
+@pytest.mark.parametrize("environment", [
+    SNAKEMAKE / "wrapper" / "environment.yaml", MODULES / "environment.yml", MODULES / "merge" / "environment.yml"])
+def test_conda_environments_pin_this_version(environment: Path) -> None:
+    """The wheel built from this checkout (workflows/README.md) is this version; the environments pinned 0.1.0, which
+    pip cannot find among the wheels of a 0.2 checkout, so --use-conda and -profile conda failed."""
+    (pin,) = re.findall(r"^\s*- hftc-annot ?==(\S+)$", environment.read_text(), flags=re.MULTILINE)
+    assert pin == hftc_version() == __version__
 
 
 # --- Snakemake ----------------------------------------------------------------------------------------------
