@@ -268,6 +268,25 @@ def test_example_workflow_through_slurm(cohort: Path, slurm: Path, tmp_path: Pat
     assert [name for name in local if cluster[name] != local[name]] == []
 
 
+def test_readme_slurm_commands_dry_run(tmp_path: Path) -> None:
+    """The README's SLURM commands (all but up.sh), as a dry run from a copy of the repository's root. They were
+    'cd workflows/snakemake/example; snakemake --profile profiles/slurm', where the config's vcf_dir (vcfs) does
+    not exist, and advised --slurm-account/--slurm-partition, which the plugin does not have."""
+    pytest.importorskip("snakemake")
+    pytest.importorskip("snakemake_executor_plugin_slurm")
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("**Snakemake and SLURM.**", 1)[1].split("```\n", 2)[1]
+    commands = [line for line in block.splitlines() if not line.startswith("workflows/slurm/up.sh")]
+    shutil.copytree(ROOT / "workflows", tmp_path / "workflows")
+    shutil.copytree(EXAMPLES, tmp_path / "example_vcfs")
+    script = "\n".join([f'snakemake() {{ "{sys.executable}" -m snakemake --dry-run "$@"; }}', *commands, ""])
+    result = run(["bash", "-euo", "pipefail", "-c", script], tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert re.findall(r"^(annotate|merge|all|total) +(\d+)$", result.stdout, flags=re.MULTILINE)[:4] == [
+        ("annotate", "3"), ("merge", "1"), ("all", "1"), ("total", "5")]
+    assert "This was a dry-run" in result.stdout
+
+
 def test_wrapper_test_snakefile(tmp_path: Path) -> None:
     snakemake(SNAKEMAKE / "wrapper" / "test" / "Snakefile", tmp_path)
     trio, ped = EXAMPLES / "trio.vcf", EXAMPLES / "trio.ped"
