@@ -292,6 +292,28 @@ def test_relatives_found_by_name_haploid_families_and_long_ad_give_the_rows_of_o
     assert kid[("KID2", str(p1))] == ("AR_comphet", "parental_trans")
 
 
+@pytest.mark.parametrize("number", ["1", "."])
+def test_genotype_filters_in_format_ft_lower_flags_as_in_one_run(tmp: Path, number: str) -> None:
+    """A call its caller filtered in FORMAT/FT (GATK VariantFiltration, DRAGEN, Strelka2) fails the quality gates,
+    as in a single-machine run: the Hail path did not read FT, so the homozygous kid's AR_hom was high, not low. FT
+    declared Number=1 (Hail: a string) or Number=. (Hail: an array)."""
+    (g1, p1), (g2, p2) = coding("GALNT3", 2)
+    (x1, q1), = coding("PHEX", 1)
+    f = "GT:AD:DP:GQ:FT"
+    records = [f"{g1} {p1} . C T 50 PASS . {f} 1/1:0,20:20:60:LowGQ;LowDP 0/1:10,10:20:60:PASS 0/1:9,9:18:60:.",
+               f"{g2} {p2} . C T 50 PASS . {f} 0/1:10,10:20:60:PASS 0/0:20,0:20:60:. 0/1:9,9:18:60:PASS",
+               f"{x1} {q1} . C T 50 PASS . GT:AD:DP:GQ 0/1:10,10:20:60 0/0:9,0:9:60 0/0:9,0:9:60"]
+    header = (f'##FORMAT=<ID=FT,Number={number},Type=String,Description="Genotype filters">',)
+    vcf = tmp / "ft.vcf"
+    vcf.write_text(vcf_text(records, samples=("KID", "DAD", "MUM"), extra_header=header))
+    ped = tmp / "trio.ped"
+    ped.write_text("F1\tKID\tDAD\tMUM\t2\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\n")
+    out = hail_run(tmp, vcf, ped)
+    rows = assert_same_rows(tmp, vcf, ped, out)
+    assert [(r["pos"], r["inheritance_flags"], r["confidence"]) for r in rows if r["sample"] == "KID"] == [
+        (str(p1), "AR_hom", "low"), (str(p2), ".", "."), (str(q1), "de_novo;XL", "low;medium")]
+
+
 def test_bare_contig_names_without_contig_lines_and_a_cohort_without_carriers(tmp: Path) -> None:
     (g1, p1), (_, p2) = coding("GALNT3", 2)
     records = [f"2 {p1} . C T 50 PASS . GT:AD:DP:GQ 0/1:10,10:20:60",

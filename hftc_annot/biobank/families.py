@@ -28,7 +28,8 @@ Key = tuple[int, str, str, int, str, int, int]
 @dataclass(frozen=True)
 class Entry:
     """One family member's call at one record, as Hail imported it. alleles: None for a missing call; ad: None
-    when missing, else per allele (None where missing); ps: FORMAT/PS."""
+    when missing, else per allele (None where missing); ps: FORMAT/PS; filtered: FORMAT/FT names a filter (not PASS
+    or missing)."""
 
     column: int
     alleles: tuple[int, ...] | None
@@ -37,6 +38,7 @@ class Entry:
     dp: int | None = None
     ad: tuple[int | None, ...] | None = None
     ps: int | None = None
+    filtered: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def _record(cohort: Cohort, site: Site, local: dict[int, int]) -> Record:
     gq, dp = np.full(count, INT_MISSING, dtype=np.int32), np.full(count, INT_MISSING, dtype=np.int32)
     ad = np.full((count, alleles), INT_MISSING, dtype=np.int32)
     phase_set = np.full(count, np.nan) if site.record in cohort.phase_sets else None
+    filtered = np.zeros(count, dtype=bool)
     for e in site.entries:
         i = local[e.column]
         if e.alleles:
@@ -147,8 +150,9 @@ def _record(cohort: Cohort, site: Site, local: dict[int, int]) -> Record:
             ad[i, :len(e.ad)] = [INT_MISSING if d is None else d for d in e.ad]
         if phase_set is not None and e.ps is not None:
             phase_set[i] = e.ps
+        filtered[i] = e.filtered
     return Record(known.chrom, known.pos, known.id, known.ref, known.alts, known.filters, genotypes, phased, gq, dp,
-                  ad, None, site.record, known.info, phase_set)
+                  ad, None, site.record, known.info, phase_set, sample_filtered=filtered if filtered.any() else None)
 
 
 def write_part(groups: Iterable[FamilyGroup], cohort: Cohort, preamble: list[str], path: str) -> GroupResult:

@@ -150,7 +150,7 @@ def _hail_contigs(contigs: list[str]) -> dict[str, str]:
 def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None,
                           spelling: dict[str, str] | None = None,
                           warn: Callable[[str], None] = log.warning) -> HailSummary:
-    """Annotate a Hail MatrixTable (as hl.import_vcf gives it: GT, and GQ, DP, AD, PS where the VCF has them) with
+    """Annotate a Hail MatrixTable (as hl.import_vcf gives it: GT, and GQ, DP, AD, PS, FT where the VCF has them) with
     the analysis `config` describes; write into the directory `out` (which must not hold them yet) the part
     reports, the merged report.tsv, report.json and summary.tsv, and report.ht (a Hail Table of the rows, keyed in
     report order). `parts`: how many Spark tasks (and part files); `spelling`: Hail's contig name -> the input's
@@ -352,7 +352,7 @@ def _family_groups(hl, mt, sites: dict[int, PanelRecord], family_of: dict[str, s
                       alleles=hl.or_missing(hl.is_defined(gt), hl.range(gt.ploidy).map(lambda k: gt[k])),
                       phased=hl.coalesce(gt.phased, False),
                       gq=_field(hl, mt, "GQ"), dp=_field(hl, mt, "DP"), ad=_field(hl, mt, "AD", hl.tarray(hl.tint32)),
-                      ps=_field(hl, mt, "PS"))
+                      ps=_field(hl, mt, "PS"), filtered=_filtered(hl, mt))
     mt = mt.annotate_rows(entries=hl.agg.filter(mt.families.contains(mt.family), hl.agg.collect(entry)))
     rows = mt.rows().key_by().select("record", "genes", "entries")
     rows = rows.explode("genes")
@@ -367,11 +367,22 @@ def _field(hl, mt, name: str, dtype=None):
     return mt[name] if name in mt.entry else hl.missing(dtype or hl.tint32)
 
 
+def _filtered(hl, mt):
+    """Whether FORMAT/FT names a filter (not PASS or missing; any of them, where FT holds several), as the reader
+    reads it; False where the VCF has no FT."""
+    if "FT" not in mt.entry:
+        return hl.literal(False)
+    names = mt.FT if isinstance(mt.FT.dtype, hl.tarray) else hl.array([mt.FT])
+    passing = hl.literal({"PASS", ".", ""})
+    return hl.coalesce(names.any(lambda name: hl.is_defined(name) & ~passing.contains(name)), False)
+
+
 def _group(row) -> FamilyGroup:
     """A Spark row of the grouped table as a FamilyGroup."""
     return FamilyGroup(row.family, row.gene, tuple(
         Site(site.record, tuple(Entry(e.column, tuple(e.alleles) if e.alleles is not None else None, e.phased, e.gq,
-                                      e.dp, tuple(e.ad) if e.ad is not None else None, e.ps) for e in site.entries))
+                                      e.dp, tuple(e.ad) if e.ad is not None else None, e.ps, e.filtered)
+                  for e in site.entries))
         for site in row.sites))
 
 
