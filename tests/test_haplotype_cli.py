@@ -12,7 +12,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from conftest import run_cli, table
+from conftest import bgzip_index, run_cli, table
 from oracle.harness import build_oracle_reference, read_models, translate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -407,3 +407,34 @@ def test_a_frame_restored_and_shifted_again_is_not_one_frameshift(enpp1) -> None
         ".", ".", "."]
     assert rows[("TWO", str(bases[i - 1]))]["haplotype_consequence"] == "missense_variant"
     assert rows[("TWO", str(bases[i - 1]))]["haplotype_hgvs_c"] == f"NM_006208.3:c.[{i + 1}del;{j + 1}_{j + 2}insA]"
+
+
+def test_a_known_allele_combined_in_cis_is_no_single_known_allele_whichever_member_it_is(enpp1) -> None:
+    """Two changes in one codon in cis, one of them ClinVar P/LP: the chromosome carries their combined change, not
+    the known allele, so the summary has no AR_single line for it, whether the known allele is the haplotype's first
+    member in the CDS or its second (the first gave one, named by the combined change, the second none); alone, each
+    known allele gives one."""
+    work, bases, cds = enpp1
+    c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
+    changes = [(bases[3 * c + k], cds[3 * c + k], alt, 3 * c + k + 1) for k, alt in ((i, a), (j, b))]
+    records = [f"ENPP1\t{changes[0][0]}\t.\t{changes[0][1]}\t{a}\t50\tPASS\t.\tGT\t0|1\t0|1\t0|0",
+               f"ENPP1\t{changes[1][0]}\t.\t{changes[1][1]}\t{b}\t50\tPASS\t.\tGT\t0|1\t0|0\t0|1"]
+    vcf = _vcf(work, "known_in_cis.vcf", ["CIS", "ALONE1", "ALONE2"], records)
+    found = []
+    for known, (pos, ref, alt, cdna) in enumerate(changes):
+        clinvar = work / f"clinvar{known}.vcf"
+        clinvar.write_text("\n".join([
+            "##fileformat=VCFv4.2", '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="x">',
+            '##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="x">',
+            '##INFO=<ID=GENEINFO,Number=1,Type=String,Description="x">',
+            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+            f"ENPP1\t{pos}\t42\t{ref}\t{alt}\t.\t.\tCLNSIG=Pathogenic;"
+            "CLNREVSTAT=criteria_provided,_multiple_submitters,_no_conflicts;GENEINFO=ENPP1:5167"]) + "\n")
+        summary = work / "known_in_cis.summary.tsv"
+        result = _run(work, vcf, "--clinvar", bgzip_index(clinvar), "--summary", summary)
+        assert result.code == 0, result.err
+        assert {r["clinvar_significance"] for r in table(result.out) if r["pos"] == str(pos)} == {"Pathogenic"}
+        found.append([line.split("\t")[:6] for line in summary.read_text().splitlines()
+                      if not line.startswith(("## ", "sample\t"))])
+        assert found[-1] == [[f"ALONE{known + 1}", "ENPP1", "one known disease allele in a recessive gene, no second "
+                              "found", "low", "2", f"c.{cdna}{ref}>{alt}"]]

@@ -268,10 +268,11 @@ def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]
 
 def _standing(allele: AlleleFacts, haplotype: Haplotype, members: list[AlleleFacts], qualifies: bool) -> AlleleFacts:
     """The member that stands for a haplotype in cis, as the haplotype: labelled with the combined HGVS c.,
-    qualifying as the combined change does, as rare as its rarest member (unknown when one's frequency is), its call
-    good when all are, and a relative carrying it only when carrying every member."""
+    qualifying as the combined change does, not a known disease allele (the combined change is none, whichever
+    member is), as rare as its rarest member (unknown when one's frequency is), its call good when all are, and a
+    relative carrying it only when carrying every member."""
     frequencies = [m.af for m in members]
-    return replace(allele, label=haplotype.consequence.hgvs_c.split(":", 1)[-1], qualifies=qualifies,
+    return replace(allele, label=haplotype.consequence.hgvs_c.split(":", 1)[-1], qualifies=qualifies, known=False,
                    af=None if None in frequencies else min(frequencies), good=all(m.good for m in members),
                    father=_least(m.father for m in members), mother=_least(m.mother for m in members),
                    siblings=tuple(_least(kin) for kin in zip(*(m.siblings for m in members), strict=True)))
