@@ -205,7 +205,8 @@ def test_de_novo_of_a_sons_x_needs_only_his_mother() -> None:
         "his mother's)"
     assert de_novo(allele(HEMI, mother=relative(REF, "MUM"), **son)) == Flag("de_novo", "high", mother_only)
     assert de_novo(allele(HEMI, mother=relative(REF, "MUM", good=False), **son)) == Flag(
-        "de_novo", "low", mother_only + " (a parent's genotype is low quality)")
+        "de_novo", "low", "not found in the mother: the mother homozygous reference (the mother's genotype is low "
+        "quality); the father not genotyped (a son's X is his mother's)")
     assert de_novo(allele(HEMI, father=relative(REF, good=False), mother=relative(REF, "MUM"), **son)) == Flag(
         "de_novo", "high", "not found in either parent: both parents homozygous reference")
     assert de_novo(allele(HEMI, mother=relative(MISSING, "MUM"), **son)) is None
@@ -393,6 +394,18 @@ def test_candidates_list_a_pair_once_and_the_summary_keeps_each_patterns_stronge
                     "homozygous; no parental genotypes", consistent)]
 
 
+def test_the_summary_ranks_a_lead_after_every_genotype_pattern() -> None:
+    """An AR_single line (a lead, not a pattern of the gene's modes) comes after a pattern line of a weaker tier:
+    a tier-2 single known allele ranked before a medium homozygous candidate of no tier."""
+    gene = next(g for g in load_panel("GRCh38").genes if g.symbol == "GALNT3")
+    single = (allele(HET, key=(0, 1), known=True), Flag("AR_single", "low", "one"))
+    hom = (allele(HOM, key=(1, 1)), Flag("AR_hom", "medium", "two"))
+    found = candidates("S1", gene, interpretations(gene, ("AR",)), [single, hom])
+    tiers = {(0, 1): "2", (1, 1): "."}
+    assert [(line.candidate, line.tier) for line in rank(found, lambda key, *_: tiers[key])] == [
+        ("biallelic (homozygous)", "."), ("one known disease allele in a recessive gene, no second found", "2")]
+
+
 def test_a_relatives_partial_call_counts_as_carrying_the_allele() -> None:
     assert ar_hom(trio(HOM, PARTIAL, HET)) == Flag("AR_hom", "medium", (
         "homozygous; father carries it (the other allele is not called); mother heterozygous carrier"))
@@ -436,6 +449,9 @@ def test_single_known_allele_in_a_recessive_gene_is_a_low_summary_candidate_with
     assert rules.single_known([replace(known, af=0.01)], [], {"AR_single": 0.01}) != []
     second = allele(HET, key=(1, 1))  # an unphased pair with any qualifying allele is a biallelic candidate
     assert rules.single_known([known, second], sample_flags([known, second], PairIds())) == []
+    crowd = [known, *(allele(HET, key=(i, 1)) for i in range(1, rules.MAX_PAIRING + 1))]  # pairs not looked for
+    assert [f.evidence for _, f in rules.single_known(crowd, sample_flags(crowd, PairIds()))] == [
+        evidence + f"; compound-het pairs not looked for (more than {rules.MAX_PAIRING} heterozygous alleles)"]
     in_cis = trio(HET, HET, REF, key=(1, 1))  # both from the father: in cis, no pair
     cis_known = trio(HET, HET, REF, key=(0, 1), known=True)
     assert sample_flags([cis_known, in_cis], PairIds()) == []

@@ -16,13 +16,15 @@ def worse(confidence: str, floor: str) -> str:
 @dataclass(frozen=True)
 class FlagKind:
     """A kind of flag: the modes of inheritance a finding of this kind fits, its words in the summary
-    (`{phase}` stands for a pair's phase evidence, `{zygosity}` for the call of an AD flag's sample), and what it
-    says of the gene's disorders of those modes (`{disorders}`)."""
+    (`{phase}` stands for a pair's phase evidence, `{zygosity}` for the call of an AD flag's sample), what it
+    says of the gene's disorders of those modes (`{disorders}`), and whether it is a genotype pattern of those modes
+    (else a lead, which the summary ranks after every pattern)."""
 
     name: str
     modes: tuple[str, ...]
     candidate: str
     reading: str = "consistent with {disorders}"
+    pattern: bool = True
 
 
 FLAG_KINDS = (
@@ -33,7 +35,7 @@ FLAG_KINDS = (
     FlagKind("de_novo", ("AD", "XLD", "XLR"), "de novo"),
     FlagKind("AR_single", ("AR",), "one known disease allele in a recessive gene, no second found",
              "{disorders}: needs a second allele; look for one this VCF may miss (a deletion, a deep-intronic "
-             "variant); without one, a carrier"),
+             "variant); without one, a carrier", pattern=False),
 )
 """AR_single is a candidate of the summary only (rules.single_known), never a flag of a report row: one allele does
 not fit a recessive gene's inheritance."""

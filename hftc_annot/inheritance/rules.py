@@ -79,17 +79,21 @@ def single_known(alleles: list[AlleleFacts], flags: list[tuple[AlleleFacts, Flag
     """AR_single, for the summary only: each heterozygous known disease allele (ClinVar P/LP, or a curated HFTC
     variant) of one sample in an AR gene, qualifying and within the frequency limit, when `flags` (the sample's
     flags in the gene, from sample_flags) hold no biallelic one. Not a diagnosis: the lead a lab follows up, as a
-    second allele may be missed (a deletion, a deep-intronic variant). Always low."""
+    second allele may be missed (a deletion, a deep-intronic variant). Always low; the evidence says when pairs were
+    not looked for (more than MAX_PAIRING alleles could pair)."""
     if any(flag.name in ("AR_hom", "AR_comphet") for _, flag in flags):
         return []
     limit = (limits or {}).get("AR_single")
+    crowded = len([a for a in pairable(alleles) if a.qualifies and a.combined_with is None]) > MAX_PAIRING
+    unpaired = f"; compound-het pairs not looked for (more than {MAX_PAIRING} heterozygous alleles)" if crowded else ""
     out = []
     for a in alleles:
         if a.known and a.qualifies and "AR" in a.modes and not a.x_linked and a.zygosity in ONE_COPY and \
                 a.combined_with is None and (a.af is None or limit is None or a.af <= limit):
             quality = "" if a.good else "; genotype below the quality gates"
             out.append((a, Flag("AR_single", "low", f"heterozygous known disease allele (ClinVar P/LP or curated "
-                                                     f"HFTC); no biallelic genotype found in {a.gene}{quality}")))
+                                                     f"HFTC); no biallelic genotype found in {a.gene}{unpaired}"
+                                                     f"{quality}")))
     return out
 
 
@@ -190,9 +194,10 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     twice = allele.zygosity is Zygosity.HOM_ALT and not sons_x
     other_new = allele.with_other_alt and not (father.with_other_alt or mother.with_other_alt)
     confidence = "high" if solid and allele.good and not (twice or other_new) else "low"
-    parents = "the mother homozygous reference; the father not genotyped (a son's X is his mother's)" if fatherless \
-        else "both parents homozygous reference"
-    detail = parents + ("" if solid else " (a parent's genotype is low quality)") + \
+    parents = "the mother homozygous reference" if fatherless else "both parents homozygous reference"
+    whose = "the mother's" if sons_x else "a parent's"
+    detail = parents + ("" if solid else f" ({whose} genotype is low quality)") + \
+        ("; the father not genotyped (a son's X is his mother's)" if fatherless else "") + \
         ("" if allele.good else "; the child's genotype is below the quality gates") + \
         ("; the child is homozygous (two new alleles, or one with a deletion or uniparental disomy?)" if twice else "")
     if other_new:

@@ -89,8 +89,9 @@ def candidates(sample: str, gene: Gene, interpretation: dict[str, str],
 
 def rank(found: list[Candidate], tier_of: Callable[[tuple[int, int], str, Flag, str], str]) -> list[SummaryLine]:
     """One line per sample, gene and pattern: its strongest candidate, with how many others there are; strongest
-    lines first (tier, confidence, trans established, core HFTC gene, phase evidence), equal lines in the order
-    found. `tier_of(allele, gene, flag, sample)` gives an allele's tier for that flag."""
+    lines first (genotype patterns before leads such as AR_single, then tier, confidence, trans established, core
+    HFTC gene, phase evidence), equal lines in the order found. `tier_of(allele, gene, flag, sample)` gives an
+    allele's tier for that flag."""
     def tier(candidate: Candidate) -> str:
         tiers = [tier_of(allele, candidate.gene, candidate.flag, candidate.sample)
                  for allele in candidate.alleles]
@@ -98,7 +99,8 @@ def rank(found: list[Candidate], tier_of: Callable[[tuple[int, int], str, Flag, 
 
     def key(candidate: Candidate, tier: str) -> tuple:
         confidence, unphased, phase = strength(candidate.flag)
-        return TIER_ORDER.index(tier), confidence, unphased, not candidate.core, phase
+        return not KINDS[candidate.flag.name].pattern, TIER_ORDER.index(tier), confidence, unphased, \
+            not candidate.core, phase
 
     groups: dict[tuple[str, str, str], list[tuple[tuple, Candidate, str]]] = {}
     for candidate in found:

@@ -206,8 +206,8 @@ def test_trio_summary_puts_the_galnt3_findings_first(tmp_path: Path) -> None:
         ("PHEX", "de novo", "high", "1"),
         ("PHEX", "X-linked", "medium", "1"),
         ("FGF23", "heterozygous in an autosomal dominant gene", "low", "2"),
-        ("FGF23", "one known disease allele in a recessive gene, no second found", "low", "2"),
         ("ENPP1", "heterozygous in an autosomal dominant gene", "low", "2"),
+        ("FGF23", "one known disease allele in a recessive gene, no second found", "low", "2"),
         ("ENPP1", "one known disease allele in a recessive gene, no second found", "low", "2")]
     assert lines[0]["interpretation"] == GALNT3
 
