@@ -346,3 +346,17 @@ def test_indel_anchored_otherwise_matches_clinvar_and_gnomad(tmp: Path) -> None:
         ("165750001", "A", "500", "1"), ("165750101", "CCC", "501", "1"), ("165750101", "CC", ".", ".")]
     af = table(run_cli(vcf, "--gnomad", clinvar).out)
     assert [r["population_af"] for r in af] == ["0.002", "0.003", "."]
+
+
+@pytest.mark.parametrize("source", ["--gnomad", "--af-field"])
+def test_frequency_at_the_limit_is_within_it(tmp: Path, source: str) -> None:
+    """An AF of 0.001 with --max-af 0.001 counts for flags, as 'above this do not count' says: htslib reads a Float in
+    single precision (0.0010000000475), which put it above the limit (no AR_hom) while its tier called it rare."""
+    gnomad = knowledge_file(tmp, "gnomad.vcf", [AF_LINE], ["chr2 165750000 . A G . . AF=0.001"], prefix="chr")
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165750000 . A G 50 PASS gnomAD_AF=0.001 GT 1/1"], extra_header=AF_HEADER)
+    args = ("--gnomad", gnomad) if source == "--gnomad" else ()
+    for limit, flags in (("0.001", "AR_hom"), ("0.0009", ".")):
+        result = run_cli(vcf, *args, "--qualify", "all", "--max-af", limit)
+        assert result.code == 0, result.err
+        row = table(result.out)[0]
+        assert (row["population_af"], row["inheritance_flags"]) == ("0.001", flags)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from hftc_annot.errors import InputError, UsageError
 from hftc_annot.knowledge.lookup import VcfLookup
 from hftc_annot.model import PanelRecord
@@ -40,7 +42,7 @@ class FrequencyStage:
     def annotate(self, item: PanelRecord) -> None:
         if not item.findings:
             return
-        frequencies = self._frequencies(item)
+        frequencies = [_as_written(v) for v in self._frequencies(item)]
         for finding in item.findings:
             finding.frequency = frequencies[finding.allele - 1] if len(frequencies) >= finding.allele else None
 
@@ -60,3 +62,9 @@ class FrequencyStage:
             if v is not None and not 0 <= v <= 1:  # NaN fails both comparisons
                 raise InputError(self._source, f"{where} {v} is not a frequency (0 to 1)")
         return list(values)
+
+
+def _as_written(value: float | None) -> float | None:
+    """A VCF Float as the file writes it: htslib reads it in single precision (AF=0.001 is 0.0010000000475), the
+    shortest decimal of that single is the file's own (0.001), which a limit of 0.001 keeps."""
+    return None if value is None else float(str(np.float32(value)))
