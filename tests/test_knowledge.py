@@ -360,3 +360,14 @@ def test_frequency_at_the_limit_is_within_it(tmp: Path, source: str) -> None:
         assert result.code == 0, result.err
         row = table(result.out)[0]
         assert (row["population_af"], row["inheritance_flags"]) == ("0.001", flags)
+
+
+def test_symbolic_allele_takes_no_frequency_of_another_extent(tmp: Path) -> None:
+    """A 61-base <DEL> took the AF of a 35-kb <DEL> at its POS: symbolic ALTs matched as text, without their END."""
+    gnomad = knowledge_file(tmp, "gnomad.vcf", [AF_LINE], ["chr2 165754740 . C <DEL> . . END=165790000;AF=0.3",
+                                                          "chr2 165754740 . C T . . AF=0.2"], prefix="chr")
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165754740 . C <DEL>,T 50 PASS END=165754800 GT 1/2"])
+    result = run_cli(vcf, "--gnomad", gnomad)
+    assert result.code == 0, result.err
+    assert [(r["alt"], r["end"], r["population_af"]) for r in table(result.out)] == [
+        ("<DEL>", "165754800", "."), ("T", "165754740", "0.2")]

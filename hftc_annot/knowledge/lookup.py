@@ -117,6 +117,8 @@ class VcfLookup:
             self._verbosity(quiet)
 
     def _records(self, chrom: str, pos: int, ref: str, alt: str) -> Iterator[tuple[VariantRecord, int]]:
+        if alt.startswith("<"):  # a symbolic ALT (<DEL>) does not give the bases it changes: its END does
+            return
         # records that overlap or touch REF: an indel may be anchored on the base before or after it
         for record in self._fetch(chrom, pos - 1, pos + len(ref)):
             for number, other in enumerate(record.alts or (), 1):
