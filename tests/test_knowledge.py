@@ -150,6 +150,12 @@ AF_LINE = '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele frequency">'
     ("--gnomad", ['##INFO=<ID=AF,Number=1,Type=Float,Description="x">'], "2 165754626 . C A,T . . AF=0.4",
      "--gnomad: record 2:165754626 has one AF for 2 ALT alleles; declare AF Number=A, or split the record "
      "(bcftools norm -m-)"),
+    ("--gnomad", ['##INFO=<ID=AF,Number=R,Type=Float,Description="x">'], "2 165754626 . C T . . AF=0.9,0.1",
+     "--gnomad: INFO/AF is declared Number=R; an allele frequency needs Number=A (or 1, on records with one ALT)"),
+    ("--gnomad", ['##INFO=<ID=AF,Number=.,Type=Float,Description="x">'], "2 165754626 . C T . . AF=0.9,0.1",
+     "--gnomad: INFO/AF is declared Number=.; an allele frequency needs Number=A (or 1, on records with one ALT)"),
+    ("--gnomad", ['##INFO=<ID=AF,Number=G,Type=Float,Description="x">'], "2 165754626 . C T . . AF=0.8,0.1,0.1",
+     "--gnomad: INFO/AF is declared Number=G; an allele frequency needs Number=A (or 1, on records with one ALT)"),
     ("--gnomad", [AF_LINE], "2 165754626 . C A,T . . AF=0.1,-5",
      "--gnomad: record 2:165754626: AF -5.0 is not a frequency (0 to 1)"),
     ("--gnomad", [AF_LINE], "2 165754626 . C T . . AF=nan", "--gnomad: record 2:165754626: AF nan is not a frequency"),
@@ -158,7 +164,8 @@ AF_LINE = '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele frequency">'
 ])
 def test_knowledge_files_with_unusable_values_are_refused(tmp: Path, option: str, info: list[str], record: str,
                                                           message: str) -> None:
-    """Each used to be an internal error, or a wrong frequency (one Number=1 AF given to both ALTs, -5, nan)."""
+    """Each used to be an internal error, or a wrong frequency (one Number=1 AF given to both ALTs, -5, nan; a
+    Number=R or Number=. AF gave the ALT the REF's 0.9)."""
     known = knowledge_file(tmp, "known.vcf", info, [record])
     vcf = write_vcf(tmp / "in.vcf", ["chr2 165754626 . C T 50 PASS . GT 0/1"])
     result = run_cli(vcf, option, known, "-o", tmp / "out.tsv")
