@@ -159,6 +159,12 @@ AF_LINE = '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele frequency">'
     ("--gnomad", [AF_LINE], "2 165754626 . C A,T . . AF=0.1,-5",
      "--gnomad: record 2:165754626: AF -5.0 is not a frequency (0 to 1)"),
     ("--gnomad", [AF_LINE], "2 165754626 . C T . . AF=nan", "--gnomad: record 2:165754626: AF nan is not a frequency"),
+    ("--clinvar", ['##INFO=<ID=CLNSIG,Number=G,Type=String,Description="x">'], "2 165754626 1 C T . . CLNSIG=Benign",
+     "--clinvar: INFO/CLNSIG is declared Number=G, which only a FORMAT field may be; declare it Number=."),
+    ("--clinvar", ['##INFO=<ID=CLNSIG,Number=.,Type=String,Description="x">',
+                   '##INFO=<ID=CLNREVSTAT,Number=G,Type=String,Description="x">'],
+     "2 165754626 1 C T . . CLNSIG=Benign;CLNREVSTAT=practice_guideline",
+     "--clinvar: INFO/CLNREVSTAT is declared Number=G, which only a FORMAT field may be; declare it Number=."),
     ("--clinvar", ['##INFO=<ID=GENEINFO,Number=1,Type=String,Description="x">'], "2 165754626 1 C T . . GENEINFO=X:1",
      "--clinvar: INFO/CLNSIG is not declared; it needs an ##INFO line with Type=String"),
 ])

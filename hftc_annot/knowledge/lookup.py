@@ -84,6 +84,10 @@ class VcfLookup:
             if meta is None or meta.type != kind:
                 found = f"declared Type={meta.type}" if meta is not None else "not declared"
                 raise InputError(path, f"{option}: INFO/{key} is {found}; it needs an ##INFO line with Type={kind}")
+        for key in ("CLNSIG", "CLNREVSTAT", "GENEINFO") if option == "--clinvar" else ():
+            if key in self._info and self._info[key].number == "G":  # htslib cannot read it in INFO
+                raise InputError(path, f"{option}: INFO/{key} is declared Number=G, which only a FORMAT field may be; "
+                                 "declare it Number=.")
         if option == "--gnomad" and self._info["AF"].number not in ("A", 1):  # R, G or .: not one value per ALT
             raise InputError(path, f"{option}: INFO/AF is declared Number={self._info['AF'].number}; an allele "
                              "frequency needs Number=A (or 1, on records with one ALT)")
