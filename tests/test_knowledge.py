@@ -384,3 +384,17 @@ def test_symbolic_allele_takes_no_frequency_of_another_extent(tmp: Path) -> None
     assert result.code == 0, result.err
     assert [(r["alt"], r["end"], r["population_af"]) for r in table(result.out)] == [
         ("<DEL>", "165754800", "."), ("T", "165754740", "0.2")]
+
+
+def test_user_clinvar_indel_anchored_before_the_codon_is_in_it(tmp: Path) -> None:
+    """GALNT3 codon 162 is 165770215-165770217 (minus strand). A P deletion of 165770215 (c.486), written CG>C at its
+    anchor 165770214, is in the codon, as the snapshot finds it (by its first changed base); it was not named, its
+    POS being outside the codon. One anchored in the codon that deletes 165770218 (codon 161) is not in it."""
+    clinvar = indexed(tmp, "clinvar.vcf", [
+        "2 165770214 9 CG C . . CLNSIG=Pathogenic;CLNREVSTAT=reviewed_by_expert_panel",
+        "2 165770217 10 GC G . . CLNSIG=Pathogenic;CLNREVSTAT=reviewed_by_expert_panel"])
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165770216 . C A 50 PASS . GT 0/1"])
+    result = run_cli(vcf, "--clinvar", clinvar)
+    assert result.code == 0, result.err
+    assert [(r["hgvs_c"], r["clinvar_nearby"]) for r in table(result.out)] == [
+        ("NM_004482.4:c.485G>T", "same codon (162) as ClinVar 9 (Pathogenic); not this allele")]

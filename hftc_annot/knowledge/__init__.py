@@ -127,7 +127,8 @@ class KnowledgeStage:
     def _in_codon(self, t: Transcript, codon: int, contig: str) -> list[ClinVarEntry]:
         """The --clinvar file's P/LP alleles whose change starts in codon `codon` of t."""
         bases = [t.genomic_of(t.coding_cdna[0] + 3 * (codon - 1) + k) for k in range(3)]
-        return [e for e in self._clinvar.entries(contig, min(bases), max(bases))
+        # from the base before: an indel's POS is its anchor base, before the first base it changes
+        return [e for e in self._clinvar.entries(contig, min(bases) - 1, max(bases))
                 if pathogenic(e.significance) and skip_reason(e.ref, e.alt) is None
                 and _codon_of(t, minimal(contig, e.pos, e.ref, e.alt).start) == codon]
 
