@@ -60,6 +60,7 @@ from hftc_annot.progress import Progress
 from hftc_annot.provenance import Provenance, one_line
 from hftc_annot.reader import Record, VcfInput, open_vcf
 from hftc_annot.reader.genotypes import highest_allele
+from hftc_annot.reader.header import info_declaration
 from hftc_annot.reader.second import check_second_input, merged_records
 from hftc_annot.resources import BUILDS, models_gff3, read_table
 from hftc_annot.writers.html import render
@@ -457,7 +458,10 @@ def _panel_records(config: Config, vcf: VcfInput, panel: Panel, other: Panel | N
                    kept_path: str | None) -> Iterator[Record]:
     """The reader's records in the panel regions (and the count of those in `other`'s, the other build's)."""
     contigs = {g.contig for g in panel.genes} | ({g.contig for g in other.genes} if other else set())
-    info = pipeline.frequency.info_keys + pipeline.consequence.info_keys
+    # each VCF's own declaration of the --af-field (the --sv VCF's too): an undeclared one is not read
+    frequency = tuple(key for key in pipeline.frequency.info_keys if info_declaration(vcf.header.lines, key)
+                      and af_field_declared(vcf.header.lines, key, vcf.source))
+    info = frequency + pipeline.consequence.info_keys
     return vcf.records(regions=panel.regions(contigs), samples=list(config.samples) if config.samples else None,
                        other=other.regions(contigs) if other else None, info=info, keep=kept_path)
 

@@ -284,6 +284,32 @@ def test_structural_variants_from_a_second_vcf(tmp: Path) -> None:
         ("B", "A", "1/1"), ("B", "<DEL>", "0/1")]
 
 
+@pytest.mark.parametrize(("declared", "message", "af"), [
+    ('##INFO=<ID=gnomAD_AF,Number=1,Type=String,Description="x">', "--af-field gnomAD_AF: {sv} declares "
+     "INFO/gnomAD_AF with Number=1, Type=String; an allele frequency needs Type=Float and Number=A (or 1)", None),
+    (None, None, "."),
+    ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="x">', None, "0.5"),
+])
+def test_sv_vcf_af_field_is_read_as_its_own_header_declares_it(tmp: Path, declared: str | None, message: str | None,
+                                                                 af: str | None) -> None:
+    """The input declares gnomAD_AF a Float; the --sv VCF's own declaration counts for its records: a String is an
+    error naming it, none leaves the value unread. Both were 'internal error: TypeError' (the text 'abc' compared
+    with 0 as a frequency)."""
+    main = write_vcf(tmp / "small.vcf", [f"{R1141X} {GT} 0/1:99:30"], samples=("A",), extra_header=(
+        '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="x">',))
+    value = "abc" if af != "0.5" else "0.5"
+    sv = write_vcf(tmp / "sv.vcf", [f"{ABCC6_DEL};gnomAD_AF={value} GT 0/1"], samples=("A",),
+                   extra_header=SV_HEADER + ((declared,) if declared else ()))
+    result = run_cli(main, "--sv", sv, "-o", tmp / "out.tsv")
+    if message:
+        assert (result.code, result.err) == (2, f"hftc-annot: error: {message.format(sv=sv)}\n")
+        assert not (tmp / "out.tsv").exists()
+        return
+    assert result.code == 0, result.err
+    rows = table((tmp / "out.tsv").read_text())
+    assert [(r["alt"], r["population_af"]) for r in rows] == [("A", "."), ("<DEL>", af)]
+
+
 def test_warnings_about_the_sv_vcf_are_given(tmp: Path) -> None:
     """The --sv VCF's header repaired for htslib (no ##fileformat line) was said of the input VCF only."""
     main = write_vcf(tmp / "small.vcf", [f"{R1141X} {GT} 0/1:99:30"], samples=("A",))
