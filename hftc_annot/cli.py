@@ -15,6 +15,7 @@ import threading
 from typing import TYPE_CHECKING, TextIO
 
 import click
+from click.core import ParameterSource
 
 from hftc_annot import __version__
 from hftc_annot.errors import HftcError
@@ -198,6 +199,8 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
         raise click.UsageError("--genes and --regions cannot be combined: --regions replaces the gene list")
     if shard and (genes or regions_bed):
         raise click.UsageError("--shard cannot be combined with --genes or --regions: it chooses the genes itself")
+    if gnomad and click.get_current_context().get_parameter_source("af_field") is not ParameterSource.DEFAULT:
+        raise click.UsageError("--af-field cannot be combined with --gnomad: the frequency is the --gnomad file's AF")
     # the engine is imported only for a run, so that --version, --help and the subcommands start fast
     from hftc_annot.inheritance.calls import Gates
     from hftc_annot.run import Config, run
@@ -240,7 +243,7 @@ def panel(build: str, shards: int | None, padding: int, fmt: str) -> None:
     from hftc_annot.panel import PANEL_FILE_COLUMNS, load_panel, shard_genes
     from hftc_annot.resources import read_table
 
-    padded = click.get_current_context().get_parameter_source("padding") is not click.core.ParameterSource.DEFAULT
+    padded = click.get_current_context().get_parameter_source("padding") is not ParameterSource.DEFAULT
     if fmt == "tsv" and (shards or padded):
         raise click.UsageError("--shards and --padding group the genes of the table (--format table); the --panel "
                                "file format (--format tsv) has no such column")

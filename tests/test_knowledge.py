@@ -87,6 +87,10 @@ def test_gnomad_frequency_and_max_af(tmp: Path) -> None:
         ("G", "0.3", "AR_hom"), ("T", "0.0001", "AR_hom")]
     filtered = table(run_cli(vcf, "--gnomad", gnomad, "--qualify", "all", "--max-af", "0.01").out)
     assert sorted((r["alt"], r["inheritance_flags"]) for r in filtered) == [("G", "."), ("T", "AR_hom")]
+    both = run_cli(vcf, "--gnomad", gnomad, "--af-field", "MY_AF", "-o", tmp / "out.tsv")  # it was silently ignored
+    assert (both.code, both.err.splitlines()[-1]) == (2, "hftc-annot: error: --af-field cannot be combined with "
+                                                         "--gnomad: the frequency is the --gnomad file's AF")
+    assert not (tmp / "out.tsv").exists()
 
 
 def test_unindexed_or_misbuilt_knowledge_files_are_refused(tmp: Path) -> None:
