@@ -87,6 +87,13 @@ def test_gnomad_frequency_and_max_af(tmp: Path) -> None:
         ("G", "0.3", "AR_hom"), ("T", "0.0001", "AR_hom")]
     filtered = table(run_cli(vcf, "--gnomad", gnomad, "--qualify", "all", "--max-af", "0.01").out)
     assert sorted((r["alt"], r["inheritance_flags"]) for r in filtered) == [("G", "."), ("T", "AR_hom")]
+    joint = bgzip_index(write_vcf(tmp / "joint.vcf", ["2 165750000 . A G . . AF_joint=0.3"], samples=(), prefix="",
+                                  extra_header=('##INFO=<ID=AF_joint,Number=A,Type=Float,Description="AF">',)))
+    v4 = run_cli(vcf, "--gnomad", joint, "-o", tmp / "out.tsv")
+    assert (v4.code, v4.err.splitlines()[-1]) == (2, f"hftc-annot: error: {joint}: --gnomad: INFO/AF is not declared; "
+                                                     "it needs an ##INFO line with Type=Float (gnomAD v4's joint file "
+                                                     "calls it AF_joint: use its exomes or genomes file, or rename it "
+                                                     "with bcftools annotate --rename-annots)")
     both = run_cli(vcf, "--gnomad", gnomad, "--af-field", "MY_AF", "-o", tmp / "out.tsv")  # it was silently ignored
     assert (both.code, both.err.splitlines()[-1]) == (2, "hftc-annot: error: --af-field cannot be combined with "
                                                          "--gnomad: the frequency is the --gnomad file's AF")

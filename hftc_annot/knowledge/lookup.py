@@ -83,7 +83,11 @@ class VcfLookup:
             meta = self._info.get(key)
             if meta is None or meta.type != kind:
                 found = f"declared Type={meta.type}" if meta is not None else "not declared"
-                raise InputError(path, f"{option}: INFO/{key} is {found}; it needs an ##INFO line with Type={kind}")
+                v4 = option == "--gnomad" and "AF_joint" in self._info
+                joint = " (gnomAD v4's joint file calls it AF_joint: use its exomes or genomes file, or rename it " \
+                    "with bcftools annotate --rename-annots)" if v4 else ""
+                raise InputError(path, f"{option}: INFO/{key} is {found}; it needs an ##INFO line with Type={kind}"
+                                 + joint)
         for key in ("CLNSIG", "CLNREVSTAT", "GENEINFO") if option == "--clinvar" else ():
             if key in self._info and self._info[key].number == "G":  # htslib cannot read it in INFO
                 raise InputError(path, f"{option}: INFO/{key} is declared Number=G, which only a FORMAT field may be; "
