@@ -10,6 +10,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pysam
@@ -354,6 +356,34 @@ def test_installed_reference_status_and_run_are_clean(genome: dict, installed_ca
     assert status.code == 0 and status.out.splitlines()[1:] == [
         f"GRCh38: installed from {genome['fasta']}: {folder / 'panel.fa.gz'}", "GRCh37: not installed"], status
     assert run.code == 0 and table((tmp / "out.tsv").read_text())[0]["hgvs_p"] != ".", run.err
+
+
+_NO_HOME = ("import pwd, sys\n"
+            "def unknown(uid): raise KeyError(uid)\n"
+            "pwd.getpwuid = unknown  # a container's user with no entry in /etc/passwd\n"
+            "from hftc_annot.cli import main\n"
+            "main(sys.argv[1:])\n")
+
+
+def test_no_home_directory_is_no_installed_reference(genome: dict, tmp: Path) -> None:
+    """Without $HOME, $XDG_CACHE_HOME and a password entry (a container's --user) there is no cache: a run goes on
+    without a reference, `reference status` and `install` say to set HFTC_ANNOT_CACHE. All three were 'internal error:
+    RuntimeError: Could not determine home directory.'"""
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME", "HFTC_ANNOT_CACHE")}
+    vcf = write_vcf(tmp / "in.vcf", ["chr21 25700000 . A G 50 PASS . GT 0/1"])
+    error = ("hftc-annot: error: no cache folder: $HOME is not set and this user has no home directory; set "
+             "HFTC_ANNOT_CACHE to a writable folder\n")
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", _NO_HOME, *map(str, args)], capture_output=True, text=True,
+                              env=env, cwd=tmp, timeout=300)
+
+    annotated = run(vcf, "--genes", "JAM2", "-o", tmp / "out.tsv")
+    assert annotated.returncode == 0, annotated.stderr
+    assert annotated.stderr.startswith("hftc-annot: warning: no reference FASTA: ")
+    assert (run("reference", "status").returncode, run("reference", "status").stderr) == (2, error)
+    installed = run("reference", "install", genome["fasta"])
+    assert (installed.returncode, installed.stderr) == (2, error)
 
 
 def test_cds_that_does_not_translate_is_refused() -> None:

@@ -20,7 +20,7 @@ import struct
 from pathlib import Path
 
 from hftc_annot.assembly import canonical_contig
-from hftc_annot.errors import InputError
+from hftc_annot.errors import InputError, UsageError
 from hftc_annot.reader.sniff import BGZF_EOF
 
 _REGION = re.compile(r"^(.+):(\d+)-(\d+)$")
@@ -32,7 +32,13 @@ _BGZF_HEADER = bytes.fromhex("1f8b0804")
 def cache_dir() -> Path:
     if os.environ.get("HFTC_ANNOT_CACHE"):
         return Path(os.environ["HFTC_ANNOT_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")  # $HOME, else the user's home in the password database
+        if home == "~":
+            raise UsageError("no cache folder: $HOME is not set and this user has no home directory; set "
+                             "HFTC_ANNOT_CACHE to a writable folder")
+        base = os.path.join(home, ".cache")
     return Path(base) / "hftc-annot"
 
 
@@ -67,7 +73,11 @@ class Installation:
 def installation(build: str, folder: Path | None = None) -> Installation | None:
     """The installed reference of `build`, its manifest read and its files checked (cheaply: see the module's
     docstring); None when nothing is installed. A damaged or incomplete one raises DamagedReference."""
-    folder = folder or installed_path(build).parent
+    if folder is None:
+        try:
+            folder = installed_path(build).parent
+        except UsageError:  # no cache folder: nothing can be installed
+            return None
     try:
         present = set(os.listdir(folder))
     except (FileNotFoundError, NotADirectoryError):
