@@ -189,6 +189,22 @@ def test_a_fasta_cut_short_after_indexing_is_one_line(genome: dict, tmp: Path) -
     assert not (tmp / "out.tsv").exists()
 
 
+def test_a_fasta_index_htslib_cannot_read_is_one_line(genome: dict, tmp: Path) -> None:
+    """A .fai of four columns: htslib printed '[E::fai_read] ...' and '[E::fai_load3_core] ...' before the error."""
+    fasta = tmp / "chr21.fa"
+    fasta.symlink_to(genome["plain"])
+    Path(f"{fasta}.fai").write_text("chr21\t46709983\t7\t60\n")
+    error = (f"hftc-annot: error: {fasta}: cannot open as an indexed FASTA (error when opening file `{fasta}`); "
+             "index it with samtools faidx\n")
+    vcf = write_vcf(tmp / "in.vcf", ["chr21 25700000 . A G 50 PASS . GT 0/1"])
+    run = run_cli(vcf, "--fasta", fasta, "-o", tmp / "out.tsv")
+    assert (run.code, run.err) == (2, error)
+    assert not (tmp / "out.tsv").exists()
+    installed = run_cli("reference", "install", fasta, env={**os.environ, "HFTC_ANNOT_CACHE": str(tmp / "cache")})
+    assert (installed.code, installed.err) == (2, error)
+    assert not (tmp / "cache").exists()
+
+
 def test_failed_install_leaves_the_cache_as_it_was(genome: dict, tmp: Path) -> None:
     cache = tmp / "cache"
     env = {**os.environ, "HFTC_ANNOT_CACHE": str(cache)}

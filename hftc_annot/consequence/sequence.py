@@ -51,10 +51,13 @@ class FastaSource:
         import pysam  # imported here: only runs that have a FASTA pay for it
 
         self.name = path
+        quiet = pysam.set_verbosity(0)  # htslib's own lines about a bad .fai: the error says it once
         try:
             self._fasta = pysam.FastaFile(path)
         except (OSError, ValueError) as exc:
             raise InputError(path, f"cannot open as an indexed FASTA ({exc}); index it with samtools faidx") from None
+        finally:
+            pysam.set_verbosity(quiet)
         self._verbosity = pysam.set_verbosity
         self.lengths = dict(zip(self._fasta.references, self._fasta.lengths, strict=True))
         self._names = {canonical_contig(n): n for n in self._fasta.references}
