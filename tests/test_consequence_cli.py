@@ -256,6 +256,28 @@ def test_install_into_a_linked_cache_keeps_the_link(genome: dict, tmp: Path) -> 
     assert link.is_symlink() and (tmp / "disk" / "GRCh38" / "panel.fa.gz").is_file()
 
 
+def test_install_beside_another_making_the_cache_folders(genome: dict, tmp: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two jobs installing into a new cache at once: the other makes the cache folder between this one's look and its
+    mkdir. This one failed: 'cannot write the reference cache .../reference/GRCh38 (File exists)'."""
+    from hftc_annot.consequence.install import install
+
+    cache = tmp / "cache"
+    monkeypatch.setenv("HFTC_ANNOT_CACHE", str(cache))
+    mkdir = Path.mkdir
+
+    def other_job_first(self: Path, *args, **kwargs) -> None:
+        if self == cache:
+            mkdir(self)  # the other job's
+        mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", other_job_first)
+    build, path, _ = install(str(genome["fasta"]))
+    assert (build, path) == ("GRCh38", cache / "reference" / "GRCh38" / "panel.fa.gz")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["manifest.tsv", "panel.fa.gz", "panel.fa.gz.fai",
+                                                             "panel.fa.gz.gzi"]
+
+
 REINSTALL = "reinstall it with 'hftc-annot reference install REF.fa'"
 
 

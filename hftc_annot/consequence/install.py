@@ -100,9 +100,14 @@ def _make_folders(folder: Path) -> list[Path]:
     while not folder.exists():
         missing.append(folder)
         folder = folder.parent
-    for made in reversed(missing):
-        made.mkdir()
-    return list(reversed(missing))
+    made = []
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except FileExistsError:  # another install made it meanwhile: it is not ours to remove
+            continue
+        made.append(folder)
+    return made
 
 
 def _cut(genome: FastaSource, genes: list, names: dict[str, str], folder: Path) -> None:
