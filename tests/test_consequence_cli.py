@@ -278,6 +278,35 @@ def test_install_beside_another_making_the_cache_folders(genome: dict, tmp: Path
                                                              "panel.fa.gz.gzi"]
 
 
+@pytest.mark.parametrize("installed_before", [False, True])
+def test_install_beside_another_swapping_its_own_in(genome: dict, tmp: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    installed_before: bool) -> None:
+    """Another job's installation lands in the cache between this one's look and its rename: this one's goes in (the
+    last to swap stays). This one failed: 'cannot write the reference cache .../GRCh38 (Directory not empty)'."""
+    from hftc_annot.consequence import install as module
+
+    cache = tmp / "cache"
+    monkeypatch.setenv("HFTC_ANNOT_CACHE", str(cache))
+    final = cache / "reference" / "GRCh38"
+    if installed_before:
+        assert module.install(str(genome["fasta"]))[0] == "GRCh38"
+    rename, once = os.rename, [True]
+
+    def other_job_first(source: Path, target: Path) -> None:
+        if Path(target) == final and once:
+            once.clear()
+            final.mkdir()
+            (final / "other").write_text("another job's installation\n")
+        rename(source, target)
+
+    monkeypatch.setattr(module.os, "rename", other_job_first)
+    build, path, _ = module.install(str(genome["fasta"]))
+    assert (build, path) == ("GRCh38", final / "panel.fa.gz")
+    assert sorted(p.name for p in final.iterdir()) == ["manifest.tsv", "panel.fa.gz", "panel.fa.gz.fai",
+                                                       "panel.fa.gz.gzi"]
+    assert sorted(p.name for p in (cache / "reference").iterdir()) == ["GRCh38"]
+
+
 REINSTALL = "reinstall it with 'hftc-annot reference install REF.fa'"
 
 

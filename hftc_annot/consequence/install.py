@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -76,16 +78,24 @@ def install(fasta: str) -> tuple[str, Path, list[str]]:
 
 
 def _swap(fresh: Path, final: Path, aside: Path) -> None:
-    """Put `fresh` where `final` is; the previous installation comes back if the second rename fails."""
-    had_previous = final.exists()
-    if had_previous:
-        os.rename(final, aside)
-    try:
-        os.rename(fresh, final)
-    except BaseException:
-        if had_previous:
-            os.rename(aside, final)
-        raise
+    """Put `fresh` where `final` is; the previous installation comes back if the second rename fails. One that
+    another install swaps in between the two renames is put aside in turn: the last to swap stays (each is complete
+    and checked)."""
+    while True:
+        had_previous = True
+        try:
+            os.rename(final, aside)
+        except FileNotFoundError:  # nothing installed, or another install has just put it aside
+            had_previous = False
+        try:
+            os.rename(fresh, final)
+            return
+        except BaseException as exc:
+            if not (isinstance(exc, OSError) and exc.errno in (errno.ENOTEMPTY, errno.EEXIST)):
+                if had_previous:
+                    os.rename(aside, final)
+                raise
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _remove_empty(folders: list[Path]) -> None:
