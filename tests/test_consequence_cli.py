@@ -307,6 +307,30 @@ def test_install_beside_another_swapping_its_own_in(genome: dict, tmp: Path, mon
     assert sorted(p.name for p in (cache / "reference").iterdir()) == ["GRCh38"]
 
 
+@pytest.mark.parametrize("step", ["tabix_compress", "faidx"])
+def test_install_on_a_full_disk_is_one_line(genome: dict, tmp: Path, monkeypatch: pytest.MonkeyPatch,
+                                            step: str) -> None:
+    """htslib failing to write the cut file (as on a full disk) is the cache error, nothing left behind. It said
+    '(None)' for panel.fa.gz, and was 'internal error: SamtoolsError' for its index."""
+    from hftc_annot.consequence.install import install
+    from hftc_annot.errors import UsageError
+
+    def full_disk(*args, **kwargs) -> None:  # what pysam raises when the disk fills
+        if step == "faidx":
+            raise pysam.utils.SamtoolsError("samtools returned with error 1: stdout=, stderr=[faidx] Could not "
+                                            "build fai index panel.fa.gz.fai\n")
+        raise OSError("writing failed")
+
+    cache = tmp / "cache"
+    monkeypatch.setenv("HFTC_ANNOT_CACHE", str(cache))
+    monkeypatch.setattr(pysam, step, full_disk)
+    with pytest.raises(UsageError) as failed:
+        install(str(genome["fasta"]))
+    assert str(failed.value) == (f"cannot write the reference cache {cache / 'reference' / 'GRCh38'} (htslib could "
+                                 "not write panel.fa.gz and its index); set HFTC_ANNOT_CACHE to a writable folder")
+    assert not cache.exists()
+
+
 REINSTALL = "reinstall it with 'hftc-annot reference install REF.fa'"
 
 

@@ -133,8 +133,16 @@ def _cut(genome: FastaSource, genes: list, names: dict[str, str], folder: Path) 
             out.write(f">{gene.chrom}:{first}-{last} {gene.symbol}\n")
             out.writelines(sequence[i:i + 60] + "\n" for i in range(0, len(sequence), 60))
     packed = folder / "panel.fa.gz"
-    pysam.tabix_compress(str(plain), str(packed), force=True)
-    pysam.faidx(str(packed))
+    quiet = pysam.set_verbosity(0)  # htslib's own lines about a failed write: the error says it once
+    try:
+        pysam.tabix_compress(str(plain), str(packed), force=True)
+        pysam.faidx(str(packed))
+    except (OSError, pysam.utils.SamtoolsError) as exc:  # a full disk: OSError('writing failed'), SamtoolsError
+        if getattr(exc, "strerror", None):
+            raise
+        raise OSError(errno.EIO, f"htslib could not write {packed.name} and its index") from None
+    finally:
+        pysam.set_verbosity(quiet)
     plain.unlink()
 
 
