@@ -199,6 +199,9 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
         raise click.UsageError("--genes and --regions cannot be combined: --regions replaces the gene list")
     if shard and (genes or regions_bed):
         raise click.UsageError("--shard cannot be combined with --genes or --regions: it chooses the genes itself")
+    if fasta and click.get_current_context().get_parameter_source("fasta") is ParameterSource.ENVIRONMENT \
+            and not os.path.exists(fasta):
+        raise click.UsageError(f"$HFTC_ANNOT_FASTA names {fasta}, which does not exist (unset it, or give --fasta)")
     if gnomad and click.get_current_context().get_parameter_source("af_field") is not ParameterSource.DEFAULT:
         raise click.UsageError("--af-field cannot be combined with --gnomad: the frequency is the --gnomad file's AF")
     # the engine is imported only for a run, so that --version, --help and the subcommands start fast
@@ -274,9 +277,14 @@ def panel(build: str, shards: int | None, padding: int, fmt: str) -> None:
                               *([shard_of.get(fact["symbol"], ".")] if shards else [])]))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def reference() -> None:
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.pass_context
+def reference(ctx: click.Context) -> int | None:
     """Install the panel regions of a genome FASTA once, so that runs need no --fasta."""
+    if ctx.invoked_subcommand is None:  # the commands, on stderr: a usage error (exit 2), not an 'error: Usage:'
+        click.echo(ctx.get_help(), err=True)
+        return 2
+    return None
 
 
 @reference.command("install")

@@ -477,6 +477,27 @@ def test_no_home_directory_is_no_installed_reference(genome: dict, tmp: Path) ->
     assert (installed.returncode, installed.stderr) == (2, error)
 
 
+def test_reference_without_a_command_a_relative_xdg_cache_and_a_stale_fasta_variable(tmp: Path) -> None:
+    """'hftc-annot reference' alone lists its commands on stderr (exit 2; it printed them as 'error: Usage: ...'); a
+    relative $XDG_CACHE_HOME is ignored, as the XDG spec says (it was used, relative to each run's folder); a
+    $HFTC_ANNOT_FASTA naming no file says that the path came from it (it said '/x.fa: no such file')."""
+    bare = run_cli("reference")
+    assert (bare.code, bare.out, bare.err.splitlines()[0]) == (
+        2, "", "Usage: hftc-annot reference [OPTIONS] [COMMAND] [ARGS]...")
+    assert "  install  Cut the panel genes" in bare.err and "error" not in bare.err
+    env = {k: v for k, v in os.environ.items() if k != "HFTC_ANNOT_CACHE"}
+    status = subprocess.run([sys.executable, "-m", "hftc_annot", "reference", "status"], capture_output=True,
+                            text=True, env={**env, "XDG_CACHE_HOME": "relative", "HOME": str(tmp)}, cwd=tmp, timeout=60)
+    assert status.stdout.splitlines()[0] == f"cache: {tmp}/.cache/hftc-annot (set HFTC_ANNOT_CACHE to move it)"
+    vcf = write_vcf(tmp / "in.vcf", ["chr21 25700000 . A G 50 PASS . GT 0/1"])
+    stale = subprocess.run([sys.executable, "-m", "hftc_annot", str(vcf), "-o", str(tmp / "out.tsv")],
+                           capture_output=True, text=True, env={**env, "HFTC_ANNOT_FASTA": str(tmp / "gone.fa")},
+                           timeout=60)
+    assert (stale.returncode, stale.stderr) == (2, f"hftc-annot: error: $HFTC_ANNOT_FASTA names {tmp}/gone.fa, which "
+                                                   "does not exist (unset it, or give --fasta)\n")
+    assert not (tmp / "out.tsv").exists()
+
+
 def test_cds_that_does_not_translate_is_refused() -> None:
     t = next(t for t in read_transcripts(models_gff3("GRCh38")) if t.gene == "FGF23")
     wrong = MemorySource({"chr12": "ACGT" * (t.end // 4 + 10)}, "wrong.fa")

@@ -33,7 +33,7 @@ def cache_dir() -> Path:
     if os.environ.get("HFTC_ANNOT_CACHE"):
         return Path(os.environ["HFTC_ANNOT_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
+    if not (base and os.path.isabs(base)):  # the XDG spec: a relative path is to be ignored
         home = os.path.expanduser("~")  # $HOME, else the user's home in the password database
         if home == "~":
             raise UsageError("no cache folder: $HOME is not set and this user has no home directory; set "
