@@ -364,3 +364,19 @@ def test_a_line_break_in_an_input_name_stays_inside_its_preamble_line(tmp: Path)
     header = [line for line in (tmp / "out.vcf").read_text().splitlines() if line.startswith("#")]
     assert header[-1].startswith("#CHROM\t") and all(line.startswith("##") for line in header[:-1])
     assert f"##hftc-annot_input={tmp}/in\\n#CHROM.vcf ({path.stat().st_size} bytes)" in header
+
+
+@NEEDS_BCFTOOLS
+def test_vcf_output_of_standard_input_names_it_stdin(tmp: Path) -> None:
+    """`bcftools view ... | hftc-annot - -o out.vcf.gz` works: the header's input line was '##hftc-annot_input=<stdin>',
+    which htslib reads as a structured line and refused ('internal error: Exception: couldn't add ...', exit 1)."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165750000 . A G 50 PASS . GT:GQ 1/1:60"])
+    result = run_cli("-", "--qualify", "all", "-o", tmp / "out.vcf.gz", stdin=vcf.read_bytes())
+    assert (result.code, result.err.count("internal error")) == (0, 0), result.err
+    header = subprocess.run(["bcftools", "view", "-h", str(tmp / "out.vcf.gz")], capture_output=True, text=True,
+                            check=True).stdout
+    assert [line for line in header.splitlines() if line.startswith("##hftc-annot_input")] == [
+        "##hftc-annot_input=stdin"]
+    query = subprocess.run(["bcftools", "query", "-f", "%POS %INFO/HFTC_INHERITANCE\n", str(tmp / "out.vcf.gz")],
+                           capture_output=True, text=True, check=True)
+    assert query.stdout == "165750000 AR_hom\n"

@@ -32,6 +32,12 @@ _FORMAT_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ":": "%3A",
 """The same for a FORMAT sub-field, where ':' separates and ';' may stand."""
 
 
+def _generic(value: str) -> str:
+    """A ##hftc-annot_KEY=value line's value as htslib can read it back: one starting with '<' is read as a structured
+    line (<ID=...>) and refused, so standard input's name '<stdin>' is written 'stdin'."""
+    return value[1:].replace(">", "", 1) if value.startswith("<") else value
+
+
 def vcf_mode(path: str) -> str:
     """cyvcf2 write mode for an output name: bgzip for .gz (and Hail's .bgz), BCF for .bcf, else plain text."""
     if path.endswith((".gz", ".bgz")):
@@ -83,7 +89,7 @@ class VcfWriter:
         self._kept = cyvcf2.VCF(kept, gts012=False)
         template = self._kept
         for key, value in meta.items():
-            template.add_to_header(f"##hftc-annot_{key}={value}")
+            template.add_to_header(f"##hftc-annot_{key}={_generic(value)}")
         for key, kind in ((INFO_ID, _INFO), (FLAGS_INFO, _INFO), (FLAGS_FORMAT, _FORMAT), (HAPLOTYPE_FORMAT, _FORMAT)):
             with contextlib.suppress(KeyError):  # the input's (annotated before) make way for ours, of that kind only
                 template.remove_header(key, order=[kind])
