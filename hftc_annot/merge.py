@@ -434,7 +434,7 @@ def output_kind(paths: list[str]) -> str:
 
 NAMED = {".tsv": "a TSV report", ".tsv.gz": "a TSV report", ".tsv.bgz": "a TSV report", ".vcf": "a VCF",
          ".vcf.gz": "a VCF", ".vcf.bgz": "a VCF", ".bcf": "a BCF", ".json": "JSON", ".json.gz": "JSON",
-         ".html": "HTML", ".html.gz": "HTML"}
+         ".json.bgz": "JSON", ".html": "HTML", ".html.gz": "HTML", ".html.bgz": "HTML"}
 """What an output name asks for, by its ending (as the main command reads -o)."""
 WRITES = {"tsv": ("a TSV report", ".tsv or .tsv.gz"), "vcf": ("a VCF", ".vcf or .vcf.gz")}
 """What merge writes for each kind of input, and the names for it."""

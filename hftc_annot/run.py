@@ -144,10 +144,12 @@ class Summary:
 
 
 def named_format(path: str) -> str | None:
-    """The format an output name says (x.vcf.gz: vcf; x.tsv, x.json, x.html, also gzipped), None when it says none."""
+    """The format an output name says (x.vcf.gz: vcf; x.tsv, x.json, x.html, also gzipped or bgzipped), None when
+    it says none."""
     if path.endswith(_VCF_SUFFIXES):
         return "vcf"
-    return next((fmt for fmt in ("tsv", "json", "html") if path.endswith((f".{fmt}", f".{fmt}.gz"))), None)
+    return next((fmt for fmt in ("tsv", "json", "html") if path.endswith((f".{fmt}", f".{fmt}.gz", f".{fmt}.bgz"))),
+                None)
 
 
 def output_format(config: Config) -> str:

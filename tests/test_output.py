@@ -255,6 +255,23 @@ def test_json_report_has_the_tsv_rows(tmp: Path) -> None:
     assert document["warnings"] == []
 
 
+def test_a_bgzipped_json_name_gets_json(tmp: Path) -> None:
+    """-o r.json.bgz (Hail's name for bgzip, as r.tsv.bgz and r.vcf.bgz are read) is the JSON report, bgzipped: it
+    was the TSV report under a .json name, as only .json and .json.gz said JSON."""
+    import json
+
+    path = write_vcf(tmp / "in.vcf", RECORDS, samples=("KID", "MUM", "DAD"))
+    assert run_cli(path, "-o", tmp / "r.json").code == 0
+    result = run_cli(path, "-o", tmp / "r.json.bgz")
+    assert result.code == 0, result.err
+    data = (tmp / "r.json.bgz").read_bytes()
+    assert data[12:14] == b"BC"
+    assert json.loads(gzip.decompress(data))["rows"] == json.loads((tmp / "r.json").read_text())["rows"]
+    assert run_cli(path, "--format", "tsv", "-o", tmp / "x.json.bgz").code == 2  # a contradiction, as for .json
+    assert run_cli(path, "-o", tmp / "r.tsv").code == 0
+    assert run_cli("merge", "-o", tmp / "m.json.bgz", tmp / "r.tsv").code == 2  # merge writes TSV: refused as .json
+
+
 def test_json_report_lists_the_warnings_about_the_inputs(tmp: Path) -> None:
     """For a LIMS as for the HTML report's reader: the PED's individuals missing from the VCF were on stderr only.
     (KID is a son here: his haploid chrX call is no problem.)"""
