@@ -349,3 +349,16 @@ def test_a_run_with_a_gff_without_models_names_the_gff(tmp_path: Path) -> None:
     empty.write_text("##gff-version 3\n")
     result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", empty)
     assert (result.code, result.err) == (2, f"hftc-annot: error: {empty}: {NO_TRANSCRIPTS}\n")
+
+
+def test_a_fai_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    """--build custom reads the contigs from the .fai: a byte that is not UTF-8 in it was 'internal error:
+    UnicodeDecodeError' (exit 1)."""
+    fasta, panel, vcf = reference(tmp_path)
+    with open(f"{fasta}.fai", "ab") as handle:
+        handle.write(b"chr\xe9\t10\t30000\t60\t61\n")
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel,
+                     "--gff", gff(tmp_path / "m.gff3", FOO + BAR), "-o", tmp_path / "out.tsv")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {fasta}.fai: line 2: not UTF-8 text (not a FASTA "
+                                            "index)\n")
+    assert not (tmp_path / "out.tsv").exists()

@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from hftc_annot.assembly import canonical_contig
-from hftc_annot.errors import InputError
+from hftc_annot.errors import InputError, utf8_line
 
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 
@@ -127,8 +127,9 @@ def _fai_offsets(path: str) -> dict[str, int]:
 
 def _fai_column(path: str, column: int) -> dict[str, int]:
     values = {}
-    with open(path) as handle:
-        for number, line in enumerate(handle, 1):
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            line = utf8_line(path, number, raw, " (not a FASTA index)")
             if not line.strip():
                 continue
             fields = line.split("\t")
