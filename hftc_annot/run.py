@@ -486,7 +486,8 @@ def _build_check(config: Config, build: str, evidence: BuildEvidence, other: Pan
                  vcf: VcfInput) -> str | None:
     check = build_check(build, evidence if config.build == "auto" else None, summary.panel_records,
                         other.build if other else "", vcf.other_hits)
-    return check or naming_check(build, summary.panel_records, vcf.first_contig)
+    return check or naming_check(build, summary.panel_records, vcf.first_contig,
+                                 config.fasta if build not in BUILDS else None)
 
 
 def build_check(build: str, evidence: BuildEvidence | None, found: int, other_build: str, other: int) -> str | None:
@@ -500,9 +501,19 @@ def build_check(build: str, evidence: BuildEvidence | None, found: int, other_bu
     return f"{question}: is this file {other_build}? (use --build {other_build})"
 
 
-def naming_check(build: str, found: int, first_contig: str | None) -> str | None:
-    """A warning when no record is in the panel and the records' contig names are not ones the reader maps."""
-    if found or first_contig is None or build not in BUILDS:
+def naming_check(build: str, found: int, first_contig: str | None, fasta: str | None = None) -> str | None:
+    """A warning when no record is in the panel and the records' contig names are not ones the reader maps (on an
+    assembly of one's own, `fasta`: not the names of the --fasta's contigs)."""
+    if found or first_contig is None:
+        return None
+    if fasta is not None:
+        names = fai_lengths(fasta)
+        if first_contig in names or canonical_contig(first_contig) in map(canonical_contig, names):
+            return None
+        return (f"0 records in {build} panel regions, and the input's first contig '{first_contig}' is not a contig "
+                f"of --fasta {fasta}: rename the contigs to the FASTA's names, e.g. with bcftools annotate "
+                "--rename-chrs")
+    if build not in BUILDS:
         return None
     canonical = canonical_contig(first_contig)
     if canonical in assembly_lengths()[build] and first_contig in contig_spellings(canonical):

@@ -17,7 +17,7 @@ import pytest
 from hftc_annot.consequence.gff import read_transcripts
 from hftc_annot.errors import InputError
 
-from conftest import run_cli, write_vcf
+from conftest import run_cli, table, write_vcf
 
 FOO = [
     "chr1\tt\tgene\t1001\t3400\t.\t+\t.\tID=gene:G1;Name=FOO;biotype=protein_coding",
@@ -362,3 +362,23 @@ def test_a_fai_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     assert (result.code, result.err) == (2, f"hftc-annot: error: {fasta}.fai: line 2: not UTF-8 text (not a FASTA "
                                             "index)\n")
     assert not (tmp_path / "out.tsv").exists()
+
+
+def test_records_on_contigs_the_fasta_lacks_are_not_a_run_without_findings(tmp_path: Path) -> None:
+    """--build custom, a VCF without ##contig lines named otherwise than the --fasta (RefSeq accessions for chr1):
+    no record can be in the panel. The run said nothing and wrote an empty report, as of a sample without findings."""
+    fasta, panel, vcf = reference(tmp_path)
+    renamed = tmp_path / "renamed.vcf"
+    renamed.write_text(vcf.read_text().replace("##contig=<ID=chr1,length=20000>\n", "").replace("\nchr1\t",
+                                                                                               "\nNC_060925.1\t"))
+    args = ("--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", gff(tmp_path / "m.gff3", FOO + BAR))
+    warning = f"0 records in custom panel regions, and the input's first contig 'NC_060925.1' is not a contig of " \
+        f"--fasta {fasta}: rename the contigs to the FASTA's names, e.g. with bcftools annotate --rename-chrs"
+    result = run_cli(renamed, *args)
+    assert result.code == 0
+    assert f"hftc-annot: warning: {warning}" in result.err.splitlines()
+    assert f"## build_check: {warning}" in result.out.splitlines()
+    plain = tmp_path / "plain.vcf"
+    plain.write_text(vcf.read_text().replace("##contig=<ID=chr1,length=20000>\n", "").replace("\nchr1\t", "\n1\t"))
+    found = run_cli(plain, *args)
+    assert (found.code, "build_check" in found.out + found.err, len(table(found.out))) == (0, False, 1)
