@@ -314,9 +314,13 @@ def _own_transcripts(config: Config, build: str, custom: dict[str, dict[str, str
     if not config.gff:
         return None
     contig_map = read_contig_map(config.contig_map) if config.contig_map else None
-    symbols = {row["symbol"] for row in read_table("panel_facts.tsv")} | set(custom or ())
+    shipped = {row["symbol"].upper(): row["symbol"] for row in read_table("panel_facts.tsv")}
+    symbols = set(shipped.values()) | set(custom or ())
     lengths = assembly_lengths()[build] if build in BUILDS else fai_lengths(config.fasta)
     transcripts = read_transcripts(config.gff, symbols, contig_map, lengths)
+    # a --panel gene is a shipped one whatever its letter case (Galnt3 is GALNT3): so are its --gff transcripts
+    spelled = {s: shipped[s.upper()] for s in custom or () if shipped.get(s.upper(), s) != s}
+    transcripts = [dataclasses.replace(t, gene=spelled[t.gene]) if t.gene in spelled else t for t in transcripts]
     if build in BUILDS:
         _check_model_build(config.gff, build, transcripts)
     return transcripts

@@ -382,3 +382,16 @@ def test_records_on_contigs_the_fasta_lacks_are_not_a_run_without_findings(tmp_p
     plain.write_text(vcf.read_text().replace("##contig=<ID=chr1,length=20000>\n", "").replace("\nchr1\t", "\n1\t"))
     found = run_cli(plain, *args)
     assert (found.code, "build_check" in found.out + found.err, len(table(found.out))) == (0, False, 1)
+
+
+def test_a_panel_gene_in_another_letter_case_takes_its_gff_model_on_custom(tmp_path: Path) -> None:
+    """A mouse-style symbol in --panel and --gff alike (Galnt3) is the shipped GALNT3, as the panel file reads it; its
+    model was then looked for as 'GALNT3', and the run refused the gene the file has: 'no transcript of GALNT3'."""
+    fasta, panel, vcf = reference(tmp_path)
+    panel.write_text("gene\tinheritance\nGalnt3\tAR\n")
+    mouse = gff(tmp_path / "m.gff3", [line.replace("Name=FOO", "Name=Galnt3") for line in FOO])
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", mouse, "-q")
+    assert (result.code, result.err) == (0, "")
+    assert [(r["gene"], r["ensembl_transcript"], r["pos"], r["consequence"]) for r in table(result.out)] == \
+        [("GALNT3", "T1.1", "1150", "coding_sequence_variant")]
+    assert "## genes: GALNT3" in result.out.splitlines()
