@@ -395,3 +395,23 @@ def test_a_panel_gene_in_another_letter_case_takes_its_gff_model_on_custom(tmp_p
     assert [(r["gene"], r["ensembl_transcript"], r["pos"], r["consequence"]) for r in table(result.out)] == \
         [("GALNT3", "T1.1", "1150", "coding_sequence_variant")]
     assert "## genes: GALNT3" in result.out.splitlines()
+
+
+def test_a_fasta_and_gff_named_by_refseq_accession_need_no_map_on_custom(tmp_path: Path) -> None:
+    """A RefSeq FASTA and GFF both name chromosome 1 NC_000001.11: the GFF's contig is the FASTA's. It was renamed
+    chr1 (the GRCh38 accession table), which the FASTA lacks: the run stopped, 'on contig chr1, which --fasta does
+    not have', a name neither file has."""
+    fasta, panel, vcf = reference(tmp_path)
+    for path in (fasta, vcf):
+        path.write_text(path.read_text().replace(">chr1", ">NC_000001.11").replace("ID=chr1,", "ID=NC_000001.11,")
+                        .replace("\nchr1\t", "\nNC_000001.11\t"))
+    Path(f"{fasta}.fai").unlink()
+    import pysam
+
+    pysam.faidx(str(fasta))
+    models = gff(tmp_path / "m.gff3", [line.replace("chr1\t", "NC_000001.11\t") for line in FOO + BAR])
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", models, "-q")
+    assert (result.code, result.err) == (0, "")
+    assert [(r["chrom"], r["pos"], r["gene"], r["consequence"]) for r in table(result.out)] == \
+        [("NC_000001.11", "1150", "FOO", "coding_sequence_variant")]
+    assert read_transcripts(models, {"FOO"})[0].chrom == "chr1"  # a GRCh38 run still reads it as chr1

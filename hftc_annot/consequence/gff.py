@@ -59,7 +59,8 @@ class _Parts:
 def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map: dict[str, str] | None = None,
                      lengths: dict[str, int] | None = None) -> list[Transcript]:
     """The transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given), with RefSeq chromosome
-    accessions of GRCh38/GRCh37 read as chromosome names and contigs renamed by `contig_map`.
+    accessions of GRCh38/GRCh37 read as chromosome names (unless `lengths` has a contig of that name) and contigs
+    renamed by `contig_map`.
 
     Checked, on the lines of the transcripts read: start >= 1 and start <= end, every CDS line has a phase 0/1/2,
     the phases agree with the CDS lengths, a transcript's exons do not overlap, the CDS lies within the exons and
@@ -139,7 +140,8 @@ def _read_transcripts(source: str, path: str, genes: Collection[str] | None, con
     late = orphans & transcripts.keys()
     if late:
         _reread_parts(source, path, bool(gtf), {k: transcripts[k] for k in late})
-    accessions = _accessions() | (contig_map or {})
+    # a contig the reference has by its accession (a RefSeq FASTA on --build custom) keeps that name
+    accessions = {k: v for k, v in _accessions().items() if k not in (lengths or {})} | (contig_map or {})
     known = {canonical_contig(name): length for name, length in (lengths or {}).items()} | (lengths or {})
     return [_model(source, ident, parts, accessions, known) for ident, parts in transcripts.items()
             if (parts.cds and not _incomplete(parts.attrs)) or (not parts.cds and parts.exons and _non_coding(parts))]
