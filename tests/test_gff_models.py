@@ -415,3 +415,17 @@ def test_a_fasta_and_gff_named_by_refseq_accession_need_no_map_on_custom(tmp_pat
     assert [(r["chrom"], r["pos"], r["gene"], r["consequence"]) for r in table(result.out)] == \
         [("NC_000001.11", "1150", "FOO", "coding_sequence_variant")]
     assert read_transcripts(models, {"FOO"})[0].chrom == "chr1"  # a GRCh38 run still reads it as chr1
+
+
+def test_two_contigs_the_contig_map_renames_to_one_are_refused(tmp_path: Path) -> None:
+    """NC_060925.1 and NC_060926.1 both mapped to chr1: BAR's model was read on chr1's sequence, without a word (its
+    consequences named from another chromosome's bases). Several aliases of one contig stay allowed."""
+    path = gff(tmp_path / "m.gff3", [line.replace("chr1\t", "NC_060925.1\t") for line in FOO]
+               + [line.replace("chr1\t", "NC_060926.1\t") for line in BAR])
+    with pytest.raises(InputError) as caught:
+        read_transcripts(path, {"FOO", "BAR"}, {"NC_060925.1": "chr1", "NC_060926.1": "chr1"})
+    assert str(caught.value) == f"{path}: line 11: transcript transcript:T2 is on contig NC_060926.1 and " \
+        "transcript:T1 on NC_060925.1, which the --contig-map renames to one contig, chr1: map each to its own"
+    aliases = {"NC_060925.1": "chr1", "CP068277.2": "chr1", "NC_060926.1": "chr2"}
+    assert [(t.gene, t.chrom) for t in read_transcripts(path, {"FOO", "BAR"}, aliases)] == \
+        [("FOO", "chr1"), ("BAR", "chr2")]

@@ -143,8 +143,22 @@ def _read_transcripts(source: str, path: str, genes: Collection[str] | None, con
     # a contig the reference has by its accession (a RefSeq FASTA on --build custom) keeps that name
     accessions = {k: v for k, v in _accessions().items() if k not in (lengths or {})} | (contig_map or {})
     known = {canonical_contig(name): length for name, length in (lengths or {}).items()} | (lengths or {})
+    _check_renamed_apart(source, transcripts, contig_map or {})
     return [_model(source, ident, parts, accessions, known) for ident, parts in transcripts.items()
             if (parts.cds and not _incomplete(parts.attrs)) or (not parts.cds and parts.exons and _non_coding(parts))]
+
+
+def _check_renamed_apart(source: str, transcripts: dict[str, _Parts], contig_map: dict[str, str]) -> None:
+    """Two contigs of the file that carry transcripts cannot be renamed to one contig by the contig map: one of them
+    would be read on the other's sequence."""
+    first: dict[str, tuple[str, _Parts]] = {}
+    for ident, parts in transcripts.items():
+        renamed = canonical_contig(contig_map.get(parts.chrom, parts.chrom))
+        other_ident, other = first.setdefault(renamed, (ident, parts))
+        if other.chrom != parts.chrom and (parts.chrom in contig_map or other.chrom in contig_map):
+            raise InputError(source, f"transcript {ident} is on contig {parts.chrom} and {other_ident} on "
+                             f"{other.chrom}, which the --contig-map renames to one contig, "
+                             f"{contig_map.get(parts.chrom, parts.chrom)}: map each to its own", line=parts.line)
 
 
 def _check_any_models(source: str, seen: set[str]) -> None:
