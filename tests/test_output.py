@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pysam
 import pytest
 
 from hftc_annot.panel import load_panel
@@ -397,3 +398,23 @@ def test_vcf_output_of_standard_input_names_it_stdin(tmp: Path) -> None:
     query = subprocess.run(["bcftools", "query", "-f", "%POS %INFO/HFTC_INHERITANCE\n", str(tmp / "out.vcf.gz")],
                            capture_output=True, text=True, check=True)
     assert query.stdout == "165750000 AR_hom\n"
+
+
+def test_a_vcf_annotated_again_keeps_only_this_runs_hftc_annot_lines(tmp: Path) -> None:
+    """A shard's VCF annotated again without --shard: the earlier run's ##hftc-annot_ lines are gone (streamed and
+    indexed), so merge takes it as the whole panel; its stale 'shard=1/2' line stayed (htslib cannot remove such
+    lines) and merge refused it, 'shard 2/2 ... is missing'. A BCF input keeps them (documented)."""
+    trio = Path(__file__).resolve().parents[1] / "example_vcfs" / "trio.vcf"
+    assert run_cli(trio, "--shard", "1/2", "-o", tmp / "s1.vcf").code == 0
+    assert run_cli(trio, "--shard", "1/2", "-o", tmp / "s1.vcf.gz").code == 0
+    pysam.tabix_index(str(tmp / "s1.vcf.gz"), preset="vcf", force=True)
+    for name in ("s1.vcf", "s1.vcf.gz"):
+        again = run_cli(tmp / name, "-q", "-o", tmp / "again.vcf")
+        assert again.code == 0, again.err
+        keys = [line.split("=", 1)[0] for line in (tmp / "again.vcf").read_text().splitlines()
+                if line.startswith("##hftc-annot_")]
+        assert keys == ["##hftc-annot_" + key for key in ("version", "command", "build", "protein_effects",
+                                                          "qualifying", "input", "consequences", "knowledge",
+                                                          "settings", "padding")], name
+        merged = run_cli("merge", "-o", tmp / "merged.vcf", tmp / "again.vcf")
+        assert merged.code == 0, merged.err

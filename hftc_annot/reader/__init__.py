@@ -190,11 +190,11 @@ class VcfInput:
             for index, (variant, line) in enumerate(self._variants(regions, samples, other)):
                 record = self._record(variant, line, index, info)
                 if keep is not None:
-                    kept = kept or cyvcf2.Writer(keep, self._reader, mode="wbu")
+                    kept = kept or self._keep_writer(keep)
                     self._keep(kept, variant, record)
                 yield record
             if keep is not None and kept is None:
-                kept = cyvcf2.Writer(keep, self._reader, mode="wbu")
+                kept = self._keep_writer(keep)
         finally:
             if kept is not None:
                 kept.close()
@@ -212,6 +212,18 @@ class VcfInput:
                 self.other_hits = sum(1 for _ in self._indexed_variants(other))
         else:
             yield from self._streamed_records(regions, samples, other)
+
+    def _keep_writer(self, keep: str) -> cyvcf2.Writer:
+        """The BCF of the returned records. An input annotated by hftc-annot before loses that run's ##hftc-annot_
+        lines (this run writes its own, and htslib cannot remove such lines later: a stale shard or protein_effects
+        line would stay beside them): its header is parsed again without them, where that numbers every key as
+        before (text, with no IDX=). A BCF keeps them."""
+        header = self._reader.raw_header
+        if "\n##hftc-annot_" not in header or self.info.kind is Kind.BCF or \
+                any("IDX=" in line for line in self.header.lines):
+            return cyvcf2.Writer(keep, self._reader, mode="wbu")
+        lines = [line for line in header.splitlines(keepends=True) if not line.startswith("##hftc-annot_")]
+        return cyvcf2.Writer.from_string(keep, "".join(lines), mode="wbu")
 
     def _keep(self, kept: cyvcf2.Writer, variant, record: Record) -> None:
         """Write a returned record to the keep file; htslib refuses records that use keys the header lacks, and (not
