@@ -369,9 +369,10 @@ def _check_model_contigs(config: Config, transcripts: list[Transcript]) -> None:
     names = {canonical_contig(n) for n in lengths}
     for t in transcripts:
         if t.chrom not in lengths and canonical_contig(t.chrom) not in names:
+            remedy = f"no line of --contig-map {config.contig_map} maps it to a contig of the FASTA" \
+                if config.contig_map else "give --contig-map with the FASTA's name for each GFF contig"
             raise UsageError(f"--gff {config.gff}: {t.gene} ({t.id}) is on contig {t.chrom}, which --fasta "
-                             f"{config.fasta} does not have; give --contig-map with the FASTA's name for each GFF "
-                             "contig")
+                             f"{config.fasta} does not have; {remedy}")
 
 
 def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, header_lines: tuple[str, ...],

@@ -124,6 +124,13 @@ def test_the_contig_map_renames_gff_contigs_to_the_fastas(assembly, tmp_path: Pa
                      "--contig-map", contig_map)
     assert mapped.code == 0, mapped.err
     assert body(mapped.out) == body(plain.out)
+    partial = tmp_path / "partial.tsv"  # a map without ENPP1's contig: the error points at the map (found by review)
+    partial.write_text("".join(f"NC_{gene}\t{gene}\n" for gene in GENES if gene != "ENPP1"))
+    short = run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", renamed, "--contig-map", partial)
+    assert short.code == 2
+    assert short.err.strip().endswith(f"--gff {renamed}: ENPP1 (ENST00000647893.1) is on contig NC_ENPP1, which "
+                                      f"--fasta {oracle.fasta} does not have; no line of --contig-map {partial} maps "
+                                      "it to a contig of the FASTA")
 
 
 def test_refusals(assembly, tmp_path: Path) -> None:
