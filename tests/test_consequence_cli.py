@@ -496,6 +496,10 @@ def test_reference_without_a_command_a_relative_xdg_cache_and_a_stale_fasta_vari
     assert (stale.returncode, stale.stderr) == (2, f"hftc-annot: error: $HFTC_ANNOT_FASTA names {tmp}/gone.fa, which "
                                                    "does not exist (unset it, or give --fasta)\n")
     assert not (tmp / "out.tsv").exists()
+    os.mkfifo(tmp / "pipe.fa")  # a named pipe is there, but cannot be read at the index's offsets
+    piped = run_cli(vcf, "--fasta", tmp / "pipe.fa", "-o", tmp / "out.tsv")
+    assert (piped.code, piped.err) == (2, f"hftc-annot: error: {tmp}/pipe.fa: is not a regular file (a FASTA is read "
+                                          "at its index's offsets: a pipe or device cannot be)\n")
 
 
 def test_cds_that_does_not_translate_is_refused() -> None:

@@ -33,7 +33,8 @@ class SequenceSource(Protocol):
 def check_indexed(path: str) -> None:
     """A FASTA must come with its index: building one would write next to the user's file."""
     if not os.path.isfile(path):
-        raise InputError(path, "no such file")
+        raise InputError(path, "no such file" if not os.path.exists(path) else
+                         "is not a regular file (a FASTA is read at its index's offsets: a pipe or device cannot be)")
     if not os.path.isfile(path + ".fai"):
         raise InputError(path, "has no .fai index; run samtools faidx on it first (hftc-annot never writes beside "
                          "your files)")
