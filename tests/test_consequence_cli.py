@@ -502,6 +502,28 @@ def test_reference_without_a_command_a_relative_xdg_cache_and_a_stale_fasta_vari
                                           "at its index's offsets: a pipe or device cannot be)\n")
 
 
+def test_a_cache_without_read_permission_is_not_called_damaged(installed_cache: Path, tmp: Path, monkeypatch) -> None:
+    """A cache this user may not read (another user's $HOME/.cache) is said so, not 'damaged ...; reinstall it',
+    which a reinstall would not mend (found by review). As root reads everything, permission is refused by a stub."""
+    from hftc_annot.consequence import installed
+
+    folder = installed_cache / "reference" / "GRCh38"
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    for name in ("listdir", "stat"):
+        with monkeypatch.context() as patched:
+            patched.setattr(installed.os, name, denied)
+            with pytest.raises(InputError) as caught:
+                installed.installation("GRCh38", folder)
+        assert not isinstance(caught.value, installed.DamagedReference)
+        verb, where = ("list", folder) if name == "listdir" else ("read", folder / installed.FILES[0])
+        assert str(caught.value) == (f"{where}: cannot {verb} the installed GRCh38 panel reference (Permission "
+                                     "denied): make the cache readable, set HFTC_ANNOT_CACHE to another one, or give "
+                                     "--fasta")
+
+
 def test_cds_that_does_not_translate_is_refused() -> None:
     t = next(t for t in read_transcripts(models_gff3("GRCh38")) if t.gene == "FGF23")
     wrong = MemorySource({"chr12": "ACGT" * (t.end // 4 + 10)}, "wrong.fa")

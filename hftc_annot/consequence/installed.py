@@ -57,6 +57,14 @@ class DamagedReference(InputError):
         return type(self), (self.build, self.path, self.why)
 
 
+def _unreadable(build: str, path: Path | str, exc: OSError, verb: str = "read") -> InputError:
+    """A part of the installed reference that cannot be read: damaged (reinstall it), unless permission is lacking."""
+    if isinstance(exc, PermissionError):
+        return InputError(str(path), f"cannot {verb} the installed {build} panel reference ({exc.strerror}): make "
+                          "the cache readable, set HFTC_ANNOT_CACHE to another one, or give --fasta")
+    return DamagedReference(build, path, f"cannot {verb} it: {exc.strerror}")
+
+
 @dataclasses.dataclass(frozen=True)
 class Installation:
     build: str
@@ -83,7 +91,7 @@ def installation(build: str, folder: Path | None = None) -> Installation | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
-        raise DamagedReference(build, folder, f"cannot list it: {exc.strerror}") from None
+        raise _unreadable(build, folder, exc, "list") from None
     if not present & {"manifest.tsv", *FILES}:
         return None
     for name in ("manifest.tsv", *FILES):
@@ -98,7 +106,7 @@ def _read_manifest(build: str, path: Path) -> Installation:
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise DamagedReference(build, path, f"cannot read it: {exc.strerror}") from None
+        raise _unreadable(build, path, exc) from None
     except UnicodeDecodeError:
         raise DamagedReference(build, path, "it is not text") from None
     lines = text.splitlines()
@@ -140,7 +148,7 @@ def _check_files(found: Installation) -> None:
         try:
             size = os.stat(path).st_size
         except OSError as exc:
-            raise DamagedReference(build, path, f"cannot read it: {exc.strerror}") from None
+            raise _unreadable(build, path, exc) from None
         if name in found.sizes and size != found.sizes[name]:
             raise DamagedReference(build, path, f"it is {size:,} bytes, {found.sizes[name]:,} when installed")
     data, fai, gzi = (folder / name for name in FILES)
@@ -154,7 +162,7 @@ def _check_files(found: Installation) -> None:
                 raise DamagedReference(build, gzi, f"the index does not fit {data.name}")
         records = [line.split("\t") for line in fai.read_bytes().decode("ascii").splitlines()]
     except OSError as exc:
-        raise DamagedReference(build, exc.filename or data, f"cannot read it: {exc.strerror}") from None
+        raise _unreadable(build, exc.filename or data, exc) from None
     except UnicodeDecodeError:
         raise DamagedReference(build, fai, "it is not text") from None
     if not records:
