@@ -423,7 +423,9 @@ def run_provenance(config: Config, source: str, build: str, evidence: BuildEvide
         version=__version__, command=config.command, inputs=(_with_size(source),),
         build=build, build_reason=_build_reason(config, evidence),
         panel_key=panel_key, panel=panel_text, genes=tuple(g.symbol for g in panel.genes), samples=samples,
-        consequences=pipeline.consequence.describe(config.gff or "shipped MANE Select models"),
+        consequences=pipeline.consequence.describe(
+            f"{config.gff}, contigs renamed by --contig-map {config.contig_map}" if config.gff and config.contig_map
+            else config.gff or "shipped MANE Select models"),
         protein_effects=pipeline.consequence.protein_effects, qualifying=pipeline.inheritance.qualifying.describe(),
         not_covered=panel.without_model, knowledge="; ".join([*pipeline.knowledge.sources, pipeline.frequency.source]),
         evidence_tier=TIER_NOTE, settings=_settings_line(config, pipeline.inheritance.settings.modes),

@@ -124,6 +124,16 @@ def test_the_contig_map_renames_gff_contigs_to_the_fastas(assembly, tmp_path: Pa
                      "--contig-map", contig_map)
     assert mapped.code == 0, mapped.err
     assert body(mapped.out) == body(plain.out)
+    # the map is part of how consequences were obtained: a merge of outputs made with different maps is refused
+    assert f"## consequences: computed; transcripts: {renamed}, contigs renamed by --contig-map {contig_map}; " \
+        f"reference: {oracle.fasta}" in mapped.out.splitlines()
+    other_map = tmp_path / "other.tsv"
+    other_map.write_text(contig_map.read_text())
+    (tmp_path / "a.tsv").write_text(mapped.out)
+    (tmp_path / "b.tsv").write_text(run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", renamed,
+                                            "--contig-map", other_map).out)
+    refused = run_cli("merge", "-o", tmp_path / "m.tsv", tmp_path / "a.tsv", tmp_path / "b.tsv")
+    assert refused.code == 2 and "consequences" in refused.err, refused.err
     partial = tmp_path / "partial.tsv"  # a map without ENPP1's contig: the error points at the map (found by review)
     partial.write_text("".join(f"NC_{gene}\t{gene}\n" for gene in GENES if gene != "ENPP1"))
     short = run_cli(vcf, "-q", "--build", "custom", "--fasta", oracle.fasta, "--gff", renamed, "--contig-map", partial)
