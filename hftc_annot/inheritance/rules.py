@@ -257,7 +257,8 @@ def _parent_of_homozygote(role: str, parent: Relative) -> tuple[str, str]:
     if parent.zygosity in (Zygosity.HET, Zygosity.HEMI):
         return "high", f"{role} heterozygous carrier"
     if parent.zygosity is Zygosity.REF:
-        return "low", f"{role} homozygous reference (deletion of the other allele or uniparental disomy?)"
+        note = f"{role} homozygous reference (deletion of the other allele or uniparental disomy?)"
+        return ("low", note) if parent.good else ("medium", f"{note} (a call below the quality gates)")
     if parent.zygosity is Zygosity.PARTIAL:
         return "medium", f"{role} carries it (the other allele is not called)"
     if parent.status == AFFECTED:
@@ -318,8 +319,9 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
         origin = "; inherited from the father"
     if not allele.male and allele.sex_given and allele.zygosity is Zygosity.HOM_ALT and \
             allele.father.zygosity is Zygosity.REF:
-        confidence = "low"
-        origin += "; father does not carry it (deletion of the other allele or uniparental disomy?)"
+        confidence = worse(confidence, "low" if allele.father.good else "medium")
+        origin += "; father does not carry it (deletion of the other allele or uniparental disomy?)" + \
+            ("" if allele.father.good else " (a call below the quality gates)")
     quality = "" if allele.good else "; genotype below the quality gates"
     return Flag("XL", relatives.lowered(confidence, against), evidence + origin + quality + _notes(against))
 

@@ -328,6 +328,20 @@ def test_a_relatives_call_below_the_quality_gates_lowers_to_medium_only_and_says
         "(a call below the quality gates)"))
 
 
+def test_a_parents_reference_call_below_the_quality_gates_lowers_a_homozygote_to_medium_only(tmp_path: Path) -> None:
+    """The Mendelian check (a homozygous child's parent without the allele: deletion or uniparental disomy?) rests on
+    the parent's call; one below the quality gates lowers to medium and says so, as every relative's call does (it
+    lowered to low without a word; found by review)."""
+    shallow = "0/0:3,0:3:7:."
+    assert ar(shallow, HET).kid(tmp_path / "a") == ("AR_hom", "medium", (
+        "homozygous; father homozygous reference (deletion of the other allele or uniparental disomy?) (a call below "
+        "the quality gates); mother heterozygous carrier"))
+    girl = trio("XLR", (HOM,), ("0:3,0:3:7:.",), (HET,), sex={"KID": 2})
+    assert girl.kid(tmp_path / "b") == ("XL", "medium", (
+        "homozygous female in an X-linked recessive gene; mother heterozygous carrier; father does not carry it "
+        "(deletion of the other allele or uniparental disomy?) (a call below the quality gates)"))
+
+
 def test_x_linked_daughters(tmp_path: Path) -> None:
     """A daughter has one X from each parent: from her father when her mother lacks it, and a homozygous daughter
     with both parents without it is two new alleles at once."""
