@@ -163,7 +163,10 @@ def female_haploid_on_x(allele: AlleleFacts) -> bool:
 
 
 def _as_called_on_x(flag: Flag, *alleles: AlleleFacts) -> Flag:
-    """A male's flag resting on a heterozygous call outside the PARs is low: his sex or the call is doubtful."""
+    """A male's flag resting on a heterozygous call outside the PARs is low, and so is a PED female's resting on a
+    haploid call there: the sex or the call is doubtful."""
+    if any(female_haploid_on_x(allele) for allele in alleles) and FEMALE_HAPLOID_ON_X not in flag.evidence:
+        flag = replace(flag, confidence="low", evidence=flag.evidence + "; " + FEMALE_HAPLOID_ON_X)
     if not any(male_heterozygous_on_x(allele) for allele in alleles):
         return flag
     return replace(flag, confidence="low", evidence=flag.evidence + "; " + MALE_HETEROZYGOUS_ON_X)

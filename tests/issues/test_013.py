@@ -269,6 +269,16 @@ def test_a_males_heterozygous_call_outside_the_pars_makes_his_flags_low(tmp_path
         "mother homozygous reference (de novo?)" + caveat))
 
 
+def test_a_females_haploid_call_outside_the_pars_makes_her_flags_low(tmp_path: Path) -> None:
+    """As the README says of a PED female's haploid call there (X0, or a sex or call error): her de_novo too (it was
+    high; found by review)."""
+    caveat = "haploid call in a female on chrX outside the pseudo-autosomal regions (sex or call error?)"
+    girl = trio("XLD", (HEMI,), (HREF,), (REF,), sex={"KID": 2})
+    assert girl.kid(tmp_path) == ("de_novo;XL", "low;low", (
+        f"not found in either parent: both parents homozygous reference; {caveat} | {caveat}; mother homozygous "
+        "reference (de novo?)"))
+
+
 @pytest.mark.parametrize(("family", "expected"), [
     (ad(HET, REF, status={"DAD": 0}), ("AD", "medium", (
         "heterozygous in an autosomal dominant gene; also carried by the father of unknown status"))),
