@@ -456,3 +456,21 @@ def test_single_known_allele_in_a_recessive_gene_is_a_low_summary_candidate_with
     cis_known = trio(HET, HET, REF, key=(0, 1), known=True)
     assert sample_flags([cis_known, in_cis], PairIds()) == []
     assert [f.name for _, f in rules.single_known([cis_known, in_cis], [])] == ["AR_single"]
+
+
+def test_a_parent_the_ped_gives_no_sex_is_sexed_by_the_role() -> None:
+    """A father of unknown sex in the PED is male, a mother female (found by review): his sex came from his calls
+    alone, so a diploid chrX call made him a 'heterozygous female'. A sex the PED gives is kept; siblings are not
+    sexed by a role."""
+    from hftc_annot.inheritance.facts import family_of
+    from hftc_annot.inheritance.pedigree import FEMALE, MALE, UNKNOWN_SEX, Individual, Pedigree
+
+    people = {"KID": Individual("F", "KID", "DAD", "MUM", UNKNOWN_SEX, AFFECTED),
+              "DAD": Individual("F", "DAD", None, None, UNKNOWN_SEX, UNAFFECTED),
+              "MUM": Individual("F", "MUM", None, None, UNKNOWN_SEX, UNAFFECTED),
+              "SIB": Individual("F", "SIB", "DAD", "MUM", UNKNOWN_SEX, UNAFFECTED)}
+    index = {name: i for i, name in enumerate(people)}
+    family = family_of(Pedigree(people), index, "KID")
+    assert (family.father.sex, family.mother.sex, [s.sex for s in family.siblings]) == (MALE, FEMALE, [UNKNOWN_SEX])
+    people["DAD"] = Individual("F", "DAD", None, None, MALE, UNAFFECTED)
+    assert family_of(Pedigree(people), index, "KID").father.sex == MALE

@@ -142,7 +142,7 @@ def test_vcf_samples_named_only_as_parents_are_not_said_to_be_unrelated(tmp: Pat
     assert result.code == 0, result.err
     assert result.err.splitlines()[1:] == [
         "hftc-annot: warning: 2 VCF sample(s) are parents in the PED without a line of their own and count as "
-        "parents of unknown sex and status: FATHER, MOTHER"]
+        "parents of unknown status (a father male, a mother female): FATHER, MOTHER"]
     evidence = {(r["gene"], r["candidate"]): r["evidence"] for r in table((tmp / "s.tsv").read_text())
                 if r["sample"] == "CHILD"}
     assert evidence[("PHEX", "de novo")] == "not found in either parent: both parents homozygous reference"
@@ -150,8 +150,8 @@ def test_vcf_samples_named_only_as_parents_are_not_said_to_be_unrelated(tmp: Pat
     ped.read_ped(str(tmp / "child.ped"), ("CHILD", "FATHER", "AUNT"), (), warnings.append)
     assert warnings == [
         "1 VCF sample(s) are not in the PED and count as unrelated, of unknown status: AUNT",
-        "1 VCF sample(s) are parents in the PED without a line of their own and count as parents of unknown sex and "
-        "status: FATHER"]
+        "1 VCF sample(s) are parents in the PED without a line of their own and count as parents of unknown status "
+        "(a father male, a mother female): FATHER"]
 
 
 def test_affected_over_a_peds_unaffected_is_a_warning_and_long_name_lists_say_there_are_more(tmp: Path) -> None:

@@ -139,17 +139,23 @@ class Family:
 
 
 def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
-    """A sample's relatives as sample indices (`index`: the VCF's samples)."""
+    """A sample's relatives as sample indices (`index`: the VCF's samples). A father the PED gives no sex is male, a
+    mother female: their calls would otherwise sex them (a father's diploid chrX call passed for a female's)."""
     person = pedigree.get(sample)
 
-    def kin(name: str | None) -> Kin | None:
-        return Kin(name, index[name], pedigree.get(name).status, pedigree.get(name).sex) if name in index else None
+    def kin(name: str | None, role: int | None = None) -> Kin | None:
+        if name not in index:
+            return None
+        relative = pedigree.get(name)
+        sex = relative.sex if relative.sex in (MALE, FEMALE) or role is None else role
+        return Kin(name, index[name], relative.status, sex)
 
     siblings = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == UNAFFECTED)
     status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}
     members = tuple((f"{p.id} ({status.get(p.status, 'unknown')})", index[p.id])
                     for p in pedigree.family_of(sample) if p.id in index)
-    return Family(person, kin(person.father), kin(person.mother), siblings, members if len(members) >= 2 else ())
+    return Family(person, kin(person.father, MALE), kin(person.mother, FEMALE), siblings,
+                  members if len(members) >= 2 else ())
 
 
 def is_male(sex: int, haploid: bool) -> bool:

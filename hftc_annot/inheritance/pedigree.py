@@ -120,7 +120,7 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     unlisted = [s for s in vcf_samples if s not in individuals and s in parents]  # a parent column names them
     if unlisted:
         warn(f"{len(unlisted)} VCF sample(s) are parents in the PED without a line of their own and count as parents "
-             f"of unknown sex and status: {_first(unlisted)}")
+             f"of unknown status (a father male, a mother female): {_first(unlisted)}")
     overridden = [a for a in affected if a in individuals and individuals[a].status == UNAFFECTED]
     if overridden:
         warn(f"--affected marks {len(overridden)} individual(s) the PED calls unaffected as affected: "
