@@ -180,6 +180,10 @@ def test_ar_hom() -> None:
         "genotype below the quality gates"))
     assert ar_hom(allele(HET)) is None
     assert ar_hom(allele(HOM, modes=("AD",))) is None
+    # a carrier parent's call below the gates: medium, said (it was high, 'both parents heterozygous carriers')
+    weak_dad = allele(HOM, father=relative(HET, good=False), mother=relative(HET, "MUM"))
+    assert ar_hom(weak_dad) == Flag("AR_hom", "medium", (
+        "homozygous; father heterozygous carrier (a call below the quality gates); mother heterozygous carrier"))
 
 
 def test_de_novo() -> None:

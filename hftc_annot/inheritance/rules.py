@@ -229,7 +229,8 @@ def _parental_alt_reads(allele: AlleleFacts) -> str:
 
 def ar_hom(allele: AlleleFacts) -> Flag | None:
     """Homozygous ALT in an AR gene. High when both parents are heterozygous carriers; medium for a singleton, or
-    with a parent not genotyped or only partly called (1/.: a carrier who may be homozygous); low when a parent is
+    with a parent not genotyped, only partly called (1/.: a carrier who may be homozygous) or called below the
+    quality gates; low when a parent is
     homozygous reference or the call fails the quality gates. A relative homozygous too lowers it (relatives.py);
     an affected homozygous parent is noted (pseudo-dominance)."""
     if "AR" not in allele.modes or allele.zygosity is not Zygosity.HOM_ALT:
@@ -239,7 +240,7 @@ def ar_hom(allele: AlleleFacts) -> Flag | None:
     known = [p.zygosity for p in parents.values() if p.zygosity is not Zygosity.MISSING]
     if not known:
         confidence, notes = worse(confidence, "medium"), ["no parental genotypes"]
-    elif known == [Zygosity.HET, Zygosity.HET]:
+    elif known == [Zygosity.HET, Zygosity.HET] and allele.father.good and allele.mother.good:
         notes = ["both parents heterozygous carriers"]
     else:
         notes = []
@@ -258,7 +259,8 @@ def _parent_of_homozygote(role: str, parent: Relative) -> tuple[str, str]:
     if parent.zygosity is Zygosity.MISSING:
         return "medium", f"{role}'s genotype not available"
     if parent.zygosity in (Zygosity.HET, Zygosity.HEMI):
-        return "high", f"{role} heterozygous carrier"
+        note = f"{role} heterozygous carrier"
+        return ("high", note) if parent.good else ("medium", f"{note} (a call below the quality gates)")
     if parent.zygosity is Zygosity.REF:
         note = f"{role} homozygous reference (deletion of the other allele or uniparental disomy?)"
         return ("low", note) if parent.good else ("medium", f"{note} (a call below the quality gates)")
