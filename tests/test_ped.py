@@ -146,6 +146,8 @@ def test_vcf_samples_named_only_as_parents_are_not_said_to_be_unrelated(tmp: Pat
     evidence = {(r["gene"], r["candidate"]): r["evidence"] for r in table((tmp / "s.tsv").read_text())
                 if r["sample"] == "CHILD"}
     assert evidence[("PHEX", "de novo")] == "not found in either parent: both parents homozygous reference"
+    rows = table((tmp / "o.tsv").read_text())  # the segregation text names them too (it was empty)
+    assert rows[0]["segregation"] == "CHILD (affected): hom; FATHER (unknown): het; MOTHER (unknown): het"
     warnings: list[str] = []
     ped.read_ped(str(tmp / "child.ped"), ("CHILD", "FATHER", "AUNT"), (), warnings.append)
     assert warnings == [

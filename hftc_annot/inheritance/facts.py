@@ -140,7 +140,8 @@ class Family:
 
 def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
     """A sample's relatives as sample indices (`index`: the VCF's samples). A father the PED gives no sex is male, a
-    mother female: their calls would otherwise sex them (a father's diploid chrX call passed for a female's)."""
+    mother female: their calls would otherwise sex them (a father's diploid chrX call passed for a female's). The
+    segregation members are the PED family's, and the sample's parents where they have no PED line of their own."""
     person = pedigree.get(sample)
 
     def kin(name: str | None, role: int | None = None) -> Kin | None:
@@ -152,8 +153,10 @@ def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
 
     siblings = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == UNAFFECTED)
     status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}
-    members = tuple((f"{p.id} ({status.get(p.status, 'unknown')})", index[p.id])
-                    for p in pedigree.family_of(sample) if p.id in index)
+    listed = [p.id for p in pedigree.family_of(sample)]
+    listed += [name for name in (person.father, person.mother) if name and name not in listed]  # no PED line
+    members = tuple((f"{name} ({status.get(pedigree.get(name).status, 'unknown')})", index[name])
+                    for name in listed if name in index)
     return Family(person, kin(person.father, MALE), kin(person.mother, FEMALE), siblings,
                   members if len(members) >= 2 else ())
 
