@@ -25,9 +25,9 @@ from hftc_annot.inheritance.rules import (
     MALE_HETEROZYGOUS_ON_X,
     MAX_PAIRING,
     PairIds,
+    crowded,
     female_haploid_on_x,
     male_heterozygous_on_x,
-    pairable,
     sample_flags,
     single_known,
 )
@@ -243,7 +243,7 @@ class InheritanceStage:
                 self._note(MALE_HETEROZYGOUS_ON_X, f"{sample} at {o.chrom}:{o.pos}")
             elif female_haploid_on_x(allele):
                 self._note(FEMALE_HAPLOID_ON_X, f"{sample} at {o.chrom}:{o.pos}")
-        if len([a for a in pairable(alleles) if a.combined_with is None]) > MAX_PAIRING:
+        if crowded(alleles):
             self._note(f"more than {MAX_PAIRING} heterozygous alleles in one gene: compound-het pairs not listed "
                        "(narrow with --min-impact or --max-af)", f"{sample} in {gene}")
 

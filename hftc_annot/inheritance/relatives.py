@@ -17,6 +17,12 @@ FLOOR = {UNAFFECTED: "low", UNKNOWN_STATUS: "medium"}
 one of unknown status (PED phenotype 0/-9) may be affected, so lowers to medium only."""
 
 
+def weighed(floor: str, note: str, good: bool) -> tuple[str, str]:
+    """(floor, note) of evidence resting on a relative's call: a call below the quality gates (`good` false) lowers
+    to medium at most, and the note says so."""
+    return (floor, note) if good else ("medium", note + " (a call below the quality gates)")
+
+
 @dataclass(frozen=True)
 class Contradiction:
     """A call that speaks against a flag: the confidence it leaves at most, why in words, and whose call it is
@@ -40,11 +46,10 @@ class Other:
         """A contradiction by this relative; `question` (the explanation, e.g. 'reduced penetrance?') is asked of an
         unaffected one. A call below the quality gates (`good`: of all the calls it rests on, this relative's call
         by default) lowers to medium at most, and says so."""
-        good = self.call.good if good is None else good
-        floor = FLOOR[self.call.status] if good else "medium"
         if question and self.call.status == UNAFFECTED:
             note += f" ({question})"
-        return Contradiction(floor, note + ("" if good else " (a call below the quality gates)"), self.call)
+        return Contradiction(*weighed(FLOOR[self.call.status], note, self.call.good if good is None else good),
+                             self.call)
 
 
 def others(allele: AlleleFacts) -> Iterator[Other]:

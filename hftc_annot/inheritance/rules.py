@@ -84,8 +84,8 @@ def single_known(alleles: list[AlleleFacts], flags: list[tuple[AlleleFacts, Flag
     if any(flag.name in ("AR_hom", "AR_comphet") for _, flag in flags):
         return []
     limit = (limits or {}).get("AR_single")
-    crowded = len([a for a in pairable(alleles) if a.qualifies and a.combined_with is None]) > MAX_PAIRING
-    unpaired = f"; compound-het pairs not looked for (more than {MAX_PAIRING} heterozygous alleles)" if crowded else ""
+    unpaired = f"; compound-het pairs not looked for (more than {MAX_PAIRING} heterozygous alleles)" \
+        if crowded(alleles) else ""
     out = []
     for a in alleles:
         if a.known and a.qualifies and "AR" in a.modes and not a.x_linked and a.zygosity in ONE_COPY and \
@@ -142,6 +142,12 @@ def once_each(alleles: list[AlleleFacts]) -> list[AlleleFacts]:
             seen.add(a.label)
             out.append(a)
     return out
+
+
+def crowded(alleles: list[AlleleFacts]) -> bool:
+    """More than MAX_PAIRING of one sample's alleles in a gene could pair (those combined into another's haplotype
+    not counted): its compound-het pairs are not listed."""
+    return len([a for a in pairable(alleles) if a.combined_with is None]) > MAX_PAIRING
 
 
 def pairable(alleles: list[AlleleFacts]) -> list[AlleleFacts]:
@@ -230,9 +236,8 @@ def _parental_alt_reads(allele: AlleleFacts) -> str:
 def ar_hom(allele: AlleleFacts) -> Flag | None:
     """Homozygous ALT in an AR gene. High when both parents are heterozygous carriers; medium for a singleton, or
     with a parent not genotyped, only partly called (1/.: a carrier who may be homozygous) or called below the
-    quality gates; low when a parent is
-    homozygous reference or the call fails the quality gates. A relative homozygous too lowers it (relatives.py);
-    an affected homozygous parent is noted (pseudo-dominance)."""
+    quality gates; low when a parent is homozygous reference or the call fails the quality gates. A relative
+    homozygous too lowers it (relatives.py); an affected homozygous parent is noted (pseudo-dominance)."""
     if "AR" not in allele.modes or allele.zygosity is not Zygosity.HOM_ALT:
         return None
     confidence = "high" if allele.good else "low"
@@ -259,11 +264,10 @@ def _parent_of_homozygote(role: str, parent: Relative) -> tuple[str, str]:
     if parent.zygosity is Zygosity.MISSING:
         return "medium", f"{role}'s genotype not available"
     if parent.zygosity in (Zygosity.HET, Zygosity.HEMI):
-        note = f"{role} heterozygous carrier"
-        return ("high", note) if parent.good else ("medium", f"{note} (a call below the quality gates)")
+        return relatives.weighed("high", f"{role} heterozygous carrier", parent.good)
     if parent.zygosity is Zygosity.REF:
-        note = f"{role} homozygous reference (deletion of the other allele or uniparental disomy?)"
-        return ("low", note) if parent.good else ("medium", f"{note} (a call below the quality gates)")
+        return relatives.weighed(
+            "low", f"{role} homozygous reference (deletion of the other allele or uniparental disomy?)", parent.good)
     if parent.zygosity is Zygosity.PARTIAL:
         return "medium", f"{role} carries it (the other allele is not called)"
     if parent.status == AFFECTED:
@@ -324,9 +328,9 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
         origin = "; inherited from the father"
     if not allele.male and allele.sex_given and allele.zygosity is Zygosity.HOM_ALT and \
             allele.father.zygosity is Zygosity.REF:
-        confidence = worse(confidence, "low" if allele.father.good else "medium")
-        origin += "; father does not carry it (deletion of the other allele or uniparental disomy?)" + \
-            ("" if allele.father.good else " (a call below the quality gates)")
+        floor, note = relatives.weighed(
+            "low", "father does not carry it (deletion of the other allele or uniparental disomy?)", allele.father.good)
+        confidence, origin = worse(confidence, floor), f"{origin}; {note}"
     quality = "" if allele.good else "; genotype below the quality gates"
     return Flag("XL", relatives.lowered(confidence, against), evidence + origin + quality + _notes(against))
 
