@@ -43,11 +43,18 @@ def known_disease_allele(known: Knowledge | None) -> bool:
 def reason(effect: Effect | None, known: Knowledge | None) -> str:
     """The reason of the first rule the allele meets, '' when it meets none."""
     consequence = effect.consequence if effect else None
+    return _first_reason(consequence.impact if consequence else None, consequence.terms if consequence else (),
+                         bool(known) and pathogenic(known.clinvar_significance),
+                         bool(known) and known.known_hftc_exact)
+
+
+@cache  # asked for every panel allele; a run has few distinct answers
+def _first_reason(impact: str | None, terms: tuple[str, ...], clinvar_plp: bool, curated_exact: bool) -> str:
     facts = {
-        "impact": {consequence.impact} if consequence else set(),
-        "term": set(consequence.terms) if consequence else set(),
-        "clinvar": {"P/LP"} if known and pathogenic(known.clinvar_significance) else set(),
-        "curated": {"exact"} if known and known.known_hftc_exact else set(),
+        "impact": {impact},
+        "term": set(terms),
+        "clinvar": {"P/LP"} if clinvar_plp else set(),
+        "curated": {"exact"} if curated_exact else set(),
     }
     return next((rule.reason for rule in rules() if rule.value in facts[rule.evidence]), "")
 

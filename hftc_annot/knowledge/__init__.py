@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hftc_annot.alleles import StructuralAllele, minimal
 from hftc_annot.assembly import canonical_contig
@@ -28,6 +29,7 @@ PATHOGENIC = frozenset({"Pathogenic", "Likely pathogenic", "Pathogenic, low pene
                         "Likely pathogenic, low penetrance"})
 
 
+@lru_cache(maxsize=4096)  # asked several times per panel allele; ClinVar has few distinct significances
 def pathogenic(significance: str) -> bool:
     """Whether a ClinVar significance is pathogenic or likely pathogenic: a term of its aggregate (terms joined by /)
     before any secondary one after | (Pathogenic/Likely_pathogenic|risk_factor); ClinVar's VCF writes _ for spaces."""
