@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,32 @@ def minimal(chrom: str, pos: int, ref: str, alt: str) -> Allele:
     while ref and alt and ref[0] == alt[0]:
         ref, alt, start = ref[1:], alt[1:], start + 1
     return Allele(chrom, start, start + len(ref) - 1, ref, alt)
+
+
+class Spelling(NamedTuple):
+    """An allele as a VCF record writes it: POS, REF and one ALT."""
+
+    pos: int
+    ref: str
+    alt: str
+
+
+def same_change(a: Spelling | tuple[int, str, str], b: Spelling | tuple[int, str, str]) -> bool:
+    """Whether two VCF alleles (POS, REF, ALT) make the same sequence of the reference bases their REFs give: an indel
+    anchored or aligned otherwise is the same change (GA>G at 100 and AA>A at 101 delete one A of AA). REFs that
+    neither overlap nor touch, or disagree, are not compared."""
+    start, end = min(a[0], b[0]), max(a[0] + len(a[1]), b[0] + len(b[1]))
+    if max(a[0], b[0]) > min(a[0] + len(a[1]), b[0] + len(b[1])):
+        return False
+    bases = [""] * (end - start)
+    for pos, ref, _ in (a, b):
+        for i, base in enumerate(ref.upper()):
+            if bases[pos - start + i] not in ("", base):
+                return False
+            bases[pos - start + i] = base
+    reference = "".join(bases)
+    made = [reference[:pos - start] + alt.upper() + reference[pos - start + len(ref):] for pos, ref, alt in (a, b)]
+    return made[0] == made[1]
 
 
 STRUCTURAL_KINDS = {"DEL": "deletion", "DUP": "duplication", "INV": "inversion", "CNV": "copy-number change"}

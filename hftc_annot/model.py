@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hftc_annot.alleles import Allele, StructuralAllele
+from hftc_annot.alleles import Allele, Spelling, StructuralAllele
 
 if TYPE_CHECKING:  # the model names the stages' value types; the stages import the model
     from hftc_annot.consequence import Effect
@@ -30,6 +30,9 @@ class AlleleFinding:
     (evidence tier and reason for a sample whose pattern here does not fit / fits the gene's inheritance:
     knowledge.tiers.fitting); haplotypes, per sample index, the haplotype (inheritance/haplotypes.py) this allele
     is combined into, and haplotype_tiers its tiers (those of the combined change, for a haplotype in cis).
+    repeat (consequence stage, with a reference): an indel that could be placed elsewhere in its repeat, written
+    over all of it (consequence.alleles.across_repeat), so that the knowledge and frequency lookups find it however
+    ClinVar or gnomAD place it; None otherwise.
     """
 
     record: int
@@ -38,6 +41,7 @@ class AlleleFinding:
     change: Allele | StructuralAllele
     gene: Gene | None
     effect: Effect | None = None
+    repeat: Spelling | None = None
     frequency: float | None = None
     knowledge: Knowledge | None = None
     calls: Carriers | None = None

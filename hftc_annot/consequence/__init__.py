@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from hftc_annot.alleles import Allele, StructuralAllele
+from hftc_annot.alleles import Allele, Spelling, StructuralAllele
 from hftc_annot.assembly import canonical_contig
+from hftc_annot.consequence.alleles import across_repeat
 from hftc_annot.consequence.haplotype import cds_span, combined, member_changes
 from hftc_annot.consequence.predict import CodingSequence, Consequence, predict
 from hftc_annot.consequence.sequence import SequenceSource
@@ -163,9 +164,16 @@ class ConsequenceStage:
         if failure:
             self._note_problem("REF differs from the reference FASTA; consequence from the position only",
                                record.where)
+        repeats: dict[int, Spelling | None] = {}
         for finding in item.findings:
             if finding.gene is not None:
                 finding.effect = self._effect(finding, finding.gene.symbol, failure)
+            if self._seq is not None and not failure and isinstance(finding.change, Allele):
+                if finding.allele not in repeats:
+                    length = self._seq.length(record.chrom)
+                    repeats[finding.allele] = across_repeat(finding.change, record.chrom, self._seq, length) \
+                        if length else None
+                finding.repeat = repeats[finding.allele]
 
     def _effect(self, finding: AlleleFinding, symbol: str, failure: str) -> Effect:
         chosen = self._chosen.get(symbol)

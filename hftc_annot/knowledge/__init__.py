@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from hftc_annot.alleles import StructuralAllele, minimal
+from hftc_annot.alleles import Allele, Spelling, StructuralAllele, minimal, same_change
 from hftc_annot.assembly import canonical_contig
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.knowledge.lookup import ClinVarEntry, VcfLookup
@@ -89,24 +89,35 @@ class KnowledgeStage:
             if finding.gene is None:
                 continue
             if self._clinvar and finding.allele not in clinvar:
-                clinvar[finding.allele] = self._clinvar.lookup(record.chrom, record.pos, record.ref, finding.alt)
+                clinvar[finding.allele] = self._clinvar.lookup(record.chrom, *(
+                    finding.repeat or (record.pos, record.ref, finding.alt)))
             consequence = finding.effect.consequence if finding.effect else None
-            af = finding.frequency
-            finding.knowledge = self._lookup(finding.gene.symbol, contig, record.pos, finding.change, consequence,
-                                             clinvar.get(finding.allele), "" if af is None else f"{af:.6g}")
+            af = "" if finding.frequency is None else f"{finding.frequency:.6g}"
+            finding.knowledge = self._lookup(finding.gene.symbol, contig, record.pos, finding.change, finding.repeat,
+                                             consequence, clinvar.get(finding.allele), af)
 
-    def _lookup(self, gene: str, contig: str, pos: int, change, consequence, clinvar: ClinVarEntry | None,
-                population_af: str) -> Knowledge:
+    def _lookup(self, gene: str, contig: str, pos: int, change, repeat: Spelling | None, consequence,
+                clinvar: ClinVarEntry | None, population_af: str) -> Knowledge:
         fields: dict[str, str | bool] = {"population_af": population_af}
         if isinstance(change, StructuralAllele):  # the ClinVar and curated tables hold small variants only
             return Knowledge(**fields)
-        hit = clinvar if self._clinvar else self._exact.get((change.chrom, change.start, change.ref, change.alt))
+        hit = clinvar if self._clinvar else self._snapshot_entry(change, repeat)
         if hit:
             fields.update(clinvar_id=hit.ident, clinvar_significance=hit.significance, clinvar_stars=hit.stars)
         else:
             fields.update(self._nearby(gene, contig, pos, change))
         fields.update(self._curated(gene, consequence))
         return Knowledge(**fields)
+
+    def _snapshot_entry(self, change: Allele, repeat: Spelling | None) -> ClinVarEntry | None:
+        """The snapshot's record of this change: the same minimal allele, or, for an indel that could be placed
+        elsewhere in its repeat, a record anywhere in that repeat that makes the same change."""
+        hit = self._exact.get((change.chrom, change.start, change.ref, change.alt))
+        if hit is not None or repeat is None:
+            return hit
+        return next((entry for pos in range(repeat.pos - 1, repeat.pos + len(repeat.ref))
+                     for entry in self._by_position.get((change.chrom, pos), ())
+                     if same_change(repeat, (entry.pos, entry.ref, entry.alt))), None)
 
     def _nearby(self, gene: str, contig: str, pos: int, change) -> dict[str, str]:
         """The P/LP variants at the allele's POS, else in its codon (another allele: not this one)."""

@@ -49,7 +49,9 @@ class FrequencyStage:
     def _frequencies(self, item: PanelRecord) -> list[float | None]:
         record = item.record
         if self._gnomad is not None:
-            return [self._gnomad.frequency(record.chrom, record.pos, record.ref, alt) for alt in record.alts]
+            repeats = {finding.allele: finding.repeat for finding in item.findings}
+            return [self._gnomad.frequency(record.chrom, *(repeats.get(number) or (record.pos, record.ref, alt)))
+                    for number, alt in enumerate(record.alts, 1)]
         value = record.info.get(self._af_field)
         if value is None:
             return []

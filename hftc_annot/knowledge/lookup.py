@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hftc_annot.alleles import same_change
 from hftc_annot.assembly import assembly_lengths, canonical_contig, check_contigs, detect_build
 from hftc_annot.errors import HftcError, InputError
 from hftc_annot.resources import read_table
@@ -133,7 +134,7 @@ class VcfLookup:
         # records that overlap or touch REF: an indel may be anchored on the base before or after it
         for record in self._fetch(chrom, pos - 1, pos + len(ref)):
             for number, other in enumerate(record.alts or (), 1):
-                if _same_change((pos, ref, alt), (record.pos, record.ref, other)):
+                if same_change((pos, ref, alt), (record.pos, record.ref, other)):
                     yield record, number
 
     def _value(self, record: VariantRecord, key: str) -> object:
@@ -176,24 +177,6 @@ class VcfLookup:
                 raise InputError(self.path, f"{self._option}: {where}: AF {value} is not a frequency (0 to 1)")
             return value
         return None
-
-
-def _same_change(a: tuple[int, str, str], b: tuple[int, str, str]) -> bool:
-    """Whether two VCF alleles (POS, REF, ALT) make the same sequence of the reference bases their REFs give: an indel
-    anchored or aligned otherwise is the same change (GA>G at 100 and AA>A at 101 delete one A of AA). REFs that
-    neither overlap nor touch, or disagree, are not compared."""
-    start, end = min(a[0], b[0]), max(a[0] + len(a[1]), b[0] + len(b[1]))
-    if max(a[0], b[0]) > min(a[0] + len(a[1]), b[0] + len(b[1])):
-        return False
-    bases = [""] * (end - start)
-    for pos, ref, _ in (a, b):
-        for i, base in enumerate(ref.upper()):
-            if bases[pos - start + i] not in ("", base):
-                return False
-            bases[pos - start + i] = base
-    reference = "".join(bases)
-    made = [reference[:pos - start] + alt.upper() + reference[pos - start + len(ref):] for pos, ref, alt in (a, b)]
-    return made[0] == made[1]
 
 
 def _chromosome_names(contigs: dict[str, int | None], build: str) -> dict[str, str]:

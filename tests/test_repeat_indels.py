@@ -1,0 +1,108 @@
+"""An indel the caller placed elsewhere in its repeat still finds its ClinVar and gnomAD records (given a reference).
+
+The sequences here are SYNTHETIC: short test strings, and GRCh38-length chr20s that are N everywhere except windows
+in GNAS: one holding the REF bases of a real record of the shipped ClinVar snapshot (426629, CCGCCAT>C at 58891722)
+inside a repeat of the deleted bases, two in an intron for records of a --clinvar file written here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pysam
+import pytest
+from test_knowledge import CLINVAR_HEADER
+
+from hftc_annot.alleles import Allele, Spelling, minimal, same_change
+from hftc_annot.consequence import choose_transcripts
+from hftc_annot.consequence.alleles import across_repeat
+from hftc_annot.consequence.gff import read_transcripts
+from hftc_annot.consequence.sequence import MemorySource
+from hftc_annot.hits import PanelStage
+from hftc_annot.knowledge import KnowledgeStage
+from hftc_annot.panel import load_panel
+from hftc_annot.reader.records import Record
+from hftc_annot.resources import models_gff3
+
+from conftest import bgzip_index, run_cli, table, write_vcf
+
+CHR20 = 64_444_167
+INTRON = {58895000: "ACGTTGACAG" + "G" + "CCC" + "TGAGTCAGTA",  # 58895010 G, then C at 58895011-58895013
+          58895100: "ACGTTGAC" + "C" + "TATATA" + "GCAGTCAGTA"}  # 58895108 C, then TA TA TA at 58895109-58895114
+
+
+def test_an_indel_is_written_over_its_whole_repeat() -> None:
+    seq = MemorySource({"1": "GGCAAAATGCACACAGT"})  # A run at 4-7, CA repeat at 10-15 (synthetic)
+    deleted_last_a = minimal("1", 6, "AA", "A")  # the A at 7
+    assert across_repeat(deleted_last_a, "1", seq, 17) == Spelling(3, "CAAAAT", "CAAAT")
+    inserted_ca = minimal("1", 15, "A", "ACA")  # CA after the last CA
+    assert across_repeat(inserted_ca, "1", seq, 17) == Spelling(9, "GCACACAG", "GCACACACAG")
+    assert across_repeat(minimal("1", 8, "TG", "T"), "1", seq, 17) is None  # the G at 9 has one place
+    assert across_repeat(minimal("1", 5, "A", "T"), "1", seq, 17) is None  # a substitution does not move
+    assert across_repeat(Allele("1", 1, 2, "GG", "T"), "1", seq, 17) is None  # nor does a delins
+    at_the_end = minimal("1", 16, "GT", "G")  # the run of one T ends the contig
+    assert across_repeat(minimal("1", 3, "CA", "C"), "1", seq, 17) == Spelling(3, "CAAAAT", "CAAAT")
+    assert across_repeat(at_the_end, "1", seq, 17) is None
+
+
+def test_the_spelling_over_the_repeat_is_the_same_change_as_every_placement() -> None:
+    over = Spelling(3, "CAAAAT", "CAAAT")
+    assert [same_change(over, other) for other in [(3, "CA", "C"), (6, "AA", "A"), (7, "AT", "T"), (4, "AAAA", "AAA"),
+                                                   (3, "CAA", "C"), (7, "A", "T")]] == [
+        True, True, True, True, False, False]
+
+
+def test_the_snapshot_finds_an_indel_placed_elsewhere_in_its_repeat() -> None:
+    """The snapshot's 426629 deletes CGCCAT after the C at 58891722; here that C is followed by CGCCAT twice, and the
+    record deletes the second copy. (In-process: a window this close to the GNAS CDS start would fail the run's
+    check that the CDS translates, on a chr20 that is otherwise N.)"""
+    seq = MemorySource({"20": "N" * 58891714 + "ACGTTGA" + "C" + "CGCCAT" * 2 + "GTACGTA"})
+    stage = KnowledgeStage("GRCh38", {gene: t for gene, (t, _) in choose_transcripts(
+        read_transcripts(models_gff3("GRCh38"))).items()})
+    found = []
+    for pos, ref, alt in [(58891728, "TCGCCAT", "T"), (58891728, "TCGCCATG", "T")]:  # the second: another change
+        item = PanelStage(load_panel("GRCh38")).hit(Record("chr20", pos, ".", ref, (alt,), (), None, None, None, None,
+                                                           None, None, index=0))
+        for finding in item.findings:
+            finding.repeat = across_repeat(finding.change, "chr20", seq, seq.length("20"))
+        stage.annotate(item)
+        found += [(f.repeat, f.knowledge.clinvar_id, f.knowledge.clinvar_significance) for f in item.findings]
+    assert found == [(Spelling(58891722, "CCGCCATCGCCATG", "CCGCCATG"), "426629", "Pathogenic/Likely pathogenic"),
+                     (None, "", "")]
+
+
+@pytest.fixture(scope="module")
+def chr20(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    bases = bytearray(b"N" * CHR20)
+    for start, window in INTRON.items():
+        bases[start - 1:start - 1 + len(window)] = window.encode()
+    fasta = tmp_path_factory.mktemp("chr20") / "chr20.fa"
+    with open(fasta, "wb") as out:
+        out.write(b">chr20 synthetic: N except two windows in a GNAS intron\n")
+        out.writelines(bytes(bases[i:i + 60]) + b"\n" for i in range(0, CHR20, 60))
+    pysam.faidx(str(fasta))
+    return fasta
+
+
+RECORDS = ["chr20 58895013 . C CC 50 PASS . GT 0/1",  # the file's G>GC at 58895010, placed at the repeat's end
+           "chr20 58895112 . ATA A 50 PASS . GT 0/1",  # the file's CTA>C at 58895108, placed at the repeat's end
+           "chr20 58895013 . C CCC 50 PASS . GT 0/1"]  # another change in the same repeat
+
+
+def test_user_clinvar_and_gnomad_find_an_indel_placed_elsewhere_in_its_repeat(chr20: Path, tmp_path: Path) -> None:
+    info = "CLNREVSTAT=reviewed_by_expert_panel;GENEINFO=GNAS:1"
+    known = bgzip_index(write_vcf(tmp_path / "known.vcf", [
+        f"20 58895010 700 G GC . . CLNSIG=Likely_pathogenic;{info};AF=0.001",
+        f"20 58895108 701 CTA C . . CLNSIG=Pathogenic;{info};AF=0.002"],
+        samples=(), prefix="", extra_header=tuple(CLINVAR_HEADER)))
+    vcf = write_vcf(tmp_path / "in.vcf", RECORDS)
+    clinvar = run_cli(vcf, "--fasta", chr20, "--clinvar", known)
+    assert clinvar.code == 0, clinvar.err
+    assert sorted((r["pos"], r["alt"], r["clinvar_id"], r["clinvar_stars"]) for r in table(clinvar.out)) == [
+        ("58895013", "CC", "700", "3"), ("58895013", "CCC", ".", "."), ("58895112", "A", "701", "3")]
+    gnomad = run_cli(vcf, "--fasta", chr20, "--gnomad", known)
+    assert gnomad.code == 0, gnomad.err
+    assert sorted((r["pos"], r["alt"], r["population_af"]) for r in table(gnomad.out)) == [
+        ("58895013", "CC", "0.001"), ("58895013", "CCC", "."), ("58895112", "A", "0.002")]
+    without = run_cli(vcf, "--clinvar", known)  # no reference: only the records' own places are matched
+    assert [r["clinvar_id"] for r in table(without.out)] == [".", ".", "."]
