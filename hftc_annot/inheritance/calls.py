@@ -139,16 +139,22 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     het = (copies == 1) & (ploidy == 2)
     with np.errstate(invalid="ignore"):
         good &= ~(het & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
-    out = []
+    by_gene: dict[str, list[int]] = {}
     for row, p in enumerate(pending):
-        record = p.record
-        # copies of the rows, so that each gene's arrays can be freed once it has been evaluated
-        out.append(Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.extent, p.label,
-                              zygosity[row].copy(),
-                              ploidy[row] == 1, record.phased, slot[row].copy(), record.phase_set, good[row].copy(),
-                              other[row].copy(), alt_reads[row].copy(), p.qualifies, p.af, p.change, p.c_change,
-                              p.spelled, p.known))
-    return out
+        by_gene.setdefault(p.gene, []).append(row)
+    made: dict[int, Occurrence] = {}
+    for rows in by_gene.values():
+        # one copy of a gene's rows, so that each gene's arrays can be freed once it has been evaluated
+        zygosity_of, haploid_of, slot_of, good_of, other_of, reads_of = (
+            values[rows] for values in (zygosity, ploidy == 1, slot, good, other, alt_reads))
+        for k, row in enumerate(rows):
+            p = pending[row]
+            record = p.record
+            made[row] = Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.extent, p.label,
+                                  zygosity_of[k], haploid_of[k], record.phased, slot_of[k], record.phase_set,
+                                  good_of[k], other_of[k], reads_of[k], p.qualifies, p.af, p.change, p.c_change,
+                                  p.spelled, p.known)
+    return [made[row] for row in range(len(pending))]
 
 
 def _read_depths(pending: list[Pending], samples: int, carried: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
