@@ -149,6 +149,32 @@ def test_de_novo_with_alt_reads_in_a_parents_reference_call(tmp: Path) -> None:
         f"dominant gene; absent from both parents (de novo); {reads}")
 
 
+def test_a_new_allele_shared_by_affected_siblings_names_them_and_parental_mosaicism(tmp: Path) -> None:
+    """Two affected sisters carry an allele neither parent has: each sister's de_novo names the other (a parent's
+    germline mosaicism; the recurrence risk counts on it) and stays high; an affected brother without it is not
+    named, and neither is an unaffected carrier sister, who lowers it as before."""
+    record = "chr8 42450000 . A G 50 PASS . GT:AD:DP:GQ"
+    family = [*TRIO, "F1 SIS DAD MUM 2 2", "F1 BRO DAD MUM 1 2"]
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} {HET} {REF} {REF} {HET} {REF}"],
+                    samples=("KID", "DAD", "MUM", "SIS", "BRO"))
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", family)), "--qualify", "all")
+    assert result.code == 0, result.err
+    found = {r["sample"]: (r["inheritance_flags"], r["confidence"], r["evidence"].split(" | ")[0])
+             for r in table(result.out)}
+    shared = "a parent may carry it in the germline (mosaic), which raises the recurrence risk"
+    assert found == {
+        "KID": ("de_novo;AD", "high;high", "not found in either parent: both parents homozygous reference; also "
+                f"carried by the affected sibling SIS: {shared}"),
+        "SIS": ("de_novo;AD", "high;high", "not found in either parent: both parents homozygous reference; also "
+                f"carried by the affected sibling KID: {shared}")}
+    unaffected = [*TRIO, "F1 SIS DAD MUM 2 1", "F1 BRO DAD MUM 1 2"]
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", unaffected)), "--qualify", "all")
+    [row] = [r for r in table(result.out) if r["sample"] == "KID"]
+    assert (row["inheritance_flags"], row["confidence"], row["evidence"].split(" | ")[0]) == (
+        "de_novo;AD", "low;low", "not found in either parent: both parents homozygous reference; also carried by the "
+        "unaffected sibling SIS (germline mosaicism in a parent?)")
+
+
 def test_ad_typed_string_is_read_as_counts(tmp: Path) -> None:
     """A header declaring AD Type=String: htslib gives '10,10' per sample, which the report showed as 1,0 (its first
     characters) and the inheritance stage ignored (no allele-balance gate, no parental ALT reads)."""

@@ -93,6 +93,8 @@ class AlleleFacts:
     beside_haplotype: tuple[int, int] | None = None
     known: bool = False
     """A known disease allele (qualifying.known_disease_allele)."""
+    shared_by: tuple[str, ...] = ()
+    """The affected full siblings in the VCF who carry this allele too (names)."""
     sex_given: bool = True
     """The PED gives the sample's sex (else `male` comes from a haploid call: a male whose chrX calls are diploid
     passes for a female)."""
@@ -128,14 +130,16 @@ class Kin:
 
 @dataclass(frozen=True)
 class Family:
-    """A sample's PED entry and its relatives in the VCF (siblings: the unaffected ones); `members` labels the
-    genotyped members of its family for the segregation text (empty unless there are at least two)."""
+    """A sample's PED entry and its relatives in the VCF (siblings: the unaffected full ones; affected_siblings: the
+    affected); `members` labels the genotyped members of its family for the segregation text (empty unless there are
+    at least two)."""
 
     person: Individual
     father: Kin | None
     mother: Kin | None
     siblings: tuple[Kin, ...]
     members: tuple[tuple[str, int], ...]
+    affected_siblings: tuple[Kin, ...] = ()
 
 
 def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
@@ -152,13 +156,14 @@ def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
         return Kin(name, index[name], relative.status, sex)
 
     siblings = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == UNAFFECTED)
+    affected = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == AFFECTED)
     status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}
     listed = [p.id for p in pedigree.family_of(sample)]
     listed += [name for name in (person.father, person.mother) if name and name not in listed]  # no PED line
     members = tuple((f"{name} ({status.get(pedigree.get(name).status, 'unknown')})", index[name])
                     for name in listed if name in index)
     return Family(person, kin(person.father, MALE), kin(person.mother, FEMALE), siblings,
-                  members if len(members) >= 2 else ())
+                  members if len(members) >= 2 else (), affected)
 
 
 def is_male(sex: int, haploid: bool) -> bool:
@@ -178,5 +183,6 @@ def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[
         tuple(sibling.at(o, haploid) for sibling in family.siblings) if family.siblings else (),
         is_male(family.person.sex, bool(haploid[s])), modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
         None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]), o.qualifies, o.af,
-        dominant_caveat, o.extent, known=o.known, sex_given=family.person.sex in (MALE, FEMALE))
+        dominant_caveat, o.extent, known=o.known, sex_given=family.person.sex in (MALE, FEMALE),
+        shared_by=tuple(k.name for k in family.affected_siblings if ZYGOSITY_BY_CODE[o.zygosity[k.index]].carries))
 

@@ -189,9 +189,10 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     call holds another ALT while neither parent's call holds any other ALT of the record (1/2 of 0/0 parents: two
     new alleles?; which other ALT a parent holds is not compared); medium at best when a parent's reads show the ALT
     (a mosaic parent?); low in an autosomal gene whose dominant disorders need particular variants (the caveat
-    says which); a sibling who is not affected and carries it lowers it (relatives.py). A son's chrX outside the PARs
-    is his mother's: a father who is not genotyped (a mother-son duo) does not stand in the way, nor does his call's
-    quality."""
+    says which); a sibling who is not affected and carries it lowers it (relatives.py), an affected one who carries it
+    is named (the same new allele twice: a parent's germline mosaicism, which the recurrence risk counts on). A son's
+    chrX outside the PARs is his mother's: a father who is not genotyped (a mother-son duo) does not stand in the
+    way, nor does his call's quality."""
     father, mother = allele.father, allele.mother
     sons_x = allele.x_linked and allele.male
     fatherless = sons_x and father.zygosity is Zygosity.MISSING
@@ -214,6 +215,11 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     reads = _parental_alt_reads(allele)
     if reads:
         confidence, detail = worse(confidence, "medium"), f"{detail}; {reads}"
+    if allele.shared_by:
+        siblings = " and ".join(allele.shared_by)
+        detail += f"; also carried by the affected sibling{'s' if len(allele.shared_by) > 1 else ''} {siblings}: " \
+            f"{'the mother' if sons_x else 'a parent'} may carry it in the germline (mosaic), which raises the " \
+            "recurrence risk"
     against = relatives.carriers(allele, "germline mosaicism in a parent?")
     if allele.dominant_caveat and not _in_x_linked_gene(allele):
         against.append(relatives.Contradiction("low", allele.dominant_caveat))
