@@ -104,6 +104,32 @@ def test_read_backed_phasing(tmp: Path) -> None:
     assert blocks[("165760000", "S1")] == ("AR_comphet", "low", "unphased", "CH1")
 
 
+def test_gatk_physical_phasing_pgt_and_pid(tmp: Path) -> None:
+    """GATK's HaplotypeCaller phases nearby hets in FORMAT/PGT and PID and leaves GT unphased (and joint genotyping
+    keeps it so): PGT 0|1 and 1|0 in one PID are in trans (they were 'unphased'), 0|1 twice in cis (no pair), other
+    PIDs say nothing, and a PGT that disagrees with GT (1|1 at a 0/1) is not read. The genotype column shows the
+    phase read."""
+    phasing = ('##FORMAT=<ID=PGT,Number=1,Type=String,Description="Physical phasing haplotype information">',
+               '##FORMAT=<ID=PID,Number=1,Type=String,Description="Physical phasing ID information">')
+    fmt, pid = "GT:AD:DP:GQ:PGT:PID", "165760000_C_T"
+
+    def run(first: str, second: str) -> list[tuple[str, str, str, str, str]]:
+        vcf = write_vcf(tmp / "in.vcf", [f"{B} {fmt} 0/1:10,10:20:60:{first}", f"{C} {fmt} 0/1:10,10:20:60:{second}"],
+                        extra_header=phasing)
+        result = run_cli(vcf, "--qualify", "all")
+        assert result.code == 0, result.err
+        return sorted((r["pos"], r["genotype"], r["inheritance_flags"], r["confidence"], r["phase_evidence"])
+                      for r in table(result.out))
+
+    assert run(f"0|1:{pid}", f"1|0:{pid}") == [("165760000", "0|1", "AR_comphet", "high", "phased_trans"),
+                                                ("165765000", "1|0", "AR_comphet", "high", "phased_trans")]
+    assert run(f"0|1:{pid}", f"0|1:{pid}") == [("165760000", "0|1", ".", ".", "."), ("165765000", "0|1", ".", ".", ".")]
+    assert run(f"0|1:{pid}", "1|0:165765000_G_A") == [("165760000", "0|1", "AR_comphet", "low", "unphased"),
+                                                       ("165765000", "1|0", "AR_comphet", "low", "unphased")]
+    assert run(f"1|1:{pid}", f".:{pid}") == [("165760000", "0/1", "AR_comphet", "low", "unphased"),
+                                             ("165765000", "0/1", "AR_comphet", "low", "unphased")]
+
+
 def test_multiallelic_1_2_is_trans(tmp: Path) -> None:
     found = flags(tmp, ["chr2 165750000 . A G,T 50 PASS . GT:AD:DP:GQ 1/2:0,10,10:20:60"], ("S1",))
     assert found == {("165750000", "S1"): ("AR_comphet", "high", "multiallelic_trans", "CH1")}

@@ -17,7 +17,7 @@ from hftc_annot.inheritance.rules import PairIds, ar_hom, compound_het, de_novo,
 from hftc_annot.inheritance.summary import SummaryLine, candidates, interpretations, rank
 from hftc_annot.panel import load_panel
 from hftc_annot.reader.genotypes import Zygosity, carriers, zygosities
-from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, INT_MISSING, Record
+from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, INT_MISSING, Record, physical_phase
 
 X, M = ALLELE_ABSENT, ALLELE_MISSING
 MISSING, REF, HET, HOM, HEMI, PARTIAL = (Zygosity.MISSING, Zygosity.REF, Zygosity.HET, Zygosity.HOM_ALT,
@@ -478,3 +478,18 @@ def test_a_parent_the_ped_gives_no_sex_is_sexed_by_the_role() -> None:
     assert (family.father.sex, family.mother.sex, [s.sex for s in family.siblings]) == (MALE, FEMALE, [UNKNOWN_SEX])
     people["DAD"] = Individual("F", "DAD", None, None, MALE, UNAFFECTED)
     assert family_of(Pedigree(people), index, "KID").father.sex == MALE
+
+
+def test_physical_phase_reads_pgt_only_where_it_agrees_with_gt() -> None:
+    """Five samples: PGT 1|0 at a 0/1 (read), no PID (not read), PGT 0|1 at a 1/1 (disagrees: not read), a GT phased
+    by the caller (kept; PID still its phase set), an uncalled GT (not read)."""
+    genotypes = np.array([[0, 1], [0, 1], [1, 1], [0, 1], [-1, -1]], dtype=np.int32)
+    phased = np.array([False, False, False, True, False])
+    pgt = np.array(["1|0", "0|1", "0|1", "0|1", "0|1"])
+    pid = np.array(["100_A_G", ".", "100_A_G", "200_C_T", "100_A_G"])
+    read, now_phased, phase_set = physical_phase(genotypes, phased, pgt, pid)
+    assert read.tolist() == [[1, 0], [0, 1], [1, 1], [0, 1], [-1, -1]]
+    assert now_phased.tolist() == [True, False, False, True, False]
+    assert np.isnan(phase_set[1]) and phase_set[0] == phase_set[2] == phase_set[4] != phase_set[3]
+    assert genotypes[0].tolist() == [0, 1] and not phased[0]  # the reader's arrays are not changed
+    assert physical_phase(genotypes, phased, None, pid)[0] is genotypes  # PID without PGT: phase sets only

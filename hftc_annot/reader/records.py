@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -40,9 +41,9 @@ class Record:
     carries. `pos` is 1-based, as in the VCF.
 
     info: the INFO values the run asked for (absent keys are left out). phase_set: FORMAT/PS as floats over the
-    samples (NaN where missing), None when the record has no PS. span: where a record with a structural ALT
-    reaches (None for other records, and for a structural one without END or SVLEN). sample_filtered: per sample,
-    FORMAT/FT names a filter (not PASS or missing), None when the record has no FT.
+    samples (NaN where missing), else GATK's PID (physical_phase), None when the record has neither. span: where a
+    record with a structural ALT reaches (None for other records, and for a structural one without END or SVLEN).
+    sample_filtered: per sample, FORMAT/FT names a filter (not PASS or missing), None when the record has no FT.
     genotypes: (samples, ploidy) allele indices, ALLELE_MISSING for '.', ALLELE_ABSENT past a
     sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them: read them
     through `format_value`, which turns htslib's missing-value codes into NaN.
@@ -173,6 +174,9 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         if "PS" in fmt:
             values = variant.format("PS")
             phase_set = format_column(values, len(values))
+        elif "PID" in fmt and genotypes is not None:
+            genotypes, phased, phase_set = physical_phase(
+                genotypes, phased, variant.format("PGT") if "PGT" in fmt else None, variant.format("PID"))
         if "FT" in fmt:
             sample_filtered = ~np.isin(variant.format("FT"), ("PASS", ".", ""))
     info = {}
@@ -195,6 +199,41 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         filters=tuple(variant.FILTERS), genotypes=genotypes, phased=phased, gq=gq, dp=dp, ad=ad,
         line=line, index=index, info=info, phase_set=phase_set, span=span, sample_filtered=sample_filtered,
     )
+
+
+def physical_phase(genotypes: np.ndarray, phased: np.ndarray, pgt: np.ndarray | None, pid: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """GATK's physical phasing, for a record without FORMAT/PS: an unphased diploid GT whose PGT holds the same two
+    alleles (0|1 or 1|0 for a 0/1) is read as PGT writes it, phased; PID names the phase set of every call that has
+    one (a GT phased by the caller too), NaN where it is missing. A PGT that disagrees with GT (1|1 for a 0/1, as
+    GATK may write after genotyping) is not read. Returns genotypes, phased and the phase sets (floats)."""
+    given = np.flatnonzero((pid != ".") & (pid != ""))  # a cohort's calls are mostly unphased: the few phased only
+    phase_set = np.full(len(pid), np.nan)
+    if not len(given):
+        return genotypes, phased, phase_set
+    ids, where = np.unique(pid[given], return_inverse=True)
+    phase_set[given] = np.array([_phase_set_id(ident) for ident in ids.tolist()])[where]
+    if pgt is None or genotypes.shape[1] != 2:
+        return genotypes, phased, phase_set
+    texts, where = np.unique(pgt[given], return_inverse=True)
+    calls = np.array([_phased_pair(text) for text in texts.tolist()], dtype=genotypes.dtype).reshape(-1, 2)[where]
+    usable = ~phased[given] & (calls[:, 0] >= 0) & (np.sort(calls, axis=1) == np.sort(genotypes[given], axis=1)).all(
+        axis=1)
+    genotypes, phased = genotypes.copy(), phased.copy()
+    genotypes[given[usable]] = calls[usable]
+    phased[given[usable]] = True
+    return genotypes, phased, phase_set
+
+
+def _phased_pair(text: str) -> tuple[int, int]:
+    """The two alleles of a phased PGT ('0|1'), (-1, -1) for anything else."""
+    first, bar, second = text.partition("|")
+    return (int(first), int(second)) if bar and first.isdigit() and second.isdigit() else (-1, -1)
+
+
+def _phase_set_id(ident: str) -> float:
+    """A PID ('165750000_A_G') as a phase-set number: 48 bits of its hash, exact as a float."""
+    return float(int.from_bytes(hashlib.blake2b(ident.encode(), digest_size=6).digest(), "little"))
 
 
 def reach(variant) -> int:
