@@ -7,6 +7,7 @@ inside a repeat of the deleted bases, two in an intron for records of a --clinva
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pysam
@@ -106,3 +107,67 @@ def test_user_clinvar_and_gnomad_find_an_indel_placed_elsewhere_in_its_repeat(ch
         ("58895013", "CC", "0.001"), ("58895013", "CCC", "."), ("58895112", "A", "0.002")]
     without = run_cli(vcf, "--clinvar", known)  # no reference: only the records' own places are matched
     assert [r["clinvar_id"] for r in table(without.out)] == [".", ".", "."]
+
+
+def _made(seq: str, pos: int, ref: str, alt: str) -> str:
+    return seq[:pos - 1] + alt + seq[pos - 1 + len(ref):]
+
+
+def test_the_spelling_finds_every_record_of_the_same_change_and_no_other() -> None:
+    """Exhaustively on every 6-base sequence of A and C: each placement of a movable indel gets one spelling, which
+    makes the indel's own sequence, and same_change matches it to exactly the records (any POS, REF of 1-3 bases, ALT
+    of 1-3: anchored either side, padded, delins) that make that sequence -- repeats at both contig ends included."""
+    n = 6
+    for seq in map("".join, itertools.product("AC", repeat=n)):
+        source = MemorySource({"1": seq.lower()})  # a soft-masked reference reads as upper case
+        records = {(pos, seq[pos - 1:pos - 1 + k], alt) for pos in range(1, n + 1) for k in range(1, 4)
+                   if pos + k - 1 <= n for a in range(1, 4) for alt in map("".join, itertools.product("AC", repeat=a))}
+        records = {r: _made(seq, *r) for r in records if r[1] != r[2]}
+        spellings: dict[str, Spelling] = {}
+        for (pos, ref, alt), result in records.items():
+            spelling = across_repeat(minimal("1", pos, ref, alt.lower()), "1", source, n)
+            if spelling is not None:
+                assert _made(seq, *spelling) == result
+                assert spellings.setdefault(result, spelling) == spelling, (seq, pos, ref, alt)
+        for result, spelling in spellings.items():
+            assert {r for r, theirs in records.items() if same_change(spelling, r)} == \
+                {r for r, theirs in records.items() if theirs == result}, (seq, spelling)
+
+
+@pytest.mark.parametrize(("seq", "unit"), [("A" * 600 + "TG", "A"), ("GC" + "A" * 600, "A"),
+                                          ("GT" + "CA" * 300 + "GG", "CA"), ("CAG" * 200 + "T", "CAG"),
+                                          ("G" + "A" * 256 + "T", "A"), ("G" + "A" * 512 + "T", "A")])
+def test_a_repeat_longer_than_the_fetch_window_is_written_whole(seq: str, unit: str) -> None:
+    """shift_3prime reads 256 bases at a time: a longer repeat, also one at a contig end, is crossed whole."""
+    first = seq.index(unit)
+    last = len(seq) - seq[::-1].index(unit[::-1])  # 1-based end of the repeat
+    expected = Spelling(max(1, first), seq[max(0, first - 1):last + 1], "")
+    source = MemorySource({"1": seq})
+    for pos in (first + 1, first + 1 + len(unit) * 100, last - len(unit) + 1):  # the unit deleted at these bases
+        spelling = across_repeat(Allele("1", pos, pos + len(unit) - 1, seq[pos - 1:pos - 1 + len(unit)], ""), "1",
+                                 source, len(seq))
+        assert spelling is not None and (spelling.pos, spelling.ref) == expected[:2]
+        assert _made(seq, *spelling) == seq[:pos - 1] + seq[pos - 1 + len(unit):]
+        inserted = across_repeat(Allele("1", pos, pos - 1, "", seq[pos - 1:pos - 1 + len(unit)]), "1", source,
+                                 len(seq))
+        assert inserted is not None and (inserted.pos, inserted.ref) == expected[:2]
+
+
+def test_each_alt_of_a_multiallelic_record_finds_its_own_record_and_not_a_delins_over_the_repeat(
+        chr20: Path, tmp_path: Path) -> None:
+    """ATA>A and ATA>ATATA at the end of TATATA: the file's multi-ALT record at 58895110 has both (another placement,
+    an AF each); its delins over the whole repeat at 58895108 is another change, and so is the third ALT."""
+    info = "CLNREVSTAT=reviewed_by_expert_panel;GENEINFO=GNAS:1"
+    known = bgzip_index(write_vcf(tmp_path / "known.vcf", [
+        f"20 58895108 703 CTATATAG CG . . CLNSIG=Pathogenic;{info};AF=0.3",
+        f"20 58895110 705 ATA A,ATATA . . CLNSIG=Likely_pathogenic;{info};AF=0.001,0.002"],
+        samples=(), prefix="", extra_header=tuple(CLINVAR_HEADER)))
+    vcf = write_vcf(tmp_path / "in.vcf", ["chr20 58895112 . ATA A,ATATA,ATATATA 50 PASS ."], samples=())
+    found = {}
+    for option in ("--clinvar", "--gnomad"):
+        result = run_cli(vcf, "--fasta", chr20, option, known)
+        assert result.code == 0, result.err
+        found[option] = [(r["alt"], r["clinvar_id"], r["population_af"]) for r in table(result.out)]
+    assert found == {"--clinvar": [("A", "705", "."), ("ATATA", "705", "."), ("ATATATA", ".", ".")],
+                     "--gnomad": [("A", ".", "0.001"), ("ATATA", ".", "0.002"), ("ATATATA", ".", ".")]}
+
