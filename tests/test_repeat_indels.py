@@ -23,7 +23,7 @@ from hftc_annot.hits import PanelStage
 from hftc_annot.knowledge import KnowledgeStage
 from hftc_annot.panel import load_panel
 from hftc_annot.reader.records import Record
-from hftc_annot.resources import models_gff3
+from hftc_annot.resources import models_gff3, read_table
 
 from conftest import bgzip_index, run_cli, table, write_vcf
 
@@ -171,3 +171,26 @@ def test_each_alt_of_a_multiallelic_record_finds_its_own_record_and_not_a_delins
     assert found == {"--clinvar": [("A", "705", "."), ("ATATA", "705", "."), ("ATATATA", ".", ".")],
                      "--gnomad": [("A", ".", "0.001"), ("ATATA", ".", "0.002"), ("ATATATA", ".", ".")]}
 
+
+def test_a_snapshot_record_whose_ref_starts_before_the_repeat_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """426629 written with two more bases of REF before its anchor (POS 58891720, GACCGCCAT>GAC): its POS is before
+    the repeat's spelling, its minimal allele in it."""
+    import hftc_annot.knowledge as knowledge
+
+    def padded(name: str) -> list[dict[str, str]]:
+        rows = list(read_table(name))
+        if name == knowledge.CLINVAR_SNAPSHOT:
+            rows = [row | {"pos": "58891720", "ref": "GACCGCCAT", "alt": "GAC"} if row["clinvar_id"] == "426629"
+                    else row for row in rows]
+        return rows
+
+    monkeypatch.setattr(knowledge, "read_table", padded)
+    seq = MemorySource({"20": "N" * 58891714 + "ACGTTGA" + "C" + "CGCCAT" * 2 + "GTACGTA"})
+    stage = KnowledgeStage("GRCh38", {gene: t for gene, (t, _) in choose_transcripts(
+        read_transcripts(models_gff3("GRCh38"))).items()})
+    item = PanelStage(load_panel("GRCh38")).hit(Record("chr20", 58891728, ".", "TCGCCAT", ("T",), (), None, None,
+                                                       None, None, None, None, index=0))
+    for finding in item.findings:
+        finding.repeat = across_repeat(finding.change, "chr20", seq, seq.length("20"))
+    stage.annotate(item)
+    assert [f.knowledge.clinvar_id for f in item.findings] == ["426629"]

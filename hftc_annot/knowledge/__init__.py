@@ -62,6 +62,7 @@ class KnowledgeStage:
             self.sources.append(f"ClinVar from {clinvar.path} (instead of the shipped snapshot)")
         self._exact: dict[tuple[str, int, str, str], ClinVarEntry] = {}
         self._by_position: dict[tuple[str, int], list[ClinVarEntry]] = defaultdict(list)
+        self._indels: dict[tuple[str, int], list[ClinVarEntry]] = defaultdict(list)  # by the minimal allele's start
         self._by_codon: dict[tuple[str, int], list[ClinVarEntry]] = defaultdict(list)
         if build == "GRCh38" and clinvar is None:
             self.sources.append(SNAPSHOT_LABEL)
@@ -71,6 +72,8 @@ class KnowledgeStage:
                 change = minimal(row["chrom"], entry.pos, entry.ref, entry.alt)
                 self._exact[(change.chrom, change.start, change.ref, change.alt)] = entry
                 self._by_position[(entry.contig, entry.pos)].append(entry)
+                if bool(change.ref) != bool(change.alt):
+                    self._indels[(change.chrom, change.start)].append(entry)
                 codon = _codon_of(transcripts.get(entry.gene), change.start)
                 if codon:
                     self._by_codon[(entry.gene, codon)].append(entry)
@@ -115,8 +118,10 @@ class KnowledgeStage:
         hit = self._exact.get((change.chrom, change.start, change.ref, change.alt))
         if hit is not None or repeat is None:
             return hit
-        return next((entry for pos in range(repeat.pos - 1, repeat.pos + len(repeat.ref))
-                     for entry in self._by_position.get((change.chrom, pos), ())
+        # a record of the same change trims to one of its placements in the repeat, however many bases its REF
+        # has before it (the record's POS may then lie before the repeat)
+        return next((entry for start in range(repeat.pos, repeat.pos + len(repeat.ref) + 1)
+                     for entry in self._indels.get((change.chrom, start), ())
                      if same_change(repeat, (entry.pos, entry.ref, entry.alt))), None)
 
     def _nearby(self, gene: str, contig: str, pos: int, change) -> dict[str, str]:
