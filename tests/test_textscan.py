@@ -415,3 +415,24 @@ def test_pieces_cut_by_chunks_give_the_same_lines(small_pieces) -> None:
     data = "".join(line + "\n" for line in lines).encode()
     for chunk in (777, 1500, 9999):
         assert piece_scan(lines, chunk).candidate_lines == brute_force(data, FAR)
+
+
+@pytest.mark.parametrize("first_chunk_lines", [0, 30])
+def test_an_empty_ref_far_from_every_region_is_passed_over_however_the_input_is_cut(first_chunk_lines: int) -> None:
+    """A far line with an empty REF was named when it shared a segment (FINE_LINES) with a line near a region, and
+    passed over otherwise: the same file failed as plain text and passed as bgzip (whose chunks are cut elsewhere).
+    An empty REF is an error on a line that reaches a region (or the other build's), whatever the chunks."""
+    lines = [f"chr2\t{100_000 + i}\t.\tA\tG\t.\t.\t." for i in range(199)] + ["chr2\t1500\t.\tA\tG\t.\t.\t."]
+    lines[149] = "chr2\t100149\t.\t\tG\t.\t.\t."
+    for near_ref, error in (("A", None), ("", "line 200: empty REF")):
+        lines[199] = f"chr2\t1500\t.\t{near_ref}\tG\t.\t.\t."
+        data = "".join(line + "\n" for line in lines).encode()
+        cut = sum(len(line) + 1 for line in lines[:first_chunk_lines])
+        chunks = [data[:cut], data[cut:]] if cut else [data]
+        scanner = TextScanner(Regions(SPANS), set(), "test.vcf", 8)
+        if error is None:
+            result = scanner.scan(iter(chunks), 1, io.BytesIO())
+            assert (result.candidate_lines, result.records) == ([200], 200)
+        else:
+            with pytest.raises(InputError, match=error):
+                scanner.scan(iter(chunks), 1, io.BytesIO())

@@ -20,7 +20,8 @@ proof per piece instead of per line group, and about twice as fast on a sorted w
 line, a header line, a structural ALT or anything unusual is left to the two passes.
 Where the checks of these passes stop: a line far from every region is checked for CHROM, POS, the piece's (or
 group's) total tab count and control characters (bytes below TAB), not for a REF or for its own column count; as
-on the indexed route, which never reads it.
+on the indexed route, which never reads it. The full pass, too, names an empty REF only on a line that reaches a
+region: which far lines it reads depends on where the chunks are cut.
 """
 
 from __future__ import annotations
@@ -476,12 +477,16 @@ class TextScanner:
         if (positions > _MAX_POS).any():
             self._fail(int(numbers[np.flatnonzero(positions > _MAX_POS)[0]]), "POS is larger than 2^31-1")
         ref_len = t_ref - t_id - 1
-        if (ref_len < 1).any():
-            self._fail(int(numbers[np.flatnonzero(ref_len < 1)[0]]), "empty REF")
-
-        last_bases = positions + ref_len - 1
+        last_bases = positions + np.maximum(ref_len, 1) - 1
         for i in _structural_lines(buf.tobytes(), ends).tolist() if self._reads_end else ():
             last_bases[i] = max(last_bases[i], _info_end(buf[starts[i]:ends[i]].tobytes()))
+        empty = np.flatnonzero(ref_len < 1)
+        if len(empty):  # named only where it reaches a region: whether a far line gets here depends on the chunks
+            reaching = self._regions.overlaps_many(codes[empty], positions[empty], last_bases[empty])
+            if self._other is not None:
+                reaching |= self._other.overlaps_many(codes[empty], positions[empty], last_bases[empty])
+            if reaching.any():
+                self._fail(int(numbers[empty[np.flatnonzero(reaching)[0]]]), "empty REF")
         return starts, ends, numbers, codes, positions, last_bases
 
     def _check_contigs(self, buf: np.ndarray, cut: int, keys: np.ndarray, name_len: np.ndarray,
