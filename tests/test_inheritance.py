@@ -130,6 +130,43 @@ def test_gatk_physical_phasing_pgt_and_pid(tmp: Path) -> None:
                                              ("165765000", "0/1", "AR_comphet", "low", "unphased")]
 
 
+def test_gatk_physical_phasing_is_read_only_within_a_sample_and_never_mixed_with_another_phase(tmp: Path) -> None:
+    """PGT's order is relative to the other PGTs of its PID (GATK writes 0|1 for a group's first call, whatever the
+    haplotype): a GT phased by the caller against its PGT (1|0 at PGT 0|1) was put in the PID's phase set beside a
+    GT read from PGT, and the two orders, of two sources, made a pair GATK phased in cis 'phased_trans' (high), and
+    one it phased in trans a pair in cis (no flag). PS wins over PID (a GATK 4 record has both); a PID shared by two
+    samples links nothing across them."""
+    header = ('##FORMAT=<ID=PGT,Number=1,Type=String,Description="Physical phasing haplotype information">',
+              '##FORMAT=<ID=PID,Number=1,Type=String,Description="Physical phasing ID information">',
+              '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">')
+    pid = "165760000_C_T"
+
+    def run(first: str, second: str, fmt: str = "GT:AD:DP:GQ:PGT:PID", samples: tuple[str, ...] = ("S1",)
+            ) -> list[tuple[str, str, str, str, str, str]]:
+        vcf = write_vcf(tmp / "in.vcf", [f"{B} {fmt} {first}", f"{C} {fmt} {second}"], samples=samples,
+                        extra_header=header)
+        result = run_cli(vcf, "--qualify", "all")
+        assert result.code == 0, result.err
+        return sorted((r["sample"], r["pos"], r["genotype"], r["inheritance_flags"], r["confidence"],
+                       r["phase_evidence"]) for r in table(result.out))
+
+    unphased = ("AR_comphet", "low", "unphased")
+    assert run(f"1|0:10,10:20:60:0|1:{pid}", f"0/1:10,10:20:60:0|1:{pid}") == [
+        ("S1", "165760000", "1|0", *unphased), ("S1", "165765000", "0|1", *unphased)]
+    assert run(f"0|1:10,10:20:60:1|0:{pid}", f"0/1:10,10:20:60:0|1:{pid}") == [
+        ("S1", "165760000", "0|1", *unphased), ("S1", "165765000", "0|1", *unphased)]
+    assert run(f"0|1:10,10:20:60:0|1:{pid}", f"1|0:10,10:20:60:1|0:{pid}") == [  # the caller's phase, as PGT's
+        ("S1", "165760000", "0|1", "AR_comphet", "high", "phased_trans"),
+        ("S1", "165765000", "1|0", "AR_comphet", "high", "phased_trans")]
+    assert run(f"0|1:10,10:20:60:0|1:{pid}:100", f"1|0:10,10:20:60:1|0:{pid}:200", "GT:AD:DP:GQ:PGT:PID:PS") == [
+        ("S1", "165760000", "0|1", *unphased), ("S1", "165765000", "1|0", *unphased)]
+    assert run(f"0/1:10,10:20:60:0|1:{pid} 0/1:10,10:20:60:0|1:{pid}",
+               f"0/1:10,10:20:60:.:. 0/1:10,10:20:60:1|0:{pid}", samples=("S1", "S2")) == [
+        ("S1", "165760000", "0|1", *unphased), ("S1", "165765000", "0/1", *unphased),
+        ("S2", "165760000", "0|1", "AR_comphet", "high", "phased_trans"),
+        ("S2", "165765000", "1|0", "AR_comphet", "high", "phased_trans")]
+
+
 def test_multiallelic_1_2_is_trans(tmp: Path) -> None:
     found = flags(tmp, ["chr2 165750000 . A G,T 50 PASS . GT:AD:DP:GQ 1/2:0,10,10:20:60"], ("S1",))
     assert found == {("165750000", "S1"): ("AR_comphet", "high", "multiallelic_trans", "CH1")}

@@ -481,15 +481,20 @@ def test_a_parent_the_ped_gives_no_sex_is_sexed_by_the_role() -> None:
 
 
 def test_physical_phase_reads_pgt_only_where_it_agrees_with_gt() -> None:
-    """Five samples: PGT 1|0 at a 0/1 (read), no PID (not read), PGT 0|1 at a 1/1 (disagrees: not read), a GT phased
-    by the caller (kept; PID still its phase set), an uncalled GT (not read)."""
-    genotypes = np.array([[0, 1], [0, 1], [1, 1], [0, 1], [-1, -1]], dtype=np.int32)
-    phased = np.array([False, False, False, True, False])
-    pgt = np.array(["1|0", "0|1", "0|1", "0|1", "0|1"])
-    pid = np.array(["100_A_G", ".", "100_A_G", "200_C_T", "100_A_G"])
+    """Seven samples: PGT 1|0 at a 0/1 (read), no PID (not read), PGT 0|1 at a 1/1 (disagrees: not read), a GT phased
+    by the caller in PGT's order (kept, in its PID), an uncalled GT (not read), a GT phased by the caller against
+    its PGT (kept, in no phase set: PGT's order is relative to its PID's other PGTs, which this GT's order need not
+    share), a GT phased by the caller with its PGT missing (kept, in no phase set). Only the calls whose phase is
+    PGT's are in a PID phase set."""
+    genotypes = np.array([[0, 1], [0, 1], [1, 1], [0, 1], [-1, -1], [1, 0], [0, 1]], dtype=np.int32)
+    phased = np.array([False, False, False, True, False, True, True])
+    pgt = np.array(["1|0", "0|1", "0|1", "0|1", "0|1", "0|1", "."])
+    pid = np.array(["100_A_G", ".", "100_A_G", "200_C_T", "100_A_G", "100_A_G", "100_A_G"])
     read, now_phased, phase_set = physical_phase(genotypes, phased, pgt, pid)
-    assert read.tolist() == [[1, 0], [0, 1], [1, 1], [0, 1], [-1, -1]]
-    assert now_phased.tolist() == [True, False, False, True, False]
-    assert np.isnan(phase_set[1]) and phase_set[0] == phase_set[2] == phase_set[4] != phase_set[3]
+    assert read.tolist() == [[1, 0], [0, 1], [1, 1], [0, 1], [-1, -1], [1, 0], [0, 1]]
+    assert now_phased.tolist() == [True, False, False, True, False, True, True]
+    assert np.isnan(phase_set).tolist() == [False, True, True, False, True, True, True]
+    assert phase_set[0] != phase_set[3]
     assert genotypes[0].tolist() == [0, 1] and not phased[0]  # the reader's arrays are not changed
-    assert physical_phase(genotypes, phased, None, pid)[0] is genotypes  # PID without PGT: phase sets only
+    without_pgt = physical_phase(genotypes, phased, None, pid)  # PID without PGT: nothing says whose phase is PGT's
+    assert without_pgt[0] is genotypes and np.isnan(without_pgt[2]).all()

@@ -204,21 +204,24 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
 def physical_phase(genotypes: np.ndarray, phased: np.ndarray, pgt: np.ndarray | None, pid: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """GATK's physical phasing, for a record without FORMAT/PS: an unphased diploid GT whose PGT holds the same two
-    alleles (0|1 or 1|0 for a 0/1) is read as PGT writes it, phased; PID names the phase set of every call that has
-    one (a GT phased by the caller too), NaN where it is missing. A PGT that disagrees with GT (1|1 for a 0/1, as
-    GATK may write after genotyping) is not read. Returns genotypes, phased and the phase sets (floats)."""
-    given = np.flatnonzero((pid != ".") & (pid != ""))  # a cohort's calls are mostly unphased: the few phased only
+    alleles (0|1 or 1|0 for a 0/1) is read as PGT writes it, phased. PGT's order means something only against the
+    other PGTs of its PID (GATK writes 0|1 for the first call of a group, whatever the haplotype), so PID is the
+    phase set of the calls whose phase is PGT's: those read from it, and those the caller phased in PGT's order
+    (GATK phases GT so); NaN for every other call, a GT phased otherwise (another phaser's order, or GATK's after
+    genotyping changed it) too: it is phased with nothing rather than against PGTs whose order it does not share. A
+    PGT that disagrees with GT (1|1 for a 0/1, as GATK may write after genotyping) is not read. Returns genotypes,
+    phased and the phase sets (floats)."""
     phase_set = np.full(len(pid), np.nan)
-    if not len(given):
-        return genotypes, phased, phase_set
-    ids, where = np.unique(pid[given], return_inverse=True)
-    phase_set[given] = np.array([_phase_set_id(ident) for ident in ids.tolist()])[where]
-    if pgt is None or genotypes.shape[1] != 2:
+    given = np.flatnonzero((pid != ".") & (pid != ""))  # a cohort's calls are mostly unphased: the few phased only
+    if pgt is None or not len(given) or genotypes.shape[1] != 2:
         return genotypes, phased, phase_set
     texts, where = np.unique(pgt[given], return_inverse=True)
     calls = np.array([_phased_pair(text) for text in texts.tolist()], dtype=genotypes.dtype).reshape(-1, 2)[where]
-    usable = ~phased[given] & (calls[:, 0] >= 0) & (np.sort(calls, axis=1) == np.sort(genotypes[given], axis=1)).all(
-        axis=1)
+    held, known = genotypes[given], calls[:, 0] >= 0
+    usable = ~phased[given] & known & (np.sort(calls, axis=1) == np.sort(held, axis=1)).all(axis=1)
+    kept = usable | (phased[given] & known & (calls == held).all(axis=1))
+    ids, at = np.unique(pid[given[kept]], return_inverse=True)
+    phase_set[given[kept]] = np.array([_phase_set_id(ident) for ident in ids.tolist()])[at]
     genotypes, phased = genotypes.copy(), phased.copy()
     genotypes[given[usable]] = calls[usable]
     phased[given[usable]] = True
