@@ -438,3 +438,39 @@ def test_a_known_allele_combined_in_cis_is_no_single_known_allele_whichever_memb
                       if not line.startswith(("## ", "sample\t"))])
         assert found[-1] == [[f"ALONE{known + 1}", "ENPP1", "one known disease allele in a recessive gene, no second "
                               "found", "low", "2", f"c.{cdna}{ref}>{alt}"]]
+
+
+def test_a_new_haplotype_names_the_affected_siblings_who_carry_all_of_it_and_the_quality_of_their_calls(
+        enpp1) -> None:
+    """Two new changes of one codon in cis in a child (AD here): the combined change's de_novo names the affected
+    sibling who carries both (one call below the quality gates: said so, as for a single allele; it was named as
+    firmly as a good call) and not one who carries only one of them."""
+    work, bases, cds = enpp1
+    c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
+    (work / "panel_ad.tsv").write_text("gene\tinheritance\nENPP1\tAD\n")
+    ped = work / "shared.ped"
+    ped.write_text("F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\nF1\tSIS\tDAD\tMUM\t2\t2\n"
+                   "F1\tSIS2\tDAD\tMUM\t2\t2\n")
+    header = (work / "oracle.fa.fai").read_text().splitlines()
+    records = [["ENPP1", str(bases[3 * c + i]), ".", cds[3 * c + i], a, "50", "PASS", ".", "GT:GQ:PS", "0|1:60:5",
+                "0/0:60:.", "0/0:60:.", "0/1:60:.", "0/1:60:."],
+               ["ENPP1", str(bases[3 * c + j]), ".", cds[3 * c + j], b, "50", "PASS", ".", "GT:GQ:PS", "0|1:60:5",
+                "0/0:60:.", "0/0:60:.", "0/1:5:.", "0/0:60:."]]
+    vcf = work / "shared.vcf"
+    vcf.write_text("\n".join([
+        "##fileformat=VCFv4.2", *(f"##contig=<ID={h.split()[0]},length={h.split()[1]}>" for h in header),
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+        '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">',
+        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", "KID", "DAD", "MUM",
+                   "SIS", "SIS2"]), *("\t".join(r) for r in records)]) + "\n")
+    result = run_cli(vcf, "--fasta", work / "oracle.fa", "--gff", work / "oracle.gff3", "--panel",
+                     work / "panel_ad.tsv", "--build", "custom", "--qualify", "all", "--ped", ped)
+    assert result.code == 0, result.err
+    rows = [r for r in table(result.out) if r["sample"] == "KID"]
+    assert [(r["haplotype_phase"], r["haplotype_consequence"]) for r in rows] == [("cis", "stop_gained")] * 2
+    assert {(r["inheritance_flags"], r["evidence"].split(" | ")[0]) for r in rows} == {(
+        "de_novo;AD", "not found in either parent: both parents homozygous reference; also carried by the affected "
+        "sibling SIS (a call below the quality gates): a parent may carry it in the germline (mosaic), which raises "
+        "the recurrence risk; not every variant causes ENPP1's dominant disorder (Cole disease [OMIM:615522]): "
+        "review")}

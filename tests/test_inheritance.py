@@ -238,6 +238,37 @@ def test_a_new_allele_shared_by_affected_siblings_names_them_and_parental_mosaic
         "unaffected sibling SIS (germline mosaicism in a parent?)")
 
 
+def test_affected_siblings_sharing_a_new_allele_are_named_by_call_quality_and_on_chrx_as_brother_or_sister(
+        tmp: Path) -> None:
+    """The affected siblings a new allele is shared with: a call below the quality gates says so (it was named as
+    firmly as a good one); a partial call (./1) carries it; a missing call and a half sibling are not named. On chrX
+    outside the PARs the siblings are a brother and a sister, and when either child is a son the parent who may be
+    mosaic is the mother (a son's X is hers): the sister's flag said 'a parent'."""
+    shared = "may carry it in the germline (mosaic), which raises the recurrence risk"
+    record = "chr8 42450000 . A G 50 PASS . GT:AD:DP:GQ"
+    samples = ("KID", "DAD", "MUM", "LOW", "PART", "MISS", "HALF")
+    family = [*TRIO, "F1 LOW DAD MUM 1 2", "F1 PART DAD MUM 2 2", "F1 MISS DAD MUM 2 2", "F1 HALF DAD 0 2 2"]
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} {HET} {REF} {REF} 0/1:10,10:20:5 ./1:5,5:10:60 {MISS} {HET}"],
+                    samples=samples)
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", family)), "--qualify", "all")
+    assert result.code == 0, result.err
+    [row] = [r for r in table(result.out) if r["sample"] == "KID"]
+    assert (row["inheritance_flags"], row["confidence"], row["evidence"].split(" | ")[0]) == (
+        "de_novo;AD", "high;high", "not found in either parent: both parents homozygous reference; also carried by "
+        f"the affected siblings LOW (a call below the quality gates) and PART: a parent {shared}")
+
+    record = "chrX 22050000 . G A 50 PASS . GT:AD:DP:GQ"
+    family = ["F1 KID DAD MUM 1 2", "F1 DAD 0 0 1 1", "F1 MUM 0 0 2 1", "F1 SIS DAD MUM 2 2"]
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} 1:0,20:20:60 0:20,0:20:60 {REF} {HET}"],
+                    samples=("KID", "DAD", "MUM", "SIS"))
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", family)), "--qualify", "all")
+    assert result.code == 0, result.err
+    found = {r["sample"]: (r["inheritance_flags"], r["evidence"].split(" | ")[0]) for r in table(result.out)}
+    parents = "not found in either parent: both parents homozygous reference"
+    assert found == {"KID": ("de_novo;XL", f"{parents}; also carried by the affected sister SIS: the mother {shared}"),
+                     "SIS": ("de_novo;XL", f"{parents}; also carried by the affected brother KID: the mother {shared}")}
+
+
 def test_ad_typed_string_is_read_as_counts(tmp: Path) -> None:
     """A header declaring AD Type=String: htslib gives '10,10' per sample, which the report showed as 1,0 (its first
     characters) and the inheritance stage ignored (no allele-balance gate, no parental ALT reads)."""

@@ -276,7 +276,17 @@ def _standing(allele: AlleleFacts, haplotype: Haplotype, members: list[AlleleFac
                    af=None if None in frequencies else min(frequencies), good=all(m.good for m in members),
                    father=_least(m.father for m in members), mother=_least(m.mother for m in members),
                    siblings=tuple(_least(kin) for kin in zip(*(m.siblings for m in members), strict=True)),
-                   shared_by=tuple(name for name in allele.shared_by if all(name in m.shared_by for m in members)))
+                   shared_by=_shared(allele, members))
+
+
+def _shared(allele: AlleleFacts, members: list[AlleleFacts]) -> tuple[Relative, ...]:
+    """The affected siblings who carry a haplotype: those carrying every member, their call good when all are."""
+    out = []
+    for sibling in allele.shared_by:
+        calls = [next((s for s in m.shared_by if s.name == sibling.name), None) for m in members]
+        if None not in calls:
+            out.append(replace(sibling, good=all(c.good for c in calls)))
+    return tuple(out)
 
 
 def _least(calls: Iterable[Relative]) -> Relative:

@@ -93,8 +93,8 @@ class AlleleFacts:
     beside_haplotype: tuple[int, int] | None = None
     known: bool = False
     """A known disease allele (qualifying.known_disease_allele)."""
-    shared_by: tuple[str, ...] = ()
-    """The affected full siblings in the VCF who carry this allele too (names)."""
+    shared_by: tuple[Relative, ...] = ()
+    """The affected full siblings in the VCF who carry this allele too, with their calls."""
     sex_given: bool = True
     """The PED gives the sample's sex (else `male` comes from a haploid call: a male whose chrX calls are diploid
     passes for a female)."""
@@ -184,5 +184,6 @@ def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[
         is_male(family.person.sex, bool(haploid[s])), modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
         None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]), o.qualifies, o.af,
         dominant_caveat, o.extent, known=o.known, sex_given=family.person.sex in (MALE, FEMALE),
-        shared_by=tuple(k.name for k in family.affected_siblings if ZYGOSITY_BY_CODE[o.zygosity[k.index]].carries))
+        shared_by=tuple(k.at(o, haploid) for k in family.affected_siblings
+                        if ZYGOSITY_BY_CODE[o.zygosity[k.index]].carries))
 

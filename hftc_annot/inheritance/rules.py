@@ -216,16 +216,29 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
     if reads:
         confidence, detail = worse(confidence, "medium"), f"{detail}; {reads}"
     if allele.shared_by:
-        siblings = " and ".join(allele.shared_by)
-        detail += f"; also carried by the affected sibling{'s' if len(allele.shared_by) > 1 else ''} {siblings}: " \
-            f"{'the mother' if sons_x else 'a parent'} may carry it in the germline (mosaic), which raises the " \
-            "recurrence risk"
+        detail += f"; {_shared_new_allele(allele)}"
     against = relatives.carriers(allele, "germline mosaicism in a parent?")
     if allele.dominant_caveat and not _in_x_linked_gene(allele):
         against.append(relatives.Contradiction("low", allele.dominant_caveat))
     where = "the mother" if fatherless else "either parent"
     return Flag("de_novo", relatives.lowered(confidence, against), f"not found in {where}: {detail}" +
                 _notes(against))
+
+
+def _shared_new_allele(allele: AlleleFacts) -> str:
+    """The affected full siblings who carry a new allele too, and what that means: the same new allele twice in one
+    sibship is a parent's germline mosaicism. On chrX outside the PARs a brother and sister are named so, and when
+    either child is male the parent is the mother (a son's X is hers); a call below the quality gates says so."""
+    shared = allele.shared_by
+    words = [("brother" if s.male else "sister") if allele.x_linked else "sibling" for s in shared]
+    names = [s.name + ("" if s.good else " (a call below the quality gates)") for s in shared]
+    if len(set(words)) == 1:
+        who = f"{words[0]}{'s' if len(names) > 1 else ''} {' and '.join(names)}"
+    else:
+        who = " and ".join(f"{word} {name}" for word, name in zip(words, names, strict=True))
+    mother = allele.x_linked and (allele.male or any(s.male for s in shared))
+    return f"also carried by the affected {who}: {'the mother' if mother else 'a parent'} may carry it in the " \
+        "germline (mosaic), which raises the recurrence risk"
 
 
 def _parental_alt_reads(allele: AlleleFacts) -> str:
