@@ -359,7 +359,8 @@ def dominant(allele: AlleleFacts) -> Flag | None:
     medium without parental genotypes, or when that parental evidence rests on calls below the quality gates or on
     reference calls with ALT reads (a mosaic parent?); low
     when the call fails the quality gates or the gene's dominant disorders need particular variants (the caveat says
-    which). A parent or sibling who is not affected and carries it lowers it (relatives.py)."""
+    which). A parent or sibling who is not affected and carries it lowers it (relatives.py); an affected sibling who
+    carries an allele absent from both parents is named, as in de_novo (the summary's AD line says 'de novo' too)."""
     if "AD" not in allele.modes:
         return None
     confidence = "high" if allele.good else "low"
@@ -374,7 +375,8 @@ def dominant(allele: AlleleFacts) -> Flag | None:
         solid = allele.father.good and allele.mother.good
         reads = _parental_alt_reads(allele)
         notes.append("absent from both parents (de novo)" + ("" if solid else "; a parent's genotype is low quality")
-                     + (f"; {reads}" if reads else ""))
+                     + (f"; {reads}" if reads else "")
+                     + (f"; {_shared_new_allele(allele)}" if allele.shared_by else ""))
         if not solid or reads:
             confidence = worse(confidence, "medium")
     elif in_father is None and in_mother is None:
