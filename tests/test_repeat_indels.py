@@ -109,6 +109,20 @@ def test_user_clinvar_and_gnomad_find_an_indel_placed_elsewhere_in_its_repeat(ch
     assert [r["clinvar_id"] for r in table(without.out)] == [".", ".", "."]
 
 
+def test_a_record_of_the_inputs_own_spelling_wins_over_one_elsewhere_in_the_repeat(chr20: Path, tmp_path: Path) -> None:
+    """The file holds the change twice: left-aligned (700) and as the input writes it (702); the input's own record is
+    the one used (the first in the file was), for ClinVar and for the frequency."""
+    info = "CLNREVSTAT=reviewed_by_expert_panel;GENEINFO=GNAS:1"
+    known = bgzip_index(write_vcf(tmp_path / "known.vcf", [
+        f"20 58895010 700 G GC . . CLNSIG=Likely_pathogenic;{info};AF=0.001",
+        f"20 58895013 702 C CC . . CLNSIG=Pathogenic;{info};AF=0.005"],
+        samples=(), prefix="", extra_header=tuple(CLINVAR_HEADER)))
+    vcf = write_vcf(tmp_path / "in.vcf", RECORDS[:1])
+    found = [table(run_cli(vcf, "--fasta", chr20, option, known).out)[0] for option in ("--clinvar", "--gnomad")]
+    assert (found[0]["clinvar_id"], found[0]["clinvar_significance"], found[1]["population_af"]) == (
+        "702", "Pathogenic", "0.005")
+
+
 def _made(seq: str, pos: int, ref: str, alt: str) -> str:
     return seq[:pos - 1] + alt + seq[pos - 1 + len(ref):]
 

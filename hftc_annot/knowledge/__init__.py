@@ -92,8 +92,8 @@ class KnowledgeStage:
             if finding.gene is None:
                 continue
             if self._clinvar and finding.allele not in clinvar:
-                clinvar[finding.allele] = self._clinvar.lookup(record.chrom, *(
-                    finding.repeat or (record.pos, record.ref, finding.alt)))
+                clinvar[finding.allele] = self._clinvar.lookup(record.chrom, record.pos, record.ref, finding.alt,
+                                                               finding.repeat)
             consequence = finding.effect.consequence if finding.effect else None
             af = "" if finding.frequency is None else f"{finding.frequency:.6g}"
             finding.knowledge = self._lookup(finding.gene.symbol, contig, record.pos, finding.change, finding.repeat,

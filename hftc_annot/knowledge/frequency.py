@@ -50,7 +50,7 @@ class FrequencyStage:
         record = item.record
         if self._gnomad is not None:
             repeats = {finding.allele: finding.repeat for finding in item.findings}
-            return [self._gnomad.frequency(record.chrom, *(repeats.get(number) or (record.pos, record.ref, alt)))
+            return [self._gnomad.frequency(record.chrom, record.pos, record.ref, alt, repeats.get(number))
                     for number, alt in enumerate(record.alts, 1)]
         value = record.info.get(self._af_field)
         if value is None:

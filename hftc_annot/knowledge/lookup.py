@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hftc_annot.alleles import same_change
+from hftc_annot.alleles import Spelling, same_change
 from hftc_annot.assembly import assembly_lengths, canonical_contig, check_contigs, detect_build
 from hftc_annot.errors import HftcError, InputError
 from hftc_annot.resources import read_table
@@ -128,22 +127,28 @@ class VcfLookup:
         finally:
             self._verbosity(quiet)
 
-    def _records(self, chrom: str, pos: int, ref: str, alt: str) -> Iterator[tuple[VariantRecord, int]]:
+    def _records(self, chrom: str, pos: int, ref: str, alt: str, repeat: Spelling | None
+                 ) -> list[tuple[VariantRecord, int]]:
+        """The records (and ALT numbers) of this change: those near the input's own spelling, else, for an indel
+        that could be placed elsewhere in its repeat, those anywhere in it (`repeat`: the spelling over all of it)."""
         if alt.startswith("<"):  # a symbolic ALT (<DEL>) does not give the bases it changes: its END does
-            return
+            return []
+        return self._same(chrom, Spelling(pos, ref, alt)) or (self._same(chrom, repeat) if repeat else [])
+
+    def _same(self, chrom: str, spelling: Spelling) -> list[tuple[VariantRecord, int]]:
         # records that overlap or touch REF: an indel may be anchored on the base before or after it
-        for record in self._fetch(chrom, pos - 1, pos + len(ref)):
-            for number, other in enumerate(record.alts or (), 1):
-                if same_change((pos, ref, alt), (record.pos, record.ref, other)):
-                    yield record, number
+        return [(record, number) for record in self._fetch(chrom, spelling.pos - 1, spelling.pos + len(spelling.ref))
+                for number, other in enumerate(record.alts or (), 1)
+                if same_change(spelling, (record.pos, record.ref, other))]
 
     def _value(self, record: VariantRecord, key: str) -> object:
         """An INFO value of a record, None when the header does not declare the key."""
         return record.info.get(key) if key in self._info else None
 
-    def lookup(self, chrom: str, pos: int, ref: str, alt: str) -> ClinVarEntry | None:
-        """The ClinVar record of exactly this allele: its Variation ID, CLNSIG and review stars."""
-        for record, _ in self._records(chrom, pos, ref, alt):
+    def lookup(self, chrom: str, pos: int, ref: str, alt: str, repeat: Spelling | None = None) -> ClinVarEntry | None:
+        """The ClinVar record of exactly this allele: its Variation ID, CLNSIG and review stars (`repeat`: see
+        _records)."""
+        for record, _ in self._records(chrom, pos, ref, alt, repeat):
             return self._entry(record, chrom, pos, ref, alt)
         return None
 
@@ -162,10 +167,10 @@ class VcfLookup:
                             ",".join(significance).replace("_", " ") if isinstance(significance, tuple)
                             else str(significance).replace("_", " "), STARS.get(review_text, "0"))
 
-    def frequency(self, chrom: str, pos: int, ref: str, alt: str) -> float | None:
+    def frequency(self, chrom: str, pos: int, ref: str, alt: str, repeat: Spelling | None = None) -> float | None:
         """INFO/AF of exactly this allele (Number=A; Number=1 only on a record with one ALT), checked to be a
-        frequency."""
-        for record, number in self._records(chrom, pos, ref, alt):
+        frequency (`repeat`: see _records)."""
+        for record, number in self._records(chrom, pos, ref, alt, repeat):
             value = record.info.get("AF")
             where = f"record {record.contig}:{record.pos}"
             if isinstance(value, tuple):
