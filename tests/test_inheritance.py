@@ -621,3 +621,20 @@ def test_mother_son_duo_gives_a_new_hemizygous_x_allele_as_de_novo(tmp: Path) ->
     assert result.code == 0, result.err
     assert [line.split("\t")[2] for line in (tmp / "summary.tsv").read_text().splitlines()
             if not line.startswith("## ")][1:] == ["X-linked"]
+
+
+def test_of_equal_pairs_the_summary_shows_one_whose_calls_pass_the_quality_gates(tmp: Path) -> None:
+    """A singleton with three heterozygous GALNT3 alleles, the first a LowQual call (GQ 5, DP 8): its three pairs
+    are all low and tier 2 (unphased), so the line showed the first found, resting on the failed call, and named
+    it 'a genotype is below the quality gates' while a pair of two good calls was among the 'others'."""
+    vcf = write_vcf(tmp / "in.vcf", [f"chr2 165749825 . G A 30 LowQual . {FORMAT} 0/1:5,3:8:5",
+                                     f"chr2 165759516 . TA T 50 PASS . {FORMAT} {HET}",
+                                     f"chr2 165770217 . G A 50 PASS . {FORMAT} {HET}"], samples=("S1",))
+    result = run_cli(vcf, "--summary", tmp / "summary.tsv")
+    assert result.code == 0, result.err
+    lines = [line.split("\t")[2:] for line in (tmp / "summary.tsv").read_text().splitlines()
+             if not line.startswith("## ")][1:]
+    assert lines == [["biallelic (compound heterozygous, unphased)", "low", "2", "chr2:165759516 TA>T, c.484C>T",
+                      "2", "two heterozygous variants in GALNT3 (chr2:165759516 TA>T, c.484C>T), phase unknown (no "
+                      "parental genotypes)", "consistent with Tumoral calcinosis, hyperphosphatemic, familial, 1 "
+                      "[OMIM:211900] (AR) if the two variants are in trans"]]

@@ -59,6 +59,9 @@ class Candidate:
     interpretation: str
     zygosity: str = ""
     """For an AD flag, the sample's call in words ('homozygous' in 'homozygous in an autosomal dominant gene')."""
+    good: bool = True
+    """Whether every call of the candidate passes the quality gates (of two otherwise equal candidates, that one is
+    shown: a pair of good calls before one resting on a call below the gates)."""
 
 
 def candidates(sample: str, gene: Gene, interpretation: dict[str, str],
@@ -83,15 +86,15 @@ def candidates(sample: str, gene: Gene, interpretation: dict[str, str],
             text += " if the two variants are in trans"
         out.append(Candidate(sample, gene.symbol, core, flag, tuple(a.key for a in members),
                              ", ".join(a.label for a in members), text,
-                             dominant_zygosity(allele) if flag.name == "AD" else ""))
+                             dominant_zygosity(allele) if flag.name == "AD" else "", all(a.good for a in members)))
     return out
 
 
 def rank(found: list[Candidate], tier_of: Callable[[tuple[int, int], str, Flag, str], str]) -> list[SummaryLine]:
     """One line per sample, gene and pattern: its strongest candidate, with how many others there are; strongest
     lines first (genotype patterns before leads such as AR_single, then tier, confidence, trans established, core
-    HFTC gene, phase evidence), equal lines in the order found. `tier_of(allele, gene, flag, sample)` gives an
-    allele's tier for that flag."""
+    HFTC gene, phase evidence, calls passing the quality gates), equal lines in the order found.
+    `tier_of(allele, gene, flag, sample)` gives an allele's tier for that flag."""
     def tier(candidate: Candidate) -> str:
         tiers = [tier_of(allele, candidate.gene, candidate.flag, candidate.sample)
                  for allele in candidate.alleles]
@@ -100,7 +103,7 @@ def rank(found: list[Candidate], tier_of: Callable[[tuple[int, int], str, Flag, 
     def key(candidate: Candidate, tier: str) -> tuple:
         confidence, unphased, phase = strength(candidate.flag)
         return not KINDS[candidate.flag.name].pattern, TIER_ORDER.index(tier), confidence, unphased, \
-            not candidate.core, phase
+            not candidate.core, phase, not candidate.good
 
     groups: dict[tuple[str, str, str], list[tuple[tuple, Candidate, str]]] = {}
     for candidate in found:
