@@ -715,7 +715,7 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
                                      provenance.build_check) if text] + warnings
         html = render(dataclasses.replace(provenance, evidence_tier=TIER_NOTE_HTML).to_lines(), report.rows(),
                       summary_lines, panel.genes, _chosen(pipeline.consequence, panel), panel.without_model, notices,
-                      pipeline.inheritance.settings.modes)
+                      pipeline.inheritance.settings.modes, *pipeline.inheritance.assessed())
     if fmt != "vcf":
         with outputs.text("output") as handle:
             if fmt == "html":

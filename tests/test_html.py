@@ -320,3 +320,34 @@ def test_printed_report_has_the_summary_on_page_1(tmp: Path) -> None:
                           timeout=60, check=True).stdout
     flat = " ".join(text.split())
     assert "Candidate diagnoses" in flat and gene in flat and variants in flat
+
+
+def test_the_candidate_diagnoses_say_who_has_none_and_why_an_empty_list_is_empty(tmp: Path) -> None:
+    """An empty list said 'no sample's genotypes fit the mode of inheritance' also when every sample is unaffected
+    (a homozygous P/LP GALNT3 call: it fits, but an unaffected sample gets no candidates) and for a sites-only VCF
+    (no genotypes at all); a sample assessed without a candidate, and the unaffected ones, were not named."""
+    het, hom, ref = "0/1:10,10:20:60", "1/1:0,20:20:60", "0/0:20,0:20:60"
+
+    def summary(records: list[str], samples: tuple[str, ...], ped_lines: list[str] | None) -> str:
+        vcf = write_vcf(tmp / "in.vcf", records, samples=samples)
+        extra = []
+        if ped_lines:
+            (tmp / "fam.ped").write_text("".join("\t".join(line.split()) + "\n" for line in ped_lines))
+            extra = ["--ped", tmp / "fam.ped"]
+        result = run_cli(vcf, *extra, "-o", tmp / "r.html")
+        assert result.code == 0, result.err
+        section = re.search(r'<section id="summary">\n<h2>Candidate diagnoses</h2>\n(.*?)</section>',
+                            (tmp / "r.html").read_text(), re.S).group(1)
+        return re.sub(r"<ol.*</ol>\n", "<ol/>", section, flags=re.S).replace("\n", " ")
+
+    known = "chr2 165754626 . C T 50 PASS . GT:AD:DP:GQ"
+    assert summary([f"{known} {hom} {het}"], ("A", "B"), ["F A 0 0 1 1", "F B 0 0 2 1"]) == (
+        '<p class="empty">No candidate diagnosis: every sample is unaffected in the PED, and an unaffected sample gets '
+        "no candidates (it is evidence for its relatives).</p> ")
+    assert summary(["chr2 165754626 . C T 50 PASS ."], (), None) == (
+        '<p class="empty">No candidate diagnosis: the VCF has no samples (sites only), so no genotype was '
+        "assessed.</p> ")
+    family = ["F KID DAD MUM 2 2", "F DAD 0 0 1 1", "F MUM 0 0 2 1", "F AUNT 0 0 2 0"]
+    assert summary([f"{known} {hom} {het} {het} {ref}"], ("KID", "DAD", "MUM", "AUNT"), family) == (
+        '<ol/><p class="note">No candidate for AUNT.</p> <p class="note">Unaffected in the PED, so evidence for their '
+        "relatives and given no candidates: DAD, MUM.</p> ")

@@ -111,6 +111,12 @@ class InheritanceStage:
     def settings(self) -> Settings:
         return self._settings
 
+    def assessed(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(samples given flags and candidates: affected or of unknown status, unaffected samples: evidence for their
+        relatives only), each in VCF order."""
+        unaffected = tuple(s for s in self._samples if self._ped.get(s).status == UNAFFECTED)
+        return tuple(s for s in self._samples if s not in unaffected), unaffected
+
     def add(self, item: PanelRecord) -> None:
         """Remember the alleles of one panel record on panel genes (those below --min-impact are left out), and
         whether each qualifies for flags."""
