@@ -127,7 +127,7 @@ def line(**fields) -> SummaryLine:
 def page(rows: list[ReportRow] = (), summary: list[SummaryLine] = (), notices: list[str] = (),
          transcripts: dict | None = None) -> str:
     return render(["hftc-annot 0.1.0", "genes: GALNT3,ENPP1"], rows, list(summary), (GALNT3, ENPP1),
-                  transcripts or {}, (), list(notices), {})
+                  transcripts or {}, (), list(notices), {}, ("S1",), ())
 
 
 def _chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:

@@ -257,11 +257,10 @@ def figure(gene: Gene, t: Transcript, rows: list[ReportRow]) -> Figure:
 
 def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine], genes: tuple[Gene, ...],
            transcripts: dict[str, Transcript], not_covered: tuple[str, ...], notices: list[str],
-           modes: dict[str, tuple[str, ...]], assessed: tuple[str, ...] | None = None,
-           unaffected: tuple[str, ...] = ()) -> str:
+           modes: dict[str, tuple[str, ...]], assessed: tuple[str, ...], unaffected: tuple[str, ...]) -> str:
     """The whole report as one HTML page; `summary` is ranked strongest first and keeps its order; `modes` are the
     --inheritance overrides, shown in the panel table instead of the panel's modes. `assessed` are the samples given
-    candidates (affected or of unknown status; None: not said), `unaffected` the others: the candidate diagnoses say
+    candidates (affected or of unknown status), `unaffected` the others: the candidate diagnoses say
     which samples have none, and why an empty list is empty (no samples, none affected, no fitting genotype)."""
     ordered = strength_order(list(rows))
     by_gene: dict[str, list[ReportRow]] = {}
@@ -272,6 +271,6 @@ def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[Summary
     return _environment().get_template("report.html.j2").render(
         preamble=preamble, notices=notices, summary=summary, rules=rules(), findings=[finding(r) for r in ordered],
         figures=figures, genes=genes, modes=modes, not_covered=not_covered, left=LEFT, right=RIGHT,
-        assessed=assessed, without=[s for s in assessed or () if s not in {line.sample for line in summary}],
+        assessed=assessed, without=[s for s in assessed if s not in {line.sample for line in summary}],
         unaffected=unaffected,
         transcript_names={s: t.refseq or t.id for s, t in transcripts.items()})
