@@ -595,3 +595,18 @@ def test_a_homozygous_looking_variant_inside_a_deletion_in_dominant_and_x_linked
     phex = rows[("PHEX", "T")]
     assert (phex["inheritance_flags"], phex["confidence"]) == ("XL", "high")
     assert phex["evidence"].startswith("hemizygous female in an X-linked dominant gene: the other X's copy is deleted")
+
+
+def test_a_variant_where_an_imprecise_breakpoint_may_lie_is_not_inside_the_deletion(tmp: Path) -> None:
+    """CIPOS lets the deletion's 3' breakpoint (ABCC6 is on the minus strand) lie anywhere in 16151501-16164001, so
+    c.3421C>T at 16163078 may be outside it: its 1/1 call is not one copy facing the deletion (it was taken as
+    hemizygous, deletion_trans of high confidence). With CIPOS=-500,500 it is surely deleted, and is."""
+    unsure = "chr16 16152000 d N <DEL> 50 PASS SVTYPE=DEL;END=16167001;CIPOS=-500,12000;CIEND=-300,300;IMPRECISE"
+    rows = _abcc6(tmp, [f"{unsure} GT 0/1", f"{R1141X} {GT} 1/1:99:30"], ("S1",))
+    snv = rows[("S1", "A")]
+    assert (snv["inheritance_flags"], snv["confidence"], snv["phase_evidence"]) == ("AR_hom;AD", "medium;low", ".;.")
+    assert "hemizygous" not in snv["evidence"]
+    sure = unsure.replace("CIPOS=-500,12000", "CIPOS=-500,500")
+    snv = _abcc6(tmp, [f"{sure} GT 0/1", f"{R1141X} {GT} 1/1:99:30"], ("S1",))[("S1", "A")]
+    assert (snv["inheritance_flags"], snv["confidence"], snv["phase_evidence"]) == (
+        "AD;AR_comphet", "low;high", ".;deletion_trans")

@@ -28,24 +28,31 @@ class Gates:
 @dataclass(frozen=True, slots=True)
 class Extent:
     """The reference bases an allele changes, first..last (last = first - 1 for an insertion); deletion: a structural
-    loss (<DEL>, a <CNV> of lost copies); removes: it deletes bases and adds none (a small deletion, or a loss)."""
+    loss (<DEL>, a <CNV> of lost copies); removes: it deletes bases and adds none (a small deletion, or a loss);
+    surely: of a structural allele, the bases it changes wherever its breakpoints lie in their confidence intervals
+    (CIPOS/CIEND): from the last place the first breakpoint may take to the first the second may (first..last when
+    precise; empty, first > last, when the intervals meet)."""
 
     first: int
     last: int
     deletion: bool = False
     removes: bool = False
+    surely: tuple[int, int] | None = None
 
     @classmethod
     def of(cls, change: Allele | StructuralAllele) -> Extent:
         if isinstance(change, StructuralAllele):
-            return cls(change.start, change.end, change.kind == "DEL", change.kind == "DEL")
+            return cls(change.start, change.end, change.kind == "DEL", change.kind == "DEL",
+                       (change.start_range[1], change.end_range[0]))
         return cls(change.start, change.end, removes=change.is_deletion)
 
     def inside(self, other: Extent) -> bool:
-        """Are all the bases this allele changes deleted by `other`? (For an insertion: both bases around it.)"""
+        """Are all the bases this allele changes surely deleted by `other` (wherever its imprecise breakpoints lie)?
+        (For an insertion: both bases around it.)"""
+        first, last = other.surely or (other.first, other.last)
         if self.last < self.first:
-            return other.first <= self.last and self.first <= other.last
-        return other.first <= self.first and self.last <= other.last
+            return first <= self.last and self.first <= last
+        return first <= self.first and self.last <= last
 
     def same_event(self, other: Extent) -> bool:
         """Two deletions that overlap by half of each: one event called twice (e.g. by two callers)?"""
