@@ -610,3 +610,18 @@ def test_a_variant_where_an_imprecise_breakpoint_may_lie_is_not_inside_the_delet
     snv = _abcc6(tmp, [f"{sure} GT 0/1", f"{R1141X} {GT} 1/1:99:30"], ("S1",))[("S1", "A")]
     assert (snv["inheritance_flags"], snv["confidence"], snv["phase_evidence"]) == (
         "AD;AR_comphet", "low;high", ".;deletion_trans")
+
+
+def test_a_haploid_gcnv_loss_of_one_copy_on_chrx_is_a_womans_heterozygous_deletion(tmp: Path) -> None:
+    """GATK gCNV writes a haploid GT on every contig, against the contig's baseline ploidy: a woman's heterozygous
+    PHEX deletion is GT 1 with CN 1. A male's loss is CN 0, so a haploid loss with CN 1 on chrX can only be a loss of
+    one of two copies: 0/1 (it was read as a hemizygous call in a female, 'sex or call error?', of low confidence).
+    CN 0 stays as GT says (a male's loss)."""
+    ped = tmp / "f.ped"
+    ped.write_text("F KID 0 0 2 2\nF M 0 0 1 2\n")
+    rows = _rows(tmp, ["chrX 22000000 . N <DEL>,<DUP> 50 PASS SVTYPE=CNV;END=22300000 GT:CN 1:1 1:0"], "--ped",
+                 str(ped), samples=("KID", "M"))
+    assert [(r["sample"], r["genotype"], r["zygosity"], r["inheritance_flags"], r["confidence"], r["evidence"])
+            for r in rows] == [
+        ("KID", "0/1", "het", "XL", "medium", "heterozygous female in an X-linked dominant gene"),
+        ("M", "1", "hemi", "XL", "high", "hemizygous in a male (X-linked)")]
