@@ -50,9 +50,10 @@ def _change(record: Record, contig: str, number: int, alt: str) -> Allele | Stru
     span = record.span
     if span is None:
         return "structural allele without INFO/END or SVLEN"
-    if span.end <= record.pos:
+    end = span.end_of(number)
+    if end <= record.pos:
         return "structural allele whose END is not after POS"
-    start, end = record.pos + 1, span.end  # POS is the base before the event
+    start = record.pos + 1  # POS is the base before the event
     low, high = span.cipos or (0, 0)
     first, last = span.ciend or (0, 0)
     if kind == "CNV":

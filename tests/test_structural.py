@@ -625,3 +625,12 @@ def test_a_haploid_gcnv_loss_of_one_copy_on_chrx_is_a_womans_heterozygous_deleti
             for r in rows] == [
         ("KID", "0/1", "het", "XL", "medium", "heterozygous female in an X-linked dominant gene"),
         ("M", "1", "hemi", "XL", "high", "hemizygous in a male (X-linked)")]
+
+
+def test_each_alt_of_a_multiallelic_record_without_end_takes_its_own_svlen(tmp: Path) -> None:
+    """SVLEN is Number=A (VCF 4.4): without END, the <DUP> reaches 3001 bases (ENPP1 exons 3-4), not the <DEL>'s 2001
+    (it took the first ALT's length, and was named a duplication of exon 3 alone)."""
+    rows = _rows(tmp, ["chr6 131848999 . N <DEL>,<DUP> 50 PASS SVLEN=-2001,3001 GT 0/1 0/2"], samples=("A", "B"))
+    assert [(r["alt"], r["hgvs_c"], r["exon"], r["end"]) for r in rows] == [
+        ("<DEL>", "NM_006208.3:c.314-990_431-142del", "3/25", "131851000"),
+        ("<DUP>", "NM_006208.3:c.314-990_557-175dup", "3-4/25", "131852000")]

@@ -25,13 +25,21 @@ class Span:
     POS + |SVLEN|; cipos and ciend are the confidence intervals around POS and END (None when not given or not
     two integers); imprecise: INFO/IMPRECISE is set, or an interval is given (or one that cannot be read).
     cnv_direction: what a <CNV> ALT is, from FORMAT/CN of the samples that carry it: 'DEL' when every such copy number
-    that is not 2 is below 2, 'DUP' when every one is above, else 'CNV'."""
+    that is not 2 is below 2, 'DUP' when every one is above, else 'CNV'. ends: per ALT, POS + |SVLEN| of its own
+    (SVLEN is Number=A) for a record without END that gives one per ALT, None where it gives none; `end` is then the
+    farthest of them."""
 
     end: int
     cipos: tuple[int, int] | None
     ciend: tuple[int, int] | None
     imprecise: bool
     cnv_direction: str = "CNV"
+    ends: tuple[int | None, ...] | None = None
+
+    def end_of(self, number: int) -> int:
+        """Where ALT `number` (1-based) reaches."""
+        own = self.ends[number - 1] if self.ends is not None and number <= len(self.ends) else None
+        return own if own is not None else self.end
 
 
 @dataclass(frozen=True)
@@ -253,12 +261,15 @@ def _span(variant, copies: np.ndarray | None) -> Span | None:
     """Where a record with a structural ALT reaches, from INFO END (else SVLEN), CIPOS, CIEND and IMPRECISE; `copies`:
     FORMAT/CN of the samples that carry an ALT, when given."""
     end = variant.INFO.get("END")
+    ends = None
     if not isinstance(end, int):
         length = variant.INFO.get("SVLEN")
-        length = length[0] if isinstance(length, tuple) and length else length
-        if not isinstance(length, int):
+        lengths = length if isinstance(length, tuple) else (length,)
+        ends = tuple(variant.POS + abs(n) if isinstance(n, int) and n > INT_MISSING + 1 else None for n in lengths)
+        if not any(e is not None for e in ends):
             return None
-        end = variant.POS + abs(length)
+        end = max(e for e in ends if e is not None)
+        ends = ends if len(ends) == len(variant.ALT) > 1 else None
     given = [variant.INFO.get(key) for key in ("CIPOS", "CIEND")]
     intervals = [_interval(value) for value in given]
     unreadable = any(i is None and value is not None for value, i in zip(given, intervals, strict=True))
@@ -266,7 +277,7 @@ def _span(variant, copies: np.ndarray | None) -> Span | None:
                                                                                for i in intervals)
     changed = copies[(copies >= 0) & (copies != 2)] if copies is not None else np.empty(0)
     direction = "CNV" if not len(changed) else "DEL" if (changed < 2).all() else "DUP" if (changed > 2).all() else "CNV"
-    return Span(max(end, variant.POS), *intervals, imprecise, direction)
+    return Span(max(end, variant.POS), *intervals, imprecise, direction, ends)
 
 
 def _interval(value) -> tuple[int, int] | None:
