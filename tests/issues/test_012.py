@@ -50,7 +50,8 @@ def test_single_exome_summary_is_ranked_and_built_only_from_qualifying_alleles(t
         ("FGF23", "heterozygous in an autosomal dominant gene", "low", "2", "c.536G>A", "2"),
         ("ENPP1", "homozygous in an autosomal dominant gene", "low", "2", "c.913C>A", "2"),
         ("ABCC6", "heterozygous in an autosomal dominant gene", "low", "2", "chr16:16154653 AC>A", "6"),
-        ("FGF23", "biallelic (compound heterozygous, unphased)", "low", "2", "c.536G>A, c.385T>C", "2"),
+        # of the three equal FGF23 pairs, the one whose calls pass the quality gates (c.385T>C is LowQual)
+        ("FGF23", "biallelic (compound heterozygous, unphased)", "low", "2", "c.536G>A, c.162G>C", "2"),
         ("ENPP1", "biallelic (compound heterozygous, unphased)", "low", "2", "c.1441C>T, c.2608-1G>A", "0"),
         ("ABCC6", "biallelic (compound heterozygous, unphased)", "low", "2",
          "chr16:16154653 AC>A, chr16:16157770 A>AG", "14"),
