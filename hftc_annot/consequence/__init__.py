@@ -164,15 +164,23 @@ class ConsequenceStage:
         if failure:
             self._note_problem("REF differs from the reference FASTA; consequence from the position only",
                                record.where)
-        repeats: dict[int, Spelling | None] = {}
         for finding in item.findings:
             if finding.gene is not None:
                 finding.effect = self._effect(finding, finding.gene.symbol, failure)
-            if self._seq is not None and not failure and isinstance(finding.change, Allele):
+        if self._seq is not None and not failure:
+            self._place_in_repeats(item)
+
+    def _place_in_repeats(self, item: PanelRecord) -> None:
+        """Each finding's indel written over its whole repeat (AlleleFinding.repeat), once per ALT."""
+        record = item.record
+        length = self._seq.length(record.chrom)
+        if not length:
+            return
+        repeats: dict[int, Spelling | None] = {}
+        for finding in item.findings:
+            if isinstance(finding.change, Allele):
                 if finding.allele not in repeats:
-                    length = self._seq.length(record.chrom)
-                    repeats[finding.allele] = across_repeat(finding.change, record.chrom, self._seq, length) \
-                        if length else None
+                    repeats[finding.allele] = across_repeat(finding.change, record.chrom, self._seq, length)
                 finding.repeat = repeats[finding.allele]
 
     def _effect(self, finding: AlleleFinding, symbol: str, failure: str) -> Effect:

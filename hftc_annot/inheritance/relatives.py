@@ -17,10 +17,19 @@ FLOOR = {UNAFFECTED: "low", UNKNOWN_STATUS: "medium"}
 one of unknown status (PED phenotype 0/-9) may be affected, so lowers to medium only."""
 
 
+BELOW_GATES = " (a call below the quality gates)"
+"""What a note on a relative's call adds when the call fails the quality gates."""
+
+
 def weighed(floor: str, note: str, good: bool) -> tuple[str, str]:
     """(floor, note) of evidence resting on a relative's call: a call below the quality gates (`good` false) lowers
     to medium at most, and the note says so."""
-    return (floor, note) if good else ("medium", note + " (a call below the quality gates)")
+    return (floor, note) if good else ("medium", note + BELOW_GATES)
+
+
+def sibling_word(allele: AlleleFacts, sibling: Relative) -> str:
+    """'sibling', or on chrX outside the PARs 'brother' or 'sister' (sex from the PED, else a haploid call)."""
+    return ("brother" if sibling.male else "sister") if allele.x_linked else "sibling"
 
 
 @dataclass(frozen=True)
@@ -60,8 +69,7 @@ def others(allele: AlleleFacts) -> Iterator[Other]:
             who = f"unaffected {role}" if parent.status == UNAFFECTED else f"{role} of unknown status"
             yield Other(who, parent, role == "father")
     for sibling in allele.siblings:
-        word = ("brother" if sibling.male else "sister") if allele.x_linked else "sibling"
-        yield Other(f"unaffected {word} {sibling.name}", sibling, sibling.male)
+        yield Other(f"unaffected {sibling_word(allele, sibling)} {sibling.name}", sibling, sibling.male)
 
 
 def lowered(confidence: str, contradictions: list[Contradiction]) -> str:

@@ -230,8 +230,8 @@ def _shared_new_allele(allele: AlleleFacts) -> str:
     sibship is a parent's germline mosaicism. On chrX outside the PARs a brother and sister are named so, and when
     either child is male the parent is the mother (a son's X is hers); a call below the quality gates says so."""
     shared = allele.shared_by
-    words = [("brother" if s.male else "sister") if allele.x_linked else "sibling" for s in shared]
-    names = [s.name + ("" if s.good else " (a call below the quality gates)") for s in shared]
+    words = [relatives.sibling_word(allele, s) for s in shared]
+    names = [s.name + ("" if s.good else relatives.BELOW_GATES) for s in shared]
     if len(set(words)) == 1:
         who = f"{words[0]}{'s' if len(names) > 1 else ''} {' and '.join(names)}"
     else:

@@ -145,7 +145,7 @@ class VcfLookup:
         """An INFO value of a record, None when the header does not declare the key."""
         return record.info.get(key) if key in self._info else None
 
-    def lookup(self, chrom: str, pos: int, ref: str, alt: str, repeat: Spelling | None = None) -> ClinVarEntry | None:
+    def lookup(self, chrom: str, pos: int, ref: str, alt: str, repeat: Spelling | None) -> ClinVarEntry | None:
         """The ClinVar record of exactly this allele: its Variation ID, CLNSIG and review stars (`repeat`: see
         _records)."""
         for record, _ in self._records(chrom, pos, ref, alt, repeat):
@@ -167,7 +167,7 @@ class VcfLookup:
                             ",".join(significance).replace("_", " ") if isinstance(significance, tuple)
                             else str(significance).replace("_", " "), STARS.get(review_text, "0"))
 
-    def frequency(self, chrom: str, pos: int, ref: str, alt: str, repeat: Spelling | None = None) -> float | None:
+    def frequency(self, chrom: str, pos: int, ref: str, alt: str, repeat: Spelling | None) -> float | None:
         """INFO/AF of exactly this allele (Number=A; Number=1 only on a record with one ALT), checked to be a
         frequency (`repeat`: see _records)."""
         for record, number in self._records(chrom, pos, ref, alt, repeat):

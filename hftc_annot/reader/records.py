@@ -198,9 +198,8 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         copies = variant.format("CN") if fmt and "CN" in fmt else None
         copies = format_column(copies, len(copies)) if copies is not None else None
         if copies is not None:
-            contig = canonical_contig(variant.CHROM)
-            genotypes, phased = genotypes_from_copy_number(genotypes, phased, copies, alts, contig in ("X", "Y"),
-                                                           contig == "X")
+            genotypes, phased = genotypes_from_copy_number(genotypes, phased, copies, alts,
+                                                           canonical_contig(variant.CHROM))
             copies = copies[(genotypes > 0).any(axis=1)]  # a non-carrier's CN (a male's 1 on chrX) tells nothing
         span = _span(variant, copies)
     return Record(
@@ -287,16 +286,15 @@ def _interval(value) -> tuple[int, int] | None:
 
 
 def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray | None, copies: np.ndarray,
-                               alts: tuple[str, ...], sex_chromosome: bool = False, chrx: bool = False
-                               ) -> tuple[np.ndarray, np.ndarray]:
+                               alts: tuple[str, ...], contig: str) -> tuple[np.ndarray, np.ndarray]:
     """Genotypes of a deletion or duplication from FORMAT/CN where GT does not tell them: no GT, a missing one, or a
     haploid one on an autosome (GATK gCNV writes one allele for every call). CN is read as a diploid copy number: 0
     is a homozygous loss, 1 a heterozygous one, 2 neither, 3 or more a (heterozygous) gain, carried by the record's
     <DEL> (or <CNV>) and <DUP> (or <CNV>) ALT. A called diploid GT wins (DELLY's CN is a read-depth estimate), as
-    does a haploid one called reference, a missing or negative CN, and anything else on chrX or chrY (a male's normal
-    CN is 1; without GT the number of copies is not known). On chrX (`chrx`), a haploid call of a loss with CN 1 is
-    0/1: gCNV's GT is against the contig's baseline ploidy, and a male's loss is CN 0, so it is a loss of one of two
-    copies (a woman's heterozygous deletion)."""
+    does a haploid one called reference, a missing or negative CN, and anything else on chrX or chrY (`contig`, the
+    canonical name: a male's normal CN is 1; without GT the number of copies is not known). On chrX, a haploid call
+    of a loss with CN 1 is 0/1: gCNV's GT is against the contig's baseline ploidy, and a male's loss is CN 0, so it
+    is a loss of one of two copies (a woman's heterozygous deletion)."""
     samples = len(copies)
     loss = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DEL", "CNV")), None)
     gain = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DUP", "CNV")), None)
@@ -310,8 +308,8 @@ def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray 
         genotypes = genotypes.copy()
     uncalled = ~(genotypes >= 0).any(axis=1)
     haploid = (genotypes[:, 1] == ALLELE_ABSENT) & (genotypes[:, 0] != 0)
-    if sex_chromosome:
-        if chrx and loss is not None:
+    if contig in ("X", "Y"):
+        if contig == "X" and loss is not None:
             one_of_two = haploid & (genotypes[:, 0] == loss) & (copies == 1)
             genotypes[one_of_two, 1] = loss
             genotypes[one_of_two, 0] = 0
