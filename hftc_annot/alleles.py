@@ -94,7 +94,9 @@ class StructuralAllele:
     """A deletion, duplication, inversion or copy-number change of the reference bases start..end (1-based,
     inclusive; the VCF's POS is the base before them). `kind` is 'DEL', 'DUP', 'INV' or 'CNV' (a copy-number change
     of unknown direction); start_range and end_range are the positions each breakpoint may take (CIPOS/CIEND, the
-    breakpoint itself when precise); imprecise: the VCF says IMPRECISE or gives confidence intervals."""
+    breakpoint itself when precise); imprecise: the VCF says IMPRECISE or gives confidence intervals without saying
+    the record is precise. shifts: the bases a precise deletion or duplication in microhomology may be moved by and
+    stay the same change (CIPOS 0,HOMLEN from Manta), (0, 0) when it has one placement."""
 
     chrom: str
     start: int
@@ -103,6 +105,7 @@ class StructuralAllele:
     start_range: tuple[int, int]
     end_range: tuple[int, int]
     imprecise: bool
+    shifts: tuple[int, int] = (0, 0)
 
     @property
     def words(self) -> str:

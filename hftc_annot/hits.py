@@ -59,5 +59,5 @@ def _change(record: Record, contig: str, number: int, alt: str) -> Allele | Stru
     if kind == "CNV":
         kind = span.cnv_direction
     return StructuralAllele(contig, start, end, kind, (max(1, start + low), start + high),
-                            (max(1, end + first), end + last), span.imprecise)
+                            (max(1, end + first), end + last), span.imprecise, span.shifts or (0, 0))
 

@@ -28,6 +28,9 @@ SV_HEADER = (
     '##INFO=<ID=CIPOS,Number=2,Type=Integer,Description="Confidence interval around POS">',
     '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="Confidence interval around END">',
     '##INFO=<ID=IMPRECISE,Number=0,Type=Flag,Description="Imprecise structural variation">',
+    '##INFO=<ID=PRECISE,Number=0,Type=Flag,Description="Precise structural variation">',
+    '##INFO=<ID=HOMLEN,Number=.,Type=Integer,Description="Length of the homology at the breakpoints">',
+    '##INFO=<ID=HOMSEQ,Number=.,Type=String,Description="Sequence of the homology at the breakpoints">',
     '##FORMAT=<ID=CN,Number=1,Type=Integer,Description="Copy number">',
     '##ALT=<ID=DEL,Description="Deletion">',
     '##ALT=<ID=DUP,Description="Duplication">',
@@ -89,6 +92,27 @@ EFFECTS = [
         "feature_truncation&exon_loss_variant&intron_variant", "HIGH", "NM_006208.3:c.314-990_(430+1_431-1)del",
         "NP_006199.2:p.?", "3/25", "2-3/24", "deletion of exon 3 of 25 of ENPP1 (NM_006208.3); 117 coding bases: "
         "in frame; imprecise breakpoints", "131851000"), id="imprecise-end-only"),
+    pytest.param("chr6 131848999 . N <DEL> 50 PASS SVTYPE=DEL;END=131851000;CIPOS=0,2;CIEND=0,2;HOMLEN=2;HOMSEQ=AG "
+                 "GT 0/1", (  # Manta: precise, placed 2 bases 3' on the plus strand
+        "feature_truncation&exon_loss_variant&intron_variant", "HIGH", "NM_006208.3:c.314-988_431-140del",
+        "NP_006199.2:p.?", "3/25", "2-3/24", "deletion of exon 3 of 25 of ENPP1 (NM_006208.3); 117 coding bases: "
+        "in frame", "131851000"), id="microhomology-plus-strand"),
+    pytest.param(f"{ABCC6_DEL};CIPOS=0,3;CIEND=0,3;HOMSEQ=ACG GT 0/1", (  # minus strand: POS+1 is already 3'-most
+        "feature_truncation&exon_loss_variant&intron_variant", "HIGH", "NM_001171.6:c.2996-1068_4209-1229del",
+        "NP_001162.5:p.?", "23-29/31", "22-29/30",
+        "deletion of exons 23-29 of 31 of ABCC6 (NM_001171.6); 1213 coding bases: frameshift", "16167001"),
+        id="microhomology-minus-strand"),
+    pytest.param("chr6 131848999 . N <DEL> 50 PASS SVTYPE=DEL;END=131851000;PRECISE;CIPOS=-7,7;CIEND=-7,7;HOMLEN=2 "
+                 "GT 0/1", (  # DELLY: the intervals are the read pairs', the split reads place it
+        "feature_truncation&exon_loss_variant&intron_variant", "HIGH", "NM_006208.3:c.314-990_431-142del",
+        "NP_006199.2:p.?", "3/25", "2-3/24", "deletion of exon 3 of 25 of ENPP1 (NM_006208.3); 117 coding bases: "
+        "in frame", "131851000"), id="precise-flag"),
+    pytest.param("chr6 131848999 . N <DEL> 50 PASS SVTYPE=DEL;END=131851000;CIPOS=0,2;CIEND=0,2;HOMLEN=2;IMPRECISE "
+                 "GT 0/1", (
+        "feature_truncation&exon_loss_variant&intron_variant", "HIGH",
+        "NM_006208.3:c.(313+1_314-1)_(430+1_431-1)del", "NP_006199.2:p.?", "3/25", "2-3/24",
+        "deletion of exon 3 of 25 of ENPP1 (NM_006208.3); 117 coding bases: in frame; imprecise breakpoints",
+        "131851000"), id="imprecise-despite-homology"),
     pytest.param("chr16 16149700 . N <DEL> 50 PASS SVTYPE=DEL;END=16150000 GT 0/1", (
         "feature_truncation&3_prime_UTR_variant", "HIGH", "NM_001171.6:c.*133_*432del", ".", "31/31", ".",
         "deletion of exon 31 (exon 31 in part) of 31 of ABCC6 (NM_001171.6)", "16150000"), id="utr-only"),
@@ -126,11 +150,11 @@ def test_every_hgvs_string_is_valid_hgvs() -> None:
     parser = parser_module.Parser()
     strings = [text for case in EFFECTS for text in case.values[1][2:4] if text != "."]
     exact = [text for text in strings if "(" not in text]
-    assert len(exact) == 19
+    assert len(exact) == 26
     for text in exact:
         assert str(parser.parse_hgvs_variant(text)) == text
     uncertain = [text for text in strings if "(" in text]
-    assert len(uncertain) == 4
+    assert len(uncertain) == 5
     assert all(UNCERTAIN.match(text) for text in uncertain)
     assert not UNCERTAIN.match("NM_001171.6:c.(2995+1_2996-1)_(4208+1)del")  # the pattern can fail
 

@@ -8,6 +8,8 @@ and HGVS assume; its coding bases tell whether it keeps the reading frame when b
 
 from __future__ import annotations
 
+import dataclasses
+
 from hftc_annot.alleles import StructuralAllele
 from hftc_annot.consequence.predict import Consequence, numbered, outside
 from hftc_annot.consequence.terms import impact, ordered
@@ -23,6 +25,7 @@ HGVS_TYPE = {"DEL": "del", "DUP": "dup", "INV": "inv"}
 
 def structural(t: Transcript, sv: StructuralAllele) -> tuple[Consequence | None, str]:
     """The consequence on `t` (None when the event is more than 5 kb away) and what it does in words."""
+    sv = _three_prime(t, sv)
     if sv.end < t.start or sv.start > t.end:
         return outside(t, sv), ""
     exons = [i for i, (s, e) in enumerate(t.exons) if s <= sv.end and e >= sv.start]
@@ -36,6 +39,16 @@ def structural(t: Transcript, sv: StructuralAllele) -> tuple[Consequence | None,
     consequence = Consequence(t, names, impact(names), exon=numbered(set(exons), len(t.exons)),
                               intron=numbered(introns, len(t.exons) - 1), hgvs_c=hgvs_c(t, sv), hgvs_p=hgvs_p)
     return consequence, _words(t, sv, exons, introns, whole)
+
+
+def _three_prime(t: Transcript, sv: StructuralAllele) -> StructuralAllele:
+    """A deletion or duplication in microhomology placed as far 3' on the transcript as it may go and stay the same
+    change, as HGVS places it (an inversion is left where the VCF puts it: moved, it inverts other bases)."""
+    shift = sv.shifts[1] if t.strand == 1 else sv.shifts[0]
+    if not shift or sv.kind not in ("DEL", "DUP"):
+        return sv
+    start, end = sv.start + shift, sv.end + shift
+    return dataclasses.replace(sv, start=start, end=end, start_range=(start, start), end_range=(end, end))
 
 
 def _terms(t: Transcript, sv: StructuralAllele, exons: list[int], introns: set[int], whole: bool) -> set[str]:

@@ -15,6 +15,9 @@ from hftc_annot.assembly import canonical_contig
 INT_MISSING = -2147483648  # htslib's bcf_int32_missing; vector_end is one more
 _PLAIN_ALLELE = re.compile(r"^[ACGTNacgtn]+$")
 
+_PRECISE_KEYS = ("PRECISE", "HOMLEN", "HOMSEQ")
+"""INFO keys that make a structural record precise (unless it says IMPRECISE): the flag, or its microhomology."""
+
 ALLELE_MISSING = -1
 ALLELE_ABSENT = -2  # the unused second slot of a haploid call
 
@@ -23,7 +26,12 @@ ALLELE_ABSENT = -2  # the unused second slot of a haploid call
 class Span:
     """Where a record with a structural ALT (<DEL>, <DUP>, <INV>, <CNV>) reaches: `end` is INFO/END, else
     POS + |SVLEN|; cipos and ciend are the confidence intervals around POS and END (None when not given or not
-    two integers); imprecise: INFO/IMPRECISE is set, or an interval is given (or one that cannot be read).
+    two integers, and for a precise record); imprecise: INFO/IMPRECISE is set, or an interval is given (or one that
+    cannot be read) by a record that does not say it is precise. A record is precise when it says PRECISE (DELLY:
+    its split reads fix the breakpoints; its intervals are the read pairs') or gives the microhomology at its
+    breakpoints (HOMLEN or HOMSEQ: Manta, DRAGEN), and not IMPRECISE. shifts: for a precise record whose CIPOS and
+    CIEND are one interval as wide as its microhomology (Manta writes 0,HOMLEN for both), how far the event may be
+    moved and stay the same change.
     cnv_direction: what a <CNV> ALT is, from FORMAT/CN of the samples that carry it: 'DEL' when every such copy number
     that is not 2 is below 2, 'DUP' when every one is above, else 'CNV'. ends: per ALT, POS + |SVLEN| of its own
     (SVLEN is Number=A) for a record without END that gives one per ALT, None where it gives none; `end` is then the
@@ -35,6 +43,7 @@ class Span:
     imprecise: bool
     cnv_direction: str = "CNV"
     ends: tuple[int | None, ...] | None = None
+    shifts: tuple[int, int] | None = None
 
     def end_of(self, number: int) -> int:
         """Where ALT `number` (1-based) reaches."""
@@ -269,14 +278,30 @@ def _span(variant, copies: np.ndarray | None) -> Span | None:
             return None
         end = max(e for e in ends if e is not None)
         ends = ends if len(ends) == len(variant.ALT) > 1 else None
-    given = [variant.INFO.get(key) for key in ("CIPOS", "CIEND")]
+    info = variant.INFO
+    given = [info.get(key) for key in ("CIPOS", "CIEND")]
     intervals = [_interval(value) for value in given]
     unreadable = any(i is None and value is not None for value, i in zip(given, intervals, strict=True))
-    imprecise = variant.INFO.get("IMPRECISE") is not None or unreadable or any(i not in (None, (0, 0))
-                                                                               for i in intervals)
+    shifts = None
+    if info.get("IMPRECISE") is None and not unreadable and any(info.get(key) is not None for key in _PRECISE_KEYS):
+        low, high = intervals[0] or (0, 0)
+        if intervals[0] == intervals[1] and 0 < high - low == _homology(info):
+            shifts = (low, high)
+        intervals = [None, None]
+    imprecise = info.get("IMPRECISE") is not None or unreadable or any(i not in (None, (0, 0)) for i in intervals)
     changed = copies[(copies >= 0) & (copies != 2)] if copies is not None else np.empty(0)
     direction = "CNV" if not len(changed) else "DEL" if (changed < 2).all() else "DUP" if (changed > 2).all() else "CNV"
-    return Span(max(end, variant.POS), *intervals, imprecise, direction, ends)
+    return Span(max(end, variant.POS), *intervals, imprecise, direction, ends, shifts)
+
+
+def _homology(info) -> int:
+    """The length of the microhomology at a structural record's breakpoints: HOMLEN (Manta declares it Number=.), else
+    HOMSEQ's; 0 when neither is given or readable."""
+    length, bases = (value[0] if isinstance(value, tuple) and value else value
+                     for value in (info.get("HOMLEN"), info.get("HOMSEQ")))
+    if isinstance(length, int) or (isinstance(length, str) and length.isdigit()):
+        return int(length)
+    return len(bases) if isinstance(bases, str) and bases != "." else 0
 
 
 def _interval(value) -> tuple[int, int] | None:
