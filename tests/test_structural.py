@@ -651,6 +651,18 @@ def test_a_haploid_gcnv_loss_of_one_copy_on_chrx_is_a_womans_heterozygous_deleti
         ("M", "1", "hemi", "XL", "high", "hemizygous in a male (X-linked)")]
 
 
+def test_a_haploid_gcnv_gain_to_three_copies_on_chrx_is_a_womans_heterozygous_duplication(tmp: Path) -> None:
+    """A woman's PHEX duplication from gCNV is GT 2 with CN 3 (her baseline is 2): 0/2, heterozygous (it was read as
+    a hemizygous call in a female, 'sex or call error?'). A male's gain is CN 2 and stays hemizygous."""
+    ped = tmp / "f.ped"
+    ped.write_text("F KID 0 0 2 2\nF M 0 0 1 2\n")
+    rows = _rows(tmp, ["chrX 22000000 . N <DEL>,<DUP> 50 PASS SVTYPE=CNV;END=22300000 GT:CN 2:3 2:2"], "--ped",
+                 str(ped), samples=("KID", "M"))
+    assert [(r["sample"], r["alt"], r["genotype"], r["zygosity"], r["inheritance_flags"], r["confidence"])
+            for r in rows] == [("KID", "<DUP>", "0/2", "het", "XL", "medium"),
+                               ("M", "<DUP>", "2", "hemi", "XL", "high")]
+
+
 def test_each_alt_of_a_multiallelic_record_without_end_takes_its_own_svlen(tmp: Path) -> None:
     """SVLEN is Number=A (VCF 4.4): without END, the <DUP> reaches 3001 bases (ENPP1 exons 3-4), not the <DEL>'s 2001
     (it took the first ALT's length, and was named a duplication of exon 3 alone)."""

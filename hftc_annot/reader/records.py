@@ -319,7 +319,8 @@ def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray 
     does a haploid one called reference, a missing or negative CN, and anything else on chrX or chrY (`contig`, the
     canonical name: a male's normal CN is 1; without GT the number of copies is not known). On chrX, a haploid call
     of a loss with CN 1 is 0/1: gCNV's GT is against the contig's baseline ploidy, and a male's loss is CN 0, so it
-    is a loss of one of two copies (a woman's heterozygous deletion)."""
+    is a loss of one of two copies (a woman's heterozygous deletion); and a haploid call of a gain with CN 3 or more
+    is 0/1 too: a woman's heterozygous duplication (a male's gain is CN 2; two extra copies in a male are far rarer)."""
     samples = len(copies)
     loss = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DEL", "CNV")), None)
     gain = next((n for n, alt in enumerate(alts, 1) if structural_kind(alt) in ("DUP", "CNV")), None)
@@ -334,11 +335,13 @@ def genotypes_from_copy_number(genotypes: np.ndarray | None, phased: np.ndarray 
     uncalled = ~(genotypes >= 0).any(axis=1)
     haploid = (genotypes[:, 1] == ALLELE_ABSENT) & (genotypes[:, 0] != 0)
     if contig in ("X", "Y"):
-        if contig == "X" and loss is not None:
-            one_of_two = haploid & (genotypes[:, 0] == loss) & (copies == 1)
-            genotypes[one_of_two, 1] = loss
-            genotypes[one_of_two, 0] = 0
-            phased[one_of_two] = False
+        if contig == "X":
+            for alt, of_two in ((loss, copies == 1), (gain, copies >= 3)):
+                if alt is not None:
+                    one_of_two = haploid & (genotypes[:, 0] == alt) & of_two
+                    genotypes[one_of_two, 1] = alt
+                    genotypes[one_of_two, 0] = 0
+                    phased[one_of_two] = False
         return genotypes, phased
     for sample in np.flatnonzero((copies >= 0) & (uncalled | haploid)).tolist():  # a NaN CN compares False
         cn = copies[sample]
