@@ -709,19 +709,20 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
     the ranked summary; the HTML report lists the `warnings` of the run too."""
     preamble = provenance.to_lines()
     plain = dataclasses.replace(provenance, evidence_tier=TIER_NOTE_PLAIN).to_lines()
+    assessed, unaffected = pipeline.inheritance.assessed()
     html = None
     if report is not None and (fmt == "html" or config.report):
         notices = [text for text in (provenance.protein_effects and f"Protein effects {provenance.protein_effects}.",
                                      provenance.build_check) if text] + warnings
         html = render(dataclasses.replace(provenance, evidence_tier=TIER_NOTE_HTML).to_lines(), report.rows(),
                       summary_lines, panel.genes, _chosen(pipeline.consequence, panel), panel.without_model, notices,
-                      pipeline.inheritance.settings.modes, *pipeline.inheritance.assessed())
+                      pipeline.inheritance.settings.modes, assessed, unaffected)
     if fmt != "vcf":
         with outputs.text("output") as handle:
             if fmt == "html":
                 handle.write(html)
             elif fmt == "json":
-                write_json(handle, plain, report.rows(), summary_lines, warnings)
+                write_json(handle, plain, report.rows(), summary_lines, assessed, warnings)
             else:
                 write_tsv(handle, preamble, report.lines())
     if config.report:
@@ -729,5 +730,5 @@ def _write_reports(config: Config, fmt: str, outputs: Outputs, provenance: Prove
             handle.write(html)
     if config.summary:
         with outputs.text("summary") as handle:
-            write_summary(handle, preamble, summary_lines)
+            write_summary(handle, preamble, summary_lines, assessed)
 

@@ -7,6 +7,7 @@ qualifying rules are tested in tests/issues/test_012.py.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -413,6 +414,21 @@ def test_evidence_segregation_vcf_and_summary(tmp: Path) -> None:
     assert body[0][7].endswith("HFTC_INHERITANCE=AR_comphet")
     assert body[0][8].endswith(":HFTC_FLAGS") and body[0][9].endswith(":AR_comphet/high/CH1")
     assert body[0][10].endswith(":.")
+
+
+def test_summary_table_and_json_name_the_assessed_samples_without_a_candidate(tmp: Path) -> None:
+    """Two affected sibs and an unaffected parent: SIB1 is homozygous, SIB2 carries nothing; the parent is evidence
+    only (not assessed). The HTML report named SIB2; the --summary table and the JSON did not."""
+    vcf = write_vcf(tmp / "in.vcf", [f"{A} {FORMAT} {HOM} {REF} {HET}"], samples=("SIB1", "SIB2", "DAD"))
+    family = ped(tmp / "fam.ped", ["F1 SIB1 DAD 0 1 2", "F1 SIB2 DAD 0 2 2", "F1 DAD 0 0 1 1"])
+    result = run_cli(vcf, "--qualify", "all", "--ped", family, "--summary", tmp / "summary.tsv", "-o",
+                     tmp / "out.json", "-q")
+    assert result.code == 0, result.err
+    preamble = [line for line in (tmp / "summary.tsv").read_text().splitlines() if line.startswith("## without")]
+    assert preamble == ["## without_candidates: 1 of 2 samples assessed (affected or of unknown status): SIB2"]
+    document = json.loads((tmp / "out.json").read_text())
+    assert [line["sample"] for line in document["summary"]] == ["SIB1"]
+    assert document["without_candidates"] == ["SIB2"]
 
 
 @pytest.mark.parametrize(("lines", "message"), [

@@ -194,7 +194,7 @@ def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None
         for kind, where in part.problems:
             summary.note_problem(kind, where)
     rows = _write_reports(out, paths, config.command, provenance, _summary_lines(results, sites, samples),
-                          summary.warnings + summary.problem_lines())
+                          pipeline.inheritance.assessed()[0], summary.warnings + summary.problem_lines())
     _rows_table(hl, paths, build, spelling or {}).write(os.path.join(out, "report.ht"))
     return HailSummary(panel_records=len(sites), parts=count, rows=rows, summary=summary)
 
@@ -211,16 +211,17 @@ def _check_out(out: str) -> None:
         raise UsageError(f"{out}: already holds {', '.join(found)} (nothing is replaced)")
 
 
-def _write_reports(out: str, paths: list[str], command: str, provenance, lines: list, warnings: list[str]) -> int:
+def _write_reports(out: str, paths: list[str], command: str, provenance, lines: list, assessed: tuple[str, ...],
+                   warnings: list[str]) -> int:
     """The parts merged into report.tsv (as `hftc-annot merge` merges them), report.json (with the run's `warnings`)
-    and summary.tsv; returns the number of rows."""
+    and summary.tsv (both naming the `assessed` samples without a candidate); returns the number of rows."""
     with open(os.path.join(out, "report.tsv"), "x", encoding="utf-8") as handle:
         rows = merge_reports(paths, handle, command, base=out)
     plain = dataclasses.replace(provenance, evidence_tier=TIER_NOTE_PLAIN).to_lines()
     with open(os.path.join(out, "report.json"), "x", encoding="utf-8") as handle:
-        write_json(handle, plain, _merged_rows(paths), lines, warnings)
+        write_json(handle, plain, _merged_rows(paths), lines, assessed, warnings)
     with open(os.path.join(out, "summary.tsv"), "x", encoding="utf-8") as handle:
-        write_summary(handle, provenance.to_lines(), lines)
+        write_summary(handle, provenance.to_lines(), lines, assessed)
     return rows
 
 

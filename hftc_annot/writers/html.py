@@ -15,6 +15,7 @@ from hftc_annot.inheritance.summary import TIER_ORDER
 from hftc_annot.knowledge.tiers import rules
 from hftc_annot.panel import Gene
 from hftc_annot.writers.rows import MISSING, ReportRow
+from hftc_annot.writers.summary import without_candidates
 
 if TYPE_CHECKING:
     import jinja2
@@ -271,6 +272,6 @@ def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[Summary
     return _environment().get_template("report.html.j2").render(
         preamble=preamble, notices=notices, summary=summary, rules=rules(), findings=[finding(r) for r in ordered],
         figures=figures, genes=genes, modes=modes, not_covered=not_covered, left=LEFT, right=RIGHT,
-        assessed=assessed, without=[s for s in assessed if s not in {line.sample for line in summary}],
+        assessed=assessed, without=without_candidates(assessed, summary),
         unaffected=unaffected,
         transcript_names={s: t.refseq or t.id for s, t in transcripts.items()})

@@ -3,11 +3,19 @@ inheritance stage's candidates into summary lines (strongest first)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hftc_annot.inheritance import Candidate, Flag, SummaryLine
 from hftc_annot.inheritance.qualifying import known_disease_allele
 from hftc_annot.inheritance.summary import rank
 from hftc_annot.knowledge.tiers import fits
 from hftc_annot.model import PanelRecord
+
+
+def without_candidates(assessed: Sequence[str], lines: list[SummaryLine]) -> list[str]:
+    """The assessed samples (affected or of unknown status) that no summary line names, in VCF order."""
+    named = {line.sample for line in lines}
+    return [sample for sample in assessed if sample not in named]
 
 
 class SummaryRanking:

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from hftc_annot.inheritance import SUMMARY_COLUMNS, SummaryLine
 from hftc_annot.writers.rows import COLUMNS, ReportRow
+from hftc_annot.writers.summary import without_candidates
 
 __all__ = ["COLUMNS", "safe", "safe_line", "tsv_line", "write_json", "write_summary", "write_tsv"]
 
@@ -43,20 +44,26 @@ def write_tsv(handle: TextIO, preamble: list[str], lines: Iterable[str]) -> None
     handle.writelines(safe_line(line) + "\n" for line in lines)
 
 
-def write_summary(handle: TextIO, preamble: list[str], lines: list[SummaryLine]) -> None:
-    """The --summary table: the preamble, a header, one line per candidate finding (strongest first); text from
-    the input (sample names, evidence) made safe."""
+def write_summary(handle: TextIO, preamble: list[str], lines: list[SummaryLine], assessed: Sequence[str]) -> None:
+    """The --summary table: the preamble with the `assessed` samples (affected or of unknown status) that have no
+    candidate, a header, one line per candidate finding (strongest first); text from the input (sample names,
+    evidence) made safe."""
     handle.writelines(f"## {line}\n" for line in preamble)
+    without = without_candidates(assessed, lines)
+    handle.write(f"## without_candidates: {len(without)} of {len(assessed)} samples assessed (affected or of unknown "
+                 f"status){': ' + ', '.join(without) if without else ''}\n")
     handle.write("\t".join(SUMMARY_COLUMNS) + "\n")
     handle.writelines(tsv_line(line.cells()) + "\n" for line in lines)
 
 
 def write_json(handle: TextIO, preamble: list[str], rows: Iterable[ReportRow], summary: list[SummaryLine],
-               warnings: Sequence[str] = ()) -> None:
+               assessed: Sequence[str], warnings: Sequence[str] = ()) -> None:
     """metadata (the preamble lines), the run's warnings about its inputs (as the HTML report lists them), the ranked
-    summary (strongest first), columns, and rows as objects of text cells."""
+    summary (strongest first), the `assessed` samples (affected or of unknown status) without a summary line,
+    columns, and rows as objects of text cells."""
     document = {"metadata": preamble, "warnings": list(warnings),
                 "summary": [dict(zip(SUMMARY_COLUMNS, line, strict=True)) for line in summary],
+                "without_candidates": without_candidates(assessed, summary),
                 "columns": list(COLUMNS), "rows": [row._asdict() for row in rows]}
     json.dump(document, handle, indent=1, ensure_ascii=False)
     handle.write("\n")
