@@ -312,7 +312,7 @@ def test_merge_names_a_summary_table(tmp: Path) -> None:
     """A --summary table starts like a report: merge said its column header was another version's report's."""
     parts = [shard(tmp, f"s{k}.tsv", k, 2, "--summary", tmp / f"s{k}.summary.tsv") for k in (1, 2)]
     summary = tmp / "s2.summary.tsv"
-    assert refused(tmp, [parts[0], summary]) == (f"{summary}: line 16: a --summary table cannot be merged: merge the "
+    assert refused(tmp, [parts[0], summary]) == (f"{summary}: line 17: a --summary table cannot be merged: merge the "
                                                  "TSV reports (-o) of the runs")
 
 
