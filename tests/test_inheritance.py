@@ -654,3 +654,6 @@ def test_of_equal_pairs_the_summary_shows_one_whose_calls_pass_the_quality_gates
                       "2", "two heterozygous variants in GALNT3 (chr2:165759516 TA>T, c.484C>T), phase unknown (no "
                       "parental genotypes)", "consistent with Tumoral calcinosis, hyperphosphatemic, familial, 1 "
                       "[OMIM:211900] (AR) if the two variants are in trans"]]
+    rows = {r["pos"]: (r["comphet_pair_id"], r["evidence"]) for r in table(result.out)}
+    assert rows["165759516"] == ("CH3,CH1", "two heterozygous variants in GALNT3 (chr2:165759516 TA>T, c.484C>T), "
+                                 "phase unknown (no parental genotypes) (and 1 other candidate pair)")

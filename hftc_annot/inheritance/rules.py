@@ -48,7 +48,8 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
                  limits: dict[str, float] | None = None) -> list[tuple[AlleleFacts, Flag]]:
     """Every flag of one sample in one gene (`alleles`: the alleles it carries there; only those that qualify
     count), in report order: per allele the single-allele rules (AUTOSOMAL_RULES, or X_LINKED_RULES), then the
-    AR_comphet pairs, none when more than MAX_PAIRING alleles could pair. `limits`: per flag kind, the highest
+    AR_comphet pairs (those whose calls all pass the quality gates first, as the summary prefers them), none when
+    more than MAX_PAIRING alleles could pair. `limits`: per flag kind, the highest
     population frequency an allele may have for it."""
     limits = limits or {}
 
@@ -64,14 +65,15 @@ def sample_flags(alleles: list[AlleleFacts], pair_ids: PairIds,
             if flag and within(allele, flag.name):
                 out.append((allele, _as_called_on_x(flag, allele)))
     hets = once_each([a for a in pairable(alleles) if within(a, "AR_comphet") and a.same_event is None])
+    pairs = []
     if len(hets) <= MAX_PAIRING:
         for i, a in enumerate(hets):
             for b in hets[i + 1:]:
                 flag = compound_het(a, b)
                 if flag:
-                    pair = replace(_as_called_on_x(flag, a, b), pair=pair_ids.next())
-                    out += [(a, pair), (b, pair)]
-    return out
+                    pairs.append((a, b, replace(_as_called_on_x(flag, a, b), pair=pair_ids.next())))
+    pairs.sort(key=lambda p: not (p[0].good and p[1].good))  # a row names, of equal pairs, one of good calls first
+    return out + [(allele, pair) for a, b, pair in pairs for allele in (a, b)]
 
 
 def single_known(alleles: list[AlleleFacts], flags: list[tuple[AlleleFacts, Flag]],
