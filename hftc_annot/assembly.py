@@ -20,6 +20,17 @@ _HINTS = {
 }
 _HINT_LINES = ("##reference=", "##assembly=", "##contig=")
 
+X_PSEUDOAUTOSOMAL = {"GRCh38": ((10_001, 2_781_479), (155_701_383, 156_030_895)),
+                     "GRCh37": ((60_001, 2_699_520), (154_931_044, 155_260_560)),
+                     "T2T-CHM13v2.0": ((1, 2_394_410), (153_925_835, 154_259_566))}
+"""PAR1 and PAR2 on chrX (1-based, inclusive; GRC, and the T2T consortium's chm13v2.0 PAR annotation). None are
+known on a custom assembly."""
+
+
+def x_pseudoautosomal(build: str, pos: int) -> bool:
+    """Is chrX:pos in a pseudoautosomal region of `build` (where a male has two copies)?"""
+    return any(start <= pos <= end for start, end in X_PSEUDOAUTOSOMAL.get(build, ()))
+
 
 def canonical_contig(name: str) -> str:
     """Build-neutral contig name: 'chr2', 'Chr2' and '2' give '2'; 'chrM', 'M' and 'MT' give 'MT'."""

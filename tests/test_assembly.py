@@ -12,6 +12,7 @@ from hftc_annot.assembly import (
     detect_build,
     read_contig_map,
     resolve_build,
+    x_pseudoautosomal,
 )
 from hftc_annot.errors import InputError, UsageError
 
@@ -84,6 +85,19 @@ def test_t2t_is_recognised_and_needs_the_users_models() -> None:
         resolve_build("auto", evidence, "x.vcf")
     assert resolve_build("auto", evidence, "x.vcf", own_models=True) == "T2T-CHM13v2.0"
     assert resolve_build("custom", evidence, "x.vcf") == "custom"
+
+
+@pytest.mark.parametrize(("build", "inside", "outside"), [
+    ("GRCh38", (10_001, 2_781_479, 155_701_383, 156_030_895), (10_000, 2_781_480, 155_701_382)),
+    ("GRCh37", (60_001, 2_699_520, 154_931_044, 155_260_560), (60_000, 2_699_521, 155_260_561)),
+    ("T2T-CHM13v2.0", (1, 2_394_410, 153_925_835, 154_259_566), (2_394_411, 153_925_834)),
+    ("custom", (), (1, 1_000_000, 155_000_000)),
+])
+def test_pseudoautosomal_regions_on_chrx(build: str, inside: tuple[int, ...], outside: tuple[int, ...]) -> None:
+    """PAR1 and PAR2 ends, and the bases just beyond them (T2T's were not known: a male's heterozygous call in its
+    PAR1 was 'a sex or call error' and his flags there low)."""
+    assert [x_pseudoautosomal(build, pos) for pos in inside] == [True] * len(inside)
+    assert [x_pseudoautosomal(build, pos) for pos in outside] == [False] * len(outside)
 
 
 def test_contigs_against_the_reference() -> None:

@@ -11,7 +11,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from hftc_annot.assembly import canonical_contig
+from hftc_annot.assembly import canonical_contig, x_pseudoautosomal
 from hftc_annot.consequence import Effect
 from hftc_annot.consequence.terms import IMPACTS, UNKNOWN
 from hftc_annot.inheritance.calls import Extent, Gates, Occurrence, Pending, occurrences
@@ -52,8 +52,6 @@ records (with all their FORMAT values) are not all held until the end."""
 LEAST = {Zygosity.REF: 0, Zygosity.MISSING: 1, Zygosity.HET: 2, Zygosity.PARTIAL: 2, Zygosity.HEMI: 2,
          Zygosity.HOM_ALT: 3}
 """The order of a relative's calls at the members of a haplotype: the first (least) is their call at it."""
-PAR = {"GRCh38": ((10_001, 2_781_479), (155_701_383, 156_030_895)),
-       "GRCh37": ((60_001, 2_699_520), (154_931_044, 155_260_560))}
 
 
 @dataclass(frozen=True)
@@ -260,9 +258,7 @@ class InheritanceStage:
         return self._families[s]
 
     def _non_par_x(self, o: Occurrence) -> bool:
-        if canonical_contig(o.chrom) != "X":
-            return False
-        return not any(a <= o.pos <= b for a, b in PAR.get(self._build, ()))
+        return canonical_contig(o.chrom) == "X" and not x_pseudoautosomal(self._build, o.pos)
 
 
 def _carried_by_sample(occs: list[Occurrence]) -> Iterator[tuple[int, list[int]]]:
