@@ -70,9 +70,10 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
 
     Errors (exit 2, with the line): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or
     phenotype (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is
-    the child itself, one individual as both parents, a father who is female or a mother who is male (the child's
-    line), and ancestry loops (the line of an individual who is their own ancestor); text from the file is quoted as
-    `repr` does, so a control character in it shows escaped ('1\\x00'). Warnings: columns beyond the sixth
+    the child itself, one individual as both parents (of one child, or the father of one and the mother of another:
+    the later child's line), a father who is female or a mother who is male (the child's line), and ancestry loops
+    (the line of an individual who is their own ancestor); text from the file is quoted as `repr` does, so a
+    control character in it shows escaped ('1\\x00'). Warnings: columns beyond the sixth
     (ignored), sex 'other', samples in only one of PED and VCF, VCF samples only named as a parent, and --affected
     naming one the PED calls unaffected.
     """
@@ -102,11 +103,17 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     if vague:
         warn(f"{len(vague)} PED individual(s) have sex '{_VAGUE_SEX}' and count as of unknown sex: "
              f"{_first(vague)}")
+    roles: dict[str, tuple[str, str]] = {}  # each parent's role, and the child it was first given for
     for person in individuals.values():
         for parent, sex, role in ((person.father, FEMALE, "father"), (person.mother, MALE, "mother")):
             if parent in individuals and individuals[parent].sex == sex:
                 raise InputError(path, f"{parent!r} is the {role} of {person.id!r} but has sex "
                                  f"{'female' if sex == FEMALE else 'male'}", line=lines[person.id])
+            if parent is not None:
+                first, child = roles.setdefault(parent, (role, person.id))
+                if first != role:
+                    raise InputError(path, f"individual {parent!r} is the {first} of {child!r} and the {role} of "
+                                     f"{person.id!r}", line=lines[person.id])
     _check_loops(individuals, lines, path)
     missing = [i for i in individuals if i not in vcf_samples]
     if missing:
