@@ -173,3 +173,24 @@ def test_affected_over_a_peds_unaffected_is_a_warning_and_long_name_lists_say_th
     assert f"## pedigree: {tmp / 'fam.ped'}" in (tmp / "o.tsv").read_text()
     assert next(line for line in (tmp / "o.tsv").read_text().splitlines()
                 if line.startswith("## pedigree:")).endswith("; affected KID")
+
+
+def test_a_parent_the_ped_gives_no_sex_has_the_sex_of_the_role_in_their_own_flags_too(tmp: Path) -> None:
+    """An affected father of sex 0 (or without a line) counted as male in his daughter's evidence but as a female in
+    his own flags: his diploid 1/1 chrX call was 'homozygous ... (no sex in a PED ...)' and his 0/1 call a
+    'heterozygous female' (found by review)."""
+    x_records = [f"chrX 22100000 . G A 50 PASS . {FORMAT} {HET} 1/1:0,20:20:60 {REF}",  # PHEX (XLD)
+                 f"chrX 22100100 . G A 50 PASS . {FORMAT} {HET} {HET} {REF}"]
+    vcf = write_vcf(tmp / "in.vcf", x_records, samples=("KID", "DAD", "MUM"))
+    expected = [("hemizygous in a male (X-linked)", "high"),
+                ("in a male (X-linked); heterozygous call in a male on chrX outside the pseudo-autosomal regions (sex "
+                 "or call error?)", "low")]
+    for name, lines in (("sex0", "F1 KID DAD MUM 2 2\nF1 DAD 0 0 0 2\nF1 MUM 0 0 0 1\n"),
+                        ("no_line", "F1 KID DAD MUM 2 2\n")):
+        (tmp / f"{name}.ped").write_text(lines)
+        result = run_cli(vcf, "-q", "--qualify", "all", "--ped", tmp / f"{name}.ped")
+        assert result.code == 0, result.err
+        assert [(r["evidence"], r["confidence"]) for r in table(result.out) if r["sample"] == "DAD"] == expected
+    pedigree = ped.read_ped(str(tmp / "sex0.ped"), ("KID", "DAD", "MUM"), (), [].append)
+    assert [pedigree.sex(s) for s in ("KID", "DAD", "MUM", "OTHER")] == [ped.FEMALE, ped.MALE, ped.FEMALE,
+                                                                       ped.UNKNOWN_SEX]

@@ -96,8 +96,8 @@ class AlleleFacts:
     shared_by: tuple[Relative, ...] = ()
     """The affected full siblings in the VCF who carry this allele too, with their calls."""
     sex_given: bool = True
-    """The PED gives the sample's sex (else `male` comes from a haploid call: a male whose chrX calls are diploid
-    passes for a female)."""
+    """The PED gives the sample's sex, or a parent's role does (else `male` comes from a haploid call: a male whose
+    chrX calls are diploid passes for a female)."""
 
 
 SEGREGATION_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",
@@ -144,16 +144,15 @@ class Family:
 
 def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
     """A sample's relatives as sample indices (`index`: the VCF's samples). A father the PED gives no sex is male, a
-    mother female: their calls would otherwise sex them (a father's diploid chrX call passed for a female's). The
-    segregation members are the PED family's, and the sample's parents where they have no PED line of their own."""
-    person = pedigree.get(sample)
+    mother female, as a relative and in their own flags (Pedigree.sex): their calls would otherwise sex them (a
+    father's diploid chrX call passed for a female's). The segregation members are the PED family's, and the
+    sample's parents where they have no PED line of their own."""
+    person = pedigree.with_sex(sample)
 
-    def kin(name: str | None, role: int | None = None) -> Kin | None:
+    def kin(name: str | None) -> Kin | None:
         if name not in index:
             return None
-        relative = pedigree.get(name)
-        sex = relative.sex if relative.sex in (MALE, FEMALE) or role is None else role
-        return Kin(name, index[name], relative.status, sex)
+        return Kin(name, index[name], pedigree.get(name).status, pedigree.sex(name))
 
     siblings = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == UNAFFECTED)
     affected = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == AFFECTED)
@@ -162,7 +161,7 @@ def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
     listed += [name for name in (person.father, person.mother) if name and name not in listed]  # no PED line
     members = tuple((f"{name} ({status.get(pedigree.get(name).status, 'unknown')})", index[name])
                     for name in listed if name in index)
-    return Family(person, kin(person.father, MALE), kin(person.mother, FEMALE), siblings,
+    return Family(person, kin(person.father), kin(person.mother), siblings,
                   members if len(members) >= 2 else (), affected)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from hftc_annot.errors import InputError, UsageError, read_bytes
 
@@ -41,6 +42,22 @@ class Pedigree:
 
     def get(self, sample: str) -> Individual:
         return self.individuals.get(sample) or Individual(sample, sample, None, None, UNKNOWN_SEX, UNKNOWN_STATUS)
+
+    @cached_property
+    def _parental_sex(self) -> dict[str, int]:
+        """The sex each parent's role gives: a father male, a mother female (read_ped refuses one who is both)."""
+        return {parent: sex for i in self.individuals.values()
+                for parent, sex in ((i.father, MALE), (i.mother, FEMALE)) if parent is not None}
+
+    def sex(self, sample: str) -> int:
+        """The PED's sex; when it gives none, that of a parent's role (a father male, a mother female), else
+        UNKNOWN_SEX."""
+        sex = self.get(sample).sex
+        return sex if sex in (MALE, FEMALE) else self._parental_sex.get(sample, UNKNOWN_SEX)
+
+    def with_sex(self, sample: str) -> Individual:
+        """`sample`'s entry (get) with its sex as `sex` gives it."""
+        return replace(self.get(sample), sex=self.sex(sample))
 
     def siblings(self, sample: str) -> list[Individual]:
         """Full siblings: the others with the same father and the same mother, both known. Empty when either parent
