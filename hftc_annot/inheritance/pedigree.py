@@ -59,18 +59,32 @@ class Pedigree:
         """`sample`'s entry (get) with its sex as `sex` gives it."""
         return replace(self.get(sample), sex=self.sex(sample))
 
+    @cached_property
+    def _by_parents(self) -> dict[tuple[str | None, str | None], list[Individual]]:
+        """The individuals by (father, mother), in PED order (found once: a cohort's samples each look theirs up)."""
+        found: dict[tuple[str | None, str | None], list[Individual]] = {}
+        for i in self.individuals.values():
+            found.setdefault((i.father, i.mother), []).append(i)
+        return found
+
+    @cached_property
+    def _by_family(self) -> dict[str, list[Individual]]:
+        """The individuals by family, in PED order."""
+        found: dict[str, list[Individual]] = {}
+        for i in self.individuals.values():
+            found.setdefault(i.family, []).append(i)
+        return found
+
     def siblings(self, sample: str) -> list[Individual]:
         """Full siblings: the others with the same father and the same mother, both known. Empty when either parent
         of `sample` is unknown, so half siblings and founders are never full siblings."""
         me = self.get(sample)
         if me.father is None or me.mother is None:
             return []
-        return [i for i in self.individuals.values()
-                if i.id != sample and (i.father, i.mother) == (me.father, me.mother)]
+        return [i for i in self._by_parents.get((me.father, me.mother), []) if i.id != sample]
 
     def family_of(self, sample: str) -> list[Individual]:
-        family = self.get(sample).family
-        return [i for i in self.individuals.values() if i.family == family] or [self.get(sample)]
+        return list(self._by_family.get(self.get(sample).family, ())) or [self.get(sample)]
 
 
 def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
@@ -132,7 +146,8 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
                     raise InputError(path, f"individual {parent!r} is the {first} of {child!r} and the {role} of "
                                      f"{person.id!r}", line=lines[person.id])
     _check_loops(individuals, lines, path)
-    missing = [i for i in individuals if i not in vcf_samples]
+    in_vcf = set(vcf_samples)
+    missing = [i for i in individuals if i not in in_vcf]
     if missing:
         where = "among the samples read (--samples)" if chosen else "in the VCF"
         warn(f"{len(missing)} PED individual(s) are not {where} and count as not genotyped: {_first(missing)}")
