@@ -199,7 +199,7 @@ def test_a_parent_the_ped_gives_no_sex_has_the_sex_of_the_role_in_their_own_flag
 def test_a_cohort_ped_is_read_and_its_families_found_in_linear_time(tmp: Path) -> None:
     """20,000 quads (a child, a sibling and their parents): reading the PED and finding every sample's relatives
     took time quadratic in the cohort (each sample's siblings and family were looked for among all individuals, and
-    each PED individual among the VCF's samples as a tuple): minutes, now about a second (found by review)."""
+    each PED individual among the VCF's samples as a tuple): over 15 minutes, now seconds (found by review)."""
     import time
 
     from hftc_annot.inheritance.facts import family_of
@@ -212,7 +212,7 @@ def test_a_cohort_ped_is_read_and_its_families_found_in_linear_time(tmp: Path) -
     started = time.perf_counter()
     pedigree = ped.read_ped(str(tmp / "cohort.ped"), samples, (), [].append)
     families = [family_of(pedigree, index, s) for s in samples]
-    assert time.perf_counter() - started < 20
+    assert time.perf_counter() - started < 60
     kid = families[-4]
     assert (kid.father.name, kid.mother.name, [s.name for s in kid.siblings], len(kid.members)) == (
         "D19999", "M19999", ["S19999"], 4)
