@@ -151,9 +151,19 @@ def test_vcf_samples_named_only_as_parents_are_not_said_to_be_unrelated(tmp: Pat
     warnings: list[str] = []
     ped.read_ped(str(tmp / "child.ped"), ("CHILD", "FATHER", "AUNT"), (), warnings.append)
     assert warnings == [
+        "1 PED individual(s) are not in the VCF and count as not genotyped: MOTHER",
         "1 VCF sample(s) are not in the PED and count as unrelated, of unknown status: AUNT",
         "1 VCF sample(s) are parents in the PED without a line of their own and count as parents of unknown status "
         "(a father male, a mother female): FATHER"]
+
+
+def test_a_parent_named_only_in_a_parent_column_and_not_in_the_vcf_is_a_warning(tmp: Path) -> None:
+    """A misspelt father id (DAD1 for DAD) left the child without a genotyped father in silence: DAD has a line
+    and is in the VCF, DAD1 is in neither (found by review)."""
+    (tmp / "typo.ped").write_text("F1 KID DAD1 MUM 1 2\nF1 DAD 0 0 1 1\nF1 MUM 0 0 2 1\nF1 SIB DAD1 GM 2 1\n")
+    warnings: list[str] = []
+    ped.read_ped(str(tmp / "typo.ped"), ("KID", "DAD", "MUM", "SIB"), (), warnings.append)
+    assert warnings == ["2 PED individual(s) are not in the VCF and count as not genotyped: DAD1, GM"]
 
 
 def test_affected_over_a_peds_unaffected_is_a_warning_and_long_name_lists_say_there_are_more(tmp: Path) -> None:

@@ -105,7 +105,8 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     the later child's line), a father who is female or a mother who is male (the child's line), and ancestry loops
     (the line of an individual who is their own ancestor); text from the file is quoted as `repr` does, so a
     control character in it shows escaped ('1\\x00'). Warnings: columns beyond the sixth
-    (ignored), sex 'other', samples in only one of PED and VCF, VCF samples only named as a parent, and --affected
+    (ignored), sex 'other', samples in only one of PED and VCF (a parent named without a line of their own counts as
+    in the PED), VCF samples only named as a parent, and --affected
     naming one the PED calls unaffected.
     """
     individuals: dict[str, Individual] = {}
@@ -147,11 +148,11 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
                                      f"{person.id!r}", line=lines[person.id])
     _check_loops(individuals, lines, path)
     in_vcf = set(vcf_samples)
-    missing = [i for i in individuals if i not in in_vcf]
-    if missing:
+    parents = {p: None for person in individuals.values() for p in (person.father, person.mother) if p}  # in order
+    missing = [i for i in [*individuals, *(p for p in parents if p not in individuals)] if i not in in_vcf]
+    if missing:  # a parent without a line who is not in the VCF either (a misspelt id?) is named too
         where = "among the samples read (--samples)" if chosen else "in the VCF"
         warn(f"{len(missing)} PED individual(s) are not {where} and count as not genotyped: {_first(missing)}")
-    parents = {p for person in individuals.values() for p in (person.father, person.mother) if p}
     unknown = [s for s in vcf_samples if s not in individuals and s not in parents]
     if unknown:
         warn(f"{len(unknown)} VCF sample(s) are not in the PED and count as unrelated, of unknown status: "
