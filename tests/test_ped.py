@@ -230,3 +230,17 @@ def test_a_cohort_ped_is_indexed_once_not_searched_per_sample(tmp: Path) -> None
     kid = families[-4]
     assert (kid.father.name, kid.mother.name, [s.name for s in kid.siblings], len(kid.members)) == (
         "D499", "M499", ["S499"], 4)
+
+
+def test_a_vcf_sample_named_like_a_ped_family_is_not_of_that_family(tmp: Path) -> None:
+    """Family ids are often a proband's id: a VCF sample P1 without a PED line of its own was given family P1's
+    members as its segregation (found by review)."""
+    from hftc_annot.inheritance.facts import family_of
+
+    (tmp / "fam.ped").write_text("P1 KID DAD MUM 2 2\nP1 DAD 0 0 1 1\nP1 MUM 0 0 2 1\n")
+    samples = ("KID", "DAD", "MUM", "P1")
+    pedigree = ped.read_ped(str(tmp / "fam.ped"), samples, (), [].append)
+    index = {s: i for i, s in enumerate(samples)}
+    assert family_of(pedigree, index, "P1").members == ()
+    assert [name for name, _ in family_of(pedigree, index, "KID").members] == [
+        "KID (affected)", "DAD (unaffected)", "MUM (unaffected)"]

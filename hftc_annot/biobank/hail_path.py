@@ -307,7 +307,7 @@ def _families(pedigree: Pedigree, samples: tuple[str, ...]) -> dict[str, tuple[i
     """Groups of samples judged together, by the name of their first member -> their columns (VCF order): each
     sample with everyone the rules read beside it (its PED family, parents and siblings, found by name as the
     single-machine run finds them), so that no group lacks a relative; a sample the PED does not list stands
-    alone unless a PED family has its name."""
+    alone (a PED family of its name is not its family)."""
     column = {s: c for c, s in enumerate(samples)}
     root = list(range(len(samples)))
 
@@ -329,7 +329,8 @@ def _families(pedigree: Pedigree, samples: tuple[str, ...]) -> dict[str, tuple[i
             by_parents.setdefault((person.father, person.mother), []).append(person.id)
     for sample in samples:
         me = pedigree.get(sample)
-        for other in [*by_family.get(me.family, ()), me.father, me.mother, *by_parents.get((me.father, me.mother), ())]:
+        family = by_family.get(me.family, ()) if sample in pedigree.individuals else ()
+        for other in [*family, me.father, me.mother, *by_parents.get((me.father, me.mother), ())]:
             join(sample, other)
     groups: dict[int, list[int]] = {}
     for c in range(len(samples)):

@@ -84,7 +84,11 @@ class Pedigree:
         return [i for i in self._by_parents.get((me.father, me.mother), []) if i.id != sample]
 
     def family_of(self, sample: str) -> list[Individual]:
-        return list(self._by_family.get(self.get(sample).family, ())) or [self.get(sample)]
+        """The individuals of `sample`'s PED family, in PED order; `sample` alone when it has no PED line (a VCF sample
+        named like a PED family is not of that family)."""
+        if sample not in self.individuals:
+            return [self.get(sample)]
+        return list(self._by_family[self.individuals[sample].family])
 
 
 def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
