@@ -474,3 +474,27 @@ def test_a_new_haplotype_names_the_affected_siblings_who_carry_all_of_it_and_the
         "sibling SIS (a call below the quality gates): a parent may carry it in the germline (mosaic), which raises "
         "the recurrence risk; not every variant causes ENPP1's dominant disorder (Cole disease [OMIM:615522]): "
         "review")}
+
+
+def test_the_annotated_vcf_gives_an_allele_the_tier_of_its_best_report_row(enpp1) -> None:
+    """EVIDENCE_TIER and TIER_REASONS of an HFTC entry are the report's best row's (README): a carrier whose allele
+    is on a haplotype in cis takes the combined change's tier there. The VCF gave the allele's own tier: two
+    missense changes making one stop in the only carrier were tier 3 and no tier in the VCF, tier 2 in the report."""
+    work, bases, cds = enpp1
+    c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
+    first, second = bases[3 * c + i], bases[3 * c + j]
+    records = [f"ENPP1\t{first}\t.\t{cds[3 * c + i]}\t{a}\t50\tPASS\t.\tGT\t0|1\t0/0",
+               f"ENPP1\t{second}\t.\t{cds[3 * c + j]}\t{b}\t50\tPASS\t.\tGT\t0|1\t0/1"]
+    vcf = _vcf(work, "best.vcf", ["CIS", "ALONE"], records)
+    result = _run(work, vcf)
+    assert result.code == 0, result.err
+    assert [(r["sample"], r["pos"], r["evidence_tier"], r["tier_reasons"]) for r in table(result.out)] == [
+        ("CIS", str(first), "2", "rare null variant in a related gene"),
+        ("CIS", str(second), "2", "rare null variant in a related gene"),
+        ("ALONE", str(second), ".", ".")]
+    result = _run(work, vcf, "-o", work / "best.out.vcf")
+    assert result.code == 0, result.err
+    entries = [line.split("\t")[7].removeprefix("HFTC=").split(";")[0].split("|")
+               for line in (work / "best.out.vcf").read_text().splitlines() if not line.startswith("#")]
+    assert [(entry[16], entry[26], entry[27]) for entry in entries] == [
+        ("1", "2", "rare_null_variant_in_a_related_gene"), ("1", "2", "rare_null_variant_in_a_related_gene")]

@@ -48,11 +48,10 @@ def vcf_mode(path: str) -> str:
 
 
 def _entry(finding: AlleleFinding, label: str) -> str:
-    """One HFTC entry: the consequence fields (VEP's names), then the note, knowledge and evidence tier (the one
-    the strongest flag of any sample here gives; without flags, the tier without a pattern)."""
+    """One HFTC entry: the consequence fields (VEP's names), then the note, knowledge and evidence tier (_best_tier)."""
     effect, gene, known = finding.effect, finding.gene, finding.knowledge or Knowledge()
     c = effect.consequence if effect else None
-    tier, reason = finding.tiers[fitting([f for flags in finding.flags.values() for f in flags])]
+    tier, reason = _best_tier(finding)
     consequence = [finding.alt, "&".join(c.terms) if c else "", c.impact if c else ""]
     refseq, other = finding.transcript_ids
     transcript = [gene.symbol, gene.hgnc_id, other, refseq] if gene else [label, "", "", ""]
@@ -63,6 +62,15 @@ def _entry(finding: AlleleFinding, label: str) -> str:
              known.clinvar_nearby, known.known_hftc_variant, known.known_hftc_reference, known.population_af,
              tier if tier != "." else "", reason]
     return "|".join(text.translate(_ESCAPES) for text in consequence + transcript + fields + rule + notes)
+
+
+def _best_tier(finding: AlleleFinding) -> tuple[str, str]:
+    """The tier and reason of the allele's best report row: each carrier's row has the tier its flags give, that of
+    the combined change where the allele is on a haplotype in cis (ReportRows.write); without a carrier (sites-only),
+    the tier without a pattern."""
+    carriers = finding.calls.samples.tolist() if finding.calls is not None else []
+    tiers = [finding.haplotype_tiers.get(s, finding.tiers)[fitting(finding.flags.get(s, []))] for s in carriers]
+    return min(tiers or [finding.tiers[False]], key=lambda tier: tier[0] if tier[0] != "." else "9")
 
 
 def _haplotype_entry(finding: AlleleFinding, haplotype: Haplotype) -> str:
