@@ -68,9 +68,11 @@ def _best_tier(finding: AlleleFinding) -> tuple[str, str]:
     """The tier and reason of the allele's best report row: each carrier's row has the tier its flags give, that of
     the combined change where the allele is on a haplotype in cis (ReportRows.write); without a carrier (sites-only),
     the tier without a pattern."""
-    carriers = finding.calls.samples.tolist() if finding.calls is not None else []
-    tiers = [finding.haplotype_tiers.get(s, finding.tiers)[fitting(finding.flags.get(s, []))] for s in carriers]
-    return min(tiers or [finding.tiers[False]], key=lambda tier: tier[0] if tier[0] != "." else "9")
+    judged = finding.flags.keys() | finding.haplotype_tiers.keys()  # carriers whose row may differ from the plain one
+    tiers = [finding.haplotype_tiers.get(s, finding.tiers)[fitting(finding.flags.get(s, []))] for s in judged]
+    if not tiers or finding.calls is None or len(finding.calls.samples) > len(judged):
+        tiers.append(finding.tiers[False])  # a carrier without flags or haplotype, or no carrier
+    return min(tiers, key=lambda tier: tier[0] if tier[0] != "." else "9")
 
 
 def _haplotype_entry(finding: AlleleFinding, haplotype: Haplotype) -> str:
