@@ -287,6 +287,26 @@ def test_ad_typed_string_is_read_as_counts(tmp: Path) -> None:
                                             ("AUNT", "2,18", "0.900", "AD", "low")]
 
 
+def test_varscan_ad_is_the_alt_depth_and_rd_the_ref_depth(tmp: Path) -> None:
+    """VarScan2 writes FORMAT/AD as Number=1, the ALT allele's reads, and the REF reads in FORMAT/RD (as in PyVCF3's
+    test file issue-140-file1.vcf). AD's one value was taken for the REF depth: the report showed 10,. for 10 REF and
+    10 ALT reads, with no allele fraction, and the inheritance stage had no allele balance and no parental ALT reads.
+    Read as RD,AD they give what the same calls give with an AD of Number=R (test_ad_typed_string_is_read_as_counts)."""
+    record = "chr8 42450000 . A G 50 PASS . GT:GQ:DP:RD:AD"
+    text = vcf_text([f"{record} 0/1:60:20:10:10 0/0:60:32:30:2 0/0:60:20:.:. 0/1:60:20:2:18"],
+                    samples=("KID", "DAD", "MUM", "AUNT"))
+    vcf = tmp / "in.vcf"
+    vcf.write_text(text.replace(
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+        '##FORMAT=<ID=RD,Number=1,Type=Integer,Description="Depth of reference-supporting bases (reads1)">\n'
+        '##FORMAT=<ID=AD,Number=1,Type=Integer,Description="Depth of variant-supporting bases (reads2)">'))
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", TRIO)), "--qualify", "all")
+    assert result.code == 0, result.err
+    assert [(r["sample"], r["ad"], r["allele_fraction"], r["inheritance_flags"], r["confidence"])
+            for r in table(result.out)] == [("KID", "10,10", "0.500", "de_novo;AD", "medium;medium"),
+                                            ("AUNT", "2,18", "0.900", "AD", "low")]
+
+
 def test_a_fathers_alt_reads_do_not_lower_his_sons_new_x_linked_allele(tmp: Path) -> None:
     """A son's chrX outside the PARs comes from his mother: his father's ALT reads there (3 of 23 behind a haploid 0)
     say nothing about a mosaic parent, so de_novo stays high; the same reads lower a daughter's (PHEX, XLD)."""

@@ -172,6 +172,14 @@ def _depths(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _varscan_depths(ad: np.ndarray, rd: np.ndarray, alts: int) -> np.ndarray:
+    """VarScan2's depths as AD's REF,ALT: it writes FORMAT/AD with one value, the ALT allele's reads, and the REF
+    reads in FORMAT/RD. `ad` is returned as it is unless it has that one value per sample on a record with one ALT."""
+    if alts != 1 or ad.shape[1] != 1 or rd.dtype != np.int32 or rd.shape != ad.shape:
+        return ad
+    return np.concatenate([rd, ad], axis=1)
+
+
 def _count(text: str) -> int:
     """One AD value: htslib's missing code when it is '.', empty or not a count."""
     return int(text) if text.strip().isdigit() else INT_MISSING
@@ -188,6 +196,8 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         gq = variant.format("GQ") if "GQ" in fmt else None
         dp = variant.format("DP") if "DP" in fmt else None
         ad = _depths(variant.format("AD")) if "AD" in fmt else None
+        if ad is not None and "RD" in fmt:
+            ad = _varscan_depths(ad, variant.format("RD"), len(variant.ALT))
         if "PS" in fmt:
             values = variant.format("PS")
             phase_set = format_column(values, len(values))
