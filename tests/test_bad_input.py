@@ -250,6 +250,21 @@ def test_truncated_bcf(tmp: Path) -> None:
     assert not (tmp / "out.tsv").exists()
 
 
+def test_gzip_compressed_bcf_is_named_as_such_not_as_truncated(tmp: Path) -> None:
+    """A whole BCF compressed with gzip instead of bgzip (htslib reads it) was refused as 'ends early: no BGZF
+    end-of-file block (truncated download or copy?)', on the file route and through standard input."""
+    plain = write_vcf(tmp / "in.vcf", [GOOD])
+    bcf = tmp / "in.bcf"
+    subprocess.run(["bcftools", "view", "-Ob", "-o", str(bcf), str(plain)], check=True)
+    gzipped = tmp / "gz.bcf"
+    gzipped.write_bytes(gzip.compress(gzip.decompress(bcf.read_bytes())))
+    message = ("a BCF compressed with gzip, not bgzip (BGZF); recompress it with 'bcftools view -Ob -o OUT.bcf "
+               "FILE'")
+    expect_error(run_cli(gzipped, "-o", tmp / "out.tsv"), f"{gzipped}: {message}")
+    expect_error(run_cli("-", "-o", tmp / "out.tsv", stdin=gzipped.read_bytes()), f"<stdin>: {message}")
+    assert not (tmp / "out.tsv").exists()
+
+
 def test_vcf_output_needs_the_inputs_contig_lines(tmp: Path) -> None:
     """htslib cannot write records of undeclared contigs (they were lost: 'internal error: StopIteration'); a report
     is written as usual (found by review)."""

@@ -47,6 +47,9 @@ def kind_of(head: bytes, source: str) -> Kind:
     except zlib.error as exc:
         raise InputError(source, f"corrupt gzip data ({exc})") from None
     if start.startswith(_BCF_MAGIC):
+        if not is_bgzf:  # not cut short: without BGZF's block headers there is no end-of-file block to miss
+            raise InputError(source, "a BCF compressed with gzip, not bgzip (BGZF); recompress it with "
+                             "'bcftools view -Ob -o OUT.bcf FILE'")
         return Kind.BCF
     return Kind.BGZF if is_bgzf else Kind.GZIP
 
