@@ -183,14 +183,13 @@ def _check_parts(parts: list[Report]) -> None:
 
 def _rows(report: Report, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
     """The report's rows (with their line ends) and their places in the merged report. A row hftc-annot would not
-    have written (another column count, a sample not in its preamble, a pos that is not a number, out of order,
-    twice) is an InputError naming the line."""
+    have written (another column count, a sample not in its preamble, a pos that is not a number, out of order) is
+    an InputError naming the line."""
     tier, sample, gene, chrom, pos = (COLUMNS.index(c) for c in ("evidence_tier", "sample", "gene", "chrom", "pos"))
     own = set(report.provenance.samples)
     lines = _lines(report.path)
     next(number for number, line in lines if not line.startswith("## "))  # the column header (_read_report read it)
     place: tuple = ()
-    here: dict[str, int] = {}
     for number, line in lines:
         cells = line.split("\t")
         if len(cells) != len(COLUMNS):
@@ -202,22 +201,17 @@ def _rows(report: Report, rank: dict[str, int]) -> Iterator[tuple[tuple, str]]:
             raise InputError(report.path, f"pos '{cells[pos]}' is not a position", line=number)
         key = report_order(rank[name] if name is not None else len(rank), cells[tier], cells[gene], cells[chrom],
                            int(cells[pos]))
-        here = _in_order(report.path, number, line, key, place, here)
+        _in_order(report.path, number, key, place)
         place = key
         yield key, line + "\n"
 
 
-def _in_order(path: str, number: int, line: str, key: tuple, place: tuple, here: dict[str, int]) -> dict[str, int]:
-    """The lines at `key` so far ({line: number}) once line `number` is checked: not before the previous line's
-    place, not the same as a line before it at the same place."""
+def _in_order(path: str, number: int, key: tuple, place: tuple) -> None:
+    """Line `number` must not sort before the previous line's place. Two equal lines are not refused: a run writes
+    them for a record the input holds twice (two callers' files joined), and a sharded run must merge as it."""
     if key < place:
         raise InputError(path, "out of order: it sorts before the line above it (hftc-annot writes its rows and "
                          "records sorted)", line=number)
-    here = here if key == place else {}
-    if line in here:
-        raise InputError(path, f"the same as line {here[line]} (a row or record written twice)", line=number)
-    here[line] = number
-    return here
 
 
 def _panel_source(reports: list) -> str:
@@ -295,11 +289,10 @@ def _vcf_parts(path: str) -> tuple[list[str], Iterator[tuple[int, str]]]:
 def _records(path: str, header: list[str], lines: Iterator[tuple[int, str]],
              order: dict[str, int]) -> Iterator[tuple[tuple, str, str]]:
     """(place, record line, path) of each record of a VCF part, its place by the contig `order` and POS; a record
-    hftc-annot would not have written (another column count than #CHROM, a POS that is not a number, out of order,
-    twice) is an InputError naming the line."""
+    hftc-annot would not have written (another column count than #CHROM, a POS that is not a number, out of order)
+    is an InputError naming the line."""
     columns = header[-1].count("\t") + 1
     place: tuple = ()
-    here: dict[str, int] = {}
     for number, line in lines:
         cells = line.split("\t", columns)
         if len(cells) != columns:
@@ -307,7 +300,7 @@ def _records(path: str, header: list[str], lines: Iterator[tuple[int, str]],
         if not cells[1].isdigit():
             raise InputError(path, f"POS '{cells[1]}' is not a position", line=number)
         key = (order.get(cells[0], len(order)), int(cells[1]))
-        here = _in_order(path, number, line, key, place, here)
+        _in_order(path, number, key, place)
         place = key
         yield key, line, path
 

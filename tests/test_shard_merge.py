@@ -59,6 +59,31 @@ def test_merged_shards_equal_one_run(tmp: Path, vcf: str, extra: tuple[str, ...]
             assert vcf_lines(merged) == vcf_lines(whole)
 
 
+def test_a_record_the_input_holds_twice_merges_as_one_run_writes_it(tmp: Path) -> None:
+    """A record written twice in the input (two callers' files joined) gives two equal rows, and two equal records,
+    in one run; merge refused the shard that holds them ('a row or record written twice'), so a sharded run failed
+    where one run worked (found by review)."""
+    lines = (EXAMPLES / "trio.vcf").read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("chr2\t165754626\t"))  # GALNT3 c.1626+1G>A
+    source = tmp / "twice.vcf"
+    source.write_text("".join(lines[:at + 1] + lines[at:]))
+    for suffix in ("tsv", "vcf"):
+        whole = tmp / f"whole.{suffix}"
+        assert run_cli(source, "-q", "-o", whole).code == 0
+        parts = [tmp / f"part{k}.{suffix}" for k in (1, 2)]
+        for k, part in enumerate(parts, 1):
+            assert run_cli(source, "-q", "--shard", f"{k}/2", "-o", part).code == 0
+        merged = tmp / f"merged.{suffix}"
+        result = run_cli("merge", "-o", merged, *parts)
+        assert result.code == 0, result.err
+        if suffix == "tsv":
+            assert body(merged.read_text()) == body(whole.read_text())
+            assert sum(row[1] == "165754626" for row in data_rows(merged.read_text())) == 6  # 3 carriers, twice
+        else:
+            assert vcf_lines(merged) == vcf_lines(whole)
+            assert sum(line.startswith("chr2\t165754626\t") for line in vcf_lines(merged)) == 2
+
+
 def test_a_line_break_in_a_shard_name_stays_inside_the_merged_command_line(tmp: Path) -> None:
     """merge's own ##hftc-annot_command line names its inputs: a line break in one is written \\n (it cut the
     header line in two, and bcftools could not read the merged VCF)."""
@@ -216,7 +241,6 @@ def test_merge_refuses_damaged_tsv_parts_naming_file_and_line(tmp: Path, trio_sh
                                                           "'## samples:' line"),
         "pos.tsv": ("".join(lines[:-1]) + lines[-1].replace(f"\t{row[COLUMN_POS]}\t", "\tx\t", 1),
                     f"line {end}: pos 'x' is not a position"),
-        "twice.tsv": (text + lines[-1], f"line {end + 1}: the same as line {end} (a row or record written twice)"),
         "swapped.tsv": ("".join(lines[:-2]) + lines[-1] + lines[-2], f"line {end}: out of order: it sorts before the "
                         "line above it (hftc-annot writes its rows and records sorted)"),
         "unended.tsv": (text[:-1], f"line {end}: truncated: the last line has no line end"),
@@ -245,7 +269,6 @@ def test_merge_refuses_damaged_vcf_parts_naming_file_and_line(tmp: Path, trio_sh
         "cut.vcf": (text[:-30], f"line {end}: truncated: the last line has no line end"),
         "short.vcf": ("".join(lines[:-1]) + "\t".join(lines[-1].split("\t")[:8]) + "\n",
                       f"line {end}: 8 columns, the #CHROM line has 12"),
-        "twice.vcf": (text + lines[-1], f"line {end + 1}: the same as line {end} (a row or record written twice)"),
     }
     for name, (content, message) in damaged.items():
         part = tmp / name
