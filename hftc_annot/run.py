@@ -248,7 +248,7 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
         if sv is not None:
             records = merged_records(records, _panel_records(config, sv, panel, None, pipeline, None),
                                      tuple(s for s in sv.header.samples if s in samples), samples)
-        kept = pipeline.read(records, _counter(summary, progress))
+        kept = pipeline.read(records, _counter(summary, progress, bool(samples)))
         progress.close()  # erased before the next stderr line (debug) and before the output (stdout, a terminal too)
         log.debug("read: records=%d panel_records=%d other_build_records=%d seconds=%.2f", vcf.records_read,
                   summary.panel_records, vcf.other_hits, time.perf_counter() - started)
@@ -475,7 +475,12 @@ def _panel_records(config: Config, vcf: VcfInput, panel: Panel, other: Panel | N
                        other=other.regions(contigs) if other else None, info=info, keep=kept_path)
 
 
-def _counter(summary: Summary, progress: Progress) -> Callable[[PanelRecord], None]:
+NO_GT = "no FORMAT/GT: the calls of the samples are not read, and the rows of the record name no sample"
+"""A panel record of a VCF with samples that gives them no genotype (Strelka's somatic calls, a FORMAT without GT)."""
+
+
+def _counter(summary: Summary, progress: Progress, has_samples: bool) -> Callable[[PanelRecord], None]:
+    """Counts the panel records, their alleles and skipped ALTs, and notes records whose genotypes cannot be used."""
     def seen(item: PanelRecord) -> None:
         summary.panel_records += 1
         summary.alleles += len(item.alleles)
@@ -485,6 +490,8 @@ def _counter(summary: Summary, progress: Progress) -> Callable[[PanelRecord], No
         genotypes = record.genotypes
         if genotypes is not None and genotypes.size and highest_allele(genotypes) > len(record.alts):
             summary.note_problem("genotype names an ALT allele the record does not have", record.where)
+        elif genotypes is None and has_samples:
+            summary.note_problem(NO_GT, record.where)
         progress.panel(summary.panel_records)
     return seen
 

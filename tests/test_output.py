@@ -418,3 +418,16 @@ def test_a_vcf_annotated_again_keeps_only_this_runs_hftc_annot_lines(tmp: Path) 
                                                           "settings", "padding")], name
         merged = run_cli("merge", "-o", tmp / "merged.vcf", tmp / "again.vcf")
         assert merged.code == 0, merged.err
+
+
+def test_a_vcf_whose_records_give_their_samples_no_gt_says_so(tmp_path: Path) -> None:
+    """Strelka's somatic calls (and any FORMAT without GT) name samples but give them no genotype: the rows name no
+    sample and no inheritance is judged, which a warning now says (it was silent; found by review)."""
+    path = write_vcf(tmp_path / "somatic.vcf", ["chr2 165760000 . C T 50 PASS . DP 30 20"], samples=("TUMOR", "NORMAL"))
+    result = run_cli(path, "-o", tmp_path / "out.tsv", "--report", tmp_path / "out.html")
+    assert result.code == 0, result.err
+    warning = ("no FORMAT/GT: the calls of the samples are not read, and the rows of the record name no sample: 1 time "
+               "(first at line 34)")
+    assert f"hftc-annot: warning: {warning}\n" in result.err
+    assert warning in (tmp_path / "out.html").read_text()
+    assert [row["sample"] for row in table((tmp_path / "out.tsv").read_text())] == ["."]
