@@ -244,3 +244,15 @@ def test_a_vcf_sample_named_like_a_ped_family_is_not_of_that_family(tmp: Path) -
     assert family_of(pedigree, index, "P1").members == ()
     assert [name for name, _ in family_of(pedigree, index, "KID").members] == [
         "KID (affected)", "DAD (unaffected)", "MUM (unaffected)"]
+
+
+def test_names_that_differ_only_in_case_are_pointed_out(tmp: Path) -> None:
+    """A PED written with lower-case ids for an upper-case VCF matched no sample: both warnings came, and nothing said
+    why (found by review)."""
+    (tmp / "fam.ped").write_text("F1 kid dad mum 1 2\nF1 dad 0 0 1 1\nF1 mum 0 0 2 1\n")
+    warnings: list[str] = []
+    ped.read_ped(str(tmp / "fam.ped"), ("KID", "DAD", "OTHER"), (), warnings.append)
+    assert warnings == [
+        "3 PED individual(s) are not in the VCF and count as not genotyped: kid, dad, mum",
+        "3 VCF sample(s) are not in the PED and count as unrelated, of unknown status: KID, DAD, OTHER; names are "
+        "case-sensitive: PED kid is VCF KID, PED dad is VCF DAD"]

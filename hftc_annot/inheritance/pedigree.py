@@ -91,6 +91,13 @@ class Pedigree:
         return list(self._by_family[self.individuals[sample].family])
 
 
+def _case_hint(ped_only: list[str], vcf_only: list[str]) -> str:
+    """'; names are case-sensitive: PED kid is VCF KID' when names in only one of the two differ only in case."""
+    folded = {name.casefold(): name for name in ped_only}
+    pairs = [f"PED {folded[name.casefold()]} is VCF {name}" for name in vcf_only if name.casefold() in folded]
+    return f"; names are case-sensitive: {_first(pairs)}" if pairs else ""
+
+
 def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
              warn: Callable[[str], None], chosen: bool = False, vcf: str = "the VCF") -> Pedigree:
     """Parse and check a 6-column PED (family, id, father, mother, sex, phenotype) in the dialects pipelines write.
@@ -160,7 +167,7 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     unknown = [s for s in vcf_samples if s not in individuals and s not in parents]
     if unknown:
         warn(f"{len(unknown)} VCF sample(s) are not in the PED and count as unrelated, of unknown status: "
-             f"{_first(unknown)}")
+             f"{_first(unknown)}{_case_hint(missing, unknown)}")
     unlisted = [s for s in vcf_samples if s not in individuals and s in parents]  # a parent column names them
     if unlisted:
         warn(f"{len(unlisted)} VCF sample(s) are parents in the PED without a line of their own and count as parents "
