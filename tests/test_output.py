@@ -431,3 +431,12 @@ def test_a_vcf_whose_records_give_their_samples_no_gt_says_so(tmp_path: Path) ->
     assert f"hftc-annot: warning: {warning}\n" in result.err
     assert warning in (tmp_path / "out.html").read_text()
     assert [row["sample"] for row in table((tmp_path / "out.tsv").read_text())] == ["."]
+
+
+def test_vcf_values_percent_encode_line_breaks() -> None:
+    """A line break in a value (a percent-decoded --gff ID) would end the record's line: CR and LF are %0D and %0A in
+    INFO and FORMAT values, as VCF 4.3 asks (found by review)."""
+    from hftc_annot.writers import vcf
+
+    assert "a\r\nb c".translate(vcf._ESCAPES) == "a%0D%0Ab_c"
+    assert "a\r\nb:c".translate(vcf._FORMAT_ESCAPES) == "a%0D%0Ab%3Ac"

@@ -22,13 +22,16 @@ FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Feature", "MA
           "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position", "Amino_acids", "Codons",
           "ALLELE_NUM", "TRANSCRIPT_RULE", "CONSEQUENCE_NOTE", "CLINVAR_ID", "CLINVAR_SIG", "CLINVAR_STARS",
           "CLINVAR_NEARBY", "HFTC_KNOWN", "HFTC_KNOWN_REF", "POPULATION_AF", "EVIDENCE_TIER", "TIER_REASONS")
-_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ";": "%3B", "=": "%3D", " ": "_", "\t": "_"})
+_LINE_BREAKS = {"\r": "%0D", "\n": "%0A"}
+_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ";": "%3B", "=": "%3D", " ": "_", "\t": "_",
+                          **_LINE_BREAKS})
 """Every HFTC sub-field (free text, and HGVS or labels that may come from the input): spaces as '_' (as VEP
-writes them), the characters that VCF INFO or the '|' format would split on percent-encoded (p.(Leu20%3D))."""
+writes them), the characters that VCF INFO or the '|' format would split on, and line breaks, percent-encoded
+(p.(Leu20%3D))."""
 _INFO, _FORMAT = 1, 2
 """htslib's BCF_HL_INFO and BCF_HL_FMT: which kind of header line remove_header removes (another tool's FORMAT/HFTC
 is not ours to remove)."""
-_FORMAT_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ":": "%3A", " ": "_", "\t": "_"})
+_FORMAT_ESCAPES = str.maketrans({"%": "%25", ",": "%2C", "|": "%7C", ":": "%3A", " ": "_", "\t": "_", **_LINE_BREAKS})
 """The same for a FORMAT sub-field, where ':' separates and ';' may stand."""
 
 
