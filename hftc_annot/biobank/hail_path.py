@@ -305,8 +305,8 @@ def _info(key: str, value) -> dict[str, object]:
 
 def _families(pedigree: Pedigree, samples: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     """Groups of samples judged together, by the name of their first member -> their columns (VCF order): each
-    sample with everyone the rules read beside it (its PED family, parents and siblings, found by name as the
-    single-machine run finds them), so that no group lacks a relative; a sample the PED does not list stands
+    sample with everyone the rules read beside it (its PED family, parents and siblings, as Pedigree gives them to
+    the single-machine run), so that no group lacks a relative; a sample the PED does not list stands
     alone (a PED family of its name is not its family)."""
     column = {s: c for c, s in enumerate(samples)}
     root = list(range(len(samples)))
@@ -321,16 +321,10 @@ def _families(pedigree: Pedigree, samples: tuple[str, ...]) -> dict[str, tuple[i
         if second in column:
             root[find(column[second])] = find(column[first])
 
-    by_family: dict[str, list[str]] = {}
-    by_parents: dict[tuple[str, str], list[str]] = {}
-    for person in pedigree.individuals.values():
-        by_family.setdefault(person.family, []).append(person.id)
-        if person.father is not None and person.mother is not None:
-            by_parents.setdefault((person.father, person.mother), []).append(person.id)
     for sample in samples:
         me = pedigree.get(sample)
-        family = by_family.get(me.family, ()) if sample in pedigree.individuals else ()
-        for other in [*family, me.father, me.mother, *by_parents.get((me.father, me.mother), ())]:
+        for other in [*(i.id for i in pedigree.family_of(sample)), me.father, me.mother,
+                      *(i.id for i in pedigree.siblings(sample))]:
             join(sample, other)
     groups: dict[int, list[int]] = {}
     for c in range(len(samples)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -62,18 +62,12 @@ class Pedigree:
     @cached_property
     def _by_parents(self) -> dict[tuple[str | None, str | None], list[Individual]]:
         """The individuals by (father, mother), in PED order (found once: a cohort's samples each look theirs up)."""
-        found: dict[tuple[str | None, str | None], list[Individual]] = {}
-        for i in self.individuals.values():
-            found.setdefault((i.father, i.mother), []).append(i)
-        return found
+        return _grouped(self.individuals.values(), lambda i: (i.father, i.mother))
 
     @cached_property
     def _by_family(self) -> dict[str, list[Individual]]:
         """The individuals by family, in PED order."""
-        found: dict[str, list[Individual]] = {}
-        for i in self.individuals.values():
-            found.setdefault(i.family, []).append(i)
-        return found
+        return _grouped(self.individuals.values(), lambda i: i.family)
 
     def siblings(self, sample: str) -> list[Individual]:
         """Full siblings: the others with the same father and the same mother, both known. Empty when either parent
@@ -89,6 +83,14 @@ class Pedigree:
         if sample not in self.individuals:
             return [self.get(sample)]
         return list(self._by_family[self.individuals[sample].family])
+
+
+def _grouped(individuals: Iterable[Individual], key: Callable[[Individual], object]) -> dict:
+    """The individuals by `key`, each group in the order given."""
+    found: dict = {}
+    for i in individuals:
+        found.setdefault(key(i), []).append(i)
+    return found
 
 
 def _case_hint(ped_only: list[str], vcf_only: list[str]) -> str:

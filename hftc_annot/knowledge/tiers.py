@@ -13,7 +13,7 @@ from functools import cache
 from hftc_annot.consequence.terms import term
 from hftc_annot.inheritance.flags import CONFIDENCE, Flag
 from hftc_annot.knowledge import Knowledge, pathogenic
-from hftc_annot.model import PanelRecord
+from hftc_annot.model import AlleleFinding, PanelRecord
 from hftc_annot.resources import package_table
 
 RARE = 0.01
@@ -61,6 +61,12 @@ def fits(flag: Flag) -> bool:
 def fitting(flags: list[Flag]) -> bool:
     """Whether any of a sample's flags at an allele makes its pattern fit: the key of its tier."""
     return any(fits(f) for f in flags)
+
+
+def row_tier(finding: AlleleFinding, sample: int) -> tuple[str, str]:
+    """The tier and reason of `sample`'s report row at a finding (-1: a sites-only row): those of the combined change
+    where the allele is on a haplotype in cis, else the allele's, as the sample's flags there fit or not."""
+    return finding.haplotype_tiers.get(sample, finding.tiers)[fitting(finding.flags.get(sample, []))]
 
 
 def allele_tiers(terms: tuple[str, ...], known, core_gene: bool, rare_limit: float = RARE,

@@ -292,13 +292,14 @@ def _span(variant, copies: np.ndarray | None) -> Span | None:
     given = [info.get(key) for key in ("CIPOS", "CIEND")]
     intervals = [_interval(value) for value in given]
     unreadable = any(i is None and value is not None for value, i in zip(given, intervals, strict=True))
+    said_imprecise = info.get("IMPRECISE") is not None
     shifts = None
-    if info.get("IMPRECISE") is None and not unreadable and any(info.get(key) is not None for key in _PRECISE_KEYS):
+    if not said_imprecise and not unreadable and any(info.get(key) is not None for key in _PRECISE_KEYS):
         low, high = intervals[0] or (0, 0)
         if intervals[0] == intervals[1] and 0 < high - low == _homology(info):
             shifts = (low, high)
         intervals = [None, None]
-    imprecise = info.get("IMPRECISE") is not None or unreadable or any(i not in (None, (0, 0)) for i in intervals)
+    imprecise = said_imprecise or unreadable or any(i not in (None, (0, 0)) for i in intervals)
     changed = copies[(copies >= 0) & (copies != 2)] if copies is not None else np.empty(0)
     direction = "CNV" if not len(changed) else "DEL" if (changed < 2).all() else "DUP" if (changed > 2).all() else "CNV"
     return Span(max(end, variant.POS), *intervals, imprecise, direction, ends, shifts)

@@ -18,7 +18,7 @@ from hftc_annot.inheritance import Flag
 from hftc_annot.inheritance.flags import strength
 from hftc_annot.inheritance.haplotypes import Haplotype
 from hftc_annot.knowledge import Knowledge
-from hftc_annot.knowledge.tiers import fitting
+from hftc_annot.knowledge.tiers import row_tier
 from hftc_annot.model import AlleleFinding, PanelRecord
 from hftc_annot.panel import contig_rank
 from hftc_annot.reader.genotypes import Call
@@ -194,7 +194,7 @@ class ReportRows:
             for call in finding.calls if finding.calls is not None else (None,):
                 sample = call.sample if call is not None else -1
                 flags = finding.flags.get(sample, [])
-                rank, reason = finding.haplotype_tiers.get(sample, finding.tiers)[fitting(flags)]
+                rank, reason = row_tier(finding, sample)
                 haplotype = haplotype_cells(finding.haplotypes.get(sample))
                 row = (shared, *call_cells(call, self._samples), record.filter_text,
                        *flag_cells(flags, finding.segregation.get(sample, "")), rank, reason or MISSING, note, end,

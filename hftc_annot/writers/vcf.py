@@ -10,7 +10,7 @@ import numpy as np
 
 from hftc_annot.inheritance.haplotypes import Haplotype
 from hftc_annot.knowledge import Knowledge
-from hftc_annot.knowledge.tiers import fitting
+from hftc_annot.knowledge.tiers import row_tier
 from hftc_annot.model import AlleleFinding, PanelRecord
 
 INFO_ID = "HFTC"
@@ -72,7 +72,7 @@ def _best_tier(finding: AlleleFinding) -> tuple[str, str]:
     the combined change where the allele is on a haplotype in cis (ReportRows.write); without a carrier (sites-only),
     the tier without a pattern."""
     judged = finding.flags.keys() | finding.haplotype_tiers.keys()  # carriers whose row may differ from the plain one
-    tiers = [finding.haplotype_tiers.get(s, finding.tiers)[fitting(finding.flags.get(s, []))] for s in judged]
+    tiers = [row_tier(finding, s) for s in judged]
     if not tiers or finding.calls is None or len(finding.calls.samples) > len(judged):
         tiers.append(finding.tiers[False])  # a carrier without flags or haplotype, or no carrier
     return min(tiers, key=lambda tier: tier[0] if tier[0] != "." else "9")
