@@ -340,6 +340,33 @@ def test_parental_phase() -> None:
         PhaseKind.UNPHASED, "low", "phase unknown (no parental genotypes)")
 
 
+def test_parental_phase_resting_on_a_call_below_the_quality_gates() -> None:
+    """A parent's 0/0 below the gates (DP 2) may miss the allele: trans rested on it at high confidence, and cis
+    dropped the pair."""
+    def pair(weak: str, dad_a: Zygosity, mum_a: Zygosity, dad_b: Zygosity, mum_b: Zygosity) -> Phase:
+        calls = {f"{who}_{at}": relative(z, who.upper(), good=f"{who}_{at}" != weak)
+                 for who, at, z in (("dad", "a", dad_a), ("mum", "a", mum_a), ("dad", "b", dad_b), ("mum", "b", mum_b))}
+        return parental_phase(allele(HET, father=calls["dad_a"], mother=calls["mum_a"], key=(0, 1)),
+                              allele(HET, father=calls["dad_b"], mother=calls["mum_b"], key=(1, 1)))
+
+    assert pair("dad_b", HET, REF, REF, HET) == Phase(PhaseKind.PARENTAL_TRANS, "medium", (
+        "in trans: one from each parent; the father's call without v1 is below the quality gates"))
+    assert pair("dad_a", HET, REF, REF, HET) == Phase(PhaseKind.PARENTAL_TRANS, "high",
+                                                      "in trans: one from each parent")  # a carrier's call
+    assert pair("mum_a", HET, REF, MISSING, HET) == Phase(PhaseKind.PARENTAL_TRANS, "low", (
+        "in trans: one seen in each parent (a parental genotype is missing); the mother's call without v0 is below "
+        "the quality gates"))
+    assert pair("dad_b", HET, MISSING, REF, MISSING) == Phase(PhaseKind.PARENTAL_TRANS, "low", (
+        "in trans by inference: the father carries only one (the other parent is not genotyped); the father's call "
+        "without v1 is below the quality gates"))
+    assert pair("mum_b", HET, REF, HET, REF) == Phase(PhaseKind.UNPHASED, "low", (
+        "phase unknown: both seen in the father; the mother's call without v1 is below the quality gates"))
+    weak = allele(HET, father=relative(REF, good=False), mother=relative(HET, "MUM"), key=(1, 1))
+    assert compound_het(trio(HET, HET, REF, key=(0, 1)), weak) == Flag("AR_comphet", "medium", (
+        "two heterozygous variants in GALNT3 (v0, v1), in trans: one from each parent; the father's call without v1 "
+        "is below the quality gates"), "parental_trans")
+
+
 def test_compound_het() -> None:
     a, b = trio(HET, HET, REF, key=(0, 1)), trio(HET, REF, HET, key=(1, 1))
     assert compound_het(a, b) == Flag("AR_comphet", "high", (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Protocol
 
@@ -131,23 +131,27 @@ def _same_block(first: float | None, second: float | None) -> bool:
 def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
     """Phase from whatever genotypes the parents have (a parent may be missing at one site): one variant from each
     parent is trans (high when all four calls are known, else medium), both from one parent and neither from the
-    other is cis; a variant in neither parent, or in both, leaves it unphased."""
+    other is cis; a variant in neither parent, or in both, leaves it unphased. Trans and cis rest on the calls of a
+    parent without an allele: one of them below the quality gates lowers trans a step and leaves cis unknown."""
     in_a, in_b = _carried_by_parents(a), _carried_by_parents(b)
     known = [*in_a.values(), *in_b.values()]
     if all(c is None for c in known):
         return Phase(PhaseKind.UNPHASED, "low", "phase unknown (no parental genotypes)")
     complete = None not in known
+    shaky = _shaky(a, b)
     first, second = _origin(in_a), _origin(in_b)
     if first in PARENTS and second in PARENTS and first != second:
         if complete:
-            return Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent")
-        return Phase(PhaseKind.PARENTAL_TRANS, "medium",
-                     "in trans: one seen in each parent (a parental genotype is missing)")
+            return _weighed(Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent"), shaky)
+        return _weighed(Phase(PhaseKind.PARENTAL_TRANS, "medium",
+                              "in trans: one seen in each parent (a parental genotype is missing)"), shaky)
     if "both" in (first, second):
         return Phase(PhaseKind.UNPHASED, "low", "phase unknown: a variant is carried by both parents")
     if first is not None and first == second:
         other = _other(first)
         if in_a[other] is False and in_b[other] is False:
+            if shaky:
+                return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: both seen in the {first}; {shaky}")
             return Phase(PhaseKind.PARENTAL_CIS, "high", "in cis: both from one parent")
         return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: the {first} carries both (trans only if the {first} "
                                                 f"is a compound heterozygote too); the {other} is not genotyped")
@@ -157,12 +161,32 @@ def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
         if unseen[seen] is False:
             if unseen[_other(seen)] is False:
                 return Phase(PhaseKind.UNPHASED, "medium", "phase unknown: one variant is in neither parent (de novo?)")
-            return Phase(PhaseKind.PARENTAL_TRANS, "medium", f"in trans by inference: the {seen} carries only one "
-                                                             "(the other parent is not genotyped)")
+            return _weighed(Phase(PhaseKind.PARENTAL_TRANS, "medium", f"in trans by inference: the {seen} carries "
+                                                                      "only one (the other parent is not genotyped)"),
+                            shaky)
         return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: the {seen}'s genotype at the other variant is missing")
     if complete:
         return Phase(PhaseKind.UNPHASED, "medium", "phase unknown: neither variant is in the parents (de novo?)")
     return Phase(PhaseKind.UNPHASED, "low", "phase unknown: the parental genotypes are incomplete")
+
+
+def _shaky(a: AlleleFacts, b: AlleleFacts) -> str:
+    """Which call of a parent without an allele is below the quality gates (the allele may be missed there, and
+    parental trans or cis rests on such calls), '' when none is."""
+    for allele in (a, b):
+        for role in PARENTS:
+            call = getattr(allele, role)
+            if call.zygosity.carries is False and not call.good:
+                return f"the {role}'s call without {allele.label} is below the quality gates"
+    return ""
+
+
+def _weighed(evidence: Phase, shaky: str) -> Phase:
+    """Trans evidence a step lower, saying why, when it rests on a parent's call below the quality gates."""
+    if not shaky:
+        return evidence
+    lower = "medium" if evidence.confidence == "high" else "low"
+    return replace(evidence, confidence=lower, reason=f"{evidence.reason}; {shaky}")
 
 
 def _carried_by_parents(allele: AlleleFacts) -> dict[str, bool | None]:
