@@ -6,6 +6,7 @@ oracle harness imprints a valid ORF on the real MANE exon structure.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -138,12 +139,19 @@ def test_annotated_vcf_escapes_the_equals_sign_of_a_synonymous_hgvs_p(genome: di
 @pytest.mark.parametrize(("case", "message"), [
     ("short", "contig 21 is 1,000 bp, but GRCh38 has 46,709,983 bp"),
     ("no-index", "has no .fai index; run samtools faidx"),
+    ("gzip", "is compressed with gzip, not bgzip, so it cannot be indexed or read at an offset; recompress it (zcat "),
 ])
 def test_wrong_fasta_is_refused(genome: dict, tmp: Path, case: str, message: str) -> None:
+    """A gzip (not bgzip) FASTA such as UCSC's hg38.fa.gz is named so, even beside a .fai: samtools faidx refuses it,
+    and being told to run it was no help."""
     fasta = tmp / "bad.fa"
     fasta.write_text(">chr21\n" + "A" * 1000 + "\n")
     if case == "short":
         pysam.faidx(str(fasta))
+    if case == "gzip":
+        fasta = tmp / "bad.fa.gz"
+        fasta.write_bytes(gzip.compress(b">chr21\n" + b"A" * 1000 + b"\n"))
+        (tmp / "bad.fa.gz.fai").write_text("chr21\t1000\t7\t1000\t1001\n")
     vcf = write_vcf(tmp / "in.vcf", ["chr21 25700000 . A G 50 PASS . GT 0/1"])
     result = run_cli(vcf, "--fasta", fasta, "-o", tmp / "out.tsv")
     assert result.code == 2 and message in result.err and result.err.count("\n") == 1, result.err

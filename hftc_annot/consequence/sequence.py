@@ -35,11 +35,15 @@ def check_indexed(path: str) -> None:
     if not os.path.isfile(path):
         raise InputError(path, "no such file" if not os.path.exists(path) else
                          "is not a regular file (a FASTA is read at its index's offsets: a pipe or device cannot be)")
+    with open(path, "rb") as handle:
+        start = handle.read(16)
+    compressed = start[:2] == b"\x1f\x8b"
+    if compressed and start[12:14] != b"BC":  # BGZF's extra field: without it, plain gzip (UCSC's hg38.fa.gz)
+        raise InputError(path, "is compressed with gzip, not bgzip, so it cannot be indexed or read at an offset; "
+                         f"recompress it (zcat {path} | bgzip > REF.fa.gz) and run samtools faidx on that")
     if not os.path.isfile(path + ".fai"):
         raise InputError(path, "has no .fai index; run samtools faidx on it first (hftc-annot never writes beside "
                          "your files)")
-    with open(path, "rb") as handle:
-        compressed = handle.read(2) == b"\x1f\x8b"
     if compressed and not os.path.isfile(path + ".gzi"):
         raise InputError(path, "is compressed but has no .gzi index; it must be bgzipped and indexed with "
                          "samtools faidx")
