@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
@@ -13,7 +14,7 @@ from hftc_annot.writers.summary import without_candidates
 __all__ = ["COLUMNS", "safe", "safe_line", "tsv_line", "write_json", "write_summary", "write_tsv"]
 
 _FORMULA = frozenset("=+-@\t\r")
-_FORMULA_CELL = tuple(f"\t{first}" for first in "=+-@\r")
+_FORMULA_CELL = re.compile("\t[=+\\-@\r]")
 """A cell after the first that starts like a formula, as it shows in the joined line."""
 
 
@@ -32,7 +33,7 @@ def tsv_line(cells: Iterable[str]) -> str:
 
 def safe_line(line: str) -> str:
     """A line of tab-separated cells with each cell made safe for a spreadsheet (see `tsv_line`)."""
-    if line[:1] in _FORMULA or any(start in line for start in _FORMULA_CELL):
+    if line[:1] in _FORMULA or _FORMULA_CELL.search(line):
         return "\t".join(safe(cell) for cell in line.split("\t"))
     return line
 
