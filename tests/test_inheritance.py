@@ -457,8 +457,8 @@ def test_summary_table_and_json_name_the_assessed_samples_without_a_candidate(tm
     (["F1 KID KID 0 1 2"], "line 1: individual 'KID' is listed as its own parent"),
     (["F1 KID DAD MUM 1 2", "F1 DAD 0 0 2 1", "F1 MUM 0 0 2 1"], "'DAD' is the father of 'KID' but has sex female"),
     (["F1 A B 0 1 1", "F1 B A 0 1 1"], "pedigree loop"),
-    (["F1 KID 0 0 3 2"], "line 1: sex '3' must be 1/male/M, 2/female/F or 0/-9/-1/unknown/other"),
-    (["F1 KID 0 0 1 sick"], "line 1: phenotype 'sick' must be 2/affected, 1/unaffected or 0/-9/unknown/missing"),
+    (["F1 KID 0 0 3 2"], "line 1: sex '3' must be 1/male/M, 2/female/F or 0/-9/-1/unknown/other/NA"),
+    (["F1 KID 0 0 1 sick"], "line 1: phenotype 'sick' must be 2/affected, 1/unaffected or 0/-9/unknown/missing/NA"),
     (["F1 KID 0 0 1 5"], "line 1: phenotype '5' looks quantitative: quantitative phenotypes are not supported"),
 ])
 def test_bad_ped(tmp: Path, lines: list[str], message: str) -> None:

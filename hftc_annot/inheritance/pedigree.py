@@ -12,13 +12,13 @@ from hftc_annot.errors import InputError, UsageError, read_bytes
 MALE, FEMALE, UNKNOWN_SEX = 1, 2, 0
 AFFECTED, UNAFFECTED, UNKNOWN_STATUS = 2, 1, 0
 _SEX_WORDS = {MALE: ("1", "male", "M"), FEMALE: ("2", "female", "F"),
-              UNKNOWN_SEX: ("0", "-9", "-1", "unknown", "other")}
+              UNKNOWN_SEX: ("0", "-9", "-1", "unknown", "other", "NA")}
 _STATUS_WORDS = {AFFECTED: ("2", "affected"), UNAFFECTED: ("1", "unaffected"),
-                 UNKNOWN_STATUS: ("0", "-9", "unknown", "missing")}
+                 UNKNOWN_STATUS: ("0", "-9", "unknown", "missing", "NA")}
 _SEX = {word.lower(): code for code, words in _SEX_WORDS.items() for word in words}
 _STATUS = {word.lower(): code for code, words in _STATUS_WORDS.items() for word in words}
 _VAGUE_SEX = "other"  # a sex that is known but neither male nor female: unknown here, with a warning
-_MISSING_PARENT = {"0", "-9", ".", ""}
+_MISSING_PARENT = {"0", "-9", ".", "", "NA"}  # NA: as R writes a missing value
 _SEX_COLUMN = {"sex", "gender"}  # a header's name for the sex column (lower case, letters only), never a sex
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
@@ -108,9 +108,9 @@ def read_ped(path: str, vcf_samples: tuple[str, ...], affected: tuple[str, ...],
     tabs when that gives 6 or more fields (empty ones allowed), else on whitespace (tabs and spaces mixed).
     Skipped: blank lines, `#` comments, a UTF-8 byte-order mark and, as the first line that is none of these, a
     header of column names: one naming a sex column (SEX, Gender, ...; FID IID PAT MAT SEX PHENOTYPE, Family ID
-    Individual ID ... Gender Phenotype). Sex is 1/male/M, 2/female/F or unknown as 0/-9/-1/unknown/other;
-    phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing (words in any case); a missing parent is 0, -9, .
-    or empty.
+    Individual ID ... Gender Phenotype). Sex is 1/male/M, 2/female/F or unknown as 0/-9/-1/unknown/other/NA;
+    phenotype 2/affected, 1/unaffected or 0/-9/unknown/missing/NA (words in any case); a missing parent is 0, -9,
+    ., NA (as R writes a missing value) or empty.
 
     Errors (exit 2, with the line): text that is not UTF-8, fewer than 6 columns, an empty id, any other sex or
     phenotype (quantitative phenotypes are named as such), an id listed twice or in two families, a parent who is
