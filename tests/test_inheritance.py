@@ -677,3 +677,37 @@ def test_of_equal_pairs_the_summary_shows_one_whose_calls_pass_the_quality_gates
     rows = {r["pos"]: (r["comphet_pair_id"], r["evidence"]) for r in table(result.out)}
     assert rows["165759516"] == ("CH3,CH1", "two heterozygous variants in GALNT3 (chr2:165759516 TA>T, c.484C>T), "
                                  "phase unknown (no parental genotypes) (and 1 other candidate pair)")
+
+
+def test_maternal_half_siblings_count_on_chrx_as_full_siblings_do(tmp: Path) -> None:
+    """Outside the PARs a maternal half-sibling shares the mother's X as a full sibling does: an unaffected maternal
+    half-brother hemizygous for a son's allele lowers his XL flag, and an affected maternal half-sister sharing a new
+    allele names the mother's germline mosaicism; both were left out as half siblings. A paternal half-brother (the
+    father's Y, not his X) still does not count, nor does a maternal half-sibling on an autosome."""
+    record = "chrX 22050000 . G A 50 PASS . GT:AD:DP:GQ"
+    family = ["F1 KID DAD MUM 1 2", "F1 DAD 0 0 1 1", "F1 MUM 0 0 2 1", "F1 HB STEP MUM 1 1", "F1 PHB DAD EX 1 1"]
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} 1:0,20:20:60 0:20,0:20:60 {HET} 1:0,20:20:60 1:0,20:20:60"],
+                    samples=("KID", "DAD", "MUM", "HB", "PHB"))
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", family)), "--qualify", "all")
+    assert result.code == 0, result.err
+    [kid] = [(r["inheritance_flags"], r["confidence"], r["evidence"]) for r in table(result.out)
+             if r["sample"] == "KID"]
+    assert kid == ("XL", "low", "hemizygous in a male (X-linked); unaffected mother is heterozygous for it (reduced "
+                                "penetrance?); unaffected maternal half-brother HB is hemizygous for it")
+
+    family = ["F1 KID DAD MUM 1 2", "F1 DAD 0 0 1 1", "F1 MUM 0 0 2 1", "F1 HS STEP MUM 2 2"]
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} 1:0,20:20:60 0:20,0:20:60 {REF} {HET}"],
+                    samples=("KID", "DAD", "MUM", "HS"))
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", family)), "--qualify", "all")
+    assert result.code == 0, result.err
+    [kid] = [r["evidence"].split(" | ")[0] for r in table(result.out) if r["sample"] == "KID"]
+    assert kid == ("not found in either parent: both parents homozygous reference; also carried by the affected "
+                   "maternal half-sister HS: the mother may carry it in the germline (mosaic), which raises the "
+                   "recurrence risk")
+
+    record = "chr8 42450000 . A G 50 PASS . GT:AD:DP:GQ"
+    family = [*TRIO, "F1 HB STEP MUM 1 1"]
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} {HET} {REF} {REF} {HET}"], samples=("KID", "DAD", "MUM", "HB"))
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", family)), "--qualify", "all")
+    [kid] = [(r["inheritance_flags"], r["confidence"]) for r in table(result.out) if r["sample"] == "KID"]
+    assert kid == ("de_novo;AD", "high;high")

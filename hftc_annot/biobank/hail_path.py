@@ -324,7 +324,8 @@ def _families(pedigree: Pedigree, samples: tuple[str, ...]) -> dict[str, tuple[i
     for sample in samples:
         me = pedigree.get(sample)
         for other in [*(i.id for i in pedigree.family_of(sample)), me.father, me.mother,
-                      *(i.id for i in pedigree.siblings(sample))]:
+                      *(i.id for i in pedigree.siblings(sample)),
+                      *(i.id for i in pedigree.maternal_half_siblings(sample))]:
             join(sample, other)
     groups: dict[int, list[int]] = {}
     for c in range(len(samples)):

@@ -278,7 +278,8 @@ def _standing(allele: AlleleFacts, haplotype: Haplotype, members: list[AlleleFac
     return replace(allele, label=haplotype.consequence.hgvs_c.split(":", 1)[-1], qualifies=qualifies, known=False,
                    af=None if None in frequencies else min(frequencies), good=all(m.good for m in members),
                    father=_least(m.father for m in members), mother=_least(m.mother for m in members),
-                   siblings=tuple(_least(kin) for kin in zip(*(m.siblings for m in members), strict=True)),
+                   siblings=tuple(_least(s for m in members for s in m.siblings if s.name == sibling.name)
+                                  for sibling in allele.siblings),
                    shared_by=_shared(allele, members))
 
 

@@ -37,6 +37,8 @@ class Relative:
     phase_set: float | None = None
     with_other_alt: bool = False
     alt_reads: int = 0
+    half: bool = False
+    """A maternal half-sibling (counted on chrX outside the PARs only: the mother's X is all they share)."""
 
 
 ONE_COPY = (Zygosity.HET, Zygosity.PARTIAL)
@@ -118,6 +120,8 @@ class Kin:
     index: int
     status: int
     sex: int
+    half: bool = False
+    """A maternal half-sibling."""
 
     def at(self, o: Occurrence, haploid: np.ndarray) -> Relative:
         """This relative's call at an allele (`haploid`: per sample, whether any call in the gene is haploid)."""
@@ -125,14 +129,15 @@ class Kin:
         return Relative(self.name, self.status, ZYGOSITY_BY_CODE[o.zygosity[i]], bool(o.good[i]),
                         is_male(self.sex, bool(haploid[i])),
                         bool(o.phased[i]), int(o.slot[i]), None if o.phase_set is None else float(o.phase_set[i]),
-                        bool(o.multiallelic_partner[i]), int(o.alt_reads[i]))
+                        bool(o.multiallelic_partner[i]), int(o.alt_reads[i]), self.half)
 
 
 @dataclass(frozen=True)
 class Family:
     """A sample's PED entry and its relatives in the VCF (siblings: the unaffected full ones; affected_siblings: the
-    affected); `members` labels the genotyped members of its family for the segregation text (empty unless there are
-    at least two)."""
+    affected; half_siblings and affected_half_siblings: the maternal half-siblings, who count on chrX outside the
+    PARs); `members` labels the genotyped members of its family for the segregation text (empty unless there are at
+    least two)."""
 
     person: Individual
     father: Kin | None
@@ -140,6 +145,8 @@ class Family:
     siblings: tuple[Kin, ...]
     members: tuple[tuple[str, int], ...]
     affected_siblings: tuple[Kin, ...] = ()
+    half_siblings: tuple[Kin, ...] = ()
+    affected_half_siblings: tuple[Kin, ...] = ()
 
 
 def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
@@ -149,20 +156,23 @@ def family_of(pedigree: Pedigree, index: dict[str, int], sample: str) -> Family:
     sample's parents where they have no PED line of their own."""
     person = pedigree.with_sex(sample)
 
-    def kin(name: str | None) -> Kin | None:
+    def kin(name: str | None, half: bool = False) -> Kin | None:
         if name not in index:
             return None
-        return Kin(name, index[name], pedigree.get(name).status, pedigree.sex(name))
+        return Kin(name, index[name], pedigree.get(name).status, pedigree.sex(name), half)
 
-    siblings = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == UNAFFECTED)
-    affected = tuple(kin(x.id) for x in pedigree.siblings(sample) if x.id in index and x.status == AFFECTED)
+    def of(relatives: list[Individual], status: int, half: bool = False) -> tuple[Kin, ...]:
+        return tuple(kin(x.id, half) for x in relatives if x.id in index and x.status == status)
+
+    full, half = pedigree.siblings(sample), pedigree.maternal_half_siblings(sample)
     status = {AFFECTED: "affected", UNAFFECTED: "unaffected"}
     listed = [p.id for p in pedigree.family_of(sample)]
     listed += [name for name in (person.father, person.mother) if name and name not in listed]  # no PED line
     members = tuple((f"{name} ({status.get(pedigree.get(name).status, 'unknown')})", index[name])
                     for name in listed if name in index)
-    return Family(person, kin(person.father), kin(person.mother), siblings,
-                  members if len(members) >= 2 else (), affected)
+    return Family(person, kin(person.father), kin(person.mother), of(full, UNAFFECTED),
+                  members if len(members) >= 2 else (), of(full, AFFECTED), of(half, UNAFFECTED, True),
+                  of(half, AFFECTED, True))
 
 
 def is_male(sex: int, haploid: bool) -> bool:
@@ -179,10 +189,18 @@ def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[
         o.key, o.label, gene, ZYGOSITY_BY_CODE[o.zygosity[s]], bool(o.good[s]),
         family.father.at(o, haploid) if family.father else NOT_GENOTYPED,
         family.mother.at(o, haploid) if family.mother else NOT_GENOTYPED,
-        tuple(sibling.at(o, haploid) for sibling in family.siblings) if family.siblings else (),
+        tuple(sibling.at(o, haploid) for sibling in _siblings(family, x_linked)),
         is_male(family.person.sex, bool(haploid[s])), modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
         None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]), o.qualifies, o.af,
         dominant_caveat, o.extent, known=o.known, sex_given=family.person.sex in (MALE, FEMALE),
-        shared_by=tuple(k.at(o, haploid) for k in family.affected_siblings
+        shared_by=tuple(k.at(o, haploid) for k in _siblings(family, x_linked, affected=True)
                         if ZYGOSITY_BY_CODE[o.zygosity[k.index]].carries))
+
+
+def _siblings(family: Family, x_linked: bool, affected: bool = False) -> tuple[Kin, ...]:
+    """The unaffected (or affected) siblings whose calls the rules read: the full ones, and on chrX outside the PARs
+    the maternal half-siblings too."""
+    full, half = (family.affected_siblings, family.affected_half_siblings) if affected else \
+        (family.siblings, family.half_siblings)
+    return full + half if x_linked else full
 

@@ -65,6 +65,11 @@ class Pedigree:
         return _grouped(self.individuals.values(), lambda i: (i.father, i.mother))
 
     @cached_property
+    def _by_mother(self) -> dict[str | None, list[Individual]]:
+        """The individuals by mother, in PED order."""
+        return _grouped(self.individuals.values(), lambda i: i.mother)
+
+    @cached_property
     def _by_family(self) -> dict[str, list[Individual]]:
         """The individuals by family, in PED order."""
         return _grouped(self.individuals.values(), lambda i: i.family)
@@ -76,6 +81,15 @@ class Pedigree:
         if me.father is None or me.mother is None:
             return []
         return [i for i in self._by_parents.get((me.father, me.mother), []) if i.id != sample]
+
+    def maternal_half_siblings(self, sample: str) -> list[Individual]:
+        """The others with the same known mother and not the same known father (another, or one unknown to either):
+        on chrX outside the PARs they share the mother's X as full siblings do. Empty when the mother is unknown."""
+        me = self.get(sample)
+        if me.mother is None:
+            return []
+        return [i for i in self._by_mother.get(me.mother, [])
+                if i.id != sample and (i.father is None or i.father != me.father)]
 
     def family_of(self, sample: str) -> list[Individual]:
         """The individuals of `sample`'s PED family, in PED order; `sample` alone when it has no PED line (a VCF sample

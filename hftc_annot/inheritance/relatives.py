@@ -28,8 +28,10 @@ def weighed(floor: str, note: str, good: bool) -> tuple[str, str]:
 
 
 def sibling_word(allele: AlleleFacts, sibling: Relative) -> str:
-    """'sibling', or on chrX outside the PARs 'brother' or 'sister' (sex from the PED, else a haploid call)."""
-    return ("brother" if sibling.male else "sister") if allele.x_linked else "sibling"
+    """'sibling', or on chrX outside the PARs 'brother' or 'sister' (sex from the PED, else a haploid call), a
+    'maternal half-brother' or 'maternal half-sister' there too."""
+    word = ("brother" if sibling.male else "sister") if allele.x_linked else "sibling"
+    return f"maternal half-{word}" if sibling.half else word
 
 
 @dataclass(frozen=True)

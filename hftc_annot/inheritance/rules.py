@@ -229,8 +229,9 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
 
 def _shared_new_allele(allele: AlleleFacts) -> str:
     """The affected full siblings who carry a new allele too, and what that means: the same new allele twice in one
-    sibship is a parent's germline mosaicism. On chrX outside the PARs a brother and sister are named so, and when
-    either child is male the parent is the mother (a son's X is hers); a call below the quality gates says so."""
+    sibship is a parent's germline mosaicism. On chrX outside the PARs a brother and sister are named so, maternal
+    half-siblings count, and when either child is male or a half-sibling the parent is the mother (a son's X is
+    hers); a call below the quality gates says so."""
     shared = allele.shared_by
     words = [relatives.sibling_word(allele, s) for s in shared]
     names = [s.name + ("" if s.good else relatives.BELOW_GATES) for s in shared]
@@ -238,7 +239,7 @@ def _shared_new_allele(allele: AlleleFacts) -> str:
         who = f"{words[0]}{'s' if len(names) > 1 else ''} {' and '.join(names)}"
     else:
         who = " and ".join(f"{word} {name}" for word, name in zip(words, names, strict=True))
-    mother = allele.x_linked and (allele.male or any(s.male for s in shared))
+    mother = allele.x_linked and (allele.male or any(s.male or s.half for s in shared))
     return f"also carried by the affected {who}: {'the mother' if mother else 'a parent'} may carry it in the " \
         "germline (mosaic), which raises the recurrence risk"
 
