@@ -259,10 +259,12 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
 def _start_kept(coding: CodingSequence, utr5: int, alt_cds: str, delta: int) -> bool:
     """Whether an indel at the start codon leaves the protein as it was, read from the start codon's place or from
     where the change moved it (deleting c.1 of an ATG after an A: the UTR's A completes it; c.1dup: it moves 1 base
-    on). `utr5`: the length of the 5' UTR."""
+    on). Of the two places the first (5') one that holds an ATG is the start, as a scanning ribosome takes it: an
+    insertion after c.1 that keeps ATG in place and repeats it further on (c.2_7dup) changes the protein, however
+    the moved copy reads on. `utr5`: the length of the 5' UTR."""
     edited = coding.cdna[:utr5] + alt_cds + coding.utr3
-    return any(start >= 0 and translate(edited[start:], until_stop=True) == coding.protein
-               for start in (utr5, utr5 + delta))
+    start = next((s for s in sorted({utr5, utr5 + delta}) if s >= 0 and edited[s:s + 3] == "ATG"), None)
+    return start is not None and translate(edited[start:], until_stop=True) == coding.protein
 
 
 def _across_utr(t: Transcript, allele: Allele, coding: CodingSequence, detail: dict[str, str]) -> set[str]:

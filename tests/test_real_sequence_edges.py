@@ -1,0 +1,96 @@
+"""Consequences and HGVS at the start and stop codons of COL1A1 (minus strand) and COL1A2 (plus strand), on their REAL
+genomic sequence (tests/data/lrg_col1a1_col1a2.fa.gz: LRG_1 and LRG_2, which equal GRCh38) and the shipped MANE Select
+models. Variants are written at their GRCh38 positions, as a VCF would give them. Each protein was derived by hand
+from the sequence (shown beside the case) and checked with the biocommons HGVS grammar.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from hftc_annot.consequence.alleles import minimal
+from hftc_annot.consequence.gff import read_transcripts
+from hftc_annot.consequence.predict import CodingSequence, predict
+from hftc_annot.consequence.sequence import reverse_complement
+from hftc_annot.consequence.transcripts import Transcript
+
+from oracle.harness import LRG_PLACEMENTS, read_fasta
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@cache
+def gene(symbol: str) -> tuple[Transcript, _Span, CodingSequence]:
+    """The gene's MANE Select transcript on its GRCh38 chromosome, over a source that holds only its LRG span."""
+    place = LRG_PLACEMENTS[symbol]
+    lrg = read_fasta(ROOT / "tests" / "data" / "lrg_col1a1_col1a2.fa.gz")[place.lrg]
+    forward = lrg if place.strand == "+" else reverse_complement(lrg)
+    source = _Span(place.chrom, place.start, forward)
+    (t,) = [t for t in read_transcripts(str(ROOT / "resources" / "mane_select.GRCh38.gff3"), genes={symbol})
+            if "MANE_Select" in t.tags]
+    return t, source, CodingSequence(t, source)
+
+
+@dataclasses.dataclass
+class _Span:
+    """Real sequence of one chromosome from `first` on (1-based); positions outside it read as N."""
+
+    chrom: str
+    first: int
+    bases: str
+    name: str = "LRG span"
+
+    def length(self, chrom: str) -> int | None:
+        return self.first + len(self.bases) - 1 if chrom == self.chrom else None
+
+    def fetch(self, chrom: str, start: int, end: int) -> str:
+        assert chrom == self.chrom
+        inside = self.bases[max(0, start - self.first):max(0, end - self.first + 1)]
+        return "N" * max(0, min(end + 1, self.first) - start) + inside + "N" * max(0, end - self.length(chrom))
+
+
+def consequence(symbol: str, pos: int, ref: str, alt: str):
+    t, source, coding = gene(symbol)
+    assert source.fetch(t.chrom, pos, pos + len(ref) - 1) == ref
+    return predict(t, minimal(t.chrom, pos, ref, alt), source, coding)
+
+
+def test_the_real_proteins() -> None:
+    assert gene("COL1A1")[2].protein[:6] == "MFSFVD" and gene("COL1A1")[2].protein[-5:] == "VCFL*"
+    assert gene("COL1A2")[2].protein[:6] == "MLSFVD" and gene("COL1A2")[2].protein[-5:] == "VCFK*"
+
+
+START_CASES = [
+    # An insertion after c.1 that keeps ATG in place and repeats the start further on: translation begins at the
+    # first ATG, so the protein gains residues (it is not p.(Met1=), which reading from the repeated copy would say).
+    # COL1A1 c.1-9 ATG TTC AGC; c.2_7dup: ATG TTC ATG TTC AGC = Met Phe Met Phe Ser.
+    ("COL1A1", 50201512, "A", "ATGAACA", ("inframe_insertion", "start_retained_variant"), "c.2_7dup",
+     "p.(Met1_Phe2dup)"),
+    # COL1A2 c.-4..c.9 CTAG ACA ATG CTC AGC; c.-4_5dup after c.1: A TGCTAGACA TGCTCAGC = Met Leu Asp Met Leu Ser.
+    ("COL1A2", 94395032, "A", "ATGCTAGACA", ("inframe_insertion", "start_retained_variant"), "c.-4_5dup",
+     "p.(Leu2_Ser3insAspMetLeu)"),
+    # COL1A2 c.1_3dup written after c.2: ATG ATG CTC = Met Met Leu.
+    ("COL1A2", 94395033, "T", "TGAT", ("inframe_insertion", "start_retained_variant"), "c.1_3dup", "p.(Met1dup)"),
+    # The ATG moved by the change, none left in place: the same protein (c.1dup: AATG).
+    ("COL1A2", 94395032, "A", "AA", ("start_retained_variant",), "c.1dup", "p.(Met1=)"),
+]
+
+
+@pytest.mark.parametrize(("symbol", "pos", "ref", "alt", "terms", "hgvs_c", "hgvs_p"), START_CASES)
+def test_start_codon(symbol: str, pos: int, ref: str, alt: str, terms: tuple[str, ...], hgvs_c: str,
+                     hgvs_p: str) -> None:
+    result = consequence(symbol, pos, ref, alt)
+    t = gene(symbol)[0]
+    assert (result.terms, result.hgvs_c, result.hgvs_p) == (terms, f"{t.refseq}:{hgvs_c}", f"{t.protein}:{hgvs_p}")
+
+
+def test_every_hgvs_string_parses_with_the_biocommons_grammar() -> None:
+    parser = pytest.importorskip("hgvs.parser", reason="biocommons hgvs is not installed").Parser()
+    for symbol, *_, hgvs_c, hgvs_p in START_CASES:
+        t = gene(symbol)[0]
+        for text in (f"{t.refseq}:{hgvs_c}", f"{t.protein}:{hgvs_p}"):
+            assert str(parser.parse_hgvs_variant(text)) == text
