@@ -88,9 +88,27 @@ def test_start_codon(symbol: str, pos: int, ref: str, alt: str, terms: tuple[str
     assert (result.terms, result.hgvs_c, result.hgvs_p) == (terms, f"{t.refseq}:{hgvs_c}", f"{t.protein}:{hgvs_p}")
 
 
+STOP_CASES = [
+    # COL1A2 c.4090-4101 and 3' UTR: GTC TGT TTC AAA TAA | ATG AAC TCA ATC TAA (... Val Cys Phe Lys1366 Ter1367).
+    # AAA TAA -> AAC TGA: Lys to Asn and a stop still in place: the stop is not part of the change.
+    ("COL1A2", 94430390, "ATA", "CTG", ("missense_variant", "stop_retained_variant"), "c.4098_4100delinsCTG",
+     "p.(Lys1366Asn)"),
+    # the stop codon alone changed: an extension (CAA ATG AAC TCA ATC TAA).
+    ("COL1A2", 94430391, "T", "C", ("stop_lost",), "c.4099T>C", "p.(Ter1367GlnextTer5)"),
+]
+
+
+@pytest.mark.parametrize(("symbol", "pos", "ref", "alt", "terms", "hgvs_c", "hgvs_p"), STOP_CASES)
+def test_stop_codon(symbol: str, pos: int, ref: str, alt: str, terms: tuple[str, ...], hgvs_c: str,
+                    hgvs_p: str) -> None:
+    result = consequence(symbol, pos, ref, alt)
+    t = gene(symbol)[0]
+    assert (result.terms, result.hgvs_c, result.hgvs_p) == (terms, f"{t.refseq}:{hgvs_c}", f"{t.protein}:{hgvs_p}")
+
+
 def test_every_hgvs_string_parses_with_the_biocommons_grammar() -> None:
     parser = pytest.importorskip("hgvs.parser", reason="biocommons hgvs is not installed").Parser()
-    for symbol, *_, hgvs_c, hgvs_p in START_CASES:
+    for symbol, *_, hgvs_c, hgvs_p in START_CASES + STOP_CASES:
         t = gene(symbol)[0]
         for text in (f"{t.refseq}:{hgvs_c}", f"{t.protein}:{hgvs_p}"):
             assert str(parser.parse_hgvs_variant(text)) == text

@@ -65,9 +65,12 @@ def protein_change(t: Transcript, coding: CodingSequence, alt_cds: str, first: i
         deleted, inserted, at = deleted[1:], inserted[1:], at + 1
     if "*" in inserted:  # a new stop ends the protein inside the change
         inserted = inserted[:inserted.index("*") + 1]
-        if inserted == "*":
+        if deleted.endswith("*"):  # the stop codon changed but stayed a stop: it is not part of the change
+            deleted, inserted = deleted[:-1], inserted[:-1]
+        elif inserted == "*":
             return f"{prefix}({_aa(ref, at)}Ter)"
-        return prefix + _named(ref, at, deleted, inserted)
+        else:
+            return prefix + _named(ref, at, deleted, inserted)
     while deleted and inserted and deleted[-1] == inserted[-1]:
         deleted, inserted = deleted[:-1], inserted[:-1]
     if not deleted and not inserted:
