@@ -14,6 +14,7 @@ import pytest
 
 from hftc_annot.consequence.alleles import minimal
 from hftc_annot.consequence.gff import read_transcripts
+from hftc_annot.consequence.haplotype import combined, member_changes
 from hftc_annot.consequence.predict import CodingSequence, predict
 from hftc_annot.consequence.sequence import reverse_complement
 from hftc_annot.consequence.transcripts import Transcript
@@ -93,8 +94,18 @@ STOP_CASES = [
     # AAA TAA -> AAC TGA: Lys to Asn and a stop still in place: the stop is not part of the change.
     ("COL1A2", 94430390, "ATA", "CTG", ("missense_variant", "stop_retained_variant"), "c.4098_4100delinsCTG",
      "p.(Lys1366Asn)"),
+    # GAT CAA ATG AAC TCA ATC TAA: the stop codon is gone with Lys1366 and the protein runs into the 3' UTR; HGVS
+    # (varnomen, extension: a change upstream of the stop that extends the protein is a frame shift): Asp is residue 1
+    # of the new sequence, Ter residue 7.
+    ("COL1A2", 94430388, "AAAT", "GATC", ("stop_lost",), "c.4096_4099delinsGATC", "p.(Lys1366AspfsTer7)"),
+    # AAA TAA deleted: TTC ATG AAC TCA ATC TAA = Phe Met Asn Ser Ile Ter.
+    ("COL1A2", 94430387, "CAAATAA", "C", ("stop_lost", "inframe_deletion"), "c.4097_*1del", "p.(Lys1366MetfsTer5)"),
     # the stop codon alone changed: an extension (CAA ATG AAC TCA ATC TAA).
     ("COL1A2", 94430391, "T", "C", ("stop_lost",), "c.4099T>C", "p.(Ter1367GlnextTer5)"),
+    # COL1A1 (minus strand) c.4387-4395 and 3' UTR: TTC CTG TAA | ACT CCC TCC ATC CCA ACC TGG ...; c.4391_4393del
+    # leaves C+AA = Gln, then the UTR read in frame: 26 more residues (ThrProSerIle...SerAsnProAsn, the same tail
+    # biocommons hgvs builds) and a stop.
+    ("COL1A1", 50185503, "TACA", "T", ("stop_lost", "inframe_deletion"), "c.4391_4393del", "p.(Leu1464GlnfsTer28)"),
 ]
 
 
@@ -104,6 +115,16 @@ def test_stop_codon(symbol: str, pos: int, ref: str, alt: str, terms: tuple[str,
     result = consequence(symbol, pos, ref, alt)
     t = gene(symbol)[0]
     assert (result.terms, result.hgvs_c, result.hgvs_p) == (terms, f"{t.refseq}:{hgvs_c}", f"{t.protein}:{hgvs_p}")
+
+
+def test_a_frameshift_pair_in_cis_that_removes_the_stop_codon_names_the_extension() -> None:
+    """c.4094del shifts the frame, c.4100_4101insG restores it past the stop: TCA AAT AGA ATG AAC TCA ATC TAA = Ser
+    Asn Arg Met Asn Ser Ile Ter from residue 1365 on (it named Phe1365_Ter1367delinsSerAsnArg, without the tail)."""
+    t, source, coding = gene("COL1A2")
+    changes = [minimal(t.chrom, 94430385, "TT", "T"), minimal(t.chrom, 94430392, "A", "AG")]
+    result = combined(t, coding, changes, member_changes(t, source, changes))
+    assert (result.terms, result.hgvs_c, result.hgvs_p) == (
+        ("stop_lost",), "NM_000089.4:c.[4094del;4100_4101insG]", "NP_000080.2:p.(Phe1365SerfsTer8)")
 
 
 def test_every_hgvs_string_parses_with_the_biocommons_grammar() -> None:

@@ -71,6 +71,8 @@ def protein_change(t: Transcript, coding: CodingSequence, alt_cds: str, first: i
             return f"{prefix}({_aa(ref, at)}Ter)"
         else:
             return prefix + _named(ref, at, deleted, inserted)
+    elif "*" in deleted[1:]:  # the stop codon is gone and residues before it changed, so the protein runs on
+        return prefix + frameshift(ref, translate(alt_cds[at * 3:] + coding.utr3, until_stop=True), at)
     while deleted and inserted and deleted[-1] == inserted[-1]:
         deleted, inserted = deleted[:-1], inserted[:-1]
     if not deleted and not inserted:
