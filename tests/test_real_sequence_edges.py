@@ -106,6 +106,12 @@ STOP_CASES = [
     # leaves C+AA = Gln, then the UTR read in frame: 26 more residues (ThrProSerIle...SerAsnProAsn, the same tail
     # biocommons hgvs builds) and a stop.
     ("COL1A1", 50185503, "TACA", "T", ("stop_lost", "inframe_deletion"), "c.4391_4393del", "p.(Leu1464GlnfsTer28)"),
+    # A copy of the last codons and the stop, put inside Phe1463 (TTC: T|TC) by the VCF: T TCCTGTAAA TC CTG TAA reads
+    # Phe Leu Ter and ends the same protein (it was stop_gained&inframe_insertion p.(Phe1463_Leu1464insLeuTer): the
+    # whole protein was compared only for changes in the last two codons).
+    ("COL1A1", 50185509, "A", "ATTTACAGGA", ("stop_retained_variant",), "c.4388_*1dup", "p.(Ter1465=)"),
+    # the same with 14 bases (TGC: T|GC, then GCTTCCTGTAAACT): not a frameshift, the protein is unchanged (was p.?).
+    ("COL1A1", 50185512, "C", "CAGTTTACAGGAAGC", ("stop_retained_variant",), "c.4385_*3dup", "p.(Ter1465=)"),
 ]
 
 

@@ -229,8 +229,10 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     if not _PLAIN.fullmatch(ref_codons + alt_codons):  # N or IUPAC in the reference's codons or the ALT
         detail["amino_acids"] = f"{translate(ref_codons) or '-'}/{translate(alt_codons) or '-'}"
         return {"frameshift_variant"} if delta % 3 else {"coding_sequence_variant", _PROTEIN_UNKNOWN}
-    near_stop = max(c0, c1) >= len(coding.protein) - 2  # only there can an indel leave the protein as it was
-    if delta and near_stop and translate(alt_cds + coding.utr3, until_stop=True) == coding.protein:
+    # Only an indel at the stop codon, or one that brings a stop in the frame (a copy of the last codons and the stop:
+    # COL1A1 c.4388_*1dup), can leave the protein as it was.
+    may_keep_protein = max(c0, c1) >= len(coding.protein) - 2 or "*" in translate(alt_codons)
+    if delta and may_keep_protein and translate(alt_cds + coding.utr3, until_stop=True) == coding.protein:
         detail["amino_acids"] = "*"  # bases moved around the stop codon, which still ends the same protein
         detail["hgvs_p"] = f"{t.protein or t.id}:p.({three_letter()['*']}{len(coding.protein)}=)"
         return {"stop_retained_variant"}
