@@ -19,7 +19,7 @@ from click.core import ParameterSource
 
 from hftc_annot import __version__
 from hftc_annot.errors import HftcError
-from hftc_annot.panel import DEFAULT_PADDING
+from hftc_annot.panel import DEFAULT_PADDING, MAX_POS
 from hftc_annot.progress import Progress
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _summary_line(summary: Summary) -> str:
                    "samples and build, reported and paired with the input's variants (TSV, JSON or HTML output).")
 @click.option("--samples", multiple=True, callback=_names, metavar="NAMES",
               help="Only these samples (comma-separated, exact names as in the VCF; repeatable).")
-@click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
+@click.option("--padding", type=click.IntRange(min=0, max=MAX_POS), default=DEFAULT_PADDING, show_default=True,
               help="bp kept on each side of every MANE transcript (splice regions, up/downstream).")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
               help="With 2 or more, a streamed VCF is inflated and scanned in a second process while this one "
@@ -236,7 +236,7 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
 @click.option("--build", type=click.Choice(["GRCh38", "GRCh37"]), default="GRCh38", show_default=True)
 @click.option("--shards", type=click.IntRange(min=1), metavar="N",
               help="Add a column with the gene's group K of N, as 'hftc-annot VCF --shard K/N' takes it.")
-@click.option("--padding", type=click.IntRange(min=0), default=DEFAULT_PADDING, show_default=True,
+@click.option("--padding", type=click.IntRange(min=0, max=MAX_POS), default=DEFAULT_PADDING, show_default=True,
               help="The --padding of the runs (genes whose padded spans overlap share a shard).")
 @click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True,
               help="table: genes with MANE transcripts and coordinates; tsv: the --panel file format, to copy, "

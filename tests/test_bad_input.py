@@ -172,6 +172,8 @@ def test_input_is_never_modified_and_nothing_is_written_beside_it(tmp: Path) -> 
     (["--genes", "GALNT3", "--regions", "r.bed"], "--genes and --regions cannot be combined"),
     (["--build", "GRCh39"], "Invalid value for '--build'"),
     (["--padding", "-1"], "Invalid value for '--padding'"),
+    (["--padding", "99999999999999999999"],  # an internal error (OverflowError) in the region arrays
+     "Invalid value for '--padding': 99999999999999999999 is not in the range 0<=x<=2147483647."),
     (["--regions", "missing.bed"], "missing.bed: cannot read"),
     (["--samples", ""], "Invalid value for '--samples': no names given (comma-separated names expected)"),
     (["--genes", " , "], "Invalid value for '--genes': no names given (comma-separated names expected)"),
