@@ -112,6 +112,7 @@ def read_panel_file(path: str) -> dict[str, dict[str, str]]:
     if unknown or "gene" not in columns or len(set(columns)) < len(columns):
         raise InputError(path, f"header must name the columns {', '.join(PANEL_FILE_COLUMNS)} (gene required, each "
                          f"once), tab-separated; found {', '.join(repr(c) for c in columns)}", line=header_line)
+    by_hgnc_id = {row["hgnc_id"].upper(): row["symbol"] for row in read_table("panel_facts.tsv")}
     genes: dict[str, dict[str, str]] = {}
     for number, text in lines[1:]:
         cells = [_unquote(c) for c in text.split("\t")]
@@ -121,8 +122,15 @@ def read_panel_file(path: str) -> dict[str, dict[str, str]]:
         symbol = given.pop("gene", "")
         if not symbol:
             raise InputError(path, "no gene symbol", line=number)
+        named = symbol
+        if symbol.upper().startswith("HGNC:"):  # a shipped gene's HGNC id stands for its symbol
+            if symbol.upper() not in by_hgnc_id:
+                raise InputError(path, f"{symbol} is not the HGNC id of a shipped panel gene: name the gene by its "
+                                 "symbol (as --gff names it)", line=number)
+            symbol = by_hgnc_id[symbol.upper()]
+            named = f"{named} ({symbol})"
         if symbol.upper() in (g.upper() for g in genes):
-            raise InputError(path, f"gene {symbol} is listed twice", line=number)
+            raise InputError(path, f"gene {named} is listed twice", line=number)
         modes = [[w.strip() for w in part.split("/")] for part in given.get("inheritance", "").split(";")
                  if part.strip()]
         bad = [w for mode in modes for w in mode if w not in _MODE_WORDS]
