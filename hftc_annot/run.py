@@ -226,6 +226,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
         check_contigs(vcf.header.contigs, fai_lengths(config.fasta), vcf.source, config.fasta)
     custom = read_panel_file(config.panel) if config.panel else None
     own = _own_transcripts(config, build, custom)
+    if custom and own:
+        custom = _spelled_as_models(custom, own)
     panel = _panel(config, build, regions_bed, custom, own)
     summary = Summary(build=build, route=_route(vcf))
     _warn_about_input(config, vcf, sv, panel, summary.keeping(warn), warn)
@@ -317,13 +319,38 @@ def _own_transcripts(config: Config, build: str, custom: dict[str, dict[str, str
     shipped = {row["symbol"].upper(): row["symbol"] for row in read_table("panel_facts.tsv")}
     symbols = set(shipped.values()) | set(custom or ())
     lengths = assembly_lengths()[build] if build in BUILDS else fai_lengths(config.fasta)
-    transcripts = read_transcripts(config.gff, symbols, contig_map, lengths)
-    # a --panel gene is a shipped one whatever its letter case (Galnt3 is GALNT3): so are its --gff transcripts
-    spelled = {s: shipped[s.upper()] for s in custom or () if shipped.get(s.upper(), s) != s}
-    transcripts = [dataclasses.replace(t, gene=spelled[t.gene]) if t.gene in spelled else t for t in transcripts]
+    transcripts = _one_spelling(config.gff, read_transcripts(config.gff, symbols, contig_map, lengths, any_case=True),
+                                set(custom or ()))
+    # a gene is a shipped one whatever its letter case (Galnt3 is GALNT3): so are its --gff transcripts
+    transcripts = [dataclasses.replace(t, gene=shipped[t.gene.upper()]) if shipped.get(t.gene.upper(), t.gene) != t.gene
+                   else t for t in transcripts]
     if build in BUILDS:
         _check_model_build(config.gff, build, transcripts)
     return transcripts
+
+
+def _one_spelling(gff: str, transcripts: list[Transcript], typed: set[str]) -> list[Transcript]:
+    """The --gff transcripts of each gene under one spelling of its symbol: where the file spells a gene two ways
+    (FOO and Foo), those under the spelling a shipped gene or the --panel file has; two others are an error."""
+    shipped = {row["symbol"] for row in read_table("panel_facts.tsv")}
+    spellings: dict[str, set[str]] = {}
+    for t in transcripts:
+        spellings.setdefault(t.gene.upper(), set()).add(t.gene)
+    kept = set()
+    for names in spellings.values():
+        exact = sorted(names & (shipped | typed))
+        if len(names) > 1 and not exact:
+            raise UsageError(f"--gff {gff}: the genes {' and '.join(sorted(names))} differ only in letter case: name "
+                             "the one meant in --panel as the file spells it")
+        kept.add(exact[0] if exact else names.pop())
+    return [t for t in transcripts if t.gene in kept]
+
+
+def _spelled_as_models(custom: dict[str, dict[str, str]], own: list[Transcript]) -> dict[str, dict[str, str]]:
+    """The --panel genes, those the shipped panel lacks spelled as --gff spells them (foo in the file is the --gff's
+    FOO); the shipped ones are matched in any letter case when the panel is read."""
+    modelled = {t.gene.upper(): t.gene for t in own}
+    return {modelled.get(symbol.upper(), symbol): given for symbol, given in custom.items()}
 
 
 def _check_model_build(gff: str, build: str, transcripts: list[Transcript]) -> None:

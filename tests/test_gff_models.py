@@ -397,6 +397,32 @@ def test_a_panel_gene_in_another_letter_case_takes_its_gff_model_on_custom(tmp_p
     assert "## genes: GALNT3" in result.out.splitlines()
 
 
+def test_a_panel_gene_not_shipped_is_matched_to_its_gff_symbol_in_any_letter_case(tmp_path: Path) -> None:
+    """Shipped genes were matched in any letter case, the others exactly: 'foo' (or C1ORF127 for the file's
+    C1orf127) stopped the run, 'no transcript of foo in --gff'. The gene is named as --gff spells it. Where the file
+    spells one gene two ways, the spelling --panel gives is taken; two others are an error."""
+    fasta, panel, vcf = reference(tmp_path)
+    panel.write_text("gene\tinheritance\nfoo\tAR\nBar\tAD\n")
+    models = gff(tmp_path / "m.gff3", FOO + BAR)
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", models, "-q")
+    assert (result.code, result.err) == (0, "")
+    assert [(r["gene"], r["ensembl_transcript"], r["pos"], r["inheritance_flags"]) for r in table(result.out)] == \
+        [("FOO", "T1.1", "1150", ".")]
+    assert "## genes: FOO,BAR" in result.out.splitlines()
+    twice = gff(tmp_path / "twice.gff3", FOO + [line.replace("Name=BAR", "Name=Foo") for line in BAR])
+    panel.write_text("gene\nFoo\n")
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", twice, "-q")
+    assert (result.code, result.err) == (0, "")
+    assert table(result.out) == []  # Foo is BAR's T2, 10001-12200: chr1:1150 is in FOO's T1 only
+    assert "## genes: Foo" in result.out.splitlines()
+    panel.write_text("gene\nfoo\n")
+    result = run_cli(vcf, "--build", "custom", "--fasta", fasta, "--panel", panel, "--gff", twice, "-o",
+                     tmp_path / "out.tsv")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: --gff {twice}: the genes FOO and Foo differ only in "
+                                            "letter case: name the one meant in --panel as the file spells it\n")
+    assert not (tmp_path / "out.tsv").exists()
+
+
 def test_a_fasta_and_gff_named_by_refseq_accession_need_no_map_on_custom(tmp_path: Path) -> None:
     """A RefSeq FASTA and GFF both name chromosome 1 NC_000001.11: the GFF's contig is the FASTA's. It was renamed
     chr1 (the GRCh38 accession table), which the FASTA lacks: the run stopped, 'on contig chr1, which --fasta does

@@ -57,10 +57,10 @@ class _Parts:
 
 
 def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map: dict[str, str] | None = None,
-                     lengths: dict[str, int] | None = None) -> list[Transcript]:
-    """The transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given), with RefSeq chromosome
-    accessions of GRCh38/GRCh37 read as chromosome names (unless `lengths` has a contig of that name) and contigs
-    renamed by `contig_map`.
+                     lengths: dict[str, int] | None = None, any_case: bool = False) -> list[Transcript]:
+    """The transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given: in any letter case with
+    `any_case`, each transcript keeping the file's spelling), with RefSeq chromosome accessions of GRCh38/GRCh37 read
+    as chromosome names (unless `lengths` has a contig of that name) and contigs renamed by `contig_map`.
 
     Checked, on the lines of the transcripts read: start >= 1 and start <= end, every CDS line has a phase 0/1/2,
     the phases agree with the CDS lengths, a transcript's exons do not overlap, the CDS lies within the exons and
@@ -70,7 +70,8 @@ def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map
     source = str(path)
     copy = _spool(source)
     try:
-        return _read_transcripts(source, copy or source, genes, contig_map, lengths)
+        wanted = None if genes is None else {g.upper() for g in genes} if any_case else set(genes)
+        return _read_transcripts(source, copy or source, wanted, any_case, contig_map, lengths)
     finally:
         if copy:
             os.unlink(copy)
@@ -97,9 +98,13 @@ def _spool(source: str) -> str | None:
     return temp
 
 
-def _read_transcripts(source: str, path: str, genes: Collection[str] | None, contig_map: dict[str, str] | None,
-                      lengths: dict[str, int] | None) -> list[Transcript]:
-    """read_transcripts of the file at `path` (`source`, or its copy), named `source` in messages."""
+def _read_transcripts(source: str, path: str, genes: set[str] | None, any_case: bool,
+                      contig_map: dict[str, str] | None, lengths: dict[str, int] | None) -> list[Transcript]:
+    """read_transcripts of the file at `path` (`source`, or its copy), named `source` in messages; `genes` are upper
+    case with `any_case`."""
+    def wanted(symbol: str) -> bool:
+        return genes is None or (symbol.upper() if any_case else symbol) in genes
+
     symbols: dict[str, str] = {}  # gene key (GFF3 ID, GTF gene_id) -> gene symbol
     transcripts: dict[str, _Parts] = {}
     orphans: set[str] = set()  # parents of parts met before any transcript line of theirs
@@ -129,13 +134,13 @@ def _read_transcripts(source: str, path: str, genes: Collection[str] | None, con
         elif kind in _TRANSCRIPT_KINDS or (not gtf and ident.startswith(("transcript:", "rna-"))):
             seen.add("transcript")
             symbol = symbols.get(gene_key) or attrs.get("gene_name") or attrs.get("gene", "")
-            if ident and (genes is None or symbol in genes or (not symbol and gene_key)):  # no symbol: gene line later
+            if ident and (wanted(symbol) or (not symbol and gene_key)):  # no symbol: gene line later
                 transcripts[ident] = _Parts(number, kind, chrom, _strand(source, number, strand), symbol, attrs,
                                             (start, end), gene_key)
     _check_any_models(source, seen)
     for ident, parts in list(transcripts.items()):
         parts.gene = parts.gene or symbols.get(parts.gene_key, "")
-        if genes is not None and parts.gene not in genes:
+        if not wanted(parts.gene):
             del transcripts[ident]
     late = orphans & transcripts.keys()
     if late:
