@@ -319,8 +319,9 @@ def _own_transcripts(config: Config, build: str, custom: dict[str, dict[str, str
     shipped = {row["symbol"].upper(): row["symbol"] for row in read_table("panel_facts.tsv")}
     symbols = set(shipped.values()) | set(custom or ())
     lengths = assembly_lengths()[build] if build in BUILDS else fai_lengths(config.fasta)
-    transcripts = _one_spelling(config.gff, read_transcripts(config.gff, symbols, contig_map, lengths, any_case=True),
-                                set(custom or ()))
+    read = read_transcripts(config.gff, symbols, contig_map, lengths, any_case=True,
+                            build=build if build in BUILDS else None)
+    transcripts = _one_spelling(config.gff, read, set(custom or ()))
     # a gene is a shipped one whatever its letter case (Galnt3 is GALNT3): so are its --gff transcripts
     transcripts = [dataclasses.replace(t, gene=shipped[t.gene.upper()]) if shipped.get(t.gene.upper(), t.gene) != t.gene
                    else t for t in transcripts]

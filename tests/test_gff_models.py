@@ -443,6 +443,29 @@ def test_a_fasta_and_gff_named_by_refseq_accession_need_no_map_on_custom(tmp_pat
     assert read_transcripts(models, {"FOO"})[0].chrom == "chr1"  # a GRCh38 run still reads it as chr1
 
 
+def test_a_refseq_annotation_of_the_other_build_is_refused_naming_the_line(tmp_path: Path) -> None:
+    """RefSeq accessions of both builds were read as chromosome names: a lab's GRCh37 RefSeq GFF (NC_000001.10) for a
+    gene of its own was used in a GRCh38 run without a word, its model on GRCh38's chr1 at GRCh37 positions. The
+    accession's version names the build; a --contig-map line that renames the contig still stands."""
+    vcf = write_vcf(tmp_path / "38.vcf", ["chr1 1150 . C T 50 PASS . GT 0/1"])
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("gene\tinheritance\nFOO\tAR\n")
+    grch37 = gff(tmp_path / "grch37.gff3", [line.replace("chr1\t", "NC_000001.10\t") for line in FOO])
+    result = run_cli(vcf, "--panel", panel, "--gff", grch37, "-o", tmp_path / "out.tsv")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {grch37}: line 3: transcript transcript:T1 is on "
+                                            "NC_000001.10, GRCh37's chr1, but the run is GRCh38: give a GRCh38 "
+                                            "annotation\n")
+    assert not (tmp_path / "out.tsv").exists()
+    grch38 = gff(tmp_path / "grch38.gff3", [line.replace("chr1\t", "NC_000001.11\t") for line in FOO])
+    (tmp_path / "map.txt").write_text("NC_000001.10 chr1\n")
+    for models, mapped in ((grch38, []), (grch37, ["--contig-map", tmp_path / "map.txt"])):
+        result = run_cli(vcf, "-q", "--panel", panel, "--gff", models, *mapped)
+        assert (result.code, result.err) == (0, "")
+        assert [(r["chrom"], r["pos"], r["gene"], r["ensembl_transcript"]) for r in table(result.out)] == \
+            [("chr1", "1150", "FOO", "T1.1")]
+    assert [t.chrom for t in read_transcripts(grch37, {"FOO"}, build="GRCh37")] == ["chr1"]
+
+
 def test_two_contigs_the_contig_map_renames_to_one_are_refused(tmp_path: Path) -> None:
     """NC_060925.1 and NC_060926.1 both mapped to chr1: BAR's model was read on chr1's sequence, without a word (its
     consequences named from another chromosome's bases). Several aliases of one contig stay allowed."""

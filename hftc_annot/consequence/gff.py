@@ -57,10 +57,13 @@ class _Parts:
 
 
 def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map: dict[str, str] | None = None,
-                     lengths: dict[str, int] | None = None, any_case: bool = False) -> list[Transcript]:
+                     lengths: dict[str, int] | None = None, any_case: bool = False,
+                     build: str | None = None) -> list[Transcript]:
     """The transcripts of a GFF3 or GTF file (of the genes named in `genes`, when given: in any letter case with
     `any_case`, each transcript keeping the file's spelling), with RefSeq chromosome accessions of GRCh38/GRCh37 read
-    as chromosome names (unless `lengths` has a contig of that name) and contigs renamed by `contig_map`.
+    as chromosome names (unless `lengths` has a contig of that name) and contigs renamed by `contig_map`. With
+    `build` (GRCh38 or GRCh37), a transcript on the other build's accession (NC_000001.10 in a GRCh38 run) is an
+    error, unless `contig_map` renames that contig.
 
     Checked, on the lines of the transcripts read: start >= 1 and start <= end, every CDS line has a phase 0/1/2,
     the phases agree with the CDS lengths, a transcript's exons do not overlap, the CDS lies within the exons and
@@ -71,7 +74,7 @@ def read_transcripts(path: str, genes: Collection[str] | None = None, contig_map
     copy = _spool(source)
     try:
         wanted = None if genes is None else {g.upper() for g in genes} if any_case else set(genes)
-        return _read_transcripts(source, copy or source, wanted, any_case, contig_map, lengths)
+        return _read_transcripts(source, copy or source, wanted, any_case, contig_map, lengths, build)
     finally:
         if copy:
             os.unlink(copy)
@@ -99,7 +102,8 @@ def _spool(source: str) -> str | None:
 
 
 def _read_transcripts(source: str, path: str, genes: set[str] | None, any_case: bool,
-                      contig_map: dict[str, str] | None, lengths: dict[str, int] | None) -> list[Transcript]:
+                      contig_map: dict[str, str] | None, lengths: dict[str, int] | None,
+                      build: str | None) -> list[Transcript]:
     """read_transcripts of the file at `path` (`source`, or its copy), named `source` in messages; `genes` are upper
     case with `any_case`."""
     def wanted(symbol: str) -> bool:
@@ -146,7 +150,9 @@ def _read_transcripts(source: str, path: str, genes: set[str] | None, any_case: 
     if late:
         _reread_parts(source, path, bool(gtf), {k: transcripts[k] for k in late})
     # a contig the reference has by its accession (a RefSeq FASTA on --build custom) keeps that name
-    accessions = {k: v for k, v in _accessions().items() if k not in (lengths or {})} | (contig_map or {})
+    accessions = {k: chrom for k, (_, chrom) in _accessions().items() if k not in (lengths or {})} | (contig_map or {})
+    if build is not None:
+        _check_accession_builds(source, transcripts, build, contig_map or {})
     known = {canonical_contig(name): length for name, length in (lengths or {}).items()} | (lengths or {})
     _check_renamed_apart(source, transcripts, contig_map or {})
     return [_model(source, ident, parts, accessions, known) for ident, parts in transcripts.items()
@@ -307,10 +313,22 @@ def _tags(attrs: dict[str, str]) -> list[str]:
     return [t.strip().replace(" ", "_") for t in attrs.get("tag", "").split(",") if t.strip()]
 
 
-def _accessions() -> dict[str, str]:
-    """RefSeq chromosome accessions (NC_000001.11) -> chromosome names (chr1), both builds."""
-    return {row["refseq"]: f"chr{row['contig']}" if row["contig"] != "MT" else "chrM"
+def _accessions() -> dict[str, tuple[str, str]]:
+    """RefSeq chromosome accessions (NC_000001.11) -> their build and chromosome name (chr1), both builds."""
+    return {row["refseq"]: (row["build"], f"chr{row['contig']}" if row["contig"] != "MT" else "chrM")
             for row in read_table("assemblies.tsv") if row["refseq"] != "."}
+
+
+def _check_accession_builds(source: str, transcripts: dict[str, _Parts], build: str,
+                            contig_map: dict[str, str]) -> None:
+    """A transcript on a RefSeq accession of the other build (NC_000001.10, GRCh37's chromosome 1, in a GRCh38 run)
+    is of another assembly: read as chr1, it would annotate the wrong bases."""
+    accessions = _accessions()
+    for ident, parts in transcripts.items():
+        found, chrom = accessions.get(parts.chrom, (build, ""))
+        if found != build and parts.chrom not in contig_map:
+            raise InputError(source, f"transcript {ident} is on {parts.chrom}, {found}'s {chrom}, but the run is "
+                             f"{build}: give a {build} annotation", line=parts.line)
 
 
 def _dbxref(attrs: dict[str, str], database: str) -> str:
