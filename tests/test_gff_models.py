@@ -73,6 +73,23 @@ def test_a_fasta_section_ends_the_features(tmp_path: Path) -> None:
     assert models(path) == EXPECTED
 
 
+def test_parent_values_are_split_at_their_commas_before_they_are_decoded(tmp_path: Path) -> None:
+    """A transcript ID holding an encoded comma (ID=transcript:T%2C1, as GFF3 writes ','): its exons' Parent was
+    decoded first and split into 'transcript:T' and '1', so FOO had no exons and was left out without a word. An exon
+    shared by two transcripts (Parent=a,b) still belongs to both; a GTF's transcript_id is one value."""
+    encoded = [line.replace("transcript:T1", "transcript:T%2C1") for line in FOO]
+    assert models(gff(tmp_path / "m.gff3", encoded + BAR)) == [("FOO", "T,1.1", *EXPECTED[0][2:]), EXPECTED[1]]
+    shared = FOO[:2] + [FOO[1].replace("ID=transcript:T1;", "ID=transcript:T3;")] + \
+        [line.replace("Parent=transcript:T1", "Parent=transcript:T1,transcript:T3") for line in FOO[2:]]
+    assert [(t.id, t.exons, t.cds) for t in read_transcripts(gff(tmp_path / "s.gff3", shared), {"FOO"})] == \
+        [("T1.1", EXPECTED[0][4], EXPECTED[0][5]), ("T3.1", EXPECTED[0][4], EXPECTED[0][5])]
+    ids = 'gene_id "G1"; transcript_id "T,1%"; gene_name "FOO";'
+    gtf = tmp_path / "m.gtf"
+    gtf.write_text("".join("\t".join([*line.split("\t")[:8], ids]) + "\n" for line in FOO[1:]))
+    assert [(t.id, t.exons, t.cds) for t in read_transcripts(str(gtf), {"FOO"})] == \
+        [("T,1%", EXPECTED[0][4], EXPECTED[0][5])]
+
+
 @pytest.mark.parametrize("gzipped", [False, True])
 def test_a_byte_order_mark_is_no_part_of_the_first_line(tmp_path: Path, gzipped: bool) -> None:
     """A BOM made '\\ufeff##gff-version 3' a feature line of 1 column; a GTF's first feature line would be lost."""

@@ -254,9 +254,13 @@ def _not_utf8(source: str, path: str) -> NoReturn:
 
 
 def _part_parents(text: str, gtf: bool) -> list[str]:
-    """The transcript key(s) of an exon/CDS/stop_codon line, found without parsing every attribute."""
+    """The transcript key(s) of an exon/CDS/stop_codon line, found without parsing every attribute: GFF3's Parent
+    values are split at their commas before they are percent-decoded (a comma within an ID is written %2C); a GTF's
+    transcript_id is one value, as written."""
     found = (_GTF_TRANSCRIPT if gtf else _PARENT).search(text)
-    return unquote(found.group(1)).split(",") if found else []
+    if not found:
+        return []
+    return [found.group(1)] if gtf else [unquote(value) for value in found.group(1).split(",")]
 
 
 def _gff3_attributes(text: str) -> dict[str, str]:
