@@ -28,7 +28,7 @@ overlap), the shard and part (checked to be a complete set)."""
 
 RULES: dict[str, str] = {
     "version": EQUAL, "padding": EQUAL, "build": EQUAL, "consequences": EQUAL, "qualifying": EQUAL,
-    "knowledge": EQUAL, "evidence_tier": EQUAL, "settings": EQUAL, "panel_file": EQUAL,
+    "knowledge": EQUAL, "evidence_tier": EQUAL, "settings": EQUAL, "panel_file": EQUAL, "regions": EQUAL,
     "input": PER_INPUT, "samples": PER_INPUT, "pedigree": PER_INPUT, "structural_variants": PER_INPUT,
     "protein_effects": JOINED, "build_check": JOINED, "not_covered": JOINED,
     "command": OWN, "merged": OWN, "panel": OWN, "genes": OWN, "shard": OWN, "part": OWN,

@@ -733,6 +733,7 @@ def vcf_meta(provenance: Provenance) -> dict[str, str]:
     meta |= {key: value for key, value in (
         ("padding", f"{provenance.padding} bp" if provenance.padding is not None else ""),
         ("pedigree", provenance.pedigree), ("panel_file", provenance.panel_file),
+        ("regions", provenance.panel if provenance.panel_key == "regions" else ""),
         ("shard", "{}/{}".format(*provenance.shard) if provenance.shard else ""))
         if value}
     return {key: one_line(value) for key, value in meta.items()}

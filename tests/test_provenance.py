@@ -76,3 +76,26 @@ def test_a_panel_read_from_a_pipe_is_named_by_the_checksum_of_what_was_read(tmp_
     writer.join()
     assert result.code == 0, result.err
     assert f"## panel: 1 genes from {fifo} (sha256 {hashlib.sha256(data).hexdigest()}; " in result.out
+
+
+def test_the_annotated_vcf_of_a_regions_run_names_its_bed(tmp_path: Path) -> None:
+    """The TSV's '## regions:' line had no counterpart in the annotated VCF: nothing but the command said which
+    regions chose its records, and merge joined the VCFs of runs over different BEDs."""
+    from conftest import run_cli
+
+    exome = Path(__file__).resolve().parents[1] / "example_vcfs" / "single_exome.vcf"
+    beds = {name: tmp_path / f"{name}.bed" for name in ("galnt3", "abcc6")}
+    beds["galnt3"].write_text("chr2\t165747000\t165800000\tG\n")
+    beds["abcc6"].write_text("chr16\t16170000\t16180000\tA\n")
+    for name, bed in beds.items():
+        result = run_cli(exome, "-q", "--regions", bed, "-o", tmp_path / f"{name}.vcf")
+        assert (result.code, result.err) == (0, "")
+    header = [line for line in (tmp_path / "galnt3.vcf").read_text().splitlines() if line.startswith("##hftc-annot_")]
+    assert f"##hftc-annot_regions={beds['galnt3']} (1 BED regions, genes from the shipped panel)" in header
+    assert not any(line.startswith("##hftc-annot_padding=") for line in header)
+    result = run_cli("merge", "-o", tmp_path / "both.vcf", tmp_path / "galnt3.vcf", tmp_path / "abcc6.vcf")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: cannot merge {tmp_path / 'galnt3.vcf'} with "
+                                            f"{tmp_path / 'abcc6.vcf'}: different regions ('{beds['galnt3']} (1 BED "
+                                            f"regions, genes from the shipped panel)' vs '{beds['abcc6']} (1 BED "
+                                            "regions, genes from the shipped panel)')\n")
+    assert not (tmp_path / "both.vcf").exists()
