@@ -107,7 +107,7 @@ def read_panel_file(path: str) -> dict[str, dict[str, str]]:
     if not lines:
         raise InputError(path, "empty panel file: it needs a header line with a 'gene' column, then one gene per line")
     header_line, header_text = lines[0]
-    columns = [_unquote(c) for c in header_text.split("\t")]
+    columns = _without_empty_tail([_unquote(c) for c in header_text.split("\t")], 1)
     unknown = [c for c in columns if c not in PANEL_FILE_COLUMNS]
     if unknown or "gene" not in columns or len(set(columns)) < len(columns):
         raise InputError(path, f"header must name the columns {', '.join(PANEL_FILE_COLUMNS)} (gene required, each "
@@ -115,7 +115,7 @@ def read_panel_file(path: str) -> dict[str, dict[str, str]]:
     by_hgnc_id = {row["hgnc_id"].upper(): row["symbol"] for row in read_table("panel_facts.tsv")}
     genes: dict[str, dict[str, str]] = {}
     for number, text in lines[1:]:
-        cells = [_unquote(c) for c in text.split("\t")]
+        cells = _without_empty_tail([_unquote(c) for c in text.split("\t")], len(columns))
         if len(cells) != len(columns):
             raise InputError(path, f"{len(cells)} tab-separated cells where the header has {len(columns)}", line=number)
         given = {c: v.strip() for c, v in zip(columns, cells, strict=True) if v.strip() not in ("", ".")}
@@ -143,6 +143,14 @@ def read_panel_file(path: str) -> dict[str, dict[str, str]]:
     if not genes:
         raise InputError(path, "no genes listed below the header")
     return genes
+
+
+def _without_empty_tail(cells: list[str], keep: int) -> list[str]:
+    """A line's cells without the empty ones after the first `keep`: the trailing tabs a spreadsheet or an editor
+    leaves are not cells of their own."""
+    while len(cells) > keep and not cells[-1].strip():
+        cells.pop()
+    return cells
 
 
 def _unquote(cell: str) -> str:

@@ -32,3 +32,17 @@ def test_an_hgnc_id_the_panel_lacks_or_given_with_its_symbol_is_refused_naming_t
         result = run_cli(EXOME, "--panel", PANELS / name, "-o", tmp_path / "out.tsv")
         assert (result.code, result.err) == (2, f"hftc-annot: error: {PANELS / name}: {message}\n")
         assert not (tmp_path / "out.tsv").exists()
+
+
+def test_trailing_tabs_a_spreadsheet_leaves_are_no_cells(tmp_path: Path) -> None:
+    """Empty cells after the last column (tabs at the end of the header and rows, as a spreadsheet saves a sheet
+    once wider) were refused: '5 tab-separated cells where the header has 3'; a cell with text there still is."""
+    result = run_cli(EXOME, "-q", "--panel", PANELS / "trailing_tabs_crlf.tsv")
+    assert result.code == 0, result.err
+    assert sorted({(r["gene"], r["panel_group"]) for r in table(result.out)}) == [
+        ("ABCC6", "mine"), ("GALNT3", "core HFTC")]
+    bad = PANELS / "trailing_cell_not_empty.tsv"
+    result = run_cli(EXOME, "--panel", bad, "-o", tmp_path / "out.tsv")
+    assert (result.code, result.err) == (2, f"hftc-annot: error: {bad}: line 2: 3 tab-separated cells where the "
+                                            "header has 2\n")
+    assert not (tmp_path / "out.tsv").exists()
