@@ -351,3 +351,18 @@ def test_the_candidate_diagnoses_say_who_has_none_and_why_an_empty_list_is_empty
     assert summary([f"{known} {hom} {het} {het} {ref}"], ("KID", "DAD", "MUM", "AUNT"), family) == (
         '<ol/><p class="note">No candidate for AUNT.</p> <p class="note">Unaffected in the PED, so evidence for their '
         "relatives and given no candidates: DAD, MUM.</p> ")
+
+
+def test_a_dominant_flag_on_a_call_inside_the_samples_deletion_is_worded_hemizygous(tmp: Path) -> None:
+    """A 1/1 call inside the sample's own heterozygous deletion is one copy: the TSV evidence and the summary say
+    'hemizygous (the other copy is deleted) in an autosomal dominant gene', the HTML findings table said 'homozygous
+    in an autosomal dominant gene' (it worded the GT, not the flag)."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr8 42420000 . N <DEL> 50 PASS END=42430000 GT:GQ:DP 0/1:99:30",
+                                     "chr8 42425000 . C T 50 PASS . GT:GQ:DP 1/1:99:30"],
+                    extra_header=('##ALT=<ID=DEL,Description="Deletion">',))
+    result = run_cli(vcf, "--qualify", "all", "-o", tmp / "r.html")
+    assert result.code == 0, result.err
+    html = (tmp / "r.html").read_text()
+    cells = re.findall(r'<td class="inheritance" title="AD"><ul><li>(.*?)</li></ul></td>', html)
+    assert sorted(cells) == ["hemizygous (the other copy is deleted) in an autosomal dominant gene: medium confidence",
+                             "heterozygous in an autosomal dominant gene: medium confidence"]

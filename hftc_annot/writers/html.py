@@ -114,6 +114,17 @@ def strength_order(rows: list[ReportRow]) -> list[ReportRow]:
                                        r.panel_group != CORE, samples[r.sample], r.gene, int(r.pos)))
 
 
+def _dominant_zygosity(row: ReportRow) -> str:
+    """The call of the row's AD flag in words, as its evidence begins (rules.dominant_zygosity): a 1/1 call inside
+    the sample's own deletion is 'hemizygous (the other copy is deleted)', not homozygous."""
+    after = KINDS["AD"].candidate.removeprefix("{zygosity}")  # ' in an autosomal dominant gene'
+    for part in row.evidence.split(" | "):
+        words, found, _ = part.partition(after)
+        if found:
+            return words
+    return "homozygous" if row.zygosity == "hom_alt" else "heterozygous"
+
+
 def _inheritance(row: ReportRow) -> list[str]:
     """Each flag kind of the row in words with its confidence (the strongest pair's, with the number of pairs)."""
     if not row.inheritance_flags:
@@ -123,7 +134,7 @@ def _inheritance(row: ReportRow) -> list[str]:
                                        row.phase_evidence.split(";"), strict=True):
         name, _, pairs = cell.partition("(")  # 'AR_comphet(3 pairs)'
         words_of = KINDS[name].candidate.format(phase=phase.replace("_", " "),
-                                                zygosity="homozygous" if row.zygosity == "hom_alt" else "heterozygous")
+                                                zygosity=_dominant_zygosity(row) if name == "AD" else "")
         text = f"{words_of}: {confidence} confidence"
         words.append(f"{text} ({pairs.removesuffix(')')})" if pairs else text)
     return words
