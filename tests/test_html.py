@@ -366,3 +366,18 @@ def test_a_dominant_flag_on_a_call_inside_the_samples_deletion_is_worded_hemizyg
     cells = re.findall(r'<td class="inheritance" title="AD"><ul><li>(.*?)</li></ul></td>', html)
     assert sorted(cells) == ["hemizygous (the other copy is deleted) in an autosomal dominant gene: medium confidence",
                              "heterozygous in an autosomal dominant gene: medium confidence"]
+
+
+def test_the_genotype_cell_gives_the_allele_depths_the_allele_balance_gate_reads() -> None:
+    """A heterozygous call with 2 of 20 reads ALT fails the allele-balance gate and lowers its flag ('a genotype is
+    below the quality gates'), but the findings table gave only GQ and DP (60 and 20, both passing): nothing on the
+    page showed which call failed or why. A call without AD (.,.) gets no AD line."""
+    def genotype_cell(ad: str, fraction: str) -> str:
+        html = page([row(chrom="chr2", pos="165770217", ref="G", alt="A", gene="GALNT3", sample="S1",
+                         genotype="0/1", zygosity="het", gq="60", dp="20", ad=ad, allele_fraction=fraction,
+                         consequence="coding_sequence_variant", impact="UNKNOWN")])
+        return re.search(r"<td>0/1 \(het\)(.*?)</td>", html).group(1)
+
+    assert genotype_cell("18,2", "0.100") == ('<div class="sub">GQ 60 DP 20</div><div class="sub">AD 18,2 (allele '
+                                              'fraction 0.100)</div>')
+    assert genotype_cell(".,.", ".") == '<div class="sub">GQ 60 DP 20</div>'
