@@ -690,6 +690,10 @@ def _warn_about_input(config: Config, vcf: VcfInput, sv: VcfInput | None, panel:
         fix = "" if config.gff else f"; give --gff with a {panel.build} annotation that has them (e.g. GENCODE's GTF)"
         warn(f"{len(panel.without_model)} panel genes have no transcript model {where} and are not covered: "
              f"{', '.join(panel.without_model)}{fix}")
+    if config.clinvar is None and panel.build != "GRCh38":  # KnowledgeStage reads the snapshot on GRCh38 only
+        warn(f"ClinVar not consulted: the shipped ClinVar snapshot has GRCh38 positions and this run is on "
+             f"{panel.build}, so the ClinVar columns are empty and no tier rests on ClinVar; give --clinvar with a "
+             "ClinVar VCF of this assembly")
     for given in (vcf, sv) if sv is not None else (vcf,):
         for note in given.notes:
             warn(note)

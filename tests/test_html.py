@@ -90,6 +90,28 @@ def test_warnings_about_how_the_input_is_read_stay_on_stderr(tmp: Path) -> None:
         "REF.fa or run 'hftc-annot reference install REF.fa'."]
 
 
+def test_a_run_that_consults_no_clinvar_says_so(tmp: Path) -> None:
+    """The shipped ClinVar snapshot has GRCh38 positions and is not read on GRCh37: the example GRCh37 exome's eight
+    ClinVar P/LP alleles had empty ClinVar cells and no ClinVar tier, and neither stderr nor the report said that
+    ClinVar had not been looked at. With --clinvar it is, and nothing is said."""
+    result = run_cli(EXAMPLES / "grch37_exome.vcf", "--build", "GRCh37", "-o", tmp / "r.html")
+    assert result.code == 0, result.err
+    said = ("ClinVar not consulted: the shipped ClinVar snapshot has GRCh38 positions and this run is on GRCh37, so "
+            "the ClinVar columns are empty and no tier rests on ClinVar; give --clinvar with a ClinVar VCF of this "
+            "assembly")
+    assert f"hftc-annot: warning: {said}\n" in result.err
+    notices = [unescape(text) for text in re.findall(r"<p>Warning: (.*?)</p>", (tmp / "r.html").read_text())]
+    assert notices[1:] == ["2 panel genes have no transcript model on GRCh37 and are not covered: SLC20A2, ACVR1; "
+                           "give --gff with a GRCh37 annotation that has them (e.g. GENCODE's GTF)", said]
+    clinvar = write_vcf(tmp / "clinvar.vcf", ["2 166611136 7801 C T . . CLNSIG=Pathogenic"], samples=(),
+                        build="GRCh37", prefix="",
+                        extra_header=('##INFO=<ID=CLNSIG,Number=.,Type=String,Description="significance">',))
+    result = run_cli(EXAMPLES / "grch37_exome.vcf", "--build", "GRCh37", "--clinvar", bgzip_index(clinvar),
+                     "-o", tmp / "r.html")
+    assert result.code == 0, result.err
+    assert "ClinVar not consulted" not in result.err + (tmp / "r.html").read_text()
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
 def test_renders_in_headless_chromium(tmp: Path) -> None:
     report = tmp / "trio.html"
