@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import pysam
 import pytest
 
 from hftc_annot.consequence import Effect
@@ -23,6 +24,7 @@ from hftc_annot.knowledge.tiers import rules as tier_rules
 from hftc_annot.panel import load_panel
 
 from conftest import run_cli, table, write_vcf
+from oracle.harness import build_oracle_reference, read_models
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_vcfs"
 GENES = {g.symbol: g for g in load_panel("GRCh38").genes}
@@ -86,7 +88,33 @@ def test_no_coding_allele_is_modifier_without_a_reference(tmp_path: Path) -> Non
     [row] = table(run_cli(novel).out)
     assert (row["consequence"], row["impact"], row["evidence_tier"], row["tier_reasons"]) == (
         "coding_sequence_variant", "UNKNOWN", "2",
-        "rare coding variant in a core HFTC gene, protein effect unknown (no reference sequence)")
+        "rare coding variant in a core HFTC gene, protein effect unknown (not computed)")
+
+
+def test_the_unknown_effect_tier_reason_says_not_computed_also_when_a_reference_was_given(tmp_path: Path) -> None:
+    """With --fasta, a REF that differs from the reference leaves a coding change's protein effect unknown too: its
+    row's tier reason said 'protein effect unknown (no reference sequence)' beside the note 'REF does not match the
+    reference'. On the oracle's SYNTHETIC GALNT3 (tests/oracle/harness.py), as --build custom."""
+    models = [m for m in read_models(EXAMPLES.parent / "resources" / "mane_select.GRCh38.gff3") if m.gene == "GALNT3"]
+    oracle = build_oracle_reference(models, tmp_path, seed=7)
+    (tmp_path / "panel.tsv").write_text("gene\nGALNT3\n")
+    pos = sorted(next(iter(read_models(oracle.gff3))).cds)[0][0] + 10  # a coding base of the last exon
+    base = pysam.FastaFile(str(oracle.fasta)).fetch("GALNT3", pos - 1, pos).upper()
+    wrong, alt = [b for b in "ACGT" if b != base][:2]
+    length = (tmp_path / "oracle.fa.fai").read_text().split()[1]
+    vcf = tmp_path / "in.vcf"
+    vcf.write_text(f"##fileformat=VCFv4.2\n##contig=<ID=GALNT3,length={length}>\n"
+                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+                   f"GALNT3\t{pos}\t.\t{wrong}\t{alt}\t50\tPASS\t.\tGT\t0/1\n")
+    result = run_cli(vcf, "--fasta", oracle.fasta, "--gff", oracle.gff3, "--panel", tmp_path / "panel.tsv",
+                     "--build", "custom")
+    assert result.code == 0, result.err
+    [row] = table(result.out)
+    assert (row["impact"], row["evidence_tier"], row["tier_reasons"], row["consequence_note"]) == (
+        "UNKNOWN", "2", "rare coding variant in a core HFTC gene, protein effect unknown (not computed)",
+        f"REF does not match the reference (REF {wrong}, reference {base}): consequence from the position only; "
+        "protein effect unknown")
 
 
 def test_min_impact_keeps_unknown_impact_with_a_note(tmp_path: Path) -> None:
