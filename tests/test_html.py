@@ -403,3 +403,16 @@ def test_the_genotype_cell_gives_the_allele_depths_the_allele_balance_gate_reads
     assert genotype_cell("18,2", "0.100") == ('<div class="sub">GQ 60 DP 20</div><div class="sub">AD 18,2 (allele '
                                               'fraction 0.100)</div>')
     assert genotype_cell(".,.", ".") == '<div class="sub">GQ 60 DP 20</div>'
+
+
+def test_an_empty_list_of_variants_without_genotypes_does_not_say_they_do_not_fit(tmp: Path) -> None:
+    """A VCF whose records give no FORMAT/GT (Strelka's somatic calls) has rows that name no sample and no genotype
+    is judged, yet the empty list said 'no sample's genotypes fit the mode of inheritance of a panel gene', as if
+    TUMOR's genotype at a P/LP GALNT3 allele had been looked at and found not to fit."""
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165754626 . C T 50 PASS . DP:GQ 20:60"], samples=("TUMOR",))
+    result = run_cli(vcf, "-o", tmp / "r.html")
+    assert result.code == 0, result.err
+    html = (tmp / "r.html").read_text()
+    assert re.findall(r'<p class="empty">(.*?)</p>', html, re.S) == [
+        "No candidate diagnosis: the variants found in the panel regions have no genotypes (no FORMAT/GT),\n"
+        "so none could be assessed."]

@@ -273,7 +273,8 @@ def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[Summary
     """The whole report as one HTML page; `summary` is ranked strongest first and keeps its order; `modes` are the
     --inheritance overrides, shown in the panel table instead of the panel's modes. `assessed` are the samples given
     candidates (affected or of unknown status), `unaffected` the others: the candidate diagnoses say
-    which samples have none, and why an empty list is empty (no samples, none affected, no fitting genotype)."""
+    which samples have none, and why an empty list is empty (no samples, none affected, no genotypes for the
+    variants found (no FORMAT/GT: rows that name no sample), no fitting genotype)."""
     ordered = strength_order(list(rows))
     by_gene: dict[str, list[ReportRow]] = {}
     for row in ordered:
@@ -284,5 +285,5 @@ def render(preamble: list[str], rows: Iterable[ReportRow], summary: list[Summary
         preamble=preamble, notices=notices, summary=summary, rules=rules(), findings=[finding(r) for r in ordered],
         figures=figures, genes=genes, modes=modes, not_covered=not_covered, left=LEFT, right=RIGHT,
         assessed=assessed, without=without_candidates(assessed, summary),
-        unaffected=unaffected,
+        unaffected=unaffected, genotyped=any(row.sample != MISSING for row in ordered),
         transcript_names={s: t.refseq or t.id for s, t in transcripts.items()})
