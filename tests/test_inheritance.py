@@ -428,7 +428,7 @@ def test_evidence_segregation_vcf_and_summary(tmp: Path) -> None:
                      "KID\tGALNT3\tbiallelic (compound heterozygous, parental trans)\thigh\t.\t"
                      "c.839-430G>A, c.572C>T\t0\ttwo heterozygous variants in GALNT3 (c.839-430G>A, c.572C>T), in "
                      "trans: one from each parent\tconsistent with Tumoral calcinosis, hyperphosphatemic, "
-                     "familial, 1 [OMIM:211900] (AR)"]
+                     "familial, 1 [OMIM:211900] (AR) if c.572C>T changes the protein (not computed)"]
     out_vcf = run_cli(vcf, "--qualify", "all", "--ped", family, "--format", "vcf").out
     body = [line.split("\t") for line in out_vcf.splitlines() if not line.startswith("#")]
     assert body[0][7].endswith("HFTC_INHERITANCE=AR_comphet")
@@ -711,3 +711,23 @@ def test_maternal_half_siblings_count_on_chrx_as_full_siblings_do(tmp: Path) -> 
     result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", family)), "--qualify", "all")
     [kid] = [(r["inheritance_flags"], r["confidence"]) for r in table(result.out) if r["sample"] == "KID"]
     assert kid == ("de_novo;AD", "high;high")
+
+
+def test_a_candidate_resting_on_an_allele_of_unknown_protein_effect_says_so(tmp: Path) -> None:
+    """Without a reference a coding SNV's protein effect is unknown (it may be synonymous): 'consistent with' was said
+    of it as of a stop, and only the report's banner said effects were not computed. A known disease allele (c.484C>T,
+    ClinVar P/LP) needs no such condition."""
+    vcf = write_vcf(tmp / "in.vcf", [f"chr2 165749830 . G A 50 PASS . {FORMAT} {HOM}",
+                                     f"chr2 165770217 . G A 50 PASS . {FORMAT} {REF}"], samples=("S1",))
+    pair = write_vcf(tmp / "pair.vcf", [f"chr2 165749830 . G A 50 PASS . {FORMAT} {HET}",
+                                        f"chr2 165770217 . G A 50 PASS . {FORMAT} {HET}"], samples=("S1",))
+    found = []
+    for given in (vcf, pair):
+        result = run_cli(given, "--summary", tmp / "summary.tsv")
+        assert result.code == 0, result.err
+        found += [line.split("\t")[5::3] for line in (tmp / "summary.tsv").read_text().splitlines()
+                  if not line.startswith("## ")][1:]
+    disorder = "consistent with Tumoral calcinosis, hyperphosphatemic, familial, 1 [OMIM:211900] (AR)"
+    assert found == [["c.1691C>T", f"{disorder} if c.1691C>T changes the protein (not computed)"],
+                     ["c.1691C>T, c.484C>T", f"{disorder} if the two variants are in trans and c.1691C>T changes the "
+                                             "protein (not computed)"]]

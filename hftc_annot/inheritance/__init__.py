@@ -135,7 +135,8 @@ class InheritanceStage:
                                          qualifying.qualifies(finding.effect, finding.knowledge), finding.frequency,
                                          finding.change, consequence.c_change if consequence else "",
                                          f"{record.chrom}:{record.pos}:{record.ref}:{finding.alt}",
-                                         known_disease_allele(finding.knowledge)))
+                                         known_disease_allele(finding.knowledge),
+                                         bool(consequence and consequence.protein_unknown)))
             self._genes[finding.symbol] = finding.gene
         if len(self._pending) >= BATCH:
             self._convert()

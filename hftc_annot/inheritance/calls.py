@@ -68,7 +68,8 @@ class Occurrence:
     without it (0/0: a mosaic parent?), up to MAX_ALT_READS, 0 where AD does not say. qualifies: the allele may take
     part in flags (qualifying.py); af: its population frequency, when known; extent: the bases it changes; change,
     c_change and spelled: the allele (minimal form), its HGVS c. change ('' when none) and CHROM:POS:REF:ALT, for
-    haplotypes; known: a known disease allele (qualifying.known_disease_allele)."""
+    haplotypes; known: a known disease allele (qualifying.known_disease_allele); protein_unknown: its protein effect
+    was not computed (no reference sequence, or REF differs from it)."""
 
     index: int
     allele: int
@@ -91,6 +92,7 @@ class Occurrence:
     c_change: str = ""
     spelled: str = ""
     known: bool = False
+    protein_unknown: bool = False
 
     @property
     def key(self) -> tuple[int, int]:
@@ -114,6 +116,7 @@ class Pending:
     c_change: str = ""
     spelled: str = ""
     known: bool = False
+    protein_unknown: bool = False
 
 
 def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
@@ -160,7 +163,7 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
             made[row] = Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.extent, p.label,
                                   zygosity_of[k], haploid_of[k], record.phased, slot_of[k], record.phase_set,
                                   good_of[k], other_of[k], reads_of[k], p.qualifies, p.af, p.change, p.c_change,
-                                  p.spelled, p.known)
+                                  p.spelled, p.known, p.protein_unknown)
     return [made[row] for row in range(len(pending))]
 
 

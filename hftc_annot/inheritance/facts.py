@@ -95,6 +95,8 @@ class AlleleFacts:
     beside_haplotype: tuple[int, int] | None = None
     known: bool = False
     """A known disease allele (qualifying.known_disease_allele)."""
+    protein_unknown: bool = False
+    """Its protein effect was not computed (no reference sequence, or REF differs from it)."""
     shared_by: tuple[Relative, ...] = ()
     """The affected full siblings in the VCF who carry this allele too, with their calls."""
     sex_given: bool = True
@@ -192,7 +194,8 @@ def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[
         tuple(sibling.at(o, haploid) for sibling in _siblings(family, x_linked)),
         is_male(family.person.sex, bool(haploid[s])), modes, x_linked, bool(o.phased[s]), int(o.slot[s]),
         None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]), o.qualifies, o.af,
-        dominant_caveat, o.extent, known=o.known, sex_given=family.person.sex in (MALE, FEMALE),
+        dominant_caveat, o.extent, known=o.known, protein_unknown=o.protein_unknown,
+        sex_given=family.person.sex in (MALE, FEMALE),
         shared_by=tuple(k.at(o, haploid) for k in _siblings(family, x_linked, affected=True)
                         if ZYGOSITY_BY_CODE[o.zygosity[k.index]].carries))
 

@@ -82,12 +82,24 @@ def candidates(sample: str, gene: Gene, interpretation: dict[str, str],
         seen.add(finding)
         members = pairs[flag.pair] if flag.pair else [allele]
         text = interpretation[flag.name]
-        if flag.phase == "unphased" and text.startswith("consistent with"):
-            text += " if the two variants are in trans"
+        if text.startswith("consistent with"):
+            text += _conditions(flag, members)
         out.append(Candidate(sample, gene.symbol, core, flag, tuple(a.key for a in members),
                              ", ".join(a.label for a in members), text,
                              dominant_zygosity(allele) if flag.name == "AD" else "", all(a.good for a in members)))
     return out
+
+
+def _conditions(flag: Flag, members: list[AlleleFacts]) -> str:
+    """What 'consistent with' rests on beyond the genotypes: an unphased pair's trans, and a protein change where
+    the protein effect of an allele was not computed (one of unknown effect may be synonymous; a known disease allele
+    needs none), e.g. ' if the two variants are in trans and c.536G>A changes the protein (not computed)'."""
+    conditions = ["the two variants are in trans"] if flag.phase == "unphased" else []
+    unknown = [a.label for a in members if a.protein_unknown and not a.known]
+    if unknown:
+        who = "both change" if len(unknown) > 1 else f"{unknown[0]} changes"  # a candidate is one allele or a pair
+        conditions.append(f"{who} the protein (not computed)")
+    return f" if {' and '.join(conditions)}" if conditions else ""
 
 
 def rank(found: list[Candidate], tier_of: Callable[[tuple[int, int], str, Flag, str], str]) -> list[SummaryLine]:
