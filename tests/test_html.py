@@ -416,3 +416,13 @@ def test_an_empty_list_of_variants_without_genotypes_does_not_say_they_do_not_fi
     assert re.findall(r'<p class="empty">(.*?)</p>', html, re.S) == [
         "No candidate diagnosis: the variants found in the panel regions have no genotypes (no FORMAT/GT),\n"
         "so none could be assessed."]
+
+
+def test_a_clinvar_record_of_one_star_is_not_written_one_stars() -> None:
+    def shown(stars: str) -> str:
+        html = page([row(chrom="chr2", pos="165754626", ref="C", alt="T", gene="GALNT3", sample="S1",
+                         consequence="splice_donor_variant", impact="HIGH", clinvar_id="7792",
+                         clinvar_significance="Pathogenic", clinvar_stars=stars)])
+        return re.search(r"7792: Pathogenic \(([^)]*)\)", html).group(1)
+
+    assert [shown(stars) for stars in ("0", "1", "2")] == ["0 stars", "1 star", "2 stars"]
