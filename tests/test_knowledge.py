@@ -409,3 +409,22 @@ def test_user_clinvar_indel_anchored_before_the_codon_is_in_it(tmp: Path) -> Non
     assert result.code == 0, result.err
     assert [(r["hgvs_c"], r["clinvar_nearby"]) for r in table(result.out)] == [
         ("NM_004482.4:c.485G>T", "same codon (162) as ClinVar 9 (Pathogenic); not this allele")]
+
+
+def test_snapshot_matches_an_indel_anchored_otherwise_as_clinvar_does(tmp: Path) -> None:
+    """The snapshot's 497358 is GALNT3 TA>T at 165759516; the input (synthetic, its REF saying 165759518 is an A too)
+    writes the same deletion one base on, AA>A at 165759517. Without a reference the snapshot matched nothing and
+    called it 'same codon (...) as ClinVar 497358 ...; not this allele', where --clinvar with that very record (as
+    ClinVar's VCF writes it) matched it: the snapshot now matches as --clinvar does."""
+    clinvar = indexed(tmp, "clinvar.vcf", [
+        "2 165759516 497358 TA T . . CLNREVSTAT=criteria_provided,_multiple_submitters,_no_conflicts;"
+        "CLNSIG=Pathogenic/Likely_pathogenic;GENEINFO=GALNT3:117248"])
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165759517 . AA A 50 PASS . GT 1/1"])
+    for args in ((), ("--clinvar", clinvar)):
+        result = run_cli(vcf, *args)
+        assert result.code == 0, result.err
+        row = table(result.out)[0]
+        assert (row["clinvar_id"], row["clinvar_significance"], row["clinvar_stars"], row["clinvar_nearby"],
+                row["evidence_tier"], row["tier_reasons"]) == (
+            "497358", "Pathogenic/Likely pathogenic", "2", ".", "1",
+            "known P/LP in ClinVar (>=2 stars) in a genotype pattern that fits the gene's inheritance"), args

@@ -63,6 +63,9 @@ class KnowledgeStage:
         self._exact: dict[tuple[str, int, str, str], ClinVarEntry] = {}
         self._by_position: dict[tuple[str, int], list[ClinVarEntry]] = defaultdict(list)
         self._indels: dict[tuple[str, int], list[ClinVarEntry]] = defaultdict(list)  # by the minimal allele's start
+        self._touching: dict[tuple[str, int], list[ClinVarEntry]] = defaultdict(list)
+        """Each record under every base of its REF and the base after it: an input allele whose REF overlaps or
+        touches the record's looks it up at a base of its own REF or the one after."""
         self._by_codon: dict[tuple[str, int], list[ClinVarEntry]] = defaultdict(list)
         if build == "GRCh38" and clinvar is None:
             self.sources.append(SNAPSHOT_LABEL)
@@ -72,6 +75,8 @@ class KnowledgeStage:
                 change = minimal(row["chrom"], entry.pos, entry.ref, entry.alt)
                 self._exact[(change.chrom, change.start, change.ref, change.alt)] = entry
                 self._by_position[(entry.contig, entry.pos)].append(entry)
+                for base in range(entry.pos, entry.pos + len(entry.ref) + 1):
+                    self._touching[(change.chrom, base)].append(entry)
                 if bool(change.ref) != bool(change.alt):
                     self._indels[(change.chrom, change.start)].append(entry)
                 codon = _codon_of(transcripts.get(entry.gene), change.start)
@@ -96,26 +101,34 @@ class KnowledgeStage:
                                                                finding.repeat)
             consequence = finding.effect.consequence if finding.effect else None
             af = "" if finding.frequency is None else f"{finding.frequency:.6g}"
-            finding.knowledge = self._lookup(finding.gene.symbol, contig, record.pos, finding.change, finding.repeat,
+            written = Spelling(record.pos, record.ref, finding.alt)
+            finding.knowledge = self._lookup(finding.gene.symbol, contig, written, finding.change, finding.repeat,
                                              consequence, clinvar.get(finding.allele), af)
 
-    def _lookup(self, gene: str, contig: str, pos: int, change, repeat: Spelling | None, consequence,
+    def _lookup(self, gene: str, contig: str, written: Spelling, change, repeat: Spelling | None, consequence,
                 clinvar: ClinVarEntry | None, population_af: str) -> Knowledge:
+        """`written`: the allele as the input writes it (its record's POS and REF, this ALT)."""
         fields: dict[str, str | bool] = {"population_af": population_af}
         if isinstance(change, StructuralAllele):  # the ClinVar and curated tables hold small variants only
             return Knowledge(**fields)
-        hit = clinvar if self._clinvar else self._snapshot_entry(change, repeat)
+        hit = clinvar if self._clinvar else self._snapshot_entry(change, written, repeat)
         if hit:
             fields.update(clinvar_id=hit.ident, clinvar_significance=hit.significance, clinvar_stars=hit.stars)
         else:
-            fields.update(self._nearby(gene, contig, pos, change))
+            fields.update(self._nearby(gene, contig, written.pos, change))
         fields.update(self._curated(gene, consequence))
         return Knowledge(**fields)
 
-    def _snapshot_entry(self, change: Allele, repeat: Spelling | None) -> ClinVarEntry | None:
-        """The snapshot's record of this change: the same minimal allele, or, for an indel that could be placed
-        elsewhere in its repeat, a record anywhere in that repeat that makes the same change."""
+    def _snapshot_entry(self, change: Allele, written: Spelling, repeat: Spelling | None) -> ClinVarEntry | None:
+        """The snapshot's record of this change: the same minimal allele; else one whose REF overlaps or touches the
+        input's and that makes the same change (an indel anchored or aligned otherwise: AA>A one base after ClinVar's
+        GA>G), as a --clinvar file's records are matched; else, for an indel that could be placed elsewhere in its
+        repeat, a record anywhere in that repeat that makes the same change."""
         hit = self._exact.get((change.chrom, change.start, change.ref, change.alt))
+        if hit is None:
+            hit = next((entry for base in range(written.pos, written.pos + len(written.ref) + 1)
+                        for entry in self._touching.get((change.chrom, base), ())
+                        if same_change(written, (entry.pos, entry.ref, entry.alt))), None)
         if hit is not None or repeat is None:
             return hit
         # a record of the same change trims to one of its placements in the repeat, however many bases its REF
