@@ -428,3 +428,25 @@ def test_snapshot_matches_an_indel_anchored_otherwise_as_clinvar_does(tmp: Path)
                 row["evidence_tier"], row["tier_reasons"]) == (
             "497358", "Pathogenic/Likely pathogenic", "2", ".", "1",
             "known P/LP in ClinVar (>=2 stars) in a genotype pattern that fits the gene's inheritance"), args
+
+
+def test_user_clinvar_names_pathogenic_neighbours_of_an_allele_it_holds_as_not_pathogenic(tmp: Path) -> None:
+    """A --clinvar record of this allele that is not P/LP (here Uncertain_significance, as ClinVar writes it) hid the
+    P/LP variant at its position and in its codon: the snapshot (which holds P/LP only) named them, --clinvar gave
+    '.'. GALNT3: 7801 is C>T at 165754626, 7792 G>A at 165770217, in codon 162 with 165770216 (c.485)."""
+    vus = ("CLNREVSTAT=criteria_provided,_single_submitter;CLNSIG=Uncertain_significance;GENEINFO=GALNT3:117248")
+    plp = "CLNREVSTAT=criteria_provided,_multiple_submitters,_no_conflicts;CLNSIG=Pathogenic;GENEINFO=GALNT3:117248"
+    clinvar = indexed(tmp, "clinvar.vcf", [f"2 165754626 7801 C T . . {plp}", f"2 165754626 9001 C A . . {vus}",
+                                           f"2 165770216 9002 C A . . {vus}", f"2 165770217 7792 G A . . {plp}"])
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165754626 . C A 50 PASS . GT 0/1", "chr2 165770216 . C A 50 PASS . GT 0/1",
+                                     "chr2 165770217 . G A 50 PASS . GT 0/1"])
+    expected = {"165754626": "same position as ClinVar 7801 (Pathogenic, C>T); not this allele",
+                "165770216": "same codon (162) as ClinVar 7792 (Pathogenic); not this allele", "165770217": "."}
+    snapshot = table(run_cli(vcf).out)
+    assert {r["pos"]: r["clinvar_nearby"] for r in snapshot} == expected
+    result = run_cli(vcf, "--clinvar", clinvar)
+    assert result.code == 0, result.err
+    assert [(r["pos"], r["clinvar_id"], r["clinvar_significance"], r["clinvar_nearby"]) for r in table(result.out)] == [
+        ("165754626", "9001", "Uncertain significance", expected["165754626"]),
+        ("165770216", "9002", "Uncertain significance", expected["165770216"]),
+        ("165770217", "7792", "Pathogenic", ".")]

@@ -114,7 +114,7 @@ class KnowledgeStage:
         hit = clinvar if self._clinvar else self._snapshot_entry(change, written, repeat)
         if hit:
             fields.update(clinvar_id=hit.ident, clinvar_significance=hit.significance, clinvar_stars=hit.stars)
-        else:
+        if hit is None or not pathogenic(hit.significance):  # a --clinvar VUS in the codon of a P/LP one: say so
             fields.update(self._nearby(gene, contig, written.pos, change))
         fields.update(self._curated(gene, consequence))
         return Knowledge(**fields)
