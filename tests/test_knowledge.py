@@ -50,8 +50,8 @@ def test_population_frequency_per_alt(tmp: Path) -> None:
 
 def test_grch37_has_no_snapshot(tmp: Path) -> None:
     result = run_cli(write_vcf(tmp / "in.vcf", ["2 166611136 . G A 50 PASS . GT 0/1"], build="GRCh37", prefix=""))
-    assert ("## knowledge: curated HFTC literature variants (hftc_known_variants.tsv, with confidence); population "
-            "frequency from the input's INFO/gnomAD_AF") in result.out
+    assert ("## knowledge: curated HFTC literature variants (hftc_known_variants.tsv, with confidence); no population "
+            "frequency (the input declares no INFO/gnomAD_AF; give --gnomad or --af-field)") in result.out
     assert table(result.out)[0]["clinvar_id"] == "."
 
 
@@ -450,3 +450,20 @@ def test_user_clinvar_names_pathogenic_neighbours_of_an_allele_it_holds_as_not_p
         ("165754626", "9001", "Uncertain significance", expected["165754626"]),
         ("165770216", "9002", "Uncertain significance", expected["165770216"]),
         ("165770217", "7792", "Pathogenic", ".")]
+
+
+def test_knowledge_line_says_when_no_population_frequency_was_read(tmp: Path) -> None:
+    """An input that declares no INFO/gnomAD_AF (the default --af-field) gives no frequency, yet the report said
+    'population frequency from the input's INFO/gnomAD_AF', as if each '.' had been looked up and found missing."""
+    snapshot = ("ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38); curated HFTC literature variants "
+                "(hftc_known_variants.tsv, with confidence); ")
+    records = ["chr2 165754626 . C T 50 PASS . GT 0/1"]
+    vcf = write_vcf(tmp / "without.vcf", records)
+    without = run_cli(vcf)
+    assert without.code == 0, without.err
+    line = "no population frequency (the input declares no INFO/gnomAD_AF; give --gnomad or --af-field)"
+    assert f"## knowledge: {snapshot}{line}\n" in without.out
+    assert run_cli(vcf, "-o", tmp / "out.vcf").code == 0
+    assert f"##hftc-annot_knowledge={snapshot}{line}\n" in (tmp / "out.vcf").read_text()
+    declared = run_cli(write_vcf(tmp / "with.vcf", records, extra_header=AF_HEADER))
+    assert f"## knowledge: {snapshot}population frequency from the input's INFO/gnomAD_AF\n" in declared.out

@@ -112,7 +112,8 @@ def test_preamble_records_version_build_input_and_panel(tmp: Path) -> None:
         "## settings: genotype gates GQ >= 20, DP >= 10, heterozygous allele balance 0.2-0.8; minimum impact none; "
         "inheritance modes the panel's",
         "## knowledge: ClinVar P/LP >=2 stars, snapshot 2024-12-15 (GRCh38); curated HFTC literature variants "
-        "(hftc_known_variants.tsv, with confidence); population frequency from the input's INFO/gnomAD_AF",
+        "(hftc_known_variants.tsv, with confidence); no population frequency (the input declares no "
+        "INFO/gnomAD_AF; give --gnomad or --af-field)",
         "## evidence_tier: evidence tier (not an ACMG classification); rows sorted by sample, tier, gene, "
         "position; cells that start with = + - @ get a leading apostrophe",
     ]

@@ -34,8 +34,13 @@ class FrequencyStage:
         """`source`: the input's name, for errors in its values; `declared`: whether its header declares `af_field`
         (an undeclared one is not read)."""
         self._af_field, self._gnomad, self._source = af_field, gnomad, source
-        self.source = (f"population frequency from {gnomad.path} (INFO/AF)" if gnomad is not None
-                       else f"population frequency from the input's INFO/{af_field}")
+        if gnomad is not None:
+            self.source = f"population frequency from {gnomad.path} (INFO/AF)"
+        elif declared:
+            self.source = f"population frequency from the input's INFO/{af_field}"
+        else:  # the default field, absent: every frequency is unknown (and counts as rare)
+            self.source = (f"no population frequency (the input declares no INFO/{af_field}; give --gnomad or "
+                           "--af-field)")
         self.info_keys: tuple[str, ...] = () if gnomad is not None or not declared else (af_field,)
         """The INFO keys the reader must copy for this stage."""
 
