@@ -237,7 +237,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
               len(panel.custom_regions) or len(panel.genes))
     samples = vcf.header.samples if config.samples is None else \
         tuple(s for s in vcf.header.samples if s in config.samples)
-    pipeline = build_pipeline(config, panel, own, vcf.header.lines, samples, warn, summary)
+    pipeline = build_pipeline(config, panel, own, vcf.header.lines, samples, warn, summary,
+                              sv.header.lines if sv is not None else ())
     provenance = run_provenance(config, vcf.source if config.vcf == "-" else config.vcf, build, evidence, panel,
                                 samples, pipeline)
     if sv is not None:
@@ -404,8 +405,10 @@ def _check_model_contigs(config: Config, transcripts: list[Transcript]) -> None:
 
 
 def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, header_lines: tuple[str, ...],
-                   samples: tuple[str, ...], warn: Callable[[str], None], summary: Summary) -> Pipeline:
-    """The stages in their order, built from the options (each checks its own inputs as it is built)."""
+                   samples: tuple[str, ...], warn: Callable[[str], None], summary: Summary,
+                   sv_header_lines: tuple[str, ...] = ()) -> Pipeline:
+    """The stages in their order, built from the options (each checks its own inputs as it is built);
+    `sv_header_lines`: the --sv VCF's header, whose own declaration of the --af-field counts for its records."""
     consequence = consequence_stage(config, panel, own, header_lines, warn, summary.note_problem)
     warn = summary.keeping(warn)  # listed in the HTML report (whose protein-effects notice restates the stage's)
     vcf, chosen = "<stdin>" if config.vcf == "-" else config.vcf, config.samples is not None
@@ -423,6 +426,8 @@ def build_pipeline(config: Config, panel: Panel, own: list[Transcript] | None, h
         frequency = FrequencyStage(config.af_field, _lookup(config, config.gnomad, "--gnomad", panel.build, warn))
     else:
         declared = af_field_declared(header_lines, config.af_field, name) if header_lines else True  # Hail: no header
+        # the --sv VCF's own declaration is checked when its records are read (_panel_records)
+        declared = declared or info_declaration(sv_header_lines, config.af_field) is not None
         frequency = FrequencyStage(config.af_field, source=f"{name} or --sv {config.sv}" if config.sv else name,
                                    declared=declared)
     tiers = TierStage(config.max_af if config.max_af is not None else RARE)

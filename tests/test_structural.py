@@ -334,6 +334,23 @@ def test_sv_vcf_af_field_is_read_as_its_own_header_declares_it(tmp: Path, declar
     assert [(r["alt"], r["population_af"]) for r in rows] == [("A", "."), ("<DEL>", af)]
 
 
+def test_sv_vcf_af_field_is_read_when_only_it_declares_it(tmp: Path) -> None:
+    """The --sv VCF's own declaration counts for its records also when the small-variant input declares no
+    gnomAD_AF: its <DEL> had population_af '.', and a String declaration there was not refused."""
+    main = write_vcf(tmp / "small.vcf", [f"{R1141X} {GT} 0/1:99:30"], samples=("A",))
+    for declared, expected in (("Number=A,Type=Float", "0.5"), ("Number=1,Type=String", None)):
+        sv = write_vcf(tmp / "sv.vcf", [f"{ABCC6_DEL};gnomAD_AF=0.5 GT 0/1"], samples=("A",), extra_header=(
+            *SV_HEADER, f'##INFO=<ID=gnomAD_AF,{declared},Description="x">'))
+        result = run_cli(main, "--sv", sv)
+        if expected is None:
+            assert (result.code, result.err) == (2, f"hftc-annot: error: --af-field gnomAD_AF: {sv} declares "
+                                                    "INFO/gnomAD_AF with Number=1, Type=String; an allele frequency "
+                                                    "needs Type=Float and Number=A (or 1)\n")
+            continue
+        assert result.code == 0, result.err
+        assert [(r["alt"], r["population_af"]) for r in table(result.out)] == [("A", "."), ("<DEL>", expected)]
+
+
 def test_warnings_about_the_sv_vcf_are_given(tmp: Path) -> None:
     """The --sv VCF's header repaired for htslib (no ##fileformat line) was said of the input VCF only."""
     main = write_vcf(tmp / "small.vcf", [f"{R1141X} {GT} 0/1:99:30"], samples=("A",))
