@@ -467,3 +467,17 @@ def test_knowledge_line_says_when_no_population_frequency_was_read(tmp: Path) ->
     assert f"##hftc-annot_knowledge={snapshot}{line}\n" in (tmp / "out.vcf").read_text()
     declared = run_cli(write_vcf(tmp / "with.vcf", records, extra_header=AF_HEADER))
     assert f"## knowledge: {snapshot}population frequency from the input's INFO/gnomAD_AF\n" in declared.out
+
+
+def test_a_clinvar_record_without_a_germline_classification_says_so(tmp: Path) -> None:
+    """ClinVar's somatic-only records have no CLNSIG (their classification is in ONC or SCI): such a record was shown
+    with significance '.' and '0' review stars, as if a germline classification had no review; another record of the
+    same change with CLNSIG is taken first."""
+    somatic = "2 165750000 7 A G . . CLNREVSTAT=criteria_provided,_single_submitter;GENEINFO=GALNT3:1"
+    germline = "2 165750000 8 A G . . CLNSIG=Pathogenic;CLNREVSTAT=reviewed_by_expert_panel;GENEINFO=GALNT3:1"
+    vcf = write_vcf(tmp / "in.vcf", ["chr2 165750000 . A G 50 PASS . GT 1/1"])
+    found = []
+    for name, records in (("one.vcf", [somatic]), ("two.vcf", [somatic, germline])):
+        row = table(run_cli(vcf, "--clinvar", indexed(tmp, name, records)).out)[0]
+        found.append((row["clinvar_id"], row["clinvar_significance"], row["clinvar_stars"]))
+    assert found == [("7", "no germline classification", "."), ("8", "Pathogenic", "3")]

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 STARS = {"practice_guideline": "4", "reviewed_by_expert_panel": "3",
          "criteria_provided,_multiple_submitters,_no_conflicts": "2", "criteria_provided,_single_submitter": "1",
          "criteria_provided,_conflicting_classifications": "1", "criteria_provided,_conflicting_interpretations": "1"}
+UNCLASSIFIED = "no germline classification"
+"""The significance shown for a ClinVar record without CLNSIG."""
 NEEDS = {"--clinvar": {"CLNSIG": "String"}, "--gnomad": {"AF": "Float"}}
 """The INFO field (and its type) each knowledge option reads; the others it reads (CLNREVSTAT, GENEINFO) are used
 when declared."""
@@ -147,10 +149,10 @@ class VcfLookup:
 
     def lookup(self, chrom: str, pos: int, ref: str, alt: str, repeat: Spelling | None) -> ClinVarEntry | None:
         """The ClinVar record of exactly this allele: its Variation ID, CLNSIG and review stars (`repeat`: see
-        _records)."""
-        for record, _ in self._records(chrom, pos, ref, alt, repeat):
-            return self._entry(record, chrom, pos, ref, alt)
-        return None
+        _records); one with a germline classification (CLNSIG) before one without (a somatic-only record)."""
+        entries = [self._entry(record, chrom, pos, ref, alt)
+                   for record, _ in self._records(chrom, pos, ref, alt, repeat)]
+        return min(entries, key=lambda e: e.significance == UNCLASSIFIED, default=None)
 
     def entries(self, chrom: str, first: int, last: int) -> list[ClinVarEntry]:
         """The ClinVar records whose POS is in chrom:first-last, an entry per ALT (at the record's own POS and
@@ -159,13 +161,17 @@ class VcfLookup:
                 if first <= record.pos <= last for alt in record.alts or ()]
 
     def _entry(self, record: VariantRecord, chrom: str, pos: int, ref: str, alt: str) -> ClinVarEntry:
-        significance = self._value(record, "CLNSIG") or ("",)
+        """A record as an entry; one without CLNSIG (ClinVar's somatic-only records, with ONC or SCI fields) is
+        UNCLASSIFIED, with no review stars: its review status is not that of a germline classification."""
+        significance = self._value(record, "CLNSIG")
         review = self._value(record, "CLNREVSTAT") or ("",)
         review_text = ",".join(review) if isinstance(review, tuple) else str(review)
         genes = str(self._value(record, "GENEINFO") or "").split(":")[0]
+        text = ",".join(significance) if isinstance(significance, tuple) else str(significance or "")
+        if not text.strip("."):
+            return ClinVarEntry(canonical_contig(chrom), pos, ref, alt, genes, str(record.id or "."), UNCLASSIFIED, "")
         return ClinVarEntry(canonical_contig(chrom), pos, ref, alt, genes, str(record.id or "."),
-                            ",".join(significance).replace("_", " ") if isinstance(significance, tuple)
-                            else str(significance).replace("_", " "), STARS.get(review_text, "0"))
+                            text.replace("_", " "), STARS.get(review_text, "0"))
 
     def frequency(self, chrom: str, pos: int, ref: str, alt: str, repeat: Spelling | None) -> float | None:
         """INFO/AF of exactly this allele (Number=A; Number=1 only on a record with one ALT), checked to be a

@@ -151,8 +151,8 @@ def _notes(row: ReportRow) -> list[Cell]:
     if row.segregation:
         notes.append(Cell("family", row.segregation))
     if row.clinvar_id:
-        stars = f"{row.clinvar_stars} star{'' if row.clinvar_stars == '1' else 's'}"
-        notes.append(Cell("ClinVar", f"{row.clinvar_id}: {row.clinvar_significance} ({stars})"))
+        stars = f" ({row.clinvar_stars} star{'' if row.clinvar_stars == '1' else 's'})" if row.clinvar_stars else ""
+        notes.append(Cell("ClinVar", f"{row.clinvar_id}: {row.clinvar_significance}{stars}"))
     elif row.clinvar_nearby:
         notes.append(Cell("ClinVar", row.clinvar_nearby))
     if row.known_hftc_variant:
