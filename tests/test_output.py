@@ -404,7 +404,9 @@ def test_vcf_output_of_standard_input_names_it_stdin(tmp: Path) -> None:
 def test_a_vcf_annotated_again_keeps_only_this_runs_hftc_annot_lines(tmp: Path) -> None:
     """A shard's VCF annotated again without --shard: the earlier run's ##hftc-annot_ lines are gone (streamed and
     indexed), so merge takes it as the whole panel; its stale 'shard=1/2' line stayed (htslib cannot remove such
-    lines) and merge refused it, 'shard 2/2 ... is missing'. A BCF input keeps them (documented)."""
+    lines) and merge refused it, 'shard 2/2 ... is missing'. A BCF (compressed or not, from a file or standard input,
+    with --samples too) loses them as well: its header is read as stored, whose IDX= keep the numbering of its keys;
+    it kept them, 'shard=1/2' beside this run's lines."""
     trio = Path(__file__).resolve().parents[1] / "example_vcfs" / "trio.vcf"
     assert run_cli(trio, "--shard", "1/2", "-o", tmp / "s1.vcf").code == 0
     assert run_cli(trio, "--shard", "1/2", "-o", tmp / "s1.vcf.gz").code == 0
@@ -419,6 +421,17 @@ def test_a_vcf_annotated_again_keeps_only_this_runs_hftc_annot_lines(tmp: Path) 
                                                           "settings", "padding")], name
         merged = run_cli("merge", "-o", tmp / "merged.vcf", tmp / "again.vcf")
         assert merged.code == 0, merged.err
+    assert run_cli(tmp / "s1.vcf", "-q", "--samples", "CHILD", "-o", tmp / "again.vcf").code == 0
+    records = [line for line in (tmp / "again.vcf").read_text().splitlines() if not line.startswith("##")]
+    assert len(records) > 1 and records[0].endswith("\tFORMAT\tCHILD")
+    for fmt, name in (("-Ob", "s1.bcf"), ("-Ou", "s1.u.bcf")):
+        subprocess.run(["bcftools", "view", fmt, "-o", str(tmp / name), str(tmp / "s1.vcf")], check=True)
+        for given, stdin in ((tmp / name, None), ("-", (tmp / name).read_bytes())):
+            again = run_cli(given, "-q", "--samples", "CHILD", "-o", tmp / "again.vcf", stdin=stdin)
+            assert again.code == 0, again.err
+            lines = (tmp / "again.vcf").read_text().splitlines()
+            assert [line for line in lines if line.startswith("##hftc-annot_shard")] == [], name
+            assert [line for line in lines if not line.startswith("##")] == records, name
 
 
 def test_a_vcf_whose_records_give_their_samples_no_gt_says_so(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ Three routes, chosen by what the input allows:
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import os
 import shutil
@@ -217,11 +218,14 @@ class VcfInput:
         """The BCF of the returned records. An input annotated by hftc-annot before loses that run's ##hftc-annot_
         lines (this run writes its own, and htslib cannot remove such lines later: a stale shard or protein_effects
         line would stay beside them): its header is parsed again without them, where that numbers every key as
-        before (text, with no IDX=). A BCF keeps them."""
+        before: a text header with no IDX=, or a BCF's header as stored, whose IDX= keep its numbering (the
+        #CHROM line is the reader's, which names the samples kept)."""
         header = self._reader.raw_header
-        if "\n##hftc-annot_" not in header or self.info.kind is Kind.BCF or \
-                any("IDX=" in line for line in self.header.lines):
+        if "\n##hftc-annot_" not in header or (
+                self.info.kind is not Kind.BCF and any("IDX=" in line for line in self.header.lines)):
             return cyvcf2.Writer(keep, self._reader, mode="wbu")
+        if self.info.kind is Kind.BCF:
+            header = _bcf_header_text(self.info.path).rsplit("\n#CHROM", 1)[0] + "\n" + header.splitlines()[-1] + "\n"
         lines = [line for line in header.splitlines(keepends=True) if not line.startswith("##hftc-annot_")]
         return cyvcf2.Writer.from_string(keep, "".join(lines), mode="wbu")
 
@@ -535,6 +539,16 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, ERRORS):
         return f"corrupt gzip data ({exc})"
     return str(exc) or type(exc).__name__
+
+
+def _bcf_header_text(path: str) -> str:
+    """A BCF's header text as stored (BGZF-compressed or not), with htslib's IDX= numbering of its keys."""
+    with open(path, "rb") as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rb") if compressed else open(path, "rb")) as handle:
+        handle.read(5)  # the magic: BCF, then major and minor version
+        size = int.from_bytes(handle.read(4), "little")
+        return handle.read(size).rstrip(b"\0").decode()
 
 
 def open_vcf(source: str, threads: int = 1) -> VcfInput:
