@@ -47,7 +47,8 @@ Examples:
   hftc-annot merge -o cohort.tsv part*.tsv                  # join shards (or per-sample reports)
   hftc-annot hail cohort.vcf.bgz --ped cohort.ped --out cohort_hftc   # Hail/Spark (pip install hftc-annot[hail])
 \b
-Exit status: 0 done; 2 bad input or options (one line on stderr, no output file); 1 internal error.
+Exit status: 0 done; 2 bad input or options (one line on stderr, no output file); 1 internal error; 128 + N
+stopped by signal N (130 Ctrl-C, 141 the reader of its pipe gone, as with | head, 143 SIGTERM).
 """
 
 
@@ -94,6 +95,26 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
     return value
 
 
+class _ReaderGone(Exception):
+    """A pipe being written lost its reader (`| head` has what it wanted): the output was not delivered."""
+
+
+class _Command(click.Command):
+    """A command whose broken pipe reaches main(): click itself would turn it into exit 1, the status of a bug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _ReaderGone from None
+
+
+class _Group(click.Group):
+    """A group of such commands."""
+
+    command_class = _Command
+
+
 def _summary_line(summary: Summary) -> str:
     skipped = ", ".join(f"{n:,} {reason}" for reason, n in sorted(summary.skipped.items())) or "none"
     return (f"{PROG}: {summary.build}, {summary.route}: {summary.records_read:,} records read, "
@@ -101,7 +122,8 @@ def _summary_line(summary: Summary) -> str:
             f"{summary.rows:,} rows written; skipped alleles: {skipped}; {summary.seconds:.2f} s")
 
 
-@click.command(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.command(cls=_Command, epilog=EXAMPLES,
+               context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("vcf", metavar="VCF")
 @click.option("-o", "--output", default="-", show_default=True,
               help="Output file ('-' = stdout), written only when the run succeeds; a pipe, device or symlink is "
@@ -232,7 +254,7 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
     log.info(_summary_line(summary).removeprefix(f"{PROG}: "))
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--build", type=click.Choice(["GRCh38", "GRCh37"]), default="GRCh38", show_default=True)
 @click.option("--shards", type=click.IntRange(min=1), metavar="N",
               help="Add a column with the gene's group K of N, as 'hftc-annot VCF --shard K/N' takes it.")
@@ -277,7 +299,7 @@ def panel(build: str, shards: int | None, padding: int, fmt: str) -> None:
                               *([shard_of.get(fact["symbol"], ".")] if shards else [])]))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.pass_context
 def reference(ctx: click.Context) -> int | None:
     """Install the panel regions of a genome FASTA once, so that runs need no --fasta."""
@@ -320,7 +342,7 @@ def reference_status() -> int:
     return code
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
 @click.option("-o", "--output", default="-", show_default=True,
               help="Merged output ('-' = stdout): a TSV report (.tsv, .tsv.gz) of TSV reports, a VCF (.vcf, bgzip for "
@@ -353,7 +375,7 @@ def merge(inputs: tuple[str, ...], output: str) -> None:
                f" written", err=True)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("vcf", metavar="VCF")
 @click.option("--out", required=True, metavar="DIR",
               help="New (or empty) directory for report.tsv, report.json, summary.tsv, report.ht (a Hail Table) "
@@ -449,9 +471,10 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort):  # click turns Ctrl-C into Abort without standalone mode
         code = 130
-    except BrokenPipeError:
-        sys.stderr.close()
-        code = 0
+    except _ReaderGone:  # as a tool killed by SIGPIPE: 141, quietly
+        if sys.stdout is not None:  # its unwritten buffer goes nowhere at exit, instead of an 'Exception ignored'
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        code = 128 + signal.SIGPIPE
     except Exception as exc:  # the last line of defence: one line, never a traceback
         code = _unexpected(exc)
     sys.exit(code if isinstance(code, int) else 0)

@@ -321,3 +321,30 @@ def test_a_stop_as_the_temporary_output_is_made_leaves_nothing(tmp_path: Path) -
                           capture_output=True, timeout=300)
     assert (proc.returncode, proc.stdout, proc.stderr) == (128 + signal.SIGTERM, b"", b"")
     assert list(out.iterdir()) == []
+
+
+def _with_reader_gone(tmp_path: Path, *args: str | Path) -> subprocess.CompletedProcess:
+    """Run with standard output a pipe whose reader has already gone, as `| head -1` leaves it once it has its line."""
+    read, write = os.pipe()
+    os.close(read)
+    temp = tmp_path / "tmpdir"
+    temp.mkdir(exist_ok=True)
+    try:
+        return subprocess.run([sys.executable, "-m", "hftc_annot", *map(str, args)], stdout=write,
+                              stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(temp)}, timeout=300)
+    finally:
+        os.close(write)
+
+
+def test_a_reader_gone_from_stdout_is_sigpipes_status(tmp_path: Path) -> None:
+    """`hftc-annot x.vcf | head -1`, and the same of merge and panel: exit 141 (128 + SIGPIPE, as a tool the signal
+    stops) with nothing on stderr and no temporary file left; it was exit 1, the status of an internal error (click
+    turns a broken pipe into it)."""
+    vcf = _vcf(tmp_path)
+    report = tmp_path / "report.tsv"
+    assert run_cli(vcf, "-o", report, "-q").code == 0
+    runs = [_with_reader_gone(tmp_path, *args) for args in
+            ([vcf], [vcf, "--format", "vcf", "--summary", tmp_path / "s.tsv"], ["merge", report], ["panel"])]
+    assert [(run.returncode, run.stderr) for run in runs] == [(141, b"")] * 4
+    assert list((tmp_path / "tmpdir").iterdir()) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.vcf", "report.tsv", "tmpdir"]
