@@ -88,6 +88,14 @@ def _names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     return names
 
 
+def _file_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A file given as '' (`--ped "$PED"` with the variable unset) is refused: taken for no option, the run went on
+    without the file (or wrote no --summary) and said nothing."""
+    if value == "":
+        raise click.BadParameter("an empty file name (an unset shell variable?)", ctx, param)
+    return value
+
+
 def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     """A number option: NaN and infinity compare false with everything, so they would switch a gate off."""
     if value is not None and not math.isfinite(value):
@@ -124,8 +132,8 @@ def _summary_line(summary: Summary) -> str:
 
 @click.command(cls=_Command, epilog=EXAMPLES,
                context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.argument("vcf", metavar="VCF")
-@click.option("-o", "--output", default="-", show_default=True,
+@click.argument("vcf", metavar="VCF", callback=_file_name)
+@click.option("-o", "--output", default="-", show_default=True, callback=_file_name,
               help="Output file ('-' = stdout), written only when the run succeeds; a pipe, device or symlink is "
                    "written through, never replaced.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
@@ -142,12 +150,12 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--shard-by", type=click.Choice(["gene"]), default="gene", show_default=True,
               help="Unit of --shard: whole genes (a gene's records must meet in one job for compound hets; genes "
                    "with overlapping padded spans stay together).")
-@click.option("--regions", "regions_bed", type=click.Path(dir_okay=False), metavar="BED",
+@click.option("--regions", "regions_bed", type=click.Path(dir_okay=False), callback=_file_name, metavar="BED",
               help="Custom target regions instead of the panel's padded transcripts.")
-@click.option("--panel", "panel_file", type=click.Path(dir_okay=False), metavar="PANEL.tsv",
+@click.option("--panel", "panel_file", type=click.Path(dir_okay=False), callback=_file_name, metavar="PANEL.tsv",
               help="Your gene list instead of the shipped panel (columns gene, inheritance, group, disorders; "
                    "'hftc-annot panel --format tsv' writes the shipped one); genes not shipped need --gff.")
-@click.option("--sv", type=click.Path(dir_okay=False), metavar="VCF",
+@click.option("--sv", type=click.Path(dir_okay=False), callback=_file_name, metavar="VCF",
               help="A second VCF/BCF of structural-variant or CNV calls (<DEL>, <DUP>, <INV>, <CNV>) of the same "
                    "samples and build, reported and paired with the input's variants (TSV, JSON or HTML output).")
 @click.option("--samples", multiple=True, callback=_names, metavar="NAMES",
@@ -157,19 +165,20 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
               help="With 2 or more, a streamed VCF is inflated and scanned in a second process while this one "
                    "annotates.")
-@click.option("--fasta", type=click.Path(dir_okay=False), envvar="HFTC_ANNOT_FASTA", metavar="REF.fa",
+@click.option("--fasta", type=click.Path(dir_okay=False), callback=_file_name, envvar="HFTC_ANNOT_FASTA",
+              metavar="REF.fa",
               help="Reference FASTA of the VCF's build (plain or bgzipped, with .fai/.gzi); also $HFTC_ANNOT_FASTA. "
                    "Needed for protein consequences, HGVS p., REF checks and changes combined on one haplotype.")
-@click.option("--gff", type=click.Path(dir_okay=False), metavar="MODELS",
+@click.option("--gff", type=click.Path(dir_okay=False), callback=_file_name, metavar="MODELS",
               help="Transcript models instead of the shipped MANE Select ones: Ensembl, GENCODE or RefSeq GFF3, "
                    "GENCODE or Ensembl GTF, plain or gzipped.")
-@click.option("--contig-map", type=click.Path(dir_okay=False), metavar="MAP",
+@click.option("--contig-map", type=click.Path(dir_okay=False), callback=_file_name, metavar="MAP",
               help="Two columns: a contig name as --gff writes it, the --fasta's name for it (e.g. NC_060925.1 "
                    "chr1). GRCh37/GRCh38 RefSeq accessions need no map.")
 @click.option("--consequences", type=click.Choice(["compute", "from-input"]), default="compute", show_default=True,
               help="compute them, or take the input's VEP CSQ / SnpEff ANN / bcftools BCSQ entry for the MANE "
                    "transcript.")
-@click.option("--ped", type=click.Path(dir_okay=False), metavar="PED",
+@click.option("--ped", type=click.Path(dir_okay=False), callback=_file_name, metavar="PED",
               help="6-column pedigree (family, id, father, mother, sex 1/2/0 or male/M/female/F/unknown, "
                    "phenotype 2/1/0/-9 or affected/unaffected/unknown); tab- or space-separated, with header, "
                    "comments, CRLF and BOM allowed.")
@@ -194,13 +203,13 @@ def _summary_line(summary: Summary) -> str:
 @click.option("--min-impact", type=click.Choice(["HIGH", "MODERATE", "LOW", "MODIFIER"]),
               help="Only alleles of at least this impact count for inheritance flags (UNKNOWN impact, without a "
                    "reference, is kept and counted in a warning).")
-@click.option("--clinvar", type=click.Path(dir_okay=False), metavar="VCF",
+@click.option("--clinvar", type=click.Path(dir_okay=False), callback=_file_name, metavar="VCF",
               help="A newer ClinVar VCF (bgzipped, indexed) used instead of the shipped 2024-12-15 snapshot.")
-@click.option("--gnomad", type=click.Path(dir_okay=False), metavar="VCF",
+@click.option("--gnomad", type=click.Path(dir_okay=False), callback=_file_name, metavar="VCF",
               help="gnomAD sites VCF (bgzipped, indexed): population frequency from its INFO/AF.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="FILE.html",
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), callback=_file_name, metavar="FILE.html",
               help="Also write the self-contained HTML report for counselors.")
-@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), callback=_file_name, metavar="FILE",
               help="Also write one line per sample and gene with a candidate finding.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, warnings or summary on stderr (errors only).")
 @click.option("--log-level", type=click.Choice(LEVELS), default="info", show_default=True,
@@ -310,7 +319,7 @@ def reference(ctx: click.Context) -> int | None:
 
 
 @reference.command("install")
-@click.argument("fasta", metavar="REF.fa")
+@click.argument("fasta", metavar="REF.fa", callback=_file_name)
 def reference_install(fasta: str) -> None:
     """Cut the panel genes (plus 10 kb) out of REF.fa (indexed) into the cache, after checking it."""
     from hftc_annot.consequence.install import install
@@ -344,7 +353,7 @@ def reference_status() -> int:
 
 @click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
-@click.option("-o", "--output", default="-", show_default=True,
+@click.option("-o", "--output", default="-", show_default=True, callback=_file_name,
               help="Merged output ('-' = stdout): a TSV report (.tsv, .tsv.gz) of TSV reports, a VCF (.vcf, bgzip for "
                    ".vcf.gz) of VCFs; a name asking for another format is refused.")
 def merge(inputs: tuple[str, ...], output: str) -> None:
@@ -376,12 +385,14 @@ def merge(inputs: tuple[str, ...], output: str) -> None:
 
 
 @click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.argument("vcf", metavar="VCF")
-@click.option("--out", required=True, metavar="DIR",
+@click.argument("vcf", metavar="VCF", callback=_file_name)
+@click.option("--out", required=True, metavar="DIR", callback=_file_name,
               help="New (or empty) directory for report.tsv, report.json, summary.tsv, report.ht (a Hail Table) "
                    "and the parts/ they are merged from.")
-@click.option("--ped", type=click.Path(dir_okay=False), metavar="PED", help="Families and affected status.")
-@click.option("--fasta", type=click.Path(dir_okay=False), envvar="HFTC_ANNOT_FASTA", metavar="REF.fa",
+@click.option("--ped", type=click.Path(dir_okay=False), callback=_file_name, metavar="PED",
+              help="Families and affected status.")
+@click.option("--fasta", type=click.Path(dir_okay=False), callback=_file_name, envvar="HFTC_ANNOT_FASTA",
+              metavar="REF.fa",
               help="Reference FASTA (indexed) for HGVS p. and indel HGVS c.  [env: HFTC_ANNOT_FASTA]")
 @click.option("--build", type=click.Choice(["GRCh38", "GRCh37", "auto"]), default="auto", show_default=True,
               help="Genome build of VCF.")

@@ -187,6 +187,25 @@ def test_bad_options(tmp: Path, args: list[str], message: str) -> None:
     expect_error(run_cli(path, *args, cwd=tmp), message)
 
 
+FILE_OPTIONS = ["--regions", "--panel", "--sv", "--fasta", "--gff", "--contig-map", "--ped", "--clinvar", "--gnomad",
+                "--report", "--summary", "-o"]
+
+
+def test_an_empty_file_name_is_refused(tmp: Path) -> None:
+    """A file option given '' (`--ped "$PED"` with PED unset in a pipeline) is refused, naming the option; each was
+    taken for no option: the run went on without the pedigree (or the FASTA, the models, ...) or wrote no --summary,
+    exit 0."""
+    path = write_vcf(tmp / "in.vcf", [GOOD])
+    runs = [run_cli(path, option, "", cwd=tmp) for option in FILE_OPTIONS]
+    runs += [run_cli("", cwd=tmp), run_cli("merge", "-o", "", path, cwd=tmp), run_cli("reference", "install", "")]
+    named = [f"'{option}'" for option in FILE_OPTIONS[:-1]] + ["'-o' / '--output'", "'VCF'", "'-o' / '--output'",
+                                                               "'REF.fa'"]
+    assert [(run.code, run.out, run.err) for run in runs] == [
+        (2, "", f"hftc-annot: error: Invalid value for {name}: an empty file name (an unset shell variable?)\n")
+        for name in named]
+    assert [p.name for p in tmp.iterdir()] == ["in.vcf"]
+
+
 @pytest.mark.parametrize(("bed", "message"), [
     ("chr2\t10\n", "bad.bed: line 1: a BED line needs chrom, start and end"),
     ("chr2\tten\t20\n", "bad.bed: line 1: start 'ten' and end '20' must be whole numbers"),
