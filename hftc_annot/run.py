@@ -166,6 +166,9 @@ def plan_outputs(config: Config, outputs: Outputs) -> None:
     """Check every output path before reading anything: a bad one fails the run before it starts."""
     outputs.add("output", config.output, "-o")
     if config.summary:
+        if (named := named_format(config.summary)) not in (None, "tsv"):
+            raise UsageError(f"--summary writes a TSV table, and {config.summary} is named as a {named} file: name it "
+                             ".tsv")
         outputs.add("summary", config.summary, "--summary")
     if config.report:
         if (named := named_format(config.report)) not in (None, "html"):
