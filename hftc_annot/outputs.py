@@ -188,7 +188,13 @@ class Outputs:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
+        """Remove the temporary files; a failure to write one (a full disk) is said of the output it stands for."""
+        slot = next((slot for slot, temp in self._temps.items()
+                     if isinstance(error, OSError) and error.filename == temp), None)
         self.discard()
+        if slot is not None:
+            found = self._destinations[slot]
+            raise UsageError(f"{found.option} {found.path}: cannot write ({error.strerror})") from None
 
 
 class _OwningGzipFile(gzip.GzipFile):

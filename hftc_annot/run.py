@@ -273,6 +273,8 @@ def _annotate(config: Config, fmt: str, vcf: VcfInput, sv: VcfInput | None, regi
             writers = {name: w for name, w in (("vcf", vcf_writer), ("report", report), ("summary", ranking))
                        if w is not None}
             summary.rows = write(finished, writers)["vcf" if fmt == "vcf" else "report"]
+            if vcf_writer is not None:
+                vcf_writer.finish()
         finally:
             if vcf_writer is not None:
                 vcf_writer.close()

@@ -7,6 +7,7 @@ every option that writes a file: -o, --report, --summary and merge -o.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import stat
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import body, run_cli, write_vcf
+from conftest import bgzip_index, body, run_cli, write_vcf
 
 RECORDS = ["chr2 165754626 . C T 50 PASS . GT:AD:DP:GQ 1/1:0,30:30:99",
            "chr2 165760000 . C T 50 PASS . GT:AD:DP:GQ 0/1:12,14:26:99"]
@@ -348,3 +349,50 @@ def test_a_reader_gone_from_stdout_is_sigpipes_status(tmp_path: Path) -> None:
     assert [(run.returncode, run.stderr) for run in runs] == [(141, b"")] * 4
     assert list((tmp_path / "tmpdir").iterdir()) == []
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.vcf", "report.tsv", "tmpdir"]
+
+
+def _cut_short(tmp_path: Path, limit: int, *args: str | Path) -> subprocess.CompletedProcess:
+    """Run with files limited to `limit` bytes (RLIMIT_FSIZE: a write past it fails, EFBIG, as on a full disk) and
+    TMPDIR in tmp_path/tmpdir."""
+    import resource
+
+    temp = tmp_path / "tmpdir"
+    temp.mkdir(exist_ok=True)
+    return subprocess.run([sys.executable, "-m", "hftc_annot", *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(temp)}, timeout=300,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+
+
+def _many_records(tmp_path: Path) -> Path:
+    """An indexed VCF (read without a temporary file of candidates) whose 300 records make a kept BCF of about 19 kB
+    and an annotated VCF of about 62 kB."""
+    return bgzip_index(write_vcf(tmp_path / "in.vcf", [
+        f"chr2 {165750000 + 10 * i} . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60" for i in range(300)]))
+
+
+def test_an_annotated_vcf_that_htslib_cannot_write_is_an_error(tmp_path: Path) -> None:
+    """A full disk while the annotated VCF is written: exit 2 naming the output, nothing published. htslib's failed
+    writes are return values, not raised: the run exited 0 and published the cut file (-o /mnt/full/out.vcf.gz on a
+    64 KiB tmpfs: 65,536 bytes, no BGZF end-of-file block)."""
+    vcf = _many_records(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = _cut_short(tmp_path, 40_000, vcf, "-o", out / "out.vcf")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        2, "", f"hftc-annot: error: -o {out / 'out.vcf'}: cannot write (htslib failed to write the annotated VCF: a "
+               "full disk?)\n")
+    assert list(out.iterdir()) == [] and list((tmp_path / "tmpdir").iterdir()) == []
+
+
+def test_panel_records_htslib_cannot_keep_are_an_error(tmp_path: Path) -> None:
+    """A full disk while the panel records are kept in the temporary BCF for the annotated VCF: exit 2 naming that
+    file (it was 'internal error: Exception: error parsing variant with `htslib::bcf_read`')."""
+    vcf = _many_records(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = _cut_short(tmp_path, 8_000, vcf, "-o", out / "out.vcf")
+    temp = re.escape(str(tmp_path / "tmpdir"))
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert re.fullmatch(f"hftc-annot: error: {temp}/hftc-annot-[^/]+\\.bcf: htslib failed to write the panel records "
+                        "to this temporary file: a full disk\\?\n", proc.stderr), proc.stderr
+    assert list(out.iterdir()) == [] and list((tmp_path / "tmpdir").iterdir()) == []

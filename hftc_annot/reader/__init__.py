@@ -30,7 +30,15 @@ from hftc_annot.reader.header import FILEFORMAT, Header, parse_header
 from hftc_annot.reader.inflate import ERRORS, bgzf_chunks, gunzip_chunks, in_background, raw_chunks
 from hftc_annot.reader.records import Record, reach, record_from_variant
 from hftc_annot.reader.scanchild import ScanChild, can_fork
-from hftc_annot.reader.sniff import InputFile, Kind, inspect_path, kind_of, lacks_bgzf_eof
+from hftc_annot.reader.sniff import (
+    InputFile,
+    Kind,
+    ends_with_bgzf_eof,
+    inspect_path,
+    kind_of,
+    lacks_bgzf_eof,
+    unwritten,
+)
 from hftc_annot.reader.textscan import ScanResult, TextScanner
 from hftc_annot.regions import Regions
 
@@ -192,13 +200,15 @@ class VcfInput:
                 record = self._record(variant, line, index, info)
                 if keep is not None:
                     kept = kept or self._keep_writer(keep)
-                    self._keep(kept, variant, record)
+                    self._keep(kept, variant, record, keep)
                 yield record
             if keep is not None and kept is None:
                 kept = self._keep_writer(keep)
         finally:
             if kept is not None:
                 kept.close()
+        if keep is not None and not ends_with_bgzf_eof(keep):
+            raise unwritten(keep, "the panel records to this temporary file")
 
     def _variants(self, regions: Regions, samples: list[str] | None,
                   other: Regions | None) -> Iterator[tuple[object, int | None]]:
@@ -229,15 +239,15 @@ class VcfInput:
         lines = [line for line in header.splitlines(keepends=True) if not line.startswith("##hftc-annot_")]
         return cyvcf2.Writer.from_string(keep, "".join(lines), mode="wbu")
 
-    def _keep(self, kept: cyvcf2.Writer, variant, record: Record) -> None:
-        """Write a returned record to the keep file; htslib refuses records that use keys the header lacks, and (not
-        saying so) those of contigs it does not declare."""
+    def _keep(self, kept: cyvcf2.Writer, variant, record: Record, path: str) -> None:
+        """Write a returned record to the keep file at `path`; htslib refuses records that use keys the header lacks,
+        and (not saying so) those of contigs it does not declare."""
         if not self.header.contigs:
             raise InputError(self.source, f"{record.where}: the annotated VCF needs the input's ##contig lines, and it "
                              "has none (htslib cannot write its records): add them, e.g. with bcftools reheader --fai "
                              "REF.fa.fai, or write a report (--format tsv, json or html)")
         try:
-            kept.write_record(variant)
+            failed = kept.write_record(variant) != 0  # a failed write (a full disk) is not raised: -1
         except Exception:  # cyvcf2 raises a plain Exception with htslib's error code
             info, fmt = self.header.declared("INFO"), self.header.declared("FORMAT")
             filters = self.header.declared("FILTER") | {"PASS"}
@@ -248,6 +258,8 @@ class VcfInput:
             raise InputError(self.source, f"{record.where}: {what} not declared in the header, so the record cannot "
                              "be written to the annotated VCF; add the ##INFO/##FORMAT/##FILTER line (bcftools "
                              "annotate -h)") from None
+        if failed:
+            raise unwritten(path, "the panel records to this temporary file")
 
     def _set_samples(self, reader: cyvcf2.VCF, samples: list[str] | None) -> None:
         """Keep only `samples`; htslib keeps them in header order, which the writers rely on."""

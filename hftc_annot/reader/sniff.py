@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import zlib
 from dataclasses import dataclass
@@ -80,6 +81,22 @@ def inspect_path(path: str) -> InputFile:
                     index = candidate
                 break
     return InputFile(source=path, path=path, kind=kind, index=index, stale_index=stale)
+
+
+def unwritten(path: str, what: str) -> OSError:
+    """htslib failed to write `what` to `path` (a full disk, most likely: it says no more than that it failed)."""
+    return OSError(errno.EIO, f"htslib failed to write {what}: a full disk?", path)
+
+
+def ends_with_bgzf_eof(path: str) -> bool:
+    """Does the BGZF file htslib wrote end with its end-of-file block? htslib writes it last and does not raise when
+    the writes before it fail at close."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() < len(BGZF_EOF):
+            return False
+        handle.seek(-len(BGZF_EOF), os.SEEK_END)
+        return handle.read() == BGZF_EOF
 
 
 def lacks_bgzf_eof(path: str) -> bool:

@@ -12,6 +12,7 @@ from hftc_annot.inheritance.haplotypes import Haplotype
 from hftc_annot.knowledge import Knowledge
 from hftc_annot.knowledge.tiers import row_tier
 from hftc_annot.model import AlleleFinding, PanelRecord
+from hftc_annot.reader.sniff import ends_with_bgzf_eof, unwritten
 
 INFO_ID = "HFTC"
 FLAGS_INFO = "HFTC_INHERITANCE"
@@ -128,6 +129,7 @@ class VcfWriter:
         self._samples = len(template.samples)
         self._variants = iter(self._kept)
         self._writer = cyvcf2.Writer(path, template, mode=mode)
+        self._path, self._mode, self._written, self._closed = path, mode, 0, False
 
     def write(self, item: PanelRecord) -> int:
         """Write the next kept record (the one of `item`) with the HFTC fields added; returns the rows written (1)."""
@@ -157,9 +159,26 @@ class VcfWriter:
         if self._samples and (haplotypes or HAPLOTYPE_FORMAT in previous):
             variant.set_format(HAPLOTYPE_FORMAT, np.array([",".join(haplotypes.get(s, [])) or "."
                                                           for s in range(self._samples)], dtype=bytes))
-        self._writer.write_record(variant)
+        if self._writer.write_record(variant) != 0:  # a failed write (a full disk) is not raised: -1
+            raise unwritten(self._path, "the annotated VCF")
+        self._written += 1
         return 1
 
+    def finish(self) -> None:
+        """Close the file and check that htslib wrote all of it: a write that fails as it closes is not raised, and
+        left a cut file (the end-of-file block of BGZF, or lines of a plain VCF, missing)."""
+        lines = self._writer.raw_header.count("\n") + self._written
+        self.close()
+        if self._mode == "w":
+            with open(self._path, "rb") as handle:
+                whole = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) == lines
+        else:
+            whole = ends_with_bgzf_eof(self._path)
+        if not whole:
+            raise unwritten(self._path, "the annotated VCF")
+
     def close(self) -> None:
-        self._writer.close()
-        self._kept.close()
+        if not self._closed:
+            self._closed = True
+            self._writer.close()
+            self._kept.close()
