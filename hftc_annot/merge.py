@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import gzip
 import heapq
+import io
 import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
-
-import pysam
 
 from hftc_annot import __version__
 from hftc_annot.errors import InputError, UsageError
@@ -27,6 +26,7 @@ from hftc_annot.merge_checks import (
     input_identity,
     joined,
 )
+from hftc_annot.outputs import BgzfWriter, NamedFile
 from hftc_annot.panel import load_panel
 from hftc_annot.provenance import Provenance, one_line
 from hftc_annot.reader.sniff import lacks_bgzf_eof
@@ -375,7 +375,7 @@ def merge_vcfs(paths: list[str], output: str, compressed: bool, command: str) ->
     sharded = _vcf_shard(first_path, first) is not None
     count = 0
     seen: dict[tuple, str] = {}
-    with (pysam.BGZFile(output, "wb") if compressed else open(output, "wb")) as out:
+    with (BgzfWriter(output) if compressed else io.BufferedWriter(NamedFile(output, "w"))) as out:
         out.write(("\n".join(header) + "\n").encode())
         for key, line, path in heapq.merge(*(_records(p, h, r, order) for p, h, r in parts), key=lambda item: item[0]):
             site = (*key, *line.split("\t", 5)[3:5])

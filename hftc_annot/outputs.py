@@ -18,12 +18,15 @@ import re
 import secrets
 import shutil
 import stat
+import struct
 import sys
 import tempfile
+import zlib
 from dataclasses import dataclass
 from types import TracebackType
 
 from hftc_annot.errors import UsageError
+from hftc_annot.reader.sniff import BGZF_EOF
 
 _DESCRIPTOR = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
 _STANDARD = {"-": 1, "/dev/stdout": 1, "/dev/stderr": 2}
@@ -147,10 +150,8 @@ class Outputs:
         the name promises: bgzip -r and tabix read it) for '.bgz'."""
         path = self._destinations[slot].path
         if path.endswith(".bgz"):
-            import pysam
-
-            return io.TextIOWrapper(pysam.BGZFile(self._temps[slot], "wb"), encoding="utf-8", newline="\n")
-        raw = open(self._temps[slot], "wb")
+            return io.TextIOWrapper(BgzfWriter(self._temps[slot]), encoding="utf-8", newline="\n")
+        raw = io.BufferedWriter(NamedFile(self._temps[slot], "w"))
         packed = _OwningGzipFile(filename="", fileobj=raw, mode="wb", mtime=0) if path.endswith(".gz") else raw
         return io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
 
@@ -195,6 +196,59 @@ class Outputs:
         if slot is not None:
             found = self._destinations[slot]
             raise UsageError(f"{found.option} {found.path}: cannot write ({error.strerror})") from None
+
+
+class NamedFile(io.FileIO):
+    """A file opened for writing whose failed writes (a full disk) are OSErrors naming it, so that Outputs says which
+    output could not be written; Python's own name none ('[Errno 28] No space left on device')."""
+
+    def write(self, data) -> int:
+        try:
+            return super().write(data)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, self.name) from None
+
+
+class BgzfWriter(io.RawIOBase):
+    """BGZF (what bgzip writes: gzip members of at most 64 KiB, then the end-of-file block) into a NamedFile. Written
+    here rather than by htslib (pysam.BGZFile), whose failed writes were htslib's lines on stderr and 'Error closing
+    BGZFile object', with no errno, raised again as the object was freed."""
+
+    _BLOCK = 0xFF00  # htslib's BGZF_BLOCK_SIZE: the block, compressed or not, fits BSIZE's 16 bits
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._file = NamedFile(path, "w")
+        self._pending = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._pending += data
+        while len(self._pending) >= self._BLOCK:
+            self._file.write(_bgzf_block(bytes(self._pending[:self._BLOCK])))
+            del self._pending[:self._BLOCK]
+        return len(data)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            if self._pending:
+                self._file.write(_bgzf_block(bytes(self._pending)))
+            self._file.write(BGZF_EOF)
+        finally:
+            self._file.close()
+            super().close()
+
+
+def _bgzf_block(data: bytes) -> bytes:
+    """One BGZF block (SAM/BAM specification, section 4.1): a gzip member whose extra field 'BC' gives its size."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packed = packer.compress(data) + packer.flush()
+    header = struct.pack("<4BI2BH2BHH", 31, 139, 8, 4, 0, 0, 255, 6, 66, 67, 2, len(packed) + 25)
+    return header + packed + struct.pack("<2I", zlib.crc32(data), len(data))
 
 
 class _OwningGzipFile(gzip.GzipFile):

@@ -396,3 +396,18 @@ def test_panel_records_htslib_cannot_keep_are_an_error(tmp_path: Path) -> None:
     assert re.fullmatch(f"hftc-annot: error: {temp}/hftc-annot-[^/]+\\.bcf: htslib failed to write the panel records "
                         "to this temporary file: a full disk\\?\n", proc.stderr), proc.stderr
     assert list(out.iterdir()) == [] and list((tmp_path / "tmpdir").iterdir()) == []
+
+
+@pytest.mark.parametrize(("kind", "name"), [("vcf", "merged.vcf.gz"), ("tsv", "merged.tsv.bgz"), ("tsv", "merged.tsv")])
+def test_a_bgzf_output_that_cannot_be_written_is_named(tmp_path: Path, kind: str, name: str) -> None:
+    """merge -o x.vcf.gz (and a .bgz report) on a full disk: one line naming the output, exit 2; it was htslib's two
+    '[E::bgzf_...] File write failed' lines and 'internal error: OSError: Error closing BGZFile object', exit 1, and a
+    plain output 'while writing: File too large', naming none."""
+    part = tmp_path / f"part.{kind}"
+    assert run_cli(_many_records(tmp_path), "-o", part, "-q").code == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = _cut_short(tmp_path, 2_000, "merge", "-o", out / name, part)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        2, "", f"hftc-annot: error: -o {out / name}: cannot write (File too large)\n")
+    assert list(out.iterdir()) == [] and list((tmp_path / "tmpdir").iterdir()) == []
