@@ -404,7 +404,7 @@ def output_kind(paths: list[str]) -> str:
     for number, path in enumerate(paths):
         if not os.path.exists(path):
             raise InputError(path, "no such file")
-        if path.endswith(".bcf"):
+        if path.lower().endswith(".bcf"):
             raise UsageError(f"{path}: merge reads VCF text (.vcf, .vcf.gz); write the shards as .vcf.gz")
         for other in paths[:number]:
             if os.path.samefile(path, other):
@@ -436,7 +436,7 @@ WRITES = {"tsv": ("a TSV report", ".tsv or .tsv.gz"), "vcf": ("a VCF", ".vcf or 
 def check_output_name(output: str, kind: str) -> None:
     """An output name that asks for another format than merge writes for `kind` inputs is a UsageError (a name
     without a known ending, or '-', takes what merge writes)."""
-    asked = next((what for suffix, what in NAMED.items() if output.endswith(suffix)), None)
+    asked = next((what for suffix, what in NAMED.items() if output.lower().endswith(suffix)), None)
     writes, names = WRITES[kind]
     if asked is not None and asked != writes:
         raise UsageError(f"-o {output}: the name asks for {asked}, but merging {kind.upper()} files writes {writes}; "

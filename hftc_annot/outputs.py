@@ -44,7 +44,7 @@ class Destination:
 
     @property
     def compressed(self) -> bool:
-        return self.path.endswith((".gz", ".bgz"))
+        return self.path.lower().endswith((".gz", ".bgz"))
 
 
 def destination(path: str, option: str) -> Destination:
@@ -148,7 +148,7 @@ class Outputs:
     def text(self, slot: str) -> io.TextIOWrapper:
         """The slot's temporary file as UTF-8 text with '\\n' line ends: gzip-compressed for a '.gz' name, BGZF (what
         the name promises: bgzip -r and tabix read it) for '.bgz'."""
-        path = self._destinations[slot].path
+        path = self._destinations[slot].path.lower()
         if path.endswith(".bgz"):
             return io.TextIOWrapper(BgzfWriter(self._temps[slot]), encoding="utf-8", newline="\n")
         raw = io.BufferedWriter(NamedFile(self._temps[slot], "w"))

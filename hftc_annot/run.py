@@ -144,8 +144,9 @@ class Summary:
 
 
 def named_format(path: str) -> str | None:
-    """The format an output name says (x.vcf.gz: vcf; x.tsv, x.json, x.html, also gzipped or bgzipped), None when
-    it says none."""
+    """The format an output name says (x.vcf.gz: vcf; x.tsv, x.json, x.html, also gzipped or bgzipped; endings in
+    any letter case: X.VCF.GZ), None when it says none."""
+    path = path.lower()
     if path.endswith(_VCF_SUFFIXES):
         return "vcf"
     return next((fmt for fmt in ("tsv", "json", "html") if path.endswith((f".{fmt}", f".{fmt}.gz", f".{fmt}.bgz"))),

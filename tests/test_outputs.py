@@ -411,3 +411,23 @@ def test_a_bgzf_output_that_cannot_be_written_is_named(tmp_path: Path, kind: str
     assert (proc.returncode, proc.stdout, proc.stderr) == (
         2, "", f"hftc-annot: error: -o {out / name}: cannot write (File too large)\n")
     assert list(out.iterdir()) == [] and list((tmp_path / "tmpdir").iterdir()) == []
+
+
+def test_output_endings_in_upper_case_name_their_format(tmp_path: Path) -> None:
+    """-o X.VCF.GZ wrote an uncompressed TSV into a file named as a bgzipped VCF (endings were matched in lower case
+    only); merge -o M.VCF likewise. Found by review."""
+    trio = Path(__file__).resolve().parents[1] / "example_vcfs" / "trio.vcf"
+    for name, start in (("OUT.VCF.GZ", b"\x1f\x8b\x08\x04"), ("OUT.TSV.GZ", b"\x1f\x8b\x08\x00"),
+                        ("OUT.BCF", b"\x1f\x8b\x08\x04"), ("OUT.JSON", b"{")):
+        result = run_cli(trio, "-q", "-o", tmp_path / name)
+        assert result.code == 0, result.err
+        assert (tmp_path / name).read_bytes()[:len(start)] == start, name
+    assert run_cli(trio, "-q", "--shard", "1/2", "-o", tmp_path / "s1.vcf").code == 0
+    assert run_cli(trio, "-q", "--shard", "2/2", "-o", tmp_path / "s2.vcf").code == 0
+    merged = run_cli("merge", "-o", tmp_path / "M.VCF.GZ", tmp_path / "s1.vcf", tmp_path / "s2.vcf")
+    assert merged.code == 0, merged.err
+    assert (tmp_path / "M.VCF.GZ").read_bytes()[:4] == b"\x1f\x8b\x08\x04"
+    refused = run_cli("merge", "-o", tmp_path / "M.TSV", tmp_path / "s1.vcf", tmp_path / "s2.vcf")
+    assert (refused.code, refused.err.splitlines()[-1]) == (2, (
+        f"hftc-annot: error: -o {tmp_path / 'M.TSV'}: the name asks for a TSV report, but merging VCF files writes a "
+        "VCF; name it .vcf or .vcf.gz"))

@@ -43,7 +43,9 @@ def _generic(value: str) -> str:
 
 
 def vcf_mode(path: str) -> str:
-    """cyvcf2 write mode for an output name: bgzip for .gz (and Hail's .bgz), BCF for .bcf, else plain text."""
+    """cyvcf2 write mode for an output name: bgzip for .gz (and Hail's .bgz), BCF for .bcf, else plain text (endings
+    in any letter case)."""
+    path = path.lower()
     if path.endswith((".gz", ".bgz")):
         return "wz"
     if path.endswith(".bcf"):
