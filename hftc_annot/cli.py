@@ -273,7 +273,7 @@ def annotate(vcf, output, fmt, build, genes, shard, shard_by, regions_bed, panel
               help="table: genes with MANE transcripts and coordinates; tsv: the --panel file format, to copy, "
                    "extend and pass back with --panel.")
 def panel(build: str, shards: int | None, padding: int, fmt: str) -> None:
-    """Print the shipped gene panel as a TSV table, with MANE transcripts and coordinates on BUILD."""
+    """Print the shipped gene panel: MANE transcripts and coordinates on --build, or a --panel file (tsv)."""
     from hftc_annot.panel import PANEL_FILE_COLUMNS, load_panel, shard_genes
     from hftc_annot.resources import read_table
 
