@@ -3,11 +3,21 @@ is read; inheritance decides once it has seen them all; then its results and the
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import numpy as np
+import pysam
+import pytest
 
 from hftc_annot.model import PanelRecord
 from hftc_annot.pipeline import Pipeline, write
+from hftc_annot.reader import open_vcf
 from hftc_annot.reader.records import Record
+from hftc_annot.regions import Regions
+
+from conftest import bgzip_index, write_vcf
 
 
 class Recorder:
@@ -57,3 +67,32 @@ def test_stage_order_and_two_passes() -> None:
     assert calls == [("inheritance", "finish", None)] + [
         (name, method, index) for index in (0, 1) for name, method in (
             ("inheritance", "annotate"), ("tiers", "annotate"), ("writer", "write"))]
+
+
+@pytest.mark.parametrize("index", ["tbi", "csi", "bcf"])
+def test_records_come_in_the_input_order_on_the_indexed_route(tmp_path: Path, index: str) -> None:
+    """chr12 before chr2 in the file (the header declares chr2 first): the records come in the file's order through
+    the index too, as when streamed; the annotated VCF is written in this order."""
+    if index == "bcf" and shutil.which("bcftools") is None:
+        pytest.skip("bcftools is not installed")
+    plain = write_vcf(tmp_path / "in.vcf", ["chr12 4370563 . C T 50 PASS . GT 0/1",
+                                            "chr2 165754626 . C T 50 PASS . GT 0/1",
+                                            "chrX 22100000 . G A 50 PASS . GT 0/1"])
+    if index == "bcf":
+        path = tmp_path / "in.bcf"
+        subprocess.run(["bcftools", "view", "-Ob", "-o", str(path), str(plain)], check=True)
+        subprocess.run(["bcftools", "index", str(path)], check=True)
+    else:
+        path = bgzip_index(plain, index=False)
+        pysam.tabix_index(str(path), preset="vcf", force=True, csi=index == "csi")
+    regions = Regions([("2", 165747588, 165794247), ("12", 4368227, 4379712), ("X", 22032325, 22251310)])
+    orders = {}
+    for route in (plain, path):
+        vcf = open_vcf(str(route))
+        try:
+            orders[vcf.indexed] = [(r.chrom, r.pos) for r in vcf.records(regions, None)]
+            assert vcf.first_contig == "chr12"
+        finally:
+            vcf.close()
+    assert orders == {False: [("chr12", 4370563), ("chr2", 165754626), ("chrX", 22100000)],
+                      True: [("chr12", 4370563), ("chr2", 165754626), ("chrX", 22100000)]}

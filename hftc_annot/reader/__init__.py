@@ -33,6 +33,7 @@ from hftc_annot.reader.scanchild import ScanChild, can_fork
 from hftc_annot.reader.sniff import (
     InputFile,
     Kind,
+    contigs_in_file_order,
     ends_with_bgzf_eof,
     inspect_path,
     kind_of,
@@ -354,7 +355,7 @@ class VcfInput:
         reader = self._reader
         warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
         try:
-            names = reader.seqnames
+            names = contigs_in_file_order(self.info.index, reader.seqnames)  # records in the input's order
         except UnicodeDecodeError:
             raise InputError(self.source, "its index names a contig that is not UTF-8 text") from None
         self.first_contig = names[0] if names else None

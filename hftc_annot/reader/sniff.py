@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import errno
+import gzip
 import os
+import struct
 import zlib
 from dataclasses import dataclass
 
@@ -109,3 +111,51 @@ def lacks_bgzf_eof(path: str) -> bool:
             return True
         handle.seek(-len(BGZF_EOF), os.SEEK_END)
         return handle.read() != BGZF_EOF
+
+
+def contigs_in_file_order(index: str, names: list[str]) -> list[str]:
+    """The contigs htslib knows for an indexed input (`names`: the header's, in the order of their ids, and the
+    index's) in the order the file holds their records, as the streamed route meets them; those the index does not
+    list (no records) after them. A tabix index (a .tbi, or a .csi of a VCF) names its contigs as the file first
+    names them; a BCF's CSI numbers them as the header does, so they are ordered by where their records start.
+    `names` unchanged when the index cannot be read (htslib then says so)."""
+    try:
+        with gzip.open(index, "rb") as handle:
+            order = _index_contigs(handle, names)
+    except (OSError, EOFError, ValueError, struct.error, zlib.error):
+        return names
+    known = set(names)
+    first = [name for name in order if name in known]
+    listed = set(first)
+    return first + [name for name in names if name not in listed]
+
+
+def _index_contigs(handle, names: list[str]) -> list[str]:
+    """The contigs of an index (decompressed `handle`) in file order; a BCF's (no names in the index) are `names` by
+    id, ordered by the first file offset of their bins."""
+    magic = handle.read(4)
+    if magic == b"TBI\1":
+        n_ref, *_, name_bytes = struct.unpack("<8i", handle.read(32))
+        return [name.decode(errors="replace") for name in handle.read(name_bytes).split(b"\0")[:n_ref]]
+    if magic != b"CSI\1":
+        raise ValueError("not a tabix or CSI index")
+    _, depth, aux_bytes = struct.unpack("<3i", handle.read(12))
+    aux = handle.read(aux_bytes)
+    (n_ref,) = struct.unpack("<i", handle.read(4))
+    if aux_bytes >= 28:  # a tabix configuration (format, columns, meta, skip), then the names
+        return [name.decode(errors="replace") for name in aux[28:].split(b"\0")[:n_ref]]
+    data = handle.read()
+    meta_bin = ((1 << 3 * depth + 3) - 1) // 7 + 1  # its chunks are the contig's offsets and record counts
+    at, starts = 0, []
+    for tid in range(n_ref):
+        (n_bin,) = struct.unpack_from("<i", data, at)
+        at += 4
+        begins = []
+        for _ in range(n_bin):
+            bin_id, _, n_chunk = struct.unpack_from("<IQi", data, at)
+            if bin_id != meta_bin and n_chunk:
+                begins.append(struct.unpack_from("<Q", data, at + 16)[0])
+            at += 16 + 16 * n_chunk
+        if begins and tid < len(names):
+            starts.append((min(begins), names[tid]))
+    return [name for _, name in sorted(starts)]
