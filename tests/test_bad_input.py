@@ -36,6 +36,9 @@ def test_missing_file(tmp: Path) -> None:
     (b"", "file is empty (not a VCF)"),
     (b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\n", "line 2: not a VCF: the #CHROM line must start with"),
     (b"##fileformat=VCFv4.2\nchr2\t1\t.\tA\tG\t.\t.\t.\n", "not a VCF: no '#CHROM' header line"),
+    # a comment after #CHROM was called a missing #CHROM line (found by review)
+    (b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n# note\nchr2\t1\t.\tA\tG\t.\t.\t.\n",
+     "line 3: a '#' line after the #CHROM line, which ends the header (a comment among the records?)"),
     (b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\nchr2\t1\t.\tA\tG\t.\t.\t.\tGT\n",
      "line 2: the #CHROM line has a FORMAT column but no sample (htslib refuses it)"),
 ])

@@ -67,6 +67,10 @@ class Header:
 def parse_header(lines: list[str], source: str) -> Header:
     """Validate header lines (meta lines then the #CHROM line) and pull out samples and contigs."""
     if not lines or not lines[-1].startswith("#CHROM"):
+        chrom = next((number for number, line in enumerate(lines, 1) if line.startswith("#CHROM")), None)
+        if chrom is not None:
+            raise InputError(source, "a '#' line after the #CHROM line, which ends the header (a comment among the "
+                             "records?)", line=chrom + 1)
         raise InputError(source, "not a VCF: no '#CHROM' header line before the first record")
     columns = lines[-1].rstrip("\r").split("\t")
     if tuple(columns[:8]) != FIXED_COLUMNS:
