@@ -703,3 +703,11 @@ def test_genes_without_a_model_are_named_by_every_shard_and_the_merges(tmp: Path
     assert run_cli(other, "-q", "-o", tmp / "other.tsv").code == 0
     assert run_cli("merge", "-o", tmp / "samples.tsv", tmp / "whole.tsv", tmp / "other.tsv").code == 0
     assert preamble_value(tmp / "samples.tsv", "not covered on GRCh37 (no transcript model)") == note
+
+
+def test_merge_says_it_does_not_read_standard_input(tmp: Path) -> None:
+    """'-' as an input was '-: no such file' (found by review)."""
+    result = run_cli("merge", "-o", tmp / "m.tsv", "-", stdin=b"")
+    assert (result.code, result.err) == (2, "hftc-annot: error: merge reads its inputs from files, not from standard "
+                                            "input ('-'): name the files\n")
+    assert not (tmp / "m.tsv").exists()
