@@ -402,9 +402,9 @@ def output_kind(paths: list[str]) -> str:
     empty file and the JSON or HTML output are refused."""
     kinds = set()
     for number, path in enumerate(paths):
-        if path == "-" and not os.path.exists(path):
-            raise UsageError("merge reads its inputs from files, not from standard input ('-'): name the files")
         if not os.path.exists(path):
+            if path == "-":
+                raise UsageError("merge reads its inputs from files, not from standard input ('-'): name the files")
             raise InputError(path, "no such file")
         if path.lower().endswith(".bcf"):
             raise UsageError(f"{path}: merge reads VCF text (.vcf, .vcf.gz); write the shards as .vcf.gz")

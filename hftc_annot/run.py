@@ -328,7 +328,7 @@ def _own_transcripts(config: Config, build: str, custom: dict[str, dict[str, str
     lengths = assembly_lengths()[build] if build in BUILDS else fai_lengths(config.fasta)
     read = read_transcripts(config.gff, symbols, contig_map, lengths, any_case=True,
                             build=build if build in BUILDS else None)
-    transcripts = _one_spelling(config.gff, read, set(custom or ()))
+    transcripts = _one_spelling(config.gff, read, symbols)
     # a gene is a shipped one whatever its letter case (Galnt3 is GALNT3): so are its --gff transcripts
     transcripts = [dataclasses.replace(t, gene=shipped[t.gene.upper()]) if shipped.get(t.gene.upper(), t.gene) != t.gene
                    else t for t in transcripts]
@@ -337,16 +337,16 @@ def _own_transcripts(config: Config, build: str, custom: dict[str, dict[str, str
     return transcripts
 
 
-def _one_spelling(gff: str, transcripts: list[Transcript], typed: set[str]) -> list[Transcript]:
+def _one_spelling(gff: str, transcripts: list[Transcript], symbols: set[str]) -> list[Transcript]:
     """The --gff transcripts of each gene under one spelling of its symbol: where the file spells a gene two ways
-    (FOO and Foo), those under the spelling a shipped gene or the --panel file has; two others are an error."""
-    shipped = {row["symbol"] for row in read_table("panel_facts.tsv")}
+    (FOO and Foo), those under the spelling `symbols` (the shipped genes' and the --panel file's) has; two others are
+    an error."""
     spellings: dict[str, set[str]] = {}
     for t in transcripts:
         spellings.setdefault(t.gene.upper(), set()).add(t.gene)
     kept = set()
     for names in spellings.values():
-        exact = sorted(names & (shipped | typed))
+        exact = sorted(names & symbols)
         if len(names) > 1 and not exact:
             raise UsageError(f"--gff {gff}: the genes {' and '.join(sorted(names))} differ only in letter case: name "
                              "the one meant in --panel as the file spells it")

@@ -81,14 +81,6 @@ START_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("symbol", "pos", "ref", "alt", "terms", "hgvs_c", "hgvs_p"), START_CASES)
-def test_start_codon(symbol: str, pos: int, ref: str, alt: str, terms: tuple[str, ...], hgvs_c: str,
-                     hgvs_p: str) -> None:
-    result = consequence(symbol, pos, ref, alt)
-    t = gene(symbol)[0]
-    assert (result.terms, result.hgvs_c, result.hgvs_p) == (terms, f"{t.refseq}:{hgvs_c}", f"{t.protein}:{hgvs_p}")
-
-
 STOP_CASES = [
     # COL1A2 c.4090-4101 and 3' UTR: GTC TGT TTC AAA TAA | ATG AAC TCA ATC TAA (... Val Cys Phe Lys1366 Ter1367).
     # AAA TAA -> AAC TGA: Lys to Asn and a stop still in place: the stop is not part of the change.
@@ -115,9 +107,9 @@ STOP_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("symbol", "pos", "ref", "alt", "terms", "hgvs_c", "hgvs_p"), STOP_CASES)
-def test_stop_codon(symbol: str, pos: int, ref: str, alt: str, terms: tuple[str, ...], hgvs_c: str,
-                    hgvs_p: str) -> None:
+@pytest.mark.parametrize(("symbol", "pos", "ref", "alt", "terms", "hgvs_c", "hgvs_p"), START_CASES + STOP_CASES)
+def test_start_and_stop_codon(symbol: str, pos: int, ref: str, alt: str, terms: tuple[str, ...], hgvs_c: str,
+                              hgvs_p: str) -> None:
     result = consequence(symbol, pos, ref, alt)
     t = gene(symbol)[0]
     assert (result.terms, result.hgvs_c, result.hgvs_p) == (terms, f"{t.refseq}:{hgvs_c}", f"{t.protein}:{hgvs_p}")

@@ -195,10 +195,10 @@ class InheritanceStage:
                 for o in mine:
                     members = [(label, ZYGOSITY_BY_CODE[o.zygosity[m]]) for label, m in family.members]
                     self._segregation[o.index][(o.allele, gene.symbol, s)] = segregation_text(members)
-            combinable = self._source is not None and sum(spans[i] is not None for i in carried) > 1
-            if not (combinable or (family.person.status != UNAFFECTED and (on_x or any(o.qualifies for o in mine)))):
-                continue  # nothing to flag: an unaffected sample's calls are evidence, or no allele can earn a flag
             unaffected = family.person.status == UNAFFECTED
+            combinable = self._source is not None and sum(spans[i] is not None for i in carried) > 1
+            if not (combinable or (not unaffected and (on_x or any(o.qualifies for o in mine)))):
+                continue  # nothing to flag: an unaffected sample's calls are evidence, or no allele can earn a flag
             alleles = [allele_facts(occs[i], s, family, gene.symbol, modes, haploid, x_linked[i], caveat)
                        for i in carried]
             if self._source is not None and len(carried) > 1:

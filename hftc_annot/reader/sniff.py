@@ -104,13 +104,8 @@ def ends_with_bgzf_eof(path: str) -> bool:
 def lacks_bgzf_eof(path: str) -> bool:
     """A BGZF file (bgzipped VCF, compressed BCF) that does not end with the end-of-file block: truncated."""
     with open(path, "rb") as handle:
-        if handle.read(2) != _GZIP_MAGIC:
-            return False
-        handle.seek(0, os.SEEK_END)
-        if handle.tell() < len(BGZF_EOF):
-            return True
-        handle.seek(-len(BGZF_EOF), os.SEEK_END)
-        return handle.read() != BGZF_EOF
+        compressed = handle.read(2) == _GZIP_MAGIC
+    return compressed and not ends_with_bgzf_eof(path)
 
 
 def contigs_in_file_order(index: str, names: list[str]) -> list[str]:
