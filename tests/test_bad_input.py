@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bgzip_index, data_rows, run_cli, table, vcf_text, write_vcf
+from conftest import bgzip_index, body, data_rows, run_cli, table, vcf_text, write_vcf
 from corpus import EXAMPLES
 
 GOOD = "chr2 165750000 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"
@@ -91,6 +91,26 @@ def test_contig_not_in_header_is_refused_through_the_index_too(tmp: Path) -> Non
     expect_error(run_cli(indexed, "-o", tmp / "out.tsv"),
                  "contig 'CHR2' of record CHR2:165750000 is not declared in the header")
     expect_error(run_cli(tmp / "in.vcf", "-o", tmp / "out.tsv"), "contig 'CHR2' is not declared in the header")
+
+
+def test_an_indexed_vcf_without_contig_lines_is_read_as_its_header_says(tmp: Path) -> None:
+    """A GATK b37 VCF (decoy contig hs37d5) whose header lost its ##contig lines: the build cannot be told and the
+    annotated VCF cannot be written, through the index as when streamed. htslib adds a ##contig line for each contig
+    of the index, and the indexed route took the build from its '##contig=<ID=hs37d5>' (a line the file does not
+    hold) and wrote the VCF (found by review)."""
+    records = ["2 166610000 . A G 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60",
+               "hs37d5 100 . C T 50 PASS . GT:AD:DP:GQ 0/1:5,5:10:60"]
+    plain = write_vcf(tmp / "in.vcf", records, build=None)
+    indexed = bgzip_index(plain)
+    for source in (plain, indexed):
+        expect_error(run_cli(source), f"{source}: cannot tell the genome build (no ##contig lengths and no "
+                     "##reference/##assembly naming a build)")
+        expect_error(run_cli(source, "--build", "GRCh37", "-o", tmp / "out.vcf"),
+                     "the annotated VCF needs the input's ##contig lines, and it has none")
+    reports = [run_cli(source, "--build", "GRCh37") for source in (plain, indexed)]
+    assert [r.code for r in reports] == [0, 0]
+    assert body(reports[0].out) == body(reports[1].out)
+    assert [(r[0], r[1], r[5]) for r in data_rows(reports[1].out)] == [("2", "166610000", "GALNT3")]
 
 
 def test_unknown_gene_symbol(tmp: Path) -> None:

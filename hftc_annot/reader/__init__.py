@@ -92,7 +92,6 @@ class VcfInput:
         self._first_body = b""
         self._reader: cyvcf2.VCF | None = None
         self._child: ScanChild | None = None  # the scan of --threads 2 while its records are read
-        self._declared: set[str] = set()  # the contigs the input's own header declares
         self.records_read = 0
         self.other_hits = 0
         self.first_contig: str | None = None
@@ -160,12 +159,10 @@ class VcfInput:
             self._reader.samples  # noqa: B018 (decoded here so that a bad name fails now, not when writing)
         except UnicodeDecodeError:
             raise InputError(self.source, "not a VCF: header is not UTF-8 text") from None
+        if info.kind is not Kind.BCF:  # htslib adds a ##contig line for each contig of the index, which the file
+            with open(info.path, "rb") as handle:  # may not declare: its own header is read, as when streamed
+                lines, _ = _read_text_header(bgzf_chunks(handle, size=1), self.source)
         self.header = parse_header(lines, self.source)
-        self._declared = set(self.header.contigs)
-        if info.kind is not Kind.BCF:  # htslib adds a ##contig line for each contig of the index: not declared
-            with open(info.path, "rb") as handle:  # block by block: only the header is inflated
-                own, _ = _read_text_header(bgzf_chunks(handle, size=1), self.source)
-            self._declared = set(parse_header(own, self.source).contigs)
 
     def _open_text(self, info: InputFile) -> None:
         if info.path is not None:
@@ -177,7 +174,6 @@ class VcfInput:
         self._chunks = chunks
         lines, self._first_body = _read_text_header(chunks, self.source)
         self.header = parse_header(lines, self.source)
-        self._declared = set(self.header.contigs)
         if self.header.fileformat_note:
             self.notes.append(f"{self.source}: {self.header.fileformat_note}")
 
@@ -281,7 +277,7 @@ class VcfInput:
         columns = 8 + (len(self.header.samples) + 1 if self.header.samples else 0)
         header_lines, numbers = self.header.for_htslib()
         header = ("\n".join(header_lines) + "\n").encode()
-        scanner = TextScanner(regions, self._declared, self.source, columns, other,
+        scanner = TextScanner(regions, set(self.header.contigs), self.source, columns, other,
                               reads_end=reads_end(header))
         overlapped = self._threads > 1 and can_fork()
 
@@ -408,7 +404,7 @@ class VcfInput:
     def _checked(self, variant):
         """The checks the text scan makes on every line, for records that htslib read itself."""
         chrom, pos = variant.CHROM, variant.POS
-        if self._declared and chrom not in self._declared:
+        if self.header.contigs and chrom not in self.header.contigs:
             raise InputError(self.source, f"contig '{chrom}' of record {chrom}:{pos} is "
                              "not declared in the header (##contig lines)")
         if self.header.samples and not variant.FORMAT and _lacks_sample_columns(variant):
