@@ -528,9 +528,9 @@ def _counter(summary: Summary, progress: Progress, has_samples: bool) -> Callabl
         record = item.record
         genotypes = record.genotypes
         if genotypes is not None and genotypes.size and highest_allele(genotypes) > len(record.alts):
-            summary.note_problem("genotype names an ALT allele the record does not have", record.where)
+            summary.note_problem("genotype names an ALT allele the record does not have", record.site)
         elif genotypes is None and has_samples:
-            summary.note_problem(NO_GT, record.where)
+            summary.note_problem(NO_GT, record.site)
         progress.panel(summary.panel_records)
     return seen
 

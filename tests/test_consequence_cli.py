@@ -86,7 +86,7 @@ def test_fasta_gives_protein_consequences_and_checks_ref(genome: dict, tmp: Path
     assert (rows[1]["consequence"], rows[1]["impact"], rows[1]["hgvs_c"]) == ("coding_sequence_variant", "UNKNOWN", ".")
     assert rows[1]["consequence_note"].endswith(": consequence from the position only; protein effect unknown")
     assert rows[1]["consequence_note"].startswith("REF does not match the reference (REF ")
-    assert "REF differs from the reference FASTA; consequence from the position only: 1 time (first at line" \
+    assert "REF differs from the reference FASTA; consequence from the position only: 1 time (first at chr21:" \
         in result.err
     assert "has no sequence (missing or all N) for 0" not in result.err
 
@@ -658,7 +658,8 @@ def test_csq_entry_whose_allele_contradicts_its_allele_num_is_not_used(tmp: Path
         *((pos, alt, f"ENST00000237837.2:c.{n}", ".") for pos, alt, n in (
             ("4379590", "G", 2), ("4379590", "GCCA", 3), ("4379600", "G", 4), ("4379600", "GCCA", 5),
             ("4379610", "ACAC", 6)))]
-    assert "CSQ entry whose Allele contradicts its ALLELE_NUM (entry not used): 1 time (first at line " in result.err
+    assert ("CSQ entry whose Allele contradicts its ALLELE_NUM (entry not used): 1 time (first at chr12:4379580)"
+            in result.err)
 
 
 def test_csq_of_vep_minimal_without_allele_num_is_found_by_its_trimmed_allele(tmp: Path) -> None:
@@ -808,7 +809,7 @@ def test_csq_entry_with_empty_consequence_is_not_used(tmp: Path) -> None:
     assert (row["consequence"], row["impact"], row["consequence_note"]) == (
         ".", ".", "no usable CSQ entry for the chosen transcript ENST00000237837.2: its entry for ALT A has an empty "
         "Consequence")
-    assert "CSQ entry with an empty Consequence (entry not used): 1 time (first at line " in result.err
+    assert "CSQ entry with an empty Consequence (entry not used): 1 time (first at chr12:" in result.err
 
 
 def test_csq_of_a_record_split_after_vep_is_found_by_allele(tmp: Path) -> None:
@@ -897,7 +898,7 @@ def test_bcsq_different_entries_without_dna_change_are_not_given_to_every_alt(tm
         ("4379580", "CATG", ".", ".", why), ("4379580", "T", ".", ".", why),
         ("4379590", "A", "splice_region_variant", "LOW", "."), ("4379590", "T", "splice_region_variant", "LOW", ".")]
     assert ("BCSQ entry without dna_change on a multiallelic record with several different ones (entry not used): "
-            "4 times (first at line ") in result.err
+            "4 times (first at chr12:4379580)") in result.err
 
 
 def test_records_skipped_by_one_stage_never_shift_flags(genome: dict, tmp: Path) -> None:

@@ -435,6 +435,23 @@ def test_a_vcf_annotated_again_keeps_only_this_runs_hftc_annot_lines(tmp: Path) 
             assert [line for line in lines if not line.startswith("##")] == records, name
 
 
+def test_the_warnings_an_output_lists_are_the_same_on_every_route(tmp_path: Path) -> None:
+    """A record's problem is named by CHROM:POS in the JSON and HTML warnings, on every route: a text VCF named it by
+    its line ('first at line 34') and its BCF or indexed copy by CHROM:POS, so the outputs differed (found by
+    review)."""
+    plain = write_vcf(tmp_path / "in.vcf", ["chr2 165760000 . C T 50 PASS . GT:AD:DP:GQ 0/2:5,5:10:50"])
+    bcf = tmp_path / "in.bcf"
+    subprocess.run(["bcftools", "view", "-Ob", "-o", str(bcf), str(plain)], check=True)
+    warning = "genotype names an ALT allele the record does not have: 1 time (first at chr2:165760000)"
+    outputs = []
+    for source in (plain, bgzip_index(plain), bcf):
+        result = run_cli(source, "--format", "json")
+        assert result.code == 0 and f"hftc-annot: warning: {warning}\n" in result.err, result.err
+        assert warning in result.out
+        outputs.append([line for line in result.out.splitlines() if str(source) not in line])
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
 def test_a_vcf_whose_records_give_their_samples_no_gt_says_so(tmp_path: Path) -> None:
     """Strelka's somatic calls (and any FORMAT without GT) name samples but give them no genotype: the rows name no
     sample and no inheritance is judged, which a warning now says (it was silent; found by review)."""
@@ -442,7 +459,7 @@ def test_a_vcf_whose_records_give_their_samples_no_gt_says_so(tmp_path: Path) ->
     result = run_cli(path, "-o", tmp_path / "out.tsv", "--report", tmp_path / "out.html")
     assert result.code == 0, result.err
     warning = ("no FORMAT/GT: the calls of the samples are not read, and the rows of the record name no sample: 1 time "
-               "(first at line 34)")
+               "(first at chr2:165760000)")
     assert f"hftc-annot: warning: {warning}\n" in result.err
     assert warning in (tmp_path / "out.html").read_text()
     assert [row["sample"] for row in table((tmp_path / "out.tsv").read_text())] == ["."]

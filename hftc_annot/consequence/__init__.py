@@ -163,7 +163,7 @@ class ConsequenceStage:
         failure = self._ref_mismatch(record) if item.findings else ""  # no allele to annotate: nothing to say
         if failure:
             self._note_problem("REF differs from the reference FASTA; consequence from the position only",
-                               record.where)
+                               record.site)
         for finding in item.findings:
             if finding.gene is not None:
                 finding.effect = self._effect(finding, finding.gene.symbol, failure)

@@ -187,8 +187,7 @@ class FromInputStage:
 
     def annotate(self, item: PanelRecord) -> None:
         record = item.record
-        where = record.where
-        entries = self._entries(record.info.get(self._annotation.tag), where)
+        entries = self._entries(record.info.get(self._annotation.tag), record.where)
         for finding in item.findings:
             if finding.gene is None:
                 continue
@@ -204,11 +203,11 @@ class FromInputStage:
             entry, why = self._entry(entries, finding.allele, record, self._ids[symbol], symbol)
             if entry is None:
                 tag = self._annotation.tag
-                self._note_problem(f"no {tag} entry for the chosen transcript", where)
+                self._note_problem(f"no {tag} entry for the chosen transcript", record.site)
                 finding.effect = Effect(None, self._rules[symbol], f"no {'usable ' if why else ''}{tag} entry for "
                                         f"the chosen transcript {t.id}{': ' if why else ''}{why}")
             else:
-                finding.effect = Effect(self._consequence(entry, t, where), self._rules[symbol])
+                finding.effect = Effect(self._consequence(entry, t, record.site), self._rules[symbol])
 
     def _entries(self, value: object, where: str) -> list[list[str]]:
         """The record's entries split into fields, percent-escapes decoded (VEP writes '=' as %3D). bcftools
@@ -237,7 +236,7 @@ class FromInputStage:
             problem = self._unusable(entry, allele, record, ours)
             if problem is None:
                 return entry, ""
-            self._note_problem(f"{self._annotation.tag} {problem[0]} (entry not used)", record.where)
+            self._note_problem(f"{self._annotation.tag} {problem[0]} (entry not used)", record.site)
             why = why or problem[1]
         return None, why
 

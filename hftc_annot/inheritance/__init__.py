@@ -125,7 +125,7 @@ class InheritanceStage:
         qualifying, min_impact = self._settings.qualifying, self._settings.min_impact
         for finding in item.findings:
             consequence = finding.effect.consequence if finding.effect else None
-            if min_impact and not self._meets(consequence, min_impact, record.where):
+            if min_impact and not self._meets(consequence, min_impact, record.site):
                 continue
             span = f"-{finding.last_base(record)}" if finding.alt.startswith("<") else ""  # two <CNV>s at one POS
             label = (consequence.c_change if consequence and consequence.hgvs_c

@@ -95,6 +95,12 @@ class Record:
         return f"line {self.line}" if self.line else f"{self.chrom}:{self.pos}"
 
     @property
+    def site(self) -> str:
+        """The record's place in warnings, which the outputs list: CHROM:POS, the same on every route (a BCF, or a
+        file read through its index, gives no line numbers)."""
+        return f"{self.chrom}:{self.pos}"
+
+    @property
     def filter_text(self) -> str:
         return ";".join(self.filters) if self.filters else "."
 
