@@ -355,6 +355,12 @@ class VcfInput:
         except UnicodeDecodeError:
             raise InputError(self.source, "its index names a contig that is not UTF-8 text") from None
         self.first_contig = names[0] if names else None
+        # htslib adds the contigs of the index to those the header declares: one it adds holds records, which the
+        # streamed route refuses wherever they are (here only those in the regions would be read)
+        undeclared = [name for name in names if self.header.contigs and name not in self.header.contigs]
+        if undeclared:
+            raise InputError(self.source, f"contig '{undeclared[0]}' is not declared in the header (##contig lines), "
+                             "and its index lists records on it; fix the header, e.g. with bcftools reheader --fai")
         for name in names:
             contig = canonical_contig(name)
             previous_end = None
@@ -402,11 +408,9 @@ class VcfInput:
             raise InputError(self.source, f"{where}: INFO text that is not UTF-8") from None
 
     def _checked(self, variant):
-        """The checks the text scan makes on every line, for records that htslib read itself."""
+        """The checks the text scan makes on every line, for records that htslib read itself (their contigs are
+        declared: a BCF's are its header's, and an indexed VCF's are checked against its index)."""
         chrom, pos = variant.CHROM, variant.POS
-        if self.header.contigs and chrom not in self.header.contigs:
-            raise InputError(self.source, f"contig '{chrom}' of record {chrom}:{pos} is "
-                             "not declared in the header (##contig lines)")
         if self.header.samples and not variant.FORMAT and _lacks_sample_columns(variant):
             raise InputError(self.source, f"record {chrom}:{pos} has no FORMAT and sample columns, "
                              f"but the header names {len(self.header.samples)} samples")
