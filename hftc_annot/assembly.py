@@ -65,7 +65,7 @@ def assembly_lengths() -> dict[str, dict[str, int]]:
 
 
 def detect_build(contigs: dict[str, int | None], header_lines: list[str], source: str = "") -> BuildEvidence:
-    """Tell the assembly from ##contig lengths, else from ##reference/##assembly text.
+    """Tell the assembly from ##contig lengths, else from the text of the ##reference, ##assembly and ##contig lines.
 
     Lengths of 1-22, X and Y decide (MT is the same in all). Lengths that match no known assembly, or two at
     once, raise UsageError (naming the file `source`, when given): annotating them with models of either would be
