@@ -307,6 +307,28 @@ def test_varscan_ad_is_the_alt_depth_and_rd_the_ref_depth(tmp: Path) -> None:
                                             ("AUNT", "2,18", "0.900", "AD", "low")]
 
 
+def test_strelka2_indel_depth_is_read_from_dpi(tmp: Path) -> None:
+    """Strelka2 germline writes an indel's depth in FORMAT/DPI ("Read depth associated with indel, taken from the
+    site preceding the indel", its header line as in Illumina/strelka's user guide, docs/userGuide/README.md) and
+    no DP; its SNVs have DP. The indel's dp was '.', so a call on 4 reads passed the --min-dp gate."""
+    header = ('##FORMAT=<ID=GQX,Number=1,Type=Integer,Description="Empirically calibrated genotype quality score for '
+              'variant sites, otherwise minimum of {Genotype quality assuming variant position,Genotype quality '
+              'assuming non-variant position}">',
+              '##FORMAT=<ID=DPI,Number=1,Type=Integer,Description="Read depth associated with indel, taken from the '
+              'site preceding the indel">',
+              '##FORMAT=<ID=FT,Number=1,Type=String,Description="Sample filter, \'PASS\' indicates that all filters '
+              'have passed for this sample">',
+              '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Normalized, Phred-scaled likelihoods for genotypes '
+              'as defined in the VCF specification">')
+    records = ["chr2 165750000 . AGT A 30 PASS . GT:GQ:GQX:DPI:AD:FT:PL 1/1:30:30:4:0,4:PASS:300,30,0",
+               "chr2 165760000 . C T 30 PASS . GT:GQ:GQX:DP:AD:FT:PL 1/1:30:30:40:0,40:PASS:300,30,0"]
+    vcf = write_vcf(tmp / "in.vcf", records, extra_header=header)
+    result = run_cli(vcf, "--qualify", "all")
+    assert result.code == 0, result.err
+    assert [(r["pos"], r["dp"], r["inheritance_flags"], r["confidence"]) for r in table(result.out)] == [
+        ("165750000", "4", "AR_hom", "low"), ("165760000", "40", "AR_hom", "medium")]
+
+
 def test_a_fathers_alt_reads_do_not_lower_his_sons_new_x_linked_allele(tmp: Path) -> None:
     """A son's chrX outside the PARs comes from his mother: his father's ALT reads there (3 of 23 behind a haploid 0)
     say nothing about a mosaic parent, so de_novo stays high; the same reads lower a daughter's (PHEX, XLD)."""

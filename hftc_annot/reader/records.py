@@ -63,7 +63,8 @@ class Record:
     sample_filtered: per sample, FORMAT/FT names a filter (not PASS or missing), None when the record has no FT.
     genotypes: (samples, ploidy) allele indices, ALLELE_MISSING for '.', ALLELE_ABSENT past a
     sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them: read them
-    through `format_value`, which turns htslib's missing-value codes into NaN.
+    through `format_value`, which turns htslib's missing-value codes into NaN. dp is FORMAT/DP, else FORMAT/DPI
+    (Strelka2 writes its indels' depth there, and no DP).
     """
 
     chrom: str
@@ -200,7 +201,7 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         genotypes, phased = array[:, :-1], array[:, -1] == 1
     if fmt:
         gq = variant.format("GQ") if "GQ" in fmt else None
-        dp = variant.format("DP") if "DP" in fmt else None
+        dp = variant.format("DP") if "DP" in fmt else variant.format("DPI") if "DPI" in fmt else None
         ad = _depths(variant.format("AD")) if "AD" in fmt else None
         if ad is not None and "RD" in fmt:
             ad = _varscan_depths(ad, variant.format("RD"), len(variant.ALT))
