@@ -329,6 +329,34 @@ def test_strelka2_indel_depth_is_read_from_dpi(tmp: Path) -> None:
         ("165750000", "4", "AR_hom", "low"), ("165760000", "40", "AR_hom", "medium")]
 
 
+def test_platypus_nr_and_nv_are_read_as_depth_and_allele_depths(tmp: Path) -> None:
+    """Platypus writes no AD and no DP: FORMAT/NR (reads covering the site) and NV (reads holding the ALT), declared
+    Number=. with one value per ALT (its header lines as in Platypus's vcf header, andyrimmer/Platypus; GEMINI issue
+    arq5x/gemini#847 shows such a file). Read as NR - NV, NV they give what the same calls give with AD
+    (test_ad_typed_string_is_read_as_counts); they were '.', so every call passed every gate: the father's 2 ALT
+    reads left the de novo flag high, UNCLE's call on 5 reads passed --min-dp. UNCLE's NV above NR is not read as
+    depths, nor are a multi-allelic record's NV (they give no REF count)."""
+    header = ('##FORMAT=<ID=GOF,Number=.,Type=Float,Description="Goodness of fit value">',
+              '##FORMAT=<ID=NR,Number=.,Type=Integer,Description="Number of reads covering variant location in this '
+              'sample">',
+              '##FORMAT=<ID=NV,Number=.,Type=Integer,Description="Number of reads containing variant in this sample">')
+    record = "chr8 42450000 . A G 50 PASS . GT:GOF:GQ:NR:NV"
+    multiallelic = "chr8 42450010 . A G,T 50 PASS . GT:GOF:GQ:NR:NV"
+    vcf = write_vcf(tmp / "in.vcf", [f"{record} 0/1:3:60:20:10 0/0:3:60:32:2 0/0:3:60:20:. 0/1:3:60:20:18 0/1:3:60:5:6",
+                                     f"{multiallelic} 0/0:3:60:20,21:0,0 0/0:3:60:20,21:0,0 0/0:3:60:20,21:0,0 "
+                                     "1/2:3:60:20,21:9,10 0/0:3:60:20,21:0,0"],
+                    samples=("KID", "DAD", "MUM", "AUNT", "UNCLE"), extra_header=header)
+    result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", TRIO)), "--qualify", "all")
+    assert result.code == 0, result.err
+    assert [(r["pos"], r["alt"], r["sample"], r["dp"], r["ad"], r["allele_fraction"], r["inheritance_flags"],
+             r["confidence"]) for r in table(result.out)] == [
+        ("42450000", "G", "KID", "20", "10,10", "0.500", "de_novo;AD", "medium;medium"),
+        ("42450000", "G", "AUNT", "20", "2,18", "0.900", "AD", "low"),
+        ("42450010", "G", "AUNT", "20", ".,.", ".", "AD", "medium"),
+        ("42450010", "T", "AUNT", "20", ".,.", ".", "AD", "medium"),
+        ("42450000", "G", "UNCLE", "5", ".,.", ".", "AD", "low")]
+
+
 def test_a_fathers_alt_reads_do_not_lower_his_sons_new_x_linked_allele(tmp: Path) -> None:
     """A son's chrX outside the PARs comes from his mother: his father's ALT reads there (3 of 23 behind a haploid 0)
     say nothing about a mosaic parent, so de_novo stays high; the same reads lower a daughter's (PHEX, XLD)."""

@@ -64,7 +64,8 @@ class Record:
     genotypes: (samples, ploidy) allele indices, ALLELE_MISSING for '.', ALLELE_ABSENT past a
     sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them: read them
     through `format_value`, which turns htslib's missing-value codes into NaN. dp is FORMAT/DP, else FORMAT/DPI
-    (Strelka2 writes its indels' depth there, and no DP).
+    (Strelka2 writes its indels' depth there, and no DP), else Platypus's FORMAT/NR; ad is FORMAT/AD, else
+    Platypus's NR and NV as REF,ALT (_platypus_depths).
     """
 
     chrom: str
@@ -187,6 +188,18 @@ def _varscan_depths(ad: np.ndarray, rd: np.ndarray, alts: int) -> np.ndarray:
     return np.concatenate([rd, ad], axis=1)
 
 
+def _platypus_depths(covering: np.ndarray, variant_reads: np.ndarray, alts: int) -> np.ndarray | None:
+    """Platypus's depths as AD's REF,ALT: it writes no AD, but FORMAT/NR, the reads covering the site, and FORMAT/NV,
+    those holding the ALT, one value per ALT (declared Number=.). Read for a record with one ALT and one value of each
+    per sample, as NR - NV, NV (missing where either is missing, or NV exceeds NR); None for any other record: a
+    multi-allelic one gives no REF count, and one split by bcftools norm keeps every ALT's values."""
+    if (alts != 1 or covering.dtype != np.int32 or variant_reads.dtype != np.int32 or covering.ndim != 2
+            or covering.shape != variant_reads.shape or covering.shape[1] != 1):
+        return None
+    readable = (covering > INT_MISSING + 1) & (variant_reads > INT_MISSING + 1) & (variant_reads <= covering)
+    return np.where(readable, np.concatenate([covering - variant_reads, variant_reads], axis=1), INT_MISSING)
+
+
 def _count(text: str) -> int:
     """One AD value: htslib's missing code when it is '.', empty or not a count."""
     return int(text) if text.strip().isdigit() else INT_MISSING
@@ -205,6 +218,10 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         ad = _depths(variant.format("AD")) if "AD" in fmt else None
         if ad is not None and "RD" in fmt:
             ad = _varscan_depths(ad, variant.format("RD"), len(variant.ALT))
+        elif ad is None and "NR" in fmt and "NV" in fmt:
+            covering = variant.format("NR")
+            ad = _platypus_depths(covering, variant.format("NV"), len(variant.ALT))
+            dp = covering if dp is None else dp
         if "PS" in fmt:
             values = variant.format("PS")
             phase_set = format_column(values, len(values))
