@@ -49,6 +49,8 @@ __all__ = ["MODES", "SUMMARY_COLUMNS", "Candidate", "Flag", "InheritanceStage", 
 BATCH = 256
 """Pending alleles are turned into compact per-sample arrays in batches of this many, so that a cohort's
 records (with all their FORMAT values) are not all held until the end."""
+UNJUDGED_CALL = ("a flagged call without GQ, DP or allele depths: the quality gates could not judge it, so its "
+                 "confidence rests on the genotype, FILTER and FORMAT/FT alone")
 LEAST = {Zygosity.REF: 0, Zygosity.MISSING: 1, Zygosity.HET: 2, Zygosity.PARTIAL: 2, Zygosity.HEMI: 2,
          Zygosity.HOM_ALT: 3}
 """The order of a relative's calls at the members of a haplotype: the first (least) is their call at it."""
@@ -212,6 +214,10 @@ class InheritanceStage:
             for a in alleles:
                 if a.combined_with is not None:
                     followers[a.combined_with].append(a.key)
+            flagged = {allele.key for allele, _ in flags}
+            for o in mine:
+                if o.key in flagged and o.unjudged[s]:
+                    self._note(UNJUDGED_CALL, f"{self._samples[s]} at {o.chrom}:{o.pos}")
             for allele, flag in flags:
                 flag = self._interned.setdefault(flag, flag)
                 for index, number in (allele.key, *followers.get(allele.key, ())):

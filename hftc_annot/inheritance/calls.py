@@ -69,7 +69,8 @@ class Occurrence:
     part in flags (qualifying.py); af: its population frequency, when known; extent: the bases it changes; change,
     c_change and spelled: the allele (minimal form), its HGVS c. change ('' when none) and CHROM:POS:REF:ALT, for
     haplotypes; known: a known disease allele (qualifying.known_disease_allele); protein_unknown: its protein effect
-    was not computed (no reference sequence, or REF differs from it)."""
+    was not computed (no reference sequence, or REF differs from it). unjudged: the call has none of GQ, DP and allele
+    depths, so no gate but FILTER and FORMAT/FT could judge it."""
 
     index: int
     allele: int
@@ -86,6 +87,7 @@ class Occurrence:
     good: np.ndarray
     multiallelic_partner: np.ndarray
     alt_reads: np.ndarray
+    unjudged: np.ndarray
     qualifies: bool = True
     af: float | None = None
     change: object = None
@@ -146,6 +148,7 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
         if p.record.sample_filtered is not None:
             good[row] &= ~p.record.sample_filtered
     balance, alt_reads = _read_depths(pending, samples, copies > 0)
+    unjudged = np.isnan(gq) & np.isnan(dp) & np.isnan(balance)
     het = (copies == 1) & (ploidy == 2)
     with np.errstate(invalid="ignore"):
         good &= ~(het & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
@@ -155,15 +158,15 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     made: dict[int, Occurrence] = {}
     for rows in by_gene.values():
         # one copy of a gene's rows, so that each gene's arrays can be freed once it has been evaluated
-        zygosity_of, haploid_of, slot_of, good_of, other_of, reads_of = (
-            values[rows] for values in (zygosity, ploidy == 1, slot, good, other, alt_reads))
+        zygosity_of, haploid_of, slot_of, good_of, other_of, reads_of, unjudged_of = (
+            values[rows] for values in (zygosity, ploidy == 1, slot, good, other, alt_reads, unjudged))
         for k, row in enumerate(rows):
             p = pending[row]
             record = p.record
             made[row] = Occurrence(p.index, p.allele, p.gene, record.chrom, record.pos, p.extent, p.label,
                                   zygosity_of[k], haploid_of[k], record.phased, slot_of[k], record.phase_set,
-                                  good_of[k], other_of[k], reads_of[k], p.qualifies, p.af, p.change, p.c_change,
-                                  p.spelled, p.known, p.protein_unknown)
+                                  good_of[k], other_of[k], reads_of[k], unjudged_of[k], p.qualifies, p.af, p.change,
+                                  p.c_change, p.spelled, p.known, p.protein_unknown)
     return [made[row] for row in range(len(pending))]
 
 
