@@ -257,13 +257,29 @@ def test_x_linked() -> None:
     assert x_linked(female) == Flag(
         "XL", "medium", "heterozygous female in an X-linked dominant gene; inherited from the affected mother")
     assert x_linked(replace(female, good=False)).confidence == "low"
-    assert x_linked(allele(HOM, modes=("XLR",), x_linked=True, mother=relative(REF, "MUM"))) == Flag(
-        "XL", "high", "homozygous female in an X-linked recessive gene; mother homozygous reference (de novo?)")
     assert x_linked(allele(HET, modes=("XLR",), x_linked=True)) is None
     son = allele(HEMI, male=True, modes=("XLR",), x_linked=True, mother=relative(HET, "MUM"))
     assert x_linked(son).evidence == "hemizygous in a male (X-linked); mother heterozygous carrier"
     affected_mum = replace(son, mother=relative(HET, "MUM", AFFECTED))
     assert x_linked(affected_mum).evidence == "hemizygous in a male (X-linked); inherited from the affected mother"
+
+
+def test_a_homozygous_daughter_of_a_mother_without_the_allele_is_low() -> None:
+    """A daughter's X's are one from each parent, so a homozygous daughter of a homozygous reference mother holds a
+    copy her mother did not give (deletion or uniparental disomy?), as for a father without it: it was high, 'mother
+    homozygous reference (de novo?)', or 'inherited from the father' when he carries it (found by review)."""
+    lacking = "mother does not carry it (deletion of the other allele or uniparental disomy?)"
+    daughter = allele(HOM, modes=("XLR",), x_linked=True, mother=relative(REF, "MUM"))
+    assert x_linked(daughter) == Flag("XL", "low", f"homozygous female in an X-linked recessive gene; {lacking}")
+    from_father = replace(daughter, father=relative(HEMI, status=AFFECTED))
+    assert x_linked(from_father) == Flag(
+        "XL", "low", f"homozygous female in an X-linked recessive gene; inherited from the father; {lacking}")
+    shallow = replace(daughter, mother=relative(REF, "MUM", good=False))
+    assert x_linked(shallow) == Flag("XL", "medium", (
+        f"homozygous female in an X-linked recessive gene; {lacking} (a call below the quality gates)"))
+    assert x_linked(replace(daughter, sex_given=False)) == Flag("XL", "high", (
+        "homozygous in an X-linked recessive gene (no sex in a PED: a female, or a male whose chrX is called "
+        "diploid); mother homozygous reference (de novo?)"))
 
 
 def test_a_diploid_chrx_call_without_a_ped_sex_is_not_called_a_female() -> None:

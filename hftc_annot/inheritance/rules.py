@@ -10,7 +10,7 @@ from hftc_annot.inheritance.calls import MAX_ALT_READS
 from hftc_annot.inheritance.facts import ONE_COPY, AlleleFacts, Relative
 from hftc_annot.inheritance.flags import KINDS, Flag, worse
 from hftc_annot.inheritance.pedigree import AFFECTED
-from hftc_annot.inheritance.phase import PhaseKind, phase
+from hftc_annot.inheritance.phase import PARENTS, PhaseKind, phase
 from hftc_annot.reader.genotypes import Zygosity
 
 MAX_PAIRING = 20
@@ -321,8 +321,9 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
     with the ALT, a homozygous female relative, or in a dominant-only gene a heterozygous one lowers it unless
     affected (relatives.py). The mother's call ends the evidence unless she is among those ("inherited from the
     affected mother" when she is affected; for a daughter who has it from her father: "inherited from the father"); a
-    homozygous daughter of a father without it is low. Without a sex in the PED a diploid call passes for a female's:
-    the evidence then says so, and the father does not lower it."""
+    homozygous daughter of a parent without it is low (deletion or uniparental disomy?; the father is named when
+    neither has it). Without a sex in the PED a diploid call passes for a female's: the evidence then says so, and
+    the parents' calls do not lower it."""
     if not _in_x_linked_gene(allele):
         return None
     confidence = "high" if allele.good else "low"
@@ -348,11 +349,16 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
         origin = "; inherited from the affected mother"
     if not allele.male and allele.father.zygosity.carries and allele.mother.zygosity is Zygosity.REF:
         origin = "; inherited from the father"
-    if not allele.male and allele.sex_given and allele.zygosity is Zygosity.HOM_ALT and \
-            allele.father.zygosity is Zygosity.REF:
-        floor, note = relatives.weighed(
-            "low", "father does not carry it (deletion of the other allele or uniparental disomy?)", allele.father.good)
-        confidence, origin = worse(confidence, floor), f"{origin}; {note}"
+    if not allele.male and allele.sex_given and allele.zygosity is Zygosity.HOM_ALT:
+        # her two X's are one from each parent: a parent without the allele gave her none of it
+        lacking = next((role for role in PARENTS if getattr(allele, role).zygosity is Zygosity.REF), None)
+        if lacking == "mother" and not allele.father.zygosity.carries:
+            origin = ""  # the note says what the mother's call is
+        if lacking:
+            floor, note = relatives.weighed(
+                "low", f"{lacking} does not carry it (deletion of the other allele or uniparental disomy?)",
+                getattr(allele, lacking).good)
+            confidence, origin = worse(confidence, floor), f"{origin}; {note}"
     quality = "" if allele.good else "; genotype below the quality gates"
     return Flag("XL", relatives.lowered(confidence, against), evidence + origin + quality + _notes(against))
 

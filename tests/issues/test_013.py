@@ -197,7 +197,10 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
     ("XL", "mother", "ref"): [  # the father not called: a son's X is his mother's, so also de novo
         (x("XLD", HMISS, REF), ("de_novo;XL", "high;high", (
             "not found in the mother: the mother homozygous reference; the father not genotyped (a son's X is his "
-            "mother's) | " + MALE + "; mother homozygous reference (de novo?)")))],
+            "mother's) | " + MALE + "; mother homozygous reference (de novo?)"))),
+        (trio("XLR", (HOM,), (HEMI,), (REF,), sex={"KID": 2}, status={"DAD": 2}), ("XL", "low", (
+            "homozygous female in an X-linked recessive gene; inherited from the father; mother does not carry it "
+            "(deletion of the other allele or uniparental disomy?)")))],
     ("XL", "mother", "het (female)"): [
         (x("XLR", HMISS, HET), ("XL", "high", MALE + "; mother heterozygous carrier")),
         (x("XLD", HMISS, HET), ("XL", "low", (
