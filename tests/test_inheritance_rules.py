@@ -282,6 +282,24 @@ def test_a_homozygous_daughter_of_a_mother_without_the_allele_is_low() -> None:
         "diploid); mother homozygous reference (de novo?)"))
 
 
+def test_a_sons_allele_his_affected_father_carries_and_his_mother_lacks_is_medium_and_says_why() -> None:
+    """A son's X is his mother's: an affected father hemizygous for the son's allele with the mother homozygous
+    reference is no father-to-son transmission, but a sign of a sample or pedigree error. The flag was high with only
+    'mother homozygous reference (de novo?)', though de_novo withholds it because the father carries it (found by
+    review). With the mother a carrier, or not called, the father's call says nothing."""
+    noted = ("hemizygous in a male (X-linked); mother homozygous reference (de novo?); the affected father carries it "
+             "too, but a son's X is his mother's (not passed from father to son: a sample or pedigree error?)")
+    son = allele(HEMI, male=True, modes=("XLR",), x_linked=True, father=relative(HEMI, status=AFFECTED),
+                 mother=relative(REF, "MUM"))
+    assert x_linked(son) == Flag("XL", "medium", noted)
+    assert de_novo(son) is None
+    shallow = replace(son, mother=relative(REF, "MUM", good=False))
+    assert x_linked(shallow) == Flag("XL", "medium", noted + " (a call below the quality gates)")
+    assert x_linked(replace(son, mother=relative(HET, "MUM"))) == Flag(
+        "XL", "high", "hemizygous in a male (X-linked); mother heterozygous carrier")
+    assert x_linked(replace(son, mother=NOT_GENOTYPED)) == Flag("XL", "high", "hemizygous in a male (X-linked)")
+
+
 def test_a_diploid_chrx_call_without_a_ped_sex_is_not_called_a_female() -> None:
     """A male whose chrX is called diploid (1/1), with no sex in a PED, passed for a 'homozygous female', and his
     father's reference call made it low (deletion or uniparental disomy?); a son's X is his mother's."""

@@ -30,6 +30,11 @@ MOTHER_OF_X_LINKED = {
 }
 """The end of an XL flag's evidence: the mother's call (for a daughter whose father carries the allele and whose
 mother does not, "inherited from the father" instead)."""
+AFFECTED_FATHER_OF_SON = ("the affected father carries it too, but a son's X is his mother's (not passed from father "
+                          "to son: a sample or pedigree error?)")
+"""What an XL flag of a son says when his affected father carries the allele and his mother is homozygous reference:
+the apparent father-to-son transmission is none on chrX outside the PARs (an unaffected father is a relative
+against the flag, relatives.x_linked)."""
 
 
 @dataclass
@@ -349,6 +354,10 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
         origin = "; inherited from the affected mother"
     if not allele.male and allele.father.zygosity.carries and allele.mother.zygosity is Zygosity.REF:
         origin = "; inherited from the father"
+    if allele.male and allele.father.zygosity.carries and allele.mother.zygosity is Zygosity.REF and \
+            not any(c.by is allele.father for c in against):
+        floor, note = relatives.weighed("medium", AFFECTED_FATHER_OF_SON, allele.father.good and allele.mother.good)
+        confidence, origin = worse(confidence, floor), f"{origin}; {note}"
     if not allele.male and allele.sex_given and allele.zygosity is Zygosity.HOM_ALT:
         # her two X's are one from each parent: a parent without the allele gave her none of it
         lacking = next((role for role in PARENTS if getattr(allele, role).zygosity is Zygosity.REF), None)

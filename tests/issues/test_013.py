@@ -192,7 +192,10 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
             "(deletion of the other allele or uniparental disomy?)")))],
     ("XL", "father", "hemizygous (male)"): [
         (x("XLD", HEMI, MISS), ("XL", "low", MALE + "; unaffected father is hemizygous for it")),
-        (x("XLR", HET, MISS), ("XL", "low", MALE + "; unaffected father carries it"))],  # a diploid call
+        (x("XLR", HET, MISS), ("XL", "low", MALE + "; unaffected father carries it")),  # a diploid call
+        (x("XLD", HEMI, REF, status={"DAD": 2}), ("XL", "medium", (
+            MALE + "; mother homozygous reference (de novo?); the affected father carries it too, but a son's X is his "
+            "mother's (not passed from father to son: a sample or pedigree error?)")))],
     ("XL", "father", "not called"): [(x("XLD", HMISS, MISS), ("XL", "high", MALE))],
     ("XL", "mother", "ref"): [  # the father not called: a son's X is his mother's, so also de novo
         (x("XLD", HMISS, REF), ("de_novo;XL", "high;high", (
