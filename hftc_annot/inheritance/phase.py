@@ -140,7 +140,7 @@ def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
     complete = None not in known
     shaky = _shaky(a, b)
     first, second = _origin(in_a), _origin(in_b)
-    if first in PARENTS and second in PARENTS and first != second:
+    if one_from_each_parent(a, b):
         if complete:
             return _weighed(Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent"), shaky)
         return _weighed(Phase(PhaseKind.PARENTAL_TRANS, "medium",
@@ -168,6 +168,13 @@ def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
     if complete:
         return Phase(PhaseKind.UNPHASED, "medium", "phase unknown: neither variant is in the parents (de novo?)")
     return Phase(PhaseKind.UNPHASED, "low", "phase unknown: the parental genotypes are incomplete")
+
+
+def one_from_each_parent(a: AlleleFacts, b: AlleleFacts) -> bool:
+    """Is each allele carried by one parent, a different one, and not by the other? A full sibling who carries both
+    has them in trans, as the sample does."""
+    first, second = _origin(_carried_by_parents(a)), _origin(_carried_by_parents(b))
+    return first in PARENTS and second in PARENTS and first != second
 
 
 def _shaky(a: AlleleFacts, b: AlleleFacts) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from hftc_annot.inheritance.facts import AlleleFacts, Relative
 from hftc_annot.inheritance.flags import worse
 from hftc_annot.inheritance.pedigree import UNAFFECTED, UNKNOWN_STATUS
-from hftc_annot.inheritance.phase import own_phase
+from hftc_annot.inheritance.phase import one_from_each_parent, own_phase
 from hftc_annot.reader.genotypes import Zygosity
 
 FLOOR = {UNAFFECTED: "low", UNKNOWN_STATUS: "medium"}
@@ -96,8 +96,10 @@ def carriers(allele: AlleleFacts, question: str) -> list[Contradiction]:
 def pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]:
     """AR_comphet: a parent or sibling who carries both alleles, unless their own phase puts them in cis, or who is
     homozygous for one of them. With the lone copy of a homozygous member of the other's haplotype, carrying both
-    takes two copies of that member: one call holding it once is on the haplotype or alone, not both."""
+    takes two copies of that member: one call holding it once is on the haplotype or alone, not both. A full
+    sibling's pair is in trans when the parents' calls show one allele from each parent."""
     lone = a if a.beside_haplotype == b.key else b if b.beside_haplotype == a.key else None
+    from_each_parent = one_from_each_parent(a, b)
     found = []
     for first, second in zip(others(a), others(b), strict=True):
         at_a, at_b = first.call, second.call
@@ -113,8 +115,12 @@ def pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]:
                 how = "(homozygous for both)"
             elif any(homozygous):
                 how = "in trans (homozygous for one)"
+            elif kind:
+                how = "in trans"
+            elif from_each_parent and at_a not in (a.father, a.mother) and not at_a.half:  # a full sibling
+                how = "in trans (one from each parent)"
             else:
-                how = "in trans" if kind else "(phase unknown)"
+                how = "(phase unknown)"
             found.append(first.against(f"{first.who} carries both {how}", at_a.good and at_b.good))
         elif at_a.zygosity is Zygosity.HOM_ALT or at_b.zygosity is Zygosity.HOM_ALT:
             at, label = (at_a, a.label) if at_a.zygosity is Zygosity.HOM_ALT else (at_b, b.label)

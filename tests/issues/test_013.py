@@ -146,7 +146,7 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
 
     ("AR_comphet", "parent", "carries at most one, het"): [
         (pair((HET, REF), (REF, HET)), ("AR_comphet", "high", PAIR + TRANS))],
-    ("AR_comphet", "parent", "both, in trans (own phase, or homozygous at one)"): [
+    ("AR_comphet", "parent", "both, in trans (own phase, homozygous at one, or a sibling's from each parent)"): [
         # the case: the proband phased trans, the unaffected father phased trans too
         (pair((P01, P10), (REF, REF), kid=(P01, P10)), ("AR_comphet", "low", (
             PAIR + PHASED + "; unaffected father carries both in trans"))),
@@ -169,14 +169,16 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
             PAIR + "in trans by inference: the mother carries only one (the other parent is not genotyped)")))],
     ("AR_comphet", "sibling", "carries at most one, het"): [
         (pair((HET, REF), (REF, HET), (HET, REF)), ("AR_comphet", "high", PAIR + TRANS))],
-    ("AR_comphet", "sibling", "both, in trans (own phase, or homozygous at one)"): [
+    ("AR_comphet", "sibling", "both, in trans (own phase, homozygous at one, or a sibling's from each parent)"): [
         (pair((HET, REF), (REF, HET), ("1|0:10,10:20:60:7", "0|1:10,10:20:60:7")), ("AR_comphet", "low", (
             PAIR + TRANS + "; unaffected sibling SIB carries both in trans"))),
         (pair((HET, REF), (REF, HET), (HET, HOM)), ("AR_comphet", "low", (
-            PAIR + TRANS + "; unaffected sibling SIB carries both in trans (homozygous for one)")))],
-    ("AR_comphet", "sibling", "both, phase unknown"): [
+            PAIR + TRANS + "; unaffected sibling SIB carries both in trans (homozygous for one)"))),
         (pair((HET, REF), (REF, HET), (HET, HET)), ("AR_comphet", "low", (
-            PAIR + TRANS + "; unaffected sibling SIB carries both (phase unknown)")))],
+            PAIR + TRANS + "; unaffected sibling SIB carries both in trans (one from each parent)")))],
+    ("AR_comphet", "sibling", "both, phase unknown"): [
+        (pair((MISS, MISS), (MISS, MISS), (HET, HET), kid=(P01, P10)), ("AR_comphet", "low", (
+            PAIR + PHASED + "; unaffected sibling SIB carries both (phase unknown)")))],
     ("AR_comphet", "sibling", "both, in cis (own phase)"): [
         (pair((HET, REF), (REF, HET), (P01, P01)), ("AR_comphet", "high", PAIR + TRANS))],
     ("AR_comphet", "sibling", "homozygous for one only"): [
@@ -331,7 +333,7 @@ def test_two_affected_siblings_are_each_flagged_and_an_unaffected_one_lowers_bot
     (tmp_path / "fam.ped").write_text("\n".join([*ped, "F1\tSIB\tDAD\tMUM\t2\t1"]) + "\n")
     rows = table(run_cli(vcf, "--qualify", "all", "--ped", tmp_path / "fam.ped").out)
     assert {(r["sample"], r["confidence"], r["evidence"]) for r in rows if r["inheritance_flags"] != "."} == {
-        (kid, "low", PAIR + TRANS + "; unaffected sibling SIB carries both (phase unknown)")
+        (kid, "low", PAIR + TRANS + "; unaffected sibling SIB carries both in trans (one from each parent)")
         for kid in ("KID", "KID2")}
 
 
