@@ -363,7 +363,13 @@ def test_parental_phase() -> None:
         "phase unknown: the father carries both (trans only if the father is a compound heterozygote too); "
         "the mother is not genotyped"))
     assert pair(HET, MISSING, REF, MISSING) == Phase(PhaseKind.PARENTAL_TRANS, "medium", (
-        "in trans by inference: the father carries only one (the other parent is not genotyped)"))
+        "in trans by inference: the father carries only one (the mother is not genotyped)"))
+    # the mother genotyped at one of the two: her call at the other is what is missing (it said 'not genotyped')
+    assert pair(HET, REF, REF, MISSING) == Phase(PhaseKind.PARENTAL_TRANS, "medium", (
+        "in trans by inference: the father carries only one (the mother's genotype at v1 is missing)"))
+    assert pair(HET, REF, HET, MISSING) == Phase(PhaseKind.UNPHASED, "low", (
+        "phase unknown: the father carries both (trans only if the father is a compound heterozygote too); "
+        "the mother's genotype at v1 is missing"))
     assert pair(HET, REF, REF, REF) == Phase(
         PhaseKind.UNPHASED, "medium", "phase unknown: one variant is in neither parent (de novo?)")
     assert pair(HET, HET, REF, HET) == Phase(
@@ -391,7 +397,7 @@ def test_parental_phase_resting_on_a_call_below_the_quality_gates() -> None:
         "in trans: one seen in each parent (a parental genotype is missing); the mother's call without v0 is below "
         "the quality gates"))
     assert pair("dad_b", HET, MISSING, REF, MISSING) == Phase(PhaseKind.PARENTAL_TRANS, "low", (
-        "in trans by inference: the father carries only one (the other parent is not genotyped); the father's call "
+        "in trans by inference: the father carries only one (the mother is not genotyped); the father's call "
         "without v1 is below the quality gates"))
     assert pair("mum_b", HET, REF, HET, REF) == Phase(PhaseKind.UNPHASED, "low", (
         "phase unknown: both seen in the father; the mother's call without v1 is below the quality gates"))

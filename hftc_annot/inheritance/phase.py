@@ -154,7 +154,7 @@ def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
                 return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: both seen in the {first}; {shaky}")
             return Phase(PhaseKind.PARENTAL_CIS, "high", "in cis: both from one parent")
         return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: the {first} carries both (trans only if the {first} "
-                                                f"is a compound heterozygote too); the {other} is not genotyped")
+                                                f"is a compound heterozygote too); {_missing(other, a, b)}")
     seen = first or second
     if seen is not None:
         unseen = in_b if first == seen else in_a
@@ -162,7 +162,7 @@ def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
             if unseen[_other(seen)] is False:
                 return Phase(PhaseKind.UNPHASED, "medium", "phase unknown: one variant is in neither parent (de novo?)")
             return _weighed(Phase(PhaseKind.PARENTAL_TRANS, "medium", f"in trans by inference: the {seen} carries "
-                                                                      "only one (the other parent is not genotyped)"),
+                                                                      f"only one ({_missing(_other(seen), a, b)})"),
                             shaky)
         return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: the {seen}'s genotype at the other variant is missing")
     if complete:
@@ -175,6 +175,13 @@ def one_from_each_parent(a: AlleleFacts, b: AlleleFacts) -> bool:
     has them in trans, as the sample does."""
     first, second = _origin(_carried_by_parents(a)), _origin(_carried_by_parents(b))
     return first in PARENTS and second in PARENTS and first != second
+
+
+def _missing(role: str, a: AlleleFacts, b: AlleleFacts) -> str:
+    """What is missing of a parent's calls at a pair: 'the mother is not genotyped' (at either allele), else 'the
+    mother's genotype at c.572C>T is missing' (she is genotyped at the other)."""
+    missing = [allele.label for allele in (a, b) if getattr(allele, role).zygosity is Zygosity.MISSING]
+    return f"the {role} is not genotyped" if len(missing) == 2 else f"the {role}'s genotype at {missing[0]} is missing"
 
 
 def _shaky(a: AlleleFacts, b: AlleleFacts) -> str:

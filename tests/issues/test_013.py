@@ -166,7 +166,7 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
             PAIR + TRANS + "; unaffected father is homozygous for c.839-430G>A")))],
     ("AR_comphet", "parent", "not called"): [
         (pair((MISS, MISS), (REF, HET)), ("AR_comphet", "medium", (
-            PAIR + "in trans by inference: the mother carries only one (the other parent is not genotyped)")))],
+            PAIR + "in trans by inference: the mother carries only one (the father is not genotyped)")))],
     ("AR_comphet", "sibling", "carries at most one, het"): [
         (pair((HET, REF), (REF, HET), (HET, REF)), ("AR_comphet", "high", PAIR + TRANS))],
     ("AR_comphet", "sibling", "both, in trans (own phase, homozygous at one, or a sibling's from each parent)"): [
