@@ -105,6 +105,20 @@ def test_read_backed_phasing(tmp: Path) -> None:
     assert blocks[("165760000", "S1")] == ("AR_comphet", "low", "unphased", "CH1")
 
 
+def test_a_phased_cis_pair_the_parents_show_in_trans_is_a_low_candidate_naming_the_conflict(tmp: Path) -> None:
+    """The proband's phased calls put the pair in cis while good calls of both parents show one from each: one of
+    the two is wrong, and the pair was dropped without a word (found by review). It is an unphased, low candidate
+    now; with the parents agreeing (both from the father) it stays unflagged."""
+    fmt = "GT:AD:DP:GQ:PS"
+    cis = ("0|1:10,10:20:60:100", "0|1:10,10:20:60:100")
+    conflict = flags(tmp, [f"{B} {fmt} {cis[0]} {HET}:. {REF}:.", f"{C} {fmt} {cis[1]} {REF}:. {HET}:."],
+                     ("KID", "DAD", "MUM"), TRIO)
+    assert conflict == {(pos, "KID"): ("AR_comphet", "low", "unphased", "CH1") for pos in ("165760000", "165765000")}
+    agreeing = flags(tmp, [f"{B} {fmt} {cis[0]} {HET}:. {REF}:.", f"{C} {fmt} {cis[1]} {HET}:. {REF}:."],
+                     ("KID", "DAD", "MUM"), TRIO)
+    assert agreeing == {}
+
+
 def test_gatk_physical_phasing_pgt_and_pid(tmp: Path) -> None:
     """GATK's HaplotypeCaller phases nearby hets in FORMAT/PGT and PID and leaves GT unphased (and joint genotyping
     keeps it so): PGT 0|1 and 1|0 in one PID are in trans (they were 'unphased'), 0|1 twice in cis (no pair), other

@@ -349,6 +349,12 @@ def test_phase_from_one_multiallelic_call_and_from_phased_reads() -> None:
     assert phase(a, replace(b, phase_set=None)).kind is PhaseKind.UNPHASED
     assert phase(replace(a, phase_set=None), replace(b, phase_set=None)).kind is PhaseKind.PHASED_TRANS
     assert phase(a, replace(b, phased=False)).kind is PhaseKind.UNPHASED
+    cis_trio = [replace(x, haplotype=0) for x in (trio(HET, HET, REF, key=(0, 1)), trio(HET, REF, HET, key=(1, 1)))]
+    phased_cis = [replace(x, phased=True, phase_set=100.0) for x in cis_trio]
+    assert phase(*phased_cis) == Phase(PhaseKind.UNPHASED, "low", (
+        "phase unknown: in cis on the phased haplotypes but one from each parent (a phasing or genotype error?)"))
+    shaky_father = replace(phased_cis[1], father=relative(REF, good=False))  # parental trans below high: cis stands
+    assert phase(phased_cis[0], shaky_father).kind is PhaseKind.PHASED_CIS
 
 
 def test_parental_phase() -> None:

@@ -38,6 +38,8 @@ class Phase:
     reason: str
 
 
+PARENTAL_TRANS = Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent")
+"""Trans by the parents, in good calls of both at both alleles."""
 READ_BACKED = {PhaseKind.MULTIALLELIC_TRANS: "in trans: one multi-allelic genotype carries both",
                PhaseKind.PHASED_TRANS: "in trans on the phased haplotypes",
                PhaseKind.PHASED_CIS: "in cis on the phased haplotypes"}
@@ -56,7 +58,8 @@ def phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
     """The strongest evidence, in this order: one allele inside the other, a deletion (deletion_phase); the lone
     copy of a homozygous allele facing the haplotype its other copy lies on (trans, high); one multi-allelic
     genotype holding both ALTs (trans, high); read-backed or statistical phasing, both phased in the same phase set
-    (trans high, or cis); else the parents."""
+    (trans high, or cis); else the parents. A phased cis pair that good, complete parental calls show one from each
+    parent is unphased (low), the conflict named: one of the two is wrong, and the pair is not dropped."""
     inside = a if a.inside_deletion == b.key else b if b.inside_deletion == a.key else None
     if inside is not None:
         return deletion_phase(inside, b if inside is a else a)
@@ -67,6 +70,9 @@ def phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
         return Phase(PhaseKind.HAPLOTYPE_TRANS, "high", f"in trans: the other copy of the homozygous {lone.label} "
                      f"lies on the haplotype {(b if lone is a else a).label}")
     kind = own_phase(a, b, a.key[0] == b.key[0])
+    if kind is PhaseKind.PHASED_CIS and parental_phase(a, b) == PARENTAL_TRANS:
+        return Phase(PhaseKind.UNPHASED, "low", "phase unknown: in cis on the phased haplotypes but one from each "
+                                                "parent (a phasing or genotype error?)")
     if kind:
         return Phase(kind, "high", READ_BACKED[kind])
     return parental_phase(a, b)
@@ -142,7 +148,7 @@ def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
     first, second = _origin(in_a), _origin(in_b)
     if one_from_each_parent(a, b):
         if complete:
-            return _weighed(Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent"), shaky)
+            return _weighed(PARENTAL_TRANS, shaky)
         return _weighed(Phase(PhaseKind.PARENTAL_TRANS, "medium",
                               "in trans: one seen in each parent (a parental genotype is missing)"), shaky)
     if "both" in (first, second):
