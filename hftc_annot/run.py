@@ -531,6 +531,8 @@ def _counter(summary: Summary, progress: Progress, has_samples: bool) -> Callabl
             summary.note_problem("genotype names an ALT allele the record does not have", record.site)
         elif genotypes is None and has_samples:
             summary.note_problem(NO_GT, record.site)
+        for problem in record.problems:
+            summary.note_problem(problem, record.site)
         progress.panel(summary.panel_records)
     return seen
 

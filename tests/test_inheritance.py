@@ -8,6 +8,7 @@ qualifying rules are tested in tests/issues/test_012.py.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -369,6 +370,34 @@ def test_platypus_nr_and_nv_are_read_as_depth_and_allele_depths(tmp: Path) -> No
         ("42450010", "G", "AUNT", "20", ".,.", ".", "AD", "medium"),
         ("42450010", "T", "AUNT", "20", ".,.", ".", "AD", "medium"),
         ("42450000", "G", "UNCLE", "5", ".,.", ".", "AD", "low")]
+
+
+def test_allele_depths_a_record_cannot_give_to_its_alleles_are_not_read(tmp: Path) -> None:
+    """GATK 3 declared AD Number=. (GATK 4: Number=R); bcftools norm -m- then keeps every allele's depths on each
+    split record, so the record of ALT T read its ALT depth from C's value: '1,10' and 0.323 where T has 20 of 31
+    reads, a wrong het balance for the gate. Such an AD is not read (a warning says so). A negative count (damaged
+    input) gave allele_fraction 2.000; that sample's depths are now missing. Both were read as given before."""
+    text = vcf_text(["chr2 165750000 . A C,T 50 PASS . GT:AD:DP:GQ 1/2:1,10,20:31:60 1/1:-5,10,0:10:60"],
+                    samples=("S1", "S2")).replace("ID=AD,Number=R", "ID=AD,Number=.")
+    (tmp / "multi.vcf").write_text(text)
+    split = subprocess.run(["bcftools", "norm", "-m-", str(tmp / "multi.vcf")], capture_output=True, text=True,
+                           check=True).stdout
+    (tmp / "split.vcf").write_text(split)
+    result = run_cli(tmp / "split.vcf", "--qualify", "all")
+    assert result.code == 0, result.err
+    assert [(r["alt"], r["sample"], r["genotype"], r["ad"], r["allele_fraction"]) for r in table(result.out)] == [
+        ("C", "S1", "1/0", ".,.", "."), ("T", "S1", "0/1", ".,.", "."), ("C", "S2", "1/1", ".,.", ".")]
+    warnings = [line for line in result.err.splitlines() if "FORMAT/AD" in line]
+    assert warnings == [
+        "hftc-annot: warning: FORMAT/AD has more values than the record has alleles (a record split by bcftools norm "
+        "from a header declaring AD Number=., as GATK 3 did, keeps every allele's depths), so its depths are not read: "
+        "ad and allele_fraction are '.', and the allele-balance gate does not apply: 2 times (first at "
+        "chr2:165750000)"]
+    result = run_cli(tmp / "multi.vcf", "--qualify", "all")
+    assert [(r["alt"], r["sample"], r["ad"], r["allele_fraction"]) for r in table(result.out)] == [
+        ("C", "S1", "1,10", "0.323"), ("T", "S1", "1,20", "0.645"), ("C", "S2", ".,.", ".")]
+    assert "hftc-annot: warning: FORMAT/AD holds a negative read count (damaged input?): that sample's depths are " \
+           "read as missing: 1 time (first at chr2:165750000)" in result.err
 
 
 def test_a_flagged_call_without_gq_dp_or_allele_depths_is_a_warning(tmp: Path) -> None:

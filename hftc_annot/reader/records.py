@@ -62,10 +62,11 @@ class Record:
     record with a structural ALT reaches (None for other records, and for a structural one without END or SVLEN).
     sample_filtered: per sample, FORMAT/FT names a filter (not PASS or missing), None when the record has no FT.
     genotypes: (samples, ploidy) allele indices, ALLELE_MISSING for '.', ALLELE_ABSENT past a
-    sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them: read them
-    through `format_value`, which turns htslib's missing-value codes into NaN. dp is FORMAT/DP, else FORMAT/DPI
-    (Strelka2 writes its indels' depth there, and no DP), else Platypus's FORMAT/NR; ad is FORMAT/AD, else
-    Platypus's NR and NV as REF,ALT (_platypus_depths).
+    sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them, with its missing-value
+    codes (INT_MISSING and the vector end after it; `floats` and `format_matrix` read them as NaN). dp is FORMAT/DP,
+    else FORMAT/DPI (Strelka2 writes its indels' depth there, and no DP), else Platypus's FORMAT/NR; ad is FORMAT/AD,
+    else Platypus's NR and NV as REF,ALT (_platypus_depths); None when it has more values than the record has
+    alleles, and missing for a sample with a negative count in it (both named in `problems`).
     """
 
     chrom: str
@@ -85,6 +86,8 @@ class Record:
     phase_set: np.ndarray | None = None
     span: Span | None = None
     sample_filtered: np.ndarray | None = None
+    problems: tuple[str, ...] = ()
+    """What of the record could not be read (each kind is a warning, counted, with its first record)."""
 
     @property
     def end(self) -> int:
@@ -180,6 +183,13 @@ def _depths(values: np.ndarray) -> np.ndarray:
     return out
 
 
+UNASSIGNED_DEPTHS = ("FORMAT/AD has more values than the record has alleles (a record split by bcftools norm from a "
+                     "header declaring AD Number=., as GATK 3 did, keeps every allele's depths), so its depths are not "
+                     "read: ad and allele_fraction are '.', and the allele-balance gate does not apply")
+
+NEGATIVE_DEPTH = "FORMAT/AD holds a negative read count (damaged input?): that sample's depths are read as missing"
+
+
 def _varscan_depths(ad: np.ndarray, rd: np.ndarray, alts: int) -> np.ndarray:
     """VarScan2's depths as AD's REF,ALT: it writes FORMAT/AD with one value, the ALT allele's reads, and the REF
     reads in FORMAT/RD. `ad` is returned as it is unless it has that one value per sample on a record with one ALT."""
@@ -230,6 +240,13 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
                 genotypes, phased, variant.format("PGT") if "PGT" in fmt else None, variant.format("PID"))
         if "FT" in fmt:
             sample_filtered = ~np.isin(variant.format("FT"), ("PASS", ".", ""))
+    problems = ()
+    if ad is not None and ad.shape[1] > len(variant.ALT) + 1:
+        ad, problems = None, (UNASSIGNED_DEPTHS,)
+    elif ad is not None and ad.dtype.kind == "i" and ad.size and ad.min() < 0:  # missing values are negative too
+        damaged = ((ad < 0) & (ad > INT_MISSING + 1)).any(axis=1)
+        if damaged.any():
+            ad, problems = np.where(damaged[:, None], INT_MISSING, ad), (NEGATIVE_DEPTH,)
     info = {}
     for key in info_keys:
         value = variant.INFO.get(key)
@@ -249,6 +266,7 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         chrom=variant.CHROM, pos=variant.POS, id=variant.ID or ".", ref=variant.REF, alts=alts,
         filters=tuple(variant.FILTERS), genotypes=genotypes, phased=phased, gq=gq, dp=dp, ad=ad,
         line=line, index=index, info=info, phase_set=phase_set, span=span, sample_filtered=sample_filtered,
+        problems=problems,
     )
 
 
