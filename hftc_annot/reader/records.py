@@ -210,6 +210,18 @@ def _platypus_depths(covering: np.ndarray, variant_reads: np.ndarray, alts: int)
     return np.where(readable, np.concatenate([covering - variant_reads, variant_reads], axis=1), INT_MISSING)
 
 
+def _readable_depths(ad: np.ndarray, alleles: int) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    """AD, and what could not be read of it: None when it has more values than the record has alleles, and missing
+    for a sample with a negative count."""
+    if ad.shape[1] > alleles:
+        return None, (UNASSIGNED_DEPTHS,)
+    if ad.dtype.kind == "i" and ad.size and ad.min() < 0:  # htslib's missing values are negative too
+        damaged = ((ad < 0) & (ad > INT_MISSING + 1)).any(axis=1)
+        if damaged.any():
+            return np.where(damaged[:, None], INT_MISSING, ad), (NEGATIVE_DEPTH,)
+    return ad, ()
+
+
 def _count(text: str) -> int:
     """One AD value: htslib's missing code when it is '.', empty or not a count."""
     return int(text) if text.strip().isdigit() else INT_MISSING
@@ -218,6 +230,7 @@ def _count(text: str) -> int:
 def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[str, ...]) -> Record:
     """Copy what later stages need out of a cyvcf2 Variant (bound to an open reader)."""
     genotypes = phased = gq = dp = ad = phase_set = sample_filtered = None
+    alts = tuple(variant.ALT)
     fmt = variant.FORMAT
     if fmt and "GT" in fmt:
         array = variant.genotype.array()
@@ -227,10 +240,10 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         dp = variant.format("DP") if "DP" in fmt else variant.format("DPI") if "DPI" in fmt else None
         ad = _depths(variant.format("AD")) if "AD" in fmt else None
         if ad is not None and "RD" in fmt:
-            ad = _varscan_depths(ad, variant.format("RD"), len(variant.ALT))
+            ad = _varscan_depths(ad, variant.format("RD"), len(alts))
         elif ad is None and "NR" in fmt and "NV" in fmt:
             covering = variant.format("NR")
-            ad = _platypus_depths(covering, variant.format("NV"), len(variant.ALT))
+            ad = _platypus_depths(covering, variant.format("NV"), len(alts))
             dp = covering if dp is None else dp
         if "PS" in fmt:
             values = variant.format("PS")
@@ -240,19 +253,12 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
                 genotypes, phased, variant.format("PGT") if "PGT" in fmt else None, variant.format("PID"))
         if "FT" in fmt:
             sample_filtered = ~np.isin(variant.format("FT"), ("PASS", ".", ""))
-    problems = ()
-    if ad is not None and ad.shape[1] > len(variant.ALT) + 1:
-        ad, problems = None, (UNASSIGNED_DEPTHS,)
-    elif ad is not None and ad.dtype.kind == "i" and ad.size and ad.min() < 0:  # missing values are negative too
-        damaged = ((ad < 0) & (ad > INT_MISSING + 1)).any(axis=1)
-        if damaged.any():
-            ad, problems = np.where(damaged[:, None], INT_MISSING, ad), (NEGATIVE_DEPTH,)
+    ad, problems = _readable_depths(ad, len(alts) + 1) if ad is not None else (None, ())
     info = {}
     for key in info_keys:
         value = variant.INFO.get(key)
         if value is not None:
             info[key] = value
-    alts = tuple(variant.ALT)
     span = None
     if any(structural_kind(alt) for alt in alts):
         copies = variant.format("CN") if fmt and "CN" in fmt else None
