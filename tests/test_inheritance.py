@@ -390,8 +390,8 @@ def test_allele_depths_a_record_cannot_give_to_its_alleles_are_not_read(tmp: Pat
     warnings = [line for line in result.err.splitlines() if "FORMAT/AD" in line]
     assert warnings == [
         "hftc-annot: warning: FORMAT/AD has more values than the record has alleles (a record split by bcftools norm "
-        "from a header declaring AD Number=., as GATK 3 did, keeps every allele's depths), so its depths are not read: "
-        "ad and allele_fraction are '.', and the allele-balance gate does not apply: 2 times (first at "
+        "from a header declaring AD Number=., as GATK 3 did, keeps every allele's depths), so those depths are not "
+        "read: ad and allele_fraction are '.', and the allele-balance gate does not apply: 2 times (first at "
         "chr2:165750000)"]
     result = run_cli(tmp / "multi.vcf", "--qualify", "all")
     assert [(r["alt"], r["sample"], r["ad"], r["allele_fraction"]) for r in table(result.out)] == [

@@ -65,8 +65,8 @@ class Record:
     sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them, with its missing-value
     codes (INT_MISSING and the vector end after it; `floats` and `format_matrix` read them as NaN). dp is FORMAT/DP,
     else FORMAT/DPI (Strelka2 writes its indels' depth there, and no DP), else Platypus's FORMAT/NR; ad is FORMAT/AD,
-    else Platypus's NR and NV as REF,ALT (_platypus_depths); None when it has more values than the record has
-    alleles, and missing for a sample with a negative count in it (both named in `problems`).
+    else Platypus's NR and NV as REF,ALT (_platypus_depths), one column per allele at most: a sample's are missing
+    when it gives more values than the record has alleles, or a negative count (both named in `problems`).
     """
 
     chrom: str
@@ -184,8 +184,8 @@ def _depths(values: np.ndarray) -> np.ndarray:
 
 
 UNASSIGNED_DEPTHS = ("FORMAT/AD has more values than the record has alleles (a record split by bcftools norm from a "
-                     "header declaring AD Number=., as GATK 3 did, keeps every allele's depths), so its depths are not "
-                     "read: ad and allele_fraction are '.', and the allele-balance gate does not apply")
+                     "header declaring AD Number=., as GATK 3 did, keeps every allele's depths), so those depths are "
+                     "not read: ad and allele_fraction are '.', and the allele-balance gate does not apply")
 
 NEGATIVE_DEPTH = "FORMAT/AD holds a negative read count (damaged input?): that sample's depths are read as missing"
 
@@ -210,16 +210,25 @@ def _platypus_depths(covering: np.ndarray, variant_reads: np.ndarray, alts: int)
     return np.where(readable, np.concatenate([covering - variant_reads, variant_reads], axis=1), INT_MISSING)
 
 
-def _readable_depths(ad: np.ndarray, alleles: int) -> tuple[np.ndarray | None, tuple[str, ...]]:
-    """AD, and what could not be read of it: None when it has more values than the record has alleles, and missing
-    for a sample with a negative count."""
+def _readable_depths(ad: np.ndarray, alleles: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """AD with one column per allele of the record, and what could not be read of it: a sample's depths are missing
+    when it gives a value beyond the record's alleles, or a negative count."""
+    problems = ()
     if ad.shape[1] > alleles:
-        return None, (UNASSIGNED_DEPTHS,)
+        beyond = ad[:, alleles:]
+        unassigned = (~np.isnan(beyond) if ad.dtype.kind == "f" else beyond > INT_MISSING + 1).any(axis=1)
+        ad = ad[:, :alleles]
+        if unassigned.any():
+            ad, problems = _missing_rows(ad, unassigned), (UNASSIGNED_DEPTHS,)
     if ad.dtype.kind == "i" and ad.size and ad.min() < 0:  # htslib's missing values are negative too
         damaged = ((ad < 0) & (ad > INT_MISSING + 1)).any(axis=1)
         if damaged.any():
-            return np.where(damaged[:, None], INT_MISSING, ad), (NEGATIVE_DEPTH,)
-    return ad, ()
+            ad, problems = _missing_rows(ad, damaged), (*problems, NEGATIVE_DEPTH)
+    return ad, problems
+
+
+def _missing_rows(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    return np.where(rows[:, None], np.nan if values.dtype.kind == "f" else INT_MISSING, values)
 
 
 def _count(text: str) -> int:
