@@ -84,6 +84,11 @@ CASES = [
     (255, "C", "A", ("splice_region_variant", "splice_polypyrimidine_tract_variant", "intron_variant"),
      "c.31-6C>A", ""),
     (210, "C", "A", ("intron_variant",), "c.30+50C>A", ""),
+    # an insertion between the 2nd and 3rd intron base of either end is intronic as well as in the splice region
+    # (ensembl-variation BaseTranscriptVariation.pm, _intron_effects: intronic for an insertion with
+    # vf_start == intron_start+2 or vf_end == intron_end-2)
+    (162, "T", "TA", ("splice_region_variant", "intron_variant"), "c.30+2_30+3insA", ""),
+    (258, "C", "CT", ("splice_region_variant", "intron_variant"), "c.31-3_31-2insT", ""),
     (211, "C", "A", ("intron_variant",), "c.31-50C>A", ""),
     (159, "C", "A", ("missense_variant", "splice_region_variant"), "c.29C>A", "p.(Ala10Asp)"),
     (126, "C", "T", ("5_prime_UTR_variant",), "c.-5C>T", ""),

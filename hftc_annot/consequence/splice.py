@@ -49,9 +49,9 @@ def _beyond_windows() -> int:
 
 def insertion_terms(upstream: tuple[int, int], downstream: tuple[int, int]) -> set[str]:
     """The terms of an insertion between two intron bases, each given as (donor, acceptor) distances: a window's
-    term when both flanking bases lie in that window (VEP's convention), and the splice region for an insertion
-    between the 2nd and 3rd base of either end."""
+    term when both flanking bases lie in that window (VEP's convention), and for an insertion between the 2nd and
+    3rd base of either end, which VEP special-cases, the splice region and intron_variant."""
     terms = {w.term for w in windows() if w.holds(*upstream) and w.holds(*downstream)}
     if upstream[0] == 2 or downstream[1] == 2:
-        terms.add("_splice_region")
+        terms |= {"_splice_region", "intron_variant"}
     return terms
