@@ -91,6 +91,12 @@ CASES = [
     (258, "C", "CT", ("splice_region_variant", "intron_variant"), "c.31-3_31-2insT", ""),
     (211, "C", "A", ("intron_variant",), "c.31-50C>A", ""),
     (159, "C", "A", ("missense_variant", "splice_region_variant"), "c.29C>A", "p.(Ala10Asp)"),
+    # an insertion in an exon is in the splice region only when both its flanking bases are among the 3 exon bases
+    # next to the intron (ensembl-variation VariationEffect.pm, _intron_overlap: overlap of the insertion, start =
+    # end + 1, with intron_start-3..intron_start-1 or intron_end+1..intron_end+3)
+    (158, "G", "GA", ("frameshift_variant", "splice_region_variant"), "c.28_29insA", "p.(Ala10AspfsTer2)"),
+    (157, "T", "TA", ("frameshift_variant",), "c.27_28insA", "p.(Ala10SerfsTer2)"),
+    (263, "A", "AT", ("frameshift_variant",), "c.33_34insT", "p.(Lys12Ter)"),
     (126, "C", "T", ("5_prime_UTR_variant",), "c.-5C>T", ""),
     (128, "CCCAT", "C", ("start_lost", "5_prime_UTR_variant"), "c.-2_2del", "p.(Met1?)"),
     (486, "TTAAGC", "T", ("stop_lost", "3_prime_UTR_variant"), "c.158_*3del", "p.(Ter53CysextTer?)"),

@@ -120,11 +120,18 @@ def _exonic(t: Transcript, g: int, i: int, where: _Location) -> None:
             where.utr3 = True
         else:
             where.cds_bases.append(cdna - first)
+    if _splice_windows(t, g, i):
+        where.terms.add("_splice_region")
+
+
+def _splice_windows(t: Transcript, g: int, i: int) -> set[str]:
+    """The exonic splice-region windows (the 3 bases next to an intron) that exonic base g of exon i lies in:
+    'acceptor' at the exon's 5' end, 'donor' at its 3' end; none at the transcript's own ends."""
     start, end = t.exons[i]
     from_5p = (g - start if t.strand == 1 else end - g) + 1
     from_3p = end - start + 2 - from_5p
-    if (i > 0 and from_5p <= 3) or (i < len(t.exons) - 1 and from_3p <= 3):
-        where.terms.add("_splice_region")
+    return ({"acceptor"} if i > 0 and from_5p <= 3 else set()) | \
+        ({"donor"} if i < len(t.exons) - 1 and from_3p <= 3 else set())
 
 
 def _intronic(i: int, donor: int, acceptor: int, where: _Location) -> None:
@@ -175,10 +182,7 @@ def _insertion_location(t: Transcript, allele: Allele) -> _Location:
                 where.utr3 = True
             else:
                 where.cds_bases += [cdna_up - first, cdna_down - first]
-        probe = _Location()
-        _exonic(t, up, i_up, probe)
-        _exonic(t, down, i_down, probe)
-        if "_splice_region" in probe.terms:
+        if _splice_windows(t, up, i_up) & _splice_windows(t, down, i_down):  # both flanking bases in one window
             where.terms.add("_splice_region")
     elif i_up is None and i_down is None:
         i, d_up, a_up = t.intron(up)
