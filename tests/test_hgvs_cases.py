@@ -234,3 +234,29 @@ def test_codon_with_n_in_the_reference_has_an_unknown_protein_effect(strand: int
     p, r, a = to_strand(strand, 137, "N", "NA")  # a frameshift whatever the bases: its length says so
     shifted = predict(t, minimal("chrS", p, r, a), source, coding)
     assert (shifted.terms, shifted.impact, shifted.hgvs_p) == (("frameshift_variant",), "HIGH", "")
+
+
+POSITION_CASES = [
+    # (plus-strand VCF pos, REF, ALT, cDNA, CDS and protein positions): an end of the change whose base is off the
+    # exons (an intron, beyond the transcript) or off the CDS (a UTR) is '?', as VEP writes it (format_coords in
+    # ensembl-vep Bio/EnsEMBL/VEP/Utils.pm; the ends are those of the first and last mapped pieces, a gap giving
+    # none: cdna_start in ensembl-variation BaseTranscriptVariation.pm)
+    (158, "GCTGT", "G", "59-?", "29-?", "10-?"),  # c.29 to c.30+2
+    (258, "CAGA", "C", "?-61", "?-31", "?-11"),  # c.31-2 to c.31
+    (128, "CCCAT", "C", "29-32", "?-2", "?-1"),  # c.-2 to c.2
+    (486, "TTAAGC", "T", "187-191", "157-?", "53-?"),  # c.157 to c.*2
+    (95, "CCCCCCCC", "C", "?-2", "", ""),  # 5 bases before the transcript and its first 2
+    (484, "CTTAA", "C", "185-188", "155-158", "52-53"),  # inside the CDS: both ends known
+]
+
+
+@pytest.mark.parametrize("strand", [1, -1])
+@pytest.mark.parametrize(("pos", "ref", "alt", "cdna", "cds", "protein"), POSITION_CASES)
+def test_positions_of_a_change_reaching_off_the_exons_or_the_cds(strand: int, pos: int, ref: str, alt: str, cdna: str,
+                                                                 cds: str, protein: str) -> None:
+    contig = designed_contig() if strand == 1 else reverse_complement(designed_contig())
+    source = MemorySource({"chrS": contig}, "synthetic chrS")
+    t = transcript(strand)
+    p, r, a = to_strand(strand, pos, ref, alt)
+    result = predict(t, minimal("chrS", p, r, a), source, CodingSequence(t, source))
+    assert (result.cdna_position, result.cds_position, result.protein_position) == (cdna, cds, protein)

@@ -8,6 +8,7 @@ coding_sequence_variant (indels inside the CDS as frameshift/inframe from their 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hftc_annot.alleles import StructuralAllele
@@ -207,11 +208,15 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
         i0, i1 = a, a - 1  # new bases go before CDS index a
     else:
         i0, i1 = min(where.cds_bases), max(where.cds_bases)
-    detail["cds_position"] = f"{i1 + 1}-{i0 + 1}" if allele.is_insertion else _span(i0 + 1, i1 + 1)
+    detail["cds_position"] = f"{i1 + 1}-{i0 + 1}" if allele.is_insertion else \
+        _vep_span(*_ends(t, allele, lambda g: _cds_number(t, g)))
     delta = len(allele.alt) - len(allele.ref)
     touches_start = i0 <= 2 if not allele.is_insertion else 0 < i0 <= 2
     touches_stop = i1 >= t.cds_length - 3 if not allele.is_insertion else i0 > t.cds_length - 3
     if not in_cds_only:
+        if not allele.is_insertion:
+            codon_ends = (None if n is None else (n + 2) // 3 for n in _ends(t, allele, lambda g: _cds_number(t, g)))
+            detail["protein_position"] = _vep_span(*codon_ends)
         if coding is not None and not where.introns and len(where.exons) == 1 and not allele.is_insertion:
             return _across_utr(t, allele, coding, detail)
         return {"coding_sequence_variant"}
@@ -361,16 +366,41 @@ def numbered(indices: set[int], total: int) -> str:
     return f"{_span(min(indices) + 1, max(indices) + 1)}/{total}"
 
 
+def _vep_span(first: int | None, last: int | None) -> str:
+    """A span as VEP writes it (format_coords, ensembl-vep Bio/EnsEMBL/VEP/Utils.pm): an end whose base is not on
+    the sequence counted (an intron, a UTR, beyond the transcript) is '?' ('59-?', '?-61'); '' when neither end is."""
+    if first is None and last is None:
+        return ""
+    if first is None or last is None:
+        return f"{'?' if first is None else first}-{'?' if last is None else last}"
+    return _span(first, last)
+
+
+def _ends(t: Transcript, allele: Allele, number: Callable[[int], int | None]) -> tuple[int | None, int | None]:
+    """`number` of the allele's 5'-most and 3'-most reference bases in transcript orientation (VEP takes a span's
+    ends from the first and last of its mapped pieces: BaseTranscriptVariation.pm, cdna_start)."""
+    five, three = (allele.start, allele.end) if t.strand == 1 else (allele.end, allele.start)
+    return number(five), number(three)
+
+
+def _cdna_number(t: Transcript, g: int) -> int | None:
+    return t.cdna_of(g) if t.exon_index(g) is not None else None
+
+
+def _cds_number(t: Transcript, g: int) -> int | None:
+    cdna = _cdna_number(t, g)
+    first, last = t.coding_cdna
+    return cdna - first + 1 if cdna is not None and first <= cdna <= last else None
+
+
 def _cdna_position(t: Transcript, allele: Allele) -> str:
-    positions = [t.cdna_of(g) for g in range(allele.end, allele.start - 1, -1)
-                 if t.exon_index(g) is not None] if not allele.is_insertion else []
     if allele.is_insertion:
         flanks = [g for g in (allele.end, allele.start) if t.exon_index(g) is not None]
         if len(flanks) == 2:
             a, b = sorted(t.cdna_of(g) for g in flanks)
             return f"{a}-{b}"
         return ""
-    return _span(min(positions), max(positions)) if positions else ""
+    return _vep_span(*_ends(t, allele, lambda g: _cdna_number(t, g)))
 
 
 def _hgvs_c(t: Transcript, allele: Allele, seq: SequenceSource | None) -> str:
