@@ -233,13 +233,16 @@ def _individual(path: str, number: int, fields: list[str]) -> Individual:
         raise InputError(path, f"individual {ident!r} is listed as its own parent", line=number)
     if father == mother and father not in _MISSING_PARENT:
         raise InputError(path, f"individual {father!r} is listed as both father and mother of {ident!r}", line=number)
+    shifted = f" (the line has {len(fields)} columns: an id with spaces in it needs a tab-separated PED)" \
+        if len(fields) > 6 else ""
     if sex.lower() not in _SEX:
-        raise InputError(path, f"sex {sex!r} must be {_choices(_SEX_WORDS)} (words in any case)", line=number)
+        raise InputError(path, f"sex {sex!r} must be {_choices(_SEX_WORDS)} (words in any case){shifted}",
+                         line=number)
     if status.lower() not in _STATUS:
         accepted = f"{_choices(_STATUS_WORDS)} (words in any case)"
         raise InputError(path, f"phenotype {status!r} looks quantitative: quantitative phenotypes are not supported; "
-                         f"use {accepted}" if _NUMBER.fullmatch(status) else
-                         f"phenotype {status!r} must be {accepted}", line=number)
+                         f"use {accepted}{shifted}" if _NUMBER.fullmatch(status) else
+                         f"phenotype {status!r} must be {accepted}{shifted}", line=number)
     return Individual(family, ident, None if father in _MISSING_PARENT else father,
                       None if mother in _MISSING_PARENT else mother, _SEX[sex.lower()], _STATUS[status.lower()])
 
