@@ -43,9 +43,10 @@ def test_two_changes_in_one_codon_make_one_amino_acid_change(strand, changes, ex
 
 
 def _facts(zygosity, key, *, phased=False, haplotype=-1, phase_set=None, with_other_alt=False, parents=None,
-           male_x=False):
+           male_x=False, good_parents=(True, True)):
     father, mother = (NOT_GENOTYPED, NOT_GENOTYPED) if parents is None else (
-        Relative("DAD", UNAFFECTED, parents[0], True), Relative("MUM", UNAFFECTED, parents[1], True))
+        Relative("DAD", UNAFFECTED, parents[0], good_parents[0]), Relative("MUM", UNAFFECTED, parents[1],
+                                                                           good_parents[1]))
     return AlleleFacts(key=key, label="", gene="GALNT3", zygosity=zygosity, good=True, father=father,
                        mother=mother, siblings=(), male=male_x, modes=("AR",), x_linked=male_x, phased=phased,
                        haplotype=haplotype, phase_set=phase_set, with_other_alt=with_other_alt)
@@ -54,8 +55,8 @@ def _facts(zygosity, key, *, phased=False, haplotype=-1, phase_set=None, with_ot
 def test_which_alleles_of_one_person_combine() -> None:
     """Hand cases of the issue: phased in one phase set (cis), phased apart (not combined) or in different phase
     sets ('unknown': nothing phases them), unphased (a possibility), homozygous, a 1|2 partner; and a trio's
-    transmission."""
-    het, hom, hemi, ref = Zygosity.HET, Zygosity.HOM_ALT, Zygosity.HEMI, Zygosity.REF
+    transmission, also against the sample's own phase."""
+    het, hom, hemi, ref, missing = Zygosity.HET, Zygosity.HOM_ALT, Zygosity.HEMI, Zygosity.REF, Zygosity.MISSING
     cases = [
         (_facts(het, (0, 1), phased=True, haplotype=1, phase_set=100.0),
          _facts(het, (1, 1), phased=True, haplotype=1, phase_set=100.0), "cis"),
@@ -73,6 +74,20 @@ def test_which_alleles_of_one_person_combine() -> None:
         (_facts(het, (0, 1), parents=(ref, het)), _facts(het, (1, 1), parents=(ref, het)), "cis"),
         (_facts(het, (0, 1), parents=(het, ref)), _facts(het, (1, 1), parents=(ref, het)), None),
         (_facts(het, (0, 1), parents=(het, het)), _facts(het, (1, 1), parents=(ref, het)), "unknown"),
+        # phased in cis, one from each parent by good calls: the phase is unknown, the conflict named; a missing
+        # parental call or one below the quality gates leaves it cis, and calls phased apart stay apart
+        (_facts(het, (0, 1), phased=True, haplotype=1, phase_set=100.0, parents=(het, ref)),
+         _facts(het, (1, 1), phased=True, haplotype=1, phase_set=100.0, parents=(ref, het)),
+         "unknown (in cis on the phased haplotypes but one from each parent)"),
+        (_facts(het, (0, 1), phased=True, haplotype=1, phase_set=100.0, parents=(het, ref)),
+         _facts(het, (1, 1), phased=True, haplotype=1, phase_set=100.0, parents=(missing, het)), "cis"),
+        (_facts(het, (0, 1), phased=True, haplotype=1, phase_set=100.0, parents=(het, ref)),
+         _facts(het, (1, 1), phased=True, haplotype=1, phase_set=100.0, parents=(ref, het),
+                good_parents=(False, True)), "cis"),
+        (_facts(het, (0, 1), phased=True, haplotype=1, phase_set=100.0, parents=(ref, het)),
+         _facts(het, (1, 1), phased=True, haplotype=1, phase_set=100.0, parents=(ref, het)), "cis"),
+        (_facts(het, (0, 1), phased=True, haplotype=1, phase_set=100.0, parents=(ref, het)),
+         _facts(het, (1, 1), phased=True, haplotype=0, phase_set=100.0, parents=(ref, het)), None),
         # a male's X outside the PARs, called diploid: one chromosome all the same
         (_facts(hom, (0, 1), male_x=True), _facts(hom, (1, 1), male_x=True), "cis"),
         (_facts(het, (0, 1), male_x=True), _facts(het, (1, 1), male_x=True), "cis"),

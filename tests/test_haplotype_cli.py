@@ -56,6 +56,8 @@ def _vcf(work: Path, name: str, samples: list[str], records: list[str]) -> Path:
         "##fileformat=VCFv4.2", *(f"##contig=<ID={h.split()[0]},length={h.split()[1]}>" for h in header),
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
         '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">',
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
         "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]),
         *records]) + "\n")
     return vcf
@@ -189,6 +191,67 @@ def test_a_trio_phases_by_transmission(enpp1) -> None:
     assert (rows[("KID", str(first))]["inheritance_flags"], rows[("KID2", str(first))]["phase_evidence"]) == (
         ".", "parental_trans")
     assert rows[("KID", str(first))]["evidence_tier"] != rows[("KID2", str(first))]["evidence_tier"]
+
+
+def test_a_phased_cis_that_good_parental_calls_contradict_is_no_certain_haplotype(enpp1) -> None:
+    """Two changes of one codon phased in cis in a child (one PS) while good calls of both parents show one from
+    each: the phase is unknown, as for the pair (a phasing or genotype error?). The combined change was reported as
+    the child's chromosome (cis, its tier, no pair); now it is a possibility naming the conflict, each row keeps its
+    own tier, and the pair is the low 'unphased' candidate. Parents that agree with cis (AGREE), a parental call
+    missing (MISSING) or below the quality gates (SHAKY: a 0/0 of DP 3) leave the phased cis as it was; calls
+    phased apart stay apart whatever the parents say (READ_TRANS)."""
+    work, bases, cds = enpp1
+    c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
+    first, second = bases[3 * c + i], bases[3 * c + j]
+    good_het, good_ref = "0/1:.:30:60", "0/0:.:30:60"
+    calls = {  # per family: the child's, the father's and the mother's calls at (first, second)
+        "CONFLICT": (("0|1:100:30:60", "0|1:100:30:60"), (good_het, good_ref), (good_ref, good_het)),
+        "AGREE": (("0|1:100:30:60", "0|1:100:30:60"), (good_ref, good_ref), (good_het, good_het)),
+        "MISSING": (("0|1:100:30:60", "0|1:100:30:60"), (good_het, "./.:.:.:."), (good_ref, good_het)),
+        "SHAKY": (("0|1:100:30:60", "0|1:100:30:60"), (good_het, "0/0:.:3:60"), (good_ref, good_het)),
+        "READ_TRANS": (("0|1:100:30:60", "1|0:100:30:60"), (good_ref, good_ref), (good_het, good_het)),
+    }
+    samples = [f"{family}_{role}" for family in calls for role in ("KID", "DAD", "MUM")]
+    records = [f"ENPP1\t{pos}\t.\t{cds[k]}\t{alt}\t50\tPASS\t.\tGT:PS:DP:GQ\t"
+               + "\t".join(person[n] for trio in calls.values() for person in trio)
+               for n, (pos, k, alt) in enumerate(((first, 3 * c + i, a), (second, 3 * c + j, b)))]
+    vcf = _vcf(work, "conflict.vcf", samples, records)
+    ped = work / "conflict.ped"
+    ped.write_text("".join(f"{f}\t{f}_KID\t{f}_DAD\t{f}_MUM\t1\t2\n{f}\t{f}_DAD\t0\t0\t1\t1\n"
+                           f"{f}\t{f}_MUM\t0\t0\t2\t1\n" for f in calls))
+    result = _run(work, vcf, "--ped", ped)
+    assert result.code == 0, result.err
+    rows = {(r["sample"], r["pos"]): r for r in table(result.out)}
+    members = f"ENPP1:{first}:{cds[3 * c + i]}:{a};ENPP1:{second}:{cds[3 * c + j]}:{b}"
+    expected_p = f"NP_006199.2:p.({THREE[translate(cds[3 * c:3 * c + 3])]}{c + 1}Ter)"
+    columns = ("haplotype_members", "haplotype_phase", "haplotype_consequence", "haplotype_hgvs_p",
+               "inheritance_flags", "confidence", "phase_evidence", "comphet_pair_id", "evidence_tier")
+    own_tiers = ("3", ".")  # a missense change and a synonymous one, alone
+    conflict = "in cis on the phased haplotypes but one from each parent"
+    assert [tuple(rows[("CONFLICT_KID", str(pos))][x] for x in columns) for pos in (first, second)] == [
+        (members, f"unknown ({conflict})", "stop_gained", expected_p, "AR_comphet", "low", "unphased", "CH1", tier)
+        for tier in own_tiers]
+    assert {rows[("CONFLICT_KID", str(pos))]["evidence"] for pos in (first, second)} == {
+        f"two heterozygous variants in ENPP1 (c.{3 * c + i + 1}{cds[3 * c + i]}>{a}, c.{3 * c + j + 1}"
+        f"{cds[3 * c + j]}>{b}), phase unknown: {conflict} (a phasing or genotype error?)"}
+    for family in ("AGREE", "MISSING", "SHAKY"):
+        assert [tuple(rows[(f"{family}_KID", str(pos))][x] for x in columns) for pos in (first, second)] == [
+            (members, "cis", "stop_gained", expected_p, ".", ".", ".", ".", "2")] * 2, family
+    assert [tuple(rows[("READ_TRANS_KID", str(pos))][x] for x in columns) for pos in (first, second)] == [
+        (".", ".", ".", ".", "AR_comphet", "low", "phased_trans", "CH1", tier) for tier in own_tiers]
+
+    # the reason in the annotated VCF's phase and in the HTML note too
+    result = _run(work, vcf, "--ped", ped, "-o", work / "conflict.out.vcf")
+    assert result.code == 0, result.err
+    line = next(x for x in (work / "conflict.out.vcf").read_text().splitlines() if x.startswith(f"ENPP1\t{first}\t"))
+    fields = line.split("\t")
+    cells = dict(zip(fields[8].split(":"), fields[9 + samples.index("CONFLICT_KID")].split(":"), strict=True))
+    assert cells["HFTC_HAPLOTYPE"].split("|")[2] == f"unknown_({conflict.replace(' ', '_')})"
+    result = _run(work, vcf, "--ped", ped, "-o", work / "conflict.html")
+    assert result.code == 0, result.err
+    page = html.unescape((work / "conflict.html").read_text())
+    assert (f"if in cis with c.{3 * c + j + 1}{cds[3 * c + j]}>{b} (phase unknown: {conflict}): together "
+            f"{expected_p.split(':')[1]} (stop gained)") in page
 
 
 def _snv(bases: list[int], cds: str, k: int, alt: str, *calls: str) -> str:

@@ -238,7 +238,7 @@ class InheritanceStage:
         out = []
         for a in alleles:
             h = found.get(a.key)
-            if h is None or h.phase == "unknown":
+            if h is None or not h.certain:
                 out.append(a)
             elif not h.whole:
                 out.append(_lone_copy(a, h, by_key[h.first]))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from hftc_annot.inheritance.calls import Occurrence
 from hftc_annot.inheritance.facts import AlleleFacts
-from hftc_annot.inheritance.phase import haplotype_phase
+from hftc_annot.inheritance.phase import UNKNOWN_BY_PARENTS, haplotype_phase
 from hftc_annot.reader.genotypes import Zygosity
 
 if TYPE_CHECKING:
@@ -22,6 +22,9 @@ MAX_CODONS = 100
 """A frameshift and a restoring indel combine when they are at most this many codons apart."""
 
 CERTAIN = ("cis", "cis (homozygous)")
+POSSIBLE = ("unknown", UNKNOWN_BY_PARENTS)
+"""Phases of alleles that may lie on one chromosome: nothing phases them together, or their phased cis and the
+parents disagree."""
 
 
 class HaplotypeSource(Protocol):
@@ -35,9 +38,9 @@ class HaplotypeSource(Protocol):
 @dataclass(frozen=True)
 class Haplotype:
     """Alleles of one person combined: `members` as chrom:pos:ref:alt in CDS order, `phase` ('cis', 'cis
-    (homozygous)' or 'unknown': a possibility, if they are in cis), and their combined consequence; `first` is the
-    key of the member that stands for the haplotype in compound-het pairs (a heterozygous one, when there is one);
-    `whole` says whether this allele lies on this haplotype only, so that its row takes the combined change's
+    (homozygous)', or one of POSSIBLE: a possibility, if they are in cis), and their combined consequence; `first`
+    is the key of the member that stands for the haplotype in compound-het pairs (a heterozygous one, when there is
+    one); `whole` says whether this allele lies on this haplotype only, so that its row takes the combined change's
     tier (not a homozygous allele of a heterozygous haplotype: its other copy is alone on the other chromosome)."""
 
     members: tuple[str, ...]
@@ -46,13 +49,18 @@ class Haplotype:
     first: tuple[int, int]
     whole: bool = True
 
+    @property
+    def certain(self) -> bool:
+        """In cis for sure, not a possibility."""
+        return self.phase in CERTAIN
+
 
 def haplotypes(gene: str, occs: list[Occurrence], alleles: list[AlleleFacts],
                spans: list[tuple[int, int, int] | None], source: HaplotypeSource) -> dict[tuple[int, int], Haplotype]:
     """Per allele key, the haplotype it belongs to, for one person's alleles in one gene (`occs` and their `alleles`
     facts; `spans`: each occurrence's first and last CDS index and length change, None outside the CDS).
 
-    Alleles are grouped first by certain links (cis), then the rest by any link (cis or unknown phase): a
+    Alleles are grouped first by certain links (cis), then the rest by any link (cis or a possible phase): a
     possibility. A group is combined only when every two of its alleles can lie on one chromosome; a group holding
     a pair in trans (a homozygous allele with two others on opposite haplotypes, the two ALTs of a 1/2 call) is
     left as it is. A group that shifts the frame takes in the changes between its indels."""
@@ -71,7 +79,7 @@ def haplotypes(gene: str, occs: list[Occurrence], alleles: list[AlleleFacts],
     candidates = _interacting(coding, spans)
     out: dict[tuple[int, int], Haplotype] = {}
     taken: set[int] = set()
-    for allowed in (set(CERTAIN), {*CERTAIN, "unknown"}):
+    for allowed in (set(CERTAIN), {*CERTAIN, *POSSIBLE}):
         links = [(i, j) for i, j in candidates if i not in taken and j not in taken and phase(i, j) in allowed]
         groups = sorted(_components(links), key=lambda g: not any(spans[i][2] % 3 for i in g))
         for group in groups:
@@ -116,7 +124,7 @@ def _haplotype(gene: str, members: list[int], occs: list[Occurrence], alleles: l
     consequence = source.combine(gene, [occs[i].change for i in members])
     if consequence is None:
         return {}
-    label = "unknown" if "unknown" in labels else "cis (homozygous)" if labels == {"cis (homozygous)"} else "cis"
+    label = _label(labels)
     one_x = all(alleles[i].x_linked and alleles[i].male for i in members)
     both = {i for i in members if label == "cis" and not one_x and alleles[i].zygosity is Zygosity.HOM_ALT}
     standing = [i for i in members if i not in both]
@@ -125,6 +133,15 @@ def _haplotype(gene: str, members: list[int], occs: list[Occurrence], alleles: l
     first = occs[standing[0]].key
     spelled = tuple(occs[i].spelled for i in members)
     return {occs[i].key: Haplotype(spelled, label, consequence, first, i not in both) for i in members}
+
+
+def _label(labels: set) -> str:
+    """A group's phase from the phases of its pairs: a possibility when one pair's is (naming a conflict of the
+    phased cis with the parents when there is one), else cis, homozygous when every pair is."""
+    for possible in (UNKNOWN_BY_PARENTS, "unknown"):
+        if possible in labels:
+            return possible
+    return "cis (homozygous)" if labels == {"cis (homozygous)"} else "cis"
 
 
 def _components(links: list[tuple[int, int]]) -> list[set[int]]:

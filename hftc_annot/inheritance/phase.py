@@ -40,6 +40,10 @@ class Phase:
 
 PARENTAL_TRANS = Phase(PhaseKind.PARENTAL_TRANS, "high", "in trans: one from each parent")
 """Trans by the parents, in good calls of both at both alleles."""
+PHASED_CIS_PARENTAL_TRANS = "in cis on the phased haplotypes but one from each parent"
+"""The sample's own phase and good, complete parental calls disagree: one of the two is wrong, the phase unknown."""
+UNKNOWN_BY_PARENTS = f"unknown ({PHASED_CIS_PARENTAL_TRANS})"
+"""The haplotype phase of alleles in that conflict: a possibility, as 'unknown' is, with the reason."""
 READ_BACKED = {PhaseKind.MULTIALLELIC_TRANS: "in trans: one multi-allelic genotype carries both",
                PhaseKind.PHASED_TRANS: "in trans on the phased haplotypes",
                PhaseKind.PHASED_CIS: "in cis on the phased haplotypes"}
@@ -70,9 +74,9 @@ def phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
         return Phase(PhaseKind.HAPLOTYPE_TRANS, "high", f"in trans: the other copy of the homozygous {lone.label} "
                      f"lies on the haplotype {(b if lone is a else a).label}")
     kind = own_phase(a, b, a.key[0] == b.key[0])
-    if kind is PhaseKind.PHASED_CIS and parental_phase(a, b) == PARENTAL_TRANS:
-        return Phase(PhaseKind.UNPHASED, "low", "phase unknown: in cis on the phased haplotypes but one from each "
-                                                "parent (a phasing or genotype error?)")
+    if kind is PhaseKind.PHASED_CIS and _parents_contradict(a, b):
+        return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: {PHASED_CIS_PARENTAL_TRANS} (a phasing or genotype "
+                                                "error?)")
     if kind:
         return Phase(kind, "high", READ_BACKED[kind])
     return parental_phase(a, b)
@@ -112,8 +116,9 @@ def haplotype_phase(a: AlleleFacts, b: AlleleFacts) -> str | None:
     """Whether one person's two alleles lie on one haplotype, so that their changes combine (issue 16): 'cis
     (homozygous)' when both are homozygous, 'cis' when one is homozygous (it is on both haplotypes), both are
     haploid or on a male's X, both are phased on one haplotype of one phase set, or both came from one parent;
-    'unknown' for heterozygous calls that nothing phases (a possibility, "if in cis"); None when they are in trans
-    (phased apart, one 1/2 genotype, or one from each parent)."""
+    'unknown' for heterozygous calls that nothing phases (a possibility, "if in cis"), and UNKNOWN_BY_PARENTS for
+    calls phased on one haplotype that good, complete parental calls show one from each parent (as `phase` does
+    for the pair); None when they are in trans (phased apart, one 1/2 genotype, or one from each parent)."""
     if a.x_linked and a.male:
         return "cis"  # one X: whatever the caller wrote
     homozygous = (a.zygosity is Zygosity.HOM_ALT, b.zygosity is Zygosity.HOM_ALT)
@@ -122,9 +127,17 @@ def haplotype_phase(a: AlleleFacts, b: AlleleFacts) -> str | None:
     if any(homozygous) or (a.zygosity is Zygosity.HEMI and b.zygosity is Zygosity.HEMI):
         return "cis"
     kind = own_phase(a, b, a.key[0] == b.key[0]) or parental_phase(a, b).kind
+    if kind is PhaseKind.PHASED_CIS and _parents_contradict(a, b):
+        return UNKNOWN_BY_PARENTS
     if kind.cis:
         return "cis"
     return "unknown" if kind is PhaseKind.UNPHASED else None
+
+
+def _parents_contradict(a: AlleleFacts, b: AlleleFacts) -> bool:
+    """Do good calls of both parents at both alleles show one from each (high parental trans)? Against them a
+    phased cis is no certain phase; a missing parental call, or one below the quality gates, leaves it cis."""
+    return parental_phase(a, b) == PARENTAL_TRANS
 
 
 def _same_block(first: float | None, second: float | None) -> bool:

@@ -124,4 +124,4 @@ class TierStage:
                                          core, self._rare, bool(consequence and consequence.protein_unknown))
             finding.haplotype_tiers = {
                 sample: allele_tiers(h.consequence.terms, finding.knowledge or Knowledge(), core, self._rare)
-                for sample, h in finding.haplotypes.items() if h.phase != "unknown" and h.whole}
+                for sample, h in finding.haplotypes.items() if h.certain and h.whole}

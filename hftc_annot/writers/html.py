@@ -11,6 +11,7 @@ from hftc_annot.consequence.terms import UNKNOWN, terms
 from hftc_annot.consequence.transcripts import Transcript
 from hftc_annot.inheritance import SummaryLine
 from hftc_annot.inheritance.flags import CONFIDENCE, KINDS
+from hftc_annot.inheritance.phase import PHASED_CIS_PARENTAL_TRANS, UNKNOWN_BY_PARENTS
 from hftc_annot.inheritance.summary import TIER_ORDER
 from hftc_annot.knowledge.tiers import rules
 from hftc_annot.panel import Gene
@@ -166,7 +167,8 @@ def _notes(row: ReportRow) -> list[Cell]:
 
 
 def _haplotype(row: ReportRow) -> str:
-    """'together with c.39C>A on the same chromosome: p.(Gln13Ter)', or 'if in cis with …' for unknown phase."""
+    """'together with c.39C>A on the same chromosome: p.(Gln13Ter)', or 'if in cis with … (phase unknown)' for
+    unknown phase, the reason named when the phased cis and the parents disagree."""
     own = row.hgvs_c.split(":c.", 1)[-1]
     changes = row.haplotype_hgvs_c.split(":c.[", 1)[-1].rstrip("]").split(";")
     others = ", ".join(f"c.{change}" for change in changes if change != own)
@@ -174,6 +176,8 @@ def _haplotype(row: ReportRow) -> str:
     words = row.haplotype_consequence.split("&")[0].replace("_variant", "").replace("_", " ")
     if row.haplotype_phase == "unknown":
         return f"if in cis with {others} (phase unknown): together {protein} ({words})"
+    if row.haplotype_phase == UNKNOWN_BY_PARENTS:
+        return f"if in cis with {others} (phase unknown: {PHASED_CIS_PARENTAL_TRANS}): together {protein} ({words})"
     where = "on both copies of the chromosome" if row.haplotype_phase == "cis (homozygous)" \
         else "on the same chromosome"
     return f"together with {others} {where}: {protein} ({words})"
