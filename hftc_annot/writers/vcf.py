@@ -126,8 +126,10 @@ class VcfWriter:
             "ID": HAPLOTYPE_FORMAT, "Number": ".", "Type": "String",
             "Description": "hftc-annot: this sample's alleles that change the same codons (or a frameshift and the "
                            "indel restoring its frame) on one chromosome, and their combined change; PHASE is cis, "
-                           "cis_(homozygous) or unknown (if in cis); MEMBERS CHROM_POS_REF/ALT joined by &; one entry "
-                           "per ALT and panel gene; : , | % percent-encoded. Format: " + "|".join(HAPLOTYPE_FIELDS)})
+                           "cis_(homozygous), unknown (if in cis) or unknown_(in_cis_on_the_phased_haplotypes_but_one_"
+                           "from_each_parent) (if in cis too: the sample's phasing and its parents disagree); "
+                           "MEMBERS CHROM_POS_REF/ALT joined by &; one entry per ALT and panel gene; : , | % "
+                           "percent-encoded. Format: " + "|".join(HAPLOTYPE_FIELDS)})
         self._samples = len(template.samples)
         self._variants = iter(self._kept)
         self._writer = cyvcf2.Writer(path, template, mode=mode)
