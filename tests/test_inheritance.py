@@ -400,6 +400,27 @@ def test_allele_depths_a_record_cannot_give_to_its_alleles_are_not_read(tmp: Pat
            "read as missing: 1 time (first at chr2:165750000)" in result.err
 
 
+@pytest.mark.parametrize("kind", ["Integer", "String", "Float"])
+def test_a_negative_allele_depth_is_read_alike_whatever_ads_type(tmp: Path, kind: str) -> None:
+    """A sample whose AD holds a negative count is read as missing, with a warning, whatever type the header gives AD:
+    typed String, the '-5' was read as a missing value and the rest kept ('.,10', allele_fraction 1.000), typed Float
+    it was read as it stands ('-5,10', 2.000), both without a warning. A count too large for htslib's Integer (over
+    9 digits) is a missing value; typed String it stopped the run with a traceback (int32 overflow)."""
+    records = ["chr2 165750000 . A C 50 PASS . GT:AD:DP:GQ 0/1:-5,10:31:60 0/1:5,10:15:60",
+               "chr2 165750010 . A C 50 PASS . GT:AD:DP:GQ 0/1:99999999999,10:31:60 0/1:5,10:15:60"]
+    text = vcf_text(records if kind == "String" else records[:1], samples=("S1", "S2"))
+    vcf = tmp / "in.vcf"
+    vcf.write_text(text.replace("ID=AD,Number=R,Type=Integer", f"ID=AD,Number=R,Type={kind}"))
+    result = run_cli(vcf, "--qualify", "all")
+    assert result.code == 0, result.err
+    rows = [(r["pos"], r["sample"], r["ad"], r["allele_fraction"]) for r in table(result.out)]
+    large = [("165750010", "S1", ".,10", "1.000")] if kind == "String" else []
+    assert rows == [("165750000", "S1", ".,.", "."), *large, ("165750000", "S2", "5,10", "0.667"),
+                    *[("165750010", "S2", "5,10", "0.667")] * len(large)]
+    assert "hftc-annot: warning: FORMAT/AD holds a negative read count (damaged input?): that sample's depths are " \
+           "read as missing: 1 time (first at chr2:165750000)" in result.err
+
+
 def test_a_flagged_call_without_gq_dp_or_allele_depths_is_a_warning(tmp: Path) -> None:
     """bcftools call writes GT:PL unless -a asks for more (its PL header line as in samtools/bcftools
     test/mpileup.vcf). Missing values fail no gate, so such a call's flag was medium or high

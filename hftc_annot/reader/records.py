@@ -14,6 +14,7 @@ from hftc_annot.assembly import canonical_contig
 
 INT_MISSING = -2147483648  # htslib's bcf_int32_missing; vector_end is one more
 _PLAIN_ALLELE = re.compile(r"^[ACGTNacgtn]+$")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
 
 _PRECISE_KEYS = ("PRECISE", "HOMLEN", "HOMSEQ")
 """INFO keys that make a structural record precise (unless it says IMPRECISE): the flag, or its microhomology."""
@@ -220,7 +221,7 @@ def _readable_depths(ad: np.ndarray, alleles: int) -> tuple[np.ndarray, tuple[st
         ad = ad[:, :alleles]
         if unassigned.any():
             ad, problems = _missing_rows(ad, unassigned), (UNASSIGNED_DEPTHS,)
-    if ad.dtype.kind == "i" and ad.size and ad.min() < 0:  # htslib's missing values are negative too
+    if ad.size and np.nanmin(ad, initial=0) < 0:  # htslib's missing Integer values are negative too (a Float's: NaN)
         damaged = ((ad < 0) & (ad > INT_MISSING + 1)).any(axis=1)
         if damaged.any():
             ad, problems = _missing_rows(ad, damaged), (*problems, NEGATIVE_DEPTH)
@@ -232,8 +233,10 @@ def _missing_rows(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _count(text: str) -> int:
-    """One AD value: htslib's missing code when it is '.', empty or not a count."""
-    return int(text) if text.strip().isdigit() else INT_MISSING
+    """One AD value as htslib reads an Integer: its missing code when it is '.', empty or not a whole number (a
+    negative one is kept, for _readable_depths to find)."""
+    text = text.strip()
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else INT_MISSING
 
 
 def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[str, ...]) -> Record:
