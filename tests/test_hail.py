@@ -270,12 +270,15 @@ def coding(gene: str, count: int) -> list[tuple[str, int]]:
 
 def test_relatives_found_by_name_haploid_families_and_long_ad_give_the_rows_of_one_run(tmp: Path) -> None:
     """Parents in the VCF without a PED line of their own; a family whose called members are all haploid at a
-    record (the missing calls stay diploid, as ./. is); an AD with more values than alleles."""
+    record (the missing calls stay diploid, as ./. is); an AD with more values than alleles, which makes that
+    sample's depths missing (C3's 9,9,3: ad '.,.', not '9,9' and 0.429), and a negative count, each with its
+    warning, counted over every sample's AD as in one run, a family without a carrier there too (the Hail path read
+    every value, and said nothing)."""
     (g1, p1), (_, p2) = coding("GALNT3", 2)
     (x1, q1), (_, q2) = coding("PHEX", 2)
     f = "GT:AD:DP:GQ"
     records = [f"{g1} {p1} . C T 50 PASS . {f} 0/1:10,10:20:60 0/1:9,9:18:60 0/0:20,0:20:60 ./.:.:.:. 0/0:9,0:9:60 "
-               "0/0:9,0:9:60",
+               "0/0:-9,0:9:60",
                f"{g1} {p2} . C T 50 PASS . {f} 0/1:10,10:20:60 0/0:9,0:18:60 0/1:20,20:40:60 0/0:5,0,2:7:60 "
                "0/0:9,0:9:60 0/0:9,0:9:60",
                f"{x1} {q1} . C T 50 PASS . {f} 0/0:10,0:10:60 0/0:9,0:9:60 0/0:9,0:9:60 ./.:.:.:. 1:0,9:9:60 ./.:.:.:.",
@@ -290,6 +293,10 @@ def test_relatives_found_by_name_haploid_families_and_long_ad_give_the_rows_of_o
     rows = assert_same_rows(tmp, vcf, ped, out)
     kid = {(r["sample"], r["pos"]): (r["inheritance_flags"], r["phase_evidence"]) for r in rows}
     assert kid[("KID2", str(p1))] == ("AR_comphet", "parental_trans")
+    assert [(r["sample"], r["ad"], r["allele_fraction"]) for r in rows if r["pos"] == str(q2)] == [("C3", ".,.", ".")]
+    unread = [w for w in json.loads((out / "report.json").read_text())["warnings"] if w.startswith("FORMAT/AD")]
+    assert unread == [w for w in json.loads((tmp / "single.json").read_text())["warnings"] if w.startswith("FORMAT/AD")]
+    assert [w.rsplit(": ", 1)[1] for w in unread] == [f"2 times (first at {g1}:{p2})", f"1 time (first at {g1}:{p1})"]
 
 
 @pytest.mark.parametrize("number", ["1", "."])

@@ -16,7 +16,7 @@ from hftc_annot.inheritance.pedigree import Pedigree
 from hftc_annot.knowledge.tiers import TierStage
 from hftc_annot.model import PanelRecord
 from hftc_annot.reader.genotypes import carriers
-from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, INT_MISSING, Record
+from hftc_annot.reader.records import ALLELE_ABSENT, ALLELE_MISSING, INT_MISSING, Record, readable_depths
 from hftc_annot.writers.rows import ReportRows, report_order
 from hftc_annot.writers.summary import SummaryRanking
 from hftc_annot.writers.tsv import COLUMNS, tsv_line
@@ -128,7 +128,9 @@ def _item(site: PanelRecord, gene: str, record: Record) -> PanelRecord:
 
 
 def _record(cohort: Cohort, site: Site, local: dict[int, int]) -> Record:
-    """The family's columns of one record, as the reader gives a record (htslib's missing-value codes)."""
+    """The family's columns of one record, as the reader gives a record (htslib's missing-value codes), its AD read as
+    the reader reads it: a sample's values beyond the record's alleles, or a negative count, make its depths missing
+    (the warnings come from every sample's AD, hail_path._annotated_sites)."""
     known = cohort.sites[site.record].record
     count = len(local)
     ploidy = max([2, *(len(e.alleles) for e in site.entries if e.alleles)])  # a missing call (Hail: no ploidy) is ./.
@@ -151,6 +153,7 @@ def _record(cohort: Cohort, site: Site, local: dict[int, int]) -> Record:
         if phase_set is not None and e.ps is not None:
             phase_set[i] = e.ps
         filtered[i] = e.filtered
+    ad, _ = readable_depths(ad, 1 + len(known.alts))
     return Record(known.chrom, known.pos, known.id, known.ref, known.alts, known.filters, genotypes, phased, gq, dp,
                   ad, None, site.record, known.info, phase_set, sample_filtered=filtered if filtered.any() else None)
 

@@ -29,7 +29,7 @@ from hftc_annot.merge import merge_reports
 from hftc_annot.model import PanelRecord
 from hftc_annot.panel import Panel, load_panel
 from hftc_annot.reader import open_vcf
-from hftc_annot.reader.records import Record
+from hftc_annot.reader.records import NEGATIVE_DEPTH, UNASSIGNED_DEPTHS, Record
 from hftc_annot.reader.sniff import Kind
 from hftc_annot.resources import BUILDS
 from hftc_annot.run import (
@@ -170,7 +170,7 @@ def annotate_matrix_table(mt, out: str, config: Config, parts: int | None = None
     samples = tuple(mt.s.collect())
     summary = Summary(build=build, route="hail")
     pipeline = build_pipeline(config, panel, None, (), samples, warn, summary)
-    sites, phase_sets = _annotated_sites(mt, config, pipeline, spelling or {}, warn)
+    sites, phase_sets = _annotated_sites(mt, config, pipeline, spelling or {}, warn, summary)
     pedigree = pipeline.inheritance.pedigree
     families = _families(pedigree, samples)
     cohort = Cohort(samples, families, pedigree, build, pipeline.inheritance.settings, pipeline.tiers, sites,
@@ -249,12 +249,13 @@ def _intervals(hl, panel: Panel, reference) -> list:
             for g in panel.genes if g.contig in names]
 
 
-def _annotated_sites(mt, config: Config, pipeline, spelling: dict[str, str], warn: Callable[[str], None]
-                     ) -> tuple[dict[int, PanelRecord], frozenset[int]]:
+def _annotated_sites(mt, config: Config, pipeline, spelling: dict[str, str], warn: Callable[[str], None],
+                     summary: Summary) -> tuple[dict[int, PanelRecord], frozenset[int]]:
     """Every panel record, sites-only, through the per-record stages once (consequence, frequency, knowledge); and
     the records where some sample has a FORMAT/PS value (elsewhere, like a record without PS, phased calls share
     one phase set). Records with a structural ALT are left out, with a warning: Hail finds records by POS, not by
-    their END."""
+    their END. A record where some sample's AD cannot be read (records.readable_depths, which the families' calls
+    are read through) is noted in `summary`, as the reader notes it."""
     import hail as hl
 
     fields = {"rsid": mt.rsid, "filters": mt.filters}
@@ -262,6 +263,12 @@ def _annotated_sites(mt, config: Config, pipeline, spelling: dict[str, str], war
         fields["af"] = mt.info[config.af_field]
     if "PS" in mt.entry:
         fields["phase_set"] = hl.agg.any(hl.is_defined(mt.PS))
+    if "AD" in mt.entry:
+        alleles = hl.len(mt.alleles)
+        beyond = hl.coalesce(mt.AD[alleles:].any(hl.is_defined), False)
+        negative = hl.coalesce(mt.AD[:alleles].any(lambda depth: hl.coalesce(depth < 0, False)), False)
+        fields["unassigned_ad"] = hl.agg.any(beyond)
+        fields["negative_ad"] = hl.agg.any(~beyond & negative)
     rows = mt.annotate_rows(**fields).rows().select("record", *fields).collect()
     sites, phase_sets, structural = {}, set(), 0
     for row in rows:
@@ -277,6 +284,9 @@ def _annotated_sites(mt, config: Config, pipeline, spelling: dict[str, str], war
         for stage in pipeline.before:
             stage.annotate(item)
         sites[row.record] = item
+        for field, problem in (("unassigned_ad", UNASSIGNED_DEPTHS), ("negative_ad", NEGATIVE_DEPTH)):
+            if row.get(field):
+                summary.note_problem(problem, record.site)
         if row.get("phase_set"):
             phase_sets.add(row.record)
     if structural:

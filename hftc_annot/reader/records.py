@@ -211,9 +211,10 @@ def _platypus_depths(covering: np.ndarray, variant_reads: np.ndarray, alts: int)
     return np.where(readable, np.concatenate([covering - variant_reads, variant_reads], axis=1), INT_MISSING)
 
 
-def _readable_depths(ad: np.ndarray, alleles: int) -> tuple[np.ndarray, tuple[str, ...]]:
+def readable_depths(ad: np.ndarray, alleles: int) -> tuple[np.ndarray, tuple[str, ...]]:
     """AD with one column per allele of the record, and what could not be read of it: a sample's depths are missing
-    when it gives a value beyond the record's alleles, or a negative count."""
+    when it gives a value beyond the record's alleles, or a negative count. The Hail path reads its AD through this
+    too (biobank/families.py)."""
     problems = ()
     if ad.shape[1] > alleles:
         beyond = ad[:, alleles:]
@@ -234,7 +235,7 @@ def _missing_rows(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def _count(text: str) -> int:
     """One AD value as htslib reads an Integer: its missing code when it is '.', empty or not a whole number (a
-    negative one is kept, for _readable_depths to find)."""
+    negative one is kept, for readable_depths to find)."""
     text = text.strip()
     return int(text) if _WHOLE_NUMBER.fullmatch(text) else INT_MISSING
 
@@ -265,7 +266,7 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
                 genotypes, phased, variant.format("PGT") if "PGT" in fmt else None, variant.format("PID"))
         if "FT" in fmt:
             sample_filtered = ~np.isin(variant.format("FT"), ("PASS", ".", ""))
-    ad, problems = _readable_depths(ad, len(alts) + 1) if ad is not None else (None, ())
+    ad, problems = readable_depths(ad, len(alts) + 1) if ad is not None else (None, ())
     info = {}
     for key in info_keys:
         value = variant.INFO.get(key)
