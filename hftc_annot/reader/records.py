@@ -222,7 +222,8 @@ def readable_depths(ad: np.ndarray, alleles: int) -> tuple[np.ndarray, tuple[str
         ad = ad[:, :alleles]
         if unassigned.any():
             ad, problems = _missing_rows(ad, unassigned), (UNASSIGNED_DEPTHS,)
-    if ad.size and np.nanmin(ad, initial=0) < 0:  # htslib's missing Integer values are negative too (a Float's: NaN)
+    lowest = np.nanmin(ad, initial=0) if ad.dtype.kind == "f" else ad.min(initial=0)
+    if lowest < 0:  # htslib's missing Integer values are negative too (a Float's are NaN)
         damaged = ((ad < 0) & (ad > INT_MISSING + 1)).any(axis=1)
         if damaged.any():
             ad, problems = _missing_rows(ad, damaged), (*problems, NEGATIVE_DEPTH)
