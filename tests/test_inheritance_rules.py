@@ -436,6 +436,9 @@ def test_a_full_siblings_pair_is_in_trans_when_the_parents_show_one_allele_from_
     assert sibling(a, b, relative(HET, "SIB")) == "unaffected sibling SIB carries both in trans (one from each parent)"
     half = replace(relative(HET, "SIB"), half=True)
     assert sibling(a, b, half) == "unaffected maternal half-sibling SIB carries both (phase unknown)"
+    # the mother not genotyped at v0: one from each parent only by inference, which tells nothing of the sibling
+    unseen = replace(a, mother=relative(MISSING, "MUM"))
+    assert sibling(unseen, b, relative(HET, "SIB")) == "unaffected sibling SIB carries both (phase unknown)"
     phased_a, phased_b = (replace(allele(HET, key=k), phased=True, haplotype=h) for k, h in (((0, 1), 0), ((1, 1), 1)))
     assert sibling(phased_a, phased_b, relative(HET, "SIB")) == "unaffected sibling SIB carries both (phase unknown)"
 

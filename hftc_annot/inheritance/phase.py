@@ -74,7 +74,7 @@ def phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
         return Phase(PhaseKind.HAPLOTYPE_TRANS, "high", f"in trans: the other copy of the homozygous {lone.label} "
                      f"lies on the haplotype {(b if lone is a else a).label}")
     kind = own_phase(a, b, a.key[0] == b.key[0])
-    if kind is PhaseKind.PHASED_CIS and _parents_contradict(a, b):
+    if kind is PhaseKind.PHASED_CIS and parents_show_trans(a, b):
         return Phase(PhaseKind.UNPHASED, "low", f"phase unknown: {PHASED_CIS_PARENTAL_TRANS} (a phasing or genotype "
                                                 "error?)")
     if kind:
@@ -127,16 +127,17 @@ def haplotype_phase(a: AlleleFacts, b: AlleleFacts) -> str | None:
     if any(homozygous) or (a.zygosity is Zygosity.HEMI and b.zygosity is Zygosity.HEMI):
         return "cis"
     kind = own_phase(a, b, a.key[0] == b.key[0]) or parental_phase(a, b).kind
-    if kind is PhaseKind.PHASED_CIS and _parents_contradict(a, b):
+    if kind is PhaseKind.PHASED_CIS and parents_show_trans(a, b):
         return UNKNOWN_BY_PARENTS
     if kind.cis:
         return "cis"
     return "unknown" if kind is PhaseKind.UNPHASED else None
 
 
-def _parents_contradict(a: AlleleFacts, b: AlleleFacts) -> bool:
+def parents_show_trans(a: AlleleFacts, b: AlleleFacts) -> bool:
     """Do good calls of both parents at both alleles show one from each (high parental trans)? Against them a
-    phased cis is no certain phase; a missing parental call, or one below the quality gates, leaves it cis."""
+    phased cis is no certain phase, and a full sibling who carries both has them in trans; a missing parental call,
+    or one below the quality gates, shows neither."""
     return parental_phase(a, b) == PARENTAL_TRANS
 
 
@@ -159,7 +160,7 @@ def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
     complete = None not in known
     shaky = _shaky(a, b)
     first, second = _origin(in_a), _origin(in_b)
-    if one_from_each_parent(a, b):
+    if _one_from_each_parent(a, b):
         if complete:
             return _weighed(PARENTAL_TRANS, shaky)
         return _weighed(Phase(PhaseKind.PARENTAL_TRANS, "medium",
@@ -189,9 +190,9 @@ def parental_phase(a: AlleleFacts, b: AlleleFacts) -> Phase:
     return Phase(PhaseKind.UNPHASED, "low", "phase unknown: the parental genotypes are incomplete")
 
 
-def one_from_each_parent(a: AlleleFacts, b: AlleleFacts) -> bool:
-    """Is each allele carried by one parent, a different one, and not by the other? A full sibling who carries both
-    has them in trans, as the sample does."""
+def _one_from_each_parent(a: AlleleFacts, b: AlleleFacts) -> bool:
+    """Is each allele carried by one parent, a different one for each, the other parent not carrying it or not
+    genotyped there?"""
     first, second = _origin(_carried_by_parents(a)), _origin(_carried_by_parents(b))
     return first in PARENTS and second in PARENTS and first != second
 

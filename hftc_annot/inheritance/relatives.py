@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from hftc_annot.inheritance.facts import AlleleFacts, Relative
 from hftc_annot.inheritance.flags import worse
 from hftc_annot.inheritance.pedigree import UNAFFECTED, UNKNOWN_STATUS
-from hftc_annot.inheritance.phase import one_from_each_parent, own_phase
+from hftc_annot.inheritance.phase import own_phase, parents_show_trans
 from hftc_annot.reader.genotypes import Zygosity
 
 FLOOR = {UNAFFECTED: "low", UNKNOWN_STATUS: "medium"}
@@ -97,9 +97,9 @@ def pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]:
     """AR_comphet: a parent or sibling who carries both alleles, unless their own phase puts them in cis, or who is
     homozygous for one of them. With the lone copy of a homozygous member of the other's haplotype, carrying both
     takes two copies of that member: one call holding it once is on the haplotype or alone, not both. A full
-    sibling's pair is in trans when the parents' calls show one allele from each parent."""
+    sibling's pair is in trans when good calls of both parents show one allele from each."""
     lone = a if a.beside_haplotype == b.key else b if b.beside_haplotype == a.key else None
-    from_each_parent = one_from_each_parent(a, b)
+    from_each_parent = parents_show_trans(a, b)
     found = []
     for first, second in zip(others(a), others(b), strict=True):
         at_a, at_b = first.call, second.call
