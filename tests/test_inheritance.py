@@ -425,10 +425,12 @@ def test_a_flagged_call_without_gq_dp_or_allele_depths_is_a_warning(tmp: Path) -
     """bcftools call writes GT:PL unless -a asks for more (its PL header line as in samtools/bcftools
     test/mpileup.vcf). Missing values fail no gate, so such a call's flag was medium or high
     with no word that the gates had read nothing: the flag stays, and a warning counts the flagged calls the gates
-    could not judge. A call with GQ, DP and AD is not counted."""
+    could not judge. A call with GQ, DP and AD is not counted, nor one whose only value is an AD of 0,0 (it was: its
+    allele balance is no number)."""
     header = ('##FORMAT=<ID=PL,Number=G,Type=Integer,Description="List of Phred-scaled genotype likelihoods">',)
     found = []
-    for record in ("chr2 165750000 . A G 5 PASS . GT:PL 1/1:30,3,0", f"chr2 165750000 . A G 5 PASS . {FORMAT} {HOM}"):
+    for record in ("chr2 165750000 . A G 5 PASS . GT:PL 1/1:30,3,0", f"chr2 165750000 . A G 5 PASS . {FORMAT} {HOM}",
+                   "chr2 165750000 . A G 5 PASS . GT:AD 1/1:0,0"):
         vcf = write_vcf(tmp / "in.vcf", [record], extra_header=header)
         result = run_cli(vcf, "--qualify", "all", "-o", tmp / "out.tsv")
         assert result.code == 0, result.err
@@ -438,7 +440,7 @@ def test_a_flagged_call_without_gq_dp_or_allele_depths_is_a_warning(tmp: Path) -
                      ["hftc-annot: warning: a flagged call without GQ, DP or allele depths: the quality gates could "
                       "not judge it, so its confidence rests on the genotype, FILTER and FORMAT/FT alone: 1 time "
                       "(first at S1 at chr2:165750000)"],
-                     ("60", "AR_hom", "medium"), []]
+                     ("60", "AR_hom", "medium"), [], (".", "AR_hom", "medium"), []]
 
 
 def test_a_fathers_alt_reads_do_not_lower_his_sons_new_x_linked_allele(tmp: Path) -> None:

@@ -147,8 +147,8 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     for row, p in enumerate(pending):
         if p.record.sample_filtered is not None:
             good[row] &= ~p.record.sample_filtered
-    balance, alt_reads = _read_depths(pending, samples, copies > 0)
-    unjudged = np.isnan(gq) & np.isnan(dp) & np.isnan(balance)
+    balance, alt_reads, counted = _read_depths(pending, samples, copies > 0)
+    unjudged = np.isnan(gq) & np.isnan(dp) & ~counted
     het = (copies == 1) & (ploidy == 2)
     with np.errstate(invalid="ignore"):
         good &= ~(het & ((balance < gates.min_het_ab) | (balance > gates.max_het_ab)))
@@ -170,12 +170,14 @@ def occurrences(pending: list[Pending], gates: Gates) -> list[Occurrence]:
     return [made[row] for row in range(len(pending))]
 
 
-def _read_depths(pending: list[Pending], samples: int, carried: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _read_depths(pending: list[Pending], samples: int, carried: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """From AD, per allele and sample (alleles x samples): the allele's fraction of the sample's AD total (missing
-    values not counted; NaN where AD is absent, missing or lacks the allele), and the allele's reads where the call
-    does not carry it (`carried`), as int8 up to MAX_ALT_READS. The AD htslib gives (int32, samples x values) is read
-    in one step per number of values."""
+    values not counted; NaN where AD is absent, missing or lacks the allele, or its total is 0), the allele's reads
+    where the call does not carry it (`carried`), as int8 up to MAX_ALT_READS, and whether AD gives the allele's
+    reads at all (0 too). The AD htslib gives (int32, samples x values) is read in one step per number of values."""
     balance, alt_reads = np.full((len(pending), samples), np.nan), np.zeros((len(pending), samples), dtype=np.int8)
+    counted = np.zeros((len(pending), samples), dtype=bool)
     by_width: dict[int, list[int]] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for row, p in enumerate(pending):
@@ -188,6 +190,7 @@ def _read_depths(pending: list[Pending], samples: int, carried: np.ndarray) -> t
                 depth = depths[:, p.allele]
                 balance[row] = depth / np.where(depths == depths, depths, 0).sum(axis=1)
                 alt_reads[row] = np.where(~carried[row] & (depth > 0), np.minimum(depth, MAX_ALT_READS), 0)
+                counted[row] = depth == depth
         for width, rows in by_width.items():
             alleles = np.array([pending[row].allele for row in rows])
             fits = alleles < width
@@ -199,7 +202,8 @@ def _read_depths(pending: list[Pending], samples: int, carried: np.ndarray) -> t
             totals = np.where(depths > INT_MISSING + 1, depths, 0).sum(axis=2, dtype=np.float64)
             balance[rows] = np.where(depth > INT_MISSING + 1, depth / totals, np.nan)
             alt_reads[rows] = np.where(~carried[rows] & (depth > 0), np.minimum(depth, MAX_ALT_READS), 0)
-    return balance, alt_reads
+            counted[rows] = depth > INT_MISSING + 1
+    return balance, alt_reads, counted
 
 
 def _first_columns(fields: list[np.ndarray | None], samples: int) -> np.ndarray:
