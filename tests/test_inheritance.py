@@ -372,6 +372,23 @@ def test_platypus_nr_and_nv_are_read_as_depth_and_allele_depths(tmp: Path) -> No
         ("42450000", "G", "UNCLE", "5", ".,.", ".", "AD", "low")]
 
 
+def test_platypus_nr_of_a_record_split_by_bcftools_norm_is_no_depth(tmp: Path) -> None:
+    """NR and NV are Number=. (one value per ALT), so bcftools norm -m- keeps both ALTs' values on each split record:
+    the T record's dp was the G's NR (20). Which of them is the record's own cannot be told: dp and ad are '.'."""
+    header = ('##FORMAT=<ID=NR,Number=.,Type=Integer,Description="Number of reads covering variant location in this '
+              'sample">',
+              '##FORMAT=<ID=NV,Number=.,Type=Integer,Description="Number of reads containing variant in this sample">')
+    write_vcf(tmp / "multi.vcf", ["chr8 42450010 . A G,T 50 PASS . GT:GQ:NR:NV 1/2:60:20,21:9,10"],
+              extra_header=header)
+    split = subprocess.run(["bcftools", "norm", "-m-", str(tmp / "multi.vcf")], capture_output=True, text=True,
+                           check=True).stdout
+    (tmp / "split.vcf").write_text(split)
+    result = run_cli(tmp / "split.vcf", "--qualify", "all")
+    assert result.code == 0, result.err
+    assert [(r["alt"], r["genotype"], r["dp"], r["ad"]) for r in table(result.out)] == [
+        ("G", "1/0", ".", ".,."), ("T", "0/1", ".", ".,.")]
+
+
 def test_allele_depths_a_record_cannot_give_to_its_alleles_are_not_read(tmp: Path) -> None:
     """GATK 3 declared AD Number=. (GATK 4: Number=R); bcftools norm -m- then keeps every allele's depths on each
     split record, so the record of ALT T read its ALT depth from C's value: '1,10' and 0.323 where T has 20 of 31

@@ -65,7 +65,8 @@ class Record:
     genotypes: (samples, ploidy) allele indices, ALLELE_MISSING for '.', ALLELE_ABSENT past a
     sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them, with its missing-value
     codes (INT_MISSING and the vector end after it; `floats` and `format_matrix` read them as NaN). dp is FORMAT/DP,
-    else FORMAT/DPI (Strelka2 writes its indels' depth there, and no DP), else Platypus's FORMAT/NR; ad is FORMAT/AD,
+    else FORMAT/DPI (Strelka2 writes its indels' depth there, and no DP), else Platypus's FORMAT/NR (not on a record
+    split by bcftools norm, which keeps every ALT's NR); ad is FORMAT/AD,
     else Platypus's NR and NV as REF,ALT (_platypus_depths), one column per allele at most: a sample's are missing
     when it gives more values than the record has alleles, or a negative count (both named in `problems`).
     """
@@ -258,7 +259,8 @@ def record_from_variant(variant, line: int | None, index: int, info_keys: tuple[
         elif ad is None and "NR" in fmt and "NV" in fmt:
             covering = variant.format("NR")
             ad = _platypus_depths(covering, variant.format("NV"), len(alts))
-            dp = covering if dp is None else dp
+            if dp is None and covering.shape[1] <= len(alts):  # one NR per ALT: more, and which is this record's?
+                dp = covering
         if "PS" in fmt:
             values = variant.format("PS")
             phase_set = format_column(values, len(values))
