@@ -66,9 +66,9 @@ class Record:
     sample's own ploidy. gq, dp: (samples,), ad: (samples, alleles), as htslib gives them, with its missing-value
     codes (INT_MISSING and the vector end after it; `floats` and `format_matrix` read them as NaN). dp is FORMAT/DP,
     else FORMAT/DPI (Strelka2 writes its indels' depth there, and no DP), else Platypus's FORMAT/NR (not on a record
-    split by bcftools norm, which keeps every ALT's NR); ad is FORMAT/AD,
-    else Platypus's NR and NV as REF,ALT (_platypus_depths), one column per allele at most: a sample's are missing
-    when it gives more values than the record has alleles, or a negative count (both named in `problems`).
+    split by bcftools norm, which keeps every ALT's NR); ad is FORMAT/AD, else Platypus's NR and NV as REF,ALT
+    (_platypus_depths), one column per allele at most: a sample's are missing when it gives more values than the
+    record has alleles, or a negative count (both named in `problems`).
     """
 
     chrom: str
