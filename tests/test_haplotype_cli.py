@@ -507,7 +507,8 @@ def test_a_new_haplotype_names_the_affected_siblings_who_carry_all_of_it_and_the
         enpp1) -> None:
     """Two new changes of one codon in cis in a child (AD here): the combined change's de_novo names the affected
     sibling who carries both (one call below the quality gates: said so, as for a single allele; it was named as
-    firmly as a good call) and not one who carries only one of them."""
+    firmly as a good call), and one who carries only one of them as not carrying it (a phenocopy, or another
+    cause?: an affected sibling without the allele lowers a flag to medium, here already low)."""
     work, bases, cds = enpp1
     c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
     (work / "panel_ad.tsv").write_text("gene\tinheritance\nENPP1\tAD\n")
@@ -535,8 +536,8 @@ def test_a_new_haplotype_names_the_affected_siblings_who_carry_all_of_it_and_the
     assert {(r["inheritance_flags"], r["evidence"].split(" | ")[0]) for r in rows} == {(
         "de_novo;AD", "not found in either parent: both parents homozygous reference; also carried by the affected "
         "sibling SIS (a call below the quality gates): a parent may carry it in the germline (mosaic), which raises "
-        "the recurrence risk; not every variant causes ENPP1's dominant disorder (Cole disease [OMIM:615522]): "
-        "review")}
+        "the recurrence risk; affected sibling SIS2 does not carry it (a phenocopy, or another cause?); not every "
+        "variant causes ENPP1's dominant disorder (Cole disease [OMIM:615522]): review")}
 
 
 def test_the_annotated_vcf_gives_an_allele_the_tier_of_its_best_report_row(enpp1) -> None:

@@ -287,16 +287,17 @@ def _standing(allele: AlleleFacts, haplotype: Haplotype, members: list[AlleleFac
                    father=_least(m.father for m in members), mother=_least(m.mother for m in members),
                    siblings=tuple(_least(s for m in members for s in m.siblings if s.name == sibling.name)
                                   for sibling in allele.siblings),
-                   shared_by=_shared(allele, members))
+                   affected_siblings=_affected_at_haplotype(allele, members))
 
 
-def _shared(allele: AlleleFacts, members: list[AlleleFacts]) -> tuple[Relative, ...]:
-    """The affected siblings who carry a haplotype: those carrying every member, their call good when all are."""
+def _affected_at_haplotype(allele: AlleleFacts, members: list[AlleleFacts]) -> tuple[Relative, ...]:
+    """The affected siblings' calls at a haplotype (_least of their calls at its members); one who carries it, that
+    is every member, has a good call when all their calls are."""
     out = []
-    for sibling in allele.shared_by:
-        calls = [next((s for s in m.shared_by if s.name == sibling.name), None) for m in members]
-        if None not in calls:
-            out.append(replace(sibling, good=all(c.good for c in calls)))
+    for sibling in allele.affected_siblings:
+        calls = [s for m in members for s in m.affected_siblings if s.name == sibling.name]
+        call = _least(calls)
+        out.append(replace(call, good=all(c.good for c in calls)) if call.zygosity.carries else call)
     return tuple(out)
 
 

@@ -1,5 +1,5 @@
-"""The genotype facts the inheritance rules read (one sample at one allele, with its parents and unaffected
-siblings), read out of the per-sample arrays."""
+"""The genotype facts the inheritance rules read (one sample at one allele, with its parents and siblings), read out
+of the per-sample arrays."""
 
 from __future__ import annotations
 
@@ -97,11 +97,17 @@ class AlleleFacts:
     """A known disease allele (qualifying.known_disease_allele)."""
     protein_unknown: bool = False
     """Its protein effect was not computed (no reference sequence, or REF differs from it)."""
-    shared_by: tuple[Relative, ...] = ()
-    """The affected full siblings in the VCF who carry this allele too, with their calls."""
+    affected_siblings: tuple[Relative, ...] = ()
+    """The affected full siblings in the VCF (on chrX outside the PARs the maternal half-siblings too), with their
+    calls at this allele."""
     sex_given: bool = True
     """The PED gives the sample's sex, or a parent's role does (else `male` comes from a haploid call: a male whose
     chrX calls are diploid passes for a female)."""
+
+    @property
+    def shared_by(self) -> tuple[Relative, ...]:
+        """The affected siblings who carry this allele too."""
+        return tuple(s for s in self.affected_siblings if s.zygosity.carries)
 
 
 SEGREGATION_WORDS = {Zygosity.MISSING: "missing", Zygosity.REF: "ref", Zygosity.HET: "het", Zygosity.HOM_ALT: "hom",
@@ -196,8 +202,7 @@ def allele_facts(o: Occurrence, s: int, family: Family, gene: str, modes: tuple[
         None if o.phase_set is None else float(o.phase_set[s]), bool(o.multiallelic_partner[s]), o.qualifies, o.af,
         dominant_caveat, o.extent, known=o.known, protein_unknown=o.protein_unknown,
         sex_given=family.person.sex in (MALE, FEMALE),
-        shared_by=tuple(k.at(o, haploid) for k in _siblings(family, x_linked, affected=True)
-                        if ZYGOSITY_BY_CODE[o.zygosity[k.index]].carries))
+        affected_siblings=tuple(k.at(o, haploid) for k in _siblings(family, x_linked, affected=True)))
 
 
 def _siblings(family: Family, x_linked: bool, affected: bool = False) -> tuple[Kin, ...]:

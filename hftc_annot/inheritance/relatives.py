@@ -1,5 +1,6 @@
-"""What the calls of relatives who are not known to be affected do to a flag: the README's table of relatives'
-effects, one check per flag kind, each listing the calls that contradict the flag and how far they lower it."""
+"""What relatives' calls do to a flag: the README's table of relatives' effects, checks per flag kind, each listing
+the calls that contradict the flag and how far they lower it: those of relatives not known to be affected who share
+the flag's genotype, and those of affected siblings who do not."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ one of unknown status (PED phenotype 0/-9) may be affected, so lowers to medium 
 
 BELOW_GATES = " (a call below the quality gates)"
 """What a note on a relative's call adds when the call fails the quality gates."""
+
+AFFECTED_FLOOR = "medium"
+"""How far an affected sibling's good call that does not fit the flag's genotype lowers it: a phenocopy, or another
+cause in the family (locus heterogeneity), is possible, so the flag stays for the lab to judge."""
+PHENOCOPY = "a phenocopy, or another cause?"
 
 
 def weighed(floor: str, note: str, good: bool) -> tuple[str, str]:
@@ -144,4 +150,46 @@ def x_linked(allele: AlleleFacts) -> list[Contradiction]:
             found.append(o.against(f"{o.who} is homozygous for it"))
         elif dominant_only:
             found.append(o.against(f"{o.who} is heterozygous for it", question="reduced penetrance?"))
+    return found
+
+
+def affected(allele: AlleleFacts, sibling: Relative, lacking: str, good: bool) -> Contradiction:
+    """An affected sibling whose call does not fit the flag's genotype (`lacking`: how, e.g. 'does not carry it'):
+    lowers to AFFECTED_FLOOR. A call below the quality gates (`good` false, of the calls it rests on) may miss the
+    allele: it is named, and lowers a step less than a good one, that is not at all (as an unaffected relative's
+    lowers to medium instead of low)."""
+    note = f"affected {sibling_word(allele, sibling)} {sibling.name} {lacking} ({PHENOCOPY})"
+    return Contradiction(AFFECTED_FLOOR, note, sibling) if good else Contradiction("high", note + BELOW_GATES, sibling)
+
+
+def affected_not_homozygous(allele: AlleleFacts) -> list[Contradiction]:
+    """AR_hom: an affected sibling homozygous reference or heterozygous (a partial call, 1/., may be homozygous)."""
+    words = {Zygosity.REF: "is homozygous reference", Zygosity.HET: "is heterozygous"}
+    return [affected(allele, s, words[s.zygosity], s.good) for s in allele.affected_siblings if s.zygosity in words]
+
+
+def affected_not_carrying(allele: AlleleFacts) -> list[Contradiction]:
+    """AD, de_novo and XL: an affected sibling without the allele (a reference call). On chrX outside the PARs a
+    heterozygous sister fits an XLR flag too: a manifesting carrier (skewed X-inactivation)."""
+    return [affected(allele, s, "does not carry it", s.good) for s in allele.affected_siblings
+            if s.zygosity is Zygosity.REF]
+
+
+def affected_without_pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]:
+    """AR_comphet: an affected sibling without one of the alleles (a reference call at it), or with both in cis by
+    their own phase, unless good calls of both parents show one allele from each in a full sibling (their phase is
+    then in conflict, as the sample's may be: phase.phase)."""
+    from_each_parent = parents_show_trans(a, b)
+    found = []
+    for at_a, at_b in zip(a.affected_siblings, b.affected_siblings, strict=True):
+        lacking = [(allele.label, at) for allele, at in ((a, at_a), (b, at_b)) if at.zygosity is Zygosity.REF]
+        if len(lacking) == 2:
+            found.append(affected(a, at_a, "carries neither", at_a.good or at_b.good))
+        elif lacking:
+            [(label, at)] = lacking
+            found.append(affected(a, at_a, f"does not carry {label}", at.good))
+        elif at_a.zygosity.carries and at_b.zygosity.carries:
+            kind = own_phase(at_a, at_b, a.key[0] == b.key[0])
+            if kind and kind.cis and not (from_each_parent and not at_a.half):
+                found.append(affected(a, at_a, "carries both in cis", at_a.good and at_b.good))
     return found

@@ -224,7 +224,7 @@ def de_novo(allele: AlleleFacts) -> Flag | None:
         confidence, detail = worse(confidence, "medium"), f"{detail}; {reads}"
     if allele.shared_by:
         detail += f"; {_shared_new_allele(allele)}"
-    against = relatives.carriers(allele, "germline mosaicism in a parent?")
+    against = relatives.carriers(allele, "germline mosaicism in a parent?") + relatives.affected_not_carrying(allele)
     if allele.dominant_caveat and not _in_x_linked_gene(allele):
         against.append(relatives.Contradiction("low", allele.dominant_caveat))
     where = "the mother" if fatherless else "either parent"
@@ -280,7 +280,7 @@ def ar_hom(allele: AlleleFacts) -> Flag | None:
             floor, note = _parent_of_homozygote(role, parent)
             confidence = worse(confidence, floor)
             notes += [note] if note else []
-    against = relatives.homozygous(allele)
+    against = relatives.homozygous(allele) + relatives.affected_not_homozygous(allele)
     notes += [c.note for c in against] + ([] if allele.good else ["genotype below the quality gates"])
     return Flag("AR_hom", relatives.lowered(confidence, against), "homozygous; " + "; ".join(notes))
 
@@ -312,7 +312,7 @@ def compound_het(a: AlleleFacts, b: AlleleFacts) -> Flag | None:
     confidence, reason = evidence.confidence, evidence.reason
     if not (a.good and b.good):
         confidence, reason = "low", reason + "; a genotype is below the quality gates"
-    against = relatives.pair(a, b)
+    against = relatives.pair(a, b) + relatives.affected_without_pair(a, b)
     what = "a deletion and a variant inside it" if evidence.kind is PhaseKind.DELETION_TRANS else \
         "two heterozygous variants"
     return Flag("AR_comphet", relatives.lowered(confidence, against),
@@ -348,7 +348,7 @@ def x_linked(allele: AlleleFacts) -> Flag | None:
             f"homozygous in an X-linked {kind} gene (no sex in a PED: a female, or a male whose chrX is called diploid)"
     else:
         return None
-    against = relatives.x_linked(allele)
+    against = relatives.x_linked(allele) + relatives.affected_not_carrying(allele)
     origin = "" if any(c.by is allele.mother for c in against) else MOTHER_OF_X_LINKED[allele.mother.zygosity]
     if allele.mother.status == AFFECTED and allele.mother.zygosity.carries:
         origin = "; inherited from the affected mother"
@@ -406,7 +406,7 @@ def dominant(allele: AlleleFacts) -> Flag | None:
                      "genotyped")
     if not allele.good:
         notes.append("genotype below the quality gates")
-    against = relatives.carriers(allele, "reduced penetrance?")
+    against = relatives.carriers(allele, "reduced penetrance?") + relatives.affected_not_carrying(allele)
     if allele.dominant_caveat:
         against.append(relatives.Contradiction("low", allele.dominant_caveat))
     return Flag("AD", relatives.lowered(confidence, against),
