@@ -1,11 +1,12 @@
 """Issue 13: relatives who are not affected are checked in every mode, and the README's table of what their
-genotypes do to a flag holds cell by cell.
+genotypes do to a flag holds cell by cell; so are affected siblings, who lower a flag whose genotype they do not
+share (review).
 
 Each cell of the README tables ("What relatives' genotypes do to a flag") is one case below, run end to end on a
 made-up trio or quartet: KID (affected), DAD and MUM (unaffected unless a case says otherwise) and, in sibling
-cases, SIB (unaffected). A test reads the README tables and checks that every cell has its case. Positions are
-made up and intronic in GALNT3 (AR), SLC20A2 (AD) and PHEX (XLD; XLR with --inheritance PHEX=XLR), so the runs use
---qualify all (qualifying rules are issue 12's).
+cases, SIB (unaffected, or affected in the rows of an affected sibling, brother or sister). A test reads the README
+tables and checks that every cell has its case. Positions are made up and intronic in GALNT3 (AR), SLC20A2 (AD) and
+PHEX (XLD; XLR with --inheritance PHEX=XLR), so the runs use --qualify all (qualifying rules are issue 12's).
 """
 
 from __future__ import annotations
@@ -80,8 +81,8 @@ def quartet(sites: str, kid: tuple[str, ...], dad: tuple[str, ...], mum: tuple[s
     return Family(sites, {"KID": kid, "DAD": dad, "MUM": mum, "SIB": sib}, **facts)
 
 
-def ar(dad: str, mum: str, sib: str = REF) -> Family:
-    return quartet("AR", (HOM,), (dad,), (mum,), (sib,))
+def ar(dad: str, mum: str, sib: str = REF, **facts) -> Family:
+    return quartet("AR", (HOM,), (dad,), (mum,), (sib,), **facts)
 
 
 def ad(dad: str, mum: str, sib: str = REF, **facts) -> Family:
@@ -89,14 +90,22 @@ def ad(dad: str, mum: str, sib: str = REF, **facts) -> Family:
 
 
 def pair(dad: tuple[str, str], mum: tuple[str, str], sib: tuple[str, str] = (REF, REF),
-         kid: tuple[str, str] = (HET, HET)) -> Family:
-    return quartet("pair", kid, dad, mum, sib)
+         kid: tuple[str, str] = (HET, HET), **facts) -> Family:
+    return quartet("pair", kid, dad, mum, sib, **facts)
 
 
 def x(sites: str, dad: str, mum: str, sib: str = HREF, sib_sex: int = 1, **facts) -> Family:
     return quartet(sites, (HEMI,), (dad,), (mum,), (sib,), sex={"SIB": sib_sex}, **facts)
 
 
+AFFECTED_SIB = {"status": {"SIB": 2}}
+PHENOCOPY = "(a phenocopy, or another cause?)"
+FROM_AFFECTED_FATHER = "heterozygous in an autosomal dominant gene; inherited from the affected father"
+SIBLING_SHARES = "also carried by the affected sibling SIB: a parent may carry it in the germline (mosaic), which " \
+    "raises the recurrence risk"
+SHARED_DE_NOVO = ("de_novo;AD", "high;high", f"not found in either parent: both parents homozygous reference; "
+                  f"{SIBLING_SHARES} | heterozygous in an autosomal dominant gene; absent from both parents (de novo); "
+                  f"{SIBLING_SHARES}")
 TRANS = "in trans: one from each parent"
 PHASED = "in trans on the phased haplotypes"
 Expected = tuple[str, str, str] | None
@@ -116,6 +125,12 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
     ("AR_hom", "sibling", "hom"): [(ar(HET, HET, HOM), ("AR_hom", "low", (
         AR_HOM + "; unaffected sibling SIB is homozygous too")))],
     ("AR_hom", "sibling", "not called"): [(ar(HET, HET, MISS), ("AR_hom", "high", AR_HOM))],
+    ("AR_hom", "affected sibling", "ref"): [(ar(HET, HET, REF, **AFFECTED_SIB), ("AR_hom", "medium", (
+        f"{AR_HOM}; affected sibling SIB is homozygous reference {PHENOCOPY}")))],
+    ("AR_hom", "affected sibling", "het"): [(ar(HET, HET, HET, **AFFECTED_SIB), ("AR_hom", "medium", (
+        f"{AR_HOM}; affected sibling SIB is heterozygous {PHENOCOPY}")))],
+    ("AR_hom", "affected sibling", "hom"): [(ar(HET, HET, HOM, **AFFECTED_SIB), ("AR_hom", "high", AR_HOM))],
+    ("AR_hom", "affected sibling", "not called"): [(ar(HET, HET, MISS, **AFFECTED_SIB), ("AR_hom", "high", AR_HOM))],
 
     ("AD", "parent", "ref"): [(ad(REF, REF), DE_NOVO_AD)],
     ("AD", "parent", "het"): [(ad(HET, REF), ("AD", "low", (
@@ -131,6 +146,14 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
     ("AD", "sibling", "het"): [(ad(REF, REF, HET), SIBLING_CARRIES)],
     ("AD", "sibling", "hom"): [(ad(REF, REF, HOM), SIBLING_CARRIES)],
     ("AD", "sibling", "not called"): [(ad(REF, REF, MISS), DE_NOVO_AD)],
+    ("AD", "affected sibling", "ref"): [(ad(HET, REF, REF, status={"DAD": 2, "SIB": 2}), ("AD", "medium", (
+        f"{FROM_AFFECTED_FATHER}; affected sibling SIB does not carry it {PHENOCOPY}")))],
+    ("AD", "affected sibling", "het"): [
+        (ad(HET, REF, HET, status={"DAD": 2, "SIB": 2}), ("AD", "high", FROM_AFFECTED_FATHER))],
+    ("AD", "affected sibling", "hom"): [
+        (ad(HET, REF, HOM, status={"DAD": 2, "SIB": 2}), ("AD", "high", FROM_AFFECTED_FATHER))],
+    ("AD", "affected sibling", "not called"): [
+        (ad(HET, REF, MISS, status={"DAD": 2, "SIB": 2}), ("AD", "high", FROM_AFFECTED_FATHER))],
 
     ("de_novo", "parent", "ref"): [(ad(REF, REF), DE_NOVO_AD)],
     ("de_novo", "parent", "het"): [(ad(REF, HET), ("AD", "low", (
@@ -143,6 +166,13 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
     ("de_novo", "sibling", "het"): [(ad(REF, REF, HET), SIBLING_CARRIES)],
     ("de_novo", "sibling", "hom"): [(ad(REF, REF, HOM), SIBLING_CARRIES)],
     ("de_novo", "sibling", "not called"): [(ad(REF, REF, MISS), DE_NOVO_AD)],
+    ("de_novo", "affected sibling", "ref"): [(ad(REF, REF, REF, **AFFECTED_SIB), ("de_novo;AD", "medium;medium", (
+        f"not found in either parent: both parents homozygous reference; affected sibling SIB does not carry it "
+        f"{PHENOCOPY} | heterozygous in an autosomal dominant gene; absent from both parents (de novo); affected "
+        f"sibling SIB does not carry it {PHENOCOPY}")))],
+    ("de_novo", "affected sibling", "het"): [(ad(REF, REF, HET, **AFFECTED_SIB), SHARED_DE_NOVO)],
+    ("de_novo", "affected sibling", "hom"): [(ad(REF, REF, HOM, **AFFECTED_SIB), SHARED_DE_NOVO)],
+    ("de_novo", "affected sibling", "not called"): [(ad(REF, REF, MISS, **AFFECTED_SIB), DE_NOVO_AD)],
 
     ("AR_comphet", "parent", "carries at most one, het"): [
         (pair((HET, REF), (REF, HET)), ("AR_comphet", "high", PAIR + TRANS))],
@@ -186,6 +216,29 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
             PAIR + TRANS + "; unaffected sibling SIB is homozygous for c.572C>T")))],
     ("AR_comphet", "sibling", "not called"): [
         (pair((HET, REF), (REF, HET), (MISS, MISS)), ("AR_comphet", "high", PAIR + TRANS))],
+    ("AR_comphet", "affected sibling", "carries at most one, het"): [
+        (pair((HET, REF), (REF, HET), (HET, REF), **AFFECTED_SIB), ("AR_comphet", "medium", (
+            f"{PAIR}{TRANS}; affected sibling SIB does not carry c.572C>T {PHENOCOPY}"))),
+        (pair((HET, REF), (REF, HET), (REF, REF), **AFFECTED_SIB), ("AR_comphet", "medium", (
+            f"{PAIR}{TRANS}; affected sibling SIB carries neither {PHENOCOPY}")))],
+    ("AR_comphet", "affected sibling",
+     "both, in trans (own phase, homozygous at one, or a sibling's from each parent)"): [
+        (pair((HET, REF), (REF, HET), (HET, HOM), **AFFECTED_SIB), ("AR_comphet", "high", PAIR + TRANS)),
+        (pair((HET, REF), (REF, HET), (HET, HET), **AFFECTED_SIB), ("AR_comphet", "high", PAIR + TRANS))],
+    ("AR_comphet", "affected sibling", "both, phase unknown"): [
+        (pair((MISS, MISS), (MISS, MISS), (HET, HET), kid=(P01, P10), **AFFECTED_SIB), (
+            "AR_comphet", "high", PAIR + PHASED))],
+    ("AR_comphet", "affected sibling", "both, in cis (own phase)"): [
+        (pair((MISS, MISS), (MISS, MISS), (P01, P01), kid=(P01, P10), **AFFECTED_SIB), ("AR_comphet", "medium", (
+            f"{PAIR}{PHASED}; affected sibling SIB carries both in cis {PHENOCOPY}"))),
+        # the parents' good calls show one from each: the sibling's phase is in conflict, not evidence
+        (pair((HET, REF), (REF, HET), (P01, P01), **AFFECTED_SIB), ("AR_comphet", "high", PAIR + TRANS))],
+    ("AR_comphet", "affected sibling", "homozygous for one only"): [
+        (pair((HET, REF), (REF, HET), (REF, HOM), **AFFECTED_SIB), ("AR_comphet", "medium", (
+            f"{PAIR}{TRANS}; affected sibling SIB does not carry c.839-430G>A {PHENOCOPY}")))],
+    ("AR_comphet", "affected sibling", "not called"): [
+        (pair((HET, REF), (REF, HET), (MISS, MISS), **AFFECTED_SIB), ("AR_comphet", "high", PAIR + TRANS)),
+        (pair((HET, REF), (REF, HET), (HET, MISS), **AFFECTED_SIB), ("AR_comphet", "high", PAIR + TRANS))],
 
     ("XL", "father", "ref"): [
         (x("XLD", HREF, MISS), ("XL", "high", MALE)),
@@ -227,6 +280,24 @@ CELLS: dict[tuple[str, str, str], list[tuple[Family, Expected]]] = {
     ("XL", "sister", "hom (female)"): [
         (x("XLR", HMISS, MISS, HOM, 2), ("XL", "low", MALE + "; unaffected sister SIB is homozygous for it"))],
     ("XL", "sister", "not called"): [(x("XLD", HMISS, MISS, MISS, 2), ("XL", "high", MALE))],
+    ("XL", "affected brother", "ref"): [
+        (x("XLD", HMISS, MISS, HREF, **AFFECTED_SIB), ("XL", "medium", (
+            f"{MALE}; affected brother SIB does not carry it {PHENOCOPY}"))),
+        (x("XLR", HMISS, MISS, REF, **AFFECTED_SIB), ("XL", "medium", (  # a diploid call
+            f"{MALE}; affected brother SIB does not carry it {PHENOCOPY}")))],
+    ("XL", "affected brother", "hemizygous (male)"): [
+        (x("XLD", HMISS, MISS, HEMI, **AFFECTED_SIB), ("XL", "high", MALE))],
+    ("XL", "affected brother", "not called"): [(x("XLD", HMISS, MISS, HMISS, **AFFECTED_SIB), ("XL", "high", MALE))],
+    ("XL", "affected sister", "ref"): [
+        (x("XLD", HMISS, MISS, REF, 2, **AFFECTED_SIB), ("XL", "medium", (
+            f"{MALE}; affected sister SIB does not carry it {PHENOCOPY}"))),
+        (x("XLR", HMISS, MISS, REF, 2, **AFFECTED_SIB), ("XL", "medium", (
+            f"{MALE}; affected sister SIB does not carry it {PHENOCOPY}")))],
+    ("XL", "affected sister", "het (female)"): [
+        (x("XLD", HMISS, MISS, HET, 2, **AFFECTED_SIB), ("XL", "high", MALE)),
+        (x("XLR", HMISS, MISS, HET, 2, **AFFECTED_SIB), ("XL", "high", MALE))],  # a manifesting carrier
+    ("XL", "affected sister", "hom (female)"): [(x("XLR", HMISS, MISS, HOM, 2, **AFFECTED_SIB), ("XL", "high", MALE))],
+    ("XL", "affected sister", "not called"): [(x("XLD", HMISS, MISS, MISS, 2, **AFFECTED_SIB), ("XL", "high", MALE))],
 }
 
 
@@ -344,6 +415,31 @@ def test_a_relatives_call_below_the_quality_gates_lowers_to_medium_only_and_says
         "(germline mosaicism in a parent?) (a call below the quality gates) | heterozygous in an autosomal dominant "
         "gene; absent from both parents (de novo); also carried by the unaffected sibling SIB (reduced penetrance?) "
         "(a call below the quality gates)"))
+
+
+def test_an_affected_siblings_call_below_the_quality_gates_is_named_but_does_not_lower(tmp_path: Path) -> None:
+    """A 0/0 of DP 3 may miss the allele: the affected sibling is named, and lowers a step less than with a good call
+    (medium), that is not at all, as an unaffected relative's such call lowers to medium instead of low."""
+    shallow = "0/0:3,0:3:7:."
+    assert ar(HET, HET, shallow, **AFFECTED_SIB).kid(tmp_path) == ("AR_hom", "high", (
+        f"{AR_HOM}; affected sibling SIB is homozygous reference {PHENOCOPY} (a call below the quality gates)"))
+
+
+def test_an_affected_maternal_half_sibling_counts_on_chrx_only(tmp_path: Path) -> None:
+    """On chrX outside the PARs an affected maternal half-brother, who shares the mother's X, lowers a son's XL flag
+    he does not share; on an autosome a half-sibling shares too little to count."""
+    samples = ("KID", "DAD", "MUM", "HB")
+    ped = ["F1\tKID\tDAD\tMUM\t1\t2", "F1\tDAD\t0\t0\t1\t1", "F1\tMUM\t0\t0\t2\t1", "F1\tHB\t0\tMUM\t1\t2"]
+    (tmp_path / "fam.ped").write_text("\n".join(ped) + "\n")
+    for sites, calls, expected in (
+            ("XLD", (HEMI, HMISS, MISS, HREF), ("XL", "medium", (
+                f"{MALE}; affected maternal half-brother HB does not carry it {PHENOCOPY}"))),
+            ("AR", (HOM, HET, HET, REF), ("AR_hom", "high", AR_HOM))):
+        vcf = write_vcf(tmp_path / f"{sites}.vcf", [f"{SITES[sites][0]} {FORMAT} {' '.join(calls)}"], samples=samples)
+        result = run_cli(vcf, "--qualify", "all", "--ped", tmp_path / "fam.ped")
+        assert result.code == 0, result.err
+        [row] = [r for r in table(result.out) if r["sample"] == "KID"]
+        assert (row["inheritance_flags"], row["confidence"], row["evidence"]) == expected
 
 
 def test_a_parents_reference_call_below_the_quality_gates_lowers_a_homozygote_to_medium_only(tmp_path: Path) -> None:
