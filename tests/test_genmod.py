@@ -12,7 +12,10 @@ carries it). A row agrees when that set equals our inheritance_flags. genmod tes
 hftc-annot only the modes the panel records for the gene (GALNT3: AR), which explains the extra AD rows.
 
 The expected rows, with a one-line reason for every disagreement, are tests/data/genmod_comparison.tsv.
-All genotypes of the extra cases are made up; positions are intronic GALNT3 (an AR gene in the panel).
+All genotypes of the extra cases are made up; positions are intronic GALNT3 (an AR gene in the panel), SLC20A2 (AD)
+and PHEX (XLD). The quartets have an affected sibling SIB, who does or does not share CHILD's genotype: genmod gives
+nothing unless every affected member shares it, we lower to medium (README, "What relatives' genotypes do to a
+flag"), and where genmod flags we must not lower.
 """
 
 from __future__ import annotations
@@ -37,9 +40,18 @@ GENMOD = (sys.executable, "-c", "import sys; from genmod.commands.base import cl
 A, B, C = "chr2 165750000 . A G 50 PASS .", "chr2 165760000 . C T 50 PASS .", "chr2 165765000 . G A 50 PASS ."
 FORMAT = "GT:AD:DP:GQ"
 HET, HOM, REF, MISS = "0/1:10,10:20:60", "1/1:0,20:20:60", "0/0:20,0:20:60", "./.:.:.:."
+AD_SITE, X_SITE = "chr8 42450000 . A G 50 PASS .", "chrX 22050000 . G A 50 PASS ."  # SLC20A2, PHEX
 TRIO_SAMPLES = ("CHILD", "FATHER", "MOTHER")
+QUARTET_SAMPLES = (*TRIO_SAMPLES, "SIB")
 TRIO_PED = ["FAM1 CHILD FATHER MOTHER 2 2", "FAM1 FATHER 0 0 1 1", "FAM1 MOTHER 0 0 2 1"]
 DUO_PED = ["FAM1 CHILD 0 MOTHER 2 2", "FAM1 MOTHER 0 0 2 1"]
+
+
+def quartet_ped(sib_sex: int = 2, father: int = 1, mother: int = 1) -> list[str]:
+    """A son, his parents (unaffected unless told) and an affected sibling."""
+    return ["FAM1 CHILD FATHER MOTHER 1 2", f"FAM1 FATHER 0 0 1 {father}", f"FAM1 MOTHER 0 0 2 {mother}",
+            f"FAM1 SIB FATHER MOTHER {sib_sex} 2"]
+
 
 # name -> (records, samples, PED lines); the affected sample is always CHILD.
 CASES: dict[str, tuple[list[str], tuple[str, ...], list[str]]] = {
@@ -59,6 +71,19 @@ CASES: dict[str, tuple[list[str], tuple[str, ...], list[str]]] = {
                                  TRIO_SAMPLES, TRIO_PED),
     "trio_hom_mother_ref": ([f"{A} {FORMAT} {HOM} {HET} {REF}"], TRIO_SAMPLES, TRIO_PED),
     "trio_hom_father_hom": ([f"{A} {FORMAT} {HOM} {HOM} {HET}"], TRIO_SAMPLES, TRIO_PED),
+    "hom_affected_sib_ref": ([f"{A} {FORMAT} {HOM} {HET} {HET} {REF}"], QUARTET_SAMPLES, quartet_ped()),
+    "hom_affected_sib_hom": ([f"{A} {FORMAT} {HOM} {HET} {HET} {HOM}"], QUARTET_SAMPLES, quartet_ped()),
+    "comphet_affected_sib_one": ([f"{B} {FORMAT} {HET} {HET} {REF} {HET}", f"{C} {FORMAT} {HET} {REF} {HET} {REF}"],
+                                 QUARTET_SAMPLES, quartet_ped()),
+    "comphet_affected_sib_both": ([f"{B} {FORMAT} {HET} {HET} {REF} {HET}", f"{C} {FORMAT} {HET} {REF} {HET} {HET}"],
+                                  QUARTET_SAMPLES, quartet_ped()),
+    "ad_affected_sib_ref": ([f"{AD_SITE} {FORMAT} {HET} {HET} {REF} {REF}"], QUARTET_SAMPLES, quartet_ped(father=2)),
+    "de_novo_affected_sib_ref": ([f"{AD_SITE} {FORMAT} {HET} {REF} {REF} {REF}"], QUARTET_SAMPLES, quartet_ped()),
+    "de_novo_affected_sib_het": ([f"{AD_SITE} {FORMAT} {HET} {REF} {REF} {HET}"], QUARTET_SAMPLES, quartet_ped()),
+    "xl_affected_brother_ref": ([f"{X_SITE} {FORMAT} {HOM} {REF} {HET} {REF}"], QUARTET_SAMPLES,
+                                quartet_ped(sib_sex=1, mother=2)),
+    "xl_affected_sister_het": ([f"{X_SITE} {FORMAT} {HOM} {REF} {HET} {HET}"], QUARTET_SAMPLES,
+                               quartet_ped(mother=2)),
 }
 
 _OURS = {"AR_hom": "AR_hom", "AR_comp": "AR_comphet", "AD": "AD", "XD": "XL", "XR": "XL"}
