@@ -292,12 +292,17 @@ def _standing(allele: AlleleFacts, haplotype: Haplotype, members: list[AlleleFac
 
 def _affected_at_haplotype(allele: AlleleFacts, members: list[AlleleFacts]) -> tuple[Relative, ...]:
     """The affected siblings' calls at a haplotype (_least of their calls at its members); one who carries it, that
-    is every member, has a good call when all their calls are."""
+    is every member, has a good call when all their calls are; one without a member has a good call when any of
+    their reference calls is (one good call without a member shows that they lack the haplotype)."""
     out = []
     for sibling in allele.affected_siblings:
         calls = [s for m in members for s in m.affected_siblings if s.name == sibling.name]
         call = _least(calls)
-        out.append(replace(call, good=all(c.good for c in calls)) if call.zygosity.carries else call)
+        if call.zygosity.carries:
+            call = replace(call, good=all(c.good for c in calls))
+        elif call.zygosity is Zygosity.REF:
+            call = replace(call, good=any(c.good for c in calls if c.zygosity is Zygosity.REF))
+        out.append(call)
     return tuple(out)
 
 
