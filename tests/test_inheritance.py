@@ -256,6 +256,29 @@ def test_a_new_allele_shared_by_affected_siblings_names_them_and_parental_mosaic
         f"unaffected sibling SIS (germline mosaicism in a parent?); {brother}")
 
 
+def test_an_affected_sibling_with_another_alt_of_the_record_is_not_called_homozygous_reference(tmp: Path) -> None:
+    """A multi-allelic site in GALNT3 (AR), parents 1/2: KID 1/1. An affected sister 2/2 does not carry G but is not
+    homozygous reference (the evidence said she was, as if she had no variant there): the evidence names the other
+    ALT. An affected brother 1/2 is biallelic there, as an AR disease needs: he fits, and does not lower (he was
+    'heterozygous (a phenocopy, or another cause?)'); found by review."""
+    record = "chr2 165750000 . A G,T 50 PASS . GT:AD:DP:GQ"
+    het_both, hom_g, hom_t = "1/2:0,10,10:20:60", "1/1:0,20,0:20:60", "2/2:0,0,20:20:60"
+    family = [*TRIO, "F1 SIS DAD MUM 2 2", "F1 BRO DAD MUM 1 2"]
+    samples = ("KID", "DAD", "MUM", "SIS", "BRO")
+    carriers = "homozygous; both parents heterozygous carriers"
+    expected = {
+        hom_t: ("AR_hom", "medium", f"{carriers}; affected sibling SIS does not carry it (another ALT of the record "
+                                    "instead) (a phenocopy, or another cause?)"),
+        het_both: ("AR_hom", "high", carriers)}
+    for sister, brother in ((hom_t, het_both), (het_both, het_both)):
+        vcf = write_vcf(tmp / "in.vcf", [f"{record} {hom_g} {het_both} {het_both} {sister} {brother}"],
+                        samples=samples)
+        result = run_cli(vcf, "--ped", str(ped(tmp / "fam.ped", family)), "--qualify", "all")
+        assert result.code == 0, result.err
+        [row] = [r for r in table(result.out) if r["sample"] == "KID"]
+        assert (row["inheritance_flags"], row["confidence"], row["evidence"]) == expected[sister]
+
+
 def test_affected_siblings_sharing_a_new_allele_are_named_by_call_quality_and_on_chrx_as_brother_or_sister(
         tmp: Path) -> None:
     """The affected siblings a new allele is shared with: a call below the quality gates says so (it was named as

@@ -572,6 +572,34 @@ def test_an_affected_sibling_without_the_pair_lowers_ar_comphet_to_medium() -> N
     assert with_sibling(*apart, *no_mother) == unseen
 
 
+def test_an_affected_siblings_call_with_another_alt_of_the_record_is_named_so() -> None:
+    """A reference call at the allele that holds another ALT of the record (0/2, 2/2) is no homozygous reference
+    call: the note says 'does not carry it (another ALT of the record instead)' and lowers as a reference call does.
+    For AR_hom a sibling heterozygous for the allele and another ALT (1/2) is biallelic there: no effect (each
+    was 'is homozygous reference' or 'is heterozygous' and lowered; found by review)."""
+    other = affected_sibling(REF, with_other_alt=True)
+    instead = f"does not carry it (another ALT of the record instead) {PHENOCOPY}"
+    carriers = "homozygous; both parents heterozygous carriers"
+    assert ar_hom(trio(HOM, HET, HET, affected_siblings=(other,))) == Flag(
+        "AR_hom", "medium", f"{carriers}; affected sibling SIBA {instead}")
+    assert ar_hom(trio(HOM, HET, HET, affected_siblings=(affected_sibling(HET, with_other_alt=True),))) == Flag(
+        "AR_hom", "high", carriers)
+    inherited = allele(HET, father=relative(HET, status=AFFECTED), mother=relative(REF, "MUM"), modes=("AD",),
+                       affected_siblings=(other,))
+    assert dominant(inherited) == Flag("AD", "medium", (
+        f"heterozygous in an autosomal dominant gene; inherited from the affected father; affected sibling SIBA "
+        f"{instead}"))
+    a, b = trio(HET, HET, REF, key=(0, 1)), trio(HET, REF, HET, key=(1, 1))
+    assert compound_het(replace(a, affected_siblings=(affected_sibling(HET),)),
+                        replace(b, affected_siblings=(other,))) == Flag("AR_comphet", "medium", (
+        "two heterozygous variants in GALNT3 (v0, v1), in trans: one from each parent; affected sibling SIBA does "
+        f"not carry v1 (another ALT of the record instead) {PHENOCOPY}"), "parental_trans")
+    assert compound_het(replace(a, affected_siblings=(affected_sibling(REF),)),
+                        replace(b, affected_siblings=(other,))) == Flag("AR_comphet", "medium", (
+        "two heterozygous variants in GALNT3 (v0, v1), in trans: one from each parent; affected sibling SIBA carries "
+        f"neither (another ALT of the record instead) {PHENOCOPY}"), "parental_trans")
+
+
 def test_sample_flags_number_pairs_within_the_sample_and_gene_and_keep_report_order() -> None:
     alleles = [allele(HET, key=(0, 1)), allele(HOM, key=(1, 1)), allele(HET, key=(2, 1)), allele(HET, key=(3, 1))]
     ids = PairIds()

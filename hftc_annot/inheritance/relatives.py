@@ -162,16 +162,34 @@ def affected(allele: AlleleFacts, sibling: Relative, lacking: str, good: bool) -
     return Contradiction(AFFECTED_FLOOR, note, sibling) if good else Contradiction("high", note + BELOW_GATES, sibling)
 
 
+OTHER_ALT = " (another ALT of the record instead)"
+"""What a note on an affected sibling without the allele adds when their call holds another ALT of the record (0/2,
+2/2): they are not homozygous reference there."""
+
+
+def lacking(what: str, sibling: Relative) -> str:
+    """'does not carry `what`', naming another ALT of the record that the sibling's call holds instead."""
+    return f"does not carry {what}{OTHER_ALT if sibling.with_other_alt else ''}"
+
+
 def affected_not_homozygous(allele: AlleleFacts) -> list[Contradiction]:
-    """AR_hom: an affected sibling homozygous reference or heterozygous (a partial call, 1/., may be homozygous)."""
-    words = {Zygosity.REF: "is homozygous reference", Zygosity.HET: "is heterozygous"}
-    return [affected(allele, s, words[s.zygosity], s.good) for s in allele.affected_siblings if s.zygosity in words]
+    """AR_hom: an affected sibling homozygous reference or heterozygous (a partial call, 1/., may be homozygous), or
+    without the allele but with another ALT of the record. One heterozygous for it and another ALT of the record
+    (1/2) is biallelic there, as an AR disease needs: no effect."""
+    found = []
+    for s in allele.affected_siblings:
+        if s.zygosity is Zygosity.REF:
+            found.append(affected(allele, s, lacking("it", s) if s.with_other_alt else "is homozygous reference",
+                                  s.good))
+        elif s.zygosity is Zygosity.HET and not s.with_other_alt:
+            found.append(affected(allele, s, "is heterozygous", s.good))
+    return found
 
 
 def affected_not_carrying(allele: AlleleFacts) -> list[Contradiction]:
     """AD, de_novo and XL: an affected sibling without the allele (a reference call). On chrX outside the PARs a
     heterozygous sister fits an XLR flag too: a manifesting carrier (skewed X-inactivation)."""
-    return [affected(allele, s, "does not carry it", s.good) for s in allele.affected_siblings
+    return [affected(allele, s, lacking("it", s), s.good) for s in allele.affected_siblings
             if s.zygosity is Zygosity.REF]
 
 
@@ -182,12 +200,13 @@ def affected_without_pair(a: AlleleFacts, b: AlleleFacts) -> list[Contradiction]
     from_each_parent = parents_show_trans(a, b)
     found = []
     for at_a, at_b in zip(a.affected_siblings, b.affected_siblings, strict=True):
-        lacking = [(allele.label, at) for allele, at in ((a, at_a), (b, at_b)) if at.zygosity is Zygosity.REF]
-        if len(lacking) == 2:
-            found.append(affected(a, at_a, "carries neither", at_a.good or at_b.good))
-        elif lacking:
-            [(label, at)] = lacking
-            found.append(affected(a, at_a, f"does not carry {label}", at.good))
+        without = [(allele.label, at) for allele, at in ((a, at_a), (b, at_b)) if at.zygosity is Zygosity.REF]
+        if len(without) == 2:
+            other = OTHER_ALT if at_a.with_other_alt or at_b.with_other_alt else ""
+            found.append(affected(a, at_a, f"carries neither{other}", at_a.good or at_b.good))
+        elif without:
+            [(label, at)] = without
+            found.append(affected(a, at_a, lacking(label, at), at.good))
         elif at_a.zygosity.carries and at_b.zygosity.carries:
             kind = own_phase(at_a, at_b, a.key[0] == b.key[0])
             if kind and kind.cis and not (from_each_parent and not at_a.half):
