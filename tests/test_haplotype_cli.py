@@ -577,6 +577,38 @@ def test_an_affected_sibling_with_one_good_reference_call_at_a_haplotypes_member
         "[OMIM:615522]): review")}
 
 
+def test_a_parents_good_reference_call_at_one_member_shows_the_haplotype_is_new(enpp1) -> None:
+    """A new haplotype whose father is homozygous reference at both members, one call below the quality gates (GQ 5)
+    and one good: the good call alone shows that he lacks it. The first member's call was taken, with its quality,
+    so the de novo rested on 'a call below the quality gates' (as the affected sibling's did before 07288e0)."""
+    work, bases, cds = enpp1
+    c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
+    (work / "panel_ad.tsv").write_text("gene\tinheritance\nENPP1\tAD\n")
+    ped = work / "trio.ped"
+    ped.write_text("F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\n")
+    header = (work / "oracle.fa.fai").read_text().splitlines()
+    records = [["ENPP1", str(bases[3 * c + k]), ".", cds[3 * c + k], alt, "50", "PASS", ".", "GT:GQ:PS", "0|1:60:5"]
+               for k, alt in ((i, a), (j, b))]
+    records.sort(key=lambda r: int(r[1]))
+    records[0] += ["0/0:5:.", "0/0:60:."]  # the father's shallow call at the first member, his good one at the second
+    records[1] += ["0/0:60:.", "0/0:60:."]
+    vcf = work / "shallow_father.vcf"
+    vcf.write_text("\n".join([
+        "##fileformat=VCFv4.2", *(f"##contig=<ID={h.split()[0]},length={h.split()[1]}>" for h in header),
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+        '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">',
+        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", "KID", "DAD", "MUM"]),
+        *("\t".join(r) for r in records)]) + "\n")
+    result = run_cli(vcf, "--fasta", work / "oracle.fa", "--gff", work / "oracle.gff3", "--panel",
+                     work / "panel_ad.tsv", "--build", "custom", "--qualify", "all", "--ped", ped)
+    assert result.code == 0, result.err
+    rows = [r for r in table(result.out) if r["sample"] == "KID"]
+    assert {(r["haplotype_phase"], r["inheritance_flags"], r["evidence"].split(" | ")[0]) for r in rows} == {(
+        "cis", "de_novo;AD", "not found in either parent: both parents homozygous reference; not every variant causes "
+        "ENPP1's dominant disorder (Cole disease [OMIM:615522]): review")}
+
+
 def test_the_annotated_vcf_gives_an_allele_the_tier_of_its_best_report_row(enpp1) -> None:
     """EVIDENCE_TIER and TIER_REASONS of an HFTC entry are the report's best row's (README): a carrier whose allele
     is on a haplotype in cis takes the combined change's tier there. The VCF gave the allele's own tier: two

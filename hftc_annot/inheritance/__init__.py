@@ -287,29 +287,20 @@ def _standing(allele: AlleleFacts, haplotype: Haplotype, members: list[AlleleFac
                    father=_least(m.father for m in members), mother=_least(m.mother for m in members),
                    siblings=tuple(_least(s for m in members for s in m.siblings if s.name == sibling.name)
                                   for sibling in allele.siblings),
-                   affected_siblings=_affected_at_haplotype(allele, members))
-
-
-def _affected_at_haplotype(allele: AlleleFacts, members: list[AlleleFacts]) -> tuple[Relative, ...]:
-    """The affected siblings' calls at a haplotype (_least of their calls at its members); one who carries it, that
-    is every member, has a good call when all their calls are; one without a member has a good call when any of
-    their reference calls is (one good call without a member shows that they lack the haplotype)."""
-    out = []
-    for sibling in allele.affected_siblings:
-        calls = [s for m in members for s in m.affected_siblings if s.name == sibling.name]
-        call = _least(calls)
-        if call.zygosity.carries:
-            call = replace(call, good=all(c.good for c in calls))
-        elif call.zygosity is Zygosity.REF:
-            call = replace(call, good=any(c.good for c in calls if c.zygosity is Zygosity.REF))
-        out.append(call)
-    return tuple(out)
+                   affected_siblings=tuple(_least(s for m in members for s in m.affected_siblings
+                                                  if s.name == sibling.name) for sibling in allele.affected_siblings))
 
 
 def _least(calls: Iterable[Relative]) -> Relative:
     """A relative's call at a haplotype from their calls at its members: without one member, without the
-    haplotype; else not known when one is not known; else homozygous only when homozygous for every member."""
-    return min(calls, key=lambda c: LEAST[c.zygosity])
+    haplotype; else not known when one is not known; else homozygous only when homozygous for every member. A call
+    holding the haplotype is good when every member's is; one without it when a call without a member is (that one
+    alone shows it)."""
+    calls = list(calls)
+    least = min(calls, key=lambda c: LEAST[c.zygosity])
+    if least.zygosity is Zygosity.REF:
+        return replace(least, good=any(c.good for c in calls if c.zygosity is Zygosity.REF))
+    return replace(least, good=all(c.good for c in calls)) if least.zygosity.carries else least
 
 
 def _lone_copy(allele: AlleleFacts, haplotype: Haplotype, standing: AlleleFacts) -> AlleleFacts:
