@@ -125,7 +125,7 @@ class VcfInput:
             raise InputError("<stdin>", "cannot read: standard input is closed")
         self._handle = sys.stdin.buffer if source == "-" else open(source, "rb")
         name = self.source = "<stdin>" if source == "-" else source
-        head = self._handle.read(1 << 16)  # however the writer cut its first writes
+        head = _read_up_to(self._handle, 1 << 16)  # however the writer cut its first writes
         self._replay = io.BufferedReader(_Replay(head, self._handle), 1 << 20)
         kind = kind_of(head, name)
         if kind is not Kind.BCF:
@@ -441,11 +441,21 @@ class _Replay(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         if not self._head:
-            return self._rest.readinto(buffer)
+            return self._rest.readinto1(buffer)  # one read: a signal between reads is acted on when this returns
         size = min(len(buffer), len(self._head))
         buffer[:size] = self._head[:size]
         self._head = self._head[size:]
         return size
+
+
+def _read_up_to(handle: BinaryIO, size: int) -> bytes:
+    """Up to `size` bytes, fewer only at the end of the stream, one read at a time: a signal that comes between two
+    reads (Ctrl-C) is acted on before the next, where a buffered read of them all would wait for more input first."""
+    parts, total = [], 0
+    while total < size and (part := handle.read1(size - total)):
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)
 
 
 def _is_stream(path: str) -> bool:
