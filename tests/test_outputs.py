@@ -183,6 +183,14 @@ def test_a_directory_output_is_refused(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".hftc-annot-*")) and not (tmp_path / "summary.tsv").exists()
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """In the child, before exec: SIGINT at its default and unblocked, as a terminal's Ctrl-C finds it. A test run
+    started as a background job of a non-interactive shell (`pytest &`, some CI runners) ignores SIGINT, children
+    inherit that, Python then installs no KeyboardInterrupt handler, and the run rightly goes on after the signal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 @pytest.mark.parametrize("threads", ["1", "2"])
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_sigterm_removes_temporary_files(tmp_path: Path, stop: signal.Signals, threads: str) -> None:
@@ -191,7 +199,7 @@ def test_sigterm_removes_temporary_files(tmp_path: Path, stop: signal.Signals, t
     htslib waits for the scanning child's candidates (it was ignored until the input went on)."""
     proc = subprocess.Popen([sys.executable, "-m", "hftc_annot", "-", "-o", tmp_path / "out.tsv", "--build",
                              "GRCh38", "--summary", tmp_path / "s.tsv", "--threads", threads],
-                            stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_ctrl_c_as_at_a_terminal)
     assert proc.stdin is not None
     proc.stdin.write(("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
                       + "chr1\t100\t.\tA\tG\t.\t.\t.\n" * 120_000).encode())  # more than one 2 MiB chunk
