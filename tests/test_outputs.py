@@ -191,6 +191,29 @@ def _ctrl_c_as_at_a_terminal() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+def _exit_status(proc: subprocess.Popen, timeout: float) -> int:
+    """proc's exit status; if it has not exited within `timeout`, fail with what says why: its signal dispositions
+    and its stderr, with the Python stack of each thread (faulthandler's, on SIGABRT). The whole process group goes:
+    the scan child of --threads 2 holds stderr open too."""
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            with open(f"/proc/{proc.pid}/status") as status:
+                signals = [line for line in status.read().splitlines()
+                           if line.startswith(("SigBlk", "SigIgn", "SigCgt", "SigPnd", "ShdPnd"))]
+        except OSError:  # no /proc
+            signals = []
+        os.killpg(proc.pid, signal.SIGABRT)
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, err = proc.communicate()
+        pytest.fail(f"no exit {timeout} s after the signal; {' '.join(signals)}; stderr:\n"
+                    f"{err.decode(errors='replace')}")
+
+
 @pytest.mark.parametrize("threads", ["1", "2"])
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_sigterm_removes_temporary_files(tmp_path: Path, stop: signal.Signals, threads: str) -> None:
@@ -199,7 +222,8 @@ def test_sigterm_removes_temporary_files(tmp_path: Path, stop: signal.Signals, t
     htslib waits for the scanning child's candidates (it was ignored until the input went on)."""
     proc = subprocess.Popen([sys.executable, "-m", "hftc_annot", "-", "-o", tmp_path / "out.tsv", "--build",
                              "GRCh38", "--summary", tmp_path / "s.tsv", "--threads", threads],
-                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_ctrl_c_as_at_a_terminal)
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_ctrl_c_as_at_a_terminal,
+                            start_new_session=True, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     assert proc.stdin is not None
     proc.stdin.write(("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
                       + "chr1\t100\t.\tA\tG\t.\t.\t.\n" * 120_000).encode())  # more than one 2 MiB chunk
@@ -210,7 +234,7 @@ def test_sigterm_removes_temporary_files(tmp_path: Path, stop: signal.Signals, t
     assert len(list(tmp_path.glob(".hftc-annot-*.part"))) == 2
     time.sleep(0.5)  # let the run reach its wait for more input
     proc.send_signal(stop)
-    assert proc.wait(timeout=60) == 128 + stop
+    assert _exit_status(proc, timeout=60) == 128 + stop
     proc.stdin.close()
     assert list(tmp_path.iterdir()) == []
     assert proc.stderr is not None and b"internal error" not in proc.stderr.read()
