@@ -68,6 +68,19 @@ def _run(work: Path, vcf: Path, *more: str | Path):
                    "--build", "custom", "--qualify", "all", *more)
 
 
+def _kid_rows_with_enpp1_dominant(work: Path, name: str, ped: str, samples: list[str], records: list[list[str]]
+                                  ) -> list[dict[str, str]]:
+    """KID's report rows of a run on `records` (one list of columns each) with ENPP1 read as an AD gene, under the
+    PED text `ped`."""
+    (work / "panel_ad.tsv").write_text("gene\tinheritance\nENPP1\tAD\n")
+    (work / f"{name}.ped").write_text(ped)
+    vcf = _vcf(work, f"{name}.vcf", samples, ["\t".join(r) for r in records])
+    result = run_cli(vcf, "--fasta", work / "oracle.fa", "--gff", work / "oracle.gff3", "--panel",
+                     work / "panel_ad.tsv", "--build", "custom", "--qualify", "all", "--ped", work / f"{name}.ped")
+    assert result.code == 0, result.err
+    return [r for r in table(result.out) if r["sample"] == "KID"]
+
+
 def test_two_missense_changes_in_cis_are_one_stop_and_change_the_tier(enpp1) -> None:
     work, bases, cds = enpp1
     c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
@@ -511,27 +524,13 @@ def test_a_new_haplotype_names_the_affected_siblings_who_carry_all_of_it_and_the
     cause?: an affected sibling without the allele lowers a flag to medium, here already low)."""
     work, bases, cds = enpp1
     c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
-    (work / "panel_ad.tsv").write_text("gene\tinheritance\nENPP1\tAD\n")
-    ped = work / "shared.ped"
-    ped.write_text("F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\nF1\tSIS\tDAD\tMUM\t2\t2\n"
-                   "F1\tSIS2\tDAD\tMUM\t2\t2\n")
-    header = (work / "oracle.fa.fai").read_text().splitlines()
+    ped = ("F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\nF1\tSIS\tDAD\tMUM\t2\t2\n"
+           "F1\tSIS2\tDAD\tMUM\t2\t2\n")
     records = [["ENPP1", str(bases[3 * c + i]), ".", cds[3 * c + i], a, "50", "PASS", ".", "GT:GQ:PS", "0|1:60:5",
                 "0/0:60:.", "0/0:60:.", "0/1:60:.", "0/1:60:."],
                ["ENPP1", str(bases[3 * c + j]), ".", cds[3 * c + j], b, "50", "PASS", ".", "GT:GQ:PS", "0|1:60:5",
                 "0/0:60:.", "0/0:60:.", "0/1:5:.", "0/0:60:."]]
-    vcf = work / "shared.vcf"
-    vcf.write_text("\n".join([
-        "##fileformat=VCFv4.2", *(f"##contig=<ID={h.split()[0]},length={h.split()[1]}>" for h in header),
-        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
-        '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">',
-        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", "KID", "DAD", "MUM",
-                   "SIS", "SIS2"]), *("\t".join(r) for r in records)]) + "\n")
-    result = run_cli(vcf, "--fasta", work / "oracle.fa", "--gff", work / "oracle.gff3", "--panel",
-                     work / "panel_ad.tsv", "--build", "custom", "--qualify", "all", "--ped", ped)
-    assert result.code == 0, result.err
-    rows = [r for r in table(result.out) if r["sample"] == "KID"]
+    rows = _kid_rows_with_enpp1_dominant(work, "shared", ped, ["KID", "DAD", "MUM", "SIS", "SIS2"], records)
     assert [(r["haplotype_phase"], r["haplotype_consequence"]) for r in rows] == [("cis", "stop_gained")] * 2
     assert {(r["inheritance_flags"], r["evidence"].split(" | ")[0]) for r in rows} == {(
         "de_novo;AD", "not found in either parent: both parents homozygous reference; also carried by the affected "
@@ -547,10 +546,7 @@ def test_an_affected_sibling_with_one_good_reference_call_at_a_haplotypes_member
     its quality: the sibling was named as 'a call below the quality gates', which does not lower; found by review."""
     work, bases, cds = enpp1
     c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
-    (work / "panel_ad.tsv").write_text("gene\tinheritance\nENPP1\tAD\n")
-    ped = work / "lacking.ped"
-    ped.write_text("F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\nF1\tSIS\tDAD\tMUM\t2\t2\n")
-    header = (work / "oracle.fa.fai").read_text().splitlines()
+    ped = "F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\nF1\tSIS\tDAD\tMUM\t2\t2\n"
     records = [["ENPP1", str(bases[3 * c + i]), ".", cds[3 * c + i], a, "50", "PASS", ".", "GT:GQ:PS", "0|1:60:5",
                 "0/0:60:.", "0/0:60:."],
                ["ENPP1", str(bases[3 * c + j]), ".", cds[3 * c + j], b, "50", "PASS", ".", "GT:GQ:PS", "0|1:60:5",
@@ -558,18 +554,7 @@ def test_an_affected_sibling_with_one_good_reference_call_at_a_haplotypes_member
     records.sort(key=lambda r: int(r[1]))
     records[0].append("0/0:5:.")  # the shallow call at the first member in the report, the good one at the second
     records[1].append("0/0:60:.")
-    vcf = work / "lacking.vcf"
-    vcf.write_text("\n".join([
-        "##fileformat=VCFv4.2", *(f"##contig=<ID={h.split()[0]},length={h.split()[1]}>" for h in header),
-        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
-        '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">',
-        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", "KID", "DAD", "MUM",
-                   "SIS"]), *("\t".join(r) for r in records)]) + "\n")
-    result = run_cli(vcf, "--fasta", work / "oracle.fa", "--gff", work / "oracle.gff3", "--panel",
-                     work / "panel_ad.tsv", "--build", "custom", "--qualify", "all", "--ped", ped)
-    assert result.code == 0, result.err
-    rows = [r for r in table(result.out) if r["sample"] == "KID"]
+    rows = _kid_rows_with_enpp1_dominant(work, "lacking", ped, ["KID", "DAD", "MUM", "SIS"], records)
     assert [(r["haplotype_phase"], r["haplotype_consequence"]) for r in rows] == [("cis", "stop_gained")] * 2
     assert {(r["inheritance_flags"], r["evidence"].split(" | ")[0]) for r in rows} == {(
         "de_novo;AD", "not found in either parent: both parents homozygous reference; affected sibling SIS does not "
@@ -583,27 +568,13 @@ def test_a_parents_good_reference_call_at_one_member_shows_the_haplotype_is_new(
     so the de novo rested on 'a call below the quality gates' (as the affected sibling's did before 07288e0)."""
     work, bases, cds = enpp1
     c, (i, a), (j, b) = _two_changes_to_a_stop(cds)
-    (work / "panel_ad.tsv").write_text("gene\tinheritance\nENPP1\tAD\n")
-    ped = work / "trio.ped"
-    ped.write_text("F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\n")
-    header = (work / "oracle.fa.fai").read_text().splitlines()
+    ped = "F1\tKID\tDAD\tMUM\t1\t2\nF1\tDAD\t0\t0\t1\t1\nF1\tMUM\t0\t0\t2\t1\n"
     records = [["ENPP1", str(bases[3 * c + k]), ".", cds[3 * c + k], alt, "50", "PASS", ".", "GT:GQ:PS", "0|1:60:5"]
                for k, alt in ((i, a), (j, b))]
     records.sort(key=lambda r: int(r[1]))
     records[0] += ["0/0:5:.", "0/0:60:."]  # the father's shallow call at the first member, his good one at the second
     records[1] += ["0/0:60:.", "0/0:60:."]
-    vcf = work / "shallow_father.vcf"
-    vcf.write_text("\n".join([
-        "##fileformat=VCFv4.2", *(f"##contig=<ID={h.split()[0]},length={h.split()[1]}>" for h in header),
-        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
-        '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">',
-        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", "KID", "DAD", "MUM"]),
-        *("\t".join(r) for r in records)]) + "\n")
-    result = run_cli(vcf, "--fasta", work / "oracle.fa", "--gff", work / "oracle.gff3", "--panel",
-                     work / "panel_ad.tsv", "--build", "custom", "--qualify", "all", "--ped", ped)
-    assert result.code == 0, result.err
-    rows = [r for r in table(result.out) if r["sample"] == "KID"]
+    rows = _kid_rows_with_enpp1_dominant(work, "shallow_father", ped, ["KID", "DAD", "MUM"], records)
     assert {(r["haplotype_phase"], r["inheritance_flags"], r["evidence"].split(" | ")[0]) for r in rows} == {(
         "cis", "de_novo;AD", "not found in either parent: both parents homozygous reference; not every variant causes "
         "ENPP1's dominant disorder (Cole disease [OMIM:615522]): review")}
