@@ -206,17 +206,17 @@ def _coding_terms(t: Transcript, allele: Allele, where: _Location, coding: Codin
     if allele.is_insertion:
         a = max(where.cds_bases)
         i0, i1 = a, a - 1  # new bases go before CDS index a
+        detail["cds_position"] = f"{i1 + 1}-{i0 + 1}"
     else:
         i0, i1 = min(where.cds_bases), max(where.cds_bases)
-    detail["cds_position"] = f"{i1 + 1}-{i0 + 1}" if allele.is_insertion else \
-        _vep_span(*_ends(t, allele, lambda g: _cds_number(t, g)))
+        cds_ends = _ends(t, allele, _cds_number)
+        detail["cds_position"] = _vep_span(*cds_ends)
     delta = len(allele.alt) - len(allele.ref)
     touches_start = i0 <= 2 if not allele.is_insertion else 0 < i0 <= 2
     touches_stop = i1 >= t.cds_length - 3 if not allele.is_insertion else i0 > t.cds_length - 3
     if not in_cds_only:
         if not allele.is_insertion:
-            codon_ends = (None if n is None else (n + 2) // 3 for n in _ends(t, allele, lambda g: _cds_number(t, g)))
-            detail["protein_position"] = _vep_span(*codon_ends)
+            detail["protein_position"] = _vep_span(*(None if n is None else (n + 2) // 3 for n in cds_ends))
         if coding is not None and not where.introns and len(where.exons) == 1 and not allele.is_insertion:
             return _across_utr(t, allele, coding, detail)
         return {"coding_sequence_variant"}
@@ -376,11 +376,12 @@ def _vep_span(first: int | None, last: int | None) -> str:
     return _span(first, last)
 
 
-def _ends(t: Transcript, allele: Allele, number: Callable[[int], int | None]) -> tuple[int | None, int | None]:
+def _ends(t: Transcript, allele: Allele, number: Callable[[Transcript, int], int | None]
+          ) -> tuple[int | None, int | None]:
     """`number` of the allele's 5'-most and 3'-most reference bases in transcript orientation (VEP takes a span's
     ends from the first and last of its mapped pieces: BaseTranscriptVariation.pm, cdna_start)."""
     five, three = (allele.start, allele.end) if t.strand == 1 else (allele.end, allele.start)
-    return number(five), number(three)
+    return number(t, five), number(t, three)
 
 
 def _cdna_number(t: Transcript, g: int) -> int | None:
@@ -400,7 +401,7 @@ def _cdna_position(t: Transcript, allele: Allele) -> str:
             a, b = sorted(t.cdna_of(g) for g in flanks)
             return f"{a}-{b}"
         return ""
-    return _vep_span(*_ends(t, allele, lambda g: _cdna_number(t, g)))
+    return _vep_span(*_ends(t, allele, _cdna_number))
 
 
 def _hgvs_c(t: Transcript, allele: Allele, seq: SequenceSource | None) -> str:
